@@ -1,0 +1,148 @@
+"""Indicators and regions as plain objects read from the store.
+
+>>> inds = indicators(db)
+>>> inds["HV_PATENTS_PER_10K"].derived
+True
+>>> children(db, "320000")[:2]
+['320100', '320200']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import NotFoundError
+from .messages import register
+
+register({
+    "unknown_region": ("unknown region {text!r}", "未知地区“{text}”"),
+    "unknown_indicator": ("unknown indicator {text!r}", "未知指标“{text}”"),
+})
+
+# default year-on-year plausibility band (per cent) by kind; per-indicator yoy_band overrides
+DEFAULT_YOY_BAND = {"count": 30.0, "amount": 30.0, "population": 5.0}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    kind: str
+    decimals: int
+    direction: str
+    aggregate: str
+    formula: str | None
+    levels: str
+    frequency: str
+    note: str | None
+    yoy_band: float | None
+    required: int
+    position: int
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.formula)
+
+    @property
+    def additive(self) -> bool:
+        return self.aggregate == "sum"
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def unit(self, lang: str = "zh") -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+    def band(self) -> float | None:
+        """Year-on-year plausibility band in per cent, or None when not checked."""
+        return self.yoy_band if self.yoy_band is not None else DEFAULT_YOY_BAND.get(self.kind)
+
+    def applies_to(self, level: str) -> bool:
+        return self.levels == "all" or (self.levels == "national" and level == "nation")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    parent: str | None
+    level: str
+    name_zh: str
+    name_en: str
+    valid_from: str | None
+    valid_to: str | None
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_zh if lang == "zh" or not self.name_en else self.name_en
+
+    def valid_in(self, year: int) -> bool:
+        return (not self.valid_from or int(self.valid_from[:4]) <= year) and (
+            not self.valid_to or int(self.valid_to[:4]) >= year)
+
+
+def indicators(db) -> dict[str, Indicator]:
+    """All indicators in catalogue order."""
+    cols = [f for f in Indicator.__dataclass_fields__]
+    rows = db.execute(f"select {', '.join(cols)} from indicators order by position, code").fetchall()
+    return {r[0]: Indicator(*r) for r in rows}
+
+
+def indicator(db, code: str) -> Indicator:
+    found = indicators(db).get(code)
+    if not found:
+        raise NotFoundError("unknown_indicator", text=code)
+    return found
+
+
+_REGION_COLS = "code, parent, level, name_zh, name_en, valid_from, valid_to"
+
+
+def region(db, code: str) -> Region:
+    row = db.execute(f"select {_REGION_COLS} from regions where code = ?", [code]).fetchone()
+    if not row:
+        raise NotFoundError("unknown_region", text=code)
+    return Region(*row)
+
+
+def regions(db) -> dict[str, Region]:
+    return {r[0]: Region(*r) for r in db.execute(f"select {_REGION_COLS} from regions order by code")}
+
+
+def children(db, code: str, year: int | None = None) -> list[str]:
+    rows = db.execute(f"select {_REGION_COLS} from regions where parent = ? order by code", [code]).fetchall()
+    return [r[0] for r in rows if year is None or Region(*r).valid_in(year)]
+
+
+def descendants(db, code: str) -> list[str]:
+    """All regions below ``code`` (breadth-first, excluding itself)."""
+    rows = db.execute(
+        "with recursive d(code) as (select code from regions where parent = ?"
+        " union all select r.code from regions r join d on r.parent = d.code) select code from d", [code]).fetchall()
+    return [r[0] for r in rows]
+
+
+def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit", name_en: str = "",
+               valid_from: str | None = None, valid_to: str | None = None, who: str | None = None) -> Region:
+    """Add a reporting unit or division (e.g. 新疆生产建设兵团 with a code that is not GB/T 2260)."""
+    from .audit import append, current_user
+    from .db import transaction
+    from .errors import InputError
+    from .reference import LEVELS
+
+    region(db, parent)  # raises if unknown
+    code = code.strip()
+    if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
+        raise InputError("csv_bad_field", text=code, params={"column": "code", "why": "letters/digits, at most 20"})
+    if level not in LEVELS:
+        raise InputError("csv_bad_field", text=level, params={"column": "level", "why": "/".join(LEVELS)})
+    with transaction(db):
+        if db.execute("select 1 from regions where code = ?", [code]).fetchone():
+            raise InputError("region_exists", text=code)
+        db.execute("insert into regions(code, parent, level, name_zh, name_en, valid_from, valid_to, source)"
+                   " values (?,?,?,?,?,?,?, 'user')", [code, parent, level, name_zh, name_en, valid_from, valid_to])
+        append(db, [(who or current_user(), "region_add", code, None, None, None, name_zh, None)])
+    return region(db, code)
+
+
+register({"region_exists": ("region code {text!r} already exists", "地区代码“{text}”已存在")})

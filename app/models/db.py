@@ -1,0 +1,254 @@
+"""Opening the store: one SQLite file, WAL, foreign keys, ordered migrations.
+
+>>> from app.models.db import open_store
+>>> store = open_store(":memory:")
+>>> store.execute("select value from meta where key='schema_version'").fetchone()
+('1',)
+
+Opening a file written by an older schema first copies it to
+``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
+then runs the missing migration steps in one transaction each.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import IpdeskError
+from .messages import register
+
+register({
+    "store_newer": ("this store was written by a newer ipdesk (schema {found} > {known}); update ipdesk",
+                    "该数据库由更新版本的 ipdesk 写入（结构版本 {found} > {known}），请先升级 ipdesk"),
+    "store_not_sqlite": ("{text} is not an ipdesk store (not a SQLite database)",
+                         "{text} 不是 ipdesk 数据库（不是 SQLite 文件）"),
+})
+
+
+def default_path() -> Path:
+    """``IPDESK_DB`` if set, else ``ipdesk.sqlite`` in the user's data directory."""
+    env = os.environ.get("IPDESK_DB")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("ipdesk", appauthor=False)) / "ipdesk.sqlite"
+
+
+# Ordered migrations: index i upgrades schema i -> i+1. Never edit a released step; append.
+_MIGRATIONS: list[str] = [
+    # 0 -> 1: the first schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE regions (
+        code TEXT PRIMARY KEY,
+        parent TEXT REFERENCES regions(code),
+        level TEXT NOT NULL CHECK (level IN ('nation','province','prefecture','county','unit')),
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL DEFAULT '',
+        valid_from TEXT,
+        valid_to TEXT,
+        source TEXT
+    );
+    CREATE INDEX regions_parent ON regions(parent);
+    CREATE TABLE indicators (
+        code TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+        unit_zh TEXT NOT NULL, unit_en TEXT NOT NULL,
+        kind TEXT NOT NULL, decimals INTEGER NOT NULL,
+        direction TEXT NOT NULL, aggregate TEXT NOT NULL,
+        formula TEXT, levels TEXT NOT NULL, frequency TEXT NOT NULL, note TEXT,
+        yoy_band REAL,            -- plausibility band in per cent, NULL = default by kind
+        required INTEGER NOT NULL DEFAULT 1,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE target_packs (
+        pack TEXT PRIMARY KEY,
+        document_zh TEXT NOT NULL, document_en TEXT NOT NULL,
+        doc_no TEXT, issued TEXT, active INTEGER NOT NULL DEFAULT 1, source TEXT
+    );
+    CREATE TABLE targets (
+        id INTEGER PRIMARY KEY,
+        pack TEXT NOT NULL REFERENCES target_packs(pack),
+        indicator TEXT NOT NULL REFERENCES indicators(code),
+        scope TEXT NOT NULL,      -- national | each_region | region
+        region TEXT REFERENCES regions(code),   -- for scope=region: the setting region
+        include_children INTEGER NOT NULL DEFAULT 1,
+        year INTEGER NOT NULL,    -- target year
+        from_year INTEGER NOT NULL,
+        comparator TEXT NOT NULL CHECK (comparator IN ('<=','>=','growth>=','increase','reported')),
+        value TEXT,
+        clause TEXT, clause_text TEXT, nature TEXT, verified TEXT,
+        UNIQUE (pack, indicator, scope, region, year, comparator)
+    );
+    CREATE TABLE "values" (
+        region TEXT NOT NULL REFERENCES regions(code),
+        indicator TEXT NOT NULL REFERENCES indicators(code),
+        period TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        value TEXT NOT NULL,      -- canonical decimal string as entered (no float noise)
+        note TEXT, source TEXT,
+        status TEXT NOT NULL DEFAULT 'draft',
+        updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+        package TEXT,
+        PRIMARY KEY (region, indicator, period)
+    ) WITHOUT ROWID;
+    CREATE INDEX values_year ON "values"(year, region);
+    CREATE TABLE region_years (
+        region TEXT NOT NULL REFERENCES regions(code),
+        year INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft','complete','submitted','approved','locked')),
+        updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (region, year)
+    ) WITHOUT ROWID;
+    CREATE TABLE explanations (
+        rule TEXT NOT NULL, region TEXT NOT NULL REFERENCES regions(code),
+        indicator TEXT NOT NULL, period TEXT NOT NULL,
+        text TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (rule, region, indicator, period)
+    ) WITHOUT ROWID;
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('clerk','head')),
+        salt BLOB NOT NULL, hash BLOB NOT NULL, n INTEGER NOT NULL, r INTEGER NOT NULL, p INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
+        region TEXT, indicator TEXT, period TEXT,
+        old TEXT, new TEXT, why TEXT,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    """,
+]
+
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def now_iso() -> str:
+    """Local time as an ISO string with seconds, the one format stored for 'when'."""
+    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    has_meta = conn.execute("select 1 from sqlite_master where type='table' and name='meta'").fetchone()
+    if not has_meta:
+        return 0
+    row = conn.execute("select value from meta where key='schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.stem}.v{version}-{stamp}.bak")
+    n = 1
+    while dest.exists():
+        dest = path.with_name(f"{path.stem}.v{version}-{stamp}-{n}.bak")
+        n += 1
+    target = sqlite3.connect(dest)
+    with target:
+        conn.backup(target)
+    target.close()
+    return dest
+
+
+def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (creating or migrating) the store at ``path`` and return a sqlite-utils Database.
+
+    The connection is in autocommit mode (``isolation_level=None``); every multi-row change
+    uses :func:`transaction`, so nothing is ever half-written.
+    """
+    path = Path(path) if path not in (None, ":memory:") else (default_path() if path is None else path)
+    if path != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("pragma busy_timeout = 5000")
+        conn.execute("pragma foreign_keys = ON")
+        if not readonly:
+            conn.execute("pragma journal_mode = WAL")
+            conn.execute("pragma synchronous = FULL")
+        version = _schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise IpdeskError("store_not_sqlite", text=str(path)) from exc
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
+    db = sqlite_utils.Database(conn)
+    if version < SCHEMA_VERSION and not readonly:
+        if version > 0 and path != ":memory:":
+            db.backup_path = _backup(Path(path), conn, version)  # type: ignore[attr-defined]
+        for step in range(version, SCHEMA_VERSION):
+            with transaction(db):
+                for statement in _statements(_MIGRATIONS[step]):
+                    conn.execute(statement)
+                conn.execute("insert or replace into meta(key, value) values ('schema_version', ?)", (str(step + 1),))
+        from . import reference  # loads catalogue, packs and regions into a new store
+
+        if version == 0:
+            reference.load_all(db)
+    db.path = str(path)  # type: ignore[attr-defined]
+    return db
+
+
+def _statements(script: str):
+    """Split a script into statements (executescript() would COMMIT our transaction first)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+class transaction:
+    """``with transaction(db):`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error.
+
+    Nested use joins the outer transaction (savepoints are not needed by our callers).
+    """
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.conn = db.conn
+        self.outer = False
+
+    def __enter__(self):
+        if self.conn.in_transaction:
+            self.outer = True
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.outer:
+            return False
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+        return False
+
+
+def meta_get(db, key: str, default: str | None = None) -> str | None:
+    row = db.execute("select value from meta where key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def meta_set(db, key: str, value: str) -> None:
+    db.execute("insert or replace into meta(key, value) values (?, ?)", [key, value])

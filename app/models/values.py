@@ -1,0 +1,217 @@
+"""Values and the one write path.
+
+Every change of a value — typed in the grid, set from the CLI, imported, received — goes
+through :func:`write_values`, which validates the whole batch, refuses locked
+region-years, and writes values and their audit rows in one transaction::
+
+    write_values(db, [Change("320000", "INV_GRANTS", "2022", "89000")], who="clerk", why="typed")
+    set_text(db, "320000", "INV_GRANTS", "2022", "8.9万")      # parsed the way clerks type
+
+Reads go through :func:`get_values`/:func:`series` so that every view and export shows the
+same numbers.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import audit
+from .catalogue import indicators as load_indicators
+from .db import now_iso, transaction
+from .errors import InputError, IpdeskError, LockedError, NotFoundError
+from .messages import register
+from .parse import canonical, parse_value
+from .periods import parse_period
+
+register({
+    "locked": ("{region_name} {year} is {status} and locked; an office head must unlock it first",
+               "{region_name} {year} 年数据已{status_zh}并锁定，须由单位负责人解锁后才能修改"),
+    "derived_readonly": ("{text} is computed from its components and cannot be typed",
+                         "{text} 由其组成指标计算得出，不能直接填写"),
+    "not_for_level": ("this indicator is reported by the nation only", "该指标仅由全国层面填报"),
+})
+
+LOCKED_STATES = ("approved", "locked")
+STATUS_ZH = {"draft": "草稿", "complete": "已完成", "submitted": "已报送", "approved": "已审批", "locked": "已锁定"}
+
+
+@dataclass
+class Change:
+    """One value to write: ``value`` is a canonical decimal string, or None to delete."""
+
+    region: str
+    indicator: str
+    period: str
+    value: str | None
+    note: str | None = None
+    source: str | None = None
+    package: str | None = None
+
+
+@dataclass
+class WriteResult:
+    written: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    changed: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def region_year_status(db, region: str, year: int) -> str:
+    row = db.execute("select status from region_years where region = ? and year = ?", [region, year]).fetchone()
+    return row[0] if row else "draft"
+
+
+def _check_batch(db, changes: list[Change]) -> None:
+    inds = load_indicators(db)
+    regions = {}
+    for c in changes:
+        if c.region not in regions:
+            row = db.execute("select level, name_zh from regions where code = ?", [c.region]).fetchone()
+            if not row:
+                raise NotFoundError("unknown_region", text=c.region, indicator=c.indicator, period=c.period)
+            regions[c.region] = row
+        ind = inds.get(c.indicator)
+        if ind is None:
+            raise NotFoundError("unknown_indicator", text=c.indicator, region=c.region, period=c.period)
+        if c.period != parse_period(c.period):
+            raise InputError("bad_period", text=c.period, region=c.region, indicator=c.indicator)
+        if c.value is not None:
+            try:  # canonical decimal strings only; garbage never reaches the table
+                Decimal(c.value)
+                if not Decimal(c.value).is_finite() or canonical(Decimal(c.value)) != c.value:
+                    raise ValueError
+            except Exception:
+                raise InputError("not_a_number", text=str(c.value), region=c.region, indicator=c.indicator,
+                                 period=c.period) from None
+    # locked region-years refuse the whole batch
+    for region, year in sorted({(c.region, int(c.period[:4])) for c in changes}):
+        status = region_year_status(db, region, year)
+        if status in LOCKED_STATES:
+            raise LockedError("locked", region=region, period=str(year), params={
+                "region_name": regions[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
+
+
+def write_values(db, changes, *, who: str | None = None, why: str | None = None, action: str = "set") -> WriteResult:
+    """Validate and write a batch of :class:`Change` — all of it, or (on any error) nothing.
+
+    Unchanged values are skipped (no audit noise). A change in a region-year that was
+    ``complete``/``submitted`` sends it back to ``draft`` (a new version must be sent).
+    """
+    changes = list(changes)
+    who = who or audit.current_user()
+    result = WriteResult()
+    if not changes:
+        return result
+    at = now_iso()
+    with transaction(db):
+        _check_batch(db, changes)
+        old: dict[tuple, tuple] = {}
+        by_region: dict[str, list[Change]] = defaultdict(list)
+        for c in changes:
+            by_region[c.region].append(c)
+        for region, items in by_region.items():
+            if len(items) > 50:
+                rows = db.execute('select indicator, period, value, note, source from "values" where region = ?', [region])
+            else:
+                rows = []
+                for c in items:
+                    rows += db.execute('select indicator, period, value, note, source from "values"'
+                                       ' where region = ? and indicator = ? and period = ?',
+                                       [region, c.indicator, c.period]).fetchall()
+            for ind, period, value, note, source in rows:
+                old[(region, ind, period)] = (value, note, source)
+        upserts, deletes, audit_rows, touched = [], [], [], set()
+        seen: dict[tuple, Change] = {}
+        for c in changes:  # the last change of a key in a batch wins
+            seen[(c.region, c.indicator, c.period)] = c
+        for key, c in seen.items():
+            before = old.get(key)
+            if c.value is None:
+                if before is None:
+                    result.unchanged += 1
+                    continue
+                deletes.append(key)
+                result.deleted += 1
+                audit_rows.append((who, "delete", *key, audit.encode(*before), None, why))
+            else:
+                after = (c.value, c.note if c.note is not None else (before[1] if before else None),
+                         c.source if c.source is not None else (before[2] if before else None))
+                if before == after and c.package is None:
+                    result.unchanged += 1
+                    continue
+                upserts.append((*key, int(c.period[:4]), after[0], after[1], after[2], who, at, c.package))
+                result.written += 1
+                audit_rows.append((who, action, *key, audit.encode(*before) if before else None, audit.encode(*after), why))
+            result.changed.append(key)
+            touched.add((c.region, int(c.period[:4])))
+        if upserts:
+            db.conn.executemany(
+                'insert into "values"(region, indicator, period, year, value, note, source, status, updated_by,'
+                " updated_at, package) values (?,?,?,?,?,?,?, 'draft', ?,?,?) on conflict(region, indicator, period)"
+                " do update set value=excluded.value, note=excluded.note, source=excluded.source, status='draft',"
+                " updated_by=excluded.updated_by, updated_at=excluded.updated_at, package=excluded.package", upserts)
+        if deletes:
+            db.conn.executemany('delete from "values" where region = ? and indicator = ? and period = ?', deletes)
+        for region, year in sorted(touched):
+            status = region_year_status(db, region, year)
+            if status in ("complete", "submitted"):
+                db.execute("update region_years set status='draft', updated_by=?, updated_at=? where region=? and year=?",
+                           [who, at, region, year])
+                audit_rows.append((who, "status", region, None, str(year), status, "draft", "changed after " + status))
+        if audit_rows:
+            audit.append(db, audit_rows, at=at)
+    return result
+
+
+def set_text(db, region: str, indicator: str, period: str, text, *, note: str | None = None,
+             source: str | None = None, who: str | None = None, why: str | None = None) -> WriteResult:
+    """Parse ``text`` as a clerk types it and write it; errors name region, indicator, period, text."""
+    inds = load_indicators(db)
+    ind = inds.get(indicator)
+    if ind is None:
+        raise NotFoundError("unknown_indicator", text=indicator, region=region)
+    try:
+        period = parse_period(period)
+        value = parse_value(text, kind=ind.kind, unit_zh=ind.unit_zh, decimals=ind.decimals)
+    except IpdeskError as exc:
+        exc.region, exc.indicator, exc.period = region, indicator, exc.period or str(period)
+        raise
+    return write_values(db, [Change(region, indicator, period, canonical(value), note, source)], who=who, why=why)
+
+
+def delete_value(db, region: str, indicator: str, period: str, *, who: str | None = None, why: str | None = None):
+    return write_values(db, [Change(region, indicator, parse_period(period), None)], who=who, why=why)
+
+
+# ---------------------------------------------------------------- reads
+
+def get_values(db, *, regions=None, indicators=None, year_from: int | None = None, year_to: int | None = None,
+               annual_only: bool = False) -> dict[tuple[str, str, str], Decimal]:
+    """``{(region, indicator, period): Decimal}`` for the selection (all when a filter is None)."""
+    sql, args = 'select region, indicator, period, value from "values" where 1=1', []
+    if regions is not None:
+        regions = list(regions)
+        sql += f" and region in ({','.join('?' * len(regions))})"
+        args += regions
+    if indicators is not None:
+        indicators = list(indicators)
+        sql += f" and indicator in ({','.join('?' * len(indicators))})"
+        args += indicators
+    if year_from is not None:
+        sql += " and year >= ?"
+        args.append(year_from)
+    if year_to is not None:
+        sql += " and year <= ?"
+        args.append(year_to)
+    if annual_only:
+        sql += " and length(period) = 4"
+    return {(r, i, p): Decimal(v) for r, i, p, v in db.execute(sql, args)}
+
+
+def value_rows(db, region: str, year_from: int, year_to: int) -> list[dict]:
+    """Full rows (note, source, status, who, when, package) for a region and a span of years."""
+    cols = ("region", "indicator", "period", "value", "note", "source", "status", "updated_by", "updated_at", "package")
+    rows = db.execute(f'select {", ".join(cols)} from "values" where region = ? and year between ? and ?'
+                      " order by indicator, period", [region, year_from, year_to])
+    return [dict(zip(cols, r)) for r in rows]

@@ -1,0 +1,144 @@
+"""Region-year workflow: draft → complete → submitted → approved (locked), and office heads.
+
+>>> add_user(db, "王处长", "head", "s3cret")
+>>> set_status(db, "320000", 2024, "approved", user="王处长", password="s3cret")
+'draft'
+>>> unlock(db, "320000", 2024, user="王处长", password="s3cret", why="订正南京数据")
+'approved'
+
+Passwords are stored as salted scrypt hashes (hashlib.scrypt, n=2**14, r=8, p=1); every
+transition, approval and unlock is written to the audit trail in the same transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from . import audit
+from .catalogue import region as get_region
+from .db import now_iso, transaction
+from .errors import AuthError, InputError, NotFoundError
+from .messages import register
+from .values import LOCKED_STATES, STATUS_ZH, region_year_status
+
+STATES = ("draft", "complete", "submitted", "approved", "locked")
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+register({
+    "bad_password": ("wrong password for {text}", "用户 {text} 的密码不正确"),
+    "not_head": ("{text} is not an office head", "{text} 不是单位负责人，无权审批或解锁"),
+    "unknown_user": ("unknown user {text!r}", "未知用户“{text}”"),
+    "user_exists": ("user {text!r} already exists", "用户“{text}”已存在"),
+    "weak_password": ("the password must have at least 6 characters", "密码至少需要 6 个字符"),
+    "bad_status": ("{text!r} is not a status ({allowed})", "“{text}”不是有效状态（{allowed}）"),
+    "bad_transition": ("cannot go from {old} to {text}", "不能从“{old}”变为“{text}”"),
+    "blocking_left": ("{count} blocking finding(s) must be fixed first", "仍有 {count} 个阻断性问题须先修正"),
+    "not_locked": ("{region} {period} is not locked", "{region} {period} 年数据未锁定"),
+    "why_needed": ("say why (a reason is recorded in the audit trail)", "请填写原因（将记入审计记录）"),
+})
+
+
+def _hash(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+
+
+def add_user(db, name: str, role: str, password: str, *, who: str | None = None) -> None:
+    if role not in ("clerk", "head"):
+        raise InputError("bad_status", text=role, params={"allowed": "clerk/head"})
+    if len(password or "") < 6:
+        raise InputError("weak_password")
+    salt = os.urandom(16)
+    with transaction(db):
+        if db.execute("select 1 from users where name = ?", [name]).fetchone():
+            raise InputError("user_exists", text=name)
+        db.execute("insert into users(name, role, salt, hash, n, r, p, created_at) values (?,?,?,?,?,?,?,?)",
+                   [name, role, salt, _hash(password, salt, **SCRYPT), SCRYPT["n"], SCRYPT["r"], SCRYPT["p"], now_iso()])
+        audit.append(db, [(who or audit.current_user(), "user_add", None, None, None, None, f"{name}:{role}", None)])
+
+
+def authenticate(db, name: str, password: str, *, role: str | None = None) -> str:
+    """Return the user's role, or raise AuthError (wrong password / not the needed role)."""
+    row = db.execute("select role, salt, hash, n, r, p from users where name = ?", [name]).fetchone()
+    if not row:
+        raise AuthError("unknown_user", text=name)
+    user_role, salt, stored, n, r, p = row
+    if not hmac.compare_digest(_hash(password or "", salt, n, r, p), stored):
+        raise AuthError("bad_password", text=name)
+    if role and user_role != role:
+        raise AuthError("not_head", text=name)
+    return user_role
+
+
+def has_heads(db) -> bool:
+    return db.execute("select 1 from users where role = 'head'").fetchone() is not None
+
+
+def set_status(db, region: str, year: int, status: str, *, user: str | None = None, password: str | None = None,
+               why: str | None = None, blocking: int | None = None) -> str:
+    """Move a region-year to ``status``.
+
+    ``complete`` and ``submitted`` need ``blocking == 0`` when the caller passes the count of
+    blocking findings (the service layer always does); ``approved``/``locked`` need an office
+    head's name and password. Returns the previous status.
+    """
+    if status not in STATES:
+        raise InputError("bad_status", text=status, params={"allowed": "/".join(STATES)})
+    get_region(db, region)
+    old = region_year_status(db, region, year)
+    if old in LOCKED_STATES and status not in LOCKED_STATES:
+        raise InputError("bad_transition", text=status, region=region, period=str(year), params={"old": old})
+    if status in ("complete", "submitted", "approved", "locked") and blocking:
+        raise InputError("blocking_left", region=region, period=str(year), params={"count": blocking})
+    who = user or audit.current_user()
+    if status in LOCKED_STATES:
+        if not user:
+            raise AuthError("not_head", text=audit.current_user())
+        authenticate(db, user, password or "", role="head")
+    with transaction(db):
+        _write_status(db, region, year, old, status, who, why)
+    return old
+
+
+def approve(db, region_years, *, user: str, password: str, why: str | None = None) -> int:
+    """An office head approves (locks) many region-years with one password check, in one transaction."""
+    authenticate(db, user, password or "", role="head")
+    items = [(r, int(y)) for r, y in region_years]
+    with transaction(db):
+        for region, year in items:
+            get_region(db, region)
+            old = region_year_status(db, region, year)
+            if old not in LOCKED_STATES:
+                _write_status(db, region, year, old, "approved", user, why)
+    return len(items)
+
+
+def unlock(db, region: str, year: int, *, user: str, password: str, why: str) -> str:
+    """An office head reopens an approved/locked region-year for changes (back to draft)."""
+    old = region_year_status(db, region, year)
+    if old not in LOCKED_STATES:
+        raise InputError("not_locked", region=region, period=str(year), params={"region": region, "period": year})
+    if not (why or "").strip():
+        raise InputError("why_needed", region=region, period=str(year))
+    authenticate(db, user, password, role="head")
+    with transaction(db):
+        _write_status(db, region, year, old, "draft", user, why, action="unlock")
+    return old
+
+
+def _write_status(db, region, year, old, new, who, why, action="status"):
+    at = now_iso()
+    db.execute("insert into region_years(region, year, status, updated_by, updated_at) values (?,?,?,?,?)"
+               " on conflict(region, year) do update set status=excluded.status, updated_by=excluded.updated_by,"
+               " updated_at=excluded.updated_at", [region, year, new, who, at])
+    db.execute('update "values" set status = ? where region = ? and year = ?', [new, region, year])
+    audit.append(db, [(who, action, region, None, str(year), old, new, why)], at=at)
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    return STATUS_ZH.get(status, status) if lang == "zh" else status
+
+
+def require_user(db, name: str) -> None:
+    if not db.execute("select 1 from users where name = ?", [name]).fetchone():
+        raise NotFoundError("unknown_user", text=name)

@@ -1,0 +1,158 @@
+"""The demo store: Jiangsu (320000) and its 13 cities, 2016–2024, every catalogue indicator.
+
+Figures are realistic in scale (populations close to the 2020 census, patent stocks and
+growth close to published provincial statistics) but **invented**: they are for trying
+the app, not for citing. A few values are planted to trip explain-level checks::
+
+    make_demo(db)   # -> number of values written
+
+Planted findings (latest years): 徐州 patent transfers +90 % in 2024 (yoy, outlier);
+连云港 industrialization rate falls in 2022 (falling, against 2022 guideline 1(3));
+南通 invention applications −35 % in 2023 (yoy); the province's trademark registrations
+2024 are 3 % above the sum of its cities (sum); 宿迁 SMEs served by pledge financing grow
+only 4 % in 2023 (target status off track).
+"""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from app.models import workflow
+from app.models.catalogue import indicators as load_indicators
+from app.models.parse import canonical
+from app.models.targets import add_own_target
+from app.models.values import Change, write_values
+
+YEARS = list(range(2016, 2025))
+PROVINCE = "320000"
+# code: (population 万人 2016, innovation weight)
+CITIES = {
+    "320100": (930.0, 0.22), "320200": (740.0, 0.11), "320300": (900.0, 0.05), "320400": (525.0, 0.08),
+    "320500": (1250.0, 0.24), "320600": (768.0, 0.06), "320700": (455.0, 0.025), "320800": (458.0, 0.03),
+    "320900": (675.0, 0.04), "321000": (454.0, 0.04), "321100": (318.0, 0.04), "321200": (452.0, 0.04),
+    "321300": (492.0, 0.025),
+}
+# additive indicators: province total in 2016 and yearly growth
+TOTALS = {
+    "INV_PATENTS_IN_FORCE": (139_000, 0.165), "HV_PATENTS": (52_000, 0.19), "INV_APPLICATIONS": (184_000, 0.035),
+    "INV_GRANTS": (41_000, 0.115), "ABNORMAL_APPS": (2_400, -0.06), "OVERSEAS_INV_GRANTS": (3_100, 0.15),
+    "PLEDGE_AMOUNT": (210.0, 0.24), "PLEDGE_SMES": (820, 0.17), "ROYALTY_TRADE": (310.0, 0.07),
+    "TM_REGISTRATIONS": (152_000, 0.16), "ADJUDICATION_CASES": (320, 0.14), "PATENT_TRANSFERS": (15_500, 0.14),
+    "GI_PRODUCTS": (78, 0.035), "PROTECTION_CENTERS": (4, 0.14),
+}
+# non-additive: 2016 level, yearly step, spread between cities
+LEVELS = {
+    "INV_GRANT_RATE": (52.0, 0.6, 6.0), "PATENT_INDUSTRIALIZATION_RATE": (44.0, 0.9, 5.0),
+    "PATENT_INTENSIVE_GDP_SHARE": (13.8, 0.45, 3.0), "COPYRIGHT_GDP_SHARE": (7.4, 0.08, 1.2),
+    "PROTECTION_SATISFACTION": (78.5, 0.55, 2.0), "CIVIL_ACCEPT_RATE": (83.5, 0.35, 2.5),
+}
+# the nation's own indicators (CNIPA), published figures
+NATIONAL = {
+    "INV_EXAM_CYCLE": [22.0, 22.6, 22.5, 20.5, 20.0, 18.5, 16.5, 16.0, 15.5],
+    "HV_EXAM_CYCLE": [19.0, 18.5, 17.5, 17.3, 14.8, 13.3, 13.0, 12.5, 12.0],
+    "TM_EXAM_CYCLE": [8.0, 8.0, 6.0, 4.5, 4.0, 4.0, 4.0, 4.0, 4.0],
+}
+NATION_SCALE = 7.5
+NATION_POPULATION = [138271, 139008, 139538, 140005, 141212, 141260, 141175, 140967, 140828]
+
+
+def _q(value: float, decimals: int) -> str:
+    return canonical(Decimal(str(round(value, decimals))))
+
+
+def make_demo(db, *, seed: int = 2022, who: str = "demo") -> int:
+    """Fill ``db`` with the demo data (idempotent: values are upserted)."""
+    rng = random.Random(seed)
+    cat = load_indicators(db)
+    weights = {c: w for c, (_p, w) in CITIES.items()}
+    total_w = sum(weights.values())
+    values: dict[tuple[str, str, int], float] = {}
+
+    for code, (pop0, _w) in CITIES.items():
+        growth = rng.uniform(-0.002, 0.008)
+        for k, y in enumerate(YEARS):
+            values[(code, "POPULATION", y)] = pop0 * (1 + growth) ** k
+    for ind, (base, g) in TOTALS.items():
+        for code, w in weights.items():
+            share = w / total_w * rng.uniform(0.85, 1.15)
+            g_city = g + rng.uniform(-0.02, 0.02)
+            for k, y in enumerate(YEARS):
+                values[(code, ind, y)] = base * share * (1 + g_city) ** k * rng.uniform(0.99, 1.01)
+    for ind, (level, step, spread) in LEVELS.items():
+        for code in CITIES:
+            offset = rng.uniform(-spread, spread)
+            for k, y in enumerate(YEARS):
+                values[(code, ind, y)] = level + offset + step * k + rng.uniform(-0.1, 0.1)
+    # keep the parts within their wholes and the deduction small
+    for code in CITIES:
+        share = rng.uniform(0.010, 0.016)
+        for y in YEARS:
+            stock = values[(code, "INV_PATENTS_IN_FORCE", y)]
+            values[(code, "HV_PATENTS", y)] = min(values[(code, "HV_PATENTS", y)], 0.62 * stock)
+            values[(code, "HV_PATENTS_ABNORMAL", y)] = values[(code, "HV_PATENTS", y)] * share * rng.uniform(0.97, 1.03)
+    # planted anomalies
+    values[("320300", "PATENT_TRANSFERS", 2024)] *= 1.9
+    values[("320700", "PATENT_INDUSTRIALIZATION_RATE", 2022)] = values[("320700", "PATENT_INDUSTRIALIZATION_RATE", 2021)] - 1.4
+    values[("320600", "INV_APPLICATIONS", 2023)] = values[("320600", "INV_APPLICATIONS", 2022)] * 0.65
+    values[("321300", "PLEDGE_SMES", 2023)] = values[("321300", "PLEDGE_SMES", 2022)] * 1.04
+
+    changes: list[Change] = []
+    rounded: dict[tuple[str, str, int], Decimal] = {}
+    for (code, ind, y), v in values.items():
+        d = cat[ind].decimals
+        if cat[ind].kind == "count":
+            v = max(v, 0)
+        text = _q(v, d)
+        rounded[(code, ind, y)] = Decimal(text)
+        changes.append(Change(code, ind, str(y), text, source="示例数据 demo"))
+    # the province: additive indicators are the exact sum of its cities, the rest a weighted mean
+    for y in YEARS:
+        for ind, spec in cat.items():
+            if spec.formula:
+                continue
+            parts = [rounded[(c, ind, y)] for c in CITIES if (c, ind, y) in rounded]
+            if not parts:
+                continue
+            if spec.additive:
+                v = sum(parts, Decimal(0))
+                if ind == "TM_REGISTRATIONS" and y == 2024:
+                    v = (v * Decimal("1.03")).quantize(Decimal(1))
+            else:
+                pops = [rounded[(c, "POPULATION", y)] for c in CITIES]
+                v = sum(p * w for p, w in zip(parts, pops)) / sum(pops)
+            changes.append(Change(PROVINCE, ind, str(y), _q(float(v), spec.decimals), source="示例数据 demo"))
+    # the province also types its per-10k figure, which the checks compare with its components
+    for y in YEARS:
+        hv = sum(rounded[(c, "HV_PATENTS", y)] - rounded[(c, "HV_PATENTS_ABNORMAL", y)] for c in CITIES)
+        pop = sum(rounded[(c, "POPULATION", y)] for c in CITIES)
+        changes.append(Change(PROVINCE, "HV_PATENTS_PER_10K", str(y), _q(float(hv / pop), 2), source="示例数据 demo"))
+    # the nation: its own indicators, and the rest at national scale
+    for k, y in enumerate(YEARS):
+        for ind, series in NATIONAL.items():
+            changes.append(Change("100000", ind, str(y), _q(series[k], 1), source="国家知识产权局公开数据"))
+        changes.append(Change("100000", "POPULATION", str(y), _q(NATION_POPULATION[k], 2), source="国家统计局"))
+        for ind, spec in cat.items():
+            if spec.formula or ind in NATIONAL or ind == "POPULATION":
+                continue
+            base = next(ch for ch in changes if ch.region == PROVINCE and ch.indicator == ind and ch.period == str(y))
+            factor = NATION_SCALE if spec.additive else 1.0
+            changes.append(Change("100000", ind, str(y), _q(float(base.value) * factor * rng.uniform(0.97, 1.03),
+                                                            spec.decimals), source="示例数据 demo"))
+    write_values(db, changes, who=who, why="demo data", action="import")
+
+    # 一省一策: Jiangsu's own (demo) targets, taking precedence over the national ones
+    doc = "江苏省“十四五”知识产权发展规划（示例目标）"
+    add_own_target(db, PROVINCE, "HV_PATENTS_PER_10K", ">=", "26", 2025, from_year=2021, clause="主要指标（示例）",
+                   clause_text="每万人口高价值发明专利拥有量 2025 年达到 26 件（示例）", document=doc, who=who)
+    add_own_target(db, PROVINCE, "PLEDGE_AMOUNT", ">=", "1300", 2025, from_year=2021, clause="主要指标（示例）",
+                   clause_text="知识产权质押融资登记金额 2025 年达到 1300 亿元（示例）", document=doc, who=who)
+    # workflow: earlier years approved by a demo office head, 2023 submitted, 2024 in progress
+    if not workflow.has_heads(db):
+        workflow.add_user(db, "demo-head", "head", "demo1234", who=who)
+    workflow.approve(db, [(code, y) for y in YEARS[:-2] for code in [PROVINCE, *CITIES]],
+                     user="demo-head", password="demo1234", why="demo")
+    for code in [PROVINCE, *CITIES]:
+        workflow.set_status(db, code, 2023, "submitted", user=who, why="demo")
+    for code in list(CITIES)[:7]:
+        workflow.set_status(db, code, 2024, "complete", user=who, why="demo")
+    return len(changes)

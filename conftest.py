@@ -1,0 +1,51 @@
+"""Shared fixtures: real SQLite stores in temporary folders (no mocks)."""
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("IPDESK_USER", "tester")
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory):
+    """A demo store built once per test session; copy it, never change it."""
+    from app.models.db import open_store
+    from app.services.demo import make_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    db = open_store(path)
+    make_demo(db)
+    db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path):
+    """A fresh, writable copy of the demo store."""
+    from app.models.db import open_store
+
+    path = tmp_path / "store.sqlite"
+    shutil.copy(demo_file, path)
+    db = open_store(path)
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    """A new store with the bundled reference data and no values."""
+    from app.models.db import open_store
+
+    db = open_store(tmp_path / "empty.sqlite")
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture(autouse=True)
+def _doctest_db(request, doctest_namespace):
+    """Doctests in app/ get ``db``: a copy of the demo store."""
+    if request.node.__class__.__name__ == "DoctestItem":
+        doctest_namespace["db"] = request.getfixturevalue("demo_db")
