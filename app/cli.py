@@ -32,9 +32,15 @@ def _lang(args) -> str:
 
 
 def _open(args, *, create: bool = True):
-    from app.models.db import default_path, open_store
+    """The store named by --db / IPDESK_DB / the data directory; verbs that only read never create one."""
+    from pathlib import Path
 
-    path = args.db or default_path()
+    from app.models.db import default_path, open_store
+    from app.models.errors import NotFoundError
+
+    path = Path(args.db or default_path())
+    if not create and not path.exists():
+        raise NotFoundError("store_missing", text=str(path))
     return open_store(path)
 
 
@@ -57,6 +63,16 @@ def _table(rows: list[list], headers: list[str]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if not 1990 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"{year} is outside 1990–2100")
+    return year
+
+
 # ---------------------------------------------------------------- verbs
 
 def cmd_demo(args) -> int:
@@ -71,7 +87,7 @@ def cmd_demo(args) -> int:
 def cmd_regions(args) -> int:
     from app.models import catalogue, reference
 
-    db = _open(args)
+    db = _open(args, create=False)
     lang = _lang(args)
     if args.action == "add":
         r = catalogue.add_region(db, args.code, args.name_zh, parent=args.parent, level=args.level,
@@ -98,7 +114,7 @@ def cmd_indicators(args) -> int:
 
     from app.models.catalogue import indicators
 
-    db = _open(args)
+    db = _open(args, create=False)
     lang = _lang(args)
     inds = indicators(db)
     if args.json:
@@ -126,7 +142,7 @@ def cmd_set(args) -> int:
 def _check_region_year(args):
     from app.models.catalogue import region
 
-    db = _open(args)
+    db = _open(args, create=False)
     region(db, args.region)
     return db
 
@@ -190,7 +206,7 @@ def cmd_explain(args) -> int:
 def cmd_audit(args) -> int:
     from app.models import audit
 
-    db = _open(args)
+    db = _open(args, create=False)
     lang = _lang(args)
     if args.verify:
         res = audit.verify(db)
@@ -263,9 +279,12 @@ def cmd_workflow(args) -> int:
 
     from app.models import workflow
     from app.models.checks import check
+    from app.models.errors import InputError
 
     db = _check_region_year(args)
     password = None
+    if args.verb in ("approve", "unlock") and not args.user:
+        raise InputError("user_needed")
     if args.verb in ("approve", "unlock"):
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
     if args.verb == "unlock":
@@ -302,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="verb", parser_class=_Parser, metavar="VERB")
 
     def verb(name, func, help_text):
-        sp = sub.add_parser(name, help=help_text, description=help_text)
+        sp = sub.add_parser(name, help=help_text.replace("%", "%%"), description=help_text.replace("%", "%%"))
         sp.set_defaults(func=func)
         sp.add_argument("--db", default=argparse.SUPPRESS, help="store file")
         sp.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="message language")
@@ -310,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def region_year(sp):
         sp.add_argument("--region", required=True, help="region code, e.g. 320000")
-        sp.add_argument("--year", required=True, type=int, help="year, e.g. 2022")
+        sp.add_argument("--year", required=True, type=_year, help="year, e.g. 2022")
 
     verb("demo", cmd_demo, "create a demo store: Jiangsu and its 13 cities, 2016–2024 (创建示例数据)")
 

@@ -14,11 +14,13 @@ import getpass
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 
 from .db import meta_get, meta_set, now_iso
 
 GENESIS = "0" * 64
+_PLAIN = re.compile(r"[0-9.\-]+")
 _FIELDS = ("at", "who", "action", "region", "indicator", "period", "old", "new", "why")
 
 
@@ -42,6 +44,8 @@ def encode(value: str | None, note: str | None = None, source: str | None = None
     """Compact JSON for old/new of a value change (None when there was no value)."""
     if value is None:
         return None
+    if not note and not source and _PLAIN.fullmatch(value):
+        return '{"v":"' + value + '"}'   # the common case, without json's overhead
     d = {"v": value}
     if note:
         d["note"] = note

@@ -84,28 +84,26 @@ class Cube:
         if year_to is not None:
             sql += " and year <= ?"
             args.append(year_to)
+        sql = sql.replace("value from", "cast(value as real) from")
         rows = db.execute(sql, args).fetchall()
+        if rows:
+            col_r, col_i, col_y, col_v = zip(*rows)
+        else:
+            col_r = col_i = col_y = col_v = ()
         if regions is None:
-            regions = sorted({r[0] for r in rows})
-        years_present = [r[2] for r in rows]
-        lo = year_from if year_from is not None else (min(years_present) if years_present else 2016)
-        hi = year_to if year_to is not None else (max(years_present) if years_present else lo)
+            regions = sorted(set(col_r))
+        lo = year_from if year_from is not None else (min(col_y) if col_y else 2016)
+        hi = year_to if year_to is not None else (max(col_y) if col_y else lo)
         years = list(range(lo, hi + 1))
         r_index = {r: i for i, r in enumerate(regions)}
         i_index = {c: i for i, c in enumerate(codes)}
         arr = np.full((len(regions), len(codes), len(years)), np.nan)
         if rows:
-            ri, ii, yi, vv = [], [], [], []
-            for region, ind, year, value in rows:
-                r = r_index.get(region)
-                i = i_index.get(ind)
-                if r is None or i is None:
-                    continue
-                ri.append(r)
-                ii.append(i)
-                yi.append(year - lo)
-                vv.append(value)
-            arr[ri, ii, yi] = np.asarray(vv, dtype=float)
+            ri = np.fromiter((r_index.get(x, -1) for x in col_r), dtype=np.int64, count=len(rows))
+            ii = np.fromiter((i_index.get(x, -1) for x in col_i), dtype=np.int64, count=len(rows))
+            yi = np.asarray(col_y, dtype=np.int64) - lo
+            keep = (ri >= 0) & (ii >= 0)
+            arr[ri[keep], ii[keep], yi[keep]] = np.asarray(col_v, dtype=float)[keep]
         return cls(regions, codes, years, arr, cat)
 
     def _compute_derived(self) -> dict[str, np.ndarray]:

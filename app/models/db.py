@@ -3,7 +3,7 @@
 >>> from app.models.db import open_store
 >>> store = open_store(":memory:")
 >>> store.execute("select value from meta where key='schema_version'").fetchone()
-('1',)
+('2',)
 
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
@@ -128,6 +128,10 @@ _MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     """,
+    # 1 -> 2: history of one value is read often (audit view, tooltips)
+    """
+    CREATE INDEX audit_place ON audit(region, indicator, period);
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -160,9 +164,11 @@ def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
     return dest
 
 
-def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False) -> sqlite_utils.Database:
+def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
+               schema: int | None = None) -> sqlite_utils.Database:
     """Open (creating or migrating) the store at ``path`` and return a sqlite-utils Database.
 
+    ``schema`` stops migrating at an older version (tests make old stores with it).
     The connection is in autocommit mode (``isolation_level=None``); every multi-row change
     uses :func:`transaction`, so nothing is ever half-written.
     """
@@ -189,10 +195,10 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False)
         conn.close()
         raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
     db = sqlite_utils.Database(conn)
-    if version < SCHEMA_VERSION and not readonly:
+    if version < (schema or SCHEMA_VERSION) and not readonly:
         if version > 0 and path != ":memory:":
             db.backup_path = _backup(Path(path), conn, version)  # type: ignore[attr-defined]
-        for step in range(version, SCHEMA_VERSION):
+        for step in range(version, schema or SCHEMA_VERSION):
             with transaction(db):
                 for statement in _statements(_MIGRATIONS[step]):
                     conn.execute(statement)

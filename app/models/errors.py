@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from .messages import render
 
 
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters so a message stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 @dataclass
 class IpdeskError(Exception):
     """Base error: ``code`` selects the sentence, the rest fills the place."""
@@ -27,10 +34,13 @@ class IpdeskError(Exception):
 
     def place(self) -> str:
         parts = [p for p in (self.file, self.sheet, self.cell, self.region, self.indicator, self.period) if p]
-        return " · ".join(str(p) for p in parts)
+        return " · ".join(one_line(str(p)) for p in parts)
 
     def message(self, lang: str = "zh") -> str:
-        body = render(self.code, lang, text=self.text, **self.params)
+        """One sentence on one line: control characters in user text are shown escaped."""
+        text = None if self.text is None else one_line(str(self.text))
+        params = {k: one_line(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        body = render(self.code, lang, text=text, **params)
         where = self.place()
         return f"{where}: {body}" if where else body
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import os
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    # codes shared by several modules
+    "why_needed": ("say why (a reason is recorded in the audit trail)", "请填写原因（将记入审计记录）"),
+    "user_needed": ("name the office head with --user", "请用 --user 指明单位负责人"),
+    "store_missing": ("no store at {text}: create one with 'ipdesk demo' or by entering a value",
+                      "找不到数据库 {text}：可用“ipdesk demo”创建，或先填报一个数值"),
+}
 
 
 def register(entries: dict[str, tuple[str, str]]) -> None:

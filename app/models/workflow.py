@@ -35,7 +35,6 @@ register({
     "bad_transition": ("cannot go from {old} to {text}", "不能从“{old}”变为“{text}”"),
     "blocking_left": ("{count} blocking finding(s) must be fixed first", "仍有 {count} 个阻断性问题须先修正"),
     "not_locked": ("{region} {period} is not locked", "{region} {period} 年数据未锁定"),
-    "why_needed": ("say why (a reason is recorded in the audit trail)", "请填写原因（将记入审计记录）"),
 })
 
 

@@ -138,21 +138,26 @@ def make_demo(db, *, seed: int = 2022, who: str = "demo") -> int:
             factor = NATION_SCALE if spec.additive else 1.0
             changes.append(Change("100000", ind, str(y), _q(float(base.value) * factor * rng.uniform(0.97, 1.03),
                                                             spec.decimals), source="示例数据 demo"))
-    write_values(db, changes, who=who, why="demo data", action="import")
+    from app.models.values import LOCKED_STATES, region_year_status
+    locked = {(c.region, c.period) for c in changes if region_year_status(db, c.region, int(c.period)) in LOCKED_STATES}
+    write_values(db, [c for c in changes if (c.region, c.period) not in locked], who=who, why="demo data", action="import")
 
     # 一省一策: Jiangsu's own (demo) targets, taking precedence over the national ones
     doc = "江苏省“十四五”知识产权发展规划（示例目标）"
     add_own_target(db, PROVINCE, "HV_PATENTS_PER_10K", ">=", "26", 2025, from_year=2021, clause="主要指标（示例）",
                    clause_text="每万人口高价值发明专利拥有量 2025 年达到 26 件（示例）", document=doc, who=who)
     add_own_target(db, PROVINCE, "PLEDGE_AMOUNT", ">=", "1300", 2025, from_year=2021, clause="主要指标（示例）",
-                   clause_text="知识产权质押融资登记金额 2025 年达到 1300 亿元（示例）", document=doc, who=who)
+                   clause_text="知识产权质押融资登记金额 2025 年达到 1300 亿元（示例）", document=doc,
+                   include_children=False, who=who)
     # workflow: earlier years approved by a demo office head, 2023 submitted, 2024 in progress
     if not workflow.has_heads(db):
         workflow.add_user(db, "demo-head", "head", "demo1234", who=who)
     workflow.approve(db, [(code, y) for y in YEARS[:-2] for code in [PROVINCE, *CITIES]],
                      user="demo-head", password="demo1234", why="demo")
     for code in [PROVINCE, *CITIES]:
-        workflow.set_status(db, code, 2023, "submitted", user=who, why="demo")
+        if region_year_status(db, code, 2023) == "draft":
+            workflow.set_status(db, code, 2023, "submitted", user=who, why="demo")
     for code in list(CITIES)[:7]:
-        workflow.set_status(db, code, 2024, "complete", user=who, why="demo")
+        if region_year_status(db, code, 2024) == "draft":
+            workflow.set_status(db, code, 2024, "complete", user=who, why="demo")
     return len(changes)
