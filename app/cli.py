@@ -420,7 +420,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = verb("aggregate", cmd_aggregate, "sum a region's additive indicators from its subordinate regions (汇总)")
     region_year(sp)
+
+    # verbs of the file services live beside them, one module each (calibre's cmd_* style)
+    import importlib
+
+    for name in PLUGIN_VERBS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_verbs(verb, region_year)
     return p
+
+
+# Modules that add verbs: each has ``add_verbs(verb, region_year)`` where
+# ``verb(name, func, help) -> subparser`` and ``region_year(subparser)`` adds --region/--year.
+PLUGIN_VERBS = ("app.cli_sheets", "app.cli_report", "app.cli_package")
 
 
 def main(argv: list[str] | None = None) -> int:
