@@ -1,0 +1,170 @@
+"""What the window shows, read through the same queries as every export.
+
+The UI holds no SQL: it asks for plain rows here and adapts them in Qt models::
+
+    grid = entry_grid(db, "320100", 2024)          # indicators × periods with findings per cell
+    board = dashboard(db, "320000", 2024)          # targets, finding counts, who still owes data
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.models import checks as checks_mod
+from app.models.catalogue import Indicator, children, indicators as load_indicators, region as get_region
+from app.models.cube import Cube
+from app.models.db import meta_get
+from app.models.targets import TargetSet, status_rows
+from app.models.values import region_year_status
+
+DEFAULT_DEADLINE = "12-15"     # guideline section 5: paper and electronic copies before 15 December
+
+
+@dataclass
+class Cell:
+    value: Decimal | None = None        # entered value
+    computed: float | None = None       # derived indicators: value from the components
+    note: str | None = None
+    source: str | None = None
+    status: str | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+    findings: list = field(default_factory=list)    # checks.Finding for this cell
+    target_met: bool | None = None
+
+
+@dataclass
+class Grid:
+    region: str
+    region_name: str
+    level: str
+    year: int
+    periods: list[str]
+    indicators: list[Indicator]
+    cells: dict[tuple[str, str], Cell]              # (indicator, period) -> Cell
+    status: str                                     # workflow status of the region-year
+    findings: list                                  # all findings of the region-year
+    locked_years: set[int]
+
+    def cell(self, indicator: str, period: str) -> Cell:
+        return self.cells.get((indicator, period)) or Cell()
+
+
+def entry_grid(db, region: str, year: int, *, years_back: int = 4) -> Grid:
+    """Indicators × the years ``year - years_back … year`` for one region, with the year's findings."""
+    reg = get_region(db, region)
+    cat = load_indicators(db)
+    inds = [i for i in cat.values() if i.applies_to(reg.level) or i.levels == "all"]
+    periods = [str(y) for y in range(year - years_back, year + 1)]
+    cells: dict[tuple[str, str], Cell] = {}
+    rows = db.execute('select indicator, period, value, note, source, status, updated_by, updated_at from "values"'
+                      " where region = ? and year between ? and ? and length(period) = 4",
+                      [region, year - years_back, year]).fetchall()
+    for ind, period, value, note, source, status, who, when in rows:
+        cells[(ind, period)] = Cell(Decimal(value), None, note, source, status, who, when)
+    kids = children(db, region, year)
+    ts = TargetSet.load(db)
+    cube = Cube.load(db, regions=[region] + kids, year_from=year - 9, year_to=max(year, *(t.year for t in ts.targets)) if ts.targets else year)
+    for code, arr in cube.derived.items():
+        r = cube.r_index[region]
+        for p in periods:
+            y = cube.y_index.get(int(p))
+            if y is not None and arr[r, y] == arr[r, y]:
+                cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
+    explanations = checks_mod.load_explanations(db, [region])
+    found = checks_mod.Checker(cube, ts, explanations).run(regions=[region], years=[year])
+    findings = found.get((region, year), [])
+    for f in findings:
+        if f.indicator != "*":
+            cells.setdefault((f.indicator, f.period), Cell()).findings.append(f)
+    for row in status_rows(ts, cube, region, year):
+        c = cells.setdefault((row["indicator"], str(year)), Cell())
+        c.target_met = row["status"] == "met" if c.target_met is not False else False
+    locked = {y for y in range(year - years_back, year + 1) if region_year_status(db, region, y) in ("approved", "locked")}
+    return Grid(region, reg.name_zh, reg.level, year, periods, inds, cells, region_year_status(db, region, year),
+                findings, locked)
+
+
+@dataclass
+class OwedRow:
+    region: str
+    name: str
+    status: str
+    blocking: int
+    values: int
+
+
+@dataclass
+class Dashboard:
+    region: str
+    region_name: str
+    year: int
+    status: str
+    targets: list[dict]
+    counts: dict[str, int]
+    owed: list[OwedRow]
+    deadline: dt.date
+    days_left: int
+
+
+def deadline_for(db, year: int) -> dt.date:
+    month, day = (meta_get(db, "deadline", DEFAULT_DEADLINE) or DEFAULT_DEADLINE).split("-")
+    return dt.date(year, int(month), int(day))
+
+
+def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Dashboard:
+    """Target status, finding counts and the 'still owed' board of subordinate regions."""
+    reg = get_region(db, region)
+    kids = children(db, region, year)
+    ts = TargetSet.load(db)
+    hi = max([year] + [t.year for t in ts.targets])
+    cube = Cube.load(db, regions=[region] + kids, year_from=year - 9, year_to=hi)
+    found = checks_mod.Checker(cube, ts, checks_mod.load_explanations(db, [region] + kids)).run(
+        regions=[region] + kids, years=[year])
+    own = found.get((region, year), [])
+    counts = {s: sum(f.severity == s for f in own) for s in ("blocking", "explain", "info")}
+    counts["unexplained"] = sum(f.severity == "explain" and not f.explanation for f in own)
+    n_values = dict(db.execute('select region, count(*) from "values" where year = ? and region in (%s) group by region'
+                               % ",".join("?" * len(kids or [""])), [year, *(kids or [""])]).fetchall())
+    owed = []
+    for k in kids:
+        st = region_year_status(db, k, year)
+        if st in ("submitted", "approved", "locked"):
+            continue
+        owed.append(OwedRow(k, get_region(db, k).name_zh, st,
+                            sum(f.severity == "blocking" for f in found.get((k, year), [])), n_values.get(k, 0)))
+    deadline = deadline_for(db, year)
+    today = today or dt.date.today()
+    return Dashboard(region, reg.name_zh, year, region_year_status(db, region, year),
+                     status_rows(ts, cube, region, year), counts, owed, deadline, (deadline - today).days)
+
+
+def trend(db, region: str, indicator: str, *, year_to: int | None = None) -> dict:
+    """An indicator's annual series (derived ones computed) with its applicable target and projection."""
+    from app.models.targets import evaluate
+
+    ts = TargetSet.load(db)
+    cube = Cube.load(db, regions=[region])
+    series = cube.series(region, indicator)
+    year = year_to or (series[-1][0] if series else dt.date.today().year)
+    tgts = [t for t in ts.applicable(region, year) if t.indicator == indicator]
+    out = {"series": series, "targets": [], "indicator": load_indicators(db)[indicator]}
+    for t in tgts:
+        res = evaluate(t, series, year)
+        out["targets"].append({"target": t, **res})
+    return out
+
+
+def ranking(db, parent: str, indicator: str, year: int) -> list[tuple[str, str, float]]:
+    """The subordinate regions of ``parent`` ranked by ``indicator`` in ``year`` (best first)."""
+    kids = children(db, parent, year)
+    cube = Cube.load(db, regions=kids, year_from=year, year_to=year)
+    ind = cube.catalogue[indicator]
+    rows = []
+    for k in kids:
+        v = cube.get(k, indicator, year)
+        if v is not None:
+            rows.append((k, get_region(db, k).name_zh, v))
+    rows.sort(key=lambda r: r[2], reverse=ind.direction != "lower")
+    return rows

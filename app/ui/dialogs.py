@@ -1,0 +1,115 @@
+"""Small dialogs: a value's history, the office head's approval and unlock, About."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from app.models import audit
+from app.ui.i18n import current
+
+
+class HistoryDialog(QDialog):
+    """Every audited change of one value: when, who, what, old → new, why."""
+
+    def __init__(self, parent, db, region: str, indicator, period: str):
+        super().__init__(parent)
+        self.setObjectName("historyDialog")
+        self.setWindowTitle(self.tr("History of {name} {period}").format(name=indicator.name(current()), period=period))
+        rows = audit.history(db, region, indicator.code, period)
+        table = QTableWidget(len(rows), 6, self)
+        table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("Action"), self.tr("Old"),
+                                         self.tr("New"), self.tr("Why")])
+        for i, r in enumerate(rows):
+            old, new = audit.decode(r["old"]) or {}, audit.decode(r["new"]) or {}
+            for j, text in enumerate((r["at"], r["who"], r["action"], old.get("v", ""), new.get("v", ""), r["why"] or "")):
+                item = QTableWidgetItem(str(text))
+                if j in (3, 4):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                table.setItem(i, j, item)
+        table.resizeColumnsToContents()
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("{n} changes, oldest first").format(n=len(rows)), self))
+        lay.addWidget(table)
+        lay.addWidget(buttons)
+        self.resize(760, 320)
+
+
+class HeadDialog(QDialog):
+    """An office head's name and password (approve), plus a reason (unlock)."""
+
+    def __init__(self, parent, heads: list[str], *, title: str, prompt: str, with_reason: bool):
+        super().__init__(parent)
+        self.setObjectName("headDialog")
+        self.setWindowTitle(title)
+        self.user = QComboBox(self)
+        self.user.addItems(heads)
+        self.user.setEditable(True)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.Password)
+        self.reason = QPlainTextEdit(self) if with_reason else None
+        form = QFormLayout()
+        form.addRow(self.tr("Office head"), self.user)
+        form.addRow(self.tr("Password"), self.password)
+        if self.reason is not None:
+            self.reason.setMaximumHeight(70)
+            form.addRow(self.tr("Reason"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        label = QLabel(prompt, self)
+        label.setWordWrap(True)
+        lay.addWidget(label)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+
+    def values(self) -> tuple[str, str, str]:
+        return (self.user.currentText().strip(), self.password.text(),
+                self.reason.toPlainText().strip() if self.reason is not None else "")
+
+
+class NewHeadDialog(QDialog):
+    """No office head exists yet: create the first one (name + password twice)."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Create the office head's account"))
+        self.name = QLineEdit(self)
+        self.p1 = QLineEdit(self)
+        self.p2 = QLineEdit(self)
+        for p in (self.p1, self.p2):
+            p.setEchoMode(QLineEdit.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Password"), self.p1)
+        form.addRow(self.tr("Repeat password"), self.p2)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        info = QLabel(self.tr("Approving locks a region-year; only an office head can approve or unlock."), self)
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+
+    def _check(self):
+        if self.p1.text() != self.p2.text():
+            QMessageBox.warning(self, self.windowTitle(), self.tr("The two passwords differ."))
+            return
+        self.accept()
+
+
+def about_text(db) -> str:
+    import app
+    from app.models.db import SCHEMA_VERSION, meta_get
+
+    return (f"<b>ipdesk {app.__version__}</b><br>知识产权指标填报与核查<br><br>"
+            f"{db.path}<br>schema {meta_get(db, 'schema_version')} (app {SCHEMA_VERSION}) · "
+            f"catalogue {meta_get(db, 'catalogue_version')} · regions {meta_get(db, 'regions_version')}<br>"
+            "Font: WenQuanYi Micro Hei (Apache-2.0)")

@@ -1,0 +1,305 @@
+"""The clerk's page: the indicator grid, paste, undo/redo, and the findings panel."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHBoxLayout, QHeaderView,
+                               QLabel, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from app.models.checks import explain, submission_blockers
+from app.models.errors import IpdeskError
+from app.services.entry import apply_with_undo, parse_block, parse_cell
+from app.ui.i18n import current
+from app.ui.models import GridModel
+
+
+class _WriteCommand(QUndoCommand):
+    """One edit or paste: ``redo`` writes ``after``, ``undo`` writes ``before`` — both audited."""
+
+    def __init__(self, page, before, after, text):
+        super().__init__(text)
+        self.page, self.before, self.after = page, before, after
+        self.first = True
+
+    def redo(self):
+        if self.first:          # already written when the command was made
+            self.first = False
+            return
+        self.page.write(self.after, why="redo")
+
+    def undo(self):
+        self.page.write(self.before, why="undo")
+
+
+class GridView(QTableView):
+    """Excel-like keys: typing edits, Enter commits and moves down, Tab moves right, Delete clears."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.AnyKeyPressed | QAbstractItemView.DoubleClicked
+                             | QAbstractItemView.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.ContiguousSelection)
+        self.setAlternatingRowColors(False)
+        self.setWordWrap(False)
+
+    def closeEditor(self, editor, hint):
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.SubmitModelCache:   # Enter: next row, like a spreadsheet
+            cur = self.currentIndex()
+            nxt = self.model().index(cur.row() + 1, cur.column())
+            if nxt.isValid():
+                self.setCurrentIndex(nxt)
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
+            cur = self.currentIndex()
+            nxt = self.model().index(cur.row() + 1, cur.column())
+            if nxt.isValid():
+                self.setCurrentIndex(nxt)
+            return
+        super().keyPressEvent(event)
+
+
+class EntryPage(QWidget):
+    """Indicators × years for the selected region; every edit is saved at once."""
+
+    changed = Signal()            # values or explanations changed (dashboard/charts refresh)
+    message = Signal(str)         # a line for the status bar
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.model = GridModel(self)
+        self.model.commit = self.commit_cell
+        self.undo_stack = QUndoStack(self)
+        self.view = GridView(self)
+        self.view.setModel(self.model)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.view.verticalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.findings = QListWidget(self)
+        self.findings.setWordWrap(True)
+        self.findings.currentItemChanged.connect(self._finding_selected)
+        self.findings_label = QLabel(self)
+        self.explain_label = QLabel(self)
+        self.explain_edit = QPlainTextEdit(self)
+        self.explain_edit.setMaximumHeight(90)
+        self.explain_button = QPushButton(self)
+        self.explain_button.clicked.connect(self.save_explanation)
+        self.blockers_label = QLabel(self)
+        self.blockers_label.setWordWrap(True)
+        self.complete_button = QPushButton(self)
+        self.complete_button.clicked.connect(lambda: self.window.change_status("complete"))
+
+        side = QWidget(self)
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(4, 0, 0, 0)
+        sl.addWidget(self.findings_label)
+        sl.addWidget(self.findings, 3)
+        sl.addWidget(self.explain_label)
+        sl.addWidget(self.explain_edit)
+        sl.addWidget(self.explain_button)
+        sl.addWidget(self.blockers_label)
+        sl.addWidget(self.complete_button)
+        split = QSplitter(Qt.Horizontal, self)
+        split.addWidget(self.view)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.title)
+        lay.addWidget(split, 1)
+
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.Redo])
+        self.paste_action = QAction(self)
+        self.paste_action.setShortcut(QKeySequence.Paste)
+        self.paste_action.triggered.connect(self.paste)
+        self.delete_action = QAction(self)
+        self.delete_action.setShortcut(QKeySequence.Delete)
+        self.delete_action.triggered.connect(self.clear_selection)
+        self.history_action = QAction(self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(self.show_history)
+        for a in (self.undo_action, self.redo_action, self.paste_action, self.delete_action, self.history_action):
+            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.view.addAction(a)
+        self.view.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.retranslate()
+
+    # ---------------------------------------------------------------- language
+    def changeEvent(self, event):
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self):
+        self.findings_label.setText(self.tr("Findings for this year"))
+        self.explain_label.setText(self.tr("Explanation for the selected finding"))
+        self.explain_button.setText(self.tr("Save explanation"))
+        self.complete_button.setText(self.tr("Mark as complete"))
+        self.paste_action.setText(self.tr("Paste"))
+        self.delete_action.setText(self.tr("Clear"))
+        self.history_action.setText(self.tr("History of this value…"))
+        self.undo_action.setText(self.tr("Undo"))
+        self.redo_action.setText(self.tr("Redo"))
+        self.explain_edit.setPlaceholderText(self.tr("Why is this figure right? (stored with your name and time)"))
+        if self.model.grid is not None:
+            self.refresh(keep_current=True)
+
+    # ---------------------------------------------------------------- data
+    @property
+    def db(self):
+        return self.window.db
+
+    def load(self, region: str, year: int) -> None:
+        from app.services.views import entry_grid
+
+        if self.model.grid is None or (self.model.grid.region, self.model.grid.year) != (region, year):
+            self.undo_stack.clear()
+        self.model.set_grid(entry_grid(self.db, region, year))
+        self._fill_side()
+
+    def refresh(self, keep_current: bool = True) -> None:
+        cur = self.view.currentIndex()
+        g = self.model.grid
+        self.load(g.region, g.year)
+        if keep_current and cur.isValid():
+            self.view.setCurrentIndex(self.model.index(cur.row(), cur.column()))
+
+    def _fill_side(self):
+        g = self.model.grid
+        lang = current()
+        from app.models.workflow import status_label
+
+        self.title.setText(self.tr("{region} · {year} · status: {status}").format(
+            region=g.region_name, year=g.year, status=status_label(g.status, lang)))
+        self.findings.clear()
+        names = {i.code: i.name(lang) for i in g.indicators}
+        sev_text = {"blocking": self.tr("Blocking"), "explain": self.tr("Explain"), "info": self.tr("Note")}
+        for f in sorted(g.findings, key=lambda f: ("blocking", "explain", "info").index(f.severity)):
+            mark = "✔ " if f.explanation else ""
+            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}: {f.message(lang)}")
+            item.setData(Qt.UserRole, f)
+            item.setToolTip(f"{f.rule} · {f.document or ''} {f.clause or ''}".strip())
+            self.findings.addItem(item)
+        blockers = submission_blockers(g.findings)
+        if blockers:
+            self.blockers_label.setText(self.tr("Still blocking submission: {n}").format(n=len(blockers)) + "\n" + "\n".join(
+                f"· {names.get(f.indicator, f.indicator)} ({sev_text[f.severity]})" for f in blockers[:8])
+                + ("\n…" if len(blockers) > 8 else ""))
+        else:
+            self.blockers_label.setText(self.tr("Nothing blocks submission."))
+        self.complete_button.setEnabled(not blockers and g.status == "draft")
+
+    # ---------------------------------------------------------------- writing
+    def write(self, changes, why: str):
+        """Write through the core's one path, then show the new state (used by undo/redo too)."""
+        apply_with_undo(self.db, changes, why=why)
+        self.refresh()
+        self.changed.emit()
+
+    def _apply(self, changes, text: str) -> bool:
+        try:
+            before = apply_with_undo(self.db, changes, why=text)
+        except IpdeskError as exc:
+            self._refuse([exc])
+            return False
+        self.undo_stack.push(_WriteCommand(self, before, changes, text))
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def commit_cell(self, indicator: str, period: str, text: str) -> bool:
+        g = self.model.grid
+        ind = next(i for i in g.indicators if i.code == indicator)
+        try:
+            change = parse_cell(text, region=g.region, indicator=ind, period=period)
+        except IpdeskError as exc:
+            self._refuse([exc])
+            return False
+        return self._apply([change], self.tr("Edit {indicator} {period}").format(indicator=ind.name(current()), period=period))
+
+    def paste(self):
+        cur = self.view.currentIndex()
+        if not cur.isValid():
+            return
+        g = self.model.grid
+        changes, errors = parse_block(QApplication.clipboard().text(), region=g.region, indicators=g.indicators,
+                                      periods=g.periods, start_row=cur.row(), start_col=cur.column(),
+                                      locked_years=g.locked_years)
+        if errors:
+            self._refuse(errors, title=self.tr("Nothing was pasted"))
+            return
+        if changes:
+            self._apply(changes, self.tr("Paste {n} values").format(n=len(changes)))
+
+    def clear_selection(self):
+        g = self.model.grid
+        from app.models.values import Change
+
+        changes = []
+        for idx in self.view.selectionModel().selectedIndexes():
+            ind = self.model.indicator_at(idx.row())
+            period = self.model.period_at(idx.column())
+            if ind.derived or self.model.is_locked(idx.column()) or g.cell(ind.code, period).value is None:
+                continue
+            changes.append(Change(g.region, ind.code, period, None))
+        if changes:
+            self._apply(changes, self.tr("Clear {n} values").format(n=len(changes)))
+
+    def _refuse(self, errors, title=None):
+        lang = current()
+        lines = [e.message(lang) for e in errors[:12]]
+        if len(errors) > 12:
+            lines.append(self.tr("… and {n} more").format(n=len(errors) - 12))
+        self.message.emit(lines[0])
+        box = QMessageBox(QMessageBox.Warning, title or self.tr("Value not saved"), "\n".join(lines),
+                          QMessageBox.Ok, self)
+        box.setObjectName("refusal")
+        box.open()       # not exec(): tests and the window keep running
+
+    # ---------------------------------------------------------------- explanations and history
+    def _finding_selected(self, item, _prev=None):
+        f = item.data(Qt.UserRole) if item else None
+        ok = f is not None and f.severity == "explain"
+        self.explain_edit.setEnabled(ok)
+        self.explain_button.setEnabled(ok)
+        self.explain_edit.setPlainText(f.explanation or "" if f else "")
+        if f and f.indicator != "*":
+            g = self.model.grid
+            row = next((i for i, ind in enumerate(g.indicators) if ind.code == f.indicator), None)
+            col = g.periods.index(f.period) if f.period in g.periods else None
+            if row is not None and col is not None:
+                self.view.selectionModel().setCurrentIndex(self.model.index(row, col), QItemSelectionModel.ClearAndSelect)
+
+    def save_explanation(self):
+        item = self.findings.currentItem()
+        f = item.data(Qt.UserRole) if item else None
+        if f is None:
+            return
+        try:
+            explain(self.db, f.region, int(f.period[:4]), f.rule, f.indicator, self.explain_edit.toPlainText(),
+                    period=f.period)
+        except IpdeskError as exc:
+            self._refuse([exc])
+            return
+        self.message.emit(self.tr("Explanation saved"))
+        self.refresh()
+        self.changed.emit()
+
+    def show_history(self):
+        idx = self.view.currentIndex()
+        if not idx.isValid():
+            return
+        from app.ui.dialogs import HistoryDialog
+
+        g = self.model.grid
+        HistoryDialog(self, self.db, g.region, self.model.indicator_at(idx.row()), self.model.period_at(idx.column())).open()

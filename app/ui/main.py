@@ -1,0 +1,86 @@
+"""Start the window: fonts, language, the store (created and offered demo data on first start)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+STYLE = """
+QLabel#pageTitle { font-size: 15pt; font-weight: bold; padding: 2px 0 6px 0; }
+QTableView { gridline-color: #d0d5dd; }
+QHeaderView::section { padding: 3px 6px; }
+"""
+
+
+def register_font() -> str | None:
+    """Register the bundled CJK font and make it the application's font; returns its family."""
+    from app.services.fonts import cjk_font_path
+
+    fid = QFontDatabase.addApplicationFont(str(cjk_font_path()))
+    families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+    if not families:
+        return None
+    font = QFont(families[0])
+    font.setPointSize(10)
+    QApplication.setFont(font)
+    return families[0]
+
+
+def make_app(argv=None) -> QApplication:
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("ipdesk")
+    app.setOrganizationName("ipdesk")
+    register_font()
+    app.setStyleSheet(STYLE)
+    from app.ui import i18n
+
+    i18n.set_language(os.environ.get("IPDESK_LANG") or QSettings("ipdesk", "ipdesk").value("language", "zh"))
+    return app
+
+
+def open_window(db_path=None, *, demo: bool = False):
+    """Open the store (creating it; a new one is offered the demo data) and return the window."""
+    from app.models.db import default_path, open_store
+
+    if demo:
+        import tempfile
+
+        path = Path(tempfile.mkdtemp(prefix="ipdesk-demo-")) / "demo.sqlite"
+    else:
+        path = Path(db_path or default_path())
+    is_new = not path.exists()
+    db = open_store(path)
+    if demo:
+        from app.services.demo import make_demo
+
+        make_demo(db)
+    elif is_new:
+        from app.ui.i18n import tr
+
+        answer = QMessageBox.question(None, "ipdesk", tr("Start", "A new store was created at\n{path}\n\nLoad the demo "
+                                                         "data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?")
+                                      .format(path=path))
+        if answer == QMessageBox.Yes:
+            from app.services.demo import make_demo
+
+            make_demo(db)
+    from app.ui.main_window import MainWindow
+
+    return MainWindow(db)
+
+
+def run_gui(db=None, demo: bool = False) -> int:
+    app = make_app()
+    from app.models.errors import IpdeskError
+
+    try:
+        window = open_window(db, demo=demo)
+    except IpdeskError as exc:
+        QMessageBox.critical(None, "ipdesk", exc.message())
+        return 2
+    window.show()
+    return app.exec()

@@ -1,0 +1,278 @@
+"""The main window: region tree, year, and the pages (entry, dashboard, charts)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSpinBox, QSplitter, QTabWidget, QToolBar,
+                               QTreeView, QWidget)
+
+from app.models.errors import IpdeskError
+from app.ui import i18n
+from app.ui.dashboard import DashboardPage
+from app.ui.entry import EntryPage
+from app.ui.models import RegionTreeModel
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db, *, region: str | None = None, year: int | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.db = db
+        from app.models.catalogue import regions
+
+        self.tree_model = RegionTreeModel(regions(db), self)
+        self.tree = QTreeView(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.setModel(self.tree_model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._region_changed(cur))
+        self.year = QSpinBox(self)
+        self.year.setRange(1990, 2100)
+        self.year.valueChanged.connect(lambda _y: self.reload())
+        self.year_label = QLabel(self)
+
+        self.entry = EntryPage(self)
+        self.dashboard = DashboardPage(self)
+        self.charts = None                       # made on first show (pyqtgraph loads then)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.entry, "")
+        self.tabs.addTab(self.dashboard, "")
+        self.tabs.addTab(QWidget(self), "")     # placeholder for the charts page
+        self.tabs.currentChanged.connect(lambda _i: self.reload_current())
+        split = QSplitter(Qt.Horizontal, self)
+        split.addWidget(self.tree)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([240, 960])
+        self.setCentralWidget(split)
+
+        self.entry.changed.connect(self._values_changed)
+        self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.dashboard.approveRequested.connect(self.approve)
+        self.dashboard.unlockRequested.connect(self.unlock)
+        self.dashboard.regionRequested.connect(self.select_region)
+        self._build_menus()
+        self.retranslate()
+        self.resize(1280, 800)
+        self.region = None
+        settings = QSettings("ipdesk", "ipdesk")
+        self.year.blockSignals(True)
+        self.year.setValue(year or int(settings.value("year", self._default_year())))
+        self.year.blockSignals(False)
+        self.select_region(region or settings.value("region", self._default_region()))
+
+    # ---------------------------------------------------------------- defaults
+    def _default_region(self) -> str:
+        row = self.db.execute('select region from "values" group by region order by count(*) desc, region limit 1').fetchone()
+        return row[0] if row and row[0] != "100000" else "320000" if row else "100000"
+
+    def _default_year(self) -> int:
+        row = self.db.execute('select max(year) from "values"').fetchone()
+        return row[0] if row and row[0] else 2024
+
+    # ---------------------------------------------------------------- menus and language
+    def _build_menus(self):
+        self.file_menu = self.menuBar().addMenu("")
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("")
+        for a in (self.entry.undo_action, self.entry.redo_action, self.entry.paste_action, self.entry.history_action):
+            self.edit_menu.addAction(a)
+        self.review_menu = self.menuBar().addMenu("")
+        self.approve_action = QAction(self)
+        self.approve_action.triggered.connect(self.approve)
+        self.unlock_action = QAction(self)
+        self.unlock_action.triggered.connect(self.unlock)
+        self.review_menu.addActions([self.approve_action, self.unlock_action])
+        self.view_menu = self.menuBar().addMenu("")
+        self.lang_group = QActionGroup(self)
+        self.lang_zh = QAction("中文", self, checkable=True)
+        self.lang_en = QAction("English", self, checkable=True)
+        for a, code in ((self.lang_zh, "zh"), (self.lang_en, "en")):
+            self.lang_group.addAction(a)
+            self.view_menu.addAction(a)
+            a.triggered.connect(lambda _c=False, code=code: self.set_language(code))
+        (self.lang_zh if i18n.current() == "zh" else self.lang_en).setChecked(True)
+        self.help_menu = self.menuBar().addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self.about)
+        self.help_menu.addAction(self.about_action)
+        bar = QToolBar(self)
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.addWidget(self.year_label)
+        bar.addWidget(self.year)
+        self.toolbar = bar
+        self.addToolBar(bar)
+
+    def set_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        QSettings("ipdesk", "ipdesk").setValue("language", lang)
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self):
+        self.setWindowTitle(self.tr("ipdesk — IP indicator entry and verification"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.review_menu.setTitle(self.tr("&Review"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.approve_action.setText(self.tr("Approve and lock…"))
+        self.unlock_action.setText(self.tr("Unlock…"))
+        self.about_action.setText(self.tr("About ipdesk"))
+        self.year_label.setText(self.tr("Year "))
+        self.tabs.setTabText(0, self.tr("Entry"))
+        self.tabs.setTabText(1, self.tr("Dashboard"))
+        self.tabs.setTabText(2, self.tr("Charts"))
+        self.tree_model.layoutChanged.emit()
+        if getattr(self, "region", None):
+            self.statusBar().showMessage(self.db.path)
+
+    # ---------------------------------------------------------------- navigation
+    def select_region(self, code: str) -> None:
+        idx = self.tree_model.index_of(code)
+        if not idx.isValid():
+            idx = self.tree_model.index_of("100000")
+        self.tree.setCurrentIndex(idx)
+        self.tree.selectionModel().select(idx, QItemSelectionModel.ClearAndSelect)
+        self.tree.scrollTo(idx)
+        self.tree.expand(idx)
+
+    def _region_changed(self, index):
+        code = self.tree_model.code(index)
+        if code and code != self.region:
+            self.region = code
+            QSettings("ipdesk", "ipdesk").setValue("region", code)
+            self.reload()
+
+    def reload(self):
+        if not self.region:
+            return
+        QSettings("ipdesk", "ipdesk").setValue("year", self.year.value())
+        self._loaded = set()
+        self.reload_current()
+
+    def reload_current(self):
+        if not self.region:
+            return
+        key = (self.tabs.currentIndex(), self.region, self.year.value())
+        if key in getattr(self, "_loaded", set()):
+            return
+        page = self.tabs.currentIndex()
+        try:
+            if page == 0:
+                self.entry.load(self.region, self.year.value())
+            elif page == 1:
+                self.dashboard.load(self.region, self.year.value())
+            else:
+                self._charts().load(self.region, self.year.value())
+        except IpdeskError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+        self._loaded.add(key)
+        self.statusBar().showMessage(self.db.path)
+
+    def _charts(self):
+        if self.charts is None:
+            from app.ui.charts import ChartsPage
+
+            self.charts = ChartsPage(self)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(2)
+            self.tabs.insertTab(2, self.charts, self.tr("Charts"))
+            self.tabs.setCurrentIndex(2)
+            self.tabs.blockSignals(False)
+        return self.charts
+
+    def _values_changed(self):
+        current = self.tabs.currentIndex()
+        self._loaded = {k for k in getattr(self, "_loaded", set()) if k[0] == current}
+
+    # ---------------------------------------------------------------- workflow
+    def _heads(self):
+        return [r[0] for r in self.db.execute("select name from users where role = 'head' order by name")]
+
+    def change_status(self, status: str) -> None:
+        from app.models.checks import check
+        from app.models.workflow import set_status
+
+        year = self.year.value()
+        try:
+            blocking = sum(f.severity == "blocking" for f in check(self.db, self.region, year))
+            set_status(self.db, self.region, year, status, blocking=blocking)
+        except IpdeskError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+        self.reload()
+
+    def _ensure_head(self) -> bool:
+        if self._heads():
+            return True
+        from app.models.workflow import add_user
+        from app.ui.dialogs import NewHeadDialog
+
+        dlg = NewHeadDialog(self)
+        if not dlg.exec():
+            return False
+        try:
+            add_user(self.db, dlg.name.text().strip(), "head", dlg.p1.text())
+        except IpdeskError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            return False
+        return True
+
+    def approve(self, *, credentials=None) -> bool:
+        """Approve (lock) the region-year; ``credentials`` = (user, password) skips the dialog (tests, scripts)."""
+        from app.models.workflow import approve
+
+        if credentials is None:
+            if not self._ensure_head():
+                return False
+            from app.ui.dialogs import HeadDialog
+
+            dlg = HeadDialog(self, self._heads(), title=self.tr("Approve and lock"), with_reason=False,
+                             prompt=self.tr("Approving locks {region} {year}: values become read-only until an "
+                                            "office head unlocks them.").format(region=self.region, year=self.year.value()))
+            if not dlg.exec():
+                return False
+            credentials = dlg.values()[:2]
+        try:
+            approve(self.db, [(self.region, self.year.value())], user=credentials[0], password=credentials[1],
+                    why="approved in the window")
+        except IpdeskError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            return False
+        self.reload()
+        return True
+
+    def unlock(self, *, credentials=None) -> bool:
+        from app.models.workflow import unlock
+
+        if credentials is None:
+            from app.ui.dialogs import HeadDialog
+
+            dlg = HeadDialog(self, self._heads(), title=self.tr("Unlock"), with_reason=True,
+                             prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is "
+                                            "kept in the audit trail.").format(region=self.region, year=self.year.value()))
+            if not dlg.exec():
+                return False
+            credentials = dlg.values()
+        try:
+            unlock(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
+                   why=credentials[2])
+        except IpdeskError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            return False
+        self.reload()
+        return True
+
+    def about(self):
+        from app.ui.dialogs import about_text
+
+        QMessageBox.about(self, self.tr("About ipdesk"), about_text(self.db))
+

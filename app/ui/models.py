@@ -1,0 +1,238 @@
+"""Qt item models adapting domain rows: the region tree and the entry grid.
+
+The view never holds a copy of the data: the models format in ``data()`` (thousands
+separators, right-aligned numbers, tooltips with the check message and clause) and keep
+the raw value in ``EditRole``.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.models.catalogue import Region
+from app.models.parse import format_value
+from app.ui.i18n import current, tr
+
+BLOCKING = QColor("#f6c6c6")
+EXPLAIN = QColor("#fbe3a8")
+EXPLAINED = QColor("#fdf3d8")
+MET = QColor("#cfeccf")
+LOCKED_TEXT = QColor("#555555")
+DERIVED = QColor("#eef2f7")
+LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市", "county": "区县", "unit": "单位"}
+
+
+class RegionTreeModel(QAbstractItemModel):
+    """The region tree (nation → provinces → cities → counties/units), built lazily by Qt."""
+
+    def __init__(self, regions: dict[str, Region], parent=None):
+        super().__init__(parent)
+        self.regions = regions
+        self.kids: dict[str | None, list[str]] = {}
+        for code, r in regions.items():
+            self.kids.setdefault(r.parent if r.parent in regions else None, []).append(code)
+        for v in self.kids.values():
+            v.sort()
+        self.codes = list(regions)
+        self.ids = {c: i + 1 for i, c in enumerate(self.codes)}
+        self.row_of = {c: i for v in self.kids.values() for i, c in enumerate(v)}
+
+    def _code(self, index: QModelIndex) -> str | None:
+        return self.codes[index.internalId() - 1] if index.isValid() else None
+
+    def code(self, index: QModelIndex) -> str | None:
+        return self._code(index)
+
+    def index(self, row, column, parent=QModelIndex()):
+        kids = self.kids.get(self._code(parent), [])
+        if not (0 <= row < len(kids)) or column != 0:
+            return QModelIndex()
+        return self.createIndex(row, column, self.ids[kids[row]])
+
+    def index_of(self, code: str) -> QModelIndex:
+        if code not in self.ids:
+            return QModelIndex()
+        return self.createIndex(self.row_of[code], 0, self.ids[code])
+
+    def parent(self, index=QModelIndex()):
+        if not index.isValid():
+            return QModelIndex()
+        p = self.regions[self._code(index)].parent
+        if p is None or p not in self.regions:
+            return QModelIndex()
+        return self.index_of(p)
+
+    def rowCount(self, parent=QModelIndex()):
+        if parent.column() > 0:
+            return 0
+        return len(self.kids.get(self._code(parent), []))
+
+    def columnCount(self, parent=QModelIndex()):
+        return 1
+
+    def hasChildren(self, parent=QModelIndex()):
+        return bool(self.kids.get(self._code(parent)))
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.regions[self._code(index)]
+        if role == Qt.DisplayRole:
+            return r.name(current())
+        if role == Qt.ToolTipRole:
+            level = LEVEL_ZH.get(r.level, r.level) if current() == "zh" else r.level
+            return f"{r.name_zh} {r.name_en}\n{r.code} · {level}"
+        if role == Qt.UserRole:
+            return r.code
+        return None
+
+
+class GridModel(QAbstractTableModel):
+    """Indicators (rows) × periods (columns) of one region, over :class:`app.services.views.Grid`.
+
+    Edits are not written here: ``commit(indicator, period, text)`` (set by the page) parses
+    and writes through the core's one write path with undo.
+    """
+
+    editFailed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.grid = None
+        self.commit = None
+
+    def set_grid(self, grid) -> None:
+        self.beginResetModel()
+        self.grid = grid
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.indicators)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.periods)
+
+    def indicator_at(self, row: int):
+        return self.grid.indicators[row]
+
+    def period_at(self, column: int) -> str:
+        return self.grid.periods[column]
+
+    def is_locked(self, column: int) -> bool:
+        return int(self.grid.periods[column][:4]) in self.grid.locked_years
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if self.indicator_at(index.row()).derived or self.is_locked(index.column()):
+            return base
+        return base | Qt.ItemIsEditable
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or self.grid is None:
+            return None
+        ind = self.indicator_at(index.row())
+        period = self.period_at(index.column())
+        cell = self.grid.cell(ind.code, period)
+        if role == Qt.DisplayRole:
+            if ind.derived and cell.computed is not None:
+                return format_value(Decimal(repr(round(cell.computed, ind.decimals + 4))), ind.decimals)
+            return "" if cell.value is None else format_value(cell.value, ind.decimals)
+        if role == Qt.EditRole:
+            return "" if cell.value is None else format(cell.value, "f")
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.BackgroundRole:
+            sev = {f.severity for f in cell.findings}
+            if "blocking" in sev:
+                return QBrush(BLOCKING)
+            if any(f.severity == "explain" and not f.explanation for f in cell.findings):
+                return QBrush(EXPLAIN)
+            if "explain" in sev:
+                return QBrush(EXPLAINED)
+            if cell.target_met:
+                return QBrush(MET)
+            if ind.derived:
+                return QBrush(DERIVED)
+            return None
+        if role == Qt.ForegroundRole and self.is_locked(index.column()):
+            return QBrush(LOCKED_TEXT)
+        if role == Qt.FontRole and ind.derived:
+            f = QFont()
+            f.setItalic(True)
+            return f
+        if role == Qt.ToolTipRole:
+            return self._tooltip(ind, period, cell, index.column())
+        return None
+
+    def _tooltip(self, ind, period, cell, column) -> str:
+        lang = current()
+        lines = []
+        for f in cell.findings:
+            head = {"blocking": tr("GridModel", "Blocking"), "explain": tr("GridModel", "Needs explanation"),
+                    "info": tr("GridModel", "Note")}[f.severity]
+            text = f"{head}: {f.message(lang)}"
+            if f.clause:
+                text += f" [{f.document} {f.clause}]"
+            if f.explanation:
+                text += "\n  " + tr("GridModel", "Explanation: ") + f.explanation
+            lines.append(text)
+        if cell.target_met:
+            lines.append(tr("GridModel", "Target met"))
+        if ind.derived:
+            lines.append(tr("GridModel", "Computed from {formula}").format(formula=ind.formula))
+            if cell.value is not None:
+                lines.append(tr("GridModel", "Entered: {value}").format(value=format_value(cell.value, ind.decimals)))
+        if cell.note:
+            lines.append(tr("GridModel", "Note: ") + cell.note)
+        if cell.source:
+            lines.append(tr("GridModel", "Source: ") + cell.source)
+        if cell.updated_by:
+            lines.append(tr("GridModel", "Last change: {who}, {when}").format(who=cell.updated_by, when=cell.updated_at))
+        if self.is_locked(column):
+            lines.append(tr("GridModel", "Approved and locked: read-only"))
+        return "\n".join(lines) or None
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if self.grid is None:
+            return None
+        lang = current()
+        if orientation == Qt.Horizontal:
+            period = self.grid.periods[section]
+            if role == Qt.DisplayRole:
+                lock = tr("GridModel", " (locked)") if self.is_locked(section) else ""
+                return (f"{period}年" if lang == "zh" and len(period) == 4 else period) + lock
+            if role == Qt.ToolTipRole and self.is_locked(section):
+                return tr("GridModel", "Approved and locked: read-only")
+            return None
+        ind = self.grid.indicators[section]
+        if role == Qt.DisplayRole:
+            return f"{ind.name(lang)}（{ind.unit(lang)}）" if lang == "zh" else f"{ind.name(lang)} ({ind.unit(lang)})"
+        if role == Qt.ToolTipRole:
+            parts = [f"{ind.name_zh} · {ind.name_en}", f"{ind.code} · {tr('GridModel', 'Unit')}: {ind.unit(lang)}"]
+            if ind.formula:
+                parts.append(tr("GridModel", "Formula: ") + ind.formula)
+            if ind.note:
+                parts.append(tr("GridModel", "Definition: ") + ind.note)
+            parts.append(tr("GridModel", "Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)"))
+            return "\n".join(parts)
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):
+        if role != Qt.EditRole or not index.isValid() or self.commit is None:
+            return False
+        ind = self.indicator_at(index.row())
+        text = "" if value is None else str(value)
+        current_raw = self.data(index, Qt.EditRole)
+        if text.strip() == current_raw:
+            return False
+        return bool(self.commit(ind.code, self.period_at(index.column()), text))
+
+    def finding_summary(self) -> dict:
+        counts = {"blocking": 0, "explain": 0, "info": 0}
+        for f in self.grid.findings if self.grid else []:
+            counts[f.severity] += 1
+        return counts

@@ -1,0 +1,96 @@
+"""Run service functions off the UI thread with a progress dialog and Cancel.
+
+Service functions are plain Python: ``fn(progress, cancelled) -> result`` where
+``progress(fraction, message)`` reports and ``cancelled()`` says whether to stop. They
+open their own store connection (SQLite connections stay in their thread)::
+
+    run_task(parent, tr("Checking the nation…"), lambda progress, cancelled: work(path, progress, cancelled),
+             on_done=show_result, on_error=show_error)
+"""
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog
+
+
+class Cancelled(Exception):
+    """Raised by a task's cancel check; the runner reports it as a cancellation, not an error."""
+
+
+class _Signals(QObject):
+    progress = Signal(float, str)
+    done = Signal(object)
+    failed = Signal(object, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+        self.cancel_requested = False
+        self.setAutoDelete(False)
+
+    def cancelled(self) -> bool:
+        return self.cancel_requested
+
+    def run(self):
+        try:
+            result = self.fn(lambda f, m="": self.signals.progress.emit(float(f), str(m)), self.cancelled)
+        except Cancelled as exc:
+            self.signals.failed.emit(exc, "")
+        except Exception as exc:  # reported to the user by on_error; never lost
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[_Job] = set()
+
+
+def run_task(parent, title: str, fn, *, on_done=None, on_error=None, on_cancel=None, modal: bool = True,
+             min_duration_ms: int = 200) -> _Job:
+    """Start ``fn`` on the shared thread pool; results come back through queued signals."""
+    job = _Job(fn)
+    dialog = QProgressDialog(title, parent.tr("Cancel") if parent else "Cancel", 0, 1000, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModal if modal else Qt.NonModal)
+    dialog.setMinimumDuration(min_duration_ms)
+    dialog.setAutoClose(True)
+    dialog.setValue(0)
+
+    def progress(fraction, message):
+        dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        if message:
+            dialog.setLabelText(f"{title}\n{message}")
+
+    def finish():
+        _running.discard(job)
+        dialog.reset()
+        dialog.deleteLater()
+
+    def done(result):
+        finish()
+        if on_done:
+            on_done(result)
+
+    def failed(exc, tb):
+        finish()
+        if isinstance(exc, Cancelled):
+            if on_cancel:
+                on_cancel()
+        elif on_error:
+            on_error(exc, tb)
+
+    def cancel():
+        job.cancel_requested = True
+
+    job.signals.progress.connect(progress, Qt.QueuedConnection)
+    job.signals.done.connect(done, Qt.QueuedConnection)
+    job.signals.failed.connect(failed, Qt.QueuedConnection)
+    dialog.canceled.connect(cancel)
+    _running.add(job)
+    QThreadPool.globalInstance().start(job)
+    return job
