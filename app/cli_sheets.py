@@ -1,0 +1,147 @@
+"""CLI verbs for spreadsheets: ``template``, ``import`` and ``export-data``.
+
+    ipdesk template --region 320100 --year 2024 -o 南京市2024.xlsx
+    ipdesk import 南京市2024.xlsx            # dry run: exit 0 no problem, 1 problems listed
+    ipdesk import 南京市2024.xlsx --apply    # writes all or nothing; exit 2 on any problem
+    ipdesk export-data --region 320000 --children --year-from 2020 -o jiangsu.csv
+
+Exit codes as everywhere: 0 done, 1 the dry run found problems, 2 usage error, unreadable
+file or (with ``--apply``) nothing written. ``--json`` prints one object.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def add_verbs(verb, region_year) -> None:
+    from app.cli import _year
+
+    sp = verb("template", cmd_template, "write the fill-in workbook (.xlsx) for a region and year (生成填报模板)")
+    region_year(sp)
+    sp.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="where to write the template")
+    sp.add_argument("--context", type=int, default=3, choices=range(0, 11), metavar="N",
+                    help="earlier years shown for reference (default 3)")
+    sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sp = verb("import", cmd_import, "read a filled template or a long-format .xlsx/.csv (region, indicator, period, "
+              "value, note); a dry run unless --apply (导入)")
+    sp.add_argument("file", help="the .xlsx or .csv file")
+    sp.add_argument("--apply", action="store_true", help="write the values (all of them, or nothing on any problem)")
+    sp.add_argument("--region", help="refuse a template made for another region")
+    sp.add_argument("--year", type=_year, help="refuse a template made for another year")
+    sp.add_argument("--all", action="store_true", help="also list the new values, not only the changed ones")
+    sp.add_argument("--why", help="reason recorded in the audit trail (default: import FILE)")
+    sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sp = verb("export-data", cmd_export_data, "export values in the long format (.csv or .xlsx) that import reads "
+              "back (导出数据)")
+    sp.add_argument("--region", required=True, action="append", help="region code (repeat for several)")
+    sp.add_argument("--children", action="store_true", help="also the direct subordinate regions")
+    sp.add_argument("--all-below", dest="all_below", action="store_true", help="also every region below")
+    sp.add_argument("--year-from", dest="year_from", type=_year)
+    sp.add_argument("--year-to", dest="year_to", type=_year)
+    sp.add_argument("--indicators", nargs="+", metavar="CODE", help="only these indicators")
+    sp.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.xlsx")
+    sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def cmd_template(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.services.template import make_template
+
+    db = _open(args, create=False)
+    lang = _lang(args)
+    res = make_template(db, args.region, args.year, args.output, context_years=args.context, lang=lang)
+    if args.json:
+        _print_json({"file": str(res.path), "template_id": res.template_id, "region": res.region, "year": res.year,
+                     "periods": res.periods, "indicators": res.indicators,
+                     "warnings": [w.to_dict() for w in res.warnings]})
+        return EXIT_OK
+    for w in res.warnings:
+        print(("warning: " if lang == "en" else "提示：") + w.message(lang))
+    print(f"template written: {res.path} ({res.indicators} indicators, template {res.template_id})" if lang == "en"
+          else f"模板已生成：{res.path}（{res.indicators} 个指标，模板编号 {res.template_id}）")
+    return EXIT_OK
+
+
+def _counts_line(counts: dict, lang: str) -> str:
+    if lang == "en":
+        return (f"new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
+                f"empty {counts['skipped']}")
+    return f"新增 {counts['new']}，修改 {counts['changed']}，未变 {counts['unchanged']}，空白 {counts['skipped']}"
+
+
+def _row_line(r, lang: str) -> str:
+    from app.models.errors import one_line
+
+    where = f"{r.sheet} " if r.sheet else ""
+    where += f"row {r.row}" if lang == "en" else f"第 {r.row} 行"
+    label = {"new": ("new", "新增"), "changed": ("changed", "修改")}[r.status][lang != "en"]
+    text = f"{label}\t{r.region}\t{r.indicator}\t{r.period}\t{r.old or '—'} → {r.value}"
+    if r.note is not None:
+        text += f"\t{'note' if lang == 'en' else '说明'}: {one_line(r.old_note or '—')} → {one_line(r.note)}"
+    return f"{text}\t({where})"
+
+
+def cmd_import(args) -> int:
+    from app.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, _lang, _open, _print_json
+    from app.services.importer import apply_plan, plan_import
+
+    db = _open(args, create=args.apply)
+    lang = _lang(args)
+    plan = plan_import(db, args.file, expect_region=args.region, expect_year=args.year)
+    result = None
+    if args.apply and plan.ok:
+        result = apply_plan(db, plan, why=args.why)
+    if args.json:
+        out = plan.to_dict(all_rows=args.all)
+        out["applied"] = bool(result)
+        out["written"] = result.written if result else 0
+        _print_json(out)
+    else:
+        head = f"{plan.path.name}: " + (
+            (f"template {plan.template.get('region')} {plan.template.get('year')}" if lang == "en"
+             else f"模板 {plan.template.get('region')} {plan.template.get('year')} 年")
+            if plan.template and plan.template.get("region") else ("long format" if lang == "en" else "长表格式"))
+        print(f"{head} — {_counts_line(plan.counts(), lang)}")
+        for r in plan.rows:
+            if r.status == "changed" or (args.all and r.status == "new"):
+                print(_row_line(r, lang))
+        for w in plan.warnings:
+            print(("warning: " if lang == "en" else "提示：") + w.message(lang))
+        if plan.problems:
+            print(f"problems ({plan.problem_count}):" if lang == "en" else f"问题（{plan.problem_count} 个）：")
+            for p in plan.problems:
+                print(p.message(lang))
+        if result:
+            print(f"written {result.written}, unchanged {result.unchanged}" if lang == "en"
+                  else f"已写入 {result.written} 个数值，未变 {result.unchanged} 个")
+        elif plan.ok:
+            print("dry run: nothing written (use --apply to write)" if lang == "en"
+                  else "试导入：未写入任何数据（加 --apply 写入）")
+    if plan.ok:
+        return EXIT_OK
+    if args.apply:
+        sys.stderr.write(f"ipdesk import: {plan.problem_count} problem(s); nothing written\n" if lang == "en"
+                         else f"ipdesk import：{plan.problem_count} 个问题，未写入任何数据\n")
+        return EXIT_USAGE
+    return EXIT_FINDINGS
+
+
+def cmd_export_data(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.services.export_data import export_values, select_regions
+
+    db = _open(args, create=False)
+    lang = _lang(args)
+    regions = select_regions(db, args.region, children=args.children, all_below=args.all_below)
+    res = export_values(db, args.output, regions=regions, year_from=args.year_from, year_to=args.year_to,
+                        indicators_=args.indicators, lang=lang)
+    if args.json:
+        _print_json({"file": str(res.path), "rows": res.rows, "regions": len(regions),
+                     "warnings": [w.to_dict() for w in res.warnings]})
+        return EXIT_OK
+    for w in res.warnings:
+        print(("warning: " if lang == "en" else "提示：") + w.message(lang))
+    print(f"{res.rows} values written to {res.path}" if lang == "en" else f"已导出 {res.rows} 个数值：{res.path}")
+    return EXIT_OK

@@ -1,0 +1,338 @@
+"""Reading a clerk's file without trusting it: .xlsx through python-calamine after the zip
+has been checked, .csv in UTF-8 (with or without BOM), UTF-16 or GB18030/GBK with a comma,
+semicolon or tab between fields::
+
+    book = read_book("江苏2024.xlsx")       # -> Book(kind="xlsx", sheets=[Sheet(...), ...])
+    book.sheets[0].rows[6][1]              # B7 as the reader gives it: str, float, date, bool
+
+Refused before any cell is read (``InputError``, nothing else escapes): not a zip or a
+truncated one, an old .xls, too many parts, more than 200 MB unpacked or a part packed more
+than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs). Formulas are
+never evaluated: calamine gives the value Excel cached; a formula cell without one is listed
+in ``Sheet.formula_cells``. Cells styled as per cent (the clerk typed ``12.5%``, Excel kept
+0.125) are listed in ``Sheet.percent_cells`` so the importer reads what the clerk saw.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.models.errors import InputError
+from app.models.messages import register
+
+from .sheets_common import Steps, cell_ref
+
+register({
+    "sheet_unreadable": ("cannot read the file: {why}", "无法读取文件：{why}"),
+    "sheet_unsupported": ("unsupported file type: use an Excel workbook (.xlsx) or a CSV file",
+                          "不支持的文件类型：请使用 Excel 工作簿（.xlsx）或 CSV 文件"),
+    "sheet_not_zip": ("not a readable .xlsx workbook: the file is damaged, truncated or in another format",
+                      "不是可读取的 .xlsx 工作簿：文件已损坏、不完整或为其他格式"),
+    "sheet_xls": ("old Excel 97-2003 (.xls) format: open it in Excel or WPS and save it as .xlsx",
+                  "旧版 Excel 97-2003（.xls）格式：请用 Excel 或 WPS 打开后另存为 .xlsx"),
+    "sheet_not_workbook": ("this zip archive is not an Excel workbook", "该压缩包不是 Excel 工作簿"),
+    "sheet_too_big": ("refused: {why} (at most {max} MB); split the data into smaller files",
+                      "已拒绝：{why_zh}（最多 {max} MB），请拆分为较小的文件"),
+    "sheet_zip_bomb": ("refused: part {text} unpacks to {ratio}× its packed size (a zip bomb?)",
+                       "已拒绝：部件 {text} 解压后为压缩大小的 {ratio} 倍（疑似压缩炸弹）"),
+    "sheet_too_many_parts": ("refused: the workbook has {count} parts (at most {max})",
+                             "已拒绝：工作簿含 {count} 个部件（最多 {max} 个）"),
+    "sheet_xml_dtd": ("refused: part {text} declares a DTD or entities, which Excel never writes (an XML bomb?)",
+                      "已拒绝：部件 {text} 声明了 DTD 或实体，Excel 从不这样写（疑似 XML 炸弹）"),
+    "sheet_damaged": ("the workbook is damaged: {why}", "工作簿已损坏：{why}"),
+    "csv_encoding": ("cannot decode the CSV file: it is neither UTF-8 nor GB18030/GBK text",
+                     "无法识别 CSV 文件编码：既不是 UTF-8 也不是 GB18030/GBK 文本"),
+    "csv_binary": ("not a CSV text file (it contains binary data)", "不是 CSV 文本文件（含有二进制数据）"),
+})
+
+MAX_FILE_MB = 200          # packed .xlsx or .csv
+MAX_UNPACKED_MB = 200      # all parts of an .xlsx together
+MAX_RATIO = 100            # packed:unpacked, for parts above RATIO_FLOOR
+RATIO_FLOOR = 4 << 20      # small parts compress well and harmlessly (empty styled ranges)
+MAX_PARTS = 2000
+_PROLOG_BYTES = 65536
+
+
+@dataclass
+class Sheet:
+    """One worksheet as the reader gives it; ``rows[0]`` is spreadsheet row 1, ``rows[r][c]`` a cell."""
+
+    name: str
+    rows: list[list]
+    visible: bool = True
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)   # 0-based (row, col)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Book:
+    path: Path
+    kind: str                     # "xlsx" | "csv"
+    sheets: list[Sheet]
+
+    def sheet(self, name: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+
+def read_book(path, *, steps: Steps | None = None) -> Book:
+    """Read an .xlsx or .csv file, or raise ``InputError`` naming the file."""
+    path = Path(path)
+    steps = steps or Steps()
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise InputError("sheet_unreadable", file=path.name, params={"why": exc.strerror or str(exc)}) from None
+    if size > MAX_FILE_MB << 20:
+        raise InputError("sheet_too_big", file=path.name, params={
+            "why": f"the file is {size >> 20} MB", "why_zh": f"文件大小为 {size >> 20} MB", "max": MAX_FILE_MB})
+    suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("sheet_xls", file=path.name)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return Book(path, "csv", [read_csv(path)])
+    if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, steps=steps)
+    raise InputError("sheet_unsupported", file=path.name)
+
+
+# ---------------------------------------------------------------- xlsx
+
+def _check_zip(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise InputError("sheet_not_zip", file=path.name) from None
+    if len(infos) > MAX_PARTS:
+        raise InputError("sheet_too_many_parts", file=path.name, params={"count": len(infos), "max": MAX_PARTS})
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_MB << 20:
+        raise InputError("sheet_too_big", file=path.name, params={
+            "why": f"it unpacks to {total >> 20} MB", "why_zh": f"解压后为 {total >> 20} MB", "max": MAX_UNPACKED_MB})
+    for i in infos:
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise InputError("sheet_zip_bomb", file=path.name, text=i.filename,
+                             params={"ratio": i.file_size // max(i.compress_size, 1)})
+    by_name = {i.filename: i for i in infos}
+    if "xl/workbook.xml" not in by_name and "[Content_Types].xml" not in by_name:
+        raise InputError("sheet_not_workbook", file=path.name)
+    return zf, by_name
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limit: int | None = None) -> bytes:
+    """Bytes of a part, never more than it declared (a lying header cannot blow memory)."""
+    try:
+        with zf.open(info) as f:
+            data = f.read((info.file_size if limit is None else min(limit, info.file_size)) + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise InputError("sheet_damaged", file=path.name, params={"why": f"{info.filename}: {exc}"}) from None
+    if limit is None and len(data) > info.file_size:
+        raise InputError("sheet_zip_bomb", file=path.name, text=info.filename, params={"ratio": "?"})
+    return data
+
+
+_ROOT = re.compile(rb"<[A-Za-z_]")
+
+
+def _check_prolog(data: bytes, name: str, path: Path) -> None:
+    """Refuse any DTD: entities are how XML bombs and external-entity reads work."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    m = _ROOT.search(data)
+    prolog = data[: m.start()] if m else data
+    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper() or (m is None and len(data) >= _PROLOG_BYTES):
+        raise InputError("sheet_xml_dtd", file=path.name, text=name)
+
+
+def _sheet_parts(zf, by_name, path: Path) -> dict[str, str]:
+    """Sheet name -> part name, from workbook.xml and its relationships (parsed by defusedxml)."""
+    import defusedxml.ElementTree as ET
+
+    def parse(name):
+        try:
+            return ET.fromstring(_read_part(zf, by_name[name], path))
+        except KeyError:
+            return None
+        except ET.ParseError as exc:
+            raise InputError("sheet_damaged", file=path.name, params={"why": f"{name}: {exc}"}) from None
+
+    wb, rels = parse("xl/workbook.xml"), parse("xl/_rels/workbook.xml.rels")
+    if wb is None or rels is None:
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+    out = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            out[el.get("name", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
+
+
+def _percent_styles(zf, by_name, path: Path) -> set[str]:
+    """Indexes (as attribute text) of cell styles whose number format shows per cent."""
+    import defusedxml.ElementTree as ET
+
+    info = by_name.get("xl/styles.xml")
+    if info is None:
+        return set()
+    try:
+        root = ET.fromstring(_read_part(zf, info, path))
+    except ET.ParseError as exc:
+        raise InputError("sheet_damaged", file=path.name, params={"why": f"styles.xml: {exc}"}) from None
+    percent_ids = {"9", "10"}
+    for el in root.iter():
+        if el.tag.endswith("numFmt"):
+            code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", el.get("formatCode", ""))
+            if "%" in code:
+                percent_ids.add(el.get("numFmtId"))
+    out = set()
+    for el in root.iter():
+        if el.tag.endswith("cellXfs"):
+            for n, xf in enumerate(x for x in el if x.tag.endswith("xf")):
+                if xf.get("numFmtId") in percent_ids:
+                    out.add(str(n))
+    return out
+
+
+def _scan_cells(data: bytes, percent: set[str]) -> tuple[set, set]:
+    """Formula cells without a cached value, and number cells styled as per cent.
+
+    Only sheets that have a formula or use a per-cent style are parsed (defusedxml, streaming).
+    """
+    has_formula = re.search(rb"<(?:\w+:)?f[\s>/]", data) is not None
+    uses_percent = bool(percent) and re.search(rb'\ss="(' + b"|".join(p.encode() for p in percent) + rb')"', data)
+    formulas, percents = set(), set()
+    if not has_formula and not uses_percent:
+        return formulas, percents
+    import defusedxml.ElementTree as ET
+
+    row_no = -1
+    for _event, el in ET.iterparse(io.BytesIO(data), events=("end",)):
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "row":
+            row_no = int(el.get("r", row_no + 2)) - 1
+            col = -1
+            for c in el:
+                if not c.tag.endswith("}c") and c.tag != "c":
+                    continue
+                ref = c.get("r")
+                col = _col_index(ref) if ref else col + 1
+                kids = {k.tag.rsplit("}", 1)[-1]: k for k in c}
+                if "f" in kids and not (kids.get("v") is not None and (kids["v"].text or "")) and "is" not in kids:
+                    formulas.add((row_no, col))
+                if c.get("s") in percent and c.get("t", "n") == "n" and "v" in kids:
+                    percents.add((row_no, col))
+            el.clear()
+    return formulas, percents
+
+
+def _col_index(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + ord(ch.upper()) - 64
+    return n - 1
+
+
+def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
+    import python_calamine as pc
+
+    steps = steps or Steps()
+    steps(0.0, "checking the workbook")
+    zf, by_name = _check_zip(path)
+    with zf:
+        for name, info in by_name.items():
+            if name.endswith((".xml", ".rels", ".vml")):
+                _check_prolog(_read_part(zf, info, path, _PROLOG_BYTES), name, path)
+        parts = _sheet_parts(zf, by_name, path)
+        percent = _percent_styles(zf, by_name, path)
+        scans = {}
+        for sheet_name, part in parts.items():
+            if part in by_name:
+                scans[sheet_name] = _scan_cells(_read_part(zf, by_name[part], path), percent)
+    steps(0.1, "reading cells")
+    sheets = []
+    try:
+        with pc.CalamineWorkbook.from_path(str(path)) as wb:
+            metas = wb.sheets_metadata
+            for n, meta in enumerate(metas):
+                if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                    continue
+                steps(0.1 + 0.9 * n / len(metas), f"reading sheet {meta.name}")
+                rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                formulas, percents = scans.get(meta.name, (set(), set()))
+                sheets.append(Sheet(meta.name, rows, meta.visible == pc.SheetVisibleEnum.Visible, formulas, percents))
+    except pc.CalamineError as exc:
+        raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
+    except (OSError, ValueError, RuntimeError) as exc:  # calamine's zip/xml errors are also raised this way
+        raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
+    return Book(path, "xlsx", sheets)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
+# ---------------------------------------------------------------- csv
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (a superset of the GBK that Chinese
+    Windows Excel writes for "CSV (逗号分隔)")."""
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8", raw[3:])]
+    elif raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        candidates = [("utf-16", raw)]
+    else:
+        candidates = [("utf-8", raw), ("gb18030", raw)]
+    for encoding, data in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            raise InputError("csv_binary", file=name)
+        return text
+    raise InputError("csv_encoding", file=name)
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever the header line holds most of (comma on a tie)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path) -> Sheet:
+    from .sheets_common import csv_unprotect
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError("sheet_unreadable", file=path.name, params={"why": exc.strerror or str(exc)}) from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise InputError("csv_binary", file=path.name)
+    text = decode_text(raw, path.name)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+        rows = [[csv_unprotect(c) for c in row] for row in reader]
+    except csv.Error as exc:
+        raise InputError("sheet_damaged", file=path.name, params={"why": str(exc)}) from None
+    return Sheet(path.stem, rows)
+
+
+__all__ = ["Book", "Sheet", "read_book", "read_xlsx", "read_csv", "decode_text", "sniff_delimiter", "cell_ref"]

@@ -1,0 +1,369 @@
+"""The fill-in workbook for one region and year::
+
+    make_template(db, "320100", 2024, "南京市2024.xlsx")
+    # -> TemplateResult(path=..., template_id="…", periods=["2021", "2022", "2023"], indicators=26, ...)
+
+One row per indicator reported at the region's level: code, name, unit, the values of the
+previous years (grey, locked: context only, never imported), the year's value and note (yellow,
+the only unlocked cells; pre-filled with what the store already holds), and the indicator's
+definition. The sheet is protected without a password (to stop accidents, not people:
+Review ▸ Unprotect Sheet lifts it). A very hidden sheet ``_meta`` says what the workbook is:
+template id (uuid4), template version, region, year, catalogue version, created at and by,
+and the header text of each column, so that :mod:`importer` finds the columns even when a
+clerk inserts one or sorts the rows.
+
+Input cells of per-cent indicators are text cells (``@``): what the clerk types (``12.5`` or
+``12.5%``) arrives as typed instead of Excel's 0.125.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import __version__
+from app.models.audit import current_user
+from app.models.catalogue import Indicator, indicators, region as load_region
+from app.models.db import meta_get, now_iso
+from app.models.errors import InputError
+from app.models.messages import default_lang, register
+from app.models.values import LOCKED_STATES, region_year_status
+
+from .export_data import excel_number, number_format
+from .import_resolve import Collector, Resolver
+from .sheets_common import Steps, fit_width, is_blank, set_text, show
+from .sheets_read import Book, Sheet
+
+register({
+    "import_value_without_code": ("a value without an indicator code", "有数值但没有指标代码"),
+    "import_note_without_value": ("a note without a value is not imported", "只有说明没有数值，未导入"),
+    "import_context_ignored": ("{text} differs from the stored {old}: earlier years in a template are for "
+                               "reference only and are not imported",
+                               "“{text}”与已存数值 {old} 不同：模板中往年数值仅供参考，不会导入"),
+    "template_not_ours": ("the hidden sheet _meta does not describe an ipdesk template", "隐藏工作表 _meta 不是 ipdesk 模板信息"),
+    "template_newer": ("made by a newer ipdesk (template version {found} > {known}); update ipdesk",
+                       "由更新版本的 ipdesk 生成（模板版本 {found} > {known}），请先升级 ipdesk"),
+    "template_damaged": ("the template is damaged: {why}; make a new one with 'ipdesk template'",
+                         "模板已损坏：{why}；请用“ipdesk template”重新生成"),
+    "template_unknown_region": ("the template is for region {text!r}, which this store does not know",
+                                "模板所属地区“{text}”不在本数据库中"),
+    "template_other_region": ("the template is for {text} ({region}), not {expected}; use the template of {expected}",
+                              "该模板属于 {text}（{region}），不是 {expected}；请使用 {expected} 的模板"),
+    "template_other_year": ("the template is for {text}, not {expected}; make a template for {expected}",
+                            "该模板是 {text} 年的，不是 {expected} 年；请生成 {expected} 年的模板"),
+    "template_catalogue": ("made with indicator catalogue {text}, this store has {known}: rows are matched by indicator code",
+                           "模板使用指标目录 {text}，本数据库为 {known}：已按指标代码对应"),
+    "template_unit_changed": ("the unit of {text} was {old} in the template and is {new} now; make a new template",
+                              "{text} 的单位在模板中为“{old}”，现为“{new}”；请重新生成模板"),
+    "template_locked_year": ("{text} is {status} and locked: the template can be filled but not imported until "
+                             "an office head unlocks it", "{text} 已{status_zh}并锁定：模板可以填写，但须由单位负责人解锁后才能导入"),
+    "template_bad_ext": ("{text}: the template must be saved as .xlsx", "{text}：模板须保存为 .xlsx 文件"),
+})
+
+META_SHEET = "_meta"
+KIND = "ipdesk-template"
+TEMPLATE_VERSION = 1
+CONTEXT_YEARS = 3
+FIRST_ROW = 6          # 1-based row of the first indicator; the header is the row above
+
+LABELS = {
+    "zh": {"sheet": "填报", "code": "指标代码", "name": "指标名称", "unit": "单位", "input": "{year}年填报值",
+           "note": "{year}年说明", "context": "{year}年", "definition": "指标定义与口径",
+           "title": "{name} {year} 年知识产权指标填报表",
+           "sub": "地区代码 {code} · 指标目录版本 {catalogue} · 模板编号 {tid} · 生成于 {at}",
+           "help": "请在黄色单元格中填写 {year} 年数值和说明（可写 1,234、3.2万、12.5%；无数据请留空，零请填 0）。"
+                   "灰色为往年数值，仅供参考，不会导入。",
+           "prompt": "单位：{unit}", "whole": "，整数", "formula": "计算公式：{formula}"},
+    "en": {"sheet": "entry", "code": "indicator", "name": "name", "unit": "unit", "input": "{year} value",
+           "note": "{year} note", "context": "{year}", "definition": "definition",
+           "title": "{name} {year}: IP indicators",
+           "sub": "region {code} · catalogue {catalogue} · template {tid} · made {at}",
+           "help": "Fill in the yellow cells for {year} (1,234, 3.2万 or 12.5% are understood; leave empty for "
+                   "no data, type 0 for zero). Grey cells show earlier years for reference and are not imported.",
+           "prompt": "unit: {unit}", "whole": ", whole numbers", "formula": "formula: {formula}"},
+}
+
+
+@dataclass
+class TemplateResult:
+    path: Path
+    template_id: str
+    region: str
+    year: int
+    periods: list[str]                 # context periods, oldest first
+    indicators: int
+    warnings: list[InputError] = field(default_factory=list)
+
+
+def make_template(db, region: str, year: int, path, *, context_years: int = CONTEXT_YEARS,
+                  lang: str | None = None, progress=None, cancel=None) -> TemplateResult:
+    """Write the fill-in workbook for ``region`` and ``year`` to ``path`` (.xlsx)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    steps = Steps(progress, cancel)
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError("template_bad_ext", text=path.name)
+    reg = load_region(db, region)
+    lang = lang or default_lang()
+    L = LABELS[lang]
+    cat = [i for i in indicators(db).values() if i.applies_to(reg.level)]
+    periods = [str(y) for y in range(year - context_years, year)]
+    stored = {(r["indicator"], r["period"]): r for r in _rows(db, region, year - context_years, year)}
+    tid, at, catalogue = str(uuid.uuid4()), now_iso(), meta_get(db, "catalogue_version", "")
+    steps(0.2, "writing the template")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L["sheet"]
+    headers = {"code": L["code"], "name": L["name"], "unit": L["unit"],
+               **{f"context:{p}": L["context"].format(year=p) for p in periods},
+               "input": L["input"].format(year=year), "note": L["note"].format(year=year),
+               "definition": L["definition"]}
+    col = {key: n + 1 for n, key in enumerate(headers)}
+    thin = Side(style="thin", color="BFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    grey, yellow = PatternFill("solid", fgColor="EDEDED"), PatternFill("solid", fgColor="FFF2CC")
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    set_text(ws.cell(1, 1), L["title"].format(name=reg.name(lang), year=year))
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    set_text(ws.cell(2, 1), L["sub"].format(code=reg.code, catalogue=catalogue, tid=tid[:8], at=at[:16]))
+    set_text(ws.cell(3, 1), L["help"].format(year=year))
+    ws.cell(3, 1).font = Font(italic=True, color="7F6000")
+    for key, text in headers.items():
+        c = ws.cell(FIRST_ROW - 1, col[key])
+        set_text(c, text)
+        c.font, c.fill, c.border = Font(bold=True), head_fill, border
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    for n, ind in enumerate(cat):
+        row = FIRST_ROW + n
+        definition = "；".join(t for t in (ind.note, L["formula"].format(formula=ind.formula) if ind.formula else "") if t)
+        for key, text in (("code", ind.code), ("name", ind.name(lang)), ("unit", ind.unit(lang)),
+                          ("definition", definition)):
+            c = ws.cell(row, col[key])
+            set_text(c, text)
+            c.border, c.alignment = border, wrap if key == "definition" else Alignment(vertical="top")
+        fmt = number_format(ind.decimals)
+        for p in periods:
+            c = ws.cell(row, col[f"context:{p}"])
+            _put_value(c, stored.get((ind.code, p)), fmt)
+            c.fill, c.border = grey, border
+        value_cell, note_cell = ws.cell(row, col["input"]), ws.cell(row, col["note"])
+        current = stored.get((ind.code, str(year)))
+        _put_value(value_cell, current, "@" if ind.kind == "percent" else fmt)
+        if current and current["note"]:
+            set_text(note_cell, current["note"])
+        for c in (value_cell, note_cell):
+            c.fill, c.border, c.protection = yellow, border, Protection(locked=False)
+        note_cell.alignment = wrap
+        dv = DataValidation(showInputMessage=True, allow_blank=True, promptTitle=ind.code[:32],
+                            prompt=(L["prompt"].format(unit=ind.unit(lang))
+                                    + (L["whole"] if ind.kind == "count" else ""))[:255])
+        dv.add(value_cell.coordinate)
+        ws.add_data_validation(dv)
+
+    widths = {"code": [ind.code for ind in cat], "name": [ind.name(lang) for ind in cat],
+              "unit": [ind.unit(lang) for ind in cat]}
+    for key, n in col.items():
+        letter = ws.cell(1, n).column_letter
+        if key in widths:
+            ws.column_dimensions[letter].width = fit_width([headers[key], *widths[key]], maximum=40)
+        elif key == "definition":
+            ws.column_dimensions[letter].width = 60
+        elif key == "note":
+            ws.column_dimensions[letter].width = 30
+        else:
+            ws.column_dimensions[letter].width = max(fit_width([headers[key]]), 14)
+    ws.freeze_panes = ws.cell(FIRST_ROW, col["unit"] + 1).coordinate
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False
+    ws.protection.autoFilter = ws.protection.sort = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
+
+    meta = wb.create_sheet(META_SHEET)
+    info = {"kind": KIND, "template_id": tid, "template_version": str(TEMPLATE_VERSION), "region": reg.code,
+            "region_name": reg.name_zh, "year": str(year), "catalogue_version": catalogue, "created_at": at,
+            "created_by": current_user(), "app_version": __version__, "sheet": ws.title,
+            "periods": ",".join(periods), "columns": json.dumps(headers, ensure_ascii=False)}
+    for r, (k, v) in enumerate(info.items(), start=1):
+        set_text(meta.cell(r, 1), k)
+        set_text(meta.cell(r, 2), v)
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    wb.active = 0
+
+    result = TemplateResult(path, tid, reg.code, year, periods, len(cat))
+    status = region_year_status(db, region, year)
+    if status in LOCKED_STATES:
+        from app.models.values import STATUS_ZH
+
+        result.warnings.append(InputError("template_locked_year", text=f"{reg.name_zh} {year}",
+                                          params={"status": status, "status_zh": STATUS_ZH[status]}))
+    steps(0.8, "saving")
+    tmp = path.with_name(path.name + ".part")
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError("export_unwritable", text=str(path), params={"why": exc.strerror or str(exc)}) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    steps(1.0, "done")
+    return result
+
+
+def _rows(db, region: str, year_from: int, year_to: int) -> list[dict]:
+    from app.models.values import value_rows
+
+    return value_rows(db, region, year_from, year_to)
+
+
+def _put_value(cell, row: dict | None, fmt: str) -> None:
+    cell.number_format = fmt
+    if row is None:
+        return
+    number = excel_number(row["value"]) if fmt != "@" else None
+    if number is None:
+        set_text(cell, row["value"])
+    else:
+        cell.value = number
+
+
+def read_meta(rows: list[list]) -> dict[str, str]:
+    """The key/value pairs of a ``_meta`` sheet as read (only text keys, values as text)."""
+    out = {}
+    for r in rows:
+        if len(r) >= 2 and isinstance(r[0], str) and r[0].strip():
+            out[r[0].strip()] = show(r[1]).strip()
+    return out
+
+
+# ---------------------------------------------------------------- reading a filled template
+
+def read_filled(db, book: Book, meta_sheet: Sheet, resolver: Resolver, out: Collector, values: list,
+                   expect_region, expect_year, steps: Steps) -> None:
+    meta = read_meta(meta_sheet.rows)
+    out.plan.template = meta
+    at_meta = out.where(meta_sheet)
+    if meta.get("kind") != KIND or "template_id" not in meta:
+        out.problem(InputError("template_not_ours"), at_meta)
+        return
+    try:
+        version, year, headers = int(meta["template_version"]), int(meta["year"]), json.loads(meta["columns"])
+        region = meta["region"]
+    except (KeyError, ValueError, TypeError) as exc:
+        out.problem(InputError("template_damaged", params={"why": f"_meta: {exc}"}), at_meta)
+        return
+    if version > TEMPLATE_VERSION:
+        out.problem(InputError("template_newer", params={"found": version, "known": TEMPLATE_VERSION}), at_meta)
+        return
+    reg = resolver.regions.get(region)
+    if reg is None:
+        out.problem(InputError("template_unknown_region", text=f"{region} {meta.get('region_name', '')}".strip()),
+                    at_meta)
+        return
+    if expect_region and expect_region != region:
+        exp = resolver.regions.get(expect_region)
+        out.problem(InputError("template_other_region", text=reg.name_zh, params={
+            "region": region, "expected": f"{exp.name_zh} ({expect_region})" if exp else expect_region}), at_meta)
+    if expect_year and int(expect_year) != year:
+        out.problem(InputError("template_other_year", text=str(year), params={"expected": expect_year}), at_meta)
+    if out.plan.problem_count:
+        return
+    known = meta_get(db, "catalogue_version", "")
+    if meta.get("catalogue_version", "") != known:
+        out.warning(InputError("template_catalogue", text=meta.get("catalogue_version") or "?",
+                               params={"known": known}), at_meta)
+    sheet = book.sheet(meta.get("sheet", ""))
+    if sheet is None:
+        out.problem(InputError("template_damaged", params={"why": f"sheet {meta.get('sheet')!r} is missing"}), at_meta)
+        return
+    header_at, col = _template_columns(sheet, headers)
+    if header_at is None or "code" not in col or "input" not in col:
+        out.problem(InputError("template_damaged", params={"why": "the header row or the input column is missing"}),
+                    out.where(sheet))
+        return
+    names = {col[k]: headers[k] for k in col}
+    period = str(year)
+    for r in range(header_at + 1, len(sheet.rows)):
+        row = sheet.rows[r] + [""] * (max(col.values()) + 1 - len(sheet.rows[r]))
+        raw_code, raw_v = row[col["code"]], row[col["input"]]
+        note_c = col.get("note")
+        blank_v = is_blank(raw_v) and (r, col["input"]) not in sheet.formula_cells
+        if is_blank(raw_code):
+            if not blank_v:
+                out.problem(InputError("import_value_without_code"), out.where(sheet, r, col["code"], names[col["code"]]))
+            continue
+        try:
+            ind, warn = resolver.indicator(raw_code)
+        except InputError as exc:
+            out.problem(exc, out.where(sheet, r, col["code"], names[col["code"]]))
+            continue
+        if warn:
+            out.warning(warn, out.where(sheet, r, col["code"], names[col["code"]]))
+        if "unit" in col and not _unit_fits(row[col["unit"]], ind):
+            out.problem(InputError("template_unit_changed", text=ind.code, params={
+                "old": show(row[col["unit"]]), "new": ind.unit_zh}), out.where(sheet, r, col["unit"], names[col["unit"]]))
+            continue
+        for key, c in col.items():
+            if key.startswith("context:") and not is_blank(row[c]):
+                _check_context(db, resolver, out, sheet, r, c, names[c], row[c], region, ind, key[8:])
+        if blank_v:
+            if note_c is not None and not is_blank(row[note_c]):
+                out.warning(InputError("import_note_without_value"), out.where(sheet, r, note_c, names[note_c]))
+            else:
+                out.plan.skipped += 1
+            continue
+        c = col["input"]
+        try:
+            if (r, c) in sheet.formula_cells:
+                raise InputError("cell_formula_no_value")
+            value = resolver.value(raw_v, ind, (r, c) in sheet.percent_cells)
+        except InputError as exc:
+            out.problem(exc, out.where(sheet, r, c, names[c]))
+            continue
+        try:
+            note = resolver.note(row[note_c]) if note_c is not None else None
+        except InputError as exc:
+            out.problem(exc, out.where(sheet, r, note_c, names[note_c]))
+            continue
+        values.append((region, ind, period, value, note, sheet, r))
+    steps(1.0, "template read")
+
+
+def _template_columns(sheet: Sheet, headers: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    """The header row (where the code column's header is) and each known column by its header text."""
+    want = {text.strip(): key for key, text in headers.items()}
+    for n, row in enumerate(sheet.rows[:40]):
+        texts = [c.strip() if isinstance(c, str) else None for c in row]
+        if headers.get("code") in texts:
+            return n, {want[t]: c for c, t in enumerate(texts) if t in want}
+    return None, {}
+
+
+def _unit_fits(cell, ind: Indicator) -> bool:
+    text = show(cell).strip()
+    return not text or text in (ind.unit_zh, ind.unit_en)
+
+
+def _check_context(db, resolver, out, sheet, r, c, header, raw, region, ind, period) -> None:
+    try:
+        value = resolver.value(raw, ind, (r, c) in sheet.percent_cells)
+    except InputError:
+        value = None
+    row = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
+                     [region, ind.code, period]).fetchone()
+    old = row[0] if row else None
+    if value != old:
+        out.warning(InputError("import_context_ignored", text=show(raw), params={"old": old or "—"}),
+                    out.where(sheet, r, c, header))
