@@ -1,0 +1,643 @@
+"""One model of the submission documents; the PDF (paper) and XLSX (electronic) writers
+render only from it, with one number formatter, so both say the same thing by construction.
+
+>>> rep = build_report(db, "320000", 2022, generated_at=datetime(2022, 12, 10, 9, 30))
+>>> rep.title, rep.office, rep.date_text
+('江苏省2022年度知识产权高质量发展指标报告', '江苏省知识产权局', '2022年12月10日')
+>>> row = rep.indicator("INV_GRANTS")
+>>> row.current_text, row.yoy_text
+('74,750', '+11.4%')
+>>> len(rep.children), len(rep.fingerprint), rep.fingerprint_short.count("-")
+(13, 64, 3)
+
+Numbers in the model are Decimals already rounded half-up to what is shown (the
+indicator's ``decimals``; per-cent changes to 0.1), so a writer never rounds: the PDF
+prints :func:`show`, the XLSX stores the same Decimal with a number format of the same
+precision. Values of derived indicators (per 10k people) are computed from their
+components where all are present — the same rule the checks and target status use —
+otherwise shown as entered, and are marked ``computed``.
+
+``export_report(db, region, year, pdf=..., xlsx=...)`` is the use case the CLI and the
+Export dialog call: plain function, ``progress(fraction, message)`` and ``cancel()``
+callbacks, files written to a temporary name and moved into place only when complete.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable
+
+from app.models.errors import IpdeskError
+from app.models.messages import register, render
+from app.models.parse import format_value
+
+register({
+    "export_cancelled": ("export cancelled; no file was written", "已取消导出，未写入任何文件"),
+    "export_write_failed": ("cannot write {text}: {why}", "无法写入 {text}：{why}"),
+    "export_nothing": ("name at least one output file (--pdf FILE.pdf and/or --xlsx FILE.xlsx)",
+                       "请至少指定一个输出文件（--pdf 文件.pdf 和/或 --xlsx 文件.xlsx）"),
+    "export_bad_suffix": ("{text} should end with {suffix}", "{text} 的扩展名应为 {suffix}"),
+})
+
+# Indicators drawn as trend charts (and listed year by year), and shown for each subordinate region.
+KEY_INDICATORS = ("HV_PATENTS_PER_10K", "INV_PATENTS_IN_FORCE", "PLEDGE_AMOUNT", "PATENT_INDUSTRIALIZATION_RATE")
+CHILD_INDICATORS = ("HV_PATENTS_PER_10K", "INV_PATENTS_IN_FORCE", "INV_GRANTS", "PLEDGE_AMOUNT",
+                    "PATENT_INDUSTRIALIZATION_RATE", "TM_REGISTRATIONS")
+STATUS_RANK = ("off_track", "at_risk", "no_data", "on_track", "met")   # worst first
+SEVERITY_ZH = {"blocking": "阻断", "explain": "需说明", "info": "提示"}
+RULE_ZH = {"range": "取值范围", "le": "部分大于整体", "derived": "计算值不符", "required": "必填缺失",
+           "yoy": "同比变化异常", "outlier": "历史变化异常", "sum": "与下级合计不符", "falling": "不增反降",
+           "benford": "首位数字分布"}
+WORKFLOW_ZH = {"draft": "草稿", "complete": "已完成", "submitted": "已报送", "approved": "已审批", "locked": "已锁定"}
+ALL_INDICATORS = {"benford": "全部计数类指标", "required": "全部必填指标"}   # findings on indicator "*"
+PP_KINDS = ("percent",)   # year-on-year change of a rate is shown in percentage points
+DEFAULT_DEADLINE = "12-15"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+
+
+class ExportCancelled(IpdeskError):
+    """The user cancelled; nothing was written."""
+
+
+# ---------------------------------------------------------------- the one formatter
+
+def show(value: Decimal | None, decimals: int) -> str:
+    """The text of a number on paper (and the XLSX number format shows the same): ``—`` for none.
+
+    >>> show(Decimal("1234567.125"), 2), show(None, 0)
+    ('1,234,567.13', '—')
+    """
+    return "—" if value is None else format_value(value, decimals)
+
+
+def signed(value: Decimal | None, decimals: int, suffix: str) -> str:
+    """A change with its sign: ``+11.4%``, ``-0.7个百分点``, ``0.0%``.
+
+    >>> signed(Decimal("11.4"), 1, "%"), signed(Decimal("-0.7"), 1, "个百分点"), signed(None, 1, "%")
+    ('+11.4%', '-0.7个百分点', '—')
+    """
+    if value is None:
+        return "—"
+    text = format_value(value, decimals)
+    return ("+" + text if value > 0 else text) + suffix
+
+
+def rounded(value, decimals: int) -> Decimal | None:
+    """A Decimal (or float from the checks) rounded half-up to ``decimals`` places."""
+    if value is None:
+        return None
+    d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not d.is_finite():
+        return None
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(q) if q.is_zero() else q
+
+
+def canonical_target(value) -> str:
+    """A target figure as written in its document: ``26``, ``16.5``."""
+    d = Decimal(repr(float(value))).normalize()
+    return format(d, "f")
+
+
+def date_zh(d: date | datetime) -> str:
+    """>>> date_zh(date(2022, 12, 10))
+    '2022年12月10日'
+    """
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def clean_text(text: str | None) -> str:
+    """User text as both documents print it: control characters (except line breaks) removed."""
+    return _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# ---------------------------------------------------------------- the model
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    seq: int
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    previous: Decimal | None
+    current: Decimal | None
+    computed: bool            # current value derived from its components
+    yoy: Decimal | None       # per cent (or percentage points, see yoy_unit), rounded to 0.1
+    yoy_unit: str             # "%" or "个百分点"
+    target: str               # the applicable requirement(s), e.g. "≥26（2025年）"
+    status: str | None        # worst status of the indicator's targets, None without a target
+    note: str                 # note stored with this year's value
+
+    @property
+    def display_name(self) -> str:
+        return self.name + ("*" if self.computed else "")
+
+    @property
+    def previous_text(self) -> str:
+        return show(self.previous, self.decimals)
+
+    @property
+    def current_text(self) -> str:
+        return show(self.current, self.decimals)
+
+    @property
+    def yoy_text(self) -> str:
+        return signed(self.yoy, 1, self.yoy_unit)
+
+    @property
+    def status_text(self) -> str:
+        return status_label(self.status) if self.status else ""
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: str
+    name: str
+    unit: str
+    decimals: int
+    comparator: str
+    target: Decimal | None
+    target_year: int
+    requirement: str          # "≥26（2025年）", "增长≥10%", "高于上年", "按时填报"
+    latest: Decimal | None
+    latest_period: str
+    projected: Decimal | None
+    needed: Decimal | None    # needed annual change (for growth targets: the shortfall)
+    status: str
+    document: str
+    clause: str
+    clause_text: str
+    doc_no: str
+    projection_method: str
+
+    @property
+    def latest_text(self) -> str:
+        return show(self.latest, self.decimals)
+
+    @property
+    def projected_text(self) -> str:
+        return show(self.projected, self.decimals)
+
+    @property
+    def needed_text(self) -> str:
+        return show(self.needed, self.decimals)
+
+    @property
+    def status_text(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def source(self) -> str:
+        return f"《{self.document}》{self.clause}".strip()
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    region: str
+    region_name: str
+    indicator: str
+    indicator_name: str
+    period: str
+    severity: str
+    rule: str
+    message: str
+    explanation: str
+
+    @property
+    def severity_text(self) -> str:
+        return SEVERITY_ZH.get(self.severity, self.severity)
+
+    @property
+    def rule_text(self) -> str:
+        return RULE_ZH.get(self.rule, self.rule)
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    name: str
+    unit: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    code: str
+    name: str
+    values: tuple[Decimal | None, ...]   # in the order of Report.child_columns
+    workflow: str                        # 草稿 / 已报送 / ...
+
+
+@dataclass(frozen=True)
+class Series:
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    points: tuple[tuple[int, Decimal], ...]   # (year, value) with a value, ascending
+    target: Decimal | None = None
+    target_year: int | None = None
+    comparator: str | None = None
+
+    @property
+    def target_label(self) -> str:
+        if self.target is None:
+            return ""
+        sign = "≥" if self.comparator == ">=" else "≤"
+        return f"目标{sign}{canonical_target(self.target)}（{self.target_year}年）"
+
+
+@dataclass
+class Report:
+    region: str
+    region_name: str
+    level: str
+    year: int
+    generated_at: datetime
+    office: str
+    contact: str
+    recipient: str               # who the submission goes to
+    deadline: date
+    workflow: str                # status of the region-year (草稿 …)
+    fingerprint: str
+    catalogue_version: str
+    app_version: str
+    indicators: list[IndicatorRow]
+    targets: list[TargetRow]
+    findings: list[FindingRow]
+    child_columns: list[Column]
+    children: list[ChildRow]
+    series: list[Series]
+    years: list[int]             # the years of the trend table / charts
+    detail: list[list]           # [region, indicator, period, canonical value, note]: the 明细 sheet
+    regions: list[str] = field(default_factory=list)
+
+    @property
+    def fingerprint_short(self) -> str:
+        from .fingerprint import short
+
+        return short(self.fingerprint)
+
+    @property
+    def title(self) -> str:
+        kind = "汇总报告" if self.level == "nation" else "报告"
+        return f"{self.region_name}{self.year}年度知识产权高质量发展指标{kind}"
+
+    @property
+    def date_text(self) -> str:
+        return date_zh(self.generated_at)
+
+    @property
+    def deadline_text(self) -> str:
+        return date_zh(self.deadline)
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    def indicator(self, code: str) -> IndicatorRow:
+        return next(r for r in self.indicators if r.code == code)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.severity == s for f in self.findings) for s in ("blocking", "explain", "info")}
+
+    def status_counts(self) -> dict[str, int]:
+        return {s: sum(t.status == s for t in self.targets) for s in STATUS_RANK}
+
+    @property
+    def file_stem(self) -> str:
+        """A file name for the documents: ``江苏省-2022-知识产权指标报告``."""
+        return f"{self.region_name}-{self.year}-知识产权指标报告"
+
+
+def status_label(status: str) -> str:
+    """Symbol and word, so the status survives black-and-white printing: ``● 已达标``."""
+    from app.models.targets import SYMBOL
+
+    return f"{SYMBOL.get(status, '')} {render('status_' + status, 'zh')}".strip()
+
+
+def requirement(comparator: str, value, target_year: int, year: int) -> str:
+    """>>> requirement(">=", 26.0, 2025, 2022), requirement("growth>=", 10.0, 2022, 2022)
+    ('≥26（2025年）', '增长≥10%')
+    """
+    if comparator in (">=", "<="):
+        sign = "≥" if comparator == ">=" else "≤"
+        when = f"（{target_year}年）" if target_year != year else ""
+        return f"{sign}{canonical_target(value)}{when}"
+    if comparator == "growth>=":
+        return f"增长≥{canonical_target(value)}%"
+    if comparator == "increase":
+        return "高于上年"
+    return "按时填报"
+
+
+# ---------------------------------------------------------------- building it
+
+def _formula_value(formula: str, env: dict[str, Decimal]) -> Decimal | None:
+    """Evaluate a catalogue formula (+ - * / over codes) exactly in Decimal; None if an input is missing."""
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Name):
+            v = env.get(node.id)
+            if v is None:
+                raise KeyError(node.id)
+            return v
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return Decimal(repr(node.value))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = ev(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            op = type(node.op)
+            if op is ast.Add:
+                return a + b
+            if op is ast.Sub:
+                return a - b
+            if op is ast.Mult:
+                return a * b
+            if op is ast.Div:
+                return a / b
+        raise ValueError(f"formula {formula!r}: not arithmetic")
+
+    try:
+        out = ev(ast.parse(formula, mode="eval"))
+    except (KeyError, ZeroDivisionError, InvalidOperation):
+        return None
+    return out if out.is_finite() else None
+
+
+def effective_values(db, regions: list[str], year_from: int, year_to: int, catalogue=None):
+    """``{(region, indicator, year): Decimal}``: entered annual values, derived ones computed
+    from their components where all are present (the rule of ``Cube.effective``)."""
+    from app.models.catalogue import indicators as load_indicators
+    from app.models.values import get_values
+
+    cat = catalogue or load_indicators(db)
+    raw = get_values(db, regions=regions, year_from=year_from, year_to=year_to, annual_only=True)
+    out = {(r, i, int(p)): v for (r, i, p), v in raw.items()}
+    derived = [(c, ind.formula) for c, ind in cat.items() if ind.formula]
+    if derived:
+        by_ry: dict[tuple[str, int], dict[str, Decimal]] = {}
+        for (r, i, y), v in out.items():
+            by_ry.setdefault((r, y), {})[i] = v
+        for (r, y), env in by_ry.items():
+            for code, formula in derived:
+                v = _formula_value(formula, env)
+                if v is not None:
+                    out[(r, code, y)] = v
+    return out
+
+
+def office_of(db, region) -> tuple[str, str]:
+    """The reporting office's name and contact: ``meta`` keys office_name/office_contact, or a
+    name derived from the region (江苏省 → 江苏省知识产权局)."""
+    from app.models.db import meta_get
+
+    default = "国家知识产权局" if region.level == "nation" else f"{region.name_zh}知识产权局"
+    return meta_get(db, "office_name") or default, meta_get(db, "office_contact") or ""
+
+
+def save_office(db, name: str | None = None, contact: str | None = None) -> None:
+    """Remember the office name / contact for later reports (the Export dialog's settings)."""
+    from app.models.db import meta_set, transaction
+
+    with transaction(db):
+        if name is not None:
+            meta_set(db, "office_name", clean_text(name))
+        if contact is not None:
+            meta_set(db, "office_contact", clean_text(contact))
+
+
+def _deadline(db, year: int) -> date:
+    from app.models.db import meta_get
+
+    text = meta_get(db, "deadline", DEFAULT_DEADLINE) or DEFAULT_DEADLINE
+    try:
+        month, day = (int(x) for x in text.split("-"))
+        return date(year, month, day)
+    except ValueError:
+        month, day = (int(x) for x in DEFAULT_DEADLINE.split("-"))
+        return date(year, month, day)
+
+
+def _recipient(db, region) -> str:
+    from app.models.catalogue import region as get_region
+
+    if region.level == "nation":
+        return ""
+    if region.level == "province" or not region.parent:
+        return "国家知识产权局知识产权运用促进司"
+    try:
+        parent = get_region(db, region.parent)
+    except IpdeskError:
+        return ""
+    return "国家知识产权局" if parent.level == "nation" else f"{parent.name_zh}知识产权局"
+
+
+def build_report(db, region: str, year: int, *, office: str | None = None, contact: str | None = None,
+                 include_children: bool = True, generated_at: datetime | None = None) -> Report:
+    """Everything the submission documents show for ``region`` in ``year``, read from the store."""
+    from app import __version__
+    from app.models.catalogue import children as child_codes, indicators as load_indicators, region as get_region
+    from app.models.checks import check
+    from app.models.db import meta_get
+    from app.models.targets import status_for
+    from app.models.values import region_year_status
+
+    from .fingerprint import WINDOW_YEARS, fingerprint, value_rows
+
+    reg = get_region(db, region)
+    year = int(year)
+    cat = load_indicators(db)
+    kids = child_codes(db, region, year) if include_children else []
+    covered = [region] + kids
+    years = list(range(year - WINDOW_YEARS + 1, year + 1))
+    eff = effective_values(db, covered, years[0], year, cat)
+    notes = {(r, i): clean_text(n) for r, i, p, _v, n in value_rows(db, [region], year) if p == str(year) and n}
+
+    # target status (the same function as the dashboard and `ipdesk status`)
+    targets: list[TargetRow] = []
+    for s in status_for(db, region, year):
+        ind = cat[s["indicator"]]
+        d = ind.decimals
+        latest = None
+        if s["latest_period"] is not None:
+            latest = eff.get((region, ind.code, int(s["latest_period"])))
+            latest = rounded(latest if latest is not None else s["latest_value"], d)
+        targets.append(TargetRow(
+            indicator=ind.code, name=ind.name_zh, unit=ind.unit_zh, decimals=d, comparator=s["comparator"],
+            target=None if s["target"] is None else Decimal(canonical_target(s["target"])),
+            target_year=int(s["target_year"]),
+            requirement=requirement(s["comparator"], s["target"], s["target_year"], year),
+            latest=latest, latest_period=s["latest_period"] or "",
+            projected=rounded(s["projected_value"], d), needed=rounded(s["required_annual_change"], d),
+            status=s["status"], document=s["document"] or "", clause=s["clause"] or "",
+            clause_text=clean_text(s["clause_text"]), doc_no=s["doc_no"] or "",
+            projection_method=s["projection_method"] or ""))
+    by_indicator: dict[str, list[TargetRow]] = {}
+    for t in targets:
+        by_indicator.setdefault(t.indicator, []).append(t)
+
+    rows: list[IndicatorRow] = []
+    for seq, (code, ind) in enumerate(((c, i) for c, i in cat.items() if i.applies_to(reg.level)), start=1):
+        d = ind.decimals
+        prev, cur = eff.get((region, code, year - 1)), eff.get((region, code, year))
+        yoy, unit = None, "%"
+        if ind.kind in PP_KINDS:
+            unit = "个百分点"
+            if prev is not None and cur is not None:
+                yoy = rounded(cur - prev, 1)
+        elif prev is not None and cur is not None and prev > 0:
+            yoy = rounded((cur / prev - 1) * 100, 1)
+        ts = by_indicator.get(code, [])
+        status = min((t.status for t in ts), key=STATUS_RANK.index) if ts else None
+        rows.append(IndicatorRow(
+            seq=seq, code=code, name=ind.name_zh, unit=ind.unit_zh, decimals=d, previous=rounded(prev, d),
+            current=rounded(cur, d),
+            computed=bool(ind.formula) and cur is not None and _inputs_present(ind.formula, eff, region, year),
+            yoy=yoy, yoy_unit=unit, target="；".join(dict.fromkeys(t.requirement for t in ts)), status=status,
+            note=notes.get((region, code), "")))
+
+    regs = {code: get_region(db, code) for code in kids}
+    findings = [FindingRow(
+        region=f.region, region_name=(regs[f.region].name_zh if f.region in regs else reg.name_zh),
+        indicator=f.indicator, indicator_name=(cat[f.indicator].name_zh if f.indicator in cat else ALL_INDICATORS.get(f.rule, "全部指标")),
+        period=f.period, severity=f.severity, rule=f.rule, message=clean_text(f.message("zh")),
+        explanation=clean_text(f.explanation)) for f in check(db, region, year, with_children=include_children)]
+
+    columns = [Column(c, cat[c].name_zh, cat[c].unit_zh, cat[c].decimals) for c in CHILD_INDICATORS if c in cat]
+    children = [ChildRow(code=k, name=regs[k].name_zh,
+                         values=tuple(rounded(eff.get((k, c.code, year)), c.decimals) for c in columns),
+                         workflow=WORKFLOW_ZH.get(region_year_status(db, k, year), "")) for k in kids]
+
+    # the trend table and charts start at the first year the region has any value
+    shown = [y for y in years if any((region, c, y) in eff for c in cat)]
+    years = years[years.index(shown[0]):] if shown else [year]
+    series = []
+    for code in KEY_INDICATORS:
+        if code not in cat or not cat[code].applies_to(reg.level):
+            continue
+        ind = cat[code]
+        pts = tuple((y, rounded(eff[(region, code, y)], ind.decimals)) for y in years if (region, code, y) in eff)
+        level = next((t for t in by_indicator.get(code, []) if t.comparator in (">=", "<=")), None)
+        series.append(Series(code, ind.name_zh, ind.unit_zh, ind.decimals, pts,
+                             level.target if level else None, level.target_year if level else None,
+                             level.comparator if level else None))
+
+    name, phone = office_of(db, reg)
+    return Report(
+        region=region, region_name=reg.name_zh, level=reg.level, year=year,
+        generated_at=generated_at or datetime.now().astimezone(),
+        office=clean_text(office) or name, contact=clean_text(contact) or phone,
+        recipient=_recipient(db, reg), deadline=_deadline(db, year),
+        workflow=WORKFLOW_ZH.get(region_year_status(db, region, year), ""),
+        fingerprint=fingerprint(db, region, year, covered), catalogue_version=meta_get(db, "catalogue_version", "") or "",
+        app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
+        children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered)
+
+
+def _inputs_present(formula: str, eff, region: str, year: int) -> bool:
+    """True when every input of ``formula`` has a value (so the shown value is the computed one)."""
+    names = {n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)}
+    return all((region, n, year) in eff for n in names)
+
+
+# ---------------------------------------------------------------- the use case
+
+@dataclass
+class ExportResult:
+    report: Report
+    pdf: Path | None = None
+    pdf_pages: int = 0
+    pdf_bytes: int = 0
+    xlsx: Path | None = None
+    xlsx_bytes: int = 0
+
+    def to_dict(self) -> dict:
+        return {"region": self.report.region, "year": self.report.year, "fingerprint": self.report.fingerprint,
+                "fingerprint_short": self.report.fingerprint_short,
+                "pdf": str(self.pdf) if self.pdf else None, "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes,
+                "xlsx": str(self.xlsx) if self.xlsx else None, "xlsx_bytes": self.xlsx_bytes,
+                "findings": self.report.counts(), "targets": self.report.status_counts()}
+
+
+def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
+    def inner(fraction: float, message: str) -> None:
+        if progress:
+            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
+    return inner
+
+
+def check_cancel(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel():
+        raise ExportCancelled("export_cancelled")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` for a temporary file beside ``path`` and move it into place when it
+    returns; on any error (or cancel) the temporary file is removed and ``path`` is untouched."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except ExportCancelled:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise IpdeskError("export_write_failed", text=str(path), params={"why": exc.strerror or str(exc)}) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None = None,
+                  xlsx: str | os.PathLike | None = None, office: str | None = None, contact: str | None = None,
+                  include_children: bool = True, generated_at: datetime | None = None,
+                  progress: Progress | None = None, cancel: Cancel | None = None) -> ExportResult:
+    """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
+
+    Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
+    ``cancel()`` is polled; a cancel raises :class:`ExportCancelled` and leaves no file behind.
+    Files that already exist are replaced only once the new one is complete.
+    """
+    if pdf is None and xlsx is None:
+        raise IpdeskError("export_nothing")
+    for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
+        if p is not None and Path(p).suffix.lower() != suffix:
+            raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
+    step = _stage(progress, 0, 1)
+    step(0.0, "读取数据")
+    check_cancel(cancel)
+    rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
+                       generated_at=generated_at)
+    result = ExportResult(rep)
+    check_cancel(cancel)
+    split = 0.8 if xlsx is not None else 1.0
+    if pdf is not None:
+        from .report_pdf import write_pdf
+
+        result.pdf = Path(pdf)
+        result.pdf_pages = write_pdf(rep, result.pdf, progress=_stage(progress, 0.1, split), cancel=cancel)
+        result.pdf_bytes = result.pdf.stat().st_size
+    if xlsx is not None:
+        from .report_xlsx import write_xlsx
+
+        result.xlsx = Path(xlsx)
+        write_xlsx(rep, result.xlsx, progress=_stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
+        result.xlsx_bytes = result.xlsx.stat().st_size
+    step(1.0, "完成")
+    return result

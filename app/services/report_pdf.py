@@ -1,0 +1,364 @@
+"""The paper copy: a PDF on the GB/T 9704-2012 page, rendered only from a :class:`Report`.
+
+    pages = write_pdf(report, "江苏省-2022.pdf", progress=..., cancel=...)
+
+Page: A4 portrait, type area 156 × 225 mm at 28 mm from the left and 37 mm from the top
+(GB/T 9704-2012 §5.2.1). Page numbers ``— n —`` in 4号 (14 pt) 7 mm below the type area,
+odd pages right and even pages left, one character in from the edge (§7.5). Below them,
+every page carries the data fingerprint and the app version, so a signed paper copy can be
+matched with the electronic one.
+
+Fonts: everything is set in WenQuanYi Micro Hei (TrueType, embedded and subset by
+reportlab; no base-14 font is ever used, so ``pdffonts`` lists only embedded fonts). The
+font has no bold face, so the title and headings are "bolded" by drawing the glyphs with
+fill *and* stroke (PDF text render mode 2) with a stroke of 3–4 % of the font size — the
+same technique word processors use for synthetic bold. It keeps the text extractable
+(``pdftotext`` still reads it) and needs no second font.
+
+Target status is written as symbol *and* word (● 已达标 …), never by colour alone.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph,
+                                Spacer, Table, TableStyle)
+
+from .fonts import register_reportlab_font
+from .report_data import Report, atomic_write, check_cancel, show, signed, status_label
+
+PAGE_W, PAGE_H = A4
+LEFT, TOP = 28 * mm, 37 * mm
+TYPE_W, TYPE_H = 156 * mm, 225 * mm
+BOTTOM = PAGE_H - TOP - TYPE_H            # 35 mm
+PAGE_NO_SIZE = 14                         # 4号
+PAGE_NO_GAP = 7 * mm                      # from the type area's lower edge to the dash
+GRID = colors.HexColor("#444444")
+HEAD_BG = colors.HexColor("#e6e6e6")
+GREY = colors.HexColor("#555555")
+NOTE = "注：带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。状态：" \
+       "● 已达标　◐ 有望达标　▲ 存在风险　✕ 难以达标　○ 无数据。"
+
+
+class BoldParagraph(Paragraph):
+    """A Paragraph drawn with fill + stroke (render mode 2): synthetic bold for a font without a bold face."""
+
+    def __init__(self, text, style, weight: float = 0.035):
+        super().__init__(text, style)
+        self.weight = weight
+
+    def beginText(self, x, y):  # noqa: N802 - reportlab's name
+        t = self.canv.beginText(x, y)
+        t.setTextRenderMode(2)
+        return t
+
+    def draw(self):
+        self.canv.saveState()          # the render mode is graphics state: q … Q keeps it to this paragraph
+        self.canv.setLineWidth(self.style.fontSize * self.weight)
+        self.canv.setStrokeColor(self.style.textColor)
+        self.canv.setLineJoin(1)
+        super().draw()
+        self.canv.restoreState()
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = dict(fontName=font, wordWrap="CJK", textColor=colors.black)
+    return {
+        "title": ParagraphStyle("title", fontSize=22, leading=32, alignment=TA_CENTER, spaceAfter=4 * mm, **base),
+        "subtitle": ParagraphStyle("subtitle", fontSize=12, leading=18, alignment=TA_CENTER, spaceAfter=6 * mm,
+                                   **base),
+        "h1": ParagraphStyle("h1", fontSize=14, leading=22, spaceBefore=5 * mm, spaceAfter=2.5 * mm, **base),
+        "body": ParagraphStyle("body", fontSize=11, leading=18, firstLineIndent=22, spaceAfter=2 * mm, **base),
+        "note": ParagraphStyle("note", fontSize=8, leading=11.5, spaceBefore=1.5 * mm, textColor=GREY,
+                               **{k: v for k, v in base.items() if k != "textColor"}),
+        "cell": ParagraphStyle("cell", fontSize=8.5, leading=11, **base),
+        "cell_small": ParagraphStyle("cell_small", fontSize=7.5, leading=9.8, **base),
+        "cell_head": ParagraphStyle("cell_head", fontSize=8.5, leading=11, alignment=TA_CENTER, **base),
+        "cell_right": ParagraphStyle("cell_right", fontSize=8.5, leading=11, alignment=TA_RIGHT, **base),
+        "info_label": ParagraphStyle("info_label", fontSize=11, leading=16, alignment=TA_LEFT, **base),
+        "info_value": ParagraphStyle("info_value", fontSize=11, leading=16, **base),
+        "sign": ParagraphStyle("sign", fontSize=11, leading=16, **base),
+        "seal": ParagraphStyle("seal", fontSize=10, leading=14, alignment=TA_CENTER, textColor=GREY,
+                               **{k: v for k, v in base.items() if k != "textColor"}),
+    }
+
+
+def _status(status: str | None, style: ParagraphStyle) -> Paragraph:
+    """``● 已达标``: symbol and word, so the status reads on black-and-white paper too."""
+    if not status:
+        return Paragraph("", style)
+    symbol, _, word = status_label(status).partition(" ")
+    return Paragraph(f"{escape(symbol)} {escape(word)}", style)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of user or model text: escaped (never markup), line breaks kept."""
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+
+
+# ---------------------------------------------------------------- tables
+
+def _table(rows, widths, *, header_rows: int = 1, numeric_from: int | None = None, numeric_cols=(),
+           font: str, size: float = 8.5, extra=()) -> Table:
+    """A ruled table that breaks across pages with its header repeated."""
+    t = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+    cols = set(numeric_cols) | (set(range(numeric_from, len(widths))) if numeric_from is not None else set())
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size * 1.3),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, header_rows - 1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    for c in cols:
+        style.append(("ALIGN", (c, header_rows), (c, -1), "RIGHT"))
+    style += list(extra)
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def _fit(texts_by_col: dict[int, list[str]], font: str, size: float, pad: float = 5.5) -> dict[int, float]:
+    """Widths that fit the longest text of each numeric column on one line."""
+    return {c: max(stringWidth(s, font, size) for s in texts) + pad for c, texts in texts_by_col.items()}
+
+
+def _widths(fixed: dict[int, float], flexible: int, n: int, total: float = TYPE_W) -> list[float]:
+    w = [fixed.get(i, 0.0) for i in range(n)]
+    w[flexible] = total - sum(v for i, v in enumerate(w) if i != flexible)
+    return w
+
+
+def _target_table(rep: Report, st, font) -> Table:
+    head = ["指标（单位）", "目标", "最新值", "预测值", "年均需变化", "状态", "依据"]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for t in rep.targets:
+        latest = t.latest_text + (f"（{t.latest_period}年）" if t.latest_period and t.latest_period != str(rep.year)
+                                  else "")
+        rows.append([_p(f"{t.name}（{t.unit}）", st["cell"]), _p(t.requirement, st["cell_small"]), latest,
+                     t.projected_text, t.needed_text, _status(t.status, st["cell"]),
+                     _p(t.source, st["cell_small"])])
+    num = {2: [r[2] for r in rows[1:]] + ["最新值"], 3: [r[3] for r in rows[1:]] + ["预测值"],
+           4: [r[4] for r in rows[1:]] + ["年均需变化"]}
+    req = _fit({1: [t.requirement for t in rep.targets] + ["目标"]}, font, 7.5, pad=6)[1]
+    fixed = {**_fit(num, font, 8.5), 1: min(req, 28 * mm), 5: 19 * mm, 6: 36 * mm}
+    return _table(rows, _widths(fixed, 0, len(head)), numeric_cols=(2, 3, 4), font=font)
+
+
+def _indicator_table(rep: Report, st, font) -> Table:
+    head = ["序号", "指标", "单位", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标", "状态"]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for r in rep.indicators:
+        rows.append([str(r.seq), _p(r.display_name, st["cell"]), _p(r.unit, st["cell"]), r.previous_text,
+                     r.current_text, r.yoy_text, _p(r.target, st["cell_small"]), _status(r.status, st["cell"])])
+    num = {c: [row[c] for row in rows[1:]] + ["0000年"] for c in (3, 4, 5)}
+    text = {2: [r.unit for r in rep.indicators], 6: [r.target for r in rep.indicators] + ["目标"],
+            7: [status_label(r.status) for r in rep.indicators if r.status] + ["状态"]}
+    fit = _fit(text, font, 8.5, pad=6)
+    fit[6] = _fit({6: text[6]}, font, 7.5, pad=6)[6]
+    fixed = {0: 8 * mm, 2: fit[2], **_fit(num, font, 8.5), 6: min(fit[6], 30 * mm), 7: fit[7]}
+    return _table(rows, _widths(fixed, 1, len(head)), numeric_cols=(0, 3, 4, 5), font=font,
+                  extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
+
+
+def _children_table(rep: Report, st, font) -> Table:
+    head = ["地区"] + [f"{c.name}（{c.unit}）" for c in rep.child_columns] + ["填报状态"]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for k in rep.children:
+        rows.append([_p(k.name, st["cell"])] + [show(v, c.decimals) for v, c in zip(k.values, rep.child_columns)]
+                    + [_p(k.workflow, st["cell"])])
+    n = len(head)
+    name_w = max([stringWidth(k.name, font, 8.5) for k in rep.children] + [stringWidth("地区", font, 8.5)]) + 6
+    status_w = 15 * mm
+    col_w = (TYPE_W - name_w - status_w) / (n - 2)
+    widths = [name_w] + [col_w] * (n - 2) + [status_w]
+    return _table(rows, widths, numeric_cols=range(1, n - 1), font=font)
+
+
+def _findings_table(rep: Report, st, font) -> Table:
+    head = ["序号", "地区", "指标", "类别", "问题", "情况说明"]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for i, f in enumerate(rep.findings, start=1):
+        explanation = f.explanation or ("（未说明）" if f.severity == "explain" else "")
+        rows.append([str(i), _p(f.region_name, st["cell"]), _p(f.indicator_name, st["cell_small"]),
+                     _p(f"{f.severity_text}·{f.rule_text}", st["cell_small"]), _p(f.message, st["cell_small"]),
+                     _p(explanation, st["cell_small"])])
+    fixed = {0: 9 * mm, 1: 16 * mm, 2: 26 * mm, 3: 17 * mm, 5: 44 * mm}
+    return _table(rows, _widths(fixed, 4, len(head)), font=font, extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
+
+
+def _trend_table(rep: Report, st, font) -> Table:
+    years = rep.years
+    head = ["指标（单位）"] + [str(y) for y in years]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for s in rep.series:
+        by_year = dict(s.points)
+        rows.append([_p(f"{s.name}（{s.unit}）", st["cell"])] + [show(by_year.get(y), s.decimals) for y in years])
+    size = 8.5
+    while True:
+        num = {c: [r[c] for r in rows[1:]] + ["0000"] for c in range(1, len(head))}
+        fit = _fit(num, font, size, pad=7)
+        if sum(fit.values()) <= TYPE_W - 30 * mm or size <= 6:
+            break
+        size -= 0.5
+    col_w = max(fit.values())
+    widths = [TYPE_W - col_w * len(years)] + [col_w] * len(years)
+    return _table(rows, widths, numeric_from=1, font=font, size=size)
+
+
+def _charts(rep: Report, font) -> Table | None:
+    from .report_charts import trend_drawing
+
+    if not rep.series:
+        return None
+    w, h = (TYPE_W - 6 * mm) / 2, 60 * mm
+    drawings = [trend_drawing(s, width=w, height=h, font=font) for s in rep.series]
+    cells = [drawings[i:i + 2] + [""] * (2 - len(drawings[i:i + 2])) for i in range(0, len(drawings), 2)]
+    t = Table(cells, colWidths=[w + 3 * mm, w + 3 * mm], rowHeights=[h + 5 * mm] * len(cells), hAlign="LEFT")
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return t
+
+
+def _cover(rep: Report, st, font) -> list:
+    info = [("填报单位", rep.office), ("所属地区", f"{rep.region_name}（{rep.region}）"), ("报告年度", f"{rep.year}年度")]
+    if rep.recipient:
+        info.append(("报送单位", rep.recipient))
+    info += [("截止日期", rep.deadline_text), ("联系方式", rep.contact), ("制表日期", rep.date_text),
+             ("数据状态", rep.workflow), ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
+    rows = [[_p(label + "：", st["info_label"]),
+             _p(value, st["cell_small"] if label == "数据指纹" else st["info_value"])] for label, value in info]
+    t = Table(rows, colWidths=[26 * mm, TYPE_W - 40 * mm], hAlign="CENTER")
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                           ("LINEBELOW", (1, 0), (1, -1), 0.4, colors.HexColor("#999999"))]))
+    intro = (f"根据《知识产权高质量发展年度工作指引》“工作要求”，现将{rep.region_name}{rep.year}年度知识产权高质量发展"
+             f"指标数据、目标完成情况和数据核查情况报送如下。本报告纸质件与电子件（XLSX）由同一数据生成，"
+             f"每页页脚所印数据指纹与电子件“封面说明”工作表中的数据指纹一致。")
+    title = escape(f"{rep.region_name}{rep.year}年度") + "<br/>" + escape(rep.title[len(f"{rep.region_name}{rep.year}年度"):])
+    return [BoldParagraph(title, st["title"], weight=0.04),
+            _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"]), t, Spacer(1, 5 * mm), _p(intro, st["body"])]
+
+
+def _sign_block(rep: Report, st, font) -> KeepTogether:
+    """填表人 / 审核人 / 单位负责人 / 日期 lines to sign by hand, and a box for the seal."""
+    line = "＿" * 8
+    left = [[_p(f"填表人：{line}", st["sign"])], [_p(f"审核人：{line}", st["sign"])],
+            [_p(f"单位负责人：{line}", st["sign"])], [_p("日期：＿＿＿＿年＿＿月＿＿日", st["sign"])]]
+    lt = Table(left, colWidths=[92 * mm], rowHeights=[11 * mm] * 4, hAlign="LEFT")
+    lt.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    seal = Table([[_p("（单位盖章）", st["seal"])]], colWidths=[40 * mm], rowHeights=[40 * mm])
+    seal.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BOX", (0, 0), (-1, -1), 0.8, GREY),
+                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    outer = Table([[lt, seal]], colWidths=[100 * mm, TYPE_W - 100 * mm], hAlign="LEFT")
+    outer.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+    return KeepTogether([BoldParagraph("签章", st["h1"], weight=0.03),
+                         _p(f"填报单位（盖章）：{rep.office}", st["sign"]), outer])
+
+
+def story(rep: Report, font: str) -> list:
+    """The flowables of the document, in order (also used by the benchmark)."""
+    st = _styles(font)
+
+    def h1(text):
+        return BoldParagraph(escape(text), st["h1"], weight=0.03)
+
+    out = _cover(rep, st, font)
+    counts = rep.status_counts()
+    out += [CondPageBreak(40 * mm), h1("一、目标完成情况")]
+    if rep.targets:
+        summary = "，".join(f"{status_label(s)} {counts[s]} 项" for s in ("met", "on_track", "at_risk", "off_track",
+                                                                        "no_data") if counts[s])
+        out += [_p(f"本年度适用目标 {len(rep.targets)} 项：{summary}。预测值按最近 5 年（至少 3 年）数据的最小二乘"
+                   f"趋势外推至目标年；“年均需变化”为达到目标每年还需的变化量。", st["body"]),
+                _target_table(rep, st, font)]
+    else:
+        out.append(_p("本年度无适用目标。", st["body"]))
+    out += [CondPageBreak(40 * mm), h1("二、主要指标数据"), _indicator_table(rep, st, font), _p(NOTE, st["note"])]
+    section = iter("三四五六七")
+    if rep.children:
+        out += [CondPageBreak(40 * mm), h1(f"{next(section)}、下级地区主要指标（{rep.year}年）"),
+                _children_table(rep, st, font)]
+    c = rep.counts()
+    explained = sum(1 for f in rep.findings if f.severity == "explain" and f.explanation)
+    out += [CondPageBreak(40 * mm), h1(f"{next(section)}、数据核查问题及情况说明")]
+    if rep.findings:
+        out += [_p(f"核查发现阻断性问题 {c['blocking']} 项、需说明问题 {c['explain']} 项（已说明 {explained} 项）、"
+                   f"提示 {c['info']} 项。", st["body"]), _findings_table(rep, st, font)]
+    else:
+        out.append(_p("经核查，未发现数据问题。", st["body"]))
+    if any(s.points for s in rep.series):
+        out += [CondPageBreak(40 * mm), h1(f"{next(section)}、主要指标历年数据"), _trend_table(rep, st, font),
+                CondPageBreak(140 * mm), h1(f"{next(section)}、主要指标趋势图"), _charts(rep, font),
+                _p("实线为实际值，虚线为目标值，菱形为目标年份。", st["note"])]
+    out += [Spacer(1, 4 * mm), _sign_block(rep, st, font)]
+    return out
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, path, rep: Report, font: str, progress, cancel, total: int):
+        super().__init__(str(path), pagesize=A4, leftMargin=LEFT, rightMargin=PAGE_W - LEFT - TYPE_W,
+                         topMargin=TOP, bottomMargin=BOTTOM, title=rep.title, author=rep.office,
+                         subject=f"{rep.region_name} {rep.year} 数据指纹 {rep.fingerprint}",
+                         creator=f"ipdesk {rep.app_version}", keywords=f"fingerprint:{rep.fingerprint}", lang="zh-CN",
+                         initialFontName=font, initialFontSize=10)   # no Helvetica in any page's resources
+        self.rep, self.font = rep, font
+        self.progress, self.cancel, self.total, self.done = progress, cancel, max(total, 1), 0
+        frame = Frame(LEFT, BOTTOM, TYPE_W, TYPE_H, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                      id="type-area")
+        self.addPageTemplates([PageTemplate("gbt9704", frames=[frame], onPage=self._furniture)])
+
+    def afterFlowable(self, flowable):  # noqa: N802 - reportlab's name
+        self.done += 1
+        if self.progress:
+            self.progress(min(self.done / self.total, 1.0), f"排版第 {self.page} 页")
+        check_cancel(self.cancel)
+
+    def _furniture(self, canv, doc):
+        n = doc.page
+        canv.saveState()
+        canv.setFont(self.font, PAGE_NO_SIZE)
+        y = BOTTOM - PAGE_NO_GAP - 0.32 * PAGE_NO_SIZE     # the dashes' mid-height sits 7 mm below the area
+        text = f"— {n} —"
+        if n % 2:
+            canv.drawRightString(LEFT + TYPE_W - PAGE_NO_SIZE, y, text)
+        else:
+            canv.drawString(LEFT + PAGE_NO_SIZE, y, text)
+        canv.setFont(self.font, 7.5)
+        canv.setFillColor(GREY)
+        rep = self.rep
+        canv.drawCentredString(LEFT + TYPE_W / 2, 15 * mm,
+                               f"{rep.region_name}　{rep.year}年度　数据指纹 {rep.fingerprint_short}　ipdesk {rep.app_version}")
+        canv.restoreState()
+
+
+def write_pdf(rep: Report, path, *, progress=None, cancel=None) -> int:
+    """Write the paper copy of ``rep`` to ``path`` (atomically); returns the number of pages."""
+    font = register_reportlab_font()
+    flow = story(rep, font)
+    pages = {}
+
+    def write(tmp: Path):
+        doc = _Doc(tmp, rep, font, progress, cancel, len(flow))
+        doc.build(flow)
+        pages["n"] = doc.page
+
+    atomic_write(Path(path), write)
+    return pages["n"]

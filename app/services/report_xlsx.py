@@ -1,0 +1,367 @@
+"""The electronic copy: an XLSX workbook rendered only from a :class:`Report`.
+
+    write_xlsx(report, "江苏省-2022.xlsx", progress=..., cancel=...)
+
+Sheets (in this order):
+
+=============  ==================================================================
+封面说明       region, year, office, generated at, fingerprint, what each sheet holds
+指标数据       the PDF's indicator table: previous year, this year, change, target, status
+目标核查       target status with projection and needed annual change, and its source
+问题与说明     findings of the checks and their written explanations
+下级地区       key indicators of each subordinate region (as in the PDF)
+历年趋势       key indicators year by year (the PDF's table under the charts)
+明细           long format ``地区代码, 指标代码, 期间, 数值, 说明`` — every value the
+               fingerprint covers, at its stored precision, importable by ``ipdesk import``
+元数据         (hidden) key/value: fingerprint, versions, generated at
+=============  ==================================================================
+
+(``封面/说明`` cannot be a sheet name: Excel forbids ``/`` in sheet names.)
+
+Numbers are numbers, never text: each display cell holds the same rounded Decimal the PDF
+prints, with a number format of the indicator's decimals, so the cell shows exactly the
+paper's figure. Every string is written as a string (``data_type = "s"``): text from users
+that begins with ``=`` is never a formula. Headers are frozen and repeat on every printed
+page; pages are A4, fitted to the page width, with the fingerprint in the page footer.
+"""
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .report_data import Report, atomic_write, check_cancel, show
+
+HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=16)
+WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
+HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+SHEETS = ("封面说明", "指标数据", "目标核查", "问题与说明", "下级地区", "历年趋势", "明细", "元数据")
+DETAIL_HEADER = ("地区代码", "指标代码", "期间", "数值", "说明")
+MAX_WIDTH = 48
+
+
+def number_format(decimals: int) -> str:
+    """>>> number_format(0), number_format(2)
+    ('#,##0', '#,##0.00')
+    """
+    return "#,##0" if decimals <= 0 else "#,##0." + "0" * decimals
+
+
+def change_format(unit: str) -> str:
+    """The format that shows a year-on-year change as the PDF does (``+11.4%``, ``-0.7个百分点``)."""
+    if unit == "%":
+        return "+0.0%;-0.0%;0.0%"
+    return f'+0.0"{unit}";-0.0"{unit}";0.0"{unit}"'
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _number(value: Decimal):
+    """An exact int for whole numbers, else the float of the (already rounded) Decimal."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+class _Sheet:
+    """Writes rows into a worksheet: strings as strings, numbers with formats, widths tracked."""
+
+    def __init__(self, ws, *, borders: bool = True):
+        self.ws = ws
+        self.row = 0
+        self.widths: dict[int, int] = {}
+        self.wrap: set[int] = set()
+        self.borders = borders
+
+    def put(self, r: int, c: int, value, fmt: str | None = None, *, shown: str | None = None, style=None):
+        cell = self.ws.cell(row=r, column=c)
+        if value is None or value == "":
+            pass
+        elif isinstance(value, str):
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.data_type = "s"            # never a formula, whatever the text begins with
+        elif isinstance(value, Decimal):
+            cell.value = _number(value)
+        else:
+            cell.value = value
+        if fmt:
+            cell.number_format = fmt
+        if self.borders:
+            cell.border = BOX
+        if style is not None:
+            cell.alignment = style
+        text = shown if shown is not None else ("" if value is None else str(value))
+        longest = max((display_width(line) for line in text.split("\n")), default=0)
+        self.widths[c] = max(self.widths.get(c, 0), longest)
+        return cell
+
+    def header(self, names, r: int = 1):
+        for c, name in enumerate(names, start=1):
+            cell = self.put(r, c, name, style=HEAD_ALIGN)
+            cell.font = BOLD
+            cell.fill = HEAD_FILL
+        self.ws.freeze_panes = self.ws.cell(row=r + 1, column=1)
+        self.ws.print_title_rows = f"{r}:{r}"
+
+    def finish(self, *, wrap_cols=(), min_width: int = 6):
+        for c, w in self.widths.items():
+            width = min(max(w + 2, min_width), MAX_WIDTH)
+            self.ws.column_dimensions[get_column_letter(c)].width = width
+            if c in wrap_cols:
+                for (cell,) in self.ws.iter_rows(min_col=c, max_col=c, min_row=2):
+                    cell.alignment = WRAP_TOP
+
+
+def _page_setup(ws, rep: Report, *, landscape: bool = False):
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = f"{rep.region_name} {rep.year}年度 {ws.title}"
+    ws.oddFooter.left.text = f"数据指纹 {rep.fingerprint_short}  ipdesk {rep.app_version}"
+    ws.oddFooter.right.text = "第 &P 页 共 &N 页"
+
+
+def _cover(ws, rep: Report):
+    s = _Sheet(ws, borders=False)
+    s.put(1, 1, rep.title).font = TITLE
+    info = [("报告名称", rep.title), ("填报单位", rep.office), ("所属地区", rep.region_name), ("地区代码", rep.region),
+            ("报告年度", rep.year), ("报送单位", rep.recipient), ("截止日期", rep.deadline_text),
+            ("联系方式", rep.contact), ("制表日期", rep.date_text),
+            ("生成时间", rep.generated_at.isoformat(timespec="seconds")), ("数据状态", rep.workflow),
+            ("数据指纹", rep.fingerprint_short), ("数据指纹（SHA-256）", rep.fingerprint),
+            ("程序版本", f"ipdesk {rep.app_version}"), ("指标目录版本", rep.catalogue_version)]
+    r = 3
+    for label, value in info:
+        s.put(r, 1, label).font = BOLD
+        s.put(r, 2, value)
+        r += 1
+    r += 1
+    s.put(r, 1, "说明").font = BOLD
+    notes = [
+        "本电子件与纸质件（PDF）由同一数据生成；纸质件每页页脚所印数据指纹与本表“数据指纹”一致。",
+        "指标数据：本级各指标上年值、本年值、同比变化、适用目标和达标状态（与纸质件“二、主要指标数据”相同）。",
+        "目标核查：适用目标的完成情况、预测值与年均需变化（纸质件“一、目标完成情况”）。",
+        "问题与说明：数据核查发现的问题及情况说明。",
+        "下级地区、历年趋势：与纸质件相应表格相同。",
+        "明细：数据指纹所覆盖的全部数值（长表：地区代码、指标代码、期间、数值、说明），可用 ipdesk import 导入。",
+        "状态符号：● 已达标　◐ 有望达标　▲ 存在风险　✕ 难以达标　○ 无数据。",
+    ]
+    for line in notes:
+        r += 1
+        s.put(r, 1, line)
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 70
+    _page_setup(ws, rep)
+
+
+def _indicators(ws, rep: Report):
+    s = _Sheet(ws)
+    s.header(["序号", "指标代码", "指标名称", "单位", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标",
+              "状态", "说明"])
+    for i, row in enumerate(rep.indicators, start=2):
+        fmt = number_format(row.decimals)
+        s.put(i, 1, row.seq)
+        s.put(i, 2, row.code)
+        s.put(i, 3, row.display_name)
+        s.put(i, 4, row.unit)
+        s.put(i, 5, row.previous, fmt, shown=row.previous_text)
+        s.put(i, 6, row.current, fmt, shown=row.current_text)
+        change = None
+        if row.yoy is not None:
+            change = row.yoy / 100 if row.yoy_unit == "%" else row.yoy
+        s.put(i, 7, change, change_format(row.yoy_unit), shown=row.yoy_text)
+        s.put(i, 8, row.target)
+        s.put(i, 9, row.status_text)
+        s.put(i, 10, row.note, style=WRAP_TOP)
+    ws.cell(row=len(rep.indicators) + 3, column=2, value="注：带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。").data_type = "s"
+    s.finish(wrap_cols=(10,))
+    ws.freeze_panes = "D2"
+    _page_setup(ws, rep, landscape=True)
+
+
+def _targets(ws, rep: Report):
+    s = _Sheet(ws)
+    s.header(["指标代码", "指标名称", "单位", "比较", "目标值", "目标年", "目标要求", "最新值", "最新期间", "预测值",
+              "年均需变化", "状态", "依据文件", "条款", "条款原文", "文号", "预测方法"])
+    for i, t in enumerate(rep.targets, start=2):
+        fmt = number_format(t.decimals)
+        s.put(i, 1, t.indicator)
+        s.put(i, 2, t.name)
+        s.put(i, 3, t.unit)
+        s.put(i, 4, t.comparator)
+        if t.target is not None:
+            s.put(i, 5, t.target, "General", shown=str(t.target))
+        else:
+            s.put(i, 5, None)
+        s.put(i, 6, t.target_year)
+        s.put(i, 7, t.requirement)
+        s.put(i, 8, t.latest, fmt, shown=t.latest_text)
+        s.put(i, 9, t.latest_period)
+        s.put(i, 10, t.projected, fmt, shown=t.projected_text)
+        s.put(i, 11, t.needed, fmt, shown=t.needed_text)
+        s.put(i, 12, t.status_text)
+        s.put(i, 13, t.document)
+        s.put(i, 14, t.clause)
+        s.put(i, 15, t.clause_text)
+        s.put(i, 16, t.doc_no)
+        s.put(i, 17, t.projection_method)
+    s.finish(wrap_cols=(13, 15, 17))
+    ws.freeze_panes = "C2"
+    _page_setup(ws, rep, landscape=True)
+
+
+def _findings(ws, rep: Report):
+    s = _Sheet(ws)
+    s.header(["序号", "地区代码", "地区", "指标代码", "指标", "期间", "类别", "规则", "问题", "情况说明"])
+    for i, f in enumerate(rep.findings, start=2):
+        s.put(i, 1, i - 1)
+        s.put(i, 2, f.region)
+        s.put(i, 3, f.region_name)
+        s.put(i, 4, f.indicator)
+        s.put(i, 5, f.indicator_name)
+        s.put(i, 6, f.period)
+        s.put(i, 7, f.severity_text)
+        s.put(i, 8, f.rule_text)
+        s.put(i, 9, f.message)
+        s.put(i, 10, f.explanation or ("（未说明）" if f.severity == "explain" else ""))
+    s.finish(wrap_cols=(5, 9, 10))
+    if not rep.findings:
+        ws.cell(row=2, column=1, value="经核查，未发现数据问题。").data_type = "s"
+    _page_setup(ws, rep, landscape=True)
+
+
+def _children(ws, rep: Report):
+    s = _Sheet(ws)
+    s.header(["地区代码", "地区"] + [f"{c.name}（{c.unit}）" for c in rep.child_columns] + ["填报状态"])
+    for i, k in enumerate(rep.children, start=2):
+        s.put(i, 1, k.code)
+        s.put(i, 2, k.name)
+        for j, (v, c) in enumerate(zip(k.values, rep.child_columns), start=3):
+            s.put(i, j, v, number_format(c.decimals), shown=show(v, c.decimals))
+        s.put(i, 3 + len(rep.child_columns), k.workflow)
+    for c in range(3, 3 + len(rep.child_columns)):   # long headers wrap instead of widening the column
+        s.widths[c] = min(s.widths.get(c, 0), 16)
+    s.finish()
+    ws.row_dimensions[1].height = 45
+    ws.freeze_panes = "C2"
+    _page_setup(ws, rep, landscape=True)
+
+
+def _trends(ws, rep: Report):
+    s = _Sheet(ws)
+    s.header(["指标代码", "指标（单位）"] + [f"{y}年" for y in rep.years])
+    for i, series in enumerate(rep.series, start=2):
+        s.put(i, 1, series.code)
+        s.put(i, 2, f"{series.name}（{series.unit}）")
+        by_year = dict(series.points)
+        for j, y in enumerate(rep.years, start=3):
+            v = by_year.get(y)
+            s.put(i, j, v, number_format(series.decimals), shown=show(v, series.decimals))
+    s.finish()
+    ws.freeze_panes = "C2"
+    _page_setup(ws, rep, landscape=True)
+
+
+def detail_cell(value: str):
+    """The 明细 sheet's number: a float when it round-trips to the same canonical string, else text.
+
+    >>> detail_cell("8617.08"), detail_cell("12345678901234567.5")
+    (8617.08, '12345678901234567.5')
+    """
+    from app.models.parse import canonical
+
+    number = float(value)
+    if canonical(Decimal(repr(number))) == value:
+        return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+    return value
+
+
+def _detail(ws, rep: Report, cancel):
+    s = _Sheet(ws, borders=False)
+    s.header(list(DETAIL_HEADER))
+    for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=2):
+        if i % 2000 == 0:
+            check_cancel(cancel)
+        ws.cell(row=i, column=1, value=region).data_type = "s"
+        ws.cell(row=i, column=2, value=indicator).data_type = "s"
+        ws.cell(row=i, column=3, value=period).data_type = "s"
+        ws.cell(row=i, column=4, value=detail_cell(value))
+        if note:
+            ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)).data_type = "s"
+    for col, width in zip("ABCDE", (10, 30, 8, 16, 40)):
+        ws.column_dimensions[col].width = width
+    ws.auto_filter.ref = f"A1:E{max(len(rep.detail) + 1, 1)}"
+    _page_setup(ws, rep)
+
+
+def _meta(ws, rep: Report):
+    rows = [("format", "ipdesk-report-1"), ("app_version", rep.app_version), ("region", rep.region),
+            ("region_name", rep.region_name), ("year", str(rep.year)), ("office", rep.office),
+            ("generated_at", rep.generated_at.isoformat(timespec="seconds")), ("fingerprint", rep.fingerprint),
+            ("fingerprint_short", rep.fingerprint_short), ("catalogue_version", rep.catalogue_version),
+            ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
+            ("detail_rows", str(len(rep.detail)))]
+    ws.cell(row=1, column=1, value="key").data_type = "s"
+    ws.cell(row=1, column=2, value="value").data_type = "s"
+    for i, (k, v) in enumerate(rows, start=2):
+        ws.cell(row=i, column=1, value=k).data_type = "s"
+        ws.cell(row=i, column=2, value=ILLEGAL_CHARACTERS_RE.sub("", v)).data_type = "s"
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 70
+    ws.sheet_state = "hidden"
+
+
+def build_workbook(rep: Report, *, progress=None, cancel=None) -> Workbook:
+    """The workbook in memory (written by :func:`write_xlsx`)."""
+    wb = Workbook()
+    first = wb.active
+    first.title = SHEETS[0]
+    steps = [(_cover, first)] + [(fn, wb.create_sheet(name)) for fn, name in
+                                 zip((_indicators, _targets, _findings, _children, _trends), SHEETS[1:6])]
+    for n, (fn, ws) in enumerate(steps):
+        check_cancel(cancel)
+        fn(ws, rep)
+        if progress:
+            progress((n + 1) / 9, f"工作表“{ws.title}”")
+    _detail(wb.create_sheet(SHEETS[6]), rep, cancel)
+    _meta(wb.create_sheet(SHEETS[7]), rep)
+    wb.active = 0
+    props = wb.properties
+    props.title = rep.title
+    props.creator = rep.office
+    props.subject = f"{rep.region_name} {rep.year} 数据指纹 {rep.fingerprint}"
+    props.keywords = f"fingerprint:{rep.fingerprint}"
+    props.description = f"ipdesk {rep.app_version}"
+    return wb
+
+
+def write_xlsx(rep: Report, path, *, progress=None, cancel=None) -> None:
+    """Write the electronic copy of ``rep`` to ``path`` (atomically)."""
+    wb = build_workbook(rep, progress=progress, cancel=cancel)
+    check_cancel(cancel)
+
+    def write(tmp: Path):
+        wb.save(tmp)
+
+    atomic_write(Path(path), write)
+    if progress:
+        progress(1.0, "已保存")
