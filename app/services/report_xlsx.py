@@ -158,7 +158,8 @@ def _cover(ws, rep: Report):
     s.put(r, 1, "说明").font = BOLD
     notes = [
         "本电子件与纸质件（PDF）由同一数据生成；纸质件每页页脚所印数据指纹与本表“数据指纹”一致。",
-        "指标数据：本级各指标上年值、本年值、同比变化、适用目标和达标状态（与纸质件“二、主要指标数据”相同）。",
+        "指标数据：本级各指标上年值、本年值、同比变化、适用目标和达标状态（与纸质件“二、主要指标数据”相同）；"
+        "带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。",
         "目标核查：适用目标的完成情况、预测值与年均需变化（纸质件“一、目标完成情况”）。",
         "问题与说明：数据核查发现的问题及情况说明。",
         "下级地区、历年趋势：与纸质件相应表格相同。",
@@ -192,7 +193,6 @@ def _indicators(ws, rep: Report):
         s.put(i, 8, row.target)
         s.put(i, 9, row.status_text)
         s.put(i, 10, row.note, style=WRAP_TOP)
-    ws.cell(row=len(rep.indicators) + 3, column=2, value="注：带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。").data_type = "s"
     s.finish(wrap_cols=(10,))
     ws.freeze_panes = "D2"
     _page_setup(ws, rep, landscape=True)
@@ -231,7 +231,8 @@ def _targets(ws, rep: Report):
 
 def _findings(ws, rep: Report):
     s = _Sheet(ws)
-    s.header(["序号", "地区代码", "地区", "指标代码", "指标", "期间", "类别", "规则", "问题", "情况说明"])
+    # headers chosen so `ipdesk import` does not take this sheet for a long-format one (only 明细 is)
+    s.header(["序号", "地区编码", "地区名称", "指标代码", "指标名称", "所属期间", "类别", "规则", "问题", "情况说明"])
     for i, f in enumerate(rep.findings, start=2):
         s.put(i, 1, i - 1)
         s.put(i, 2, f.region)
