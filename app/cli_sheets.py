@@ -6,7 +6,9 @@
     ipdesk export-data --region 320000 --children --year-from 2020 -o jiangsu.csv
 
 Exit codes as everywhere: 0 done, 1 the dry run found problems, 2 usage error, unreadable
-file or (with ``--apply``) nothing written. ``--json`` prints one object.
+file or (with ``--apply``) nothing written. ``--json`` prints a list of one object (the
+contract of every verb): for ``import`` the counts, the new/changed rows (all rows with
+``--all``), problems and warnings with their place, and whether it was applied.
 """
 from __future__ import annotations
 
@@ -53,9 +55,9 @@ def cmd_template(args) -> int:
     lang = _lang(args)
     res = make_template(db, args.region, args.year, args.output, context_years=args.context, lang=lang)
     if args.json:
-        _print_json({"file": str(res.path), "template_id": res.template_id, "region": res.region, "year": res.year,
+        _print_json([{"file": str(res.path), "template_id": res.template_id, "region": res.region, "year": res.year,
                      "periods": res.periods, "indicators": res.indicators,
-                     "warnings": [w.to_dict() for w in res.warnings]})
+                     "warnings": [w.to_dict() for w in res.warnings]}])
         return EXIT_OK
     for w in res.warnings:
         print(("warning: " if lang == "en" else "提示：") + w.message(lang))
@@ -97,7 +99,7 @@ def cmd_import(args) -> int:
         out = plan.to_dict(all_rows=args.all)
         out["applied"] = bool(result)
         out["written"] = result.written if result else 0
-        _print_json(out)
+        _print_json([out])
     else:
         head = f"{plan.path.name}: " + (
             (f"template {plan.template.get('region')} {plan.template.get('year')}" if lang == "en"
@@ -138,8 +140,8 @@ def cmd_export_data(args) -> int:
     res = export_values(db, args.output, regions=regions, year_from=args.year_from, year_to=args.year_to,
                         indicators_=args.indicators, lang=lang)
     if args.json:
-        _print_json({"file": str(res.path), "rows": res.rows, "regions": len(regions),
-                     "warnings": [w.to_dict() for w in res.warnings]})
+        _print_json([{"file": str(res.path), "rows": res.rows, "regions": len(regions),
+                      "warnings": [w.to_dict() for w in res.warnings]}])
         return EXIT_OK
     for w in res.warnings:
         print(("warning: " if lang == "en" else "提示：") + w.message(lang))

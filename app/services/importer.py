@@ -208,8 +208,8 @@ def _read_long_sheet(sheet: Sheet, header_at: int, roles: dict, header: list[str
                 out.plan.skipped += 1
             continue
         try:
-            for c in (ci_r, ci_i, ci_p, ci_v):
-                if (r, c) in formulas:
+            for c in (ci_r, ci_i, ci_p, ci_v, ci_n):
+                if c is not None and (r, c) in formulas:
                     raise _At(InputError("cell_formula_no_value"), c)
             try:
                 region, warn = resolver.region(row[ci_r])

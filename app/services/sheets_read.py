@@ -19,10 +19,11 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.models.errors import InputError
+from app.models.errors import InputError, IpdeskError
 from app.models.messages import register
 
 from .sheets_common import Steps, cell_ref
@@ -112,7 +113,7 @@ def _check_zip(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]
     try:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise InputError("sheet_not_zip", file=path.name) from None
     if len(infos) > MAX_PARTS:
         raise InputError("sheet_too_many_parts", file=path.name, params={"count": len(infos), "max": MAX_PARTS})
@@ -135,8 +136,8 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limit: in
     try:
         with zf.open(info) as f:
             data = f.read((info.file_size if limit is None else min(limit, info.file_size)) + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise InputError("sheet_damaged", file=path.name, params={"why": f"{info.filename}: {exc}"}) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise InputError("sheet_damaged", file=path.name, params={"why": f"{info.filename}: {_short(exc)}"}) from None
     if limit is None and len(data) > info.file_size:
         raise InputError("sheet_zip_bomb", file=path.name, text=info.filename, params={"ratio": "?"})
     return data
@@ -247,11 +248,8 @@ def _col_index(ref: str) -> int:
     return n - 1
 
 
-def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
-    import python_calamine as pc
-
-    steps = steps or Steps()
-    steps(0.0, "checking the workbook")
+def _check_parts(path: Path) -> dict[str, tuple[set, set]]:
+    """Zip limits, no DTD in any XML part, then the formula / per-cent scan of each sheet."""
     zf, by_name = _check_zip(path)
     with zf:
         for name, info in by_name.items():
@@ -259,10 +257,21 @@ def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
                 _check_prolog(_read_part(zf, info, path, _PROLOG_BYTES), name, path)
         parts = _sheet_parts(zf, by_name, path)
         percent = _percent_styles(zf, by_name, path)
-        scans = {}
-        for sheet_name, part in parts.items():
-            if part in by_name:
-                scans[sheet_name] = _scan_cells(_read_part(zf, by_name[part], path), percent)
+        return {sheet: _scan_cells(_read_part(zf, by_name[part], path), percent)
+                for sheet, part in parts.items() if part in by_name}
+
+
+def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
+    import python_calamine as pc
+
+    steps = steps or Steps()
+    steps(0.0, "checking the workbook")
+    try:
+        scans = _check_parts(path)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - hostile bytes: whatever zipfile/zlib/xml raise, it is "damaged"
+        raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
     steps(0.1, "reading cells")
     sheets = []
     try:
@@ -275,9 +284,9 @@ def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
                 formulas, percents = scans.get(meta.name, (set(), set()))
                 sheets.append(Sheet(meta.name, rows, meta.visible == pc.SheetVisibleEnum.Visible, formulas, percents))
-    except pc.CalamineError as exc:
-        raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
-    except (OSError, ValueError, RuntimeError) as exc:  # calamine's zip/xml errors are also raised this way
+    except IpdeskError:   # our refusals and Cancelled
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine's own errors and anything a damaged file provokes
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
     return Book(path, "xlsx", sheets)
 
@@ -324,7 +333,7 @@ def read_csv(path: Path) -> Sheet:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError("sheet_unreadable", file=path.name, params={"why": exc.strerror or str(exc)}) from None
-    if raw.startswith(b"PK\x03\x04"):
+    if raw.startswith(b"PK\x03\x04") or (b"\x00" in raw and raw[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("csv_binary", file=path.name)
     text = decode_text(raw, path.name)
     try:

@@ -333,6 +333,8 @@ def read_filled(db, book: Book, meta_sheet: Sheet, resolver: Resolver, out: Coll
             out.problem(exc, out.where(sheet, r, c, names[c]))
             continue
         try:
+            if note_c is not None and (r, note_c) in sheet.formula_cells:
+                raise InputError("cell_formula_no_value")
             note = resolver.note(row[note_c]) if note_c is not None else None
         except InputError as exc:
             out.problem(exc, out.where(sheet, r, note_c, names[note_c]))
