@@ -80,12 +80,9 @@ def _number(value: Decimal):
 class _Sheet:
     """Writes rows into a worksheet: strings as strings, numbers with formats, widths tracked."""
 
-    def __init__(self, ws, *, borders: bool = True):
+    def __init__(self, ws):
         self.ws = ws
-        self.row = 0
         self.widths: dict[int, int] = {}
-        self.wrap: set[int] = set()
-        self.borders = borders
 
     def put(self, r: int, c: int, value, fmt: str | None = None, *, shown: str | None = None, style=None):
         cell = self.ws.cell(row=r, column=c)
@@ -100,8 +97,6 @@ class _Sheet:
             cell.value = value
         if fmt:
             cell.number_format = fmt
-        if self.borders:
-            cell.border = BOX
         if style is not None:
             cell.alignment = style
         text = shown if shown is not None else ("" if value is None else str(value))
@@ -114,6 +109,7 @@ class _Sheet:
             cell = self.put(r, c, name, style=HEAD_ALIGN)
             cell.font = BOLD
             cell.fill = HEAD_FILL
+            cell.border = BOX
         self.ws.freeze_panes = self.ws.cell(row=r + 1, column=1)
         self.ws.print_title_rows = f"{r}:{r}"
 
@@ -135,13 +131,14 @@ def _page_setup(ws, rep: Report, *, landscape: bool = False):
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.8
     ws.print_options.horizontalCentered = True
+    ws.print_options.gridLines = ws.title not in (SHEETS[0], SHEETS[7])   # ruled tables on paper, cheaper than borders
     ws.oddHeader.center.text = f"{rep.region_name} {rep.year}年度 {ws.title}"
     ws.oddFooter.left.text = f"数据指纹 {rep.fingerprint_short}  ipdesk {rep.app_version}"
     ws.oddFooter.right.text = "第 &P 页 共 &N 页"
 
 
 def _cover(ws, rep: Report):
-    s = _Sheet(ws, borders=False)
+    s = _Sheet(ws)
     s.put(1, 1, rep.title).font = TITLE
     info = [("报告名称", rep.title), ("填报单位", rep.office), ("所属地区", rep.region_name), ("地区代码", rep.region),
             ("报告年度", rep.year), ("报送单位", rep.recipient), ("截止日期", rep.deadline_text),
@@ -297,7 +294,7 @@ def detail_cell(value: str):
 
 
 def _detail(ws, rep: Report, cancel):
-    s = _Sheet(ws, borders=False)
+    s = _Sheet(ws)
     s.header(list(DETAIL_HEADER))
     for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=2):
         if i % 2000 == 0:

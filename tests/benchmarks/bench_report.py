@@ -1,0 +1,170 @@
+"""Report benchmarks (issue 5): the submission documents, PDF + XLSX.
+
+Run:  .venv/bin/python tests/benchmarks/bench_report.py [--fresh]
+
+Prints each figure with its goal and the ratio to a floor measured in the same run — the
+same tables (already formatted strings) written with bare reportlab (SimpleDocTemplate +
+one Table per table, the same embedded font, no charts, no page furniture) and bare openpyxl
+(Workbook + ``append`` per row, no styles), i.e. what the file formats cost at the least:
+
+- Jiangsu 2022 (the province with its 13 cities): model + PDF + XLSX — goal ≤ 2 s;
+  also the 14 documents of the province and each city, one after the other (information);
+- the national summary for 34 provinces (100000 with every province in the children table,
+  province-level values for all of them) — goal ≤ 10 s.
+
+Stores: a fresh demo store, and a national one made from ``synthetic.nation_changes``
+restricted to the nation and the provinces, written through the one write path and cached
+in the temp folder.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
+from app.models.values import write_values  # noqa: E402
+from app.services.demo import make_demo  # noqa: E402
+from app.services.fonts import register_reportlab_font  # noqa: E402
+from app.services.report_data import build_report, export_report, show  # noqa: E402
+from app.services.report_pdf import write_pdf  # noqa: E402
+from app.services.report_xlsx import write_xlsx  # noqa: E402
+from app.services.synthetic import nation_changes  # noqa: E402
+
+
+def timed(fn, repeat=3):
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def report(name, seconds, goal, floor_name=None, floor=None):
+    ok = "ok " if goal is None or seconds <= goal else "SLOW"
+    goal_text = f"(goal ≤ {goal:g} s)" if goal is not None else "(information)"
+    ratio = f"  ratio {seconds / floor:5.1f}× {floor_name} ({floor:.3f} s)" if floor else ""
+    print(f"[{ok}] {name:<52} {seconds:7.3f} s  {goal_text}{ratio}")
+
+
+def tables(rep) -> list[list[list[str]]]:
+    """The report's tables as the documents print them (strings)."""
+    out = [[["指标", "目标", "最新值", "预测值", "年均需变化", "状态", "依据"]]
+           + [[f"{t.name}（{t.unit}）", t.requirement, t.latest_text, t.projected_text, t.needed_text, t.status_text,
+               t.source] for t in rep.targets],
+           [["序号", "指标", "单位", "上年", "本年", "同比", "目标", "状态"]]
+           + [[str(r.seq), r.display_name, r.unit, r.previous_text, r.current_text, r.yoy_text, r.target,
+               r.status_text] for r in rep.indicators],
+           [["地区"] + [c.name for c in rep.child_columns] + ["填报状态"]]
+           + [[k.name] + [show(v, c.decimals) for v, c in zip(k.values, rep.child_columns)] + [k.workflow]
+              for k in rep.children],
+           [["序号", "地区", "指标", "类别", "问题", "情况说明"]]
+           + [[str(i), f.region_name, f.indicator_name, f.rule_text, f.message, f.explanation]
+              for i, f in enumerate(rep.findings, start=1)],
+           [["指标"] + [str(y) for y in rep.years]]
+           + [[s.name] + [show(dict(s.points).get(y), s.decimals) for y in rep.years] for s in rep.series]]
+    return out
+
+
+def bare_pdf(rep, path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    font = register_reportlab_font()
+    flow = [Paragraph(rep.title, ParagraphStyle("t", fontName=font, fontSize=18, leading=24))]
+    for rows in tables(rep):
+        t = Table(rows, repeatRows=1)
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7)]))
+        flow.append(t)
+    SimpleDocTemplate(str(path), pagesize=A4, initialFontName=font).build(flow)
+
+
+def bare_xlsx(rep, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([rep.title, rep.fingerprint])
+    for n, rows in enumerate(tables(rep)):
+        ws = wb.create_sheet(f"t{n}")
+        for row in rows:
+            ws.append(row)
+    ws = wb.create_sheet("detail")
+    for row in rep.detail:
+        ws.append(row)
+    wb.save(path)
+
+
+def demo_store(tmp: Path) -> Path:
+    path = tmp / "demo.sqlite"
+    db = open_store(path)
+    make_demo(db)
+    db.conn.close()
+    return path
+
+
+def national_store(fresh: bool) -> Path:
+    cache = Path(tempfile.gettempdir()) / "ipdesk-bench" / f"provinces-s{SCHEMA_VERSION}-seed7.sqlite"
+    if fresh or not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for p in cache.parent.glob(cache.name + "*"):
+            p.unlink()
+        t = time.perf_counter()
+        db = open_store(cache)
+        top = {code for code, level in db.execute("select code, level from regions") if level in ("nation", "province")}
+        changes = [c for c in nation_changes(db) if c.region in top]
+        write_values(db, changes, who="synthetic", why="province-level benchmark data", action="import")
+        db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
+        db.conn.close()
+        print(f"generated province-level store: {len(changes):,} values in {time.perf_counter() - t:.1f} s -> {cache}")
+    return cache
+
+
+def bench(label: str, db, region: str, year: int, goal: float, out: Path) -> None:
+    pdf, xlsx = out / f"{region}-{year}.pdf", out / f"{region}-{year}.xlsx"
+    t_all, res = timed(lambda: export_report(db, region, year, pdf=pdf, xlsx=xlsx))
+    rep = res.report
+    t_model, _ = timed(lambda: build_report(db, region, year))
+    t_pdf, pages = timed(lambda: write_pdf(rep, pdf))
+    t_xlsx, _ = timed(lambda: write_xlsx(rep, xlsx))
+    t_bare_pdf, _ = timed(lambda: bare_pdf(rep, out / "bare.pdf"))
+    t_bare_xlsx, _ = timed(lambda: bare_xlsx(rep, out / "bare.xlsx"))
+    floor = t_bare_pdf + t_bare_xlsx
+    report(f"{label}: model + PDF + XLSX", t_all, goal, "bare reportlab+openpyxl", floor)
+    print(f"       model {t_model:.3f} s · PDF {t_pdf:.3f} s (bare {t_bare_pdf:.3f} s, ratio {t_pdf / t_bare_pdf:.1f}×)"
+          f" · XLSX {t_xlsx:.3f} s (bare {t_bare_xlsx:.3f} s, ratio {t_xlsx / t_bare_xlsx:.1f}×)")
+    print(f"       PDF {pdf.stat().st_size:,} bytes, {pages} pages · XLSX {xlsx.stat().st_size:,} bytes · "
+          f"{len(rep.children)} subordinate regions, {len(rep.findings)} findings, {len(rep.detail):,} detail rows")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fresh", action="store_true", help="regenerate the province-level store")
+    args = ap.parse_args()
+    register_reportlab_font()   # once per process, as in the app
+    with tempfile.TemporaryDirectory(prefix="ipdesk-bench-report-") as d:
+        tmp = Path(d)
+        demo = open_store(demo_store(tmp))
+        bench("Jiangsu 2022 (province + 13 cities)", demo, "320000", 2022, 2.0, tmp)
+
+        codes = ["320000"] + [r[0] for r in demo.execute("select code from regions where parent='320000' order by code")]
+
+        def batch():
+            for code in codes:
+                export_report(demo, code, 2022, pdf=tmp / f"b-{code}.pdf", xlsx=tmp / f"b-{code}.xlsx")
+        t_batch, _ = timed(batch, repeat=1)
+        report(f"Jiangsu 2022, {len(codes)} documents (province, each city)", t_batch, None)
+
+        nation = open_store(national_store(args.fresh), readonly=True)
+        bench("national summary 2022 (34 provinces)", nation, "100000", 2022, 10.0, tmp)
+
+
+if __name__ == "__main__":
+    main()
