@@ -130,7 +130,7 @@ def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Da
     owed = []
     for k in kids:
         st = region_year_status(db, k, year)
-        if st in ("submitted", "approved", "locked"):
+        if st in ("complete", "submitted", "approved", "locked"):
             continue
         owed.append(OwedRow(k, get_region(db, k).name_zh, st,
                             sum(f.severity == "blocking" for f in found.get((k, year), [])), n_values.get(k, 0)))

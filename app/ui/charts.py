@@ -48,7 +48,7 @@ class ChartsPage(QWidget):
     def retranslate(self):
         self.indicator_label.setText(self.tr("Indicator"))
         self.export_button.setText(self.tr("Export chart as PNG…"))
-        if self.region:
+        if self.region and self.isVisible():
             self._fill_indicators()
             self.redraw()
 

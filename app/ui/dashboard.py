@@ -87,7 +87,7 @@ class DashboardPage(QWidget):
                                                 self.tr("Source")])
         self.owed.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Status"), self.tr("Blocking findings"),
                                              self.tr("Values entered")])
-        if self.data is not None:
+        if self.data is not None and self.isVisible():
             self.show_data(self.data)
 
     def load(self, region: str, year: int) -> None:

@@ -75,7 +75,8 @@ class EntryPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.view = GridView(self)
         self.view.setModel(self.model)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.view.horizontalHeader().setMinimumSectionSize(96)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.view.verticalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
 
@@ -118,7 +119,9 @@ class EntryPage(QWidget):
         self.undo_action = self.undo_stack.createUndoAction(self)
         self.undo_action.setShortcut(QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.Redo])
+        redo_keys = [QKeySequence("Ctrl+Y")]
+        redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.Redo) if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
         self.paste_action = QAction(self)
         self.paste_action.setShortcut(QKeySequence.Paste)
         self.paste_action.triggered.connect(self.paste)
@@ -151,7 +154,7 @@ class EntryPage(QWidget):
         self.undo_action.setText(self.tr("Undo"))
         self.redo_action.setText(self.tr("Redo"))
         self.explain_edit.setPlaceholderText(self.tr("Why is this figure right? (stored with your name and time)"))
-        if self.model.grid is not None:
+        if self.model.grid is not None and self.isVisible():
             self.refresh(keep_current=True)
 
     # ---------------------------------------------------------------- data

@@ -40,12 +40,10 @@ def set_language(lang: str) -> None:
             _installed.append(qt)
     else:
         QLocale.setDefault(QLocale(QLocale.English, QLocale.UnitedStates))
-        # installing/removing translators sends LanguageChange; with none left, send one ourselves
-        from PySide6.QtCore import QEvent
-        from PySide6.QtWidgets import QApplication
+    # removing/installing translators posts LanguageChange to every widget: deliver them now
+    from PySide6.QtCore import QEvent
 
-        for w in QApplication.topLevelWidgets():
-            QCoreApplication.sendEvent(w, QEvent(QEvent.LanguageChange))
+    QCoreApplication.sendPostedEvents(None, QEvent.LanguageChange)
 
 
 def tr(context: str, text: str) -> str:

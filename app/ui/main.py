@@ -59,9 +59,9 @@ def open_window(db_path=None, *, demo: bool = False):
 
         make_demo(db)
     elif is_new:
-        from app.ui.i18n import tr
+        from PySide6.QtCore import QCoreApplication
 
-        answer = QMessageBox.question(None, "ipdesk", tr("Start", "A new store was created at\n{path}\n\nLoad the demo "
+        answer = QMessageBox.question(None, "ipdesk", QCoreApplication.translate("Start", "A new store was created at\n{path}\n\nLoad the demo "
                                                          "data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?")
                                       .format(path=path))
         if answer == QMessageBox.Yes:

@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(0, self.tr("Entry"))
         self.tabs.setTabText(1, self.tr("Dashboard"))
         self.tabs.setTabText(2, self.tr("Charts"))
+        self.tree_model.layoutAboutToBeChanged.emit()
         self.tree_model.layoutChanged.emit()
         if getattr(self, "region", None):
             self.statusBar().showMessage(self.db.path)
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
             else:
                 self._charts().load(self.region, self.year.value())
         except IpdeskError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            self.warn(exc.message(i18n.current()))
         self._loaded.add(key)
         self.statusBar().showMessage(self.db.path)
 
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
             blocking = sum(f.severity == "blocking" for f in check(self.db, self.region, year))
             set_status(self.db, self.region, year, status, blocking=blocking)
         except IpdeskError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            self.warn(exc.message(i18n.current()))
         self.reload()
 
     def _ensure_head(self) -> bool:
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
         try:
             add_user(self.db, dlg.name.text().strip(), "head", dlg.p1.text())
         except IpdeskError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            self.warn(exc.message(i18n.current()))
             return False
         return True
 
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
             approve(self.db, [(self.region, self.year.value())], user=credentials[0], password=credentials[1],
                     why="approved in the window")
         except IpdeskError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            self.warn(exc.message(i18n.current()))
             return False
         self.reload()
         return True
@@ -266,10 +267,18 @@ class MainWindow(QMainWindow):
             unlock(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
                    why=credentials[2])
         except IpdeskError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message(i18n.current()))
+            self.warn(exc.message(i18n.current()))
             return False
         self.reload()
         return True
+
+    def warn(self, text: str) -> None:
+        """A refusal the user must read; window-modal but not blocking the event loop."""
+        box = QMessageBox(QMessageBox.Warning, self.windowTitle(), text, QMessageBox.Ok, self)
+        box.setObjectName("refusal")
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        self.statusBar().showMessage(text, 10000)
 
     def about(self):
         from app.ui.dialogs import about_text

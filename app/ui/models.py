@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.catalogue import Region
 from app.models.parse import format_value
-from app.ui.i18n import current, tr
+from app.ui.i18n import current
 
 BLOCKING = QColor("#f6c6c6")
 EXPLAIN = QColor("#fbe3a8")
@@ -104,6 +104,14 @@ class GridModel(QAbstractTableModel):
         self.commit = None
 
     def set_grid(self, grid) -> None:
+        """Show ``grid``; the same region-year in the same shape updates in place (editors, selection survive)."""
+        old = self.grid
+        if old is not None and (old.region, old.year, old.periods) == (grid.region, grid.year, grid.periods) and \
+                [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
+            self.grid = grid
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Horizontal, 0, self.columnCount() - 1)
+            return
         self.beginResetModel()
         self.grid = grid
         self.endResetModel()
@@ -172,28 +180,28 @@ class GridModel(QAbstractTableModel):
         lang = current()
         lines = []
         for f in cell.findings:
-            head = {"blocking": tr("GridModel", "Blocking"), "explain": tr("GridModel", "Needs explanation"),
-                    "info": tr("GridModel", "Note")}[f.severity]
+            head = {"blocking": QCoreApplication.translate("GridModel", "Blocking"), "explain": QCoreApplication.translate("GridModel", "Needs explanation"),
+                    "info": QCoreApplication.translate("GridModel", "Note")}[f.severity]
             text = f"{head}: {f.message(lang)}"
             if f.clause:
                 text += f" [{f.document} {f.clause}]"
             if f.explanation:
-                text += "\n  " + tr("GridModel", "Explanation: ") + f.explanation
+                text += "\n  " + QCoreApplication.translate("GridModel", "Explanation: ") + f.explanation
             lines.append(text)
         if cell.target_met:
-            lines.append(tr("GridModel", "Target met"))
+            lines.append(QCoreApplication.translate("GridModel", "Target met"))
         if ind.derived:
-            lines.append(tr("GridModel", "Computed from {formula}").format(formula=ind.formula))
+            lines.append(QCoreApplication.translate("GridModel", "Computed from {formula}").format(formula=ind.formula))
             if cell.value is not None:
-                lines.append(tr("GridModel", "Entered: {value}").format(value=format_value(cell.value, ind.decimals)))
+                lines.append(QCoreApplication.translate("GridModel", "Entered: {value}").format(value=format_value(cell.value, ind.decimals)))
         if cell.note:
-            lines.append(tr("GridModel", "Note: ") + cell.note)
+            lines.append(QCoreApplication.translate("GridModel", "Note: ") + cell.note)
         if cell.source:
-            lines.append(tr("GridModel", "Source: ") + cell.source)
+            lines.append(QCoreApplication.translate("GridModel", "Source: ") + cell.source)
         if cell.updated_by:
-            lines.append(tr("GridModel", "Last change: {who}, {when}").format(who=cell.updated_by, when=cell.updated_at))
+            lines.append(QCoreApplication.translate("GridModel", "Last change: {who}, {when}").format(who=cell.updated_by, when=cell.updated_at))
         if self.is_locked(column):
-            lines.append(tr("GridModel", "Approved and locked: read-only"))
+            lines.append(QCoreApplication.translate("GridModel", "Approved and locked: read-only"))
         return "\n".join(lines) or None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
@@ -203,21 +211,22 @@ class GridModel(QAbstractTableModel):
         if orientation == Qt.Horizontal:
             period = self.grid.periods[section]
             if role == Qt.DisplayRole:
-                lock = tr("GridModel", " (locked)") if self.is_locked(section) else ""
+                lock = QCoreApplication.translate("GridModel", " (locked)") if self.is_locked(section) else ""
                 return (f"{period}年" if lang == "zh" and len(period) == 4 else period) + lock
             if role == Qt.ToolTipRole and self.is_locked(section):
-                return tr("GridModel", "Approved and locked: read-only")
+                return QCoreApplication.translate("GridModel", "Approved and locked: read-only")
             return None
         ind = self.grid.indicators[section]
         if role == Qt.DisplayRole:
             return f"{ind.name(lang)}（{ind.unit(lang)}）" if lang == "zh" else f"{ind.name(lang)} ({ind.unit(lang)})"
         if role == Qt.ToolTipRole:
-            parts = [f"{ind.name_zh} · {ind.name_en}", f"{ind.code} · {tr('GridModel', 'Unit')}: {ind.unit(lang)}"]
+            unit_word = QCoreApplication.translate("GridModel", "Unit")
+            parts = [f"{ind.name_zh} · {ind.name_en}", f"{ind.code} · {unit_word}: {ind.unit(lang)}"]
             if ind.formula:
-                parts.append(tr("GridModel", "Formula: ") + ind.formula)
+                parts.append(QCoreApplication.translate("GridModel", "Formula: ") + ind.formula)
             if ind.note:
-                parts.append(tr("GridModel", "Definition: ") + ind.note)
-            parts.append(tr("GridModel", "Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)"))
+                parts.append(QCoreApplication.translate("GridModel", "Definition: ") + ind.note)
+            parts.append(QCoreApplication.translate("GridModel", "Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)"))
             return "\n".join(parts)
         return None
 

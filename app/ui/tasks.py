@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import traceback
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 
@@ -54,7 +54,7 @@ def run_task(parent, title: str, fn, *, on_done=None, on_error=None, on_cancel=N
              min_duration_ms: int = 200) -> _Job:
     """Start ``fn`` on the shared thread pool; results come back through queued signals."""
     job = _Job(fn)
-    dialog = QProgressDialog(title, parent.tr("Cancel") if parent else "Cancel", 0, 1000, parent)
+    dialog = QProgressDialog(title, QCoreApplication.translate("TaskRunner", "Cancel"), 0, 1000, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModal if modal else Qt.NonModal)
     dialog.setMinimumDuration(min_duration_ms)

@@ -1,0 +1,559 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ChartsPage</name>
+    <message>
+        <location filename="../../app/ui/charts.py" line="49" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="50" />
+        <location filename="../../app/ui/charts.py" line="161" />
+        <source>Export chart as PNG…</source>
+        <translation>导出图表为 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="106" />
+        <source>Year</source>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="111" />
+        <source>Reported</source>
+        <translation>填报值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="119" />
+        <source>Target {cmp} {value:g} ({year})</source>
+        <translation>目标 {cmp} {value:g}（{year}年）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="122" />
+        <source>Projection (linear trend)</source>
+        <translation>预测（线性趋势）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="125" />
+        <source>Lower is better for this indicator.</source>
+        <translation>该指标越低越好。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="141" />
+        <source>Ranking of subordinate regions, {year}</source>
+        <translation>下级地区排名（{year}年）</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="80" />
+        <source>Approve and lock…</source>
+        <translation>审批并锁定…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="81" />
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="82" />
+        <source>Targets</source>
+        <translation>目标进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="83" />
+        <source>Still owed by subordinate regions</source>
+        <translation>下级地区待报送情况</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="84" />
+        <source>Submission deadline</source>
+        <translation>报送截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="85" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="85" />
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="85" />
+        <source>Latest</source>
+        <translation>最新值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="86" />
+        <location filename="../../app/ui/dashboard.py" line="88" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="86" />
+        <source>Projected</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="86" />
+        <source>Needed per year</source>
+        <translation>年均需变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="87" />
+        <source>Source</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="88" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="88" />
+        <source>Blocking findings</source>
+        <translation>阻断性问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="89" />
+        <source>Values entered</source>
+        <translation>已填数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="101" />
+        <source>{region} · {year} · status: {status}</source>
+        <translation>{region} · {year}年 · 状态：{status}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="103" />
+        <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
+        <translation>阻断：{b}　需说明：{e}（未说明 {u}）　提示：{i}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="140" />
+        <source>{n} days left</source>
+        <translation>剩余 {n} 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="142" />
+        <source>{n} days overdue</source>
+        <translation>已逾期 {n} 天</translation>
+    </message>
+</context>
+<context>
+    <name>EntryPage</name>
+    <message>
+        <location filename="../../app/ui/entry.py" line="144" />
+        <source>Findings for this year</source>
+        <translation>本年度核查结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="145" />
+        <source>Explanation for the selected finding</source>
+        <translation>所选问题的情况说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="146" />
+        <source>Save explanation</source>
+        <translation>保存说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="147" />
+        <source>Mark as complete</source>
+        <translation>标记为填报完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="148" />
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="149" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="150" />
+        <source>History of this value…</source>
+        <translation>查看修改记录…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="151" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="152" />
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="153" />
+        <source>Why is this figure right? (stored with your name and time)</source>
+        <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="182" />
+        <source>{region} · {year} · status: {status}</source>
+        <translation>{region} · {year}年 · 状态：{status}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="186" />
+        <source>Blocking</source>
+        <translation>阻断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="186" />
+        <source>Explain</source>
+        <translation>需说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="186" />
+        <source>Note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="195" />
+        <source>Still blocking submission: {n}</source>
+        <translation>仍阻碍报送：{n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="199" />
+        <source>Nothing blocks submission.</source>
+        <translation>无阻碍报送的问题。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="228" />
+        <source>Edit {indicator} {period}</source>
+        <translation>修改 {indicator} {period}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="239" />
+        <source>Nothing was pasted</source>
+        <translation>未粘贴任何数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="242" />
+        <source>Paste {n} values</source>
+        <translation>粘贴 {n} 个数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="256" />
+        <source>Clear {n} values</source>
+        <translation>清除 {n} 个数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="262" />
+        <source>… and {n} more</source>
+        <translation>……另有 {n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="264" />
+        <source>Value not saved</source>
+        <translation>数值未保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="294" />
+        <source>Explanation saved</source>
+        <translation>说明已保存</translation>
+    </message>
+</context>
+<context>
+    <name>GridModel</name>
+    <message>
+        <location filename="../../app/ui/models.py" line="175" />
+        <source>Blocking</source>
+        <translation>阻断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="175" />
+        <source>Needs explanation</source>
+        <translation>需说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="176" />
+        <source>Note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="181" />
+        <source>Explanation: </source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="184" />
+        <source>Target met</source>
+        <translation>已达目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="186" />
+        <source>Computed from {formula}</source>
+        <translation>由 {formula} 计算得出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="188" />
+        <source>Entered: {value}</source>
+        <translation>填报值：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="190" />
+        <source>Note: </source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="192" />
+        <source>Source: </source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="194" />
+        <source>Last change: {who}, {when}</source>
+        <translation>最后修改：{who}，{when}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="196" />
+        <location filename="../../app/ui/models.py" line="209" />
+        <source>Approved and locked: read-only</source>
+        <translation>已审批锁定：只读</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="206" />
+        <source> (locked)</source>
+        <translation>（锁定）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="215" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="218" />
+        <source>Formula: </source>
+        <translation>计算公式：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="220" />
+        <source>Definition: </source>
+        <translation>指标说明：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="221" />
+        <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
+        <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
+    </message>
+</context>
+<context>
+    <name>HeadDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="56" />
+        <source>Office head</source>
+        <translation>单位负责人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="57" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="60" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="18" />
+        <source>History of {name} {period}</source>
+        <translation>{name} {period} 修改记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="21" />
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="21" />
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="21" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="21" />
+        <source>Old</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="22" />
+        <source>New</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="22" />
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="36" />
+        <source>{n} changes, oldest first</source>
+        <translation>共 {n} 次修改，按时间先后排列</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="120" />
+        <source>ipdesk — IP indicator entry and verification</source>
+        <translation>ipdesk — 知识产权指标填报与核查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="121" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="122" />
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="123" />
+        <source>&amp;Review</source>
+        <translation>审核(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="124" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="125" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="126" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="127" />
+        <source>Approve and lock…</source>
+        <translation>审批并锁定…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="128" />
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="129" />
+        <location filename="../../app/ui/main_window.py" line="277" />
+        <source>About ipdesk</source>
+        <translation>关于 ipdesk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="130" />
+        <source>Year </source>
+        <translation>年度 </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="131" />
+        <source>Entry</source>
+        <translation>数据填报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="132" />
+        <source>Dashboard</source>
+        <translation>目标看板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="188" />
+        <source>Charts</source>
+        <translation>图表分析</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="238" />
+        <source>Approve and lock</source>
+        <translation>审批并锁定</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="239" />
+        <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
+        <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="259" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="260" />
+        <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
+        <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
+    </message>
+</context>
+<context>
+    <name>NewHeadDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="81" />
+        <source>Create the office head's account</source>
+        <translation>创建单位负责人账户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="88" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="89" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="90" />
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="95" />
+        <source>Approving locks a region-year; only an office head can approve or unlock.</source>
+        <translation>审批会锁定地区年度数据；只有单位负责人可以审批或解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="103" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>Start</name>
+    <message>
+        <location filename="../../app/ui/main.py" line="64" />
+        <source>A new store was created at
+{path}
+
+Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</source>
+        <translation>已新建数据库：
+{path}
+
+是否载入示例数据（江苏省及其 13 个设区市，2016–2024 年）以便试用？</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <location filename="../../app/ui/tasks.py" line="57" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+</TS>

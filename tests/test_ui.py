@@ -1,0 +1,233 @@
+"""The real window, driven offscreen with pytest-qt, on real demo stores."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox  # noqa: E402
+
+from app.models import audit  # noqa: E402
+from app.models.values import get_values, region_year_status  # noqa: E402
+
+SHOTS = Path(__file__).resolve().parent.parent / "out" / "screens"
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    make_app()
+    i18n.set_language("zh")
+    w = MainWindow(demo_db, region="320100", year=2024)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    yield w
+    w.close()
+
+
+def cell_index(w, indicator, period):
+    m = w.entry.model
+    row = next(i for i, ind in enumerate(m.grid.indicators) if ind.code == indicator)
+    return m.index(row, m.grid.periods.index(period))
+
+
+def type_into(qtbot, view, text):
+    """Type like a clerk: the first key opens the editor, the rest go to it."""
+    qtbot.keyClick(view, text[0])
+    qtbot.keyClicks(QApplication.focusWidget(), text[1:])
+
+
+def stored(w, indicator, period, region="320100"):
+    return get_values(w.db).get((region, indicator, period))
+
+
+def refusal_boxes():
+    return [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.objectName() == "refusal"
+            and b.isVisible()]
+
+
+def test_models_pass_qt_model_tester(window, qtmodeltester):
+    qtmodeltester.check(window.entry.model)
+    qtmodeltester.check(window.tree_model)
+
+
+def test_keyboard_entry_saves_at_once_and_moves_on(window, qtbot):
+    view = window.entry.view
+    idx = cell_index(window, "INV_GRANTS", "2024")
+    view.setCurrentIndex(idx)
+    view.setFocus()
+    type_into(qtbot, view, "5,432")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.EditingState)   # the delegate commits queued
+    assert stored(window, "INV_GRANTS", "2024") == Decimal(5432)
+    assert view.currentIndex().row() == idx.row() + 1          # Enter moved down
+    view.setCurrentIndex(cell_index(window, "INV_GRANT_RATE", "2023"))
+    type_into(qtbot, view, "3.2")                               # a percentage, then Tab to the next year
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+    qtbot.waitUntil(lambda: stored(window, "INV_GRANT_RATE", "2023") == Decimal("3.2"))
+    assert view.currentIndex() == cell_index(window, "INV_GRANT_RATE", "2024")
+    last = audit.history(window.db, "320100", "INV_GRANT_RATE", "2023")[-1]
+    assert last["who"] == "tester" and audit.decode(last["new"])["v"] == "3.2"
+
+
+def test_chinese_clerk_formats_through_the_model(window):
+    m = window.entry.model
+    assert m.setData(cell_index(window, "PLEDGE_AMOUNT", "2024"), "３２００万元")
+    assert stored(window, "PLEDGE_AMOUNT", "2024") == Decimal("0.32")
+    assert m.data(cell_index(window, "PLEDGE_AMOUNT", "2024")) == "0.32"
+
+
+def test_bad_value_is_refused_with_the_place_and_nothing_saved(window, qtbot):
+    before = stored(window, "INV_GRANTS", "2024")
+    assert not window.entry.model.setData(cell_index(window, "INV_GRANTS", "2024"), "12%%")
+    boxes = refusal_boxes()
+    assert boxes and "320100" in boxes[0].text() and "INV_GRANTS" in boxes[0].text() and "12%%" in boxes[0].text()
+    assert stored(window, "INV_GRANTS", "2024") == before
+    for b in boxes:
+        b.close()
+
+
+def test_paste_block_with_a_bad_cell_applies_nothing_then_good_paste_and_undo(window, qtbot):
+    view = window.entry.view
+    start = cell_index(window, "INV_APPLICATIONS", "2023")
+    view.setCurrentIndex(start)
+    before = {(i, p): stored(window, i, p) for i in ("INV_APPLICATIONS", "INV_GRANTS") for p in ("2023", "2024")}
+    QApplication.clipboard().setText("12,000\t１３０００\n8,000\tabc\n")
+    window.entry.paste()
+    assert refusal_boxes() and "abc" in refusal_boxes()[0].text()
+    assert {k: stored(window, *k) for k in before} == before
+    for b in refusal_boxes():
+        b.close()
+    QApplication.clipboard().setText("12,000\t１３０００\r\n8,000\t\r\n")      # an empty cell is left alone
+    window.entry.paste()
+    assert stored(window, "INV_APPLICATIONS", "2023") == Decimal(12000)
+    assert stored(window, "INV_APPLICATIONS", "2024") == Decimal(13000)
+    assert stored(window, "INV_GRANTS", "2023") == Decimal(8000)
+    assert stored(window, "INV_GRANTS", "2024") == before[("INV_GRANTS", "2024")]
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)                  # one undo takes back the whole paste
+    assert {k: stored(window, *k) for k in before} == before
+    qtbot.keyClick(view, Qt.Key_Y, Qt.ControlModifier)
+    assert stored(window, "INV_APPLICATIONS", "2024") == Decimal(13000)
+    whys = [r["why"] for r in audit.history(window.db, "320100", "INV_APPLICATIONS", "2024")[-3:]]
+    assert whys[-2:] == ["undo", "redo"]
+
+
+def test_cells_are_coloured_by_findings_with_clause_in_tooltip(window):
+    window.select_region("320700")
+    window.year.setValue(2022)
+    m = window.entry.model
+    idx = cell_index(window, "PATENT_INDUSTRIALIZATION_RATE", "2022")
+    assert m.data(idx, Qt.BackgroundRole).color().name() == "#fbe3a8"     # explain: amber
+    tip = m.data(idx, Qt.ToolTipRole)
+    assert "1(3)" in tip and "2022" in tip
+    head_tip = m.headerData(idx.row(), Qt.Vertical, Qt.ToolTipRole)
+    assert "PATENT_INDUSTRIALIZATION_RATE" in head_tip and "%" in head_tip
+    derived = cell_index(window, "HV_PATENTS_PER_10K", "2022")
+    assert not (m.flags(derived) & Qt.ItemIsEditable) and m.data(derived)
+
+
+def test_explanation_typed_in_the_side_panel(window, qtbot):
+    window.select_region("320000")
+    page = window.entry
+    items = [page.findings.item(i) for i in range(page.findings.count())]
+    target = next(it for it in items if it.data(Qt.UserRole).rule == "sum")
+    page.findings.setCurrentItem(target)
+    assert page.explain_edit.isEnabled()
+    page.explain_edit.setPlainText("省级数据含省直属单位注册量")
+    qtbot.mouseClick(page.explain_button, Qt.LeftButton)
+    row = window.db.execute("select text, author from explanations where rule='sum' and region='320000'").fetchone()
+    assert row == ("省级数据含省直属单位注册量", "tester")
+    assert "无阻碍报送的问题" in page.blockers_label.text()
+
+
+def test_approve_locks_and_unlock_reopens(window, qtbot):
+    window.select_region("320000")
+    m = window.entry.model
+    window.tabs.setCurrentIndex(1)
+    assert not window.dashboard.approve_button.isEnabled()     # an unexplained finding is left
+    from app.models.checks import explain
+    explain(window.db, "320000", 2024, "sum", "TM_REGISTRATIONS", "含省直属单位")
+    assert window.approve(credentials=("demo-head", "demo1234"))
+    assert region_year_status(window.db, "320000", 2024) == "approved"
+    assert window.dashboard.unlock_button.isEnabled() and "已审批" in window.dashboard.title.text()
+    window.tabs.setCurrentIndex(0)
+    assert "已审批" in window.entry.title.text()
+    idx = cell_index(window, "INV_GRANTS", "2024")
+    assert not (m.flags(idx) & Qt.ItemIsEditable)
+    before = stored(window, "INV_GRANTS", "2024", "320000")
+    window.entry.model.commit("INV_GRANTS", "2024", "1")                  # even a direct write is refused
+    assert stored(window, "INV_GRANTS", "2024", "320000") == before
+    assert refusal_boxes()
+    for b in refusal_boxes():
+        b.close()
+    assert not window.unlock(credentials=("demo-head", "wrong-password", "fix"))
+    for b in QApplication.topLevelWidgets():
+        if isinstance(b, QMessageBox):
+            b.close()
+    assert window.unlock(credentials=("demo-head", "demo1234", "订正省级数据"))
+    assert m.flags(idx) & Qt.ItemIsEditable and "草稿" in window.entry.title.text()
+    assert audit.history(window.db, "320000")[-1]["action"] == "unlock"
+
+
+def test_dashboard_traffic_lights_and_owed_board(window):
+    window.select_region("320000")
+    window.tabs.setCurrentIndex(1)
+    d = window.dashboard
+    statuses = {d.targets.item(r, 0).text(): d.targets.item(r, 3).data(Qt.UserRole) for r in range(d.targets.rowCount())}
+    assert statuses["每万人口高价值发明专利拥有量"] == "on_track"
+    assert "◐" in d.targets.item(0, 3).text() or "▲" in d.targets.item(1, 3).text()
+    owed = {d.owed.item(r, 0).text() for r in range(d.owed.rowCount())}
+    assert "宿迁市" in owed and "南京市" not in owed            # the first 7 cities completed 2024 in the demo
+    assert "天" in d.days_left.text()
+
+
+def test_chart_draws_target_line_and_exports_png(window, tmp_path):
+    window.select_region("320000")
+    window.tabs.setCurrentIndex(2)
+    charts = window.charts
+    assert charts is not None
+    charts.indicator.setCurrentIndex(charts.indicator.findData("HV_PATENTS_PER_10K"))
+    curves = charts.trend_plot.getPlotItem().listDataItems()
+    ys = [list(c.getData()[1]) for c in curves]
+    assert [26.0, 26.0] in ys                                             # Jiangsu's own 2025 target
+    names = [c.name() for c in curves]
+    assert any("目标" in (n or "") for n in names)
+    out = charts.export_png(str(tmp_path / "chart.png"))
+    assert Path(out).stat().st_size > 5000
+
+
+def test_language_switch(window):
+    from app.ui import i18n
+    assert window.tabs.tabText(0) == "数据填报"
+    i18n.set_language("en")
+    assert window.tabs.tabText(0) == "Entry" and window.entry.explain_button.text() == "Save explanation"
+    assert window.tree_model.data(window.tree_model.index_of("320000")) == "Jiangsu"
+    assert window.entry.model.headerData(0, Qt.Vertical) == "Resident population (10k persons)"
+    i18n.set_language("zh")
+    assert window.tabs.tabText(0) == "数据填报" and window.entry.explain_button.text() == "保存说明"
+
+
+def test_first_start_offers_demo_data(qtbot, tmp_path):
+    from app.ui.main import make_app, open_window
+
+    make_app()
+
+    def click_yes():
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QMessageBox) and w.isVisible():
+                w.button(QMessageBox.Yes).click()
+                return
+        QTimer.singleShot(50, click_yes)
+
+    QTimer.singleShot(50, click_yes)
+    w = open_window(tmp_path / "first.sqlite")
+    qtbot.addWidget(w)
+    assert w.db.execute('select count(*) from "values"').fetchone()[0] > 3000
