@@ -28,8 +28,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
+                                Paragraph, Spacer, Table, TableStyle)
 
 from .fonts import register_reportlab_font
 from .report_data import Report, atomic_write, check_cancel, show, signed, status_label
@@ -40,6 +40,7 @@ TYPE_W, TYPE_H = 156 * mm, 225 * mm
 BOTTOM = PAGE_H - TOP - TYPE_H            # 35 mm
 PAGE_NO_SIZE = 14                         # 4号
 PAGE_NO_GAP = 7 * mm                      # from the type area's lower edge to the dash
+SYMBOL_SCALE = 1.35                       # status symbols drawn this much larger than their text
 GRID = colors.HexColor("#444444")
 HEAD_BG = colors.HexColor("#e6e6e6")
 GREY = colors.HexColor("#555555")
@@ -90,12 +91,62 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _status(status: str | None, style: ParagraphStyle) -> Paragraph:
+class StatusMark(Flowable):
+    """A table cell ``● 已达标``: the symbol a third larger than the word, both on the baseline of
+    the row's numbers (so the row still reads as one line). The font draws these symbols at
+    about half the em, too small to tell ● from ◐ on paper at 8.5 pt."""
+
+    def __init__(self, status: str, style: ParagraphStyle):
+        super().__init__()
+        self.symbol, _, self.word = status_label(status).partition(" ")
+        self.style = style
+
+    def natural_width(self) -> float:
+        font, size = self.style.fontName, self.style.fontSize
+        return stringWidth(self.symbol, font, size * SYMBOL_SCALE) + size * 0.45 + stringWidth(self.word, font, size)
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.style.leading
+        return self.width, self.height
+
+    def draw(self):
+        font, size = self.style.fontName, self.style.fontSize
+        base = self.height - size          # where Table puts a plain string's baseline (the numbers)
+        big = size * SYMBOL_SCALE
+        c = self.canv
+        c.setFillColor(self.style.textColor)
+        c.setFont(font, big)
+        c.drawString(0, base, self.symbol)
+        c.setFont(font, size)
+        c.drawString(stringWidth(self.symbol, font, big) + size * 0.45, base, self.word)
+
+
+def _status(status: str | None, style: ParagraphStyle):
     """``● 已达标``: symbol and word, so the status reads on black-and-white paper too."""
-    if not status:
-        return Paragraph("", style)
-    symbol, _, word = status_label(status).partition(" ")
-    return Paragraph(f"{escape(symbol)} {escape(word)}", style)
+    return StatusMark(status, style) if status else ""
+
+
+def _status_width(rows, style) -> float:
+    """Width of a status column: the widest mark, or the header, plus the cell padding."""
+    marks = [StatusMark(r.status, style).natural_width() for r in rows if r.status]
+    return max(marks + [stringWidth("状态", style.fontName, style.fontSize)]) + 6
+
+
+def _symbols(text: str, size: float) -> str:
+    """Escaped text with the status symbols enlarged (for running text)."""
+    out = escape(text)
+    for sym in "●◐▲✕○":
+        out = out.replace(sym, f'<font size="{size * SYMBOL_SCALE:g}">{sym}</font>')
+    return out
+
+
+def _name_unit(name: str, unit: str, font: str, size: float, width: float) -> str:
+    """``name（unit）`` as paragraph markup; when the name fits on a line but the unit would not,
+    the unit goes to its own line (CJK line breaking would otherwise split ``（件/万人）``)."""
+    text = f"{name}（{unit}）"
+    if stringWidth(text, font, size) <= width or stringWidth(name, font, size) > width:
+        return escape(text)        # fits, or wraps anyway: let it flow
+    return escape(name) + "<br/>" + escape(f"（{unit}）")
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -148,14 +199,17 @@ def _target_table(rep: Report, st, font) -> Table:
     for t in rep.targets:
         latest = t.latest_text + (f"（{t.latest_period}年）" if t.latest_period and t.latest_period != str(rep.year)
                                   else "")
-        rows.append([_p(f"{t.name}（{t.unit}）", st["cell"]), _p(t.requirement, st["cell_small"]), latest,
+        rows.append([f"{t.name}（{t.unit}）", _p(t.requirement, st["cell_small"]), latest,
                      t.projected_text, t.needed_text, _status(t.status, st["cell"]),
                      _p(t.source, st["cell_small"])])
     num = {2: [r[2] for r in rows[1:]] + ["最新值"], 3: [r[3] for r in rows[1:]] + ["预测值"],
            4: [r[4] for r in rows[1:]] + ["年均需变化"]}
     req = _fit({1: [t.requirement for t in rep.targets] + ["目标"]}, font, 7.5, pad=6)[1]
-    fixed = {**_fit(num, font, 8.5), 1: min(req, 28 * mm), 5: 19 * mm, 6: 36 * mm}
-    return _table(rows, _widths(fixed, 0, len(head)), numeric_cols=(2, 3, 4), font=font)
+    fixed = {**_fit(num, font, 8.5), 1: min(req, 28 * mm), 5: _status_width(rep.targets, st["cell"]), 6: 36 * mm}
+    widths = _widths(fixed, 0, len(head))
+    for r, t in zip(rows[1:], rep.targets):
+        r[0] = Paragraph(_name_unit(t.name, t.unit, font, 8.5, widths[0] - 5), st["cell"])
+    return _table(rows, widths, numeric_cols=(2, 3, 4), font=font)
 
 
 def _indicator_table(rep: Report, st, font) -> Table:
@@ -165,10 +219,10 @@ def _indicator_table(rep: Report, st, font) -> Table:
         rows.append([str(r.seq), _p(r.display_name, st["cell"]), _p(r.unit, st["cell"]), r.previous_text,
                      r.current_text, r.yoy_text, _p(r.target, st["cell_small"]), _status(r.status, st["cell"])])
     num = {c: [row[c] for row in rows[1:]] + ["0000年"] for c in (3, 4, 5)}
-    text = {2: [r.unit for r in rep.indicators], 6: [r.target for r in rep.indicators] + ["目标"],
-            7: [status_label(r.status) for r in rep.indicators if r.status] + ["状态"]}
+    text = {2: [r.unit for r in rep.indicators], 6: [r.target for r in rep.indicators] + ["目标"]}
     fit = _fit(text, font, 8.5, pad=6)
     fit[6] = _fit({6: text[6]}, font, 7.5, pad=6)[6]
+    fit[7] = _status_width(rep.indicators, st["cell"])
     fixed = {0: 8 * mm, 2: fit[2], **_fit(num, font, 8.5), 6: min(fit[6], 30 * mm), 7: fit[7]}
     return _table(rows, _widths(fixed, 1, len(head)), numeric_cols=(0, 3, 4, 5), font=font,
                   extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
@@ -176,7 +230,9 @@ def _indicator_table(rep: Report, st, font) -> Table:
 
 def _children_table(rep: Report, st, font) -> Table:
     head = ["地区"] + [f"{c.name}（{c.unit}）" for c in rep.child_columns] + ["填报状态"]
-    rows = [[_p(h, st["cell_head"]) for h in head]]
+    rows = [[_p("地区", st["cell_head"])]
+            + [Paragraph(escape(c.name) + "<br/>" + escape(f"（{c.unit}）"), st["cell_head"]) for c in rep.child_columns]
+            + [_p("填报状态", st["cell_head"])]]
     for k in rep.children:
         rows.append([_p(k.name, st["cell"])] + [show(v, c.decimals) for v, c in zip(k.values, rep.child_columns)]
                     + [_p(k.workflow, st["cell"])])
@@ -206,7 +262,7 @@ def _trend_table(rep: Report, st, font) -> Table:
     rows = [[_p(h, st["cell_head"]) for h in head]]
     for s in rep.series:
         by_year = dict(s.points)
-        rows.append([_p(f"{s.name}（{s.unit}）", st["cell"])] + [show(by_year.get(y), s.decimals) for y in years])
+        rows.append([f"{s.name}（{s.unit}）"] + [show(by_year.get(y), s.decimals) for y in years])
     size = 8.5
     while True:
         num = {c: [r[c] for r in rows[1:]] + ["0000"] for c in range(1, len(head))}
@@ -216,6 +272,9 @@ def _trend_table(rep: Report, st, font) -> Table:
         size -= 0.5
     col_w = max(fit.values())
     widths = [TYPE_W - col_w * len(years)] + [col_w] * len(years)
+    for r in rows[1:]:
+        s = next(x for x in rep.series if r[0] == f"{x.name}（{x.unit}）")
+        r[0] = Paragraph(_name_unit(s.name, s.unit, font, 8.5, widths[0] - 5), st["cell"])
     return _table(rows, widths, numeric_from=1, font=font, size=size)
 
 
@@ -224,7 +283,7 @@ def _charts(rep: Report, font) -> Table | None:
 
     if not rep.series:
         return None
-    w, h = (TYPE_W - 6 * mm) / 2, 60 * mm
+    w, h = (TYPE_W - 6 * mm) / 2, 54 * mm
     drawings = [trend_drawing(s, width=w, height=h, font=font) for s in rep.series]
     cells = [drawings[i:i + 2] + [""] * (2 - len(drawings[i:i + 2])) for i in range(0, len(drawings), 2)]
     t = Table(cells, colWidths=[w + 3 * mm, w + 3 * mm], rowHeights=[h + 5 * mm] * len(cells), hAlign="LEFT")
@@ -254,23 +313,45 @@ def _cover(rep: Report, st, font) -> list:
             _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"]), t, Spacer(1, 5 * mm), _p(intro, st["body"])]
 
 
+class NoBodyNote(Flowable):
+    """"（此页无正文）" when the signature lands at the top of a page of its own — the convention of
+    Chinese official documents for a seal page without body text; nothing otherwise."""
+
+    def __init__(self, style: ParagraphStyle):
+        super().__init__()
+        self.style = style
+        self.on = False
+
+    def wrap(self, avail_width, avail_height):
+        frame = getattr(self, "_frame", None)
+        self.on = bool(frame is not None and getattr(frame, "_atTop", 0))
+        self.width, self.height = avail_width, (self.style.leading * 2 if self.on else 0)
+        return self.width, self.height
+
+    def draw(self):
+        if self.on:
+            self.canv.setFont(self.style.fontName, self.style.fontSize)
+            self.canv.drawString(2 * self.style.fontSize, self.height - self.style.fontSize, "（此页无正文）")
+
+
 def _sign_block(rep: Report, st, font) -> KeepTogether:
-    """填表人 / 审核人 / 单位负责人 / 日期 lines to sign by hand, and a box for the seal."""
+    """填报单位（盖章）/ 填表人 / 审核人 / 单位负责人 / 日期, to sign by hand, beside a box for the seal."""
     line = "＿" * 8
-    left = [[_p(f"填表人：{line}", st["sign"])], [_p(f"审核人：{line}", st["sign"])],
-            [_p(f"单位负责人：{line}", st["sign"])], [_p("日期：＿＿＿＿年＿＿月＿＿日", st["sign"])]]
-    lt = Table(left, colWidths=[92 * mm], rowHeights=[11 * mm] * 4, hAlign="LEFT")
+    left = [[_p(f"填报单位（盖章）：{rep.office}", st["sign"])], [_p(f"填表人：{line}", st["sign"])],
+            [_p(f"审核人：{line}", st["sign"])], [_p(f"单位负责人：{line}", st["sign"])],
+            [_p("日期：＿＿＿＿年＿＿月＿＿日", st["sign"])]]
+    lt = Table(left, colWidths=[104 * mm], rowHeights=[9.5 * mm] * len(left), hAlign="LEFT")
     lt.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                             ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     seal = Table([[_p("（单位盖章）", st["seal"])]], colWidths=[40 * mm], rowHeights=[40 * mm])
     seal.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BOX", (0, 0), (-1, -1), 0.8, GREY),
                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    outer = Table([[lt, seal]], colWidths=[100 * mm, TYPE_W - 100 * mm], hAlign="LEFT")
-    outer.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    outer = Table([[lt, seal]], colWidths=[108 * mm, TYPE_W - 108 * mm], hAlign="LEFT")
+    outer.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    return KeepTogether([BoldParagraph("签章", st["h1"], weight=0.03),
-                         _p(f"填报单位（盖章）：{rep.office}", st["sign"]), outer])
+                               ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                               ("LINEABOVE", (0, 0), (-1, 0), 0.6, GREY), ("TOPPADDING", (0, 0), (-1, 0), 3 * mm)]))
+    return KeepTogether([NoBodyNote(st["sign"]), outer])
 
 
 def story(rep: Report, font: str) -> list:
@@ -286,12 +367,14 @@ def story(rep: Report, font: str) -> list:
     if rep.targets:
         summary = "，".join(f"{status_label(s)} {counts[s]} 项" for s in ("met", "on_track", "at_risk", "off_track",
                                                                         "no_data") if counts[s])
-        out += [_p(f"本年度适用目标 {len(rep.targets)} 项：{summary}。预测值按最近 5 年（至少 3 年）数据的最小二乘"
-                   f"趋势外推至目标年；“年均需变化”为达到目标每年还需的变化量。", st["body"]),
+        out += [Paragraph(_symbols(f"本年度适用目标 {len(rep.targets)} 项：{summary}。预测值按最近 5 年（至少 3 年）"
+                                   f"数据的最小二乘趋势外推至目标年；“年均需变化”为达到目标每年还需的变化量。",
+                                   st["body"].fontSize), st["body"]),
                 _target_table(rep, st, font)]
     else:
         out.append(_p("本年度无适用目标。", st["body"]))
-    out += [CondPageBreak(40 * mm), h1("二、主要指标数据"), _indicator_table(rep, st, font), _p(NOTE, st["note"])]
+    out += [CondPageBreak(40 * mm), h1("二、主要指标数据"), _indicator_table(rep, st, font),
+            Paragraph(_symbols(NOTE, st["note"].fontSize), st["note"])]
     section = iter("三四五六七")
     if rep.children:
         out += [CondPageBreak(40 * mm), h1(f"{next(section)}、下级地区主要指标（{rep.year}年）"),
@@ -305,7 +388,8 @@ def story(rep: Report, font: str) -> list:
     else:
         out.append(_p("经核查，未发现数据问题。", st["body"]))
     if any(s.points for s in rep.series):
-        out += [CondPageBreak(40 * mm), h1(f"{next(section)}、主要指标历年数据"), _trend_table(rep, st, font),
+        # a few rows: kept whole with their heading rather than split over a page break
+        out += [KeepTogether([h1(f"{next(section)}、主要指标历年数据"), _trend_table(rep, st, font)]),
                 CondPageBreak(140 * mm), h1(f"{next(section)}、主要指标趋势图"), _charts(rep, font),
                 _p("实线为实际值，虚线为目标值，菱形为目标年份。", st["note"])]
     out += [Spacer(1, 4 * mm), _sign_block(rep, st, font)]
