@@ -231,3 +231,22 @@ def test_first_start_offers_demo_data(qtbot, tmp_path):
     w = open_window(tmp_path / "first.sqlite")
     qtbot.addWidget(w)
     assert w.db.execute('select count(*) from "values"').fetchone()[0] > 3000
+
+
+def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):
+    """Checking the nation runs in a worker; the window keeps processing events meanwhile."""
+    window.select_region("100000")
+    ticks = []
+    from PySide6.QtCore import QTimer
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    window.check_all_below()
+    qtbot.waitUntil(lambda: getattr(window, "sweep_dialog", None) is not None and window.sweep_dialog.isVisible(),
+                    timeout=20000)
+    timer.stop()
+    rows = {window.sweep_dialog.table.item(r, 0).text() for r in range(window.sweep_dialog.table.rowCount())}
+    assert "320000" in rows and "320102" in rows          # a district that reported nothing blocks
+    assert ticks                                            # the event loop ran while the check worked
+    window.sweep_dialog.table.cellDoubleClicked.emit(0, 0)
+    assert window.region == window.sweep_dialog.table.item(0, 0).text()

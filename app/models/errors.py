@@ -55,6 +55,10 @@ class IpdeskError(Exception):
         return self.message("en")
 
 
+class Cancelled(Exception):
+    """Long work stopped because the user pressed Cancel (not an error: nothing was written)."""
+
+
 class InputError(IpdeskError):
     """The user typed or imported something we refuse (nothing was written)."""
 

@@ -140,6 +140,55 @@ def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Da
                      status_rows(ts, cube, region, year), counts, owed, deadline, (deadline - today).days)
 
 
+def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancelled=lambda: False) -> list[dict]:
+    """Checks for ``region`` and every region below it, in a worker thread (own connection).
+
+    Returns one row per region with findings: code, name, blocking, explain (unexplained), info.
+    """
+    from app.models.catalogue import descendants, regions as load_regions
+    from app.models.db import open_store
+
+    db = open_store(db_path, readonly=True)
+    try:
+        progress(0.05, "")
+        wanted = [region] + descendants(db, region)
+        ts = TargetSet.load(db)
+        cube = Cube.load(db, regions=wanted, year_from=year - 9, year_to=year)
+        if cancelled():
+            raise _cancelled()
+        progress(0.4, "")
+        checker = checks_mod.Checker(cube, ts, checks_mod.load_explanations(db, wanted))
+        found = checker.run(regions=wanted, years=[year])
+        if cancelled():
+            raise _cancelled()
+        progress(0.9, "")
+        names = load_regions(db)
+        rows = []
+        for code in wanted:
+            fs = found.get((code, year), [])
+            if fs:
+                rows.append({"region": code, "name": names[code].name_zh, "level": names[code].level,
+                             "blocking": sum(f.severity == "blocking" for f in fs),
+                             "explain": sum(f.severity == "explain" and not f.explanation for f in fs),
+                             "info": sum(f.severity == "info" for f in fs)})
+        rows.sort(key=lambda r: (-r["blocking"], -r["explain"], r["region"]))
+        progress(1.0, "")
+        return rows
+    finally:
+        db.conn.close()
+
+
+def _cancelled():
+    from app.models.errors import Cancelled
+
+    return Cancelled()
+
+
+def statuses(db, year: int) -> dict[str, str]:
+    """Workflow status of every region-year that has left draft (the rest are drafts)."""
+    return dict(db.execute("select region, status from region_years where year = ?", [year]).fetchall())
+
+
 def trend(db, region: str, indicator: str, *, year_to: int | None = None) -> dict:
     """An indicator's annual series (derived ones computed) with its applicable target and projection."""
     from app.models.targets import evaluate

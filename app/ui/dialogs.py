@@ -1,7 +1,7 @@
 """Small dialogs: a value's history, the office head's approval and unlock, About."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -103,6 +103,37 @@ class NewHeadDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), self.tr("The two passwords differ."))
             return
         self.accept()
+
+
+class SweepDialog(QDialog):
+    """Regions with findings after a whole-subtree check; double-click opens the region."""
+
+    regionChosen = Signal(str)
+
+    def __init__(self, parent, rows: list[dict]):
+        super().__init__(parent)
+        self.setObjectName("sweepDialog")
+        self.setWindowTitle(self.tr("Regions with findings"))
+        table = QTableWidget(len(rows), 5, self)
+        table.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Region"), self.tr("Blocking"),
+                                         self.tr("Unexplained"), self.tr("Notes")])
+        for i, r in enumerate(rows):
+            for j, text in enumerate((r["region"], r["name"], r["blocking"], r["explain"], r["info"])):
+                item = QTableWidgetItem(str(text))
+                if j >= 2:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                table.setItem(i, j, item)
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        table.resizeColumnsToContents()
+        table.cellDoubleClicked.connect(lambda row, _c: self.regionChosen.emit(table.item(row, 0).text()))
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("{n} regions have findings; double-click one to open it.").format(n=len(rows)), self))
+        lay.addWidget(table)
+        lay.addWidget(buttons)
+        self.resize(620, 480)
 
 
 def about_text(db) -> str:

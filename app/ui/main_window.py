@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.tree)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([240, 960])
+        split.setSizes([200, 1080])
         self.setCentralWidget(split)
 
         self.entry.changed.connect(self._values_changed)
@@ -85,7 +85,11 @@ class MainWindow(QMainWindow):
         self.approve_action.triggered.connect(self.approve)
         self.unlock_action = QAction(self)
         self.unlock_action.triggered.connect(self.unlock)
+        self.sweep_action = QAction(self)
+        self.sweep_action.triggered.connect(self.check_all_below)
         self.review_menu.addActions([self.approve_action, self.unlock_action])
+        self.review_menu.addSeparator()
+        self.review_menu.addAction(self.sweep_action)
         self.view_menu = self.menuBar().addMenu("")
         self.lang_group = QActionGroup(self)
         self.lang_zh = QAction("中文", self, checkable=True)
@@ -127,6 +131,7 @@ class MainWindow(QMainWindow):
         self.approve_action.setText(self.tr("Approve and lock…"))
         self.unlock_action.setText(self.tr("Unlock…"))
         self.about_action.setText(self.tr("About ipdesk"))
+        self.sweep_action.setText(self.tr("Check this region and all below…"))
         self.year_label.setText(self.tr("Year "))
         self.tabs.setTabText(0, self.tr("Entry"))
         self.tabs.setTabText(1, self.tr("Dashboard"))
@@ -163,6 +168,9 @@ class MainWindow(QMainWindow):
     def reload_current(self):
         if not self.region:
             return
+        from app.services.views import statuses
+
+        self.tree_model.set_statuses(statuses(self.db, self.year.value()))
         key = (self.tabs.currentIndex(), self.region, self.year.value())
         if key in getattr(self, "_loaded", set()):
             return
@@ -271,6 +279,24 @@ class MainWindow(QMainWindow):
             return False
         self.reload()
         return True
+
+    def check_all_below(self):
+        """Whole-province / whole-nation checks run off the UI thread with progress and Cancel."""
+        from app.services.views import sweep
+        from app.ui.tasks import run_task
+
+        region, year, path = self.region, self.year.value(), self.db.path
+        self.sweep_job = run_task(self, self.tr("Checking {region} and all regions below…").format(region=region),
+                                  lambda progress, cancelled: sweep(path, region, year, progress, cancelled),
+                                  on_done=self._show_sweep, on_error=lambda exc, tb: self.warn(str(exc)),
+                                  on_cancel=lambda: self.statusBar().showMessage(self.tr("Check cancelled"), 5000))
+
+    def _show_sweep(self, rows):
+        from app.ui.dialogs import SweepDialog
+
+        self.sweep_dialog = SweepDialog(self, rows)
+        self.sweep_dialog.regionChosen.connect(self.select_region)
+        self.sweep_dialog.open()
 
     def warn(self, text: str) -> None:
         """A refusal the user must read; window-modal but not blocking the event loop."""

@@ -21,7 +21,32 @@ EXPLAINED = QColor("#fdf3d8")
 MET = QColor("#cfeccf")
 LOCKED_TEXT = QColor("#555555")
 DERIVED = QColor("#eef2f7")
+STATUS_COLOR = {"draft": "#b0b0b0", "complete": "#2e86c1", "submitted": "#8e44ad", "approved": "#27ae60",
+                "locked": "#1e8449"}
 LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市", "county": "区县", "unit": "单位"}
+
+
+_LOCK = []
+
+
+def lock_icon():
+    """A small padlock drawn once (no emoji: fonts may lack it), shown on locked year columns."""
+    if not _LOCK:
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap
+
+        pm = QPixmap(14, 14)
+        pm.fill(Qt.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.setPen(QPen(QColor("#555555"), 1.6))
+        p.drawArc(QRectF(3.5, 1.5, 7, 8), 0, 180 * 16)
+        p.setPen(Qt.NoPen)
+        p.setBrush(QColor("#555555"))
+        p.drawRoundedRect(QRectF(2, 6, 10, 7), 1.5, 1.5)
+        p.end()
+        _LOCK.append(QIcon(pm))
+    return _LOCK[0]
 
 
 class RegionTreeModel(QAbstractItemModel):
@@ -38,6 +63,30 @@ class RegionTreeModel(QAbstractItemModel):
         self.codes = list(regions)
         self.ids = {c: i + 1 for i, c in enumerate(self.codes)}
         self.row_of = {c: i for v in self.kids.values() for i, c in enumerate(v)}
+        self.status: dict[str, str] = {}
+        self._dots: dict[str, object] = {}
+
+    def set_statuses(self, status: dict[str, str]) -> None:
+        """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip)."""
+        self.status = status
+        top = self.kids.get(None, [])
+        if top:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, 0))
+
+    def _dot(self, status: str):
+        if status not in self._dots:
+            from PySide6.QtGui import QIcon, QPainter, QPixmap
+
+            pm = QPixmap(12, 12)
+            pm.fill(Qt.transparent)
+            p = QPainter(pm)
+            p.setRenderHint(QPainter.Antialiasing)
+            p.setBrush(QColor(STATUS_COLOR[status]))
+            p.setPen(Qt.NoPen)
+            p.drawEllipse(1, 1, 10, 10)
+            p.end()
+            self._dots[status] = QIcon(pm)
+        return self._dots[status]
 
     def _code(self, index: QModelIndex) -> str | None:
         return self.codes[index.internalId() - 1] if index.isValid() else None
@@ -81,9 +130,14 @@ class RegionTreeModel(QAbstractItemModel):
         r = self.regions[self._code(index)]
         if role == Qt.DisplayRole:
             return r.name(current())
+        if role == Qt.DecorationRole and r.code in self.status:
+            return self._dot(self.status[r.code])
         if role == Qt.ToolTipRole:
+            from app.models.workflow import status_label
+
             level = LEVEL_ZH.get(r.level, r.level) if current() == "zh" else r.level
-            return f"{r.name_zh} {r.name_en}\n{r.code} · {level}"
+            st = status_label(self.status.get(r.code, "draft"), current())
+            return f"{r.name_zh} {r.name_en}\n{r.code} · {level} · {st}"
         if role == Qt.UserRole:
             return r.code
         return None
@@ -211,8 +265,9 @@ class GridModel(QAbstractTableModel):
         if orientation == Qt.Horizontal:
             period = self.grid.periods[section]
             if role == Qt.DisplayRole:
-                lock = QCoreApplication.translate("GridModel", " (locked)") if self.is_locked(section) else ""
-                return (f"{period}年" if lang == "zh" and len(period) == 4 else period) + lock
+                return f"{period}年" if lang == "zh" and len(period) == 4 else period
+            if role == Qt.DecorationRole and self.is_locked(section):
+                return lock_icon()
             if role == Qt.ToolTipRole and self.is_locked(section):
                 return QCoreApplication.translate("GridModel", "Approved and locked: read-only")
             return None

@@ -15,8 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtWidgets import QProgressDialog
 
 
-class Cancelled(Exception):
-    """Raised by a task's cancel check; the runner reports it as a cancellation, not an error."""
+from app.models.errors import Cancelled  # noqa: E402  (raised by service functions when cancelled)
 
 
 class _Signals(QObject):

@@ -146,117 +146,117 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="144" />
+        <location filename="../../app/ui/entry.py" line="147" />
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="145" />
+        <location filename="../../app/ui/entry.py" line="148" />
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="146" />
+        <location filename="../../app/ui/entry.py" line="149" />
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="147" />
+        <location filename="../../app/ui/entry.py" line="150" />
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="148" />
+        <location filename="../../app/ui/entry.py" line="151" />
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="149" />
+        <location filename="../../app/ui/entry.py" line="152" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="150" />
+        <location filename="../../app/ui/entry.py" line="153" />
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151" />
+        <location filename="../../app/ui/entry.py" line="154" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152" />
+        <location filename="../../app/ui/entry.py" line="155" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153" />
+        <location filename="../../app/ui/entry.py" line="156" />
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="182" />
+        <location filename="../../app/ui/entry.py" line="185" />
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="186" />
+        <location filename="../../app/ui/entry.py" line="189" />
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="186" />
+        <location filename="../../app/ui/entry.py" line="189" />
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="186" />
+        <location filename="../../app/ui/entry.py" line="189" />
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="195" />
+        <location filename="../../app/ui/entry.py" line="198" />
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="202" />
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="228" />
+        <location filename="../../app/ui/entry.py" line="231" />
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="239" />
+        <location filename="../../app/ui/entry.py" line="242" />
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="242" />
+        <location filename="../../app/ui/entry.py" line="245" />
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="256" />
+        <location filename="../../app/ui/entry.py" line="259" />
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="262" />
+        <location filename="../../app/ui/entry.py" line="265" />
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="264" />
+        <location filename="../../app/ui/entry.py" line="267" />
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="294" />
+        <location filename="../../app/ui/entry.py" line="297" />
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
@@ -264,83 +264,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="175" />
+        <location filename="../../app/ui/models.py" line="237" />
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="175" />
+        <location filename="../../app/ui/models.py" line="237" />
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="176" />
+        <location filename="../../app/ui/models.py" line="238" />
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="181" />
+        <location filename="../../app/ui/models.py" line="243" />
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="184" />
+        <location filename="../../app/ui/models.py" line="246" />
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="186" />
+        <location filename="../../app/ui/models.py" line="248" />
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="188" />
+        <location filename="../../app/ui/models.py" line="250" />
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="190" />
+        <location filename="../../app/ui/models.py" line="252" />
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="192" />
+        <location filename="../../app/ui/models.py" line="254" />
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="194" />
+        <location filename="../../app/ui/models.py" line="256" />
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="196" />
-        <location filename="../../app/ui/models.py" line="209" />
+        <location filename="../../app/ui/models.py" line="258" />
+        <location filename="../../app/ui/models.py" line="272" />
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="206" />
-        <source> (locked)</source>
-        <translation>（锁定）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models.py" line="215" />
+        <location filename="../../app/ui/models.py" line="278" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="218" />
+        <location filename="../../app/ui/models.py" line="281" />
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="220" />
+        <location filename="../../app/ui/models.py" line="283" />
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="221" />
+        <location filename="../../app/ui/models.py" line="284" />
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -409,96 +404,111 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120" />
+        <location filename="../../app/ui/main_window.py" line="124" />
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
+        <location filename="../../app/ui/main_window.py" line="125" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="129" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="131" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="132" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129" />
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="312" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/main_window.py" line="134" />
+        <source>Check this region and all below…</source>
+        <translation>核查本地区及全部下级地区…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="131" />
+        <location filename="../../app/ui/main_window.py" line="136" />
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="137" />
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="138" />
+        <location filename="../../app/ui/main_window.py" line="197" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238" />
+        <location filename="../../app/ui/main_window.py" line="247" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="268" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260" />
+        <location filename="../../app/ui/main_window.py" line="269" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="289" />
+        <source>Checking {region} and all regions below…</source>
+        <translation>正在核查 {region} 及全部下级地区…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="292" />
+        <source>Check cancelled</source>
+        <translation>核查已取消</translation>
     </message>
 </context>
 <context>
@@ -549,9 +559,47 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
     </message>
 </context>
 <context>
+    <name>SweepDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="116" />
+        <source>Regions with findings</source>
+        <translation>存在问题的地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="118" />
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="118" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="118" />
+        <source>Blocking</source>
+        <translation>阻断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="119" />
+        <source>Unexplained</source>
+        <translation>未说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="119" />
+        <source>Notes</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="133" />
+        <source>{n} regions have findings; double-click one to open it.</source>
+        <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
+    </message>
+</context>
+<context>
     <name>TaskRunner</name>
     <message>
-        <location filename="../../app/ui/tasks.py" line="57" />
+        <location filename="../../app/ui/tasks.py" line="56" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
