@@ -39,8 +39,11 @@ def cmd_report(args) -> int:
     if res.xlsx:
         print(f"XLSX {res.xlsx}  {res.xlsx_bytes:,} 字节" if zh else f"XLSX {res.xlsx}  {res.xlsx_bytes:,} bytes")
     c = rep.counts()
-    print(f"数据指纹 {rep.fingerprint_short}（阻断 {c['blocking']} 项，需说明 {c['explain']} 项，提示 {c['info']} 项）" if zh
-          else f"fingerprint {rep.fingerprint_short} (blocking {c['blocking']}, explain {c['explain']}, info {c['info']})")
+    if zh:
+        print(f"数据指纹 {rep.fingerprint_short}（阻断 {c['blocking']} 项，需说明 {c['explain']} 项，提示 {c['info']} 项）")
+    else:
+        print(f"fingerprint {rep.fingerprint_short} (blocking {c['blocking']}, explain {c['explain']}, "
+              f"info {c['info']})")
     return EXIT_OK
 
 

@@ -76,7 +76,7 @@ def test_fingerprint_changes_with_any_shown_value(demo_db, region, indicator, pe
 
 def test_fingerprint_covers_notes_explanations_and_targets(demo_db):
     from app.models.checks import explain
-    from app.models.targets import list_targets, edit_target
+    from app.models.targets import edit_target, list_targets
     from app.models.workflow import unlock
 
     base = fp(demo_db)

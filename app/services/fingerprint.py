@@ -33,7 +33,8 @@ FORMAT = 1         # bump when the payload's layout changes
 
 def covered_regions(db, region: str, year: int) -> list[str]:
     """The region itself first, then its subordinate regions valid in ``year`` (code order)."""
-    from app.models.catalogue import children, region as get_region
+    from app.models.catalogue import children
+    from app.models.catalogue import region as get_region
 
     get_region(db, region)  # raises NotFoundError for an unknown code
     return [region] + children(db, region, year)

@@ -450,7 +450,9 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
                  include_children: bool = True, generated_at: datetime | None = None) -> Report:
     """Everything the submission documents show for ``region`` in ``year``, read from the store."""
     from app import __version__
-    from app.models.catalogue import children as child_codes, indicators as load_indicators, region as get_region
+    from app.models.catalogue import children as child_codes
+    from app.models.catalogue import indicators as load_indicators
+    from app.models.catalogue import region as get_region
     from app.models.checks import check
     from app.models.db import meta_get
     from app.models.targets import status_for
@@ -513,7 +515,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     regs = {code: get_region(db, code) for code in kids}
     findings = [FindingRow(
         region=f.region, region_name=(regs[f.region].name_zh if f.region in regs else reg.name_zh),
-        indicator=f.indicator, indicator_name=(cat[f.indicator].name_zh if f.indicator in cat else ALL_INDICATORS.get(f.rule, "全部指标")),
+        indicator=f.indicator,
+        indicator_name=cat[f.indicator].name_zh if f.indicator in cat else ALL_INDICATORS.get(f.rule, "全部指标"),
         period=f.period, severity=f.severity, rule=f.rule, message=clean_text(f.message("zh")),
         explanation=clean_text(f.explanation)) for f in check(db, region, year, with_children=include_children)]
 
@@ -543,7 +546,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         office=clean_text(office) or name, contact=clean_text(contact) or phone,
         recipient=_recipient(db, reg), deadline=_deadline(db, year),
         workflow=WORKFLOW_ZH.get(region_year_status(db, region, year), ""),
-        fingerprint=fingerprint(db, region, year, covered), catalogue_version=meta_get(db, "catalogue_version", "") or "",
+        fingerprint=fingerprint(db, region, year, covered),
+        catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
         children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered)
 
@@ -578,6 +582,13 @@ def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
         if progress:
             progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
     return inner
+
+
+def say(zh: str, en: str) -> str:
+    """A progress message in the user's language (IPDESK_LANG, Chinese by default)."""
+    from app.models.messages import default_lang
+
+    return zh if default_lang() == "zh" else en
 
 
 def check_cancel(cancel: Cancel | None) -> None:
@@ -620,7 +631,7 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         if p is not None and Path(p).suffix.lower() != suffix:
             raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
     step = _stage(progress, 0, 1)
-    step(0.0, "读取数据")
+    step(0.0, say("读取数据", "reading the store"))
     check_cancel(cancel)
     rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
                        generated_at=generated_at)
@@ -639,5 +650,5 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         result.xlsx = Path(xlsx)
         write_xlsx(rep, result.xlsx, progress=_stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
         result.xlsx_bytes = result.xlsx.stat().st_size
-    step(1.0, "完成")
+    step(1.0, say("完成", "done"))
     return result

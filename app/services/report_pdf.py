@@ -32,7 +32,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
                                 Paragraph, Spacer, Table, TableStyle)
 
 from .fonts import register_reportlab_font
-from .report_data import Report, atomic_write, check_cancel, show, signed, status_label
+from .report_data import Report, atomic_write, check_cancel, say, show, status_label
 
 PAGE_W, PAGE_H = A4
 LEFT, TOP = 28 * mm, 37 * mm
@@ -308,7 +308,8 @@ def _cover(rep: Report, st, font) -> list:
     intro = (f"根据《知识产权高质量发展年度工作指引》“工作要求”，现将{rep.region_name}{rep.year}年度知识产权高质量发展"
              f"指标数据、目标完成情况和数据核查情况报送如下。本报告纸质件与电子件（XLSX）由同一数据生成，"
              f"每页页脚所印数据指纹与电子件“封面说明”工作表中的数据指纹一致。")
-    title = escape(f"{rep.region_name}{rep.year}年度") + "<br/>" + escape(rep.title[len(f"{rep.region_name}{rep.year}年度"):])
+    first = f"{rep.region_name}{rep.year}年度"           # the title in two lines, broken where it means
+    title = escape(first) + "<br/>" + escape(rep.title[len(first):])
     return [BoldParagraph(title, st["title"], weight=0.04),
             _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"]), t, Spacer(1, 5 * mm), _p(intro, st["body"])]
 
@@ -412,7 +413,7 @@ class _Doc(BaseDocTemplate):
     def afterFlowable(self, flowable):  # noqa: N802 - reportlab's name
         self.done += 1
         if self.progress:
-            self.progress(min(self.done / self.total, 1.0), f"排版第 {self.page} 页")
+            self.progress(min(self.done / self.total, 1.0), say(f"排版第 {self.page} 页", f"page {self.page}"))
         check_cancel(self.cancel)
 
     def _furniture(self, canv, doc):

@@ -36,7 +36,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .report_data import Report, atomic_write, check_cancel, show
+from .report_data import Report, atomic_write, check_cancel, say, show
 
 HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 THIN = Side(style="thin", color="808080")
@@ -339,7 +339,7 @@ def build_workbook(rep: Report, *, progress=None, cancel=None) -> Workbook:
         check_cancel(cancel)
         fn(ws, rep)
         if progress:
-            progress((n + 1) / 9, f"工作表“{ws.title}”")
+            progress((n + 1) / 9, say(f"工作表“{ws.title}”", f"sheet {ws.title}"))
     _detail(wb.create_sheet(SHEETS[6]), rep, cancel)
     _meta(wb.create_sheet(SHEETS[7]), rep)
     wb.active = 0
@@ -362,4 +362,4 @@ def write_xlsx(rep: Report, path, *, progress=None, cancel=None) -> None:
 
     atomic_write(Path(path), write)
     if progress:
-        progress(1.0, "已保存")
+        progress(1.0, say("已保存", "saved"))

@@ -154,7 +154,8 @@ def main() -> None:
         demo = open_store(demo_store(tmp))
         bench("Jiangsu 2022 (province + 13 cities)", demo, "320000", 2022, 2.0, tmp)
 
-        codes = ["320000"] + [r[0] for r in demo.execute("select code from regions where parent='320000' order by code")]
+        cities = demo.execute("select code from regions where parent = '320000' order by code")
+        codes = ["320000"] + [r[0] for r in cities]
 
         def batch():
             for code in codes:
