@@ -341,8 +341,12 @@ def test_paper_equals_electronic_equals_store(docs):
         xl[r[0].value + r[3].value] = sorted(nums + tokens(f"《{r[12].value}》{r[13].value or ''}"))
     assert xl == {k: v for k, (_n, v) in want["targets"].items()}
 
-    # ---- 三、下级地区主要指标 / 下级地区
-    rows, outside = pdf_rows(section(pages, "三、下级地区主要指标"),
+    # ---- 三、下级地区主要指标 / 下级地区 (breaks across pages: its header is repeated on each)
+    lines = section(pages, "三、下级地区主要指标")
+    spanned = {n for n, line in lines if any(line.strip().startswith(name) for name, _ in want["children"].values())}
+    assert len(spanned) > 1, "the demo's children table is expected to break across pages"
+    assert all(any("填报状态" in line for m, line in lines if m == n) for n in spanned)
+    rows, outside = pdf_rows(lines,
                              [(k, re.compile(r"\s{0,2}" + re.escape(name) + r"\s")) for k, (name, _) in
                               want["children"].items()])
     assert {k: sorted(v) for k, v in rows.items()} == {k: v for k, (_n, v) in want["children"].items()}
