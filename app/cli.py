@@ -110,15 +110,13 @@ def cmd_regions(args) -> int:
 
 
 def cmd_indicators(args) -> int:
-    from dataclasses import asdict
-
     from app.models.catalogue import indicators
 
     db = _open(args, create=False)
     lang = _lang(args)
     inds = indicators(db)
     if args.json:
-        _print_json([asdict(i) for i in inds.values()])
+        _print_json([i._asdict() for i in inds.values()])
     else:
         _table([[i.code, i.name(lang), i.unit(lang), i.direction, i.aggregate, i.formula or ""] for i in inds.values()],
                ["code", "name", "unit", "better", "aggregate", "formula"] if lang == "en"

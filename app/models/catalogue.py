@@ -8,7 +8,7 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import NotFoundError
 from .messages import register
@@ -22,8 +22,7 @@ register({
 DEFAULT_YOY_BAND = {"count": 30.0, "amount": 30.0, "population": 5.0}
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     code: str
     name_zh: str
     name_en: str
@@ -63,8 +62,7 @@ class Indicator:
         return self.levels == "all" or (self.levels == "national" and level == "nation")
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     code: str
     parent: str | None
     level: str
@@ -83,7 +81,7 @@ class Region:
 
 def indicators(db) -> dict[str, Indicator]:
     """All indicators in catalogue order."""
-    cols = [f for f in Indicator.__dataclass_fields__]
+    cols = list(Indicator._fields)
     rows = db.execute(f"select {', '.join(cols)} from indicators order by position, code").fetchall()
     return {r[0]: Indicator(*r) for r in rows}
 
@@ -142,6 +140,8 @@ def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit",
         db.execute("insert into regions(code, parent, level, name_zh, name_en, valid_from, valid_to, source)"
                    " values (?,?,?,?,?,?,?, 'user')", [code, parent, level, name_zh, name_en, valid_from, valid_to])
         append(db, [(who or current_user(), "region_add", code, None, None, None, name_zh, None)])
+        from .db import bump_reference
+        bump_reference(db)
     return region(db, code)
 
 

@@ -245,6 +245,8 @@ class Checker:
         kinds = np.array([self.cat[c].kind in ("count", "amount") for c in self.cube.indicators])
         small = np.array([self.cat[c].kind == "count" for c in self.cube.indicators])
         for y in range(MZ_MIN_HISTORY + 1, len(self.cube.years)):
+            if not self._sel[:, y].any():
+                continue
             hist = g[:, :, : y - 1]
             cur = g[:, :, y - 1]
             enough = (~np.isnan(hist)).sum(axis=2) >= MZ_MIN_HISTORY

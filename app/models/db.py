@@ -16,8 +16,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from .errors import IpdeskError
 from .messages import register
 
@@ -164,9 +162,30 @@ def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
     return dest
 
 
+class Store:
+    """The open store: one sqlite3 connection in autocommit mode, plus where it lives.
+
+    (sqlite-utils was the first choice, but it imports pandas eagerly when pandas is
+    installed — a second of start-up for a window that never needs it — and we used only
+    ``execute``.)
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.path = path
+        self.backup_path: Path | None = None
+        self.readonly = False
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
-               schema: int | None = None) -> sqlite_utils.Database:
-    """Open (creating or migrating) the store at ``path`` and return a sqlite-utils Database.
+               schema: int | None = None) -> "Store":
+    """Open (creating or migrating) the store at ``path``.
 
     ``schema`` stops migrating at an older version (tests make old stores with it).
     The connection is in autocommit mode (``isolation_level=None``); every multi-row change
@@ -194,10 +213,10 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
     if version > SCHEMA_VERSION:
         conn.close()
         raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
-    db = sqlite_utils.Database(conn)
+    db = Store(conn, str(path))
     if version < (schema or SCHEMA_VERSION) and not readonly:
         if version > 0 and path != ":memory:":
-            db.backup_path = _backup(Path(path), conn, version)  # type: ignore[attr-defined]
+            db.backup_path = _backup(Path(path), conn, version)
         for step in range(version, schema or SCHEMA_VERSION):
             with transaction(db):
                 for statement in _statements(_MIGRATIONS[step]):
@@ -207,7 +226,7 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
 
         if version == 0:
             reference.load_all(db)
-    db.path = str(path)  # type: ignore[attr-defined]
+    db.readonly = readonly
     return db
 
 
@@ -230,7 +249,7 @@ class transaction:
     Nested use joins the outer transaction (savepoints are not needed by our callers).
     """
 
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: "Store"):
         self.conn = db.conn
         self.outer = False
 
@@ -249,6 +268,16 @@ class transaction:
         else:
             self.conn.execute("ROLLBACK")
         return False
+
+
+def bump_reference(db) -> None:
+    """Mark regions/targets/catalogue as changed (readers drop their cached copies)."""
+    db.execute("insert into meta(key, value) values ('reference_rev', '1') on conflict(key)"
+               " do update set value = cast(value as integer) + 1")
+
+
+def reference_rev(db) -> str:
+    return meta_get(db, "reference_rev", "0")
 
 
 def meta_get(db, key: str, default: str | None = None) -> str | None:

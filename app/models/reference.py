@@ -13,7 +13,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .db import meta_set, now_iso, transaction
+from .db import bump_reference, meta_set, now_iso, transaction
 from .errors import InputError
 from .messages import register
 
@@ -63,8 +63,12 @@ def load_indicators(db, path: Path | None = None) -> int:
             rec["position"] = pos
             # derived indicators are computed, so never "required" to be typed
             rec["required"] = 0 if rec["formula"] else 1
-            db["indicators"].upsert(rec, pk="code")
+            names = ", ".join(rec)
+            db.execute(f"insert into indicators({names}) values ({', '.join('?' * len(rec))})"
+                       f" on conflict(code) do update set {', '.join(f'{k}=excluded.{k}' for k in rec if k != 'code')}",
+                       list(rec.values()))
         meta_set(db, "catalogue_version", CATALOGUE_VERSION)
+        bump_reference(db)
     return len(rows)
 
 
@@ -101,6 +105,7 @@ def import_regions(db, path: Path, *, source: str | None = None) -> int:
                 " valid_from=excluded.valid_from, valid_to=excluded.valid_to, source=excluded.source",
                 [r["code"].strip(), (r.get("parent") or "").strip() or None, r["level"], r["name_zh"].strip(),
                  (r.get("name_en") or "").strip(), r.get("valid_from") or None, r.get("valid_to") or None, src])
+        bump_reference(db)
     return len(rows)
 
 
@@ -179,6 +184,7 @@ def import_pack(db, path: Path, *, source: str | None = None) -> int:
                 " value, clause, clause_text, nature, verified) values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [r["pack"], r["indicator"], r["scope"], region, int(r.get("include_children") or 1), year, from_year,
                  r["comparator"], value, r["clause"], r["clause_text"], r["nature"], r["verified"]])
+        bump_reference(db)
     return len(prepared)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .catalogue import Region, regions as load_regions
 from .cube import Cube
-from .db import now_iso, transaction
+from .db import bump_reference, now_iso, reference_rev, transaction
 from .errors import InputError, NotFoundError
 from .messages import register
 
@@ -81,6 +81,20 @@ class TargetSet:
 
     @classmethod
     def load(cls, db) -> "TargetSet":
+        """Active targets and regions; cached on the connection until reference data changes."""
+        rev = reference_rev(db)
+        cached = getattr(db, "_targetset", None)
+        if cached is not None and cached[0] == rev:
+            return cached[1]
+        ts = cls._load(db)
+        try:
+            db._targetset = (rev, ts)
+        except AttributeError:   # a plain connection-like object without attributes
+            pass
+        return ts
+
+    @classmethod
+    def _load(cls, db) -> "TargetSet":
         rows = db.execute(f"select {_COLS} from targets t join target_packs p on p.pack = t.pack"
                           " where p.active = 1 order by t.indicator, t.year, t.id").fetchall()
         targets = [Target(*r[:9], None if r[9] is None else float(r[9]), *r[10:]) for r in rows]
@@ -268,6 +282,7 @@ def edit_target(db, target_id: int, *, value: str | None = None, year: int | Non
     with transaction(db):
         db.execute("update targets set value=?, year=?, comparator=?, from_year=min(from_year, ?) where id=?",
                    [*new, new[1], target_id])
+        bump_reference(db)
         audit.append(db, [(who or audit.current_user(), "target_edit", row[5], row[1], str(row[3]),
                            f"{row[4]} {row[2]} ({row[3]})", f"{new[2]} {new[0]} ({new[1]})", why)])
 
@@ -294,6 +309,7 @@ def add_own_target(db, region: str, indicator: str, comparator: str, value: str 
             " on conflict(pack, indicator, scope, region, year, comparator) do update set value=excluded.value,"
             " clause=excluded.clause, clause_text=excluded.clause_text, include_children=excluded.include_children",
             [pack, indicator, region, int(include_children), year, from_year or year, comparator, value, clause, clause_text])
+        bump_reference(db)
         audit.append(db, [(who or audit.current_user(), "target_add", region, indicator, str(year), None,
                            f"{comparator} {value}", clause)])
         return cur.lastrowid or db.execute(

@@ -141,6 +141,9 @@ def make_demo(db, *, seed: int = 2022, who: str = "demo") -> int:
     from app.models.values import LOCKED_STATES, region_year_status
     locked = {(c.region, c.period) for c in changes if region_year_status(db, c.region, int(c.period)) in LOCKED_STATES}
     write_values(db, [c for c in changes if (c.region, c.period) not in locked], who=who, why="demo data", action="import")
+    from app.models.db import meta_get, meta_set
+    if not meta_get(db, "home_region"):
+        meta_set(db, "home_region", PROVINCE)     # the window opens on the office's own region
 
     # 一省一策: Jiangsu's own (demo) targets, taking precedence over the national ones
     doc = "江苏省“十四五”知识产权发展规划（示例目标）"

@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.models import checks as checks_mod
 from app.models.catalogue import Indicator, children, indicators as load_indicators, region as get_region
-from app.models.cube import Cube
 from app.models.db import meta_get
-from app.models.targets import TargetSet, status_rows
 from app.models.values import region_year_status
+
+# checks, targets and the NumPy cube are imported inside the functions that need them, so
+# the window can paint its first screen (values only) before NumPy has loaded
 
 DEFAULT_DEADLINE = "12-15"     # guideline section 5: paper and electronic copies before 15 December
 
@@ -51,8 +51,11 @@ class Grid:
         return self.cells.get((indicator, period)) or Cell()
 
 
-def entry_grid(db, region: str, year: int, *, years_back: int = 4) -> Grid:
-    """Indicators × the years ``year - years_back … year`` for one region, with the year's findings."""
+def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: bool = True) -> Grid:
+    """Indicators × the years ``year - years_back … year`` for one region, with the year's findings.
+
+    ``with_checks=False`` gives the values alone (no NumPy): the window's first paint.
+    """
     reg = get_region(db, region)
     cat = load_indicators(db)
     inds = [i for i in cat.values() if i.applies_to(reg.level) or i.levels == "all"]
@@ -63,6 +66,14 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4) -> Grid:
                       [region, year - years_back, year]).fetchall()
     for ind, period, value, note, source, status, who, when in rows:
         cells[(ind, period)] = Cell(Decimal(value), None, note, source, status, who, when)
+    locked = {y for y in range(year - years_back, year + 1) if region_year_status(db, region, y) in ("approved", "locked")}
+    if not with_checks:
+        return Grid(region, reg.name_zh, reg.level, year, periods, inds, cells, region_year_status(db, region, year),
+                    [], locked)
+    from app.models import checks as checks_mod
+    from app.models.cube import Cube
+    from app.models.targets import TargetSet, status_rows
+
     kids = children(db, region, year)
     ts = TargetSet.load(db)
     cube = Cube.load(db, regions=[region] + kids, year_from=year - 9, year_to=max(year, *(t.year for t in ts.targets)) if ts.targets else year)
@@ -81,7 +92,6 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4) -> Grid:
     for row in status_rows(ts, cube, region, year):
         c = cells.setdefault((row["indicator"], str(year)), Cell())
         c.target_met = row["status"] == "met" if c.target_met is not False else False
-    locked = {y for y in range(year - years_back, year + 1) if region_year_status(db, region, y) in ("approved", "locked")}
     return Grid(region, reg.name_zh, reg.level, year, periods, inds, cells, region_year_status(db, region, year),
                 findings, locked)
 
@@ -115,6 +125,10 @@ def deadline_for(db, year: int) -> dt.date:
 
 def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Dashboard:
     """Target status, finding counts and the 'still owed' board of subordinate regions."""
+    from app.models import checks as checks_mod
+    from app.models.cube import Cube
+    from app.models.targets import TargetSet, status_rows
+
     reg = get_region(db, region)
     kids = children(db, region, year)
     ts = TargetSet.load(db)
@@ -145,8 +159,11 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
 
     Returns one row per region with findings: code, name, blocking, explain (unexplained), info.
     """
+    from app.models import checks as checks_mod
     from app.models.catalogue import descendants, regions as load_regions
+    from app.models.cube import Cube
     from app.models.db import open_store
+    from app.models.targets import TargetSet
 
     db = open_store(db_path, readonly=True)
     try:
@@ -191,7 +208,8 @@ def statuses(db, year: int) -> dict[str, str]:
 
 def trend(db, region: str, indicator: str, *, year_to: int | None = None) -> dict:
     """An indicator's annual series (derived ones computed) with its applicable target and projection."""
-    from app.models.targets import evaluate
+    from app.models.cube import Cube
+    from app.models.targets import TargetSet, evaluate
 
     ts = TargetSet.load(db)
     cube = Cube.load(db, regions=[region])
@@ -207,6 +225,8 @@ def trend(db, region: str, indicator: str, *, year_to: int | None = None) -> dic
 
 def ranking(db, parent: str, indicator: str, year: int) -> list[tuple[str, str, float]]:
     """The subordinate regions of ``parent`` ranked by ``indicator`` in ``year`` (best first)."""
+    from app.models.cube import Cube
+
     kids = children(db, parent, year)
     cube = Cube.load(db, regions=kids, year_from=year, year_to=year)
     ind = cube.catalogue[indicator]

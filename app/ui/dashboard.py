@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, Q
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.models.messages import render
-from app.models.targets import SYMBOL
 from app.models.workflow import status_label
 from app.ui.i18n import current
 
@@ -96,6 +95,8 @@ class DashboardPage(QWidget):
         self.show_data(dashboard(self.window.db, region, year))
 
     def show_data(self, d) -> None:
+        from app.models.targets import SYMBOL
+
         self.data = d
         lang = current()
         self.title.setText(self.tr("{region} · {year} · status: {status}").format(

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
                                QLabel, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from app.models.checks import explain, submission_blockers
 from app.models.errors import IpdeskError
 from app.services.entry import apply_with_undo, parse_block, parse_cell
 from app.ui.i18n import current
@@ -77,7 +76,8 @@ class EntryPage(QWidget):
         self.view.setModel(self.model)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.view.horizontalHeader().setMinimumSectionSize(90)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)     # no per-row size hints to compute
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.verticalHeader().setMaximumWidth(290)      # long names elide; the full name is in the tooltip
         self.view.verticalHeader().setTextElideMode(Qt.ElideMiddle)
         self.view.verticalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
@@ -165,13 +165,14 @@ class EntryPage(QWidget):
     def db(self):
         return self.window.db
 
-    def load(self, region: str, year: int) -> None:
+    def load(self, region: str, year: int, *, with_checks: bool = True) -> None:
+        """Show a region-year; ``with_checks=False`` paints the values first (start-up), checks follow."""
         from app.services.views import entry_grid
 
         if self.model.grid is None or (self.model.grid.region, self.model.grid.year) != (region, year):
             self.undo_stack.clear()
-        self.model.set_grid(entry_grid(self.db, region, year))
-        self._fill_side()
+        self.model.set_grid(entry_grid(self.db, region, year, with_checks=with_checks))
+        self._fill_side(checked=with_checks)
 
     def refresh(self, keep_current: bool = True) -> None:
         cur = self.view.currentIndex()
@@ -180,7 +181,7 @@ class EntryPage(QWidget):
         if keep_current and cur.isValid():
             self.view.setCurrentIndex(self.model.index(cur.row(), cur.column()))
 
-    def _fill_side(self):
+    def _fill_side(self, checked: bool = True):
         g = self.model.grid
         lang = current()
         from app.models.workflow import status_label
@@ -188,6 +189,12 @@ class EntryPage(QWidget):
         self.title.setText(self.tr("{region} · {year} · status: {status}").format(
             region=g.region_name, year=g.year, status=status_label(g.status, lang)))
         self.findings.clear()
+        if not checked:
+            self.blockers_label.setText(self.tr("Checking…"))
+            self.complete_button.setEnabled(False)
+            return
+        from app.models.checks import submission_blockers
+
         names = {i.code: i.name(lang) for i in g.indicators}
         sev_text = {"blocking": self.tr("Blocking"), "explain": self.tr("Explain"), "info": self.tr("Note")}
         for f in sorted(g.findings, key=lambda f: ("blocking", "explain", "info").index(f.severity)):
@@ -291,6 +298,8 @@ class EntryPage(QWidget):
         f = item.data(Qt.UserRole) if item else None
         if f is None:
             return
+        from app.models.checks import explain
+
         try:
             explain(self.db, f.region, int(f.period[:4]), f.rule, f.indicator, self.explain_edit.toPlainText(),
                     period=f.period)

@@ -8,13 +8,12 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSpinBox, QSpli
 
 from app.models.errors import IpdeskError
 from app.ui import i18n
-from app.ui.dashboard import DashboardPage
 from app.ui.entry import EntryPage
 from app.ui.models import RegionTreeModel
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db, *, region: str | None = None, year: int | None = None):
+    def __init__(self, db, *, region: str | None = None, year: int | None = None, fast_start: bool = True):
         super().__init__()
         self.setObjectName("mainWindow")
         self.db = db
@@ -32,11 +31,11 @@ class MainWindow(QMainWindow):
         self.year_label = QLabel(self)
 
         self.entry = EntryPage(self)
-        self.dashboard = DashboardPage(self)
-        self.charts = None                       # made on first show (pyqtgraph loads then)
+        self._dashboard = None                   # the other pages are made on first show
+        self.charts = None                       # (pyqtgraph loads then)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.entry, "")
-        self.tabs.addTab(self.dashboard, "")
+        self.tabs.addTab(QWidget(self), "")     # placeholder for the dashboard
         self.tabs.addTab(QWidget(self), "")     # placeholder for the charts page
         self.tabs.currentChanged.connect(lambda _i: self.reload_current())
         split = QSplitter(Qt.Horizontal, self)
@@ -48,13 +47,11 @@ class MainWindow(QMainWindow):
 
         self.entry.changed.connect(self._values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.dashboard.approveRequested.connect(self.approve)
-        self.dashboard.unlockRequested.connect(self.unlock)
-        self.dashboard.regionRequested.connect(self.select_region)
         self._build_menus()
         self.retranslate()
         self.resize(1280, 800)
         self.region = None
+        self._fast_start = fast_start
         settings = QSettings("ipdesk", "ipdesk")
         self.year.blockSignals(True)
         self.year.setValue(year or int(settings.value("year", self._default_year())))
@@ -63,11 +60,13 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- defaults
     def _default_region(self) -> str:
-        row = self.db.execute('select region from "values" group by region order by count(*) desc, region limit 1').fetchone()
-        return row[0] if row and row[0] != "100000" else "320000" if row else "100000"
+        """The office's own region (meta ``home_region``), else the nation."""
+        from app.models.db import meta_get
+
+        return meta_get(self.db, "home_region") or "100000"
 
     def _default_year(self) -> int:
-        row = self.db.execute('select max(year) from "values"').fetchone()
+        row = self.db.execute('select max(year) from "values"').fetchone()   # uses the (year, region) index
         return row[0] if row and row[0] else 2024
 
     # ---------------------------------------------------------------- menus and language
@@ -158,9 +157,11 @@ class MainWindow(QMainWindow):
             QSettings("ipdesk", "ipdesk").setValue("region", code)
             self.reload()
 
-    def reload(self):
+    def reload(self, *, statuses_changed: bool = False):
         if not self.region:
             return
+        if statuses_changed:
+            self._status_rev = getattr(self, "_status_rev", 0) + 1
         QSettings("ipdesk", "ipdesk").setValue("year", self.year.value())
         self._loaded = set()
         self.reload_current()
@@ -168,15 +169,22 @@ class MainWindow(QMainWindow):
     def reload_current(self):
         if not self.region:
             return
-        from app.services.views import statuses
+        if getattr(self, "_status_year", None) != (self.year.value(), getattr(self, "_status_rev", 0)):
+            from app.services.views import statuses
 
-        self.tree_model.set_statuses(statuses(self.db, self.year.value()))
+            self._status_year = (self.year.value(), getattr(self, "_status_rev", 0))
+            self.tree_model.set_statuses(statuses(self.db, self.year.value()))
         key = (self.tabs.currentIndex(), self.region, self.year.value())
         if key in getattr(self, "_loaded", set()):
             return
         page = self.tabs.currentIndex()
         try:
-            if page == 0:
+            if page == 0 and self._fast_start:
+                # first screen: values now, checks (NumPy) right after the first paint (see event())
+                self._fast_start = False
+                self._checks_pending = True
+                self.entry.load(self.region, self.year.value(), with_checks=False)
+            elif page == 0:
                 self.entry.load(self.region, self.year.value())
             elif page == 1:
                 self.dashboard.load(self.region, self.year.value())
@@ -187,15 +195,41 @@ class MainWindow(QMainWindow):
         self._loaded.add(key)
         self.statusBar().showMessage(self.db.path)
 
+    def event(self, e):
+        if getattr(self, "_checks_pending", False) and e.type() == QEvent.Paint:
+            self._checks_pending = False
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, lambda: self.entry.load(self.region, self.year.value()))
+        return super().event(e)
+
+    @property
+    def dashboard(self):
+        if self._dashboard is None:
+            from app.ui.dashboard import DashboardPage
+
+            self._dashboard = DashboardPage(self)
+            self._dashboard.approveRequested.connect(self.approve)
+            self._dashboard.unlockRequested.connect(self.unlock)
+            self._dashboard.regionRequested.connect(self.select_region)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self._dashboard, self.tr("Dashboard"))
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+        return self._dashboard
+
     def _charts(self):
         if self.charts is None:
             from app.ui.charts import ChartsPage
 
             self.charts = ChartsPage(self)
+            current = self.tabs.currentIndex()
             self.tabs.blockSignals(True)
             self.tabs.removeTab(2)
             self.tabs.insertTab(2, self.charts, self.tr("Charts"))
-            self.tabs.setCurrentIndex(2)
+            self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(False)
         return self.charts
 
@@ -217,7 +251,7 @@ class MainWindow(QMainWindow):
             set_status(self.db, self.region, year, status, blocking=blocking)
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
-        self.reload()
+        self.reload(statuses_changed=True)
 
     def _ensure_head(self) -> bool:
         if self._heads():
@@ -256,7 +290,7 @@ class MainWindow(QMainWindow):
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
             return False
-        self.reload()
+        self.reload(statuses_changed=True)
         return True
 
     def unlock(self, *, credentials=None) -> bool:
@@ -277,7 +311,7 @@ class MainWindow(QMainWindow):
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
             return False
-        self.reload()
+        self.reload(statuses_changed=True)
         return True
 
     def check_all_below(self):

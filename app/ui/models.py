@@ -143,6 +143,34 @@ class RegionTreeModel(QAbstractItemModel):
         return None
 
 
+_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP = (
+    int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.TextAlignmentRole), int(Qt.BackgroundRole), int(Qt.ForegroundRole),
+    int(Qt.FontRole), int(Qt.ToolTipRole))
+_ROLES = {_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP}
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+_EDITABLE = _READ_ONLY | Qt.ItemIsEditable
+_BRUSH = {"blocking": QBrush(BLOCKING), "explain": QBrush(EXPLAIN), "explained": QBrush(EXPLAINED), "met": QBrush(MET),
+          "derived": QBrush(DERIVED), "locked": QBrush(LOCKED_TEXT)}
+_FONTS: list = []
+
+
+def _italic():
+    if not _FONTS:
+        f = QFont()
+        f.setItalic(True)
+        _FONTS.append(f)
+    return _FONTS[0]
+
+
+class _Empty:
+    value = computed = note = source = status = updated_by = updated_at = target_met = None
+    findings: tuple = ()
+
+
+_EMPTY = _Empty()
+
+
 class GridModel(QAbstractTableModel):
     """Indicators (rows) × periods (columns) of one region, over :class:`app.services.views.Grid`.
 
@@ -156,9 +184,11 @@ class GridModel(QAbstractTableModel):
         super().__init__(parent)
         self.grid = None
         self.commit = None
+        self._cache: dict = {}
 
     def set_grid(self, grid) -> None:
         """Show ``grid``; the same region-year in the same shape updates in place (editors, selection survive)."""
+        self._cache = {}
         old = self.grid
         if old is not None and (old.region, old.year, old.periods) == (grid.region, grid.year, grid.periods) and \
                 [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
@@ -188,46 +218,55 @@ class GridModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.NoItemFlags
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
         if self.indicator_at(index.row()).derived or self.is_locked(index.column()):
-            return base
-        return base | Qt.ItemIsEditable
+            return _READ_ONLY
+        return _EDITABLE
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or self.grid is None:
+        """Formatted per role; everything but tooltips is cached until the grid changes."""
+        if self.grid is None or not index.isValid():
             return None
-        ind = self.indicator_at(index.row())
-        period = self.period_at(index.column())
-        cell = self.grid.cell(ind.code, period)
-        if role == Qt.DisplayRole:
+        role = int(role)
+        if role not in _ROLES:
+            return None
+        key = (index.row(), index.column(), role)
+        cache = self._cache
+        if key in cache:
+            return cache[key]
+        value = self._data(index.row(), index.column(), role)
+        if role != _TOOLTIP:      # tooltips are built on hover only
+            cache[key] = value
+        return value
+
+    def _data(self, row, column, role):
+        ind = self.grid.indicators[row]
+        period = self.grid.periods[column]
+        cell = self.grid.cells.get((ind.code, period)) or _EMPTY
+        if role == _DISPLAY:
             if ind.derived and cell.computed is not None:
                 return format_value(Decimal(repr(round(cell.computed, ind.decimals + 4))), ind.decimals)
             return "" if cell.value is None else format_value(cell.value, ind.decimals)
-        if role == Qt.EditRole:
+        if role == _EDIT:
             return "" if cell.value is None else format(cell.value, "f")
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole:
+        if role == _ALIGN:
+            return _RIGHT
+        if role == _BACKGROUND:
             sev = {f.severity for f in cell.findings}
             if "blocking" in sev:
-                return QBrush(BLOCKING)
+                return _BRUSH["blocking"]
             if any(f.severity == "explain" and not f.explanation for f in cell.findings):
-                return QBrush(EXPLAIN)
+                return _BRUSH["explain"]
             if "explain" in sev:
-                return QBrush(EXPLAINED)
+                return _BRUSH["explained"]
             if cell.target_met:
-                return QBrush(MET)
-            if ind.derived:
-                return QBrush(DERIVED)
-            return None
-        if role == Qt.ForegroundRole and self.is_locked(index.column()):
-            return QBrush(LOCKED_TEXT)
-        if role == Qt.FontRole and ind.derived:
-            f = QFont()
-            f.setItalic(True)
-            return f
-        if role == Qt.ToolTipRole:
-            return self._tooltip(ind, period, cell, index.column())
+                return _BRUSH["met"]
+            return _BRUSH["derived"] if ind.derived else None
+        if role == _FOREGROUND:
+            return _BRUSH["locked"] if self.is_locked(column) else None
+        if role == _FONT:
+            return _italic() if ind.derived else None
+        if role == _TOOLTIP:
+            return self._tooltip(ind, period, cell, column)
         return None
 
     def _tooltip(self, ind, period, cell, column) -> str:

@@ -47,98 +47,98 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80" />
+        <location filename="../../app/ui/dashboard.py" line="79" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81" />
+        <location filename="../../app/ui/dashboard.py" line="80" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82" />
+        <location filename="../../app/ui/dashboard.py" line="81" />
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83" />
+        <location filename="../../app/ui/dashboard.py" line="82" />
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84" />
+        <location filename="../../app/ui/dashboard.py" line="83" />
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85" />
+        <location filename="../../app/ui/dashboard.py" line="84" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85" />
+        <location filename="../../app/ui/dashboard.py" line="84" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85" />
+        <location filename="../../app/ui/dashboard.py" line="84" />
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86" />
-        <location filename="../../app/ui/dashboard.py" line="88" />
+        <location filename="../../app/ui/dashboard.py" line="85" />
+        <location filename="../../app/ui/dashboard.py" line="87" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86" />
+        <location filename="../../app/ui/dashboard.py" line="85" />
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86" />
+        <location filename="../../app/ui/dashboard.py" line="85" />
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="87" />
+        <location filename="../../app/ui/dashboard.py" line="86" />
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88" />
+        <location filename="../../app/ui/dashboard.py" line="87" />
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88" />
+        <location filename="../../app/ui/dashboard.py" line="87" />
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="89" />
+        <location filename="../../app/ui/dashboard.py" line="88" />
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="101" />
+        <location filename="../../app/ui/dashboard.py" line="102" />
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="103" />
+        <location filename="../../app/ui/dashboard.py" line="104" />
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
         <translation>阻断：{b}　需说明：{e}（未说明 {u}）　提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="140" />
+        <location filename="../../app/ui/dashboard.py" line="141" />
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="142" />
+        <location filename="../../app/ui/dashboard.py" line="143" />
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
@@ -146,117 +146,122 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="147" />
+        <location filename="../../app/ui/entry.py" line="150" />
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="148" />
+        <location filename="../../app/ui/entry.py" line="151" />
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="149" />
+        <location filename="../../app/ui/entry.py" line="152" />
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="150" />
+        <location filename="../../app/ui/entry.py" line="153" />
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151" />
+        <location filename="../../app/ui/entry.py" line="154" />
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152" />
+        <location filename="../../app/ui/entry.py" line="155" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153" />
+        <location filename="../../app/ui/entry.py" line="156" />
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154" />
+        <location filename="../../app/ui/entry.py" line="157" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155" />
+        <location filename="../../app/ui/entry.py" line="158" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156" />
+        <location filename="../../app/ui/entry.py" line="159" />
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="185" />
+        <location filename="../../app/ui/entry.py" line="189" />
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="189" />
+        <location filename="../../app/ui/entry.py" line="193" />
+        <source>Checking…</source>
+        <translation>正在核查…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="199" />
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="189" />
+        <location filename="../../app/ui/entry.py" line="199" />
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="189" />
+        <location filename="../../app/ui/entry.py" line="199" />
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198" />
+        <location filename="../../app/ui/entry.py" line="208" />
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="202" />
+        <location filename="../../app/ui/entry.py" line="212" />
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="231" />
+        <location filename="../../app/ui/entry.py" line="241" />
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="242" />
+        <location filename="../../app/ui/entry.py" line="252" />
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="245" />
+        <location filename="../../app/ui/entry.py" line="255" />
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="259" />
+        <location filename="../../app/ui/entry.py" line="269" />
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="265" />
+        <location filename="../../app/ui/entry.py" line="275" />
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="267" />
+        <location filename="../../app/ui/entry.py" line="277" />
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="297" />
+        <location filename="../../app/ui/entry.py" line="309" />
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
@@ -264,78 +269,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="237" />
+        <location filename="../../app/ui/models.py" line="276" />
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="237" />
+        <location filename="../../app/ui/models.py" line="276" />
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="238" />
+        <location filename="../../app/ui/models.py" line="277" />
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="243" />
+        <location filename="../../app/ui/models.py" line="282" />
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="246" />
+        <location filename="../../app/ui/models.py" line="285" />
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="248" />
+        <location filename="../../app/ui/models.py" line="287" />
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="250" />
+        <location filename="../../app/ui/models.py" line="289" />
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="252" />
+        <location filename="../../app/ui/models.py" line="291" />
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="254" />
+        <location filename="../../app/ui/models.py" line="293" />
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="256" />
+        <location filename="../../app/ui/models.py" line="295" />
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="258" />
-        <location filename="../../app/ui/models.py" line="272" />
+        <location filename="../../app/ui/models.py" line="297" />
+        <location filename="../../app/ui/models.py" line="311" />
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="278" />
+        <location filename="../../app/ui/models.py" line="317" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="281" />
+        <location filename="../../app/ui/models.py" line="320" />
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="283" />
+        <location filename="../../app/ui/models.py" line="322" />
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="284" />
+        <location filename="../../app/ui/models.py" line="323" />
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -404,109 +409,110 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="123" />
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="124" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="125" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/main_window.py" line="129" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="131" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="131" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
-        <location filename="../../app/ui/main_window.py" line="312" />
+        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="346" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137" />
+        <location filename="../../app/ui/main_window.py" line="136" />
+        <location filename="../../app/ui/main_window.py" line="218" />
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138" />
-        <location filename="../../app/ui/main_window.py" line="197" />
+        <location filename="../../app/ui/main_window.py" line="137" />
+        <location filename="../../app/ui/main_window.py" line="231" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="302" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269" />
+        <location filename="../../app/ui/main_window.py" line="303" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="323" />
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292" />
+        <location filename="../../app/ui/main_window.py" line="326" />
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>

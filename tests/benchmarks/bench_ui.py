@@ -1,0 +1,151 @@
+"""Window benchmarks (issue 3), each against a floor measured in the same run.
+
+Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_ui.py
+
+- time to the first painted main window on the demo store vs a bare PySide6 QMainWindow
+  (fresh processes, median of 5; goal ≤ 1.3×);
+- switching region on the national-scale store, grid and chart repainted (median of 30;
+  goal ≤ 50 ms);
+- peak memory (max RSS) with the national-scale store open vs the bare window (goal ≤ 1.5×).
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BARE = r"""
+import time, resource
+t0 = time.perf_counter()
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1280, 800)
+class F(QObject):
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Paint and obj is w:
+            print("PAINTED", time.time(), time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            app.quit()
+        return False
+f = F(); w.installEventFilter(f); w.show(); app.exec()
+"""
+
+APP = r"""
+import time, resource, sys
+t0 = time.perf_counter()
+from PySide6.QtCore import QEvent, QObject
+from app.ui.main import make_app
+from app.models.db import open_store
+app = make_app()
+from app.ui.main_window import MainWindow
+w = MainWindow(open_store(sys.argv[1]), region=sys.argv[2], year=int(sys.argv[3]))
+class F(QObject):
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Paint and obj is w:
+            print("PAINTED", time.time(), time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            app.quit()
+        return False
+f = F(); w.installEventFilter(f); w.show(); app.exec()
+"""
+
+
+def run(code: str, *args) -> tuple[float, int, float]:
+    """(seconds from process launch to the first paint, max RSS in kB, seconds from the script's first line)."""
+    import time
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    launched = time.time()
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=120)
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("PAINTED"))
+    _, painted_at, in_process, rss_kb = line.split()
+    return float(painted_at) - launched, int(rss_kb), float(in_process)
+
+
+def report(name, value, goal, unit, floor_name, floor):
+    ok = "ok " if value <= goal * (floor if unit == "×" else 1) else "SLOW"
+    if unit == "×":
+        print(f"[{ok}] {name:<44} {value / floor:5.2f}× {floor_name}  (goal ≤ {goal:g}×)")
+    else:
+        print(f"[{ok}] {name:<44} {value * 1000:7.1f} ms  (goal ≤ {goal * 1000:g} ms)  ratio {value / floor:5.1f}× {floor_name}")
+
+
+def main() -> None:
+    from app.models.db import open_store
+    from app.services.demo import make_demo
+    from bench_core import nation_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="ipdesk-bench-ui-"))
+    demo = tmp / "demo.sqlite"
+    make_demo(open_store(demo))
+    nation = nation_store(False)
+
+    bare = [run(BARE) for _ in range(5)]
+    ours = [run(APP, str(demo), "320000", "2024") for _ in range(5)]
+    t_bare = statistics.median(b[0] for b in bare)
+    t_ours = statistics.median(o[0] for o in ours)
+    i_bare = statistics.median(b[2] for b in bare)
+    i_ours = statistics.median(o[2] for o in ours)
+    print(f"first paint from launch: bare QMainWindow {t_bare * 1000:.0f} ms, ipdesk on the demo store {t_ours * 1000:.0f} ms"
+          f" (after the interpreter started: {i_bare * 1000:.0f} vs {i_ours * 1000:.0f} ms, {i_ours / i_bare:.2f}×)")
+    report("first painted window from launch (demo store)", t_ours, 1.3, "×", "bare QMainWindow", t_bare)
+
+    nat = [run(APP, str(nation), "320000", "2022") for _ in range(3)]
+    rss_bare = statistics.median(b[1] for b in bare) / 1024
+    rss_nat = statistics.median(n[1] for n in nat) / 1024
+    print(f"peak memory: bare {rss_bare:.0f} MB, ipdesk with the national store {rss_nat:.0f} MB")
+    report("peak memory, national store open", rss_nat, 1.5, "×", "bare window", rss_bare)
+
+    # region switching in-process on the national store: grid + chart repainted
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    app = make_app()
+    w = MainWindow(open_store(nation, readonly=True), region="320000", year=2022)
+    w.resize(1280, 800)
+    w.show()
+    w.tabs.setCurrentIndex(2)          # charts made once
+    w.tabs.setCurrentIndex(0)
+    app.processEvents()
+    cities = [c for c, in w.db.execute("select code from regions where parent in ('320000','440000','330000')"
+                                        " and level = 'prefecture'")][:30]
+
+    def switch(tab):
+        times = []
+        w.tabs.setCurrentIndex(tab)
+        for code in cities:
+            t = time.perf_counter()
+            w.select_region(code)
+            w.repaint()
+            app.processEvents()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    floor = []
+    for _ in cities:
+        t = time.perf_counter()
+        w.repaint()
+        app.processEvents()
+        floor.append(time.perf_counter() - t)
+    t_floor = statistics.median(floor)
+    report("switch region: entry grid repainted", switch(0), 0.05, "s", "bare repaint", t_floor)
+    report("switch region: chart repainted", switch(2), 0.05, "s", "bare repaint", t_floor)
+    QApplication.closeAllWindows()
+    print(json.dumps({"first_paint_ratio": round(t_ours / t_bare, 2), "memory_ratio": round(rss_nat / rss_bare, 2)}))
+
+
+if __name__ == "__main__":
+    main()
