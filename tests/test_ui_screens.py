@@ -106,3 +106,19 @@ def test_english_screens(screens, qtbot):
     assert not [t for _k, t in texts if re.search(r"[\u4e00-\u9fff]", t) and _k in ("menu", "tab", "QPushButton")]
     OUT.mkdir(parents=True, exist_ok=True)
     assert screens.grab().save(str(OUT / "en-entry.png"))
+
+
+def test_translation_source_is_complete_and_built():
+    """Every string in the .ts has a Chinese translation, and the .qm the app loads is built from it."""
+    import xml.etree.ElementTree as ET
+
+    from app.models.reference import resource
+
+    ts = resource("i18n", "ipdesk_zh_CN.ts")
+    messages = list(ET.parse(ts).getroot().iter("message"))
+    assert len(messages) > 100
+    bad = [m.find("source").text for m in messages
+           if m.find("translation").get("type") in ("unfinished", "obsolete") or not (m.find("translation").text or "").strip()]
+    assert bad == []
+    qm = resource("i18n", "ipdesk_zh_CN.qm")
+    assert qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime - 1

@@ -72,6 +72,11 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- menus and language
     def _build_menus(self):
         self.file_menu = self.menuBar().addMenu("")
+        self.export_action = QAction(self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export)
+        self.file_menu.addAction(self.export_action)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -127,6 +132,7 @@ class MainWindow(QMainWindow):
         self.view_menu.setTitle(self.tr("&View"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.export_action.setText(self.tr("&Export submission documents (PDF, XLSX)…"))
         self.approve_action.setText(self.tr("Approve and lock…"))
         self.unlock_action.setText(self.tr("Unlock…"))
         self.about_action.setText(self.tr("About ipdesk"))
@@ -313,6 +319,12 @@ class MainWindow(QMainWindow):
             return False
         self.reload(statuses_changed=True)
         return True
+
+    def export(self):
+        from app.ui.export import ExportDialog
+
+        self.export_dialog = ExportDialog(self, self.region, self.year.value())
+        self.export_dialog.open()
 
     def check_all_below(self):
         """Whole-province / whole-nation checks run off the UI thread with progress and Cancel."""

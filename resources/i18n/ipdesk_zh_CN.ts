@@ -267,6 +267,100 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../app/ui/export.py" line="27" />
+        <source>Export the submission documents</source>
+        <translation>导出报送材料</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="31" />
+        <location filename="../../app/ui/export.py" line="78" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="33" />
+        <source>PDF for the paper copy (printed, signed and sealed)</source>
+        <translation>PDF 纸质版（打印、签字、盖章）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="34" />
+        <source>XLSX for the electronic copy</source>
+        <translation>XLSX 电子版</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="35" />
+        <source>Include the subordinate regions</source>
+        <translation>包含下级地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="42" />
+        <source>Region and year</source>
+        <translation>地区与年度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="43" />
+        <source>Reporting office</source>
+        <translation>填报单位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="44" />
+        <source>Contact</source>
+        <translation>联系人及电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="45" />
+        <source>Folder</source>
+        <translation>保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="48" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="51" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="52" />
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="53" />
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="115" />
+        <source>Writing the submission documents…</source>
+        <translation>正在生成报送材料…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="123" />
+        <source>PDF: {path} ({pages} pages, {kb} KB)</source>
+        <translation>PDF：{path}（{pages} 页，{kb} KB）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="126" />
+        <source>XLSX: {path} ({kb} KB)</source>
+        <translation>XLSX：{path}（{kb} KB）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="127" />
+        <source>Data fingerprint: {fp}</source>
+        <translation>数据指纹：{fp}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="136" />
+        <source>Export cancelled; no file was written.</source>
+        <translation>导出已取消，未写入任何文件。</translation>
+    </message>
+</context>
+<context>
     <name>GridModel</name>
     <message>
         <location filename="../../app/ui/models.py" line="276" />
@@ -409,110 +503,115 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="129" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="131" />
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="132" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/main_window.py" line="135" />
+        <source>&amp;Export submission documents (PDF, XLSX)…</source>
+        <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="136" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="131" />
+        <location filename="../../app/ui/main_window.py" line="137" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
-        <location filename="../../app/ui/main_window.py" line="346" />
+        <location filename="../../app/ui/main_window.py" line="138" />
+        <location filename="../../app/ui/main_window.py" line="358" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="139" />
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="140" />
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136" />
-        <location filename="../../app/ui/main_window.py" line="218" />
+        <location filename="../../app/ui/main_window.py" line="142" />
+        <location filename="../../app/ui/main_window.py" line="224" />
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137" />
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="143" />
+        <location filename="../../app/ui/main_window.py" line="237" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="287" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="288" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302" />
+        <location filename="../../app/ui/main_window.py" line="308" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303" />
+        <location filename="../../app/ui/main_window.py" line="309" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323" />
+        <location filename="../../app/ui/main_window.py" line="335" />
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326" />
+        <location filename="../../app/ui/main_window.py" line="338" />
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -548,6 +647,29 @@
         <location filename="../../app/ui/dialogs.py" line="103" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreviewDialog</name>
+    <message>
+        <location filename="../../app/ui/preview.py" line="77" />
+        <source>Print preview — {name}</source>
+        <translation>打印预览 — {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="92" />
+        <source>{n} pages, A4</source>
+        <translation>共 {n} 页，A4</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="93" />
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="95" />
+        <source>Open with system viewer</source>
+        <translation>用系统程序打开</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,75 @@
+"""The Export dialog writes both documents in a worker; the preview renders them; printing a page range works."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pypdfium2")
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    make_app()
+    i18n.set_language("zh")
+    w = MainWindow(demo_db, region="320000", year=2022)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def test_export_dialog_writes_pdf_and_xlsx_then_previews_and_prints(window, qtbot, tmp_path):
+    window.export()
+    dlg = window.export_dialog
+    dlg.folder.setText(str(tmp_path / "out"))
+    dlg.office.setText("江苏省知识产权局")
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.result is not None, timeout=30000)
+    pdf, xlsx = dlg.result.pdf, dlg.result.xlsx
+    assert pdf.exists() and xlsx.exists() and pdf.suffix == ".pdf"
+    assert dlg.result.report.fingerprint_short in dlg.result_label.text()
+    assert dlg.print_button.isEnabled() and dlg.open_button.isEnabled()
+    # the office name was remembered for the next export
+    assert window.db.execute("select value from meta where key='office_name'").fetchone()[0] == "江苏省知识产权局"
+    dlg.preview()
+    prev = dlg.preview_dialog
+    assert prev.pages.count() == dlg.result.pdf_pages >= 3
+    icon = prev.pages.item(0).icon().pixmap(300, 424).toImage()
+    assert icon.width() > 100 and not icon.isNull()
+    # print pages 2-3 to a PDF "printer" and read the result back with poppler
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.preview import page_count, print_pdf
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert print_pdf(pdf, printer, 2, 3, dpi=100) == 2
+    assert page_count(printed) == 2
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True).stdout
+        assert re.search(r"^Pages:\s+2$", info, re.M) and "A4" in info
+    prev.close()
+
+
+def test_export_to_an_unusable_folder_says_so_and_leaves_nothing(window, qtbot, tmp_path):
+    """A 'folder' that is really a file (root ignores permissions, a file in the way stops everyone)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    window.export()
+    dlg = window.export_dialog
+    dlg.folder.setText(str(blocker / "sub"))
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.result_label.text() != "", timeout=30000)
+    assert dlg.result is None and dlg.export_button.isEnabled()
+    assert "not-a-folder" in dlg.result_label.text()
+    assert not [p for p in tmp_path.rglob("*") if p.suffix in (".pdf", ".xlsx") or ".tmp" in p.name]
+    QApplication.processEvents()
