@@ -250,3 +250,21 @@ def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):
     assert ticks                                            # the event loop ran while the check worked
     window.sweep_dialog.table.cellDoubleClicked.emit(0, 0)
     assert window.region == window.sweep_dialog.table.item(0, 0).text()
+
+
+def test_quarterly_entry_and_value_history(window, qtbot):
+    window.period_kind_box.setCurrentIndex(1)                         # quarterly
+    m = window.entry.model
+    assert m.grid.periods == ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2024"]
+    assert m.setData(cell_index(window, "INV_APPLICATIONS", "2024Q3"), "3,456")
+    assert stored(window, "INV_APPLICATIONS", "2024Q3") == Decimal(3456)
+    assert m.setData(cell_index(window, "INV_APPLICATIONS", "2024Q3"), "3,500")
+    window.entry.view.setCurrentIndex(cell_index(window, "INV_APPLICATIONS", "2024Q3"))
+    window.entry.show_history()
+    dlg = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "historyDialog" and w.isVisible())
+    assert dlg.table.rowCount() == 2
+    assert [dlg.table.item(r, 4).text() for r in range(2)] == ["3456", "3500"]
+    assert dlg.table.item(1, 3).text() == "3456" and dlg.table.item(1, 1).text() == "tester"
+    dlg.close()
+    window.period_kind_box.setCurrentIndex(0)
+    assert m.grid.periods[-1] == "2024"

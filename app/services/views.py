@@ -51,19 +51,38 @@ class Grid:
         return self.cells.get((indicator, period)) or Cell()
 
 
-def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: bool = True) -> Grid:
-    """Indicators × the years ``year - years_back … year`` for one region, with the year's findings.
+PERIOD_KINDS = ("annual", "quarter", "month")
+
+
+def periods_for(year: int, kind: str = "annual", years_back: int = 4) -> list[str]:
+    """The grid's columns: the last years, or the year's quarters / months followed by the year itself.
+
+    >>> periods_for(2024, "quarter")
+    ['2024Q1', '2024Q2', '2024Q3', '2024Q4', '2024']
+    """
+    if kind == "quarter":
+        return [f"{year}Q{q}" for q in range(1, 5)] + [str(year)]
+    if kind == "month":
+        return [f"{year}-{m:02d}" for m in range(1, 13)] + [str(year)]
+    return [str(y) for y in range(year - years_back, year + 1)]
+
+
+def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: bool = True,
+               kind: str = "annual") -> Grid:
+    """Indicators × periods for one region (the last years, or one year's quarters/months), with the year's findings.
 
     ``with_checks=False`` gives the values alone (no NumPy): the window's first paint.
     """
     reg = get_region(db, region)
     cat = load_indicators(db)
-    inds = [i for i in cat.values() if i.applies_to(reg.level) or i.levels == "all"]
-    periods = [str(y) for y in range(year - years_back, year + 1)]
+    inds = [i for i in cat.values() if i.applies_to(reg.level)]
+    periods = periods_for(year, kind, years_back)
+    if kind != "annual":
+        years_back = 0
     cells: dict[tuple[str, str], Cell] = {}
     rows = db.execute('select indicator, period, value, note, source, status, updated_by, updated_at from "values"'
-                      " where region = ? and year between ? and ? and length(period) = 4",
-                      [region, year - years_back, year]).fetchall()
+                      f" where region = ? and year between ? and ? and period in ({','.join('?' * len(periods))})",
+                      [region, year - years_back, year, *periods]).fetchall()
     for ind, period, value, note, source, status, who, when in rows:
         cells[(ind, period)] = Cell(Decimal(value), None, note, source, status, who, when)
     locked = {y for y in range(year - years_back, year + 1) if region_year_status(db, region, y) in ("approved", "locked")}
@@ -80,7 +99,7 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
     for code, arr in cube.derived.items():
         r = cube.r_index[region]
         for p in periods:
-            y = cube.y_index.get(int(p))
+            y = cube.y_index.get(int(p)) if len(p) == 4 else None     # the cube holds annual values
             if y is not None and arr[r, y] == arr[r, y]:
                 cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
     explanations = checks_mod.load_explanations(db, [region])

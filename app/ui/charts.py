@@ -117,6 +117,11 @@ class ChartsPage(QWidget):
             x0 = min([tg.from_year - 1] + xs[-1:]) if xs else tg.from_year
             plot.plot([x0, tg.year], [tg.value, tg.value], pen=pg.mkPen("#c0392b", width=2, style=Qt.DashLine),
                       name=self.tr("Target {cmp} {value:g} ({year})").format(cmp=tg.comparator, value=tg.value, year=tg.year))
+            base = dict(t["series"]).get(tg.from_year - 1)
+            if base is not None and tg.year > tg.from_year:
+                # the path a plan implies: straight from the year before it started to the target
+                plot.plot([tg.from_year - 1, tg.year], [base, tg.value], pen=pg.mkPen("#e59866", width=1.5),
+                          name=self.tr("Target path"))
             if row["projected_value"] is not None and xs:
                 plot.plot([xs[-1], tg.year], [ys[-1], row["projected_value"]],
                           pen=pg.mkPen("#7f8c8d", width=2, style=Qt.DotLine), name=self.tr("Projection (linear trend)"))

@@ -171,7 +171,7 @@ class EntryPage(QWidget):
 
         if self.model.grid is None or (self.model.grid.region, self.model.grid.year) != (region, year):
             self.undo_stack.clear()
-        self.model.set_grid(entry_grid(self.db, region, year, with_checks=with_checks))
+        self.model.set_grid(entry_grid(self.db, region, year, with_checks=with_checks, kind=self.window.period_kind()))
         self._fill_side(checked=with_checks)
 
     def refresh(self, keep_current: bool = True) -> None:

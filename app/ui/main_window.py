@@ -29,6 +29,11 @@ class MainWindow(QMainWindow):
         self.year.setRange(1990, 2100)
         self.year.valueChanged.connect(lambda _y: self.reload())
         self.year_label = QLabel(self)
+        from PySide6.QtWidgets import QComboBox
+
+        self.period_kind_box = QComboBox(self)
+        self.period_kind_box.addItems(["", "", ""])
+        self.period_kind_box.currentIndexChanged.connect(lambda _i: self.reload())
 
         self.entry = EntryPage(self)
         self._dashboard = None                   # the other pages are made on first show
@@ -112,6 +117,8 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.addWidget(self.year_label)
         bar.addWidget(self.year)
+        bar.addSeparator()
+        bar.addWidget(self.period_kind_box)
         self.toolbar = bar
         self.addToolBar(bar)
 
@@ -138,6 +145,8 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("About ipdesk"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
         self.year_label.setText(self.tr("Year "))
+        for i, text in enumerate((self.tr("Annual (last 5 years)"), self.tr("Quarterly"), self.tr("Monthly"))):
+            self.period_kind_box.setItemText(i, text)
         self.tabs.setTabText(0, self.tr("Entry"))
         self.tabs.setTabText(1, self.tr("Dashboard"))
         self.tabs.setTabText(2, self.tr("Charts"))
@@ -145,6 +154,9 @@ class MainWindow(QMainWindow):
         self.tree_model.layoutChanged.emit()
         if getattr(self, "region", None):
             self.statusBar().showMessage(self.db.path)
+
+    def period_kind(self) -> str:
+        return ("annual", "quarter", "month")[max(self.period_kind_box.currentIndex(), 0)]
 
     # ---------------------------------------------------------------- navigation
     def select_region(self, code: str) -> None:
