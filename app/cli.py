@@ -316,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="store file (default: IPDESK_DB or the user's data directory)")
     p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh, or IPDESK_LANG)")
     p.add_argument("--demo", action="store_true", help="open the window on a fresh demo store")
+    p.add_argument("--self-test", dest="self_test", action="store_true",
+                   help="open the window offscreen on a fresh demo store, render it, check fonts and store, exit")
     sub = p.add_subparsers(dest="verb", parser_class=_Parser, metavar="VERB")
 
     def verb(name, func, help_text):
@@ -445,11 +447,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         os.environ["IPDESK_LANG"] = args.lang
     if not args.verb:
-        try:
-            from app.ui.main import run_gui
-        except ImportError:
-            parser.print_help()
-            return EXIT_OK
+        if args.self_test:
+            from app.ui.main import self_test
+
+            return self_test()
+        from app.ui.main import run_gui
+
         return run_gui(db=args.db, demo=args.demo)
     from app.models.errors import IpdeskError
 

@@ -503,3 +503,18 @@ def test_version(tmp_path):
     res = ipdesk("--version", db=tmp_path / "unused.sqlite")
     assert res.returncode == 0
     assert res.stdout.strip() == f"ipdesk {__version__}"
+
+
+def test_window_self_test_opens_the_demo_and_renders(tmp_path):
+    """`ipdesk --self-test`: the real window offscreen on a fresh demo store, font and store checked."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", IPDESK_DB=str(tmp_path / "unused.sqlite"))
+    out = subprocess.run([sys.executable, "-m", "app", "--self-test"], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "self-test ok" in out.stdout and "3006 demo values" in out.stdout
+    shot = out.stdout.strip().split("screenshot ")[-1]
+    assert os.path.getsize(shot) > 20_000

@@ -73,6 +73,43 @@ def open_window(db_path=None, *, demo: bool = False):
     return MainWindow(db)
 
 
+def self_test(out_dir: str | None = None) -> int:
+    """Open the window offscreen on a fresh demo store, render it, check the font and the store; 0 = fine."""
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_app()
+    problems = []
+    window = open_window(demo=True)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    out = Path(out_dir or tempfile.mkdtemp(prefix="ipdesk-selftest-")) / "main-window.png"
+    if not window.grab().save(str(out)):
+        problems.append("could not render the window")
+    if QApplication.font().family() != "WenQuanYi Micro Hei":
+        problems.append(f"bundled CJK font not active (got {QApplication.font().family()})")
+    from PySide6.QtGui import QFontMetrics
+
+    fm = QFontMetrics(QApplication.font())
+    missing = [c for c in "知识产权指标填报与核查江苏省" if not fm.inFontUcs4(ord(c))]
+    if missing:
+        problems.append("glyphs missing: " + "".join(missing))
+    db = window.db
+    if db.execute("pragma integrity_check").fetchone()[0] != "ok":
+        problems.append("store integrity check failed")
+    from app.models import audit
+
+    if not audit.verify(db).ok:
+        problems.append("audit chain broken")
+    n = db.execute('select count(*) from "values"').fetchone()[0]
+    window.close()
+    for p in problems:
+        print("self-test: " + p, file=sys.stderr)
+    print(f"self-test {'failed' if problems else 'ok'}: {n} demo values, screenshot {out}")
+    return 1 if problems else 0
+
+
 def run_gui(db=None, demo: bool = False) -> int:
     app = make_app()
     from app.models.errors import IpdeskError
