@@ -137,6 +137,19 @@ def test_formulas_give_their_cached_value_and_never_run(demo_db, tmp_path):
     assert store_state(demo_db) == before
 
 
+def test_formulas_are_found_in_prefixed_xml_too(demo_db, tmp_path):
+    """Some generators (the .NET Open XML SDK) write ``<x:c>``/``<x:f>``: same rules."""
+    rows = sheet_xml(long_rows(["320100", "INV_GRANTS", "2024", ("xml", "<f>1+1</f>")],
+                               ["320100", "INV_GRANTS", "2023", ("xml", "<f>1+1</f><v>2</v>")]))
+    prefixed = rows.replace("<", "<x:").replace("<x:/", "</x:").replace("<x:?xml", "<?xml").replace(
+        f'xmlns="{_NS}"', f'xmlns:x="{_NS}"')
+    path = tmp_path / "prefixed.xlsx"
+    raw_xlsx(path, {"data": prefixed})
+    plan = plan_import(demo_db, path)
+    assert [(r.period, r.value) for r in plan.rows] == [("2023", "2")]
+    assert [(p.code, p.cell) for p in plan.problems] == [("cell_formula_no_value", "D2 (value)")]
+
+
 def test_per_cent_styled_cells_are_read_as_the_clerk_saw_them(demo_db, tmp_path):
     styles = (f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_NS}"><numFmts count="1">'
               '<numFmt numFmtId="164" formatCode="0.0%"/></numFmts><cellXfs count="3"><xf numFmtId="0"/>'

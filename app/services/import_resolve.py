@@ -2,11 +2,12 @@
 
 Used by :mod:`importer` and :mod:`template` for both the template and the long format. Every method either
 returns the resolved thing or raises ``InputError`` without a place; the importer adds
-file, sheet and cell. Lookups are cached by the raw cell (a 100,000-row file names a few
-hundred regions and periods, again and again)::
+file, sheet and cell. Successful lookups are kept by the raw cell in ``region_ok``,
+``ind_ok``, ``period_ok`` (a 100,000-row file names a few hundred regions and periods, again
+and again), so the importer's loop reads a dict and calls the resolver only for a new text::
 
     r = Resolver(db)
-    r.region("320100"), r.region(320100.0), r.region("南京市")     # -> "320100" (name: with a warning)
+    r.region("320100"), r.region(320100.0), r.region("南京市")     # -> ("320100", None | warning)
     r.period(2022.0), r.period("2022年")                          # -> "2022"
     r.value(0.30000000000000004, r.cat["INV_GRANT_RATE"])        # -> "0.3"
 """
@@ -57,23 +58,17 @@ class Resolver:
         for r in self.regions.values():
             self._names[r.name_zh].append(r.code)
         self._ind_names = {i.name_zh: i.code for i in self.cat.values()}
-        self._region_cache: dict = {}
-        self._ind_cache: dict = {}
-        self._period_cache: dict = {}
+        # successes by raw cell (what the hot loop reads); failures are computed again each time
+        self.region_ok: dict = {}
+        self.ind_ok: dict = {}
+        self.period_ok: dict = {}
 
-    # each returns (result, warning-or-None) from the cache, or raises InputError
+    # each returns (result, warning-or-None); the warning (a name read as a code) comes once per text
     def region(self, raw) -> tuple[str, InputError | None]:
-        key = (type(raw), raw)
-        hit = self._region_cache.get(key)
-        if hit is None:
-            try:
-                hit = self._region(raw)
-            except InputError as exc:
-                hit = exc
-            self._region_cache[key] = hit
-        if isinstance(hit, InputError):
-            raise InputError(hit.code, text=hit.text, params=dict(hit.params))
-        return hit
+        code, warn = self._region(raw)
+        if not isinstance(raw, bool):
+            self.region_ok[raw] = code
+        return code, warn
 
     def _region(self, raw):
         if isinstance(raw, float) and raw.is_integer():
@@ -94,17 +89,10 @@ class Resolver:
         raise InputError("import_unknown_region", text=text)
 
     def indicator(self, raw) -> tuple[Indicator, InputError | None]:
-        key = (type(raw), raw)
-        hit = self._ind_cache.get(key)
-        if hit is None:
-            try:
-                hit = self._indicator(raw)
-            except InputError as exc:
-                hit = exc
-            self._ind_cache[key] = hit
-        if isinstance(hit, InputError):
-            raise InputError(hit.code, text=hit.text, params=dict(hit.params))
-        return hit
+        ind, warn = self._indicator(raw)
+        if not isinstance(raw, bool):
+            self.ind_ok[raw] = ind
+        return ind, warn
 
     def _indicator(self, raw):
         text = _clean(raw) if isinstance(raw, str) else show(raw)
@@ -119,17 +107,10 @@ class Resolver:
         raise InputError("import_unknown_indicator", text=text)
 
     def period(self, raw) -> str:
-        key = (type(raw), raw)
-        hit = self._period_cache.get(key)
-        if hit is None:
-            try:
-                hit = self._period(raw)
-            except InputError as exc:
-                hit = exc
-            self._period_cache[key] = hit
-        if isinstance(hit, InputError):
-            raise InputError(hit.code, text=hit.text, params=dict(hit.params))
-        return hit
+        period = self._period(raw)
+        if not isinstance(raw, bool):
+            self.period_ok[raw] = period
+        return period
 
     @staticmethod
     def _period(raw) -> str:
@@ -180,7 +161,7 @@ class Resolver:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(text) > MAX_NOTE:
             raise InputError("import_note_too_long", params={"count": len(text), "max": MAX_NOTE})
-        if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+        if not text.isprintable() and any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
             raise InputError("import_note_control")
         return text
 

@@ -23,15 +23,20 @@ the catalogue; a template from an older catalogue is mapped by indicator code.
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 
 from app.models.errors import InputError, IpdeskError, LockedError
 from app.models.messages import register
+from app.models.parse import check_range
 from app.models.values import LOCKED_STATES, STATUS_ZH, Change, region_year_status, write_values
 
 from .import_resolve import Collector, Resolver, same_note
-from .sheets_common import REQUIRED_COLUMNS, Steps, header_role, is_blank, show
+from .sheets_common import REQUIRED_COLUMNS, Steps, header_role, is_blank, number_text, show
 from .sheets_read import Book, Sheet, read_book
 from .template import META_SHEET, read_filled
 
@@ -130,19 +135,38 @@ def plan_import(db, path, *, expect_region: str | None = None, expect_year: int 
     ``expect_region``/``expect_year`` (the dialog's current region-year) refuse a template
     made for another one.
     """
-    steps = Steps(progress, cancel)
+    with _no_gc_pauses():
+        return _plan(db, path, expect_region, expect_year, Steps(progress, cancel), max_listed)
+
+
+@contextmanager
+def _no_gc_pauses():
+    """A 100,000-row sheet is half a million cell objects: the cycle collector would walk them
+    again and again while the rows are made (a third of the dry run). Nothing here makes cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _plan(db, path, expect_region, expect_year, steps: Steps, max_listed: int) -> ImportPlan:
     book = read_book(path, steps=steps.part(0.0, 0.5))
     meta_sheet = book.sheet(META_SHEET)
     plan = ImportPlan(Path(path), "template" if meta_sheet is not None else "long")
     out = Collector(plan, book, max_listed)
     resolver = Resolver(db)
-    values: list[tuple] = []    # (region, indicator, period, value, note, sheet, row)
     if meta_sheet is not None:
+        values: list[tuple] = []    # (region, indicator, period, value, note, sheet, row)
         read_filled(db, book, meta_sheet, resolver, out, values, expect_region, expect_year, steps.part(0.5, 0.85))
+        chunks = _chunks(values)
     else:
-        _long_rows(book, resolver, out, values, steps.part(0.5, 0.85))
+        chunks = []
+        _long_rows(book, resolver, out, chunks, steps.part(0.5, 0.85))
     steps(0.85, "comparing with the store")
-    _compare(db, plan, out, values, resolver)
+    _compare(db, plan, out, chunks, resolver)
     if plan.problem_count > len(plan.problems):
         plan.problems.append(InputError("import_more_problems", file=book.file,
                                         params={"count": plan.problem_count - len(plan.problems)}))
@@ -150,7 +174,7 @@ def plan_import(db, path, *, expect_region: str | None = None, expect_year: int 
     return plan
 
 
-def _long_rows(book: Book, resolver: Resolver, out: Collector, values: list, steps: Steps) -> None:
+def _long_rows(book: Book, resolver: Resolver, out: Collector, chunks: list, steps: Steps) -> None:
     used = 0
     for sheet in book.sheets:
         if not sheet.visible:
@@ -171,7 +195,8 @@ def _long_rows(book: Book, resolver: Resolver, out: Collector, values: list, ste
         if unknown:
             out.warning(InputError("import_ignored_columns", params={"columns": ", ".join(unknown)}),
                         out.where(sheet, header_at))
-        _read_long_sheet(sheet, header_at, roles, [show(h).strip() for h in header], resolver, out, values, steps)
+        _read_long_sheet(sheet, header_at, roles, [show(h).strip() for h in header], resolver, out, chunks,
+                         steps.part(used / (len(book.sheets) + 1), (used + 1) / (len(book.sheets) + 1)))
     if not used:
         out.problem(InputError("import_not_recognised"), out.where(None))
 
@@ -188,116 +213,215 @@ def _find_header(rows: list[list]) -> tuple[int | None, dict[str, int]]:
     return None, {}
 
 
+@dataclass
+class _Chunk:
+    """Resolved values of one sheet, column by column (the rows that had no problem)."""
+
+    sheet: Sheet
+    rows: list[int]              # 0-based sheet rows
+    regions: list[str]
+    inds: list
+    periods: list[str]
+    values: list[str]
+    notes: list
+
+
+def _chunks(values: list[tuple]) -> list[_Chunk]:
+    """Row tuples ``(region, ind, period, value, note, sheet, r)`` (the template's) as chunks."""
+    sheets = {id(v[5]): v[5] for v in values}          # (a Sheet is not hashable: by identity)
+    out = []
+    for sheet in sheets.values():
+        mine = [v for v in values if v[5] is sheet]
+        out.append(_Chunk(sheet, [v[6] for v in mine], *([v[n] for v in mine] for n in range(5))))
+    return out
+
+
 def _read_long_sheet(sheet: Sheet, header_at: int, roles: dict, header: list[str], resolver: Resolver,
-                     out: Collector, values: list, steps: Steps) -> None:
+                     out: Collector, chunks: list, steps: Steps) -> None:
+    """Resolve a long sheet column by column: a 100,000-row import spends its time here, and a
+    lookup mapped over a column costs a third of one made row by row. The first failing cell of
+    a row (in the order region, indicator, period, value, note) is its problem; problems are
+    reported in row order."""
     ci_r, ci_i, ci_p, ci_v = (roles[k] for k in REQUIRED_COLUMNS)
     ci_n = roles.get("note")
-    width = max(roles.values()) + 1
+    order = [c for c in (ci_r, ci_i, ci_p, ci_v, ci_n) if c is not None]
+    width = max(order) + 1
+    base = header_at + 1
+    data = sheet.rows[base:]
+    if data and min(map(len, data)) < width:
+        data = [row if len(row) >= width else row + [""] * (width - len(row)) for row in data]
     formulas, percents = sheet.formula_cells, sheet.percent_cells
-    rows = sheet.rows
-    total = len(rows)
-    for r in range(header_at + 1, total):
-        if r % 5000 == 0:
-            steps(r / total, f"{sheet.name}: row {r + 1}")
-        row = rows[r]
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        raw_v = row[ci_v]
-        if (raw_v == "" or is_blank(raw_v)) and (r, ci_v) not in formulas:
-            if not all(is_blank(c) for c in row):
-                out.plan.skipped += 1
+    vcol = [row[ci_v] for row in data]
+    live = [k for k, v in enumerate(vcol) if v.__class__ is float or not is_blank(v) or (base + k, ci_v) in formulas]
+    if len(live) < len(data):
+        live_set = set(live)
+        out.plan.skipped += sum(1 for k, row in enumerate(data)
+                                if k not in live_set and not all(is_blank(c) for c in row))
+    live_rows = data if len(live) == len(data) else [data[k] for k in live]
+    failed: dict[int, tuple[int, InputError]] = {}   # k -> (column, problem)
+
+    def fail(k: int, col: int, err: InputError) -> None:
+        if k not in failed or order.index(col) < order.index(failed[k][0]):
+            failed[k] = (col, err)
+
+    if formulas:
+        positions = {k: j for j, k in enumerate(live)}
+        for fr, fc in formulas:
+            if fc in order and fr - base in positions:
+                fail(fr - base, fc, InputError("cell_formula_no_value"))
+
+    def resolve(col: int, cache: dict, lookup) -> list:
+        """Map the column through ``cache``; each text not in it is looked up once, and its
+        warning or problem goes to the rows that hold it."""
+        raws = [row[col] for row in live_rows]
+        warned, refused = {}, {}
+        for raw in dict.fromkeys(raws):          # distinct, in order of first appearance
+            if raw not in cache:
+                try:
+                    found, warn = lookup(raw)
+                    if warn:
+                        warned[raw] = warn
+                except InputError as exc:
+                    refused[raw] = exc
+        got = list(map(cache.get, raws))
+        if warned or refused:
+            for j, raw in enumerate(raws):
+                if raw in refused:
+                    exc = refused[raw]
+                    fail(live[j], col, InputError(exc.code, text=exc.text, params=dict(exc.params)))
+                elif raw in warned and live[j] not in failed:
+                    out.warning(warned.pop(raw), out.where(sheet, base + live[j], col, header[col]))
+        return got
+
+    steps(0.1, f"{sheet.name}: codes")
+    regions = resolve(ci_r, resolver.region_ok, resolver.region)
+    inds = resolve(ci_i, resolver.ind_ok, resolver.indicator)
+    periods = resolve(ci_p, resolver.period_ok, lambda raw: (resolver.period(raw), None))
+    steps(0.4, f"{sheet.name}: values")
+    vlive = vcol if live_rows is data else [row[ci_v] for row in live_rows]
+    # number cells (the common case) to text without float noise, in one pass; the range check is
+    # the parser's own; text cells, dates and per-cent styled cells take the resolver's whole path
+    values = [(str(int(x)) if x.is_integer() and -1e15 < x < 1e15 else
+               r if len(r := repr(x)) < 17 and "e" not in r else number_text(x)) if x.__class__ is float
+              else None for x in vlive]    # (a repr of at most 16 characters has at most 15 digits: see number_text)
+    if percents:
+        for j, k in enumerate(live):
+            if (base + k, ci_v) in percents:
+                values[j] = None
+    for j, (v, ind) in enumerate(zip(values, inds)):
+        if ind is None:            # its indicator failed: that is the row's problem
+            values[j] = None
             continue
         try:
-            for c in (ci_r, ci_i, ci_p, ci_v, ci_n):
-                if c is not None and (r, c) in formulas:
-                    raise _At(InputError("cell_formula_no_value"), c)
+            if v is None:
+                values[j] = resolver.value(vlive[j], ind, bool(percents) and (base + live[j], ci_v) in percents)
+            else:
+                check_range(Decimal(v), v, ind.kind, ind.unit_zh)
+        except InputError as exc:
+            fail(live[j], ci_v, exc)
+    notes: list = [None] * len(live)
+    if ci_n is not None:
+        note_of = resolver.note
+        ncol = [row[ci_n] for row in live_rows]
+        for j in [j for j, raw in enumerate(ncol) if raw != "" and raw is not None]:
             try:
-                region, warn = resolver.region(row[ci_r])
+                notes[j] = note_of(ncol[j])
             except InputError as exc:
-                raise _At(exc, ci_r) from None
-            if warn:
-                out.warning(warn, out.where(sheet, r, ci_r, header[ci_r]))
-            try:
-                ind, warn = resolver.indicator(row[ci_i])
-            except InputError as exc:
-                raise _At(exc, ci_i) from None
-            if warn:
-                out.warning(warn, out.where(sheet, r, ci_i, header[ci_i]))
-            try:
-                period = resolver.period(row[ci_p])
-            except InputError as exc:
-                raise _At(exc, ci_p) from None
-            try:
-                value = resolver.value(raw_v, ind, (r, ci_v) in percents)
-            except InputError as exc:
-                raise _At(exc, ci_v) from None
-            try:
-                note = resolver.note(row[ci_n]) if ci_n is not None else None
-            except InputError as exc:
-                raise _At(exc, ci_n) from None
-        except _At as at:
-            out.problem(at.err, out.where(sheet, r, at.col, header[at.col]))
-            continue
-        values.append((region, ind, period, value, note, sheet, r))
-
-
-class _At(Exception):
-    def __init__(self, err: InputError, col: int):
-        self.err, self.col = err, col
+                fail(live[j], ci_n, exc)
+    for k in sorted(failed):
+        col, err = failed[k]
+        out.problem(err, out.where(sheet, base + k, col, header[col]))
+    keep = range(len(live)) if not failed else [j for j, k in enumerate(live) if k not in failed]
+    if failed:
+        live, regions, inds, periods, values, notes = (
+            [seq[j] for j in keep] for seq in (live, regions, inds, periods, values, notes))
+    chunks.append(_Chunk(sheet, [base + k for k in live], regions, inds, periods, values, notes))
 
 
 # ---------------------------------------------------------------- compare with the store
 
-def _compare(db, plan: ImportPlan, out: Collector, values: list, resolver: Resolver) -> None:
-    if not values:
+def _compare(db, plan: ImportPlan, out: Collector, chunks: list[_Chunk], resolver: Resolver) -> None:
+    """Each value against the store: new, changed (old -> new) or unchanged; duplicates in the
+    file, indicators not reported at a region's level, and changes to locked region-years."""
+    if not any(c.rows for c in chunks):
         return
-    regions = sorted({v[0] for v in values})
-    years = [int(v[2][:4]) for v in values]
+    regions = sorted({r for c in chunks for r in c.regions})
+    years = [int(p[:4]) for c in chunks for p in (min(c.periods), max(c.periods)) if c.periods]
     stored: dict[tuple, tuple] = {}
     for n in range(0, len(regions), 500):
-        chunk = regions[n:n + 500]
+        part = regions[n:n + 500]
         for reg, ind, per, val, note in db.execute(
-                f'select region, indicator, period, value, note from "values" where region in ({",".join("?" * len(chunk))})'
-                " and year between ? and ?", [*chunk, min(years), max(years)]):
+                f'select region, indicator, period, value, note from "values" where region in ({",".join("?" * len(part))})'
+                " and year between ? and ?", [*part, min(years), max(years)]):
             stored[(reg, ind, per)] = (val, note)
-    seen: dict[tuple, tuple] = {}
+    locked_years = {(reg, str(year)) for reg, year in db.execute(
+        f"select region, year from region_years where status in ({','.join('?' * len(LOCKED_STATES))})",
+        list(LOCKED_STATES))}
+    seen: dict[tuple, Row] = {}
     locked: dict[tuple, list] = {}
     level_warned: set = set()
-    rows = plan.rows
-    for region, ind, period, value, note, sheet, r in values:
-        key = (region, ind.code, period)
-        first = seen.get(key)
-        if first is not None:
-            code = "import_duplicate" if first[0] != value else "import_duplicate_same"
-            err = InputError(code, text=" · ".join(key), params={"other": _row_name(out, first[1], first[2])})
-            (out.problem if code == "import_duplicate" else out.warning)(err, out.where(sheet, r))
+    nothing = (None, None)
+    for chunk in chunks:
+        codes = [i.code for i in chunk.inds]
+        keys = list(zip(chunk.regions, codes, chunk.periods))
+        if len(set(keys)) < len(keys) or not seen.keys().isdisjoint(keys):
+            keep = _drop_duplicates(out, chunk, keys, seen)
+            if keep is not None:
+                codes, keys = [codes[j] for j in keep], [keys[j] for j in keep]
+                chunk = _Chunk(chunk.sheet, *([seq[j] for j in keep] for seq in (
+                    chunk.rows, chunk.regions, chunk.inds, chunk.periods, chunk.values, chunk.notes)))
+        old = [stored.get(k, nothing) for k in keys] if stored else [nothing] * len(keys)
+        old_values = [o[0] for o in old]
+        old_notes = [o[1] for o in old]
+        notes = chunk.notes if not any(chunk.notes) else [
+            None if n is None or same_note(n, o) else n for n, o in zip(chunk.notes, old_notes)]
+        status = ["new" if o is None else ("changed" if o != v or n is not None else "unchanged")
+                  for o, v, n in zip(old_values, chunk.values, notes)]
+        name = None if out.book.kind == "csv" else chunk.sheet.name
+        rows = list(map(Row, chunk.regions, codes, chunk.periods, chunk.values, notes, old_values, old_notes, status,
+                        repeat(name), [r + 1 for r in chunk.rows]))
+        plan.rows.extend(rows)
+        if len(chunks) > 1:        # duplicates across sheets
+            seen.update(zip(keys, rows))
+        if locked_years:
+            for region, period, st, r in zip(chunk.regions, chunk.periods, status, chunk.rows):
+                if st != "unchanged" and (region, period[:4]) in locked_years:
+                    place = locked.setdefault((region, period[:4]), [chunk.sheet, r, 0])
+                    place[2] += 1
+        national = {(region, ind.code): (ind, r) for region, ind, r in zip(chunk.regions, chunk.inds, chunk.rows)
+                    if ind.levels != "all"}    # only national indicators can misfit a level
+        for (region, code), (ind, r) in national.items():
+            level = resolver.regions[region].level
+            if (region, code) not in level_warned and not ind.applies_to(level):
+                level_warned.add((region, code))
+                out.warning(InputError("import_not_applicable", text=code, params={"region": region, "level": level}),
+                            out.where(chunk.sheet, r))
+    for (region, year), (sheet, r, count) in sorted(locked.items()):
+        status = region_year_status(db, region, int(year))
+        out.problem(InputError("import_locked", region=region, period=year, params={
+            "region_name": resolver.regions[region].name_zh, "region": region, "year": year, "status": status,
+            "status_zh": STATUS_ZH[status], "count": count}), out.where(sheet, r))
+
+
+def _drop_duplicates(out: Collector, chunk: _Chunk, keys: list[tuple], seen: dict) -> list[int] | None:
+    """Report repeated keys (a problem when the value differs); the indexes of the rows to keep."""
+    keep, mine = [], {}
+    sheet = None if out.book.kind == "csv" else chunk.sheet.name
+    for j, key in enumerate(keys):
+        first = seen.get(key) or mine.get(key)     # a Row of an earlier sheet, or (value, where) of this one
+        if first is None:
+            mine[key] = (chunk.values[j], _row_name(sheet, chunk.rows[j] + 1))
+            keep.append(j)
             continue
-        seen[key] = (value, sheet, r)
-        old, old_note = stored.get(key, (None, None))
-        if note is not None and same_note(note, old_note):
-            note = None
-        status = "new" if old is None else ("changed" if old != value or note is not None else "unchanged")
-        rows.append(Row(region, ind.code, period, value, note, old, old_note, status,
-                        None if out.book.kind == "csv" else sheet.name, r + 1))
-        if status != "unchanged":
-            locked.setdefault((region, int(period[:4])), []).append((sheet, r))
-        level = resolver.regions[region].level
-        if not ind.applies_to(level) and (region, ind.code) not in level_warned:
-            level_warned.add((region, ind.code))
-            out.warning(InputError("import_not_applicable", text=ind.code, params={"region": region, "level": level}),
-                        out.where(sheet, r))
-    for (region, year), places in sorted(locked.items()):
-        status = region_year_status(db, region, year)
-        if status in LOCKED_STATES:
-            name = db.execute("select name_zh from regions where code = ?", [region]).fetchone()[0]
-            sheet, r = places[0]
-            out.problem(InputError("import_locked", region=region, period=str(year), params={
-                "region_name": name, "region": region, "year": year, "status": status, "status_zh": STATUS_ZH[status],
-                "count": len(places)}), out.where(sheet, r))
+        value, where = (first.value, _row_name(first.sheet, first.row)) if isinstance(first, Row) else first
+        dup = "import_duplicate" if value != chunk.values[j] else "import_duplicate_same"
+        err = InputError(dup, text=" · ".join(key), params={"other": where})
+        (out.problem if dup == "import_duplicate" else out.warning)(err, out.where(chunk.sheet, chunk.rows[j]))
+    return keep if len(keep) < len(keys) else None
 
 
-def _row_name(out: Collector, sheet: Sheet, r: int) -> str:
-    return f"row {r + 1}" if out.book.kind == "csv" else f"{sheet.name} row {r + 1}"
+def _row_name(sheet: str | None, row: int) -> str:
+    return f"row {row}" if sheet is None else f"{sheet} row {row}"
 
 
 # ---------------------------------------------------------------- apply

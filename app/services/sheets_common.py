@@ -99,6 +99,9 @@ def number_text(x: float) -> str:
         raise ValueError("not finite")
     if x.is_integer() and abs(x) < 1e15:
         return str(int(x))
+    shortest = repr(x)  # the shortest text that reads back as x: when it has <= 15 digits, it is the answer
+    if "e" not in shortest and len(shortest.replace(".", "").lstrip("-0")) <= 15:
+        return shortest
     return canonical(Decimal(format(x, ".15g")))
 
 

@@ -212,7 +212,8 @@ def _scan_cells(data: bytes, percent: set[str]) -> tuple[set, set]:
 
     Only sheets that have a formula or use a per-cent style are parsed (defusedxml, streaming).
     """
-    has_formula = re.search(rb"<(?:\w+:)?f[\s>/]", data) is not None
+    prefixed = re.match(rb"(?:<\?[^>]*>)?\s*<\w+:worksheet", data[:1000]) is not None
+    has_formula = _has_tag(data, b"<f") or (prefixed and re.search(rb"<\w+:f[\s>/]", data) is not None)
     uses_percent = bool(percent) and re.search(rb'\ss="(' + b"|".join(p.encode() for p in percent) + rb')"', data)
     formulas, percents = set(), set()
     if not has_formula and not uses_percent:
@@ -237,6 +238,16 @@ def _scan_cells(data: bytes, percent: set[str]) -> tuple[set, set]:
                     percents.add((row_no, col))
             el.clear()
     return formulas, percents
+
+
+def _has_tag(data: bytes, start: bytes) -> bool:
+    """Whether an element ``<f>``/``<f ...>`` occurs (one memchr-speed scan; ``<font`` etc. are skipped)."""
+    i = data.find(start)
+    while i >= 0:
+        if data[i + len(start):i + len(start) + 1] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+            return True
+        i = data.find(start, i + len(start))
+    return False
 
 
 def _col_index(ref: str) -> int:

@@ -252,6 +252,10 @@ def read_meta(rows: list[list]) -> dict[str, str]:
 
 def read_filled(db, book: Book, meta_sheet: Sheet, resolver: Resolver, out: Collector, values: list,
                    expect_region, expect_year, steps: Steps) -> None:
+    """Read a filled template for :mod:`importer`: check its ``_meta`` (ours, not newer, a known
+    region, the expected region and year, the catalogue), then each indicator row's input cell
+    and note; problems and warnings go to ``out``, good rows to ``values`` as
+    ``(region, indicator, period, value, note, sheet, row)``."""
     meta = read_meta(meta_sheet.rows)
     out.plan.template = meta
     at_meta = out.where(meta_sheet)

@@ -1,0 +1,222 @@
+"""Import benchmark (issue 4): a 100,000-row long-format .xlsx, dry run and apply.
+
+Run:  .venv/bin/python tests/benchmarks/bench_import.py [--fresh] [--rows N] [--repeat N]
+
+Prints each figure with its goal and the ratio to the floor measured in the same run:
+- floor: the bare python-calamine read of the same file (``to_python`` of the sheet), run
+  alternately with what it is the floor of, the ratio taken pair by pair (other work on a
+  shared machine moves both alike);
+- dry run (``plan_import``: zip and XML checks, read, resolve, parse, compare with the store)
+  — goal ≤ 1.5× the floor;
+- apply (``import_file(apply=True)`` into a fresh store: the dry run, then 100,000 audited
+  values through ``write_values``) — goal ≤ 1.5× its own floor, the calamine read plus
+  ``write_values`` of the same changes; its ratio to the bare read is printed too;
+- the peer a data clerk would script, ``pandas.read_excel`` (its default engine, openpyxl)
+  + ``DataFrame.to_sql`` into SQLite — goal: apply ≥ 5× faster. pandas is not a dependency of ipdesk: install it into
+  the benchmark environment (``.venv/bin/pip install pandas``); without it that comparison
+  is skipped with a message.
+
+The file (existing counties × entered indicators × years, values of each indicator's kind,
+a note on every tenth row) is written once with openpyxl write_only and cached in the temp
+folder; every apply gets a fresh copy of a new store.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app.models.catalogue import indicators  # noqa: E402
+from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
+from app.models.values import Change, write_values  # noqa: E402
+from app.services.importer import import_file, plan_import  # noqa: E402
+
+CACHE = Path(tempfile.gettempdir()) / "ipdesk-bench"
+
+
+def timed(fn, repeat=3, setup=None):
+    times, result = [], None
+    for _ in range(repeat):
+        if setup:
+            setup()
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def paired(fn, floor_fn, repeat=5, setup=None):
+    """Run ``floor_fn`` and ``fn`` alternately (``setup``, untimed, before each): on a shared
+    machine the load changes by the second, and a ratio taken pair by pair follows it.
+    Returns (median fn, median floor, median of the ratios, fn's last result)."""
+    ts, fs, ratios, result = [], [], [], None
+    for _ in range(repeat):
+        if setup:
+            setup()
+        t = time.perf_counter()
+        floor_fn()
+        f = time.perf_counter() - t
+        if setup:
+            setup()
+        t = time.perf_counter()
+        result = fn()
+        x = time.perf_counter() - t
+        ts.append(x), fs.append(f), ratios.append(x / f)
+    return statistics.median(ts), statistics.median(fs), statistics.median(ratios), result
+
+
+def report(name, seconds, goal_text, ok, floor_name=None, floor=None, ratio=None):
+    if floor:
+        ratio = seconds / floor if ratio is None else ratio
+        extra = f"  ratio {ratio:5.2f}× {floor_name} ({floor:.3f} s)"
+    else:
+        extra = ""
+    print(f"[{'ok ' if ok else 'SLOW'}] {name:<46} {seconds:7.3f} s  (goal {goal_text}){extra}")
+
+
+def _value(rng, ind) -> float | int | str:
+    if ind.kind == "count":
+        return rng.randrange(0, 200_000)
+    if ind.kind in ("percent", "score"):
+        return round(rng.uniform(5, 99), ind.decimals)
+    if ind.kind == "population":
+        return round(rng.uniform(10, 300), 2)
+    return round(rng.uniform(0, 5000), ind.decimals)
+
+
+def make_file(store_path: Path, rows: int, fresh: bool) -> Path:
+    path = CACHE / f"long-{rows}-s{SCHEMA_VERSION}.xlsx"
+    if path.exists() and not fresh:
+        return path
+    from openpyxl import Workbook
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    db = open_store(store_path)
+    cat = [i for i in indicators(db).values() if i.levels == "all" and not i.formula]
+    counties = [r[0] for r in db.execute("select code from regions where level = 'county' order by code")]
+    db.conn.close()
+    years = [str(y) for y in range(2016, 2026)]
+    rng = random.Random(2024)
+    t = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("数据")
+    ws.append(["地区代码", "指标代码", "期间", "数值", "说明"])
+    n = 0
+    for region in counties:
+        for ind in cat:
+            for year in years:
+                ws.append([region, ind.code, year, _value(rng, ind), "据统计公报" if n % 10 == 0 else None])
+                n += 1
+                if n == rows:
+                    break
+            if n == rows:
+                break
+        if n == rows:
+            break
+    wb.save(path)
+    print(f"generated {path} ({n:,} rows, {path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fresh", action="store_true", help="regenerate the file")
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ipdesk-bench-import-"))
+    try:
+        run(work, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(work: Path, args) -> None:
+    import python_calamine as pc
+
+    template_store = work / "fresh.sqlite"
+    path = make_file(template_store, args.rows, args.fresh)
+    open_store(template_store).conn.close()      # a new store with the bundled regions and catalogue
+    store = work / "store.sqlite"
+
+    def fresh_store():
+        for p in work.glob("store.sqlite*"):
+            p.unlink()
+        shutil.copy(template_store, store)
+
+    def bare_read():
+        return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+    floor, rows = timed(bare_read, 1)
+    print(f"file: {len(rows) - 1:,} rows × {len(rows[0])} columns, {path.stat().st_size / 1e6:.1f} MB")
+
+    fresh_store()
+    db = open_store(store)
+    dry, floor, ratio, plan = paired(lambda: plan_import(db, path), bare_read, args.repeat)
+    db.conn.close()
+    assert plan.ok and plan.counts()["new"] == len(rows) - 1, plan.problems[:3]
+    report("bare calamine read (floor)", floor, "—", True)
+    report("dry run (plan_import)", dry, "≤ 1.5× floor", ratio <= 1.5, "calamine read", floor, ratio)
+
+    changes = [Change(r.region, r.indicator, r.period, r.value, r.note) for r in plan.rows]
+    state = {}
+
+    def open_fresh():
+        if "db" in state:
+            state["db"].conn.close()
+        fresh_store()
+        state["db"] = open_store(store)
+
+    def read_and_write():     # the floor of apply: the bare read, then the one write path
+        bare_read()
+        write_values(state["db"], changes, who="bench", action="import")
+
+    applied, apply_floor, ratio, res = paired(lambda: import_file(state["db"], path, apply=True, who="bench"),
+                                              read_and_write, args.repeat, setup=open_fresh)
+    assert res.applied and res.written == len(rows) - 1
+    state["db"].conn.close()
+    report("read + write_values of the same changes", apply_floor, "— (floor of apply)", True)
+    report("apply (import_file --apply)", applied, "≤ 1.5× read + write_values", ratio <= 1.5,
+           "read + write_values", apply_floor, ratio)
+    print(f"       apply vs the bare calamine read: {applied / floor:.2f}× (the audited write path dominates)")
+
+    try:
+        import pandas as pd
+    except ImportError:
+        print("[skip] pandas.read_excel + to_sql: pandas is not installed "
+              "(.venv/bin/pip install pandas — for the benchmark only, not a dependency)")
+        return
+    peer_db = work / "pandas.sqlite"
+
+    def pandas_peer():
+        con = sqlite3.connect(peer_db)
+        df = pd.read_excel(path, engine="openpyxl", dtype={"地区代码": str, "期间": str})
+        df.to_sql("values", con, if_exists="replace", index=False)
+        con.commit()
+        con.close()
+        return len(df)
+
+    peer, n = timed(pandas_peer, 1)
+    assert n == len(rows) - 1
+    report(f"pandas {pd.__version__} read_excel + to_sql (peer)", peer, "apply ≥ 5× faster", peer >= 5 * applied)
+    print(f"       pandas / our apply = {peer / applied:.1f}× (goal ≥ 5×); pandas / our dry run = {peer / dry:.1f}×")
+    try:
+        calamine_peer, _ = timed(lambda: pd.read_excel(path, engine="calamine").to_sql(
+            "v2", sqlite3.connect(peer_db), if_exists="replace", index=False), 1)
+        print(f"       (for information: pandas with engine='calamine' {calamine_peer:.3f} s — "
+              f"{calamine_peer / applied:.1f}× our apply, without parsing, checks or audit)")
+    except Exception as exc:  # noqa: BLE001 - an optional figure
+        print(f"       (pandas engine='calamine' not available: {exc})")
+
+
+if __name__ == "__main__":
+    main()
