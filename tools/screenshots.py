@@ -1,0 +1,42 @@
+"""Regenerate the README's window screenshots (docs/img/window-*.png) on a fresh demo store.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py
+"""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> None:
+    from app.models.db import open_store
+    from app.services.demo import make_demo
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    out = ROOT / "docs" / "img"
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    db = open_store(Path(tempfile.mkdtemp()) / "demo.sqlite")
+    make_demo(db)
+    w = MainWindow(db, region="320000", year=2024, fast_start=False)
+    w.resize(1280, 800)
+    w.show()
+    for tab, name in ((0, "entry"), (1, "dashboard"), (2, "charts")):
+        w.tabs.setCurrentIndex(tab)
+        app.processEvents()
+        w.grab().save(str(out / f"window-{name}.png"))
+    i18n.set_language("en")
+    w.tabs.setCurrentIndex(0)
+    app.processEvents()
+    w.grab().save(str(out / "window-entry-en.png"))
+    print("written:", ", ".join(sorted(p.name for p in out.glob("window-*.png"))))
+
+
+if __name__ == "__main__":
+    main()
