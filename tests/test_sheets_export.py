@@ -99,6 +99,18 @@ def test_export_refuses_other_suffixes_and_leaves_no_partial_file(empty_db, tmp_
     assert not [p for p in tmp_path.rglob("x.*")]
 
 
+def test_export_reports_progress_and_can_be_cancelled(demo_db, tmp_path):
+    from app.services.sheets_common import Cancelled
+
+    seen = []
+    export_values(demo_db, tmp_path / "p.xlsx", regions=select_regions(demo_db, "320000", children=True),
+                  progress=lambda f, m: seen.append(f))
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    with pytest.raises(Cancelled):
+        export_values(demo_db, tmp_path / "c.xlsx", regions=["320000"], cancel=lambda: True)
+    assert not list(tmp_path.glob("c.xlsx*"))
+
+
 # ---------------------------------------------------------------- round trip, by Hypothesis
 
 def _decimal(lo, hi, places):

@@ -211,3 +211,20 @@ def test_progress_reports_and_cancel_leaves_nothing_written(demo_db, tmp_path):
         import_file(demo_db, path, apply=True, cancel=cancel)
     assert err.value.message("zh") == "已取消，未写入任何数据"
     assert store_state(demo_db) == before
+
+
+def test_a_year_locked_between_dry_run_and_apply_refuses_the_write(demo_db, tmp_path):
+    """The dialog shows the diff and asks; if an office head approves the year meanwhile, the
+    write is refused as a whole and the message names region and year."""
+    from app.models import workflow
+
+    path = clerk_xlsx(tmp_path / "late.xlsx", [["320100", "INV_GRANTS", "2024", 5], ["320200", "INV_GRANTS", "2024", 6]])
+    plan = plan_import(demo_db, path)
+    assert plan.ok
+    workflow.approve(demo_db, [("320200", 2024)], user="demo-head", password="demo1234", why="done")
+    before = store_state(demo_db)
+    with pytest.raises(InputError) as err:
+        apply_plan(demo_db, plan)
+    assert (err.value.code, err.value.region, err.value.period) == ("import_locked", "320200", "2024")
+    assert "无锡市（320200）2024 年数据已审批并锁定" in err.value.message("zh")
+    assert store_state(demo_db) == before
