@@ -80,6 +80,13 @@ class MainWindow(QMainWindow):
         self.export_action = QAction(self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.export)
+        self.import_action = QAction(self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(lambda: self.import_file())
+        self.template_action = QAction(self)
+        self.template_action.triggered.connect(lambda: self.make_template())
+        self.file_menu.addAction(self.import_action)
+        self.file_menu.addAction(self.template_action)
         self.file_menu.addAction(self.export_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
@@ -140,6 +147,8 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self.quit_action.setText(self.tr("&Quit"))
         self.export_action.setText(self.tr("&Export submission documents (PDF, XLSX)…"))
+        self.import_action.setText(self.tr("&Import spreadsheet…"))
+        self.template_action.setText(self.tr("Make fill-in &template…"))
         self.approve_action.setText(self.tr("Approve and lock…"))
         self.unlock_action.setText(self.tr("Unlock…"))
         self.about_action.setText(self.tr("About ipdesk"))
@@ -331,6 +340,46 @@ class MainWindow(QMainWindow):
             return False
         self.reload(statuses_changed=True)
         return True
+
+    def import_file(self, path: str | None = None):
+        from app.ui.import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self, path)
+        self.import_dialog.open()
+        if path is None:
+            self.import_dialog.choose()
+
+    def make_template(self, path: str | None = None):
+        """Write the fill-in workbook for the selected region-year (in a worker)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from app.models.catalogue import region as get_region
+        from app.services.template import make_template
+        from app.ui.tasks import run_task
+
+        region, year, store = self.region, self.year.value(), self.db.path
+        if path is None:
+            default = Path.home() / f"{region}_{year}_{get_region(self.db, region).name_zh}_填报模板.xlsx"
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Make fill-in template…"), str(default), "Excel (*.xlsx)")
+            if not path:
+                return
+
+        def work(progress, cancelled):
+            from app.models.db import open_store
+
+            db = open_store(store, readonly=True)
+            try:
+                return make_template(db, region, year, path, progress=progress, cancel=cancelled)
+            finally:
+                db.close()
+
+        self.template_job = run_task(self, self.tr("Writing the template…"), work,
+                                     on_done=lambda r: self.statusBar().showMessage(
+                                         self.tr("Template written: {path}").format(path=r.path), 15000),
+                                     on_error=lambda exc, tb: self.warn(
+                                         exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)))
 
     def export(self):
         from app.ui.export import ExportDialog

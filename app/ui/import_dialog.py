@@ -1,0 +1,154 @@
+"""Import a filled template or a long-format file: dry run in a worker, the diff and every
+problem shown, then — after the user agrees — all of it written in one transaction."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from app.models.errors import IpdeskError
+from app.ui import i18n
+
+MAX_ROWS_SHOWN = 2000
+
+
+def _worker_store(path, *, readonly: bool):
+    from app.models.db import open_store
+
+    return open_store(path, readonly=readonly)
+
+
+class ImportDialog(QDialog):
+    def __init__(self, window, path: str | None = None):
+        super().__init__(window)
+        self.setObjectName("importDialog")
+        self.window_ = window
+        self.plan = None
+        self.result = None
+        self.setWindowTitle(self.tr("Import a spreadsheet"))
+        self.file_label = QLabel(self)
+        self.file_label.setWordWrap(True)
+        choose = QPushButton(self.tr("Choose file…"), self)
+        choose.clicked.connect(self.choose)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, 6, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Indicator"), self.tr("Period"),
+                                              self.tr("Old"), self.tr("New"), self.tr("Where")])
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.problems = QListWidget(self)
+        self.problems.setWordWrap(True)
+        self.problems_label = QLabel(self)
+        self.apply_button = QPushButton(self.tr("Write these changes"), self)
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.apply)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.rejected.connect(self.reject)
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(choose)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.apply_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table, 3)
+        lay.addWidget(self.problems_label)
+        lay.addWidget(self.problems, 1)
+        lay.addLayout(bottom)
+        lay.addWidget(buttons)
+        self.resize(900, 640)
+        if path:
+            self.plan_file(path)
+
+    def choose(self):
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a spreadsheet"), str(Path.home()),
+                                              self.tr("Spreadsheets (*.xlsx *.csv)"))
+        if path:
+            self.plan_file(path)
+
+    # ---------------------------------------------------------------- dry run
+    def plan_file(self, path: str) -> None:
+        from app.services.importer import plan_import
+        from app.ui.tasks import run_task
+
+        self.file_label.setText(str(path))
+        self.apply_button.setEnabled(False)
+        self.plan = None
+        store, region, year = self.window_.db.path, self.window_.region, self.window_.year.value()
+
+        def work(progress, cancelled):
+            db = _worker_store(store, readonly=True)
+            try:
+                return plan_import(db, path, expect_region=region, expect_year=year, progress=progress, cancel=cancelled)
+            finally:
+                db.close()
+
+        self.job = run_task(self, self.tr("Reading {name}…").format(name=Path(path).name), work,
+                            on_done=self.show_plan, on_error=self.failed,
+                            on_cancel=lambda: self.summary.setText(self.tr("Reading cancelled.")))
+
+    def show_plan(self, plan) -> None:
+        self.plan = plan
+        lang = i18n.current()
+        c = plan.counts()
+        self.summary.setText(self.tr("{new} new, {changed} changed, {unchanged} unchanged, {skipped} empty cells skipped; "
+                                     "{problems} problems").format(problems=plan.problem_count, **c))
+        rows = plan.changes()[:MAX_ROWS_SHOWN]
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            where = f"{r.sheet or ''} " + self.tr("row {n}").format(n=r.row)
+            for j, text in enumerate((r.region, r.indicator, r.period, r.old or "", r.value, where)):
+                item = QTableWidgetItem(text)
+                if j in (3, 4):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.table.setItem(i, j, item)
+        self.problems.clear()
+        for p in plan.problems:
+            self.problems.addItem("✕ " + p.message(lang))
+        for w in plan.warnings:
+            self.problems.addItem("· " + w.message(lang))
+        self.problems_label.setText(self.tr("Problems ({n}) and notes").format(n=plan.problem_count))
+        self.apply_button.setEnabled(plan.ok and bool(plan.changes()))
+
+    def failed(self, exc, _tb) -> None:
+        text = exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)
+        self.summary.setText(text)
+        self.problems.clear()
+        self.problems.addItem("✕ " + text)
+
+    # ---------------------------------------------------------------- apply
+    def apply(self, *, confirmed: bool = False) -> None:
+        from app.services.importer import apply_plan
+        from app.ui.tasks import run_task
+
+        plan = self.plan
+        if plan is None or not plan.ok:
+            return
+        if not confirmed:
+            answer = QMessageBox.question(self, self.windowTitle(), self.tr(
+                "Write {n} values from {name}? All of them are written, or none.").format(
+                n=len(plan.changes()), name=plan.path.name))
+            if answer != QMessageBox.Yes:
+                return
+        store = self.window_.db.path
+        self.apply_button.setEnabled(False)
+
+        def work(progress, cancelled):
+            db = _worker_store(store, readonly=False)
+            try:
+                return apply_plan(db, plan, cancel=cancelled)
+            finally:
+                db.close()
+
+        self.job = run_task(self, self.tr("Writing…"), work, on_done=self.applied, on_error=self.failed)
+
+    def applied(self, result) -> None:
+        self.result = result
+        self.summary.setText(self.tr("{n} values written.").format(n=result.written))
+        self.window_.reload(statuses_changed=True)
