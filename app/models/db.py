@@ -3,7 +3,7 @@
 >>> from app.models.db import open_store
 >>> store = open_store(":memory:")
 >>> store.execute("select value from meta where key='schema_version'").fetchone()
-('2',)
+('3',)
 
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
@@ -24,6 +24,10 @@ register({
                     "该数据库由更新版本的 ipdesk 写入（结构版本 {found} > {known}），请先升级 ipdesk"),
     "store_not_sqlite": ("{text} is not an ipdesk store (not a SQLite database)",
                          "{text} 不是 ipdesk 数据库（不是 SQLite 文件）"),
+    "store_readonly": ("{text} is open read-only: nothing can be changed", "{text} 以只读方式打开，不能修改"),
+    "store_needs_migration": ("{text} was written by an older ipdesk (schema {found}) and is read-only here, so it "
+                              "cannot be upgraded; copy it to a writable folder first",
+                              "{text} 由旧版 ipdesk 写入（结构版本 {found}），且当前只读无法升级；请先复制到可写的文件夹"),
 })
 
 
@@ -130,6 +134,43 @@ _MIGRATIONS: list[str] = [
     """
     CREATE INDEX audit_place ON audit(region, indicator, period);
     """,
+    # 2 -> 3: signed packages between offices (issue 6): sent, received, trusted keys, questions
+    """
+    CREATE TABLE packages_sent (
+        hash TEXT PRIMARY KEY,            -- SHA-256 of the whole .ipdx file
+        region TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+        prev_hash TEXT, file TEXT NOT NULL, bytes INTEGER NOT NULL,
+        key_fingerprint TEXT NOT NULL, data_fingerprint TEXT,
+        created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+        UNIQUE (region, year, seq)
+    );
+    CREATE TABLE packages_received (
+        hash TEXT PRIMARY KEY,
+        sender_id TEXT NOT NULL, sender_name TEXT, key_fingerprint TEXT NOT NULL,
+        region TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL, prev_hash TEXT,
+        state TEXT NOT NULL CHECK (state IN ('received','accepted','returned')),
+        received_at TEXT NOT NULL, received_by TEXT NOT NULL, file TEXT,
+        manifest TEXT NOT NULL,           -- the signed manifest as received
+        counts TEXT                       -- JSON: new / changed / unchanged / removed values
+    );
+    CREATE INDEX packages_received_place ON packages_received(region, year, sender_id);
+    CREATE TABLE trusted_keys (
+        fingerprint TEXT PRIMARY KEY,     -- SHA-256 (hex) of the raw Ed25519 public key
+        office_id TEXT NOT NULL, name TEXT, public_key TEXT NOT NULL,
+        added_at TEXT NOT NULL, added_by TEXT NOT NULL
+    );
+    CREATE TABLE queries (
+        id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('out','in')),   -- out: we asked; in: asked of us
+        package TEXT NOT NULL, peer TEXT,
+        region TEXT NOT NULL, year INTEGER NOT NULL, indicator TEXT NOT NULL, period TEXT NOT NULL,
+        rule TEXT, question TEXT NOT NULL, value TEXT,
+        asked_by TEXT NOT NULL, asked_at TEXT NOT NULL,
+        answer TEXT, corrected TEXT, answered_by TEXT, answered_at TEXT,
+        state TEXT NOT NULL CHECK (state IN ('open','answered'))
+    );
+    CREATE INDEX queries_place ON queries(region, year);
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -195,7 +236,10 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
     if path != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            # on a read-only medium SQLite cannot create the WAL index: read the file as immutable
+            medium_ro = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+            uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if medium_ro else "")
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         else:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     else:
@@ -214,6 +258,9 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
         conn.close()
         raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
     db = Store(conn, str(path))
+    if readonly and 0 < version < SCHEMA_VERSION:
+        conn.close()
+        raise IpdeskError("store_needs_migration", text=str(path), params={"found": version, "known": SCHEMA_VERSION})
     if version < (schema or SCHEMA_VERSION) and not readonly:
         if version > 0 and path != ":memory:":
             db.backup_path = _backup(Path(path), conn, version)
@@ -250,6 +297,8 @@ class transaction:
     """
 
     def __init__(self, db: "Store"):
+        if getattr(db, "readonly", False):
+            raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
         self.conn = db.conn
         self.outer = False
 
@@ -286,4 +335,6 @@ def meta_get(db, key: str, default: str | None = None) -> str | None:
 
 
 def meta_set(db, key: str, value: str) -> None:
+    if getattr(db, "readonly", False):
+        raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
     db.execute("insert or replace into meta(key, value) values (?, ?)", [key, value])

@@ -144,8 +144,13 @@ class DashboardPage(QWidget):
 
     def _deadline_changed(self, qdate):
         from app.models.db import meta_set
+        from app.models.errors import IpdeskError
 
-        meta_set(self.window.db, "deadline", f"{qdate.month():02d}-{qdate.day():02d}")
+        try:
+            meta_set(self.window.db, "deadline", f"{qdate.month():02d}-{qdate.day():02d}")
+        except IpdeskError as exc:
+            self.window.warn(exc.message(current()))
+            return
         if self.data is not None:
             self.load(self.data.region, self.data.year)
 

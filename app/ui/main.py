@@ -42,8 +42,45 @@ def make_app(argv=None) -> QApplication:
     return app
 
 
+def writable(path: Path) -> bool:
+    """Can this store be changed here? (False on a read-only medium or without permission.)"""
+    import tempfile
+
+    folder = path.parent
+    try:
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+        return True
+    except OSError:
+        return False
+
+
+def lock_store(path: Path):
+    """One window per store: a QLockFile beside it; returns (lock, None) or (None, who holds it)."""
+    from PySide6.QtCore import QLockFile
+
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)            # a crashed instance's lock is detected by its dead pid instead
+    if lock.tryLock(200):
+        return lock, None
+    info = lock.getLockInfo()           # PySide6 returns (pid, host, app), or with a leading ok flag
+    if len(info) == 4:
+        info = info[1:] if info[0] else (0, "?", "")
+    pid, host, _app = info
+    return None, f"{host} pid {pid}"
+
+
 def open_window(db_path=None, *, demo: bool = False):
-    """Open the store (creating it; a new one is offered the demo data) and return the window."""
+    """Open the store (creating it; a new one is offered the demo data) and return the window.
+
+    A store another ipdesk window has open, or one on a read-only medium, opens read-only
+    with a message saying why — never a 'database is locked' crash.
+    """
+    from PySide6.QtCore import QCoreApplication
+
     from app.models.db import default_path, open_store
 
     if demo:
@@ -53,7 +90,20 @@ def open_window(db_path=None, *, demo: bool = False):
     else:
         path = Path(db_path or default_path())
     is_new = not path.exists()
-    db = open_store(path)
+    readonly_reason = None
+    lock = None
+    if not is_new and not writable(path):
+        readonly_reason = QCoreApplication.translate(
+            "Start", "The store is on a read-only medium or you may not change it, so it is open read-only:\n{path}").format(path=path)
+    else:
+        if not is_new or writable(path):
+            lock, holder = lock_store(path)
+            if lock is None:
+                readonly_reason = QCoreApplication.translate(
+                    "Start", "Another ipdesk window ({holder}) has this store open, so it is open read-only here:\n{path}"
+                ).format(holder=holder, path=path)
+    db = open_store(path, readonly=readonly_reason is not None)
+    db.lock = lock
     if demo:
         from app.services.demo import make_demo
 
@@ -70,7 +120,10 @@ def open_window(db_path=None, *, demo: bool = False):
             make_demo(db)
     from app.ui.main_window import MainWindow
 
-    return MainWindow(db)
+    window = MainWindow(db, readonly_reason=readonly_reason)
+    if readonly_reason:
+        window.warn(readonly_reason)
+    return window
 
 
 def self_test(out_dir: str | None = None) -> int:

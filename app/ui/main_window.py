@@ -13,10 +13,12 @@ from app.ui.models import RegionTreeModel
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db, *, region: str | None = None, year: int | None = None, fast_start: bool = True):
+    def __init__(self, db, *, region: str | None = None, year: int | None = None, fast_start: bool = True,
+                 readonly_reason: str | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
         self.db = db
+        self.readonly_reason = readonly_reason if readonly_reason or not getattr(db, "readonly", False) else db.path
         from app.models.catalogue import regions
 
         self.tree_model = RegionTreeModel(regions(db), self)
@@ -53,6 +55,15 @@ class MainWindow(QMainWindow):
         self.entry.changed.connect(self._values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._build_menus()
+        if self.readonly_reason:
+            self.readonly_label = QLabel(self)
+            self.readonly_label.setObjectName("readonlyBanner")
+            self.readonly_label.setStyleSheet("color: #a04000; font-weight: bold; padding: 0 8px;")
+            self.statusBar().addPermanentWidget(self.readonly_label)
+            for a in (self.import_action, self.approve_action, self.unlock_action, self.entry.paste_action,
+                      self.entry.delete_action, self.entry.undo_action, self.entry.redo_action):
+                a.setEnabled(False)
+            self.entry.model.readonly = True
         self.retranslate()
         self.resize(1280, 800)
         self.region = None
@@ -153,6 +164,9 @@ class MainWindow(QMainWindow):
         self.unlock_action.setText(self.tr("Unlock…"))
         self.about_action.setText(self.tr("About ipdesk"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
+        if self.readonly_reason:
+            self.readonly_label.setText(self.tr("Read-only"))
+            self.readonly_label.setToolTip(self.readonly_reason)
         self.year_label.setText(self.tr("Year "))
         for i, text in enumerate((self.tr("Annual (last 5 years)"), self.tr("Quarterly"), self.tr("Monthly"))):
             self.period_kind_box.setItemText(i, text)

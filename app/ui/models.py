@@ -184,6 +184,7 @@ class GridModel(QAbstractTableModel):
         super().__init__(parent)
         self.grid = None
         self.commit = None
+        self.readonly = False            # the whole store is open read-only
         self._cache: dict = {}
 
     def set_grid(self, grid) -> None:
@@ -218,7 +219,7 @@ class GridModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.NoItemFlags
-        if self.indicator_at(index.row()).derived or self.is_locked(index.column()):
+        if self.readonly or self.indicator_at(index.row()).derived or self.is_locked(index.column()):
             return _READ_ONLY
         return _EDITABLE
 
