@@ -78,6 +78,12 @@ def test_text_that_looks_like_a_formula_stays_text(empty_db, tmp_path):
     assert by_code["INV_APPLICATIONS"][3].value == "12345678901234567"              # too long for a float: text
     raw = (tmp_path / "f.csv").read_text(encoding="utf-8-sig")
     assert ",'=1+2," in raw and ",'+86 25 8888," in raw and ",''=already quoted," in raw
+    make_template(empty_db, "320100", 2024, tmp_path / "t.xlsx", lang="en")      # the template's notes too
+    assert _formulas_in(tmp_path / "t.xlsx") == []
+    entry = openpyxl.load_workbook(tmp_path / "t.xlsx")["entry"]
+    note = next(row[7] for row in entry.iter_rows(min_row=6) if row[0].value == "INV_GRANTS")
+    assert (note.value, note.data_type, note.quotePrefix) == ("=1+2", "s", True)
+    assert plan_import(empty_db, tmp_path / "t.xlsx").counts()["unchanged"] == 7
 
 
 def test_characters_excel_cannot_hold_are_replaced_with_a_warning(empty_db, tmp_path):

@@ -361,7 +361,15 @@ def _read_long_sheet(sheet: Sheet, header_at: int, roles: dict, header: list[str
         for j, k in enumerate(live):
             if (base + k, ci_v) in percents:
                 values[j] = None
-    for j, (v, ind) in enumerate(zip(values, inds)):
+    if None not in values and None not in inds:    # all number cells, all indicators known: check them in one go
+        try:
+            list(map(check_range, map(Decimal, values), values, [i.kind for i in inds], [i.unit_zh for i in inds]))
+            checked = True
+        except InputError:
+            checked = False                          # some value is out of range: find them row by row
+    else:
+        checked = False
+    for j, (v, ind) in enumerate(zip(values, inds) if not checked else ()):
         if ind is None:            # its indicator failed: that is the row's problem
             values[j] = None
             continue

@@ -11,6 +11,8 @@ than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs). Fo
 never evaluated: calamine gives the value Excel cached; a formula cell without one is listed
 in ``Sheet.formula_cells``. Cells styled as per cent (the clerk typed ``12.5%``, Excel kept
 0.125) are listed in ``Sheet.percent_cells`` so the importer reads what the clerk saw.
+That scan of the sheet XML runs while calamine parses in a worker thread (calamine releases
+the GIL), after the zip and DTD checks, which come first.
 """
 from __future__ import annotations
 
@@ -259,46 +261,65 @@ def _col_index(ref: str) -> int:
     return n - 1
 
 
-def _check_parts(path: Path) -> dict[str, tuple[set, set]]:
-    """Zip limits, no DTD in any XML part, then the formula / per-cent scan of each sheet."""
+def _check_parts(path: Path):
+    """Zip limits and no DTD in any XML part (before any parser sees the file); returns the open
+    zip, the sheet parts and the per-cent styles for :func:`_scan_sheets`."""
     zf, by_name = _check_zip(path)
-    with zf:
+    try:
         for name, info in by_name.items():
             if name.endswith((".xml", ".rels", ".vml")):
                 _check_prolog(_read_part(zf, info, path, _PROLOG_BYTES), name, path)
-        parts = _sheet_parts(zf, by_name, path)
-        percent = _percent_styles(zf, by_name, path)
+        return zf, by_name, _sheet_parts(zf, by_name, path), _percent_styles(zf, by_name, path)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _scan_sheets(zf, by_name, parts, percent, path: Path) -> dict[str, tuple[set, set]]:
+    with zf:
         return {sheet: _scan_cells(_read_part(zf, by_name[part], path), percent)
                 for sheet, part in parts.items() if part in by_name}
 
 
-def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
+def _calamine_sheets(path: Path) -> list[tuple]:
+    """``(name, visible, rows)`` of each worksheet. calamine parses without holding the GIL, so
+    this runs in a thread while the formula scan goes on."""
     import python_calamine as pc
+
+    out = []
+    with pc.CalamineWorkbook.from_path(str(path)) as wb:
+        for meta in wb.sheets_metadata:
+            if meta.typ == pc.SheetTypeEnum.WorkSheet:
+                rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                out.append((meta.name, meta.visible == pc.SheetVisibleEnum.Visible, rows))
+    return out
+
+
+def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
+    from concurrent.futures import ThreadPoolExecutor
 
     steps = steps or Steps()
     steps(0.0, "checking the workbook")
     try:
-        scans = _check_parts(path)
+        checked = _check_parts(path)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - hostile bytes: whatever zipfile/zlib/xml raise, it is "damaged"
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
     steps(0.1, "reading cells")
-    sheets = []
     try:
-        with pc.CalamineWorkbook.from_path(str(path)) as wb:
-            metas = wb.sheets_metadata
-            for n, meta in enumerate(metas):
-                if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                    continue
-                steps(0.1 + 0.9 * n / len(metas), f"reading sheet {meta.name}")
-                rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                formulas, percents = scans.get(meta.name, (set(), set()))
-                sheets.append(Sheet(meta.name, rows, meta.visible == pc.SheetVisibleEnum.Visible, formulas, percents))
-    except IpdeskError:   # our refusals and Cancelled
+        with ThreadPoolExecutor(1, thread_name_prefix="calamine") as pool:
+            cells = pool.submit(_calamine_sheets, path)
+            try:
+                scans = _scan_sheets(*checked, path)
+            finally:
+                raw = cells.result()
+    except IpdeskError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine's own errors and anything a damaged file provokes
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
+    steps(0.9, "cells read")
+    sheets = [Sheet(name, rows, visible, *scans.get(name, (set(), set()))) for name, visible, rows in raw]
     return Book(path, "xlsx", sheets)
 
 
