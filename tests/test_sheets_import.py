@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from app.models import audit
+from app.models.errors import Cancelled as CoreCancelled
 from app.models.errors import InputError
 from app.models.values import region_year_status, set_text
 from app.services.importer import apply_plan, import_file, plan_import
@@ -210,6 +211,7 @@ def test_progress_reports_and_cancel_leaves_nothing_written(demo_db, tmp_path):
     with pytest.raises(Cancelled) as err:
         import_file(demo_db, path, apply=True, cancel=cancel)
     assert err.value.message("zh") == "已取消，未写入任何数据"
+    assert isinstance(err.value, CoreCancelled)          # what the window's task runner catches
     assert store_state(demo_db) == before
 
 

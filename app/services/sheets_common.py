@@ -19,6 +19,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from app.models.errors import Cancelled as CoreCancelled
 from app.models.errors import IpdeskError
 from app.models.messages import register
 from app.models.parse import canonical
@@ -205,8 +206,9 @@ def csv_unprotect(text: str) -> str:
 
 # ---------------------------------------------------------------- progress and cancel
 
-class Cancelled(IpdeskError):
-    """The user cancelled a long task; nothing was written."""
+class Cancelled(IpdeskError, CoreCancelled):
+    """The user cancelled a long task; nothing was written. It is the core's ``Cancelled``
+    (what the window's task runner catches) with a sentence in both languages (for the CLI)."""
 
 
 def no_progress(fraction: float, message: str) -> None:  # noqa: ARG001 - the default callback
