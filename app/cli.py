@@ -25,6 +25,31 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _Version(argparse.Action):
+    """``ipdesk --version``: the app's version, where the data lives, and the store's schema."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import sqlite3
+
+        from app.models.db import SCHEMA_VERSION, default_path
+
+        path = default_path() if not getattr(namespace, "db", None) else namespace.db
+        lines = [f"ipdesk {__version__}", f"data directory: {os.path.dirname(os.path.abspath(path))}",
+                 f"schema: {SCHEMA_VERSION} (this ipdesk)"]
+        if os.path.exists(path):
+            try:
+                con = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
+                found = con.execute("select value from meta where key = 'schema_version'").fetchone()
+                con.close()
+                lines.append(f"store: {path} (schema {found[0] if found else '?'})")
+            except sqlite3.Error as exc:
+                lines.append(f"store: {path} (unreadable: {exc})")
+        else:
+            lines.append(f"store: {path} (not created yet)")
+        print("\n".join(lines))
+        parser.exit()
+
+
 def _lang(args) -> str:
     from app.models.messages import default_lang
 
@@ -312,7 +337,7 @@ def cmd_aggregate(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ipdesk", description="ipdesk 知识产权指标填报与核查 — IP indicator entry, checks and targets. "
                 "Without a verb the desktop window opens.")
-    p.add_argument("--version", action="version", version=f"ipdesk {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, help="version, data directory and schema versions")
     p.add_argument("--db", help="store file (default: IPDESK_DB or the user's data directory)")
     p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh, or IPDESK_LANG)")
     p.add_argument("--demo", action="store_true", help="open the window on a fresh demo store")

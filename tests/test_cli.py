@@ -502,7 +502,8 @@ def test_version(tmp_path):
 
     res = ipdesk("--version", db=tmp_path / "unused.sqlite")
     assert res.returncode == 0
-    assert res.stdout.strip() == f"ipdesk {__version__}"
+    assert res.stdout.splitlines()[0] == f"ipdesk {__version__}"
+    assert "(not created yet)" in res.stdout and not (tmp_path / "unused.sqlite").exists()
 
 
 def test_window_self_test_opens_the_demo_and_renders(tmp_path):
@@ -518,3 +519,17 @@ def test_window_self_test_opens_the_demo_and_renders(tmp_path):
     assert "self-test ok" in out.stdout and "3006 demo values" in out.stdout
     shot = out.stdout.strip().split("screenshot ")[-1]
     assert os.path.getsize(shot) > 20_000
+
+
+def test_version_names_data_directory_and_schema(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from app.models.db import SCHEMA_VERSION, open_store
+    open_store(tmp_path / "v.sqlite").close()
+    out = subprocess.run([sys.executable, "-m", "app", "--db", str(tmp_path / "v.sqlite"), "--version"],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert out.returncode == 0
+    assert "ipdesk 0.1.0" in out.stdout and f"data directory: {tmp_path}" in out.stdout
+    assert f"(schema {SCHEMA_VERSION})" in out.stdout

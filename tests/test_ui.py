@@ -268,3 +268,11 @@ def test_quarterly_entry_and_value_history(window, qtbot):
     dlg.close()
     window.period_kind_box.setCurrentIndex(0)
     assert m.grid.periods[-1] == "2024"
+
+
+def test_about_shows_version_data_directory_and_schema(window):
+    import app
+    from app.models.db import SCHEMA_VERSION
+    from app.ui.dialogs import about_text
+    text = about_text(window.db)
+    assert app.__version__ in text and "数据目录" in text and f"（本程序：{SCHEMA_VERSION}）" in text

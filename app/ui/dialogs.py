@@ -140,7 +140,14 @@ def about_text(db) -> str:
     import app
     from app.models.db import SCHEMA_VERSION, meta_get
 
+    import os
+
+    from PySide6.QtCore import QCoreApplication
+
     return (f"<b>ipdesk {app.__version__}</b><br>知识产权指标填报与核查<br><br>"
-            f"{db.path}<br>schema {meta_get(db, 'schema_version')} (app {SCHEMA_VERSION}) · "
-            f"catalogue {meta_get(db, 'catalogue_version')} · regions {meta_get(db, 'regions_version')}<br>"
-            "Font: WenQuanYi Micro Hei (Apache-2.0)")
+            + QCoreApplication.translate("About", "Data directory: {dir}").format(dir=os.path.dirname(os.path.abspath(db.path))) + "<br>"
+            + QCoreApplication.translate("About", "Store: {path}").format(path=db.path) + "<br>"
+            + QCoreApplication.translate("About", "Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}").format(
+                found=meta_get(db, "schema_version"), known=SCHEMA_VERSION, cat=meta_get(db, "catalogue_version"),
+                reg=meta_get(db, "regions_version")) + "<br>"
+            + QCoreApplication.translate("About", "Font: WenQuanYi Micro Hei (Apache-2.0)"))

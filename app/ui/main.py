@@ -35,6 +35,11 @@ def make_app(argv=None) -> QApplication:
     app.setApplicationName("ipdesk")
     app.setOrganizationName("ipdesk")
     register_font()
+    from PySide6.QtGui import QIcon
+
+    from app.models.reference import resource
+
+    app.setWindowIcon(QIcon(str(resource("icons", "ipdesk.png"))))
     app.setStyleSheet(STYLE)
     from app.ui import i18n
 

@@ -1,6 +1,29 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="148" />
+        <source>Data directory: {dir}</source>
+        <translation>数据目录：{dir}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="149" />
+        <source>Store: {path}</source>
+        <translation>数据库：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="150" />
+        <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
+        <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="153" />
+        <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
+        <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
+    </message>
+</context>
+<context>
     <name>ChartsPage</name>
     <message>
         <location filename="../../app/ui/charts.py" line="49" />
@@ -819,21 +842,21 @@
 <context>
     <name>Start</name>
     <message>
-        <location filename="../../app/ui/main.py" line="93" />
+        <location filename="../../app/ui/main.py" line="101" />
         <source>The store is on a read-only medium or you may not change it, so it is open read-only:
 {path}</source>
         <translation>数据库位于只读介质上或您无权修改，已以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="99" />
+        <location filename="../../app/ui/main.py" line="107" />
         <source>Another ipdesk window ({holder}) has this store open, so it is open read-only here:
 {path}</source>
         <translation>另一个 ipdesk 窗口（{holder}）已打开该数据库，此处以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="111" />
+        <location filename="../../app/ui/main.py" line="119" />
         <source>A new store was created at
 {path}
 
