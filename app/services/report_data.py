@@ -280,6 +280,7 @@ class Report:
     years: list[int]             # the years of the trend table / charts
     detail: list[list]           # [region, indicator, period, canonical value, note]: the 明细 sheet
     regions: list[str] = field(default_factory=list)
+    key_fingerprint: str = ""    # the office's signing key (packages), printed on the cover when known
 
     @property
     def fingerprint_short(self) -> str:
@@ -447,7 +448,8 @@ def _recipient(db, region) -> str:
 
 
 def build_report(db, region: str, year: int, *, office: str | None = None, contact: str | None = None,
-                 include_children: bool = True, generated_at: datetime | None = None) -> Report:
+                 include_children: bool = True, generated_at: datetime | None = None,
+                 key_fingerprint: str | None = None) -> Report:
     """Everything the submission documents show for ``region`` in ``year``, read from the store."""
     from app import __version__
     from app.models.catalogue import children as child_codes
@@ -549,7 +551,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         fingerprint=fingerprint(db, region, year, covered),
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
-        children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered)
+        children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered,
+        key_fingerprint=key_fingerprint or "")
 
 
 def _inputs_present(formula: str, eff, region: str, year: int) -> bool:
@@ -618,7 +621,8 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None = None,
                   xlsx: str | os.PathLike | None = None, office: str | None = None, contact: str | None = None,
                   include_children: bool = True, generated_at: datetime | None = None,
-                  progress: Progress | None = None, cancel: Cancel | None = None) -> ExportResult:
+                  progress: Progress | None = None, cancel: Cancel | None = None,
+                  key_fingerprint: str | None = None) -> ExportResult:
     """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
 
     Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
@@ -634,7 +638,7 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     step(0.0, say("读取数据", "reading the store"))
     check_cancel(cancel)
     rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
-                       generated_at=generated_at)
+                       generated_at=generated_at, key_fingerprint=key_fingerprint)
     result = ExportResult(rep)
     check_cancel(cancel)
     split = 0.8 if xlsx is not None else 1.0

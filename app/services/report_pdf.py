@@ -299,6 +299,8 @@ def _cover(rep: Report, st, font) -> list:
         info.append(("报送单位", rep.recipient))
     info += [("截止日期", rep.deadline_text), ("联系方式", rep.contact), ("制表日期", rep.date_text),
              ("数据状态", rep.workflow), ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
+    if rep.key_fingerprint:          # the signing key of the electronic package, confirmed by phone
+        info.append(("密钥指纹", rep.key_fingerprint))
     rows = [[_p(label + "：", st["info_label"]),
              _p(value, st["cell_small"] if label == "数据指纹" else st["info_value"])] for label, value in info]
     t = Table(rows, colWidths=[26 * mm, TYPE_W - 40 * mm], hAlign="CENTER")

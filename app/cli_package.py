@@ -1,0 +1,367 @@
+"""Packages between offices: export, verify, trust, receive, inbox, questions and answers.
+
+    ipdesk office --id 320100 --name 南京市知识产权局      # who signs; prints the key fingerprint
+    ipdesk export --region 320100 --year 2024 -o E:/      # E:/320100_2024_v1.ipdx + .pdf + .xlsx
+    ipdesk verify E:/320100_2024_v1.ipdx                   # exit 0 valid (trusted or not), 1 not
+    ipdesk trust add E:/320100_2024_v1.ipdx --fingerprint D089-BA8B   # after a phone call
+    ipdesk trust list | ipdesk trust remove D089-BA8B
+    ipdesk receive E:/320100_2024_v1.ipdx                  # dry run: new / changed / removed
+    ipdesk receive E:/320100_2024_v1.ipdx --apply          # all or nothing
+    ipdesk inbox --year 2024                               # who has sent, who not, days left
+    ipdesk accept 00adc61e                                 # accept a received package
+    ipdesk query 00adc61e -q yoy INV_GRANTS 2024 "为何增长 40%？" -o E:/   # signed .ipdq back down
+    ipdesk questions --import E:/320100_2024_v1_q1.ipdq    # the sender reads the questions
+    ipdesk answer 5f3c0a9e12ab "统计口径调整" --value 41000  # … answers, corrects, exports again
+
+Exit codes: 0 done; ``verify`` 1 when the file is not a valid package (the reason on
+stderr); ``receive`` without ``--apply`` 1 when the package could not be applied (the
+reason is printed); 2 usage or input error — one line on stderr, nothing written.
+"""
+from __future__ import annotations
+
+import sys
+
+from app.models.messages import register
+
+register({"trust_source_needed": ("name a package, query file or public key (or a fingerprint to remove)",
+                                  "请指定数据包、查询单或公钥文件（删除时给出指纹）")})
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def cmd_office(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.services.package_keys import office_key
+    from app.services.package_write import office_identity, save_identity
+
+    db = _open(args)
+    if args.id or args.name:
+        save_identity(db, args.id, args.name)
+    office_id, name = office_identity(db)
+    key = office_key()
+    if args.json:
+        _print_json([{"office_id": office_id, "office_name": name, "key_fingerprint": key.fingerprint,
+                      "key_fingerprint_text": key.text, "public_key_file": str(key.path.with_suffix(".pub"))}])
+        return EXIT_OK
+    lang = _lang(args)
+    print(f"{_t(lang, '本单位', 'office')}  {office_id} {name}")
+    print(f"{_t(lang, '密钥指纹', 'key fingerprint')}  {key.text}")
+    print(f"{_t(lang, '公钥文件', 'public key')}  {key.path.with_suffix('.pub')}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.models.catalogue import region as get_region
+    from app.services.package_write import SIZE_GOAL, export_package
+
+    db = _open(args, create=False)
+    get_region(db, args.region)
+    res = export_package(db, args.region, args.year, args.out, office=args.office, contact=args.contact)
+    if args.json:
+        _print_json([res.to_dict()])
+        return EXIT_OK
+    lang = _lang(args)
+    print(f"{_t(lang, '数据包', 'package')}  {res.path}  v{res.seq}  {res.bytes:,} {_t(lang, '字节', 'bytes')}")
+    print(f"PDF  {res.pdf}")
+    print(f"XLSX {res.xlsx}")
+    print(f"{_t(lang, '密钥指纹', 'key fingerprint')}  {res.key_text}")
+    print(f"{_t(lang, '哈希', 'hash')}  {res.short}  ({_t(lang, '地区', 'regions')} {len(res.regions)}, "
+          f"{_t(lang, '数值', 'values')} {res.values}, {_t(lang, '状态', 'status')} {res.status})")
+    if res.bytes > SIZE_GOAL:
+        print(_t(lang, f"注意：数据包超过 {SIZE_GOAL // 2**20} MB", f"note: the package is over {SIZE_GOAL // 2**20} MB"),
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _show_verification(v, lang: str) -> None:
+    trust = {"trusted": _t(lang, f"已信任（{v.trusted_as}）", f"trusted ({v.trusted_as})"),
+             "unknown": _t(lang, "未信任：请电话核对指纹后执行 ipdesk trust add 文件",
+                           "NOT trusted: confirm the fingerprint by phone, then ipdesk trust add FILE")}[v.trust]
+    kind = {"package": _t(lang, "数据包", "package"), "query": _t(lang, "查询单", "questions")}[v.kind]
+    print(f"{_t(lang, '有效', 'valid')} {kind}  {v.file}")
+    print(f"{_t(lang, '发送单位', 'sender')}  {v.sender_id} {v.sender_name}")
+    print(f"{_t(lang, '地区年度', 'region, year')}  {v.region_name}（{v.region}） {v.year}  v{v.seq}")
+    print(f"{_t(lang, '密钥指纹', 'key fingerprint')}  {v.key_text}  {trust}")
+    if v.data_fingerprint:
+        from app.services.fingerprint import short
+
+        print(f"{_t(lang, '数据指纹', 'data fingerprint')}  {short(v.data_fingerprint)}")
+    print(f"{_t(lang, '哈希', 'hash')}  {v.hash}")
+
+
+def cmd_verify(args) -> int:
+    from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _print_json
+    from app.services.package_receive import verify_file
+
+    db = _store_if_any(args)
+    lang = _lang(args)
+    v = verify_file(db, args.file, lang=lang)
+    if args.json:
+        _print_json([v.to_dict()])
+    elif v.ok:
+        _show_verification(v, lang)
+    if not v.ok:
+        sys.stderr.write(f"ipdesk verify: {v.reason}\n")
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _store_if_any(args):
+    """The store if it exists (trust is looked up there); verify works without one."""
+    from pathlib import Path
+
+    from app.cli import _open
+    from app.models.db import default_path
+
+    return _open(args) if Path(args.db or default_path()).exists() else None
+
+
+def cmd_trust(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json, _table
+    from app.models.errors import InputError
+    from app.services import package_keys as keys
+
+    db = _open(args)
+    lang = _lang(args)
+    if args.action == "list":
+        rows = keys.trust_list(db)
+        if args.json:
+            _print_json([k.to_dict() for k in rows])
+        else:
+            _table([[k.text, k.office_id, k.name, k.added_at, k.added_by] for k in rows],
+                   ["fingerprint", "office", "name", "added", "by"] if lang == "en"
+                   else ["密钥指纹", "单位代码", "名称", "登记时间", "登记人"])
+        return EXIT_OK
+    if not args.source:
+        raise InputError("trust_source_needed")
+    if args.action == "remove":
+        k = keys.trust_remove(db, args.source)
+        print(_t(lang, f"已不再信任 {k.text}（{k.office_id} {k.name}）", f"no longer trusted: {k.text} ({k.office_id} {k.name})"))
+        return EXIT_OK
+    if args.source.lower().endswith((".pub", ".pem")):
+        if not args.office:
+            raise InputError("trust_office_needed")
+        public, office, name = keys.read_public_key(args.source), args.office, args.name or ""
+    else:
+        from app.services.package_format import read_archive
+
+        a = read_archive(args.source)
+        public, office, name = a.public, args.office or a.sender_id, args.name or a.sender_name
+    k = keys.trust_add(db, public, office, name, expect=args.fingerprint)
+    print(_t(lang, f"已信任 {k.text}（{k.office_id} {k.name}）", f"trusted: {k.text} ({k.office_id} {k.name})"))
+    return EXIT_OK
+
+
+def cmd_receive(args) -> int:
+    from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _open, _print_json
+    from app.services.package_receive import apply_receive, plan_receive
+
+    db = _open(args, create=False)
+    lang = _lang(args)
+    plan = plan_receive(db, args.file)
+    if args.apply and plan.state != "duplicate":
+        if plan.refusal:
+            raise plan.refusal
+        res = apply_receive(db, plan)
+        if args.json:
+            _print_json([{**plan.to_dict(), "applied": res.to_dict()}])
+        else:
+            c = res.counts
+            print(_t(lang, f"已接收 {plan.package.archive.file}（v{res.seq}，{res.short}）：新增 {c['new']}，修改 {c['changed']}，"
+                           f"删除 {c['removed']}，未变 {c['unchanged']}，说明 {c['explanations']}，答复 {c['answers']}",
+                     f"received {plan.package.archive.file} (v{res.seq}, {res.short}): new {c['new']}, changed "
+                     f"{c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, explanations "
+                     f"{c['explanations']}, answers {c['answers']}"))
+        return EXIT_OK
+    if args.json:
+        _print_json([plan.to_dict(unchanged=args.all)])
+    else:
+        _print_plan(plan, lang, args.all)
+    return EXIT_FINDINGS if plan.refusal else EXIT_OK
+
+
+def _print_plan(plan, lang: str, show_unchanged: bool) -> None:
+    _show_verification(plan.verification, lang)
+    kind_text = {"new": _t(lang, "新增", "new"), "changed": _t(lang, "修改", "changed"),
+                 "unchanged": _t(lang, "未变", "unchanged"), "removed": _t(lang, "删除", "removed")}
+    for d in plan.diffs:
+        if d.kind == "unchanged" and not show_unchanged:
+            continue
+        value = {"new": d.new, "removed": f"{d.old} → —", "unchanged": d.new}.get(d.kind, f"{d.old} → {d.new}")
+        notes = f"  [{_t(lang, '说明', 'explained')}: {' / '.join(d.explanations)}]" if d.explanations else ""
+        if d.kind == "changed" and (d.old_note or "") != (d.new_note or ""):
+            notes += f"  [{_t(lang, '备注', 'note')}: {d.old_note or '—'} → {d.new_note or '—'}]"
+        print(f"{kind_text[d.kind]}\t{d.region}\t{d.indicator}\t{d.period}\t{value}{notes}")
+    for e in plan.explanations:
+        print(f"{_t(lang, '情况说明', 'explanation')}\t{e['region']}\t{e['indicator']}\t{e['period']}\t{e['rule']}\t"
+              f"{e['text']}")
+    for a in plan.answers:
+        print(f"{_t(lang, '答复', 'answer')}\t{a['region']}\t{a['indicator']}\t{a['period']}\t{a['question']} → "
+              f"{a['answer']}" + (f"（{_t(lang, '订正为', 'corrected to')} {a['corrected']}）" if a.get("corrected") else ""))
+    c = plan.counts()
+    print(_t(lang, f"新增 {c['new']}，修改 {c['changed']}，删除 {c['removed']}，未变 {c['unchanged']}，"
+                   f"说明 {c['explanations']}，答复 {c['answers']}",
+             f"new {c['new']}, changed {c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, "
+             f"explanations {c['explanations']}, answers {c['answers']}"))
+    if plan.state == "duplicate":
+        print(_t(lang, "该数据包已接收过，无需操作", "this package was received already: nothing to do"))
+    elif plan.refusal:
+        print(_t(lang, f"不能接收：{plan.refusal.message('zh')}", f"cannot be applied: {plan.refusal.message('en')}"))
+    else:
+        print(_t(lang, "试运行，未写入；确认后加 --apply 接收", "dry run, nothing written: add --apply to receive"))
+
+
+def cmd_inbox(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json, _table
+    from app.services.package_inbox import board, inbox
+
+    db = _open(args, create=False)
+    lang = _lang(args)
+    b = board(db, args.year, region=args.region)
+    packages = inbox(db, year=args.year)
+    if args.json:
+        _print_json([{**b.to_dict(), "packages": [p.to_dict() for p in packages]}])
+        return EXIT_OK
+    print(_t(lang, f"{b.region_name} {b.year} 年：已报送 {b.sent}/{len(b.rows)}，截止 {b.deadline}（剩余 {b.days_left} 天）",
+             f"{b.region_name} {b.year}: {b.sent}/{len(b.rows)} sent, deadline {b.deadline} ({b.days_left} days left)"))
+    _table([[r.region, r.name, r.state_text if lang == "zh" else (r.state or "not sent"),
+             f"v{r.seq}" if r.seq else "", (r.received_at or "")[:16], r.status,
+             f"{r.open_questions}/{r.answered_questions}" if r.open_questions or r.answered_questions else "",
+             (r.package or "")[:16]] for r in b.rows],
+           ["region", "name", "package", "v", "received", "status", "open/answered", "hash"] if lang == "en"
+           else ["地区", "名称", "数据包", "版本", "接收时间", "状态", "待答/已答", "哈希"])
+    return EXIT_OK
+
+
+def cmd_accept(args) -> int:
+    import getpass
+
+    from app.cli import EXIT_OK, _lang, _open
+    from app.services.package_inbox import accept_package
+
+    db = _open(args, create=False)
+    password = None
+    if args.user:
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    p = accept_package(db, args.package, user=args.user, password=password)
+    print(_t(_lang(args), f"已受理 {p.short}（{p.region_name} {p.year} v{p.seq}）",
+             f"accepted {p.short} ({p.region_name} {p.year} v{p.seq})"))
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.services.package_queries import Question, create_query
+
+    db = _open(args, create=False)
+    items = [Question(ind, period, text, rule="" if rule == "-" else rule, region=args.region)
+             for rule, ind, period, text in args.question or []]
+    res = create_query(db, args.package, items, args.out)
+    if args.json:
+        _print_json([res.to_dict()])
+    else:
+        print(_t(_lang(args), f"查询单 {res.path}（{len(res.ids)} 个问题），数据包已退回",
+                 f"questions written to {res.path} ({len(res.ids)}); the package is returned"))
+    return EXIT_OK
+
+
+def cmd_questions(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.services.package_queries import import_queries, questions
+
+    db = _open(args, create=False)
+    lang = _lang(args)
+    if args.import_file:
+        res = import_queries(db, args.import_file)
+        if not args.json:
+            print(_t(lang, f"已导入 {res.new} 个问题（{res.already} 个此前已导入）",
+                     f"{res.new} question(s) imported ({res.already} already here)"))
+    rows = questions(db, region=args.region, year=args.year, state="open" if args.open else None)
+    if args.json:
+        _print_json([r.to_dict() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        arrow = "→" if r.direction == "out" else "←"
+        ans = f"  {_t(lang, '答复', 'answer')}: {r.answer}" + (f" ({r.corrected})" if r.corrected else "") if r.answer else ""
+        print(f"{r.id}\t{arrow} {r.peer or ''}\t{r.region}\t{r.indicator}\t{r.period}\t"
+              f"{r.value or '—'} / {_t(lang, '现值', 'now')} {r.current or '—'}\t{r.question}{ans}")
+    return EXIT_OK
+
+
+def cmd_answer(args) -> int:
+    from app.cli import EXIT_OK, _lang, _open, _print_json
+    from app.services.package_queries import answer
+
+    db = _open(args, create=False)
+    row = answer(db, args.id, args.text, value=args.value)
+    if args.json:
+        _print_json([row.to_dict()])
+    else:
+        print(_t(_lang(args), "答复已保存；重新导出数据包即可送达", "answer saved; export the package again to send it"))
+    return EXIT_OK
+
+
+def add_verbs(verb, region_year) -> None:
+    sp = verb("office", cmd_office, "this office's id, name and signing-key fingerprint (本单位与密钥)")
+    sp.add_argument("--id", help="office id packages are signed for (default: the home region code)")
+    sp.add_argument("--name", help="office name")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("export", cmd_export, "write the signed package <code>_<year>_v<seq>.ipdx, with its PDF and XLSX (导出数据包)")
+    region_year(sp)
+    sp.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write into (a USB stick, …)")
+    sp.add_argument("--office", help="reporting office's name on the cover")
+    sp.add_argument("--contact", help="contact person and telephone on the cover")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("verify", cmd_verify, "check a package or query file: exit 0 valid, 1 not (校验数据包)")
+    sp.add_argument("file", metavar="PKG")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("trust", cmd_trust, "the senders this office trusts: add / list / remove (受信任的发送方)")
+    sp.add_argument("action", choices=["add", "list", "remove"])
+    sp.add_argument("source", nargs="?", help="add: a .ipdx/.ipdq or .pub file; remove: the fingerprint")
+    sp.add_argument("--office", help="office id of a .pub key (or to override the package's)")
+    sp.add_argument("--name", help="name to remember the sender by")
+    sp.add_argument("--fingerprint", help="the fingerprint read out on the phone: refused if it differs")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("receive", cmd_receive, "dry run of a received package; --apply to merge it, all or nothing (接收数据包)")
+    sp.add_argument("file", metavar="PKG")
+    sp.add_argument("--apply", action="store_true", help="merge it (default: show what would change)")
+    sp.add_argument("--all", action="store_true", help="also list unchanged values")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("inbox", cmd_inbox, "who has sent for the year, who not, days left; received packages (收件箱)")
+    sp.add_argument("--year", required=True, type=int)
+    sp.add_argument("--region", help="the receiving region (default: the store's home region)")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("accept", cmd_accept, "accept a received package; with --user an office head also locks it (受理)")
+    sp.add_argument("package", metavar="HASH", help="hash (≥ 8 digits) of a received package")
+    sp.add_argument("--user", help="office head who approves the data")
+    sp.add_argument("--password-stdin", action="store_true")
+
+    sp = verb("query", cmd_query, "send questions about a received package back down as a signed .ipdq (查询)")
+    sp.add_argument("package", metavar="PKG", help="the received .ipdx, or its hash (≥ 8 digits)")
+    sp.add_argument("-q", "--question", nargs=4, action="append", metavar=("RULE", "INDICATOR", "PERIOD", "TEXT"),
+                    help="a question (RULE of the finding, or '-'); repeat for more")
+    sp.add_argument("--region", help="region the questions are about (default: the package's region)")
+    sp.add_argument("-o", "--out", required=True, metavar="DIR|FILE.ipdq")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("questions", cmd_questions, "questions asked and received, beside their values; --import a .ipdq (问题)")
+    sp.add_argument("--import", dest="import_file", metavar="FILE.ipdq", help="read questions sent to this office")
+    sp.add_argument("--region")
+    sp.add_argument("--year", type=int)
+    sp.add_argument("--open", action="store_true", help="unanswered only")
+    sp.add_argument("--json", action="store_true")
+
+    sp = verb("answer", cmd_answer, "answer a question; --value corrects the figure (audited) (答复与订正)")
+    sp.add_argument("id", help="question id (ipdesk questions)")
+    sp.add_argument("text", help="the answer")
+    sp.add_argument("--value", help="the corrected value, as typed")
+    sp.add_argument("--json", action="store_true")

@@ -1,0 +1,472 @@
+"""Receive a package from a subordinate office: verify, dry run, then all-or-nothing apply.
+
+    v = verify_file(db, "320100_2024_v2.ipdx")      # ok, reason, sender, fingerprint, trusted …
+    plan = plan_receive(db, "320100_2024_v2.ipdx")  # new / changed (old → new) / unchanged / removed
+    plan.refusal                                     # untrusted key, replay, locked here … or None
+    res = apply_receive(db, plan)                    # one transaction; received values remember it
+
+Rules, each refusing the whole package with one reason (nothing written):
+
+- the key must be trusted for the sending office (``ipdesk trust add``); a key that is
+  trusted for another office, or an office known here by other keys, makes the package
+  invalid (a signature by a key other than the claimed sender's);
+- the sender may send its own region and regions below it, never the receiving office's
+  own region;
+- a lower sequence number than one already received from that sender for the region-year
+  is a replay; a different package with the same number is a conflict; a package whose
+  "previous" hash is not the package received with the number before it does not follow it;
+- a region-year of the package that is approved or locked here refuses it;
+- the very same package again is a no-op.
+
+Applying writes values through :func:`app.models.values.write_values` (action ``receive``,
+``package`` = the short hash), explanations through :func:`app.models.checks.explain`
+(author as sent), answers to our questions, marks each region-year ``submitted`` and records
+the package (state ``received``) — all in one transaction.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from app.models.errors import Cancelled, IpdeskError
+from app.models.messages import register
+
+from .package_format import PackageError, read_archive, short_hash
+from .package_keys import fingerprint_text, trust_status
+
+register({
+    "pkg_untrusted": ("the sender's key {text} ({office}) is not trusted here: confirm it by phone, then trust it "
+                      "(ipdesk trust add FILE)", "发送方密钥 {text}（{office}）尚未受信任：请电话核对指纹后执行 ipdesk trust add 文件"),
+    "pkg_key_mismatch": ("signed by key {text}, not by the key of {office} trusted here ({trusted})",
+                         "签名密钥 {text} 不是本单位登记的 {office} 密钥（{trusted}）"),
+    "pkg_replay": ("version {seq} is older than version {latest} already received from {office}: refused as a replay",
+                   "版本 {seq} 早于已从 {office} 收到的版本 {latest}，作为重放拒收"),
+    "pkg_seq_conflict": ("another package with version {seq} was already received from {office}",
+                         "已从 {office} 收到另一个版本 {seq} 的数据包"),
+    "pkg_fork": ("version {seq} does not follow version {prev} received earlier (its previous hash differs)",
+                 "版本 {seq} 与先前收到的版本 {prev} 不衔接（前序哈希不一致）"),
+    "pkg_locked": ("{region} {year} is {status} here: unlock it before receiving",
+                   "本单位的 {region} {year} 年数据{status_zh}，须先解锁才能接收"),
+    "pkg_outside": ("office {office} may not send data of {text}", "单位 {office} 无权报送 {text} 的数据"),
+    "pkg_own_region": ("the package would change this office's own region {text}", "该数据包会改动本单位自己的地区 {text}"),
+    "pkg_unknown_region": ("region {text} and its parent are unknown here", "本单位不认识地区 {text} 及其上级"),
+})
+
+STATUS_ZH = {"approved": "已审批", "locked": "已锁定"}
+
+
+@dataclass
+class Package:
+    """A checked ``.ipdx``: the archive plus its parsed ``data.json``."""
+
+    archive: object
+    data: dict
+
+    @property
+    def manifest(self) -> dict:
+        return self.archive.manifest
+
+    @property
+    def region(self) -> str:
+        return self.manifest["region"]
+
+    @property
+    def year(self) -> int:
+        return self.manifest["year"]
+
+    @property
+    def seq(self) -> int:
+        return self.manifest["seq"]
+
+    @property
+    def regions(self) -> list[str]:
+        return [r["code"] for r in self.data["regions"]]
+
+
+_CANON = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
+
+
+def _bad(file: str, why: str):
+    raise PackageError("pkg_data", file=file, params={"why": why})
+
+
+def _strs(d: dict, keys, optional=()) -> bool:
+    return all(isinstance(d.get(k), str) for k in keys) and all(d.get(k) is None or isinstance(d.get(k), str)
+                                                                 for k in optional)
+
+
+def parse_package(archive) -> Package:
+    """Parse and check ``data.json`` of a package archive (schema, region/year, shapes)."""
+    from .package_write import DATA_SCHEMA
+
+    file, m = archive.file, archive.manifest
+    if not (isinstance(m.get("seq"), int) and m["seq"] >= 1 and isinstance(m.get("regions"), list)):
+        raise PackageError("pkg_manifest", file=file, params={"why": "seq/regions"})
+    try:
+        data = json.loads(archive.members["data.json"].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PackageError("pkg_data", file=file, params={"why": f"not JSON ({exc})"}) from exc
+    if not isinstance(data, dict):
+        _bad(file, "not an object")
+    if data.get("schema") != DATA_SCHEMA:
+        raise PackageError("pkg_data_schema", text=str(data.get("schema")), file=file, params={"known": DATA_SCHEMA})
+    if data.get("region") != m["region"] or data.get("year") != m["year"]:
+        _bad(file, f"region/year {data.get('region')}/{data.get('year')} differ from the manifest's "
+                   f"{m['region']}/{m['year']}")
+    regions = data.get("regions")
+    if not (isinstance(regions, list) and regions and all(isinstance(r, dict) and _strs(r, ("code", "level", "name_zh"))
+                                                          for r in regions)):
+        _bad(file, "regions")
+    codes = [r["code"] for r in regions]
+    if codes != m["regions"] or codes[0] != m["region"]:
+        _bad(file, "regions differ from the manifest's")
+    keep, year = set(codes), str(m["year"])
+    for key, need, opt in (("values", ("region", "indicator", "period", "value"), ("note", "source", "status", "package")),
+                           ("explanations", ("rule", "region", "indicator", "period", "text"), ("author", "at")),
+                           ("answers", ("id", "answer"), ("corrected", "answered_by", "answered_at"))):
+        rows = data.get(key)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) and _strs(r, need, opt) for r in rows):
+            _bad(file, key)
+    for v in data["values"]:
+        if v["region"] not in keep or not v["period"].startswith(year) or not _CANON.fullmatch(v["value"]):
+            _bad(file, f"value {v['region']}·{v['indicator']}·{v['period']} = {v['value']!r}")
+    for e in data["explanations"]:
+        if e["region"] not in keep or not e["period"].startswith(year):
+            _bad(file, f"explanation {e['region']}·{e['indicator']}·{e['period']}")
+    return Package(archive, data)
+
+
+def read_package(source) -> Package:
+    """Read and check a ``.ipdx`` (path or bytes); raises :class:`PackageError`."""
+    return parse_package(read_archive(source, kind="package"))
+
+
+# ---------------------------------------------------------------- verify
+
+@dataclass
+class Verification:
+    """What ``ipdesk verify`` prints and the receive dialog shows first."""
+
+    file: str
+    ok: bool
+    reason: str = ""               # one sentence (the user's language) when not ok
+    code: str = ""
+    kind: str = ""                 # package / query
+    hash: str = ""
+    bytes: int = 0
+    sender_id: str = ""
+    sender_name: str = ""
+    key_fingerprint: str = ""
+    region: str = ""
+    region_name: str = ""
+    year: int = 0
+    seq: int = 0
+    previous: str | None = None
+    created_at: str = ""
+    data_fingerprint: str = ""
+    trust: str = "unknown"         # trusted / unknown / conflict
+    trusted_as: str = ""           # the name the key is trusted under
+    error: IpdeskError | None = field(default=None, repr=False)
+
+    @property
+    def trusted(self) -> bool:
+        return self.ok and self.trust == "trusted"
+
+    @property
+    def key_text(self) -> str:
+        return fingerprint_text(self.key_fingerprint) if self.key_fingerprint else ""
+
+    @property
+    def short(self) -> str:
+        return short_hash(self.hash)
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "error"}
+        d.update(trusted=self.trusted, key_fingerprint_text=self.key_text, short=self.short)
+        return d
+
+
+def _verification(archive, db) -> Verification:
+    m = archive.manifest
+    v = Verification(archive.file, True, kind=archive.kind, hash=archive.hash, bytes=archive.size,
+                     sender_id=archive.sender_id, sender_name=archive.sender_name, key_fingerprint=archive.fingerprint,
+                     region=m["region"], region_name=str(m.get("region_name") or ""), year=m["year"],
+                     seq=m.get("seq") if isinstance(m.get("seq"), int) else 0, previous=m.get("previous"),
+                     created_at=str(m.get("created_at") or ""), data_fingerprint=str(m.get("data_fingerprint") or ""))
+    if db is not None:
+        v.trust, key = trust_status(db, archive.sender_id, archive.fingerprint)
+        v.trusted_as = key.name if key else ""
+        if v.trust == "conflict":
+            err = PackageError("pkg_key_mismatch", text=v.key_text, file=archive.file,
+                               params={"office": archive.sender_id, "trusted": f"{key.office_id} {key.text}"})
+            v.ok, v.code, v.reason, v.error = False, err.code, err.message(), err
+    return v
+
+
+def read_any(source):
+    """``(archive, parsed)``: a checked package (:class:`Package`) or query file."""
+    archive = read_archive(source)
+    if archive.kind == "package":
+        return archive, parse_package(archive)
+    from .package_queries import parse_query
+
+    return archive, parse_query(archive)
+
+
+def verify_file(db, source, *, lang: str | None = None) -> Verification:
+    """Check a package or query file; never raises for a bad file (``ok`` False and ``reason``).
+
+    ``db`` (may be None) answers whether the sender's key is trusted here.
+    """
+    from pathlib import Path
+
+    try:
+        archive, _ = read_any(source)
+    except PackageError as exc:
+        name = exc.file or (Path(source).name if not isinstance(source, (bytes, bytearray)) else "<bytes>")
+        return Verification(name, False, exc.message(lang), exc.code, error=exc)
+    return _verification(archive, db)
+
+
+# ---------------------------------------------------------------- dry run
+
+@dataclass
+class ValueDiff:
+    region: str
+    indicator: str
+    period: str
+    kind: str                      # new / changed / unchanged / removed
+    old: str | None
+    new: str | None
+    old_note: str | None = None
+    new_note: str | None = None
+    source: str | None = None
+    explanations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReceivePlan:
+    verification: Verification
+    package: Package
+    state: str                     # new (can be applied) / duplicate (no-op) / refused
+    refusal: IpdeskError | None
+    diffs: list[ValueDiff]
+    explanations: list[dict]       # new or changed: rule, region, indicator, period, text, author, old
+    answers: list[dict]            # answers to our questions: id, answer, corrected, old
+    new_regions: list[dict]
+    statuses: dict[str, str]       # region -> status here now
+
+    @property
+    def can_apply(self) -> bool:
+        return self.state == "new"
+
+    @property
+    def reason(self) -> str:
+        return self.refusal.message() if self.refusal else ""
+
+    def counts(self) -> dict:
+        c = {k: sum(d.kind == k for d in self.diffs) for k in ("new", "changed", "unchanged", "removed")}
+        c.update(explanations=len(self.explanations), answers=len(self.answers), regions=len(self.new_regions))
+        return c
+
+    def to_dict(self, *, unchanged: bool = False) -> dict:
+        return {"verification": self.verification.to_dict(), "state": self.state,
+                "refusal": self.refusal.to_dict() if self.refusal else None, "counts": self.counts(),
+                "diffs": [d.__dict__ for d in self.diffs if unchanged or d.kind != "unchanged"],
+                "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions}
+
+
+def _norm(text: str | None) -> str:
+    return text or ""
+
+
+def _within(db, code: str, ancestor: str) -> bool:
+    seen = 0
+    while code and seen < 10:
+        if code == ancestor:
+            return True
+        row = db.execute("select parent from regions where code = ?", [code]).fetchone()
+        code, seen = (row[0] if row else None), seen + 1
+    return False
+
+
+def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, IpdeskError | None]:
+    from app.models.db import meta_get
+    from app.models.values import LOCKED_STATES, region_year_status
+
+    a, file = pkg.archive, pkg.archive.file
+    rows = db.execute("select hash, seq, prev_hash from packages_received where sender_id = ? and region = ?"
+                      " and year = ?", [a.sender_id, pkg.region, pkg.year]).fetchall()
+    if any(h == a.hash for h, _s, _p in rows):
+        return "duplicate", None
+    if v.trust != "trusted":
+        return "refused", PackageError("pkg_untrusted", text=v.key_text, file=file,
+                                       params={"office": f"{a.sender_id} {a.sender_name}".strip()})
+    if a.sender_id in known and not _within(db, pkg.region, a.sender_id):
+        return "refused", PackageError("pkg_outside", text=pkg.region, file=file, params={"office": a.sender_id})
+    for code in pkg.regions[1:]:
+        if code in known and not _within(db, code, pkg.region):
+            return "refused", PackageError("pkg_outside", text=code, file=file, params={"office": a.sender_id})
+    home = meta_get(db, "home_region")
+    if home and home in pkg.regions:
+        return "refused", PackageError("pkg_own_region", text=home, file=file)
+    if rows:
+        latest = max(s for _h, s, _p in rows)
+        if pkg.seq < latest:
+            return "refused", PackageError("pkg_replay", file=file, params={"seq": pkg.seq, "latest": latest,
+                                                                            "office": a.sender_id})
+        if pkg.seq == latest:
+            return "refused", PackageError("pkg_seq_conflict", file=file, params={"seq": pkg.seq, "office": a.sender_id})
+        before = [h for h, s, _p in rows if s == pkg.seq - 1]
+        if before and pkg.manifest.get("previous") != before[0]:
+            return "refused", PackageError("pkg_fork", file=file, params={"seq": pkg.seq, "prev": pkg.seq - 1})
+    for code in pkg.regions:
+        status = region_year_status(db, code, pkg.year) if code in known else "draft"
+        if status in LOCKED_STATES:
+            return "refused", PackageError("pkg_locked", file=file, params={
+                "region": code, "year": pkg.year, "status": status, "status_zh": STATUS_ZH[status]})
+    return "new", None
+
+
+def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
+    from app.models.values import region_year_status
+
+    known = {c for (c,) in db.execute(f"select code from regions where code in ({','.join('?' * len(pkg.regions))})",
+                                      pkg.regions)}
+    new_regions = []
+    for r in pkg.data["regions"]:
+        if r["code"] not in known:
+            if r.get("parent") not in known and r.get("parent") not in {n["code"] for n in new_regions}:
+                raise PackageError("pkg_unknown_region", text=r["code"], file=pkg.archive.file)
+            new_regions.append({k: r.get(k) for k in ("code", "parent", "level", "name_zh", "name_en",
+                                                      "valid_from", "valid_to")})
+    state, refusal = _refusal(db, pkg, v, known)
+    marks = ",".join("?" * len(pkg.regions))
+    old = {(r, i, p): (val, note) for r, i, p, val, note in db.execute(
+        f'select region, indicator, period, value, note from "values" where year = ? and region in ({marks})',
+        [pkg.year, *pkg.regions])}
+    expl_by_cell: dict[tuple, list[str]] = {}
+    for e in pkg.data["explanations"]:
+        expl_by_cell.setdefault((e["region"], e["indicator"], e["period"]), []).append(e["text"])
+    diffs = []
+    for val in pkg.data["values"]:
+        key = (val["region"], val["indicator"], val["period"])
+        before = old.pop(key, None)
+        if before is None:
+            kind = "new"
+        elif before[0] != val["value"] or _norm(before[1]) != _norm(val.get("note")):
+            kind = "changed"
+        else:
+            kind = "unchanged"
+        diffs.append(ValueDiff(*key, kind, before[0] if before else None, val["value"], before[1] if before else None,
+                               val.get("note"), val.get("source"), expl_by_cell.get(key, [])))
+    for key, (value, note) in sorted(old.items()):
+        diffs.append(ValueDiff(*key, "removed", value, None, note, None))
+    here = {(r, ru, i, p): t for ru, r, i, p, t in db.execute(
+        f"select rule, region, indicator, period, text from explanations where substr(period, 1, 4) = ?"
+        f" and region in ({marks})", [str(pkg.year), *pkg.regions])}
+    explanations = [{**e, "old": here.get((e["region"], e["rule"], e["indicator"], e["period"]))}
+                    for e in pkg.data["explanations"]
+                    if here.get((e["region"], e["rule"], e["indicator"], e["period"])) != e["text"]]
+    from .package_queries import pending_answers
+
+    answers = pending_answers(db, pkg.data["answers"], pkg.regions)
+    statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
+    return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses)
+
+
+def plan_receive(db, source) -> ReceivePlan:
+    """The dry run: what applying would change, and whether it may. Raises :class:`PackageError`
+    for a broken or forged package; writes nothing."""
+    pkg = source if isinstance(source, Package) else read_package(source)
+    v = _verification(pkg.archive, db)
+    if not v.ok:
+        raise v.error
+    return _plan(db, pkg, v)
+
+
+# ---------------------------------------------------------------- apply
+
+@dataclass
+class ReceiveResult:
+    hash: str
+    file: str
+    noop: bool
+    counts: dict
+    regions: list[str]
+    year: int
+    seq: int
+    sender_id: str
+
+    @property
+    def short(self) -> str:
+        return short_hash(self.hash)
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "short": self.short}
+
+
+def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=None) -> ReceiveResult:
+    """Apply a package (path, bytes, :class:`Package` or :class:`ReceivePlan`) in one transaction.
+
+    The plan is made again inside the transaction, so what is applied is what the store
+    holds at that moment. Refusals raise; the same package twice returns ``noop=True``.
+    """
+    from app.models import audit, workflow
+    from app.models.catalogue import add_region
+    from app.models.checks import explain
+    from app.models.db import now_iso, transaction
+    from app.models.values import Change, region_year_status, write_values
+
+    from .package_queries import apply_answers
+
+    def step(fraction, message):
+        if progress:
+            progress(fraction, message)
+        if cancel is not None and cancel():
+            raise Cancelled()
+
+    pkg = source.package if isinstance(source, ReceivePlan) else (
+        source if isinstance(source, Package) else read_package(source))
+    a = pkg.archive
+    who = who or audit.current_user()
+    step(0.1, "verify")
+    with transaction(db):
+        plan = plan_receive(db, pkg)
+        if plan.state == "duplicate":
+            return ReceiveResult(a.hash, a.file, True, plan.counts(), pkg.regions, pkg.year, pkg.seq, a.sender_id)
+        if plan.refusal:
+            raise plan.refusal
+        step(0.3, "regions")
+        for r in plan.new_regions:
+            add_region(db, r["code"], r["name_zh"], parent=r["parent"], level=r["level"], name_en=r["name_en"] or "",
+                       valid_from=r["valid_from"], valid_to=r["valid_to"], who=who)
+        changes = []
+        for d in plan.diffs:
+            if d.kind in ("new", "changed"):
+                note = d.new_note if d.new_note else ("" if d.old_note else None)
+                changes.append(Change(d.region, d.indicator, d.period, d.new, note, d.source, package=short_hash(a.hash)))
+            elif d.kind == "removed":
+                changes.append(Change(d.region, d.indicator, d.period, None))
+        step(0.5, "values")
+        why = f"{a.file} v{pkg.seq} from {a.sender_id}"
+        write_values(db, changes, who=who, why=why, action="receive")
+        step(0.7, "explanations")
+        for e in plan.explanations:
+            explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
+                    who=e.get("author") or a.sender_id, period=e["period"])
+        apply_answers(db, plan.answers, package=a.hash, who=who)
+        for code in pkg.regions:      # write_values sent changed region-years back to draft
+            if region_year_status(db, code, pkg.year) != "submitted":
+                workflow.set_status(db, code, pkg.year, "submitted", user=who, why=f"received {why}")
+        counts = plan.counts()
+        db.execute("insert into packages_received(hash, sender_id, sender_name, key_fingerprint, region, year, seq,"
+                   " prev_hash, state, received_at, received_by, file, manifest, counts)"
+                   " values (?,?,?,?,?,?,?,?, 'received', ?,?,?,?,?)",
+                   [a.hash, a.sender_id, a.sender_name, a.fingerprint, pkg.region, pkg.year, pkg.seq,
+                    pkg.manifest.get("previous"), now_iso(), who, a.file, a.members["manifest.json"].decode("utf-8"),
+                    json.dumps(counts)])
+        audit.append(db, [(who, "receive", pkg.region, None, str(pkg.year), None, a.hash, why)])
+        step(0.95, "commit")
+    return ReceiveResult(a.hash, a.file, False, counts, pkg.regions, pkg.year, pkg.seq, a.sender_id)

@@ -1,0 +1,265 @@
+"""Export a region-year as a signed package for the office above::
+
+    res = export_package(db, "320000", 2024, "E:/")       # E:/320000_2024_v1.ipdx (+ .pdf, .xlsx)
+    res.path, res.seq, res.hash, res.key_text
+
+The package holds the submission documents (PDF, XLSX), ``data.json`` and the signed
+manifest (see :mod:`app.services.package_format`). The PDF and XLSX are also written
+beside it for printing. Exporting marks the region-year ``submitted`` (an approved or
+locked one keeps its status); exporting again makes the next sequence number, linked to
+the previous package's hash.
+
+What is sent: the region itself and those of its subordinate regions that have values for
+the year (a province's package carries its cities; a city without county data, the city
+alone), every period of the year, with notes, sources, statuses and the package each value
+came from; explanations; the findings of the checks; the target packs in use; answers to
+questions received about earlier packages.
+
+Refused, nothing written: a blocking finding (fix it first), or an explain-level finding
+without a written explanation (``ipdesk explain``). To hand a draft to someone for review,
+write the documents alone with ``ipdesk report`` — a package is always a submission.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.models.errors import InputError
+from app.models.messages import register
+
+from .package_format import safe_stem, seal, short_hash, sha256
+from .package_keys import fingerprint_text, office_key
+
+register({
+    "pkg_blocking": ("{count} blocking finding(s) must be fixed before exporting ({first})",
+                     "仍有 {count} 个阻断性问题，须修正后才能导出数据包（{first}）"),
+    "pkg_unexplained": ("{count} finding(s) need a written explanation before exporting: {first}",
+                        "{count} 个问题须先填写情况说明才能导出数据包：{first}"),
+    "pkg_no_data": ("nothing to export: {region} has no values for {year}", "无可导出数据：{region} {year} 年没有数值"),
+})
+
+DATA_SCHEMA = 1
+SIZE_GOAL = 5 * 2**20          # a province-year package; larger ones are written but reported
+
+
+@dataclass
+class PackageResult:
+    path: Path                 # the .ipdx
+    pdf: Path
+    xlsx: Path
+    bytes: int
+    region: str
+    year: int
+    seq: int
+    hash: str
+    previous: str | None
+    key_fingerprint: str
+    data_fingerprint: str
+    regions: list[str]
+    values: int
+    status: str                # workflow status of the region-year after export
+    findings: dict
+
+    @property
+    def key_text(self) -> str:
+        return fingerprint_text(self.key_fingerprint)
+
+    @property
+    def short(self) -> str:
+        return short_hash(self.hash)
+
+    def to_dict(self) -> dict:
+        return {"file": str(self.path), "pdf": str(self.pdf), "xlsx": str(self.xlsx), "bytes": self.bytes,
+                "region": self.region, "year": self.year, "seq": self.seq, "hash": self.hash, "previous": self.previous,
+                "key_fingerprint": self.key_fingerprint, "key_fingerprint_text": self.key_text,
+                "data_fingerprint": self.data_fingerprint, "regions": self.regions, "values": self.values,
+                "status": self.status, "findings": self.findings}
+
+
+# ---------------------------------------------------------------- the office
+
+def office_identity(db, region: str | None = None) -> tuple[str, str]:
+    """``(office_id, office_name)``: meta ``office_id`` / ``home_region`` / the region exported,
+    and the name the reports print (meta ``office_name`` or 〈region〉知识产权局)."""
+    from app.models.catalogue import region as get_region
+    from app.models.db import meta_get
+    from app.models.errors import NotFoundError
+
+    from .report_data import office_of
+
+    office_id = meta_get(db, "office_id") or meta_get(db, "home_region") or region or ""
+    try:
+        reg = get_region(db, meta_get(db, "home_region") or office_id or region)
+        name = office_of(db, reg)[0]
+    except NotFoundError:
+        name = meta_get(db, "office_name") or office_id
+    return office_id, name
+
+
+def save_identity(db, office_id: str | None = None, name: str | None = None) -> None:
+    """Set this office's id (the code packages are signed for) and/or name."""
+    from app.models.db import meta_set, transaction
+
+    from .report_data import clean_text
+
+    with transaction(db):
+        if office_id:
+            meta_set(db, "office_id", clean_text(office_id))
+        if name:
+            meta_set(db, "office_name", clean_text(name))
+
+
+# ---------------------------------------------------------------- data.json
+
+def covered_regions(db, region: str, year: int) -> list[str]:
+    """The region, then those subordinate regions valid in ``year`` that have values for it."""
+    from app.models.catalogue import children
+
+    kids = children(db, region, year)
+    if not kids:
+        return [region]
+    have = {r for (r,) in db.execute('select distinct region from "values" where year = ?', [year])}
+    return [region] + [k for k in kids if k in have]
+
+
+def build_data(db, region: str, year: int, regions: list[str], findings: list, fingerprint: str) -> dict:
+    """The content of ``data.json`` (schema :data:`DATA_SCHEMA`)."""
+    from app.models.catalogue import region as get_region
+    from app.models.db import meta_get
+    from app.models.targets import TargetSet
+    from app.models.values import region_year_status
+
+    from .package_queries import answers_for_export
+
+    marks = ",".join("?" * len(regions))
+    cols = ("region", "indicator", "period", "value", "note", "source", "status", "package")
+    values = [dict(zip(cols, r)) for r in db.execute(
+        f'select {", ".join(cols)} from "values" where year = ? and region in ({marks})'
+        " order by region, indicator, period", [year, *regions])]
+    ecols = ("rule", "region", "indicator", "period", "text", "author", "at")
+    explanations = [dict(zip(ecols, r)) for r in db.execute(
+        f"select {', '.join(ecols)} from explanations where substr(period, 1, 4) = ? and region in ({marks})"
+        " order by region, indicator, period, rule", [str(year), *regions])]
+    packs = {}
+    for t in TargetSet.load(db).applicable(region, year):
+        packs.setdefault(t.pack, {"pack": t.pack, "document_zh": t.document_zh, "document_en": t.document_en,
+                                  "doc_no": t.doc_no})
+    return {
+        "schema": DATA_SCHEMA, "region": region, "year": int(year),
+        "regions": [{**get_region(db, code)._asdict(), "status": region_year_status(db, code, year)} for code in regions],
+        "values": values, "explanations": explanations,
+        "findings": [{"region": f.region, "indicator": f.indicator, "period": f.period, "severity": f.severity,
+                      "rule": f.rule, "code": f.code, "params": f.params, "message_zh": f.message("zh"),
+                      "message_en": f.message("en"), "explanation": f.explanation} for f in findings],
+        "targets": sorted(packs.values(), key=lambda p: p["pack"]),
+        "catalogue_version": meta_get(db, "catalogue_version", "") or "",
+        "fingerprint": fingerprint,
+        "answers": answers_for_export(db, regions, year),
+    }
+
+
+def _refuse_unclean(findings: list, region: str, year: int) -> None:
+    def where(f):
+        return f"{f.region}·{f.indicator}·{f.period}·{f.rule}"
+
+    blocking = [f for f in findings if f.severity == "blocking"]
+    if blocking:
+        raise InputError("pkg_blocking", region=region, period=str(year),
+                         params={"count": len(blocking), "first": "; ".join(where(f) for f in blocking[:5])})
+    open_ = [f for f in findings if f.severity == "explain" and not f.explanation]
+    if open_:
+        more = "; …" if len(open_) > 8 else ""
+        raise InputError("pkg_unexplained", region=region, period=str(year),
+                         params={"count": len(open_), "first": "; ".join(where(f) for f in open_[:8]) + more})
+
+
+# ---------------------------------------------------------------- the use case
+
+def _stage(progress, lo: float, hi: float):
+    def inner(fraction: float, message: str) -> None:
+        if progress:
+            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
+    return inner
+
+
+def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, office: str | None = None,
+                   contact: str | None = None, key_dir: str | os.PathLike | None = None,
+                   generated_at: datetime | None = None, who: str | None = None,
+                   progress=None, cancel=None) -> PackageResult:
+    """Write ``<code>_<year>_v<seq>.ipdx`` and the PDF/XLSX beside it into ``out_dir``; mark submitted.
+
+    ``progress(fraction, message)`` and ``cancel()`` as for the report export; a cancel or
+    a refusal leaves no file and no change in the store.
+    """
+    from app import __version__
+    from app.models import audit, workflow
+    from app.models.catalogue import region as get_region
+    from app.models.checks import check
+    from app.models.db import SCHEMA_VERSION, meta_get, now_iso, transaction
+    from app.models.values import LOCKED_STATES, region_year_status
+
+    from .report_data import atomic_write, check_cancel, export_report, say
+
+    reg = get_region(db, region)
+    year = int(year)
+    who = who or audit.current_user()
+    step = _stage(progress, 0, 1)
+    step(0.0, say("核查数据", "checking"))
+    regions = covered_regions(db, region, year)
+    if not db.execute('select 1 from "values" where region = ? and year = ? limit 1', [region, year]).fetchone():
+        raise InputError("pkg_no_data", region=region, period=str(year), params={"region": reg.name_zh, "year": year})
+    keep = set(regions)
+    findings = [f for f in check(db, region, year, with_children=len(regions) > 1) if f.region in keep]
+    _refuse_unclean(findings, region, year)
+    check_cancel(cancel)
+    key = office_key(key_dir)
+    office_id, office_name = office_identity(db, region)
+    last = db.execute("select seq, hash from packages_sent where region = ? and year = ? order by seq desc limit 1",
+                      [region, year]).fetchone()
+    seq, previous = (last[0] + 1, last[1]) if last else (1, None)
+
+    with tempfile.TemporaryDirectory(prefix="ipdesk-pkg-") as tmp:
+        rep = export_report(db, region, year, pdf=Path(tmp) / "report.pdf", xlsx=Path(tmp) / "report.xlsx",
+                            office=office, contact=contact, include_children=len(regions) > 1,
+                            generated_at=generated_at, progress=_stage(progress, 0.05, 0.85), cancel=cancel,
+                            key_fingerprint=key.text)
+        pdf_bytes, xlsx_bytes = rep.pdf.read_bytes(), rep.xlsx.read_bytes()
+    step(0.88, say("签名打包", "signing"))
+    data = build_data(db, region, year, regions, findings, rep.report.fingerprint)
+    data_bytes = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                            default=str).encode("utf-8")
+    fields = {"region": region, "region_name": reg.name_zh, "year": year, "seq": seq, "previous": previous,
+              "created_at": (generated_at.astimezone().isoformat(timespec="seconds") if generated_at else now_iso()),
+              "store_schema": SCHEMA_VERSION, "data_schema": DATA_SCHEMA, "app_version": __version__,
+              "catalogue_version": meta_get(db, "catalogue_version", "") or "",
+              "data_fingerprint": rep.report.fingerprint, "regions": regions}
+    archive = seal("package", fields, [("data.json", data_bytes), ("report.pdf", pdf_bytes),
+                                       ("report.xlsx", xlsx_bytes)], key, office_id=office_id, office_name=office_name)
+    check_cancel(cancel)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = safe_stem(region, year, seq)
+    path, pdf, xlsx = out / f"{stem}.ipdx", out / f"{stem}.pdf", out / f"{stem}.xlsx"
+    step(0.93, say("写入文件", "writing files"))
+    atomic_write(path, lambda p: p.write_bytes(archive))
+    atomic_write(pdf, lambda p: p.write_bytes(pdf_bytes))
+    atomic_write(xlsx, lambda p: p.write_bytes(xlsx_bytes))
+    digest = sha256(archive)
+    with transaction(db):
+        db.execute("insert into packages_sent(hash, region, year, seq, prev_hash, file, bytes, key_fingerprint,"
+                   " data_fingerprint, created_at, created_by) values (?,?,?,?,?,?,?,?,?,?,?)",
+                   [digest, region, year, seq, previous, path.name, len(archive), key.fingerprint,
+                    rep.report.fingerprint, fields["created_at"], who])
+        audit.append(db, [(who, "export_package", region, None, str(year), previous, digest, path.name)])
+        status = region_year_status(db, region, year)
+        if status not in LOCKED_STATES and status != "submitted":
+            workflow.set_status(db, region, year, "submitted", user=who, why=f"exported {path.name}", blocking=0)
+    step(1.0, say("完成", "done"))
+    counts = {s: sum(f.severity == s for f in findings) for s in ("blocking", "explain", "info")}
+    return PackageResult(path, pdf, xlsx, len(archive), region, year, seq, digest, previous, key.fingerprint,
+                         rep.report.fingerprint, regions, len(data["values"]), region_year_status(db, region, year),
+                         counts)
