@@ -44,6 +44,30 @@ def empty_db(tmp_path):
     db.conn.close()
 
 
+@pytest.fixture
+def open_main_window(qtbot, demo_db):
+    """``open_main_window(region, year)``: the real main window on a copy of the demo store, shown."""
+    pytest.importorskip("PySide6")
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    make_app()
+    i18n.set_language("zh")
+    windows = []
+
+    def make(region="320100", year=2024, **kw):
+        w = MainWindow(demo_db, region=region, year=year, **kw)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.close()
+
+
 @pytest.fixture(autouse=True)
 def _doctest_db(request, doctest_namespace):
     """Doctests in app/ get ``db``: a copy of the demo store."""

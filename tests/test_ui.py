@@ -15,21 +15,12 @@ SHOTS = Path(__file__).resolve().parent.parent / "out" / "screens"
 
 
 @pytest.fixture
-def window(qtbot, demo_db):
-    from app.ui import i18n
-    from app.ui.main import make_app
-    from app.ui.main_window import MainWindow
-
-    make_app()
-    i18n.set_language("zh")
-    w = MainWindow(demo_db, region="320100", year=2024)
-    qtbot.addWidget(w)
-    w.show()
+def window(qtbot, open_main_window):
+    w = open_main_window("320100", 2024)
     w.activateWindow()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    yield w
-    w.close()
+    return w
 
 
 def cell_index(w, indicator, period):

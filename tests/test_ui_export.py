@@ -12,18 +12,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, demo_db):
-    from app.ui import i18n
-    from app.ui.main import make_app
-    from app.ui.main_window import MainWindow
-
-    make_app()
-    i18n.set_language("zh")
-    w = MainWindow(demo_db, region="320000", year=2022)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
+def window(open_main_window):
+    return open_main_window("320000", 2022)
 
 
 def test_export_dialog_writes_pdf_and_xlsx_then_previews_and_prints(window, qtbot, tmp_path):

@@ -11,18 +11,8 @@ from app.models.values import get_values  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, demo_db):
-    from app.ui import i18n
-    from app.ui.main import make_app
-    from app.ui.main_window import MainWindow
-
-    make_app()
-    i18n.set_language("zh")
-    w = MainWindow(demo_db, region="320500", year=2024)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
+def window(open_main_window):
+    return open_main_window("320500", 2024)
 
 
 def fill(path, values: dict[str, str]):

@@ -6,14 +6,14 @@ target as a ceiling and rank the smallest first.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
-from app.ui.i18n import current
+from app.ui.i18n import Retranslating, current
 
 
-class ChartsPage(QWidget):
+class ChartsPage(Retranslating, QWidget):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
@@ -39,11 +39,6 @@ class ChartsPage(QWidget):
         lay.addWidget(self.split, 1)
         lay.addWidget(self.info)
         self.retranslate()
-
-    def changeEvent(self, event):
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self):
         self.indicator_label.setText(self.tr("Indicator"))

@@ -1,14 +1,14 @@
 """The office head's page: targets with traffic lights, finding counts, who still owes data."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.models.messages import render
 from app.models.workflow import status_label
-from app.ui.i18n import current
+from app.ui.i18n import Retranslating, current
 
 LIGHT = {"met": "#cfeccf", "on_track": "#e3f2d0", "at_risk": "#fbe3a8", "off_track": "#f6c6c6", "no_data": "#e6e6e6"}
 
@@ -17,7 +17,7 @@ def _num(v, d):
     return "" if v is None else f"{v:,.{d}f}"
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Retranslating, QWidget):
     approveRequested = Signal()
     unlockRequested = Signal()
     regionRequested = Signal(str)
@@ -69,11 +69,6 @@ class DashboardPage(QWidget):
         lay.addWidget(self.targets_box, 3)
         lay.addWidget(self.owed_box, 2)
         self.retranslate()
-
-    def changeEvent(self, event):
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self):
         self.approve_button.setText(self.tr("Approve and lock…"))

@@ -1,7 +1,7 @@
 """The clerk's page: the indicator grid, paste, undo/redo, and the findings panel."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHBoxLayout, QHeaderView,
                                QLabel, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
 
 from app.models.errors import IpdeskError
 from app.services.entry import apply_with_undo, parse_block, parse_cell
-from app.ui.i18n import current
+from app.ui.i18n import Retranslating, current
 from app.ui.models import GridModel
 
 
@@ -60,7 +60,7 @@ class GridView(QTableView):
         super().keyPressEvent(event)
 
 
-class EntryPage(QWidget):
+class EntryPage(Retranslating, QWidget):
     """Indicators × years for the selected region; every edit is saved at once."""
 
     changed = Signal()            # values or explanations changed (dashboard/charts refresh)
@@ -141,11 +141,6 @@ class EntryPage(QWidget):
         self.retranslate()
 
     # ---------------------------------------------------------------- language
-    def changeEvent(self, event):
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self):
         self.findings_label.setText(self.tr("Findings for this year"))
         self.explain_label.setText(self.tr("Explanation for the selected finding"))

@@ -46,5 +46,16 @@ def set_language(lang: str) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.LanguageChange)
 
 
+class Retranslating:
+    """Mixin for widgets that set their texts in ``retranslate()``: redone on every language change."""
+
+    def changeEvent(self, event):
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
 def tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSpinBox, QSpli
 
 from app.models.errors import IpdeskError
 from app.ui import i18n
+from app.ui.i18n import Retranslating
 from app.ui.entry import EntryPage
 from app.ui.models import RegionTreeModel
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     def __init__(self, db, *, region: str | None = None, year: int | None = None, fast_start: bool = True,
                  readonly_reason: str | None = None):
         super().__init__()
@@ -143,11 +144,6 @@ class MainWindow(QMainWindow):
     def set_language(self, lang: str) -> None:
         i18n.set_language(lang)
         QSettings("ipdesk", "ipdesk").setValue("language", lang)
-
-    def changeEvent(self, event):
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self):
         self.setWindowTitle(self.tr("ipdesk — IP indicator entry and verification"))

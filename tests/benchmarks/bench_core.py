@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import report, timed  # noqa: E402
 
 from app.models.catalogue import descendants  # noqa: E402
 from app.models.checks import Checker, load_explanations  # noqa: E402
@@ -34,20 +37,8 @@ from app.models.values import write_values  # noqa: E402
 from app.services.synthetic import make_nation, nation_changes  # noqa: E402
 
 
-def timed(fn, repeat=3):
-    times = []
-    result = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
 
 
-def report(name, seconds, goal, floor_name=None, floor=None):
-    ok = "ok " if seconds <= goal else "SLOW"
-    ratio = f"  ratio {seconds / floor:5.1f}× {floor_name} ({floor:.3f} s)" if floor else ""
-    print(f"[{ok}] {name:<48} {seconds:7.3f} s  (goal ≤ {goal:g} s){ratio}")
 
 
 def nation_store(fresh: bool) -> Path:

@@ -27,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import report, timed  # noqa: E402
 
 from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
 from app.models.values import write_values  # noqa: E402
@@ -38,20 +41,8 @@ from app.services.report_xlsx import write_xlsx  # noqa: E402
 from app.services.synthetic import nation_changes  # noqa: E402
 
 
-def timed(fn, repeat=3):
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
 
 
-def report(name, seconds, goal, floor_name=None, floor=None):
-    ok = "ok " if goal is None or seconds <= goal else "SLOW"
-    goal_text = f"(goal ≤ {goal:g} s)" if goal is not None else "(information)"
-    ratio = f"  ratio {seconds / floor:5.1f}× {floor_name} ({floor:.3f} s)" if floor else ""
-    print(f"[{ok}] {name:<52} {seconds:7.3f} s  {goal_text}{ratio}")
 
 
 def tables(rep) -> list[list[list[str]]]:

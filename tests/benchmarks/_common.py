@@ -1,0 +1,24 @@
+"""What every benchmark prints: a figure, its goal, and the ratio to the floor of the same run."""
+from __future__ import annotations
+
+import statistics
+import time
+
+
+def timed(fn, repeat: int = 3):
+    """Median seconds of ``repeat`` calls of ``fn``, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def report(name: str, seconds: float, goal: float | None, floor_name: str | None = None,
+           floor: float | None = None) -> None:
+    """One line: ``[ok ]``/``[SLOW]``, the figure, its goal (None: for information), the ratio to the floor."""
+    ok = "ok " if goal is None or seconds <= goal else "SLOW"
+    goal_text = f"(goal ≤ {goal:g} s)" if goal is not None else "(information)"
+    ratio = f"  ratio {seconds / floor:5.1f}× {floor_name} ({floor:.3f} s)" if floor else ""
+    print(f"[{ok}] {name:<52} {seconds:7.3f} s  {goal_text}{ratio}")
