@@ -303,7 +303,8 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, I
     if v.trust != "trusted":
         return "refused", PackageError("pkg_untrusted", text=v.key_text, file=file,
                                        params={"office": f"{a.sender_id} {a.sender_name}".strip()})
-    if a.sender_id in known and not _within(db, pkg.region, a.sender_id):
+    sender_is_region = db.execute("select 1 from regions where code = ?", [a.sender_id]).fetchone() is not None
+    if sender_is_region and not _within(db, pkg.region, a.sender_id):
         return "refused", PackageError("pkg_outside", text=pkg.region, file=file, params={"office": a.sender_id})
     for code in pkg.regions[1:]:
         if code in known and not _within(db, code, pkg.region):
