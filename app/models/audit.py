@@ -36,7 +36,8 @@ def current_user() -> str:
 
 
 def _digest(prev: str, row: tuple) -> str:
-    payload = "\x1f".join("" if v is None else str(v) for v in row)
+    # every field is text or None (None and "" hash alike, as they always have)
+    payload = "\x1f".join([v if v.__class__ is str else ("" if v is None else str(v)) for v in row])
     return hashlib.sha256((prev + "\x1e" + payload).encode("utf-8")).hexdigest()
 
 

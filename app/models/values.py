@@ -56,6 +56,11 @@ class WriteResult:
     changed: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def _statuses(db) -> dict[tuple[str, int], str]:
+    """Every region-year that has left draft (a small table), read once per batch."""
+    return {(r, y): s for r, y, s in db.execute("select region, year, status from region_years")}
+
+
 def region_year_status(db, region: str, year: int) -> str:
     row = db.execute("select status from region_years where region = ? and year = ?", [region, year]).fetchone()
     return row[0] if row else "draft"
@@ -83,8 +88,9 @@ def _check_batch(db, changes: list[Change]) -> None:
             raise InputError("not_a_number", text=str(c.value), region=c.region, indicator=c.indicator,
                              period=c.period)
     # locked region-years refuse the whole batch
+    statuses = _statuses(db)
     for region, year in sorted({(c.region, int(c.period[:4])) for c in changes}):
-        status = region_year_status(db, region, year)
+        status = statuses.get((region, year), "draft")
         if status in LOCKED_STATES:
             raise LockedError("locked", region=region, period=str(year), params={
                 "region_name": regions[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
@@ -151,8 +157,9 @@ def write_values(db, changes, *, who: str | None = None, why: str | None = None,
                 " updated_by=excluded.updated_by, updated_at=excluded.updated_at, package=excluded.package", upserts)
         if deletes:
             db.conn.executemany('delete from "values" where region = ? and indicator = ? and period = ?', deletes)
+        statuses = _statuses(db)
         for region, year in sorted(touched):
-            status = region_year_status(db, region, year)
+            status = statuses.get((region, year), "draft")
             if status in ("complete", "submitted"):
                 db.execute("update region_years set status='draft', updated_by=?, updated_at=? where region=? and year=?",
                            [who, at, region, year])
