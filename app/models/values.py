@@ -96,6 +96,28 @@ def _check_batch(db, changes: list[Change]) -> None:
                 "region_name": regions[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
 
 
+def _old_values(db, changes: list[Change]) -> dict[tuple, tuple]:
+    """The stored (value, note, source) of every key the batch touches, in few queries."""
+    old: dict[tuple, tuple] = {}
+    by_region: dict[str, list[Change]] = defaultdict(list)
+    for c in changes:
+        by_region[c.region].append(c)
+    small = [r for r, items in by_region.items() if len(items) <= 20]
+    large = [r for r, items in by_region.items() if len(items) > 20]
+    for i in range(0, len(large), 500):       # whole regions, 500 at a time
+        part = large[i:i + 500]
+        for row in db.execute('select region, indicator, period, value, note, source from "values"'
+                              f" where region in ({','.join('?' * len(part))})", part):
+            old[row[:3]] = row[3:]
+    for region in small:
+        for c in by_region[region]:
+            row = db.execute('select value, note, source from "values" where region = ? and indicator = ? and period = ?',
+                             [region, c.indicator, c.period]).fetchone()
+            if row:
+                old[(region, c.indicator, c.period)] = row
+    return old
+
+
 def write_values(db, changes, *, who: str | None = None, why: str | None = None, action: str = "set") -> WriteResult:
     """Validate and write a batch of :class:`Change` — all of it, or (on any error) nothing.
 
@@ -110,21 +132,7 @@ def write_values(db, changes, *, who: str | None = None, why: str | None = None,
     at = now_iso()
     with transaction(db):
         _check_batch(db, changes)
-        old: dict[tuple, tuple] = {}
-        by_region: dict[str, list[Change]] = defaultdict(list)
-        for c in changes:
-            by_region[c.region].append(c)
-        for region, items in by_region.items():
-            if len(items) > 50:
-                rows = db.execute('select indicator, period, value, note, source from "values" where region = ?', [region])
-            else:
-                rows = []
-                for c in items:
-                    rows += db.execute('select indicator, period, value, note, source from "values"'
-                                       ' where region = ? and indicator = ? and period = ?',
-                                       [region, c.indicator, c.period]).fetchall()
-            for ind, period, value, note, source in rows:
-                old[(region, ind, period)] = (value, note, source)
+        old = _old_values(db, changes)
         upserts, deletes, audit_rows, touched = [], [], [], set()
         seen: dict[tuple, Change] = {}
         for c in changes:  # the last change of a key in a batch wins
