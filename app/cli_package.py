@@ -145,12 +145,11 @@ def cmd_trust(args) -> int:
         if not args.office:
             raise InputError("trust_office_needed")
         public, office, name = keys.read_public_key(args.source), args.office, args.name or ""
+        k = keys.trust_add(db, public, office, name, expect=args.fingerprint)
     else:
-        from app.services.package_format import read_archive
+        from app.services.package_receive import trust_sender
 
-        a = read_archive(args.source)
-        public, office, name = a.public, args.office or a.sender_id, args.name or a.sender_name
-    k = keys.trust_add(db, public, office, name, expect=args.fingerprint)
+        k = trust_sender(db, args.source, expect=args.fingerprint, office_id=args.office, name=args.name)
     print(_t(lang, f"已信任 {k.text}（{k.office_id} {k.name}）", f"trusted: {k.text} ({k.office_id} {k.name})"))
     return EXIT_OK
 
@@ -175,6 +174,11 @@ def cmd_receive(args) -> int:
                      f"received {plan.package.archive.file} (v{res.seq}, {res.short}): new {c['new']}, changed "
                      f"{c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, explanations "
                      f"{c['explanations']}, answers {c['answers']}"))
+            if res.parent:
+                print(_t(lang, f"下一步：ipdesk aggregate --region {res.parent} --year {res.year}；"
+                               f"ipdesk check --region {res.parent} --year {res.year} --children",
+                         f"next: ipdesk aggregate --region {res.parent} --year {res.year}; "
+                         f"ipdesk check --region {res.parent} --year {res.year} --children"))
         return EXIT_OK
     if args.json:
         _print_json([plan.to_dict(unchanged=args.all)])

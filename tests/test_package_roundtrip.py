@@ -280,3 +280,49 @@ def test_questions_go_down_and_answers_come_back(demo_file, tmp_path):
     accepted = accept_package(prov.db, short_hash(v2.hash), user="demo-head", password="demo1234")
     assert accepted.state == "accepted" and region_year_status(prov.db, CITY, 2024) == "approved"
     assert audit.verify(prov.db).ok and audit.verify(city.db).ok
+
+
+def test_cancel_leaves_nothing_and_progress_is_reported(province, city_files, tmp_path):
+    from app.models.errors import Cancelled
+    from app.services.report_data import ExportCancelled
+
+    seen = []
+    before = head(province.db)
+    with pytest.raises(Cancelled):
+        apply_receive(province.db, city_files["v1"], progress=lambda f, m: seen.append((f, m)),
+                      cancel=lambda: len(seen) >= 3)
+    assert head(province.db) == before and not inbox(province.db) and seen[0][0] < seen[-1][0]
+    # an export cancelled half-way writes no file and sends no number
+    city = city_files["office"]
+    calls = []
+    with pytest.raises(ExportCancelled):
+        export_package(city.db, CITY, 2024, tmp_path / "x", key_dir=city.keys, progress=lambda f, m: calls.append(f),
+                       cancel=lambda: len(calls) > 5)
+    assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())
+    assert city.db.execute("select max(seq) from packages_sent where year = 2024").fetchone()[0] == 2
+
+
+def test_a_folder_of_files_is_scanned_and_senders_trusted_from_a_file(demo_file, tmp_path, city_files):
+    from app.services.package_inbox import scan_folder
+    from app.services.package_receive import trust_sender
+
+    prov = Office(tmp_path, "province", PROVINCE, demo_file)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("v1", "v2"):
+        shutil.copy(city_files[name], stick)
+    (stick / "broken.ipdx").write_bytes(city_files["v1"].read_bytes()[:-10])
+    (stick / "notes.txt").write_text("x")
+    found = scan_folder(prov.db, stick)
+    assert [(os.path.basename(f.path), f.verification.ok, f.verification.trusted) for f in found] == [
+        ("320100_2024_v1.ipdx", True, False), ("320100_2024_v2.ipdx", True, False), ("broken.ipdx", False, False)]
+    with pytest.raises(Exception) as exc:
+        trust_sender(prov.db, city_files["v1"], expect="ABCD-0000")
+    assert exc.value.code == "trust_fingerprint_differs"
+    key = trust_sender(prov.db, city_files["v1"], expect=city_files["office"].key.text)
+    assert key.office_id == CITY and key.name == "南京市知识产权局"
+    apply_receive(prov.db, city_files["v1"])
+    assert [f.received for f in scan_folder(prov.db, stick)] == ["received", None, None]
+    with pytest.raises(PackageError) as exc:
+        plan_receive(prov.db, stick / "broken.ipdx")
+    assert exc.value.code == "pkg_not_zip"

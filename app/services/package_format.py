@@ -64,7 +64,7 @@ register({
     "pkg_manifest": ("the manifest is not valid: {why}", "清单（manifest.json）无效：{why}"),
     "pkg_version": ("package format {text} is unknown to this ipdesk (reads {known}): update ipdesk",
                     "数据包格式版本 {text} 无法识别（本程序支持 {known}），请升级 ipdesk"),
-    "pkg_kind": ("this is a {text} file, not a {expected}", "这是{text}文件，不是{expected}"),
+    "pkg_kind": ("this is a {kind_en} file, not a {expected_en}", "这是{kind_zh}，不是{expected_zh}"),
     "pkg_no_signature": ("the package is not signed (manifest.sig is missing)", "数据包没有签名（缺少 manifest.sig）"),
     "pkg_bad_signature": ("the signature does not match: the manifest was altered, or signed by another key than "
                           "the sender's {text}", "签名不符：清单被改动，或签名密钥不是发送方密钥 {text}"),
@@ -81,6 +81,7 @@ MEMBERS = {
     "query": ("manifest.json", "manifest.sig", "query.json"),
 }
 KIND_ZH = {"package": "数据包", "query": "查询单"}
+KIND_EN = {"package": "package", "query": "questions"}
 KNOWN_NAMES = frozenset(n for names in MEMBERS.values() for n in names)
 # limits checked on the central directory before any member is read
 MAX_FILE_BYTES = 64 * 2**20
@@ -270,7 +271,8 @@ def read_archive(source, *, kind: str | None = None, name: str | None = None) ->
             raise PackageError("pkg_damaged", file=file, params={"why": str(exc) or type(exc).__name__}) from exc
     manifest = _manifest(members["manifest.json"], file)
     if kind and manifest["kind"] != kind:
-        _fail("pkg_kind", file, KIND_ZH.get(manifest["kind"], manifest["kind"]), expected=KIND_ZH.get(kind, kind))
+        _fail("pkg_kind", file, manifest["kind"], kind_en=KIND_EN[manifest["kind"]], kind_zh=KIND_ZH[manifest["kind"]],
+              expected_en=KIND_EN[kind], expected_zh=KIND_ZH[kind])
     expected = MEMBERS[manifest["kind"]]
     for n in expected:
         if n not in members:

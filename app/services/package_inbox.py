@@ -188,3 +188,36 @@ def accept_package(db, text: str, *, who: str | None = None, user: str | None = 
         db.execute("update packages_received set state = 'accepted' where hash = ?", [p.hash])
         audit.append(db, [(who, "accept_package", p.region, None, str(p.year), p.state, "accepted", p.hash)])
     return find_package(db, p.hash)
+
+
+@dataclass
+class FoundFile:
+    path: str
+    verification: object            # package_receive.Verification
+    received: str | None            # state here if this very package was received already
+
+
+def scan_folder(db, folder, *, progress=None, cancel=None) -> list[FoundFile]:
+    """Verify every ``.ipdx``/``.ipdq`` in ``folder`` (a USB stick, a mail attachment folder).
+
+    Long on a slow stick: ``progress(fraction, message)`` per file, ``cancel()`` polled.
+    """
+    from pathlib import Path
+
+    from app.models.errors import Cancelled
+
+    from .package_receive import verify_file
+
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in (".ipdx", ".ipdq") and p.is_file())
+    out = []
+    for n, path in enumerate(files):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        if progress:
+            progress(n / max(len(files), 1), path.name)
+        v = verify_file(db, path)
+        row = db.execute("select state from packages_received where hash = ?", [v.hash]).fetchone() if v.ok else None
+        out.append(FoundFile(str(path), v, row[0] if row else None))
+    if progress:
+        progress(1.0, "")
+    return out

@@ -399,6 +399,7 @@ class ReceiveResult:
     year: int
     seq: int
     sender_id: str
+    parent: str | None = None      # the region above the package's: aggregate it, then check it
 
     @property
     def short(self) -> str:
@@ -422,9 +423,11 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
 
     from .package_queries import apply_answers
 
-    def step(fraction, message):
+    from .report_data import say
+
+    def step(fraction, zh, en):
         if progress:
-            progress(fraction, message)
+            progress(fraction, say(zh, en))
         if cancel is not None and cancel():
             raise Cancelled()
 
@@ -432,14 +435,15 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         source if isinstance(source, Package) else read_package(source))
     a = pkg.archive
     who = who or audit.current_user()
-    step(0.1, "verify")
+    step(0.1, "校验数据包", "verifying")
     with transaction(db):
         plan = plan_receive(db, pkg)
         if plan.state == "duplicate":
-            return ReceiveResult(a.hash, a.file, True, plan.counts(), pkg.regions, pkg.year, pkg.seq, a.sender_id)
+            return ReceiveResult(a.hash, a.file, True, plan.counts(), pkg.regions, pkg.year, pkg.seq, a.sender_id,
+                                 _parent(db, pkg.region))
         if plan.refusal:
             raise plan.refusal
-        step(0.3, "regions")
+        step(0.3, "比对数据", "comparing")
         for r in plan.new_regions:
             add_region(db, r["code"], r["name_zh"], parent=r["parent"], level=r["level"], name_en=r["name_en"] or "",
                        valid_from=r["valid_from"], valid_to=r["valid_to"], who=who)
@@ -450,10 +454,10 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
                 changes.append(Change(d.region, d.indicator, d.period, d.new, note, d.source, package=short_hash(a.hash)))
             elif d.kind == "removed":
                 changes.append(Change(d.region, d.indicator, d.period, None))
-        step(0.5, "values")
+        step(0.5, "写入数值", "writing values")
         why = f"{a.file} v{pkg.seq} from {a.sender_id}"
         write_values(db, changes, who=who, why=why, action="receive")
-        step(0.7, "explanations")
+        step(0.7, "写入情况说明", "writing explanations")
         for e in plan.explanations:
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
                     who=e.get("author") or a.sender_id, period=e["period"])
@@ -469,5 +473,21 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
                     pkg.manifest.get("previous"), now_iso(), who, a.file, a.members["manifest.json"].decode("utf-8"),
                     json.dumps(counts)])
         audit.append(db, [(who, "receive", pkg.region, None, str(pkg.year), None, a.hash, why)])
-        step(0.95, "commit")
-    return ReceiveResult(a.hash, a.file, False, counts, pkg.regions, pkg.year, pkg.seq, a.sender_id)
+        step(0.95, "保存", "saving")
+    return ReceiveResult(a.hash, a.file, False, counts, pkg.regions, pkg.year, pkg.seq, a.sender_id,
+                         _parent(db, pkg.region))
+
+
+def _parent(db, region: str) -> str | None:
+    row = db.execute("select parent from regions where code = ?", [region]).fetchone()
+    return row[0] if row else None
+
+
+def trust_sender(db, source, *, expect: str | None = None, office_id: str | None = None,
+                 name: str | None = None):
+    """Trust the key that signed a package or query file (after the fingerprint was confirmed
+    by phone: ``expect`` refuses a mismatch). Returns the :class:`TrustedKey`."""
+    from .package_keys import trust_add
+
+    a = read_archive(source)
+    return trust_add(db, a.public, office_id or a.sender_id, name or a.sender_name, expect=expect)
