@@ -71,7 +71,8 @@ def cmd_export(args) -> int:
     print(f"{_t(lang, '哈希', 'hash')}  {res.short}  ({_t(lang, '地区', 'regions')} {len(res.regions)}, "
           f"{_t(lang, '数值', 'values')} {res.values}, {_t(lang, '状态', 'status')} {res.status})")
     if res.bytes > SIZE_GOAL:
-        print(_t(lang, f"注意：数据包超过 {SIZE_GOAL // 2**20} MB", f"note: the package is over {SIZE_GOAL // 2**20} MB"),
+        mb = SIZE_GOAL // 2**20
+        print(_t(lang, f"注意：数据包超过 {mb} MB", f"note: the package is over {mb} MB"),
               file=sys.stderr)
     return EXIT_OK
 
@@ -139,7 +140,8 @@ def cmd_trust(args) -> int:
         raise InputError("trust_source_needed")
     if args.action == "remove":
         k = keys.trust_remove(db, args.source)
-        print(_t(lang, f"已不再信任 {k.text}（{k.office_id} {k.name}）", f"no longer trusted: {k.text} ({k.office_id} {k.name})"))
+        print(_t(lang, f"已不再信任 {k.text}（{k.office_id} {k.name}）",
+                 f"no longer trusted: {k.text} ({k.office_id} {k.name})"))
         return EXIT_OK
     if args.source.lower().endswith((".pub", ".pem")):
         if not args.office:
@@ -169,7 +171,8 @@ def cmd_receive(args) -> int:
             _print_json([{**plan.to_dict(), "applied": res.to_dict()}])
         else:
             c = res.counts
-            print(_t(lang, f"已接收 {plan.package.archive.file}（v{res.seq}，{res.short}）：新增 {c['new']}，修改 {c['changed']}，"
+            print(_t(lang, f"已接收 {plan.package.archive.file}（v{res.seq}，{res.short}）："
+                           f"新增 {c['new']}，修改 {c['changed']}，"
                            f"删除 {c['removed']}，未变 {c['unchanged']}，说明 {c['explanations']}，答复 {c['answers']}",
                      f"received {plan.package.archive.file} (v{res.seq}, {res.short}): new {c['new']}, changed "
                      f"{c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, explanations "
@@ -203,8 +206,9 @@ def _print_plan(plan, lang: str, show_unchanged: bool) -> None:
         print(f"{_t(lang, '情况说明', 'explanation')}\t{e['region']}\t{e['indicator']}\t{e['period']}\t{e['rule']}\t"
               f"{e['text']}")
     for a in plan.answers:
+        fixed = f"（{_t(lang, '订正为', 'corrected to')} {a['corrected']}）" if a.get("corrected") else ""
         print(f"{_t(lang, '答复', 'answer')}\t{a['region']}\t{a['indicator']}\t{a['period']}\t{a['question']} → "
-              f"{a['answer']}" + (f"（{_t(lang, '订正为', 'corrected to')} {a['corrected']}）" if a.get("corrected") else ""))
+              f"{a['answer']}{fixed}")
     c = plan.counts()
     print(_t(lang, f"新增 {c['new']}，修改 {c['changed']}，删除 {c['removed']}，未变 {c['unchanged']}，"
                    f"说明 {c['explanations']}，答复 {c['answers']}",
@@ -229,7 +233,8 @@ def cmd_inbox(args) -> int:
     if args.json:
         _print_json([{**b.to_dict(), "packages": [p.to_dict() for p in packages]}])
         return EXIT_OK
-    print(_t(lang, f"{b.region_name} {b.year} 年：已报送 {b.sent}/{len(b.rows)}，截止 {b.deadline}（剩余 {b.days_left} 天）",
+    print(_t(lang, f"{b.region_name} {b.year} 年：已报送 {b.sent}/{len(b.rows)}，"
+                   f"截止 {b.deadline}（剩余 {b.days_left} 天）",
              f"{b.region_name} {b.year}: {b.sent}/{len(b.rows)} sent, deadline {b.deadline} ({b.days_left} days left)"))
     _table([[r.region, r.name, r.state_text if lang == "zh" else (r.state or "not sent"),
              f"v{r.seq}" if r.seq else "", (r.received_at or "")[:16], r.status,
@@ -289,7 +294,9 @@ def cmd_questions(args) -> int:
         return EXIT_OK
     for r in rows:
         arrow = "→" if r.direction == "out" else "←"
-        ans = f"  {_t(lang, '答复', 'answer')}: {r.answer}" + (f" ({r.corrected})" if r.corrected else "") if r.answer else ""
+        ans = ""
+        if r.answer:
+            ans = f"  {_t(lang, '答复', 'answer')}: {r.answer}" + (f" ({r.corrected})" if r.corrected else "")
         print(f"{r.id}\t{arrow} {r.peer or ''}\t{r.region}\t{r.indicator}\t{r.period}\t"
               f"{r.value or '—'} / {_t(lang, '现值', 'now')} {r.current or '—'}\t{r.question}{ans}")
     return EXIT_OK
@@ -304,7 +311,8 @@ def cmd_answer(args) -> int:
     if args.json:
         _print_json([row.to_dict()])
     else:
-        print(_t(_lang(args), "答复已保存；重新导出数据包即可送达", "answer saved; export the package again to send it"))
+        print(_t(_lang(args), "答复已保存；重新导出数据包即可送达",
+                 "answer saved; export the package again to send it"))
     return EXIT_OK
 
 
@@ -314,7 +322,8 @@ def add_verbs(verb, region_year) -> None:
     sp.add_argument("--name", help="office name")
     sp.add_argument("--json", action="store_true")
 
-    sp = verb("export", cmd_export, "write the signed package <code>_<year>_v<seq>.ipdx, with its PDF and XLSX (导出数据包)")
+    sp = verb("export", cmd_export,
+              "write the signed package <code>_<year>_v<seq>.ipdx, with its PDF and XLSX (导出数据包)")
     region_year(sp)
     sp.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write into (a USB stick, …)")
     sp.add_argument("--office", help="reporting office's name on the cover")

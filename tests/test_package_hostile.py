@@ -18,7 +18,14 @@ import pytest
 
 from app.models.db import meta_get, meta_set, open_store
 from app.models.errors import IpdeskError
-from app.services.package_format import MAX_FILE_BYTES, PackageError, build_archive, manifest_bytes, read_archive, sha256
+from app.services.package_format import (
+    MAX_FILE_BYTES,
+    PackageError,
+    build_archive,
+    manifest_bytes,
+    read_archive,
+    sha256,
+)
 from app.services.package_keys import office_key, trust_add
 from app.services.package_receive import apply_receive, plan_receive, read_package, verify_file
 from app.services.package_write import export_package

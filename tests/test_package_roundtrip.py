@@ -240,8 +240,8 @@ def test_questions_go_down_and_answers_come_back(demo_file, tmp_path):
     apply_receive(prov.db, v1.path)
     asked = value(prov.db, CITY, "INV_GRANTS", "2024")[0]
 
-    q = create_query(prov.db, short_hash(v1.hash), [Question("INV_GRANTS", "2024", "增幅偏大，请核实", rule="yoy"),
-                                                    Question("PLEDGE_SMES", "2024", "口径？")], prov.out, key_dir=prov.keys)
+    asks = [Question("INV_GRANTS", "2024", "增幅偏大，请核实", rule="yoy"), Question("PLEDGE_SMES", "2024", "口径？")]
+    q = create_query(prov.db, short_hash(v1.hash), asks, prov.out, key_dir=prov.keys)
     assert q.path.name == "320100_2024_v1_q1.ipdq" and q.path.stat().st_size < 20_000
     assert inbox(prov.db)[0].state == "returned"
     assert audit.history(prov.db, CITY, "INV_GRANTS", "2024")[-1]["action"] == "query"

@@ -46,7 +46,8 @@ from .package_keys import OfficeKey, fingerprint_text, key_fingerprint, verify_s
 
 register({
     "pkg_unreadable": ("cannot read the file: {why}", "无法读取文件：{why}"),
-    "pkg_too_large": ("{size} MB is more than a package may have ({limit} MB)", "文件 {size} MB，超过数据包上限 {limit} MB"),
+    "pkg_too_large": ("{size} MB is more than a package may have ({limit} MB)",
+                      "文件 {size} MB，超过数据包上限 {limit} MB"),
     "pkg_not_zip": ("not an ipdesk package (not a zip archive, or cut short): {why}",
                     "不是 ipdesk 数据包（不是 zip 文件，或文件不完整）：{why}"),
     "pkg_damaged": ("the package is damaged: {why}", "数据包已损坏：{why}"),
@@ -56,7 +57,8 @@ register({
     "pkg_duplicate": ("member {text!r} appears more than once", "成员“{text}”重复出现"),
     "pkg_too_many": ("{n} members: a package has at most {limit}", "共 {n} 个成员，数据包至多 {limit} 个"),
     "pkg_bomb": ("member sizes exceed the limits (a zip bomb?): {why}", "成员大小超出限制（疑似压缩炸弹）：{why}"),
-    "pkg_method": ("member {text!r} is {method}; ipdesk stores members plainly", "成员“{text}”经过{method}，ipdesk 数据包不压缩成员"),
+    "pkg_method": ("member {text!r} is {method}; ipdesk stores members plainly",
+                   "成员“{text}”经过{method}，ipdesk 数据包不压缩成员"),
     "pkg_extra": ("unexpected member {text!r}", "多出成员“{text}”"),
     "pkg_missing": ("member {text!r} is missing", "缺少成员“{text}”"),
     "pkg_not_canonical": ("the archive was altered: its bytes differ from the layout ipdesk writes ({why})",

@@ -143,7 +143,8 @@ class Board:
 
 def board(db, year: int, *, region: str | None = None, today: dt.date | None = None) -> Board:
     """One row per subordinate region of ``region`` (default: the store's home region) valid in ``year``."""
-    from app.models.catalogue import children, region as get_region
+    from app.models.catalogue import children
+    from app.models.catalogue import region as get_region
     from app.models.db import meta_get
     from app.models.values import region_year_status
 

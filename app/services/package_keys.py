@@ -39,7 +39,8 @@ register({
     "trust_fingerprint_differs": ("the key's fingerprint is {actual}, not {text}: do not trust it",
                                   "该密钥指纹为 {actual}，与 {text} 不符，请勿信任"),
     "trust_unknown": ("no trusted key matches {text}", "没有与 {text} 匹配的受信任密钥"),
-    "trust_ambiguous": ("{text} matches {n} trusted keys: give more digits", "{text} 匹配 {n} 个受信任密钥，请多输入几位"),
+    "trust_ambiguous": ("{text} matches {n} trusted keys: give more digits",
+                        "{text} 匹配 {n} 个受信任密钥，请多输入几位"),
 })
 
 PRIVATE_NAME = "office_ed25519.pem"
@@ -117,7 +118,8 @@ def _load(path: Path) -> OfficeKey:
             os.chmod(path, 0o600)          # readable by the user alone
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
-        raise IpdeskError("key_unreadable", text=str(path), params={"why": getattr(exc, "strerror", None) or str(exc)}) from exc
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise IpdeskError("key_unreadable", text=str(path), params={"why": why}) from exc
     if not isinstance(private, Ed25519PrivateKey):
         raise IpdeskError("key_unreadable", text=str(path), params={"why": "not an Ed25519 key"})
     return OfficeKey(private, _raw_public(private), path)

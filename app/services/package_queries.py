@@ -37,7 +37,8 @@ register({
     "query_not_ours": ("these questions are about package {text}, which this office did not send",
                        "这些问题针对数据包 {text}，但该数据包不是本单位发出的"),
     "query_untrusted": ("the asking office's key {text} ({office}) is not trusted here: confirm it by phone, then "
-                        "trust it (ipdesk trust add FILE)", "提问单位密钥 {text}（{office}）尚未受信任：请电话核对后执行 ipdesk trust add 文件"),
+                        "trust it (ipdesk trust add FILE)",
+                        "提问单位密钥 {text}（{office}）尚未受信任：请电话核对后执行 ipdesk trust add 文件"),
     "query_unknown": ("no question {text}", "没有编号为 {text} 的问题"),
     "query_not_ours_to_answer": ("question {text} was asked by this office; the other office answers it",
                                  "问题 {text} 是本单位提出的，应由对方回答"),
@@ -152,7 +153,11 @@ def create_query(db, package: str, items: list[Question], out: str | os.PathLike
             "questions": [dict(zip(("id", "region", "indicator", "period", "rule", "question", "value", "asked_by",
                                     "asked_at"), (r[0], r[4], r[6], r[7], r[8], r[9], r[10], r[11], r[12])))
                           for r in rows]}
-    archive = seal("query", {"region": region, "year": year, "seq": seq, "package": digest, "created_at": at},
+    from app.models.catalogue import region as get_region
+
+    fields = {"region": region, "region_name": get_region(db, region).name_zh, "year": year, "seq": seq,
+              "package": digest, "created_at": at}
+    archive = seal("query", fields,
                    [("query.json", json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8"))],
                    key, office_id=office_id, office_name=office_name)
     out = Path(out)

@@ -26,20 +26,18 @@ the package (state ``received``) — all in one transaction.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
 from app.models.errors import Cancelled, IpdeskError
 from app.models.messages import register
 
 from .package_format import PackageError, read_archive, short_hash
-from .package_keys import fingerprint_text, trust_status
+from .package_read import Package, Verification, read_any, read_package, verification_of, verify_file  # noqa: F401
 
 register({
     "pkg_untrusted": ("the sender's key {text} ({office}) is not trusted here: confirm it by phone, then trust it "
-                      "(ipdesk trust add FILE)", "发送方密钥 {text}（{office}）尚未受信任：请电话核对指纹后执行 ipdesk trust add 文件"),
-    "pkg_key_mismatch": ("signed by key {text}, not by the key of {office} trusted here ({trusted})",
-                         "签名密钥 {text} 不是本单位登记的 {office} 密钥（{trusted}）"),
+                      "(ipdesk trust add FILE)",
+                      "发送方密钥 {text}（{office}）尚未受信任：请电话核对指纹后执行 ipdesk trust add 文件"),
     "pkg_replay": ("version {seq} is older than version {latest} already received from {office}: refused as a replay",
                    "版本 {seq} 早于已从 {office} 收到的版本 {latest}，作为重放拒收"),
     "pkg_seq_conflict": ("another package with version {seq} was already received from {office}",
@@ -49,184 +47,12 @@ register({
     "pkg_locked": ("{region} {year} is {status} here: unlock it before receiving",
                    "本单位的 {region} {year} 年数据{status_zh}，须先解锁才能接收"),
     "pkg_outside": ("office {office} may not send data of {text}", "单位 {office} 无权报送 {text} 的数据"),
-    "pkg_own_region": ("the package would change this office's own region {text}", "该数据包会改动本单位自己的地区 {text}"),
+    "pkg_own_region": ("the package would change this office's own region {text}",
+                       "该数据包会改动本单位自己的地区 {text}"),
     "pkg_unknown_region": ("region {text} and its parent are unknown here", "本单位不认识地区 {text} 及其上级"),
 })
 
 STATUS_ZH = {"approved": "已审批", "locked": "已锁定"}
-
-
-@dataclass
-class Package:
-    """A checked ``.ipdx``: the archive plus its parsed ``data.json``."""
-
-    archive: object
-    data: dict
-
-    @property
-    def manifest(self) -> dict:
-        return self.archive.manifest
-
-    @property
-    def region(self) -> str:
-        return self.manifest["region"]
-
-    @property
-    def year(self) -> int:
-        return self.manifest["year"]
-
-    @property
-    def seq(self) -> int:
-        return self.manifest["seq"]
-
-    @property
-    def regions(self) -> list[str]:
-        return [r["code"] for r in self.data["regions"]]
-
-
-_CANON = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
-
-
-def _bad(file: str, why: str):
-    raise PackageError("pkg_data", file=file, params={"why": why})
-
-
-def _strs(d: dict, keys, optional=()) -> bool:
-    return all(isinstance(d.get(k), str) for k in keys) and all(d.get(k) is None or isinstance(d.get(k), str)
-                                                                 for k in optional)
-
-
-def parse_package(archive) -> Package:
-    """Parse and check ``data.json`` of a package archive (schema, region/year, shapes)."""
-    from .package_write import DATA_SCHEMA
-
-    file, m = archive.file, archive.manifest
-    if not (isinstance(m.get("seq"), int) and m["seq"] >= 1 and isinstance(m.get("regions"), list)):
-        raise PackageError("pkg_manifest", file=file, params={"why": "seq/regions"})
-    try:
-        data = json.loads(archive.members["data.json"].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PackageError("pkg_data", file=file, params={"why": f"not JSON ({exc})"}) from exc
-    if not isinstance(data, dict):
-        _bad(file, "not an object")
-    if data.get("schema") != DATA_SCHEMA:
-        raise PackageError("pkg_data_schema", text=str(data.get("schema")), file=file, params={"known": DATA_SCHEMA})
-    if data.get("region") != m["region"] or data.get("year") != m["year"]:
-        _bad(file, f"region/year {data.get('region')}/{data.get('year')} differ from the manifest's "
-                   f"{m['region']}/{m['year']}")
-    regions = data.get("regions")
-    if not (isinstance(regions, list) and regions and all(isinstance(r, dict) and _strs(r, ("code", "level", "name_zh"))
-                                                          for r in regions)):
-        _bad(file, "regions")
-    codes = [r["code"] for r in regions]
-    if codes != m["regions"] or codes[0] != m["region"]:
-        _bad(file, "regions differ from the manifest's")
-    keep, year = set(codes), str(m["year"])
-    for key, need, opt in (("values", ("region", "indicator", "period", "value"), ("note", "source", "status", "package")),
-                           ("explanations", ("rule", "region", "indicator", "period", "text"), ("author", "at")),
-                           ("answers", ("id", "answer"), ("corrected", "answered_by", "answered_at"))):
-        rows = data.get(key)
-        if not isinstance(rows, list) or not all(isinstance(r, dict) and _strs(r, need, opt) for r in rows):
-            _bad(file, key)
-    for v in data["values"]:
-        if v["region"] not in keep or not v["period"].startswith(year) or not _CANON.fullmatch(v["value"]):
-            _bad(file, f"value {v['region']}·{v['indicator']}·{v['period']} = {v['value']!r}")
-    for e in data["explanations"]:
-        if e["region"] not in keep or not e["period"].startswith(year):
-            _bad(file, f"explanation {e['region']}·{e['indicator']}·{e['period']}")
-    return Package(archive, data)
-
-
-def read_package(source) -> Package:
-    """Read and check a ``.ipdx`` (path or bytes); raises :class:`PackageError`."""
-    return parse_package(read_archive(source, kind="package"))
-
-
-# ---------------------------------------------------------------- verify
-
-@dataclass
-class Verification:
-    """What ``ipdesk verify`` prints and the receive dialog shows first."""
-
-    file: str
-    ok: bool
-    reason: str = ""               # one sentence (the user's language) when not ok
-    code: str = ""
-    kind: str = ""                 # package / query
-    hash: str = ""
-    bytes: int = 0
-    sender_id: str = ""
-    sender_name: str = ""
-    key_fingerprint: str = ""
-    region: str = ""
-    region_name: str = ""
-    year: int = 0
-    seq: int = 0
-    previous: str | None = None
-    created_at: str = ""
-    data_fingerprint: str = ""
-    trust: str = "unknown"         # trusted / unknown / conflict
-    trusted_as: str = ""           # the name the key is trusted under
-    error: IpdeskError | None = field(default=None, repr=False)
-
-    @property
-    def trusted(self) -> bool:
-        return self.ok and self.trust == "trusted"
-
-    @property
-    def key_text(self) -> str:
-        return fingerprint_text(self.key_fingerprint) if self.key_fingerprint else ""
-
-    @property
-    def short(self) -> str:
-        return short_hash(self.hash)
-
-    def to_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k != "error"}
-        d.update(trusted=self.trusted, key_fingerprint_text=self.key_text, short=self.short)
-        return d
-
-
-def _verification(archive, db) -> Verification:
-    m = archive.manifest
-    v = Verification(archive.file, True, kind=archive.kind, hash=archive.hash, bytes=archive.size,
-                     sender_id=archive.sender_id, sender_name=archive.sender_name, key_fingerprint=archive.fingerprint,
-                     region=m["region"], region_name=str(m.get("region_name") or ""), year=m["year"],
-                     seq=m.get("seq") if isinstance(m.get("seq"), int) else 0, previous=m.get("previous"),
-                     created_at=str(m.get("created_at") or ""), data_fingerprint=str(m.get("data_fingerprint") or ""))
-    if db is not None:
-        v.trust, key = trust_status(db, archive.sender_id, archive.fingerprint)
-        v.trusted_as = key.name if key else ""
-        if v.trust == "conflict":
-            err = PackageError("pkg_key_mismatch", text=v.key_text, file=archive.file,
-                               params={"office": archive.sender_id, "trusted": f"{key.office_id} {key.text}"})
-            v.ok, v.code, v.reason, v.error = False, err.code, err.message(), err
-    return v
-
-
-def read_any(source):
-    """``(archive, parsed)``: a checked package (:class:`Package`) or query file."""
-    archive = read_archive(source)
-    if archive.kind == "package":
-        return archive, parse_package(archive)
-    from .package_queries import parse_query
-
-    return archive, parse_query(archive)
-
-
-def verify_file(db, source, *, lang: str | None = None) -> Verification:
-    """Check a package or query file; never raises for a bad file (``ok`` False and ``reason``).
-
-    ``db`` (may be None) answers whether the sender's key is trusted here.
-    """
-    from pathlib import Path
-
-    try:
-        archive, _ = read_any(source)
-    except PackageError as exc:
-        name = exc.file or (Path(source).name if not isinstance(source, (bytes, bytearray)) else "<bytes>")
-        return Verification(name, False, exc.message(lang), exc.code, error=exc)
-    return _verification(archive, db)
 
 
 # ---------------------------------------------------------------- dry run
@@ -318,7 +144,8 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, I
             return "refused", PackageError("pkg_replay", file=file, params={"seq": pkg.seq, "latest": latest,
                                                                             "office": a.sender_id})
         if pkg.seq == latest:
-            return "refused", PackageError("pkg_seq_conflict", file=file, params={"seq": pkg.seq, "office": a.sender_id})
+            return "refused", PackageError("pkg_seq_conflict", file=file,
+                                           params={"seq": pkg.seq, "office": a.sender_id})
         before = [h for h, s, _p in rows if s == pkg.seq - 1]
         if before and pkg.manifest.get("previous") != before[0]:
             return "refused", PackageError("pkg_fork", file=file, params={"seq": pkg.seq, "prev": pkg.seq - 1})
@@ -381,7 +208,7 @@ def plan_receive(db, source) -> ReceivePlan:
     """The dry run: what applying would change, and whether it may. Raises :class:`PackageError`
     for a broken or forged package; writes nothing."""
     pkg = source if isinstance(source, Package) else read_package(source)
-    v = _verification(pkg.archive, db)
+    v = verification_of(pkg.archive, db)
     if not v.ok:
         raise v.error
     return _plan(db, pkg, v)
@@ -422,7 +249,6 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
     from app.models.values import Change, region_year_status, write_values
 
     from .package_queries import apply_answers
-
     from .report_data import say
 
     def step(fraction, zh, en):
@@ -451,7 +277,8 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         for d in plan.diffs:
             if d.kind in ("new", "changed"):
                 note = d.new_note if d.new_note else ("" if d.old_note else None)
-                changes.append(Change(d.region, d.indicator, d.period, d.new, note, d.source, package=short_hash(a.hash)))
+                changes.append(Change(d.region, d.indicator, d.period, d.new, note, d.source,
+                                      package=short_hash(a.hash)))
             elif d.kind == "removed":
                 changes.append(Change(d.region, d.indicator, d.period, None))
         step(0.5, "写入数值", "writing values")

@@ -31,7 +31,7 @@ from pathlib import Path
 from app.models.errors import InputError
 from app.models.messages import register
 
-from .package_format import safe_stem, seal, short_hash, sha256
+from .package_format import safe_stem, seal, sha256, short_hash
 from .package_keys import fingerprint_text, office_key
 
 register({
@@ -150,7 +150,8 @@ def build_data(db, region: str, year: int, regions: list[str], findings: list, f
                                   "doc_no": t.doc_no})
     return {
         "schema": DATA_SCHEMA, "region": region, "year": int(year),
-        "regions": [{**get_region(db, code)._asdict(), "status": region_year_status(db, code, year)} for code in regions],
+        "regions": [{**get_region(db, code)._asdict(), "status": region_year_status(db, code, year)}
+                    for code in regions],
         "values": values, "explanations": explanations,
         "findings": [{"region": f.region, "indicator": f.indicator, "period": f.period, "severity": f.severity,
                       "rule": f.rule, "code": f.code, "params": f.params, "message_zh": f.message("zh"),
@@ -230,6 +231,12 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
         pdf_bytes, xlsx_bytes = rep.pdf.read_bytes(), rep.xlsx.read_bytes()
     step(0.88, say("签名打包", "signing"))
     data = build_data(db, region, year, regions, findings, rep.report.fingerprint)
+    status = region_year_status(db, region, year)
+    if status not in LOCKED_STATES:          # what the region-year is once this export is recorded
+        data["regions"][0]["status"] = "submitted"
+        for v in data["values"]:
+            if v["region"] == region:
+                v["status"] = "submitted"
     data_bytes = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                             default=str).encode("utf-8")
     fields = {"region": region, "region_name": reg.name_zh, "year": year, "seq": seq, "previous": previous,
@@ -255,7 +262,6 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
                    [digest, region, year, seq, previous, path.name, len(archive), key.fingerprint,
                     rep.report.fingerprint, fields["created_at"], who])
         audit.append(db, [(who, "export_package", region, None, str(year), previous, digest, path.name)])
-        status = region_year_status(db, region, year)
         if status not in LOCKED_STATES and status != "submitted":
             workflow.set_status(db, region, year, "submitted", user=who, why=f"exported {path.name}", blocking=0)
     step(1.0, say("完成", "done"))
