@@ -26,7 +26,7 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
                         "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
                         str(ROOT / "installers" / "ipdesk.spec")], check=True, cwd=ROOT)
-        size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
+        size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file() and not p.is_symlink())
         print(f"bundle: {dist} ({size / 1e6:.0f} MB) in {time.perf_counter() - t:.0f} s")
     exe = dist / ("ipdesk.exe" if sys.platform == "win32" else "ipdesk")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
