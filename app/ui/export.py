@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout)
 
 from app.models.errors import IpdeskError
 from app.ui import i18n
+
+
+class _Written:
+    """A package export seen as the documents it wrote (for the Open/Print/Show buttons)."""
+
+    def __init__(self, pkg):
+        from app.ui.preview import page_count
+
+        self.pdf, self.xlsx = pkg.pdf, pkg.xlsx
+        self.pdf_pages, self.pdf_bytes = page_count(pkg.pdf), pkg.pdf.stat().st_size
+        self.xlsx_bytes = pkg.xlsx.stat().st_size
+        from types import SimpleNamespace
+
+        from app.services.fingerprint import short
+
+        self.report = SimpleNamespace(fingerprint_short=short(pkg.data_fingerprint))
 
 
 class ExportDialog(QDialog):
@@ -35,6 +51,13 @@ class ExportDialog(QDialog):
         self.children = QCheckBox(self.tr("Include the subordinate regions"), self)
         for box in (self.pdf, self.xlsx, self.children):
             box.setChecked(True)
+        self.package = QCheckBox(self.tr("Signed package (.ipdx) for the next office up — marks the year submitted"), self)
+        from app.services.package_keys import existing_key
+
+        key = existing_key()
+        self.key_label = QLabel(self.tr("Office key: {fp}").format(fp=key.text) if key else
+                                self.tr("Office key: made at the first package export"), self)
+        self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
@@ -66,8 +89,9 @@ class ExportDialog(QDialog):
         actions.addWidget(self.folder_button)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
-        for box in (self.pdf, self.xlsx, self.children):
+        for box in (self.pdf, self.xlsx, self.children, self.package):
             lay.addWidget(box)
+        lay.addWidget(self.key_label)
         lay.addWidget(self.result_label)
         lay.addLayout(actions)
         lay.addWidget(buttons)
@@ -100,12 +124,18 @@ class ExportDialog(QDialog):
             self.result_label.setText(str(exc) if not isinstance(exc, IpdeskError) else exc.message(i18n.current()))
             return
         path, region, year, children = self.window_.db.path, self.region, self.year, self.children.isChecked()
+        package = self.package.isChecked()
+        folder = (pdf or xlsx).parent
 
         def work(progress, cancelled):
             from app.models.db import open_store
 
-            db = open_store(path, readonly=True)
+            db = open_store(path, readonly=not package)
             try:
+                if package:        # the .ipdx with the PDF and XLSX beside it; marks the year submitted
+                    from app.services.package_write import export_package
+
+                    return export_package(db, region, year, folder, progress=progress, cancel=cancelled)
                 return export_report(db, region, year, pdf=pdf, xlsx=xlsx, include_children=children,
                                      progress=progress, cancel=cancelled)
             finally:
@@ -116,9 +146,23 @@ class ExportDialog(QDialog):
                             on_error=self.failed, on_cancel=lambda: self.failed(None, ""))
 
     def finished(self, result):
-        self.result = result
+        from app.services.package_write import PackageResult
+
+        if isinstance(result, PackageResult):
+            self.package_result = result
+            from app.services.package_keys import fingerprint_text
+
+            self.key_label.setText(self.tr("Office key: {fp}").format(fp=fingerprint_text(result.key_fingerprint)))
+            self.result = _Written(result)
+            self.window_.reload(statuses_changed=True)
+        else:
+            self.result = result
+        result = self.result
         self.export_button.setEnabled(True)
         lines = []
+        if getattr(self, "package_result", None) is not None and result.pdf == self.package_result.pdf:
+            lines.append(self.tr("Package: {path} (version {seq}, {kb} KB)").format(
+                path=self.package_result.path, seq=self.package_result.seq, kb=round(self.package_result.bytes / 1024)))
         if result.pdf:
             lines.append(self.tr("PDF: {path} ({pages} pages, {kb} KB)").format(
                 path=result.pdf, pages=result.pdf_pages, kb=round(result.pdf_bytes / 1024)))

@@ -168,7 +168,7 @@ def self_test(out_dir: str | None = None) -> int:
     return 1 if problems else 0
 
 
-def run_gui(db=None, demo: bool = False) -> int:
+def run_gui(db=None, demo: bool = False, open_file: str | None = None) -> int:
     app = make_app()
     from app.models.errors import IpdeskError
 
@@ -178,4 +178,6 @@ def run_gui(db=None, demo: bool = False) -> int:
         QMessageBox.critical(None, "ipdesk", exc.message())
         return 2
     window.show()
+    if open_file:
+        window.open_file(open_file)
     return app.exec()

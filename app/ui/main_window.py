@@ -45,6 +45,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.addTab(self.entry, "")
         self.tabs.addTab(QWidget(self), "")     # placeholder for the dashboard
         self.tabs.addTab(QWidget(self), "")     # placeholder for the charts page
+        self._inbox = None
+        self.tabs.addTab(QWidget(self), "")     # placeholder for the package inbox
         self.tabs.currentChanged.connect(lambda _i: self.reload_current())
         split = QSplitter(Qt.Horizontal, self)
         split.addWidget(self.tree)
@@ -169,6 +171,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabText(0, self.tr("Entry"))
         self.tabs.setTabText(1, self.tr("Dashboard"))
         self.tabs.setTabText(2, self.tr("Charts"))
+        self.tabs.setTabText(3, self.tr("Packages"))
         self.tree_model.layoutAboutToBeChanged.emit()
         self.tree_model.layoutChanged.emit()
         if getattr(self, "region", None):
@@ -225,7 +228,9 @@ class MainWindow(Retranslating, QMainWindow):
                 self.entry.load(self.region, self.year.value())
             elif page == 1:
                 self.dashboard.load(self.region, self.year.value())
-            else:
+            elif page == 3:
+                self.inbox.load(self.region, self.year.value())
+            elif page == 2:
                 self._charts().load(self.region, self.year.value())
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
@@ -256,6 +261,31 @@ class MainWindow(Retranslating, QMainWindow):
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(False)
         return self._dashboard
+
+    @property
+    def inbox(self):
+        if self._inbox is None:
+            from app.ui.inbox import InboxPage
+
+            self._inbox = InboxPage(self)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(3)
+            self.tabs.insertTab(3, self._inbox, self.tr("Packages"))
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+        return self._inbox
+
+    def open_file(self, path: str):
+        """A file given on the command line (double-clicked): a package, or a spreadsheet to import."""
+        suffix = path.lower().rsplit(".", 1)[-1]
+        if suffix == "ipdx":
+            self.tabs.setCurrentIndex(3)
+            return self.inbox.open_package(path)
+        if suffix in ("xlsx", "csv"):
+            return self.import_file(path)
+        self.warn(self.tr("ipdesk cannot open {name}").format(name=path))
+        return None
 
     def _charts(self):
         if self.charts is None:

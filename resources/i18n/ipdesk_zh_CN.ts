@@ -26,48 +26,48 @@
 <context>
     <name>ChartsPage</name>
     <message>
-        <location filename="../../app/ui/charts.py" line="49" />
+        <location filename="../../app/ui/charts.py" line="44" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="50" />
-        <location filename="../../app/ui/charts.py" line="166" />
+        <location filename="../../app/ui/charts.py" line="45" />
+        <location filename="../../app/ui/charts.py" line="161" />
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="106" />
+        <location filename="../../app/ui/charts.py" line="101" />
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="111" />
+        <location filename="../../app/ui/charts.py" line="106" />
         <source>Reported</source>
         <translation>填报值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="119" />
+        <location filename="../../app/ui/charts.py" line="114" />
         <source>Target {cmp} {value:g} ({year})</source>
         <translation>目标 {cmp} {value:g}（{year}年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="124" />
+        <location filename="../../app/ui/charts.py" line="119" />
         <source>Target path</source>
         <translation>目标路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="127" />
+        <location filename="../../app/ui/charts.py" line="122" />
         <source>Projection (linear trend)</source>
         <translation>预测（线性趋势）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="130" />
+        <location filename="../../app/ui/charts.py" line="125" />
         <source>Lower is better for this indicator.</source>
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="146" />
+        <location filename="../../app/ui/charts.py" line="141" />
         <source>Ranking of subordinate regions, {year}</source>
         <translation>下级地区排名（{year}年）</translation>
     </message>
@@ -75,98 +75,98 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79" />
+        <location filename="../../app/ui/dashboard.py" line="74" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80" />
+        <location filename="../../app/ui/dashboard.py" line="75" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81" />
+        <location filename="../../app/ui/dashboard.py" line="76" />
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82" />
+        <location filename="../../app/ui/dashboard.py" line="77" />
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83" />
+        <location filename="../../app/ui/dashboard.py" line="78" />
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84" />
+        <location filename="../../app/ui/dashboard.py" line="79" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84" />
+        <location filename="../../app/ui/dashboard.py" line="79" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84" />
+        <location filename="../../app/ui/dashboard.py" line="79" />
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85" />
-        <location filename="../../app/ui/dashboard.py" line="87" />
+        <location filename="../../app/ui/dashboard.py" line="80" />
+        <location filename="../../app/ui/dashboard.py" line="82" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85" />
+        <location filename="../../app/ui/dashboard.py" line="80" />
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85" />
+        <location filename="../../app/ui/dashboard.py" line="80" />
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86" />
+        <location filename="../../app/ui/dashboard.py" line="81" />
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="87" />
+        <location filename="../../app/ui/dashboard.py" line="82" />
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="87" />
+        <location filename="../../app/ui/dashboard.py" line="82" />
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88" />
+        <location filename="../../app/ui/dashboard.py" line="83" />
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="102" />
+        <location filename="../../app/ui/dashboard.py" line="97" />
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="104" />
+        <location filename="../../app/ui/dashboard.py" line="99" />
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
         <translation>阻断：{b}　需说明：{e}（未说明 {u}）　提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="141" />
+        <location filename="../../app/ui/dashboard.py" line="136" />
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="143" />
+        <location filename="../../app/ui/dashboard.py" line="138" />
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
@@ -174,122 +174,122 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="150" />
+        <location filename="../../app/ui/entry.py" line="145" />
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151" />
+        <location filename="../../app/ui/entry.py" line="146" />
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152" />
+        <location filename="../../app/ui/entry.py" line="147" />
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153" />
+        <location filename="../../app/ui/entry.py" line="148" />
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154" />
+        <location filename="../../app/ui/entry.py" line="149" />
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155" />
+        <location filename="../../app/ui/entry.py" line="150" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156" />
+        <location filename="../../app/ui/entry.py" line="151" />
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157" />
+        <location filename="../../app/ui/entry.py" line="152" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158" />
+        <location filename="../../app/ui/entry.py" line="153" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="159" />
+        <location filename="../../app/ui/entry.py" line="154" />
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="189" />
+        <location filename="../../app/ui/entry.py" line="184" />
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="193" />
+        <location filename="../../app/ui/entry.py" line="188" />
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="194" />
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="194" />
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="194" />
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="208" />
+        <location filename="../../app/ui/entry.py" line="203" />
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="212" />
+        <location filename="../../app/ui/entry.py" line="207" />
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="241" />
+        <location filename="../../app/ui/entry.py" line="236" />
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="252" />
+        <location filename="../../app/ui/entry.py" line="247" />
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="255" />
+        <location filename="../../app/ui/entry.py" line="250" />
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="269" />
+        <location filename="../../app/ui/entry.py" line="264" />
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="275" />
+        <location filename="../../app/ui/entry.py" line="270" />
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="277" />
+        <location filename="../../app/ui/entry.py" line="272" />
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="309" />
+        <location filename="../../app/ui/entry.py" line="304" />
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
@@ -297,93 +297,114 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/ui/export.py" line="27" />
+        <location filename="../../app/ui/export.py" line="43" />
         <source>Export the submission documents</source>
         <translation>导出报送材料</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="31" />
-        <location filename="../../app/ui/export.py" line="78" />
+        <location filename="../../app/ui/export.py" line="47" />
+        <location filename="../../app/ui/export.py" line="102" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="33" />
+        <location filename="../../app/ui/export.py" line="49" />
         <source>PDF for the paper copy (printed, signed and sealed)</source>
         <translation>PDF 纸质版（打印、签字、盖章）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="34" />
+        <location filename="../../app/ui/export.py" line="50" />
         <source>XLSX for the electronic copy</source>
         <translation>XLSX 电子版</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="35" />
+        <location filename="../../app/ui/export.py" line="51" />
         <source>Include the subordinate regions</source>
         <translation>包含下级地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="42" />
+        <location filename="../../app/ui/export.py" line="54" />
+        <source>Signed package (.ipdx) for the next office up — marks the year submitted</source>
+        <translation>上报用签名数据包（.ipdx）——同时标记本年度为已报送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="58" />
+        <location filename="../../app/ui/export.py" line="155" />
+        <source>Office key: {fp}</source>
+        <translation>本单位密钥指纹：{fp}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="59" />
+        <source>Office key: made at the first package export</source>
+        <translation>本单位密钥：首次导出数据包时生成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="65" />
         <source>Region and year</source>
         <translation>地区与年度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="43" />
+        <location filename="../../app/ui/export.py" line="66" />
         <source>Reporting office</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="44" />
+        <location filename="../../app/ui/export.py" line="67" />
         <source>Contact</source>
         <translation>联系人及电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="45" />
+        <location filename="../../app/ui/export.py" line="68" />
         <source>Folder</source>
         <translation>保存位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="48" />
+        <location filename="../../app/ui/export.py" line="71" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="51" />
+        <location filename="../../app/ui/export.py" line="74" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="52" />
+        <location filename="../../app/ui/export.py" line="75" />
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="53" />
+        <location filename="../../app/ui/export.py" line="76" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="115" />
+        <location filename="../../app/ui/export.py" line="145" />
         <source>Writing the submission documents…</source>
         <translation>正在生成报送材料…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="123" />
+        <location filename="../../app/ui/export.py" line="164" />
+        <source>Package: {path} (version {seq}, {kb} KB)</source>
+        <translation>数据包：{path}（第 {seq} 版，{kb} KB）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/export.py" line="167" />
         <source>PDF: {path} ({pages} pages, {kb} KB)</source>
         <translation>PDF：{path}（{pages} 页，{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="126" />
+        <location filename="../../app/ui/export.py" line="170" />
         <source>XLSX: {path} ({kb} KB)</source>
         <translation>XLSX：{path}（{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="127" />
+        <location filename="../../app/ui/export.py" line="171" />
         <source>Data fingerprint: {fp}</source>
         <translation>数据指纹：{fp}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="136" />
+        <location filename="../../app/ui/export.py" line="180" />
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
@@ -623,162 +644,345 @@
     </message>
 </context>
 <context>
+    <name>InboxPage</name>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="71" />
+        <location filename="../../app/ui/inbox.py" line="123" />
+        <source>Open a package…</source>
+        <translation>打开数据包…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="72" />
+        <location filename="../../app/ui/inbox.py" line="138" />
+        <source>Scan a USB stick or folder…</source>
+        <translation>扫描U盘或文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="73" />
+        <source>Who has sent for the year</source>
+        <translation>本年度报送情况</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="74" />
+        <source>Received packages</source>
+        <translation>已接收的数据包</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="75" />
+        <location filename="../../app/ui/inbox.py" line="77" />
+        <location filename="../../app/ui/inbox.py" line="162" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="75" />
+        <source>Sent</source>
+        <translation>是否报送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="75" />
+        <source>Package</source>
+        <translation>数据包</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="76" />
+        <source>Status here</source>
+        <translation>本地状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="76" />
+        <source>Questions</source>
+        <translation>查询（未答/已答）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="77" />
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="77" />
+        <source>State</source>
+        <translation>处理状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="78" />
+        <source>Received</source>
+        <translation>接收时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="78" />
+        <source>Sender</source>
+        <translation>发送单位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="78" />
+        <source>Changes</source>
+        <translation>变动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="89" />
+        <source>{region} · {year} · packages from subordinate regions</source>
+        <translation>{region} · {year}年 · 下级地区数据包</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="92" />
+        <source>{n} days left</source>
+        <translation>剩余 {n} 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="93" />
+        <source>{n} days overdue</source>
+        <translation>已逾期 {n} 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="94" />
+        <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
+        <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="97" />
+        <source>This office's key: {fp} (read it out when a receiver asks)</source>
+        <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="98" />
+        <source>This office has no key yet: it is made at the first package export.</source>
+        <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="101" />
+        <source>sent</source>
+        <translation>已报送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="101" />
+        <source>not sent</source>
+        <translation>未报送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="114" />
+        <source>{new} new, {changed} changed, {removed} removed</source>
+        <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="124" />
+        <source>ipdesk packages (*.ipdx)</source>
+        <translation>ipdesk 数据包 (*.ipdx)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="152" />
+        <source>Checking the packages in {folder}…</source>
+        <translation>正在核验 {folder} 中的数据包…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="160" />
+        <source>Packages found</source>
+        <translation>找到的数据包</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="162" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="162" />
+        <source>Check</source>
+        <translation>核验</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="162" />
+        <source>Here</source>
+        <translation>本地</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="165" />
+        <source>signature valid</source>
+        <translation>签名有效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="165" />
+        <source>trusted</source>
+        <translation>已信任</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="165" />
+        <source>unknown sender</source>
+        <translation>未知发送方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="173" />
+        <source>Double-click a package to receive it.</source>
+        <translation>双击数据包以接收。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="151" />
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="152" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="153" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157" />
+        <location filename="../../app/ui/main_window.py" line="155" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="157" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160" />
+        <location filename="../../app/ui/main_window.py" line="158" />
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162" />
+        <location filename="../../app/ui/main_window.py" line="160" />
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="161" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164" />
+        <location filename="../../app/ui/main_window.py" line="162" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165" />
-        <location filename="../../app/ui/main_window.py" line="433" />
+        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="459" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166" />
+        <location filename="../../app/ui/main_window.py" line="164" />
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168" />
+        <location filename="../../app/ui/main_window.py" line="166" />
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="168" />
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="169" />
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="169" />
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="169" />
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="171" />
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="260" />
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="298" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322" />
+        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="274" />
+        <source>Packages</source>
+        <translation>数据包收发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="287" />
+        <source>ipdesk cannot open {name}</source>
+        <translation>ipdesk 无法打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="348" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323" />
+        <location filename="../../app/ui/main_window.py" line="349" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="343" />
+        <location filename="../../app/ui/main_window.py" line="369" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344" />
+        <location filename="../../app/ui/main_window.py" line="370" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379" />
+        <location filename="../../app/ui/main_window.py" line="405" />
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392" />
+        <location filename="../../app/ui/main_window.py" line="418" />
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="410" />
+        <location filename="../../app/ui/main_window.py" line="436" />
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413" />
+        <location filename="../../app/ui/main_window.py" line="439" />
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -837,6 +1041,101 @@
         <location filename="../../app/ui/preview.py" line="95" />
         <source>Open with system viewer</source>
         <translation>用系统程序打开</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiveDialog</name>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="193" />
+        <source>Receive {name}</source>
+        <translation>接收 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="198" />
+        <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
+        <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="199" />
+        <source>Trust this sender</source>
+        <translation>信任该发送方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="202" />
+        <source>Confirmed fingerprint</source>
+        <translation>已核对的指纹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="211" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="211" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="211" />
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="212" />
+        <source>Change</source>
+        <translation>变动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="212" />
+        <source>Old</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="212" />
+        <source>New</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="216" />
+        <source>Receive: write all of it</source>
+        <translation>接收：全部写入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="244" />
+        <source>trusted as {name}</source>
+        <translation>已信任（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="245" />
+        <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
+        <translation>未知发送方：请先电话核对指纹再信任</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="246" />
+        <source>a DIFFERENT key than the one trusted for this office</source>
+        <translation>与该单位已信任的密钥不同</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="247" />
+        <source>Signed by {name} ({office}) · key {fp} · {trust}
+{region} {year}, version {seq}, created {created}</source>
+        <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
+{region} {year}年，第 {seq} 版，生成于 {created}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="261" />
+        <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
+        <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="264" />
+        <source>This package was received already; receiving it again changes nothing.</source>
+        <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="296" />
+        <source>Received: {new} new, {changed} changed, {removed} removed.</source>
+        <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,298 @@
+"""The receiving office's page: who has sent for the year, received packages, and the
+receive dialog (verify → trust by fingerprint → dry run → all-or-nothing apply)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from app.models.errors import IpdeskError
+from app.models.workflow import status_label
+from app.ui.i18n import Retranslating, current
+
+STATE_ZH = {"received": "已接收", "accepted": "已采纳", "returned": "已退回"}
+
+
+def _item(text, *, right=False, data=None):
+    item = QTableWidgetItem("" if text is None else str(text))
+    if right:
+        item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    if data is not None:
+        item.setData(Qt.UserRole, data)
+    return item
+
+
+class InboxPage(Retranslating, QWidget):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.days = QLabel(self)
+        self.key_label = QLabel(self)
+        self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.open_button = QPushButton(self)
+        self.open_button.clicked.connect(lambda: self.open_package())
+        self.scan_button = QPushButton(self)
+        self.scan_button.clicked.connect(lambda: self.scan())
+        self.board = QTableWidget(0, 5, self)
+        self.board.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.board.verticalHeader().hide()
+        self.board.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.board.cellDoubleClicked.connect(lambda r, _c: self.window.select_region(self.board.item(r, 0).data(Qt.UserRole)))
+        self.received = QTableWidget(0, 6, self)
+        self.received.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.received.verticalHeader().hide()
+        self.received.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.received.horizontalHeader().setStretchLastSection(True)
+        self.board_box = QGroupBox(self)
+        QVBoxLayout(self.board_box).addWidget(self.board)
+        self.received_box = QGroupBox(self)
+        QVBoxLayout(self.received_box).addWidget(self.received)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.scan_button)
+        top.addWidget(self.open_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(top)
+        lay.addWidget(self.days)
+        lay.addWidget(self.key_label)
+        lay.addWidget(self.board_box, 3)
+        lay.addWidget(self.received_box, 2)
+        self.region = self.year = None
+        self.retranslate()
+
+    def retranslate(self):
+        self.open_button.setText(self.tr("Open a package…"))
+        self.scan_button.setText(self.tr("Scan a USB stick or folder…"))
+        self.board_box.setTitle(self.tr("Who has sent for the year"))
+        self.received_box.setTitle(self.tr("Received packages"))
+        self.board.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Sent"), self.tr("Package"),
+                                              self.tr("Status here"), self.tr("Questions")])
+        self.received.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Version"), self.tr("State"),
+                                                 self.tr("Received"), self.tr("Sender"), self.tr("Changes")])
+        if self.region and self.isVisible():
+            self.load(self.region, self.year)
+
+    def load(self, region: str, year: int) -> None:
+        from app.services.package_inbox import board, inbox
+        from app.services.package_keys import existing_key
+
+        self.region, self.year = region, year
+        lang = current()
+        b = board(self.window.db, year, region=region)
+        self.title.setText(self.tr("{region} · {year} · packages from subordinate regions").format(
+            region=b.region_name, year=year))
+        sent = sum(r.sent for r in b.rows)
+        left = (self.tr("{n} days left").format(n=b.days_left) if b.days_left >= 0
+                else self.tr("{n} days overdue").format(n=-b.days_left))
+        self.days.setText(self.tr("{sent} of {total} have sent · deadline {deadline} · {left}").format(
+            sent=sent, total=len(b.rows), deadline=b.deadline.isoformat(), left=left))
+        key = existing_key()
+        self.key_label.setText(self.tr("This office's key: {fp} (read it out when a receiver asks)").format(fp=key.text)
+                               if key else self.tr("This office has no key yet: it is made at the first package export."))
+        self.board.setRowCount(len(b.rows))
+        for i, r in enumerate(b.rows):
+            sent_text = "✔ " + self.tr("sent") if r.sent else "✕ " + self.tr("not sent")
+            cells = [_item(r.name, data=r.region), _item(sent_text),
+                     _item(f"v{r.seq} · {STATE_ZH.get(r.state, r.state) if lang == 'zh' else r.state}" if r.seq else ""),
+                     _item(status_label(r.status, lang)),
+                     _item(f"{r.open_questions}/{r.answered_questions}" if r.open_questions or r.answered_questions else "")]
+            for j, item in enumerate(cells):
+                if j == 1:
+                    item.setBackground(QBrush(QColor("#cfeccf" if r.sent else "#f6c6c6")))
+                self.board.setItem(i, j, item)
+        rows = inbox(self.window.db, year=year, region=None)
+        self.received.setRowCount(len(rows))
+        for i, p in enumerate(rows):
+            c = p.counts or {}
+            changes = self.tr("{new} new, {changed} changed, {removed} removed").format(
+                new=c.get("new", 0), changed=c.get("changed", 0), removed=c.get("removed", 0))
+            for j, item in enumerate([_item(p.region_name, data=p.hash), _item(f"v{p.seq}"),
+                                      _item(STATE_ZH.get(p.state, p.state) if lang == "zh" else p.state),
+                                      _item(p.received_at), _item(f"{p.sender_name} ({p.sender_id})"), _item(changes)]):
+                self.received.setItem(i, j, item)
+
+    def open_package(self, path: str | None = None):
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a package…"), str(Path.home()),
+                                                  self.tr("ipdesk packages (*.ipdx)"))
+            if not path:
+                return None
+        self.receive_dialog = ReceiveDialog(self.window, path)
+        self.receive_dialog.finished.connect(lambda _r: self.window.reload(statuses_changed=True))
+        self.receive_dialog.open()
+        return self.receive_dialog
+
+    def scan(self, folder: str | None = None):
+        """Verify every package on a stick in a worker; the verified ones are listed to open."""
+        from app.services.package_inbox import scan_folder
+        from app.ui.tasks import run_task
+
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Scan a USB stick or folder…"), str(Path.home()))
+            if not folder:
+                return
+        store = self.window.db.path
+
+        def work(progress, cancelled):
+            from app.models.db import open_store
+
+            db = open_store(store, readonly=True)
+            try:
+                return scan_folder(db, folder, progress=progress, cancel=cancelled)
+            finally:
+                db.close()
+
+        self.scan_job = run_task(self, self.tr("Checking the packages in {folder}…").format(folder=folder), work,
+                                 on_done=self._show_scan, on_error=lambda exc, tb: self.window.warn(
+                                     exc.message(current()) if isinstance(exc, IpdeskError) else str(exc)))
+
+    def _show_scan(self, found):
+        self.found = found
+        dlg = QDialog(self)
+        dlg.setObjectName("scanDialog")
+        dlg.setWindowTitle(self.tr("Packages found"))
+        table = QTableWidget(len(found), 4, dlg)
+        table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Region"), self.tr("Check"), self.tr("Here")])
+        for i, f in enumerate(found):
+            v = f.verification
+            check = ("✔ " + self.tr("signature valid") + (" · " + self.tr("trusted") if v.trusted else " · " + self.tr("unknown sender"))
+                     if v.ok else "✕ " + v.reason)
+            for j, text in enumerate([Path(f.path).name, f"{v.region_name} {v.year} v{v.seq}" if v.ok else "", check,
+                                      f.received or ""]):
+                table.setItem(i, j, _item(text, data=f.path if j == 0 else None))
+        table.resizeColumnsToContents()
+        table.cellDoubleClicked.connect(lambda r, _c: (dlg.accept(), self.open_package(table.item(r, 0).data(Qt.UserRole))))
+        lay = QVBoxLayout(dlg)
+        lay.addWidget(QLabel(self.tr("Double-click a package to receive it."), dlg))
+        lay.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, dlg)
+        buttons.rejected.connect(dlg.reject)
+        lay.addWidget(buttons)
+        dlg.resize(820, 360)
+        self.scan_dialog = dlg
+        dlg.open()
+
+
+class ReceiveDialog(QDialog):
+    """One package: who signed it (fingerprint to confirm by phone), what it would change, then apply."""
+
+    def __init__(self, window, path: str):
+        super().__init__(window)
+        self.setObjectName("receiveDialog")
+        self.window_ = window
+        self.path = path
+        self.plan = None
+        self.result = None
+        self.setWindowTitle(self.tr("Receive {name}").format(name=Path(path).name))
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.expect = QLineEdit(self)
+        self.expect.setPlaceholderText(self.tr("the fingerprint the sender read out, e.g. ABCD-EF01-…"))
+        self.trust_button = QPushButton(self.tr("Trust this sender"), self)
+        self.trust_button.clicked.connect(self.trust)
+        trust_row = QFormLayout()
+        trust_row.addRow(self.tr("Confirmed fingerprint"), self.expect)
+        self.trust_box = QWidget(self)
+        tl = QHBoxLayout(self.trust_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(trust_row, 1)
+        tl.addWidget(self.trust_button)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.diffs = QTableWidget(0, 6, self)
+        self.diffs.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Indicator"), self.tr("Period"),
+                                              self.tr("Change"), self.tr("Old"), self.tr("New")])
+        self.diffs.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.diffs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.diffs.horizontalHeader().setStretchLastSection(True)
+        self.apply_button = QPushButton(self.tr("Receive: write all of it"), self)
+        self.apply_button.clicked.connect(self.apply)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.header)
+        lay.addWidget(self.trust_box)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.diffs, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.apply_button)
+        lay.addLayout(row)
+        lay.addWidget(buttons)
+        self.resize(880, 600)
+        self.refresh()
+
+    def refresh(self):
+        from app.services.package_receive import plan_receive, verify_file
+
+        db = self.window_.db
+        v = verify_file(db, self.path)
+        self.verification = v
+        if not v.ok:
+            self.header.setText("✕ " + v.reason)
+            self.trust_box.hide()
+            self.apply_button.setEnabled(False)
+            return
+        trust = {"trusted": self.tr("trusted as {name}").format(name=v.trusted_as),
+                 "unknown": self.tr("UNKNOWN sender: confirm the fingerprint by phone before trusting it"),
+                 "conflict": self.tr("a DIFFERENT key than the one trusted for this office")}[v.trust]
+        self.header.setText(self.tr("Signed by {name} ({office}) · key {fp} · {trust}\n{region} {year}, version {seq}, "
+                                    "created {created}").format(name=v.sender_name, office=v.sender_id, fp=v.key_text,
+                                                                trust=trust, region=v.region_name, year=v.year,
+                                                                seq=v.seq, created=v.created_at))
+        self.trust_box.setVisible(not v.trusted)
+        self.plan = None
+        try:
+            self.plan = plan_receive(db, self.path)
+        except IpdeskError as exc:
+            self.summary.setText("✕ " + exc.message(current()))
+            self.apply_button.setEnabled(False)
+            return
+        p = self.plan
+        c = p.counts()
+        text = self.tr("{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; "
+                       "{explanations} explanations, {answers} answers").format(**c)
+        if p.state == "duplicate":
+            text = self.tr("This package was received already; receiving it again changes nothing.")
+        elif p.refusal is not None:
+            text = "✕ " + p.refusal.message(current())
+        self.summary.setText(text)
+        shown = [d for d in p.diffs if d.kind != "unchanged"]
+        kind_zh = {"new": "新增", "changed": "修改", "removed": "删除"}
+        self.diffs.setRowCount(len(shown))
+        for i, d in enumerate(shown):
+            for j, t in enumerate([d.region, d.indicator, d.period, kind_zh.get(d.kind, d.kind) if current() == "zh" else d.kind,
+                                   d.old or "", d.new or ""]):
+                self.diffs.setItem(i, j, _item(t, right=j >= 4))
+        self.apply_button.setEnabled(v.trusted and p.state == "new" and p.refusal is None)
+
+    def trust(self):
+        from app.services.package_receive import trust_sender
+
+        try:
+            trust_sender(self.window_.db, self.path, expect=self.expect.text().strip() or None)
+        except IpdeskError as exc:
+            self.summary.setText("✕ " + exc.message(current()))
+            return
+        self.refresh()
+
+    def apply(self):
+        from app.services.package_receive import apply_receive
+
+        try:
+            self.result = apply_receive(self.window_.db, self.path)
+        except IpdeskError as exc:
+            self.summary.setText("✕ " + exc.message(current()))
+            return
+        c = self.result.counts
+        self.summary.setText(self.tr("Received: {new} new, {changed} changed, {removed} removed.").format(
+            new=c.get("new", 0), changed=c.get("changed", 0), removed=c.get("removed", 0)))
+        self.apply_button.setEnabled(False)

@@ -1,0 +1,79 @@
+"""The package round in the window: a city exports a signed package from the Export dialog;
+the province's window verifies it, is refused until the sender's key is trusted by its
+fingerprint, shows the dry-run diff, receives it, and the board shows the city as sent."""
+import shutil
+
+import pytest
+
+pytest.importorskip("PySide6")
+from app.models.db import meta_set, open_store  # noqa: E402
+from app.models.values import get_values, set_text  # noqa: E402
+
+
+def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_path, monkeypatch):
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    make_app()
+    i18n.set_language("zh")
+    # the city office: its own store and key
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "city-keys"))
+    city_store = tmp_path / "city.sqlite"
+    shutil.copy(demo_file, city_store)
+    city_db = open_store(city_store)
+    meta_set(city_db, "home_region", "320100")
+    set_text(city_db, "320100", "INV_GRANTS", "2024", "19,999", note="补报")
+    city = MainWindow(city_db, region="320100", year=2024)
+    qtbot.addWidget(city)
+    city.show()
+    city.export()
+    dlg = city.export_dialog
+    dlg.folder.setText(str(tmp_path / "stick"))
+    dlg.package.setChecked(True)
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.result is not None or "✕" in dlg.result_label.text(), timeout=30000)
+    pkg = dlg.package_result.path
+    assert pkg.name == "320100_2024_v1.ipdx" and pkg.exists()
+    assert "v1" in dlg.result_label.text() or "1" in dlg.result_label.text()
+    city_key = dlg.package_result.key_fingerprint
+    city.close()
+
+    # the province office: another store, another key
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "province-keys"))
+    prov_store = tmp_path / "province.sqlite"
+    shutil.copy(demo_file, prov_store)
+    prov_db = open_store(prov_store)
+    meta_set(prov_db, "home_region", "320000")
+    prov = MainWindow(prov_db, region="320000", year=2024)
+    qtbot.addWidget(prov)
+    prov.show()
+    recv = prov.open_file(str(pkg))                      # what double-clicking the .ipdx does
+    assert prov.tabs.currentIndex() == 3
+    assert "19999" in {recv.diffs.item(r, 5).text() for r in range(recv.diffs.rowCount())}
+    assert not recv.apply_button.isEnabled()             # unknown sender: not merged yet
+    assert "未知" in recv.header.text() or "UNKNOWN" in recv.header.text()
+    recv.expect.setText("0000-0000-0000-0000-0000")      # a wrong fingerprint read out on the phone
+    recv.trust()
+    assert not recv.apply_button.isEnabled() and "✕" in recv.summary.text()
+    from app.services.package_keys import fingerprint_text
+    recv.expect.setText(fingerprint_text(city_key))
+    recv.trust()
+    assert recv.apply_button.isEnabled()
+    before = get_values(prov_db)[("320100", "INV_GRANTS", "2024")]
+    recv.apply()
+    assert recv.result is not None and not recv.result.noop
+    assert str(get_values(prov_db)[("320100", "INV_GRANTS", "2024")]) == "19999" != str(before)
+    row = prov_db.execute("select package from \"values\" where region='320100' and indicator='INV_GRANTS' and period='2024'").fetchone()
+    assert row[0]                                         # the value remembers its package
+    recv.close()
+    prov.inbox.load("320000", 2024)
+    board = {prov.inbox.board.item(r, 0).text(): prov.inbox.board.item(r, 1).text()
+             for r in range(prov.inbox.board.rowCount())}
+    assert board["南京市"].startswith("✔") and board["无锡市"].startswith("✕")
+    assert prov.inbox.received.rowCount() == 1
+    # the same package again is a no-op
+    again = prov.inbox.open_package(str(pkg))
+    assert not again.apply_button.isEnabled() and ("已接收" in again.summary.text() or "already" in again.summary.text())
+    again.close()
+    prov.close()
