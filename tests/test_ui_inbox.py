@@ -76,4 +76,40 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     again = prov.inbox.open_package(str(pkg))
     assert not again.apply_button.isEnabled() and ("已接收" in again.summary.text() or "already" in again.summary.text())
     again.close()
+
+    # the province asks a question back down, as a signed .ipdq
+    prov.inbox.received.setCurrentCell(0, 0)
+    ask = prov.inbox.ask()
+    ask.region.setCurrentIndex(ask.region.findData("320100"))
+    ask.indicator.setCurrentIndex(ask.indicator.findData("INV_GRANTS"))
+    ask.text.setText("2024年授权量增幅较大，请说明")
+    ask.add()
+    query = ask.save(str(tmp_path / "back"))
+    from app.services.package_keys import existing_key
+    prov_key = existing_key().fingerprint
+    assert query is not None and query.path.suffix == ".ipdq"
+    ask.close()
     prov.close()
+
+    # the city opens the question file, sees the value beside it, corrects and answers
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "city-keys"))
+    city = MainWindow(city_db, region="320100", year=2024)
+    qtbot.addWidget(city)
+    city.show()
+    prompt = city.open_file(str(query.path))               # the province's key is not trusted here yet
+    assert prompt.objectName() == "trustPrompt"
+    prompt.expect.setText(fingerprint_text(prov_key))
+    prompt.trust()
+    ans = prompt.result_
+    assert ans.table.rowCount() == 1 and ans.table.item(0, 3).text() == "19999"
+    assert "请说明" in ans.table.item(0, 4).text()
+    ans.answer_text.setText("补报了12月数据")
+    ans.corrected.setText("19,990")
+    ans.save_answer()
+    assert str(get_values(city_db)[("320100", "INV_GRANTS", "2024")]) == "19990"
+    assert ans.table.item(0, 5).text() == "补报了12月数据"
+    last = city_db.execute("select action, why from audit where indicator='INV_GRANTS' and region='320100'"
+                           " order by id desc limit 1").fetchone()
+    assert last[1] == f"query {ans.rows[0].id}"               # the correction is audited, naming the question
+    ans.close()
+    city.close()

@@ -39,6 +39,10 @@ class InboxPage(Retranslating, QWidget):
         self.open_button.clicked.connect(lambda: self.open_package())
         self.scan_button = QPushButton(self)
         self.scan_button.clicked.connect(lambda: self.scan())
+        self.ask_button = QPushButton(self)
+        self.ask_button.clicked.connect(lambda: self.ask())
+        self.answers_button = QPushButton(self)
+        self.answers_button.clicked.connect(lambda: self.answer_questions())
         self.board = QTableWidget(0, 5, self)
         self.board.setEditTriggers(QTableWidget.NoEditTriggers)
         self.board.verticalHeader().hide()
@@ -55,6 +59,8 @@ class InboxPage(Retranslating, QWidget):
         QVBoxLayout(self.received_box).addWidget(self.received)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.answers_button)
+        top.addWidget(self.ask_button)
         top.addWidget(self.scan_button)
         top.addWidget(self.open_button)
         lay = QVBoxLayout(self)
@@ -70,6 +76,8 @@ class InboxPage(Retranslating, QWidget):
     def retranslate(self):
         self.open_button.setText(self.tr("Open a package…"))
         self.scan_button.setText(self.tr("Scan a USB stick or folder…"))
+        self.ask_button.setText(self.tr("Ask about the selected package…"))
+        self.answers_button.setText(self.tr("Questions to answer…"))
         self.board_box.setTitle(self.tr("Who has sent for the year"))
         self.received_box.setTitle(self.tr("Received packages"))
         self.board.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Sent"), self.tr("Package"),
@@ -113,10 +121,47 @@ class InboxPage(Retranslating, QWidget):
             c = p.counts or {}
             changes = self.tr("{new} new, {changed} changed, {removed} removed").format(
                 new=c.get("new", 0), changed=c.get("changed", 0), removed=c.get("removed", 0))
-            for j, item in enumerate([_item(p.region_name, data=p.hash), _item(f"v{p.seq}"),
+            first = _item(p.region_name, data=p.hash)
+            first.setData(Qt.UserRole + 1, p.region)
+            for j, item in enumerate([first, _item(f"v{p.seq}"),
                                       _item(STATE_ZH.get(p.state, p.state) if lang == "zh" else p.state),
                                       _item(p.received_at), _item(f"{p.sender_name} ({p.sender_id})"), _item(changes)]):
                 self.received.setItem(i, j, item)
+
+    def ask(self, row: int | None = None):
+        """Questions about the selected received package (written as a signed .ipdq)."""
+        from app.ui.questions import AskDialog
+
+        row = self.received.currentRow() if row is None else row
+        if not (0 <= row < self.received.rowCount()):
+            self.window.warn(self.tr("Select a received package first."))
+            return None
+        pkg_hash = self.received.item(row, 0).data(Qt.UserRole)
+        region = self.received.item(row, 0).data(Qt.UserRole + 1)
+        self.ask_dialog = AskDialog(self.window, pkg_hash, region, self.year)
+        self.ask_dialog.open()
+        return self.ask_dialog
+
+    def answer_questions(self, path: str | None = None):
+        """Open a .ipdq (import its questions) and/or show the questions asked of this office."""
+        from app.ui.questions import AnswerDialog
+
+        if path:
+            from app.services.package_queries import import_queries
+
+            try:
+                import_queries(self.window.db, path)
+            except IpdeskError as exc:
+                if exc.code == "query_untrusted":       # confirm the asking office's key by phone first
+                    self.trust_prompt = TrustPrompt(self.window, path, exc.message(current()),
+                                                    then=lambda: self.answer_questions(path))
+                    self.trust_prompt.open()
+                    return self.trust_prompt
+                self.window.warn(exc.message(current()))
+                return None
+        self.answer_dialog = AnswerDialog(self.window, self.year)
+        self.answer_dialog.open()
+        return self.answer_dialog
 
     def open_package(self, path: str | None = None):
         if path is None:
@@ -178,6 +223,45 @@ class InboxPage(Retranslating, QWidget):
         dlg.resize(820, 360)
         self.scan_dialog = dlg
         dlg.open()
+
+
+class TrustPrompt(QDialog):
+    """A file signed by a key this office does not trust yet: type the fingerprint read out on the phone."""
+
+    def __init__(self, window, path: str, reason: str, then=None):
+        super().__init__(window)
+        self.setObjectName("trustPrompt")
+        self.window_, self.path, self.then = window, path, then
+        self.setWindowTitle(self.tr("Trust this sender"))
+        label = QLabel(reason, self)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.expect = QLineEdit(self)
+        self.expect.setPlaceholderText(self.tr("the fingerprint the sender read out, e.g. ABCD-EF01-…"))
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.trust)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(label)
+        form = QFormLayout()
+        form.addRow(self.tr("Confirmed fingerprint"), self.expect)
+        lay.addLayout(form)
+        lay.addWidget(self.status)
+        lay.addWidget(buttons)
+
+    def trust(self):
+        from app.services.package_receive import trust_sender
+
+        try:
+            trust_sender(self.window_.db, self.path, expect=self.expect.text().strip() or None)
+        except IpdeskError as exc:
+            self.status.setText("✕ " + exc.message(current()))
+            return
+        self.accept()
+        if self.then:
+            self.result_ = self.then()
 
 
 class ReceiveDialog(QDialog):

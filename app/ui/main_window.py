@@ -282,6 +282,9 @@ class MainWindow(Retranslating, QMainWindow):
         if suffix == "ipdx":
             self.tabs.setCurrentIndex(3)
             return self.inbox.open_package(path)
+        if suffix == "ipdq":
+            self.tabs.setCurrentIndex(3)
+            return self.inbox.answer_questions(path)
         if suffix in ("xlsx", "csv"):
             return self.import_file(path)
         self.warn(self.tr("ipdesk cannot open {name}").format(name=path))

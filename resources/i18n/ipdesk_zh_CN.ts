@@ -24,6 +24,123 @@
     </message>
 </context>
 <context>
+    <name>AnswerDialog</name>
+    <message>
+        <location filename="../../app/ui/questions.py" line="111" />
+        <source>Questions from the office above</source>
+        <translation>上级单位的查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="113" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="113" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="113" />
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="114" />
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="114" />
+        <source>Question</source>
+        <translation>查询内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="114" />
+        <location filename="../../app/ui/questions.py" line="125" />
+        <source>Answer</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="121" />
+        <source>corrected value, as you would type it (optional)</source>
+        <translation>订正后的数值，按平时填报的写法（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="122" />
+        <source>Save the answer</source>
+        <translation>保存答复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="126" />
+        <source>Correct the value</source>
+        <translation>订正数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="127" />
+        <source>Answers go up with the next package you export.</source>
+        <translation>答复将随下一次导出的数据包一并上报。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="171" />
+        <source>Answer saved; it goes up with the next package you export.</source>
+        <translation>答复已保存，将随下一次导出的数据包一并上报。</translation>
+    </message>
+</context>
+<context>
+    <name>AskDialog</name>
+    <message>
+        <location filename="../../app/ui/questions.py" line="33" />
+        <source>Questions about the package of {region} {year}</source>
+        <translation>对 {region} {year} 年数据包的查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="43" />
+        <source>Add the question</source>
+        <translation>添加查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="46" />
+        <location filename="../../app/ui/questions.py" line="51" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="47" />
+        <location filename="../../app/ui/questions.py" line="51" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="48" />
+        <location filename="../../app/ui/questions.py" line="51" />
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="49" />
+        <location filename="../../app/ui/questions.py" line="51" />
+        <source>Question</source>
+        <translation>查询内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="55" />
+        <location filename="../../app/ui/questions.py" line="91" />
+        <source>Save the signed question file…</source>
+        <translation>保存签名查询文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="76" />
+        <source>Write the question first.</source>
+        <translation>请先填写查询内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/questions.py" line="99" />
+        <source>Saved {path}: send it back to the office that sent the package.</source>
+        <translation>已保存 {path}：请发回报送该数据包的单位。</translation>
+    </message>
+</context>
+<context>
     <name>ChartsPage</name>
     <message>
         <location filename="../../app/ui/charts.py" line="44" />
@@ -646,171 +763,186 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="71" />
-        <location filename="../../app/ui/inbox.py" line="123" />
+        <location filename="../../app/ui/inbox.py" line="77" />
+        <location filename="../../app/ui/inbox.py" line="168" />
         <source>Open a package…</source>
         <translation>打开数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="72" />
-        <location filename="../../app/ui/inbox.py" line="138" />
+        <location filename="../../app/ui/inbox.py" line="78" />
+        <location filename="../../app/ui/inbox.py" line="183" />
         <source>Scan a USB stick or folder…</source>
         <translation>扫描U盘或文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="73" />
+        <location filename="../../app/ui/inbox.py" line="79" />
+        <source>Ask about the selected package…</source>
+        <translation>对所选数据包发起查询…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="80" />
+        <source>Questions to answer…</source>
+        <translation>待答复的查询…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="81" />
         <source>Who has sent for the year</source>
         <translation>本年度报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="74" />
+        <location filename="../../app/ui/inbox.py" line="82" />
         <source>Received packages</source>
         <translation>已接收的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="75" />
-        <location filename="../../app/ui/inbox.py" line="77" />
-        <location filename="../../app/ui/inbox.py" line="162" />
+        <location filename="../../app/ui/inbox.py" line="83" />
+        <location filename="../../app/ui/inbox.py" line="85" />
+        <location filename="../../app/ui/inbox.py" line="207" />
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="75" />
+        <location filename="../../app/ui/inbox.py" line="83" />
         <source>Sent</source>
         <translation>是否报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="75" />
+        <location filename="../../app/ui/inbox.py" line="83" />
         <source>Package</source>
         <translation>数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="76" />
+        <location filename="../../app/ui/inbox.py" line="84" />
         <source>Status here</source>
         <translation>本地状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="76" />
+        <location filename="../../app/ui/inbox.py" line="84" />
         <source>Questions</source>
         <translation>查询（未答/已答）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="77" />
+        <location filename="../../app/ui/inbox.py" line="85" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="77" />
+        <location filename="../../app/ui/inbox.py" line="85" />
         <source>State</source>
         <translation>处理状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="78" />
+        <location filename="../../app/ui/inbox.py" line="86" />
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="78" />
+        <location filename="../../app/ui/inbox.py" line="86" />
         <source>Sender</source>
         <translation>发送单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="78" />
+        <location filename="../../app/ui/inbox.py" line="86" />
         <source>Changes</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89" />
+        <location filename="../../app/ui/inbox.py" line="97" />
         <source>{region} · {year} · packages from subordinate regions</source>
         <translation>{region} · {year}年 · 下级地区数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92" />
+        <location filename="../../app/ui/inbox.py" line="100" />
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="93" />
+        <location filename="../../app/ui/inbox.py" line="101" />
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="94" />
+        <location filename="../../app/ui/inbox.py" line="102" />
         <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
         <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="97" />
+        <location filename="../../app/ui/inbox.py" line="105" />
         <source>This office's key: {fp} (read it out when a receiver asks)</source>
         <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="98" />
+        <location filename="../../app/ui/inbox.py" line="106" />
         <source>This office has no key yet: it is made at the first package export.</source>
         <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="101" />
+        <location filename="../../app/ui/inbox.py" line="109" />
         <source>sent</source>
         <translation>已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="101" />
+        <location filename="../../app/ui/inbox.py" line="109" />
         <source>not sent</source>
         <translation>未报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="114" />
+        <location filename="../../app/ui/inbox.py" line="122" />
         <source>{new} new, {changed} changed, {removed} removed</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="124" />
+        <location filename="../../app/ui/inbox.py" line="137" />
+        <source>Select a received package first.</source>
+        <translation>请先选择一个已接收的数据包。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="169" />
         <source>ipdesk packages (*.ipdx)</source>
         <translation>ipdesk 数据包 (*.ipdx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="152" />
+        <location filename="../../app/ui/inbox.py" line="197" />
         <source>Checking the packages in {folder}…</source>
         <translation>正在核验 {folder} 中的数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="160" />
+        <location filename="../../app/ui/inbox.py" line="205" />
         <source>Packages found</source>
         <translation>找到的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="162" />
+        <location filename="../../app/ui/inbox.py" line="207" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="162" />
+        <location filename="../../app/ui/inbox.py" line="207" />
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="162" />
+        <location filename="../../app/ui/inbox.py" line="207" />
         <source>Here</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="165" />
+        <location filename="../../app/ui/inbox.py" line="210" />
         <source>signature valid</source>
         <translation>签名有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="165" />
+        <location filename="../../app/ui/inbox.py" line="210" />
         <source>trusted</source>
         <translation>已信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="165" />
+        <location filename="../../app/ui/inbox.py" line="210" />
         <source>unknown sender</source>
         <translation>未知发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="173" />
+        <location filename="../../app/ui/inbox.py" line="218" />
         <source>Double-click a package to receive it.</source>
         <translation>双击数据包以接收。</translation>
     </message>
@@ -879,7 +1011,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="163" />
-        <location filename="../../app/ui/main_window.py" line="459" />
+        <location filename="../../app/ui/main_window.py" line="462" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
@@ -926,7 +1058,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="173" />
-        <location filename="../../app/ui/main_window.py" line="298" />
+        <location filename="../../app/ui/main_window.py" line="301" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
@@ -937,52 +1069,52 @@
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287" />
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348" />
+        <location filename="../../app/ui/main_window.py" line="351" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349" />
+        <location filename="../../app/ui/main_window.py" line="352" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369" />
+        <location filename="../../app/ui/main_window.py" line="372" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370" />
+        <location filename="../../app/ui/main_window.py" line="373" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405" />
+        <location filename="../../app/ui/main_window.py" line="408" />
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="418" />
+        <location filename="../../app/ui/main_window.py" line="421" />
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420" />
+        <location filename="../../app/ui/main_window.py" line="423" />
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436" />
+        <location filename="../../app/ui/main_window.py" line="439" />
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439" />
+        <location filename="../../app/ui/main_window.py" line="442" />
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -1046,94 +1178,94 @@
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="193" />
+        <location filename="../../app/ui/inbox.py" line="277" />
         <source>Receive {name}</source>
         <translation>接收 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="198" />
+        <location filename="../../app/ui/inbox.py" line="282" />
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="199" />
+        <location filename="../../app/ui/inbox.py" line="283" />
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="202" />
+        <location filename="../../app/ui/inbox.py" line="286" />
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="211" />
+        <location filename="../../app/ui/inbox.py" line="295" />
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="211" />
+        <location filename="../../app/ui/inbox.py" line="295" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="211" />
+        <location filename="../../app/ui/inbox.py" line="295" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="212" />
+        <location filename="../../app/ui/inbox.py" line="296" />
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="212" />
+        <location filename="../../app/ui/inbox.py" line="296" />
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="212" />
+        <location filename="../../app/ui/inbox.py" line="296" />
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="216" />
+        <location filename="../../app/ui/inbox.py" line="300" />
         <source>Receive: write all of it</source>
         <translation>接收：全部写入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="244" />
+        <location filename="../../app/ui/inbox.py" line="328" />
         <source>trusted as {name}</source>
         <translation>已信任（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="245" />
+        <location filename="../../app/ui/inbox.py" line="329" />
         <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
         <translation>未知发送方：请先电话核对指纹再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="246" />
+        <location filename="../../app/ui/inbox.py" line="330" />
         <source>a DIFFERENT key than the one trusted for this office</source>
         <translation>与该单位已信任的密钥不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="247" />
+        <location filename="../../app/ui/inbox.py" line="331" />
         <source>Signed by {name} ({office}) · key {fp} · {trust}
 {region} {year}, version {seq}, created {created}</source>
         <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
 {region} {year}年，第 {seq} 版，生成于 {created}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="261" />
+        <location filename="../../app/ui/inbox.py" line="345" />
         <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="264" />
+        <location filename="../../app/ui/inbox.py" line="348" />
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="296" />
+        <location filename="../../app/ui/inbox.py" line="380" />
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
@@ -1210,6 +1342,24 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <location filename="../../app/ui/tasks.py" line="56" />
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>TrustPrompt</name>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="235" />
+        <source>Trust this sender</source>
+        <translation>信任该发送方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="240" />
+        <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
+        <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="249" />
+        <source>Confirmed fingerprint</source>
+        <translation>已核对的指纹</translation>
     </message>
 </context>
 </TS>
