@@ -37,10 +37,12 @@ Name: "en"; MessagesFile: "compiler:Default.isl"
 [CustomMessages]
 zh.DesktopIcon=在桌面创建快捷方式
 en.DesktopIcon=Create a desktop shortcut
-zh.Assoc=用 ipdesk 打开 .ipdx 数据包
-en.Assoc=Open .ipdx packages with ipdesk
+zh.Assoc=用 ipdesk 打开 .ipdx 数据包和 .ipdq 查询文件
+en.Assoc=Open .ipdx packages and .ipdq questions with ipdesk
 zh.PackageType=ipdesk 数据包
 en.PackageType=ipdesk data package
+zh.QueryType=ipdesk 查询文件
+en.QueryType=ipdesk questions
 zh.Launch=启动 ipdesk
 en.Launch=Start ipdesk
 
@@ -61,6 +63,10 @@ Root: HKCU; Subkey: "Software\Classes\.ipdx"; ValueType: string; ValueName: ""; 
 Root: HKCU; Subkey: "Software\Classes\ipdesk.package"; ValueType: string; ValueName: ""; ValueData: "{cm:PackageType}"; Flags: uninsdeletekey; Tasks: assoc
 Root: HKCU; Subkey: "Software\Classes\ipdesk.package\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\ipdesk.exe,0"; Tasks: assoc
 Root: HKCU; Subkey: "Software\Classes\ipdesk.package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\ipdesk.exe"" ""%1"""; Tasks: assoc
+Root: HKCU; Subkey: "Software\Classes\.ipdq"; ValueType: string; ValueName: ""; ValueData: "ipdesk.query"; Flags: uninsdeletevalue; Tasks: assoc
+Root: HKCU; Subkey: "Software\Classes\ipdesk.query"; ValueType: string; ValueName: ""; ValueData: "{cm:QueryType}"; Flags: uninsdeletekey; Tasks: assoc
+Root: HKCU; Subkey: "Software\Classes\ipdesk.query\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\ipdesk.exe,0"; Tasks: assoc
+Root: HKCU; Subkey: "Software\Classes\ipdesk.query\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\ipdesk.exe"" ""%1"""; Tasks: assoc
 
 [Run]
 Filename: "{app}\ipdesk.exe"; Description: "{cm:Launch}"; Flags: nowait postinstall skipifsilent
