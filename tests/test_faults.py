@@ -239,3 +239,44 @@ def test_disk_full_while_exporting_leaves_no_partial_file(tmp_path, demo_file):
     assert proc.stdout.startswith("refused"), proc.stdout + proc.stderr
     assert "r.pdf" in proc.stdout or "r.xlsx" in proc.stdout       # the message names the file
     assert list(out.iterdir()) == []                                 # no partial document left behind
+
+
+PACKAGE_SMALL_DISK = """
+import os, resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+os.environ["IPDESK_KEYS_DIR"] = {keys!r}
+from app.models.db import open_store
+from app.models.errors import IpdeskError
+from app.services.package_write import export_package
+from app.services.package_keys import office_key
+office_key()                                                   # the key exists before the disk fills
+db = open_store({path!r})
+resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
+try:
+    export_package(db, "320000", 2024, {out!r})
+except (IpdeskError, OSError) as exc:
+    print("refused", getattr(exc, "code", type(exc).__name__), exc.message("en") if hasattr(exc, "message") else exc)
+"""
+
+
+@pytest.mark.parametrize("limit", [30_000, 120_000, 200_000])
+def test_disk_full_while_exporting_a_package_leaves_nothing_that_looks_complete(tmp_path, demo_file, limit):
+    """The disk fills while the PDF, the XLSX or the package itself is written: no .ipdx stays, nothing recorded."""
+    store = tmp_path / "office.sqlite"
+    shutil.copy(demo_file, store)
+    from app.models.checks import explain
+    db = open_store(store)
+    explain(db, "320000", 2024, "sum", "TM_REGISTRATIONS", "含省直属单位")
+    db.close()
+    out = tmp_path / "stick"
+    proc = subprocess.run([sys.executable, "-c", PACKAGE_SMALL_DISK.format(
+        keys=str(tmp_path / "keys"), path=str(store), out=str(out), limit=limit)],
+        capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("refused"), proc.stdout + proc.stderr
+    left = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert left == [], left                                   # not even the printable copies of a failed export
+    db = open_store(store)
+    assert db.execute("select count(*) from packages_sent").fetchone()[0] == 0
+    from app.models.values import region_year_status
+    assert region_year_status(db, "320000", 2024) == "draft"

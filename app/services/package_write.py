@@ -252,18 +252,26 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     stem = safe_stem(region, year, seq)
     path, pdf, xlsx = out / f"{stem}.ipdx", out / f"{stem}.pdf", out / f"{stem}.xlsx"
     step(0.93, say("写入文件", "writing files"))
-    atomic_write(path, lambda p: p.write_bytes(archive))
-    atomic_write(pdf, lambda p: p.write_bytes(pdf_bytes))
-    atomic_write(xlsx, lambda p: p.write_bytes(xlsx_bytes))
     digest = sha256(archive)
-    with transaction(db):
-        db.execute("insert into packages_sent(hash, region, year, seq, prev_hash, file, bytes, key_fingerprint,"
-                   " data_fingerprint, created_at, created_by) values (?,?,?,?,?,?,?,?,?,?,?)",
-                   [digest, region, year, seq, previous, path.name, len(archive), key.fingerprint,
-                    rep.report.fingerprint, fields["created_at"], who])
-        audit.append(db, [(who, "export_package", region, None, str(year), previous, digest, path.name)])
-        if status not in LOCKED_STATES and status != "submitted":
-            workflow.set_status(db, region, year, "submitted", user=who, why=f"exported {path.name}", blocking=0)
+    written: list[Path] = []
+    try:
+        # the printable copies first and the package last: a package on the stick is a complete one;
+        # a full disk or a refused write removes what this export wrote, and records nothing
+        for target, payload in ((pdf, pdf_bytes), (xlsx, xlsx_bytes), (path, archive)):
+            atomic_write(target, lambda p, b=payload: p.write_bytes(b))
+            written.append(target)
+        with transaction(db):
+            db.execute("insert into packages_sent(hash, region, year, seq, prev_hash, file, bytes, key_fingerprint,"
+                       " data_fingerprint, created_at, created_by) values (?,?,?,?,?,?,?,?,?,?,?)",
+                       [digest, region, year, seq, previous, path.name, len(archive), key.fingerprint,
+                        rep.report.fingerprint, fields["created_at"], who])
+            audit.append(db, [(who, "export_package", region, None, str(year), previous, digest, path.name)])
+            if status not in LOCKED_STATES and status != "submitted":
+                workflow.set_status(db, region, year, "submitted", user=who, why=f"exported {path.name}", blocking=0)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
     step(1.0, say("完成", "done"))
     counts = {s: sum(f.severity == s for f in findings) for s in ("blocking", "explain", "info")}
     return PackageResult(path, pdf, xlsx, len(archive), region, year, seq, digest, previous, key.fingerprint,
