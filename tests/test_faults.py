@@ -56,7 +56,7 @@ def test_killed_during_rapid_entry_keeps_every_acknowledged_edit(tmp_path):
     path = tmp_path / "rapid.sqlite"
     open_store(path).close()
     acked: dict[tuple, int] = {}
-    for attempt in range(6):
+    for attempt in range(10):
         proc = spawn(RAPID.format(path=str(path), start=1_000_000 * (attempt + 1)))
         deadline = time.monotonic() + rng.uniform(0.3, 1.2)
         while time.monotonic() < deadline:
@@ -95,7 +95,7 @@ def test_killed_during_import_leaves_all_or_nothing(tmp_path):
     csv.write_text("region,indicator,period,value,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
     rng = random.Random(11)
     outcomes = set()
-    for _ in range(6):
+    for _ in range(10):
         proc = spawn(IMPORT.format(path=str(path), csv=str(csv)))
         assert proc.stdout.readline().strip() == "start"
         time.sleep(rng.uniform(0.05, 1.5))
