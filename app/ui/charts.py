@@ -124,7 +124,13 @@ class ChartsPage(Retranslating, QWidget):
         if ind.direction == "lower":
             lines.append(self.tr("Lower is better for this indicator."))
         self.info.setText(" · ".join(lines))
-        self._draw_ranking(ranking(self.window.db, self._ranking_parent(), code, self.year), ind)
+        parent = self._ranking_parent()
+        key = (parent, code, self.year, lang)
+        if key == getattr(self, "_ranking_key", None):
+            self._highlight(self._ranking_rows)        # same ranking (a sibling was chosen): recolour only
+        else:
+            self._ranking_key = key
+            self._draw_ranking(ranking(self.window.db, parent, code, self.year), ind)
 
     def _ranking_parent(self):
         from app.models.catalogue import children, region
@@ -138,14 +144,15 @@ class ChartsPage(Retranslating, QWidget):
         lang = current()
         plot = self.rank_plot.getPlotItem()
         plot.clear()
+        self._ranking_rows, self._bars = [], None
         plot.setTitle(self.tr("Ranking of subordinate regions, {year}").format(year=self.year), size="11pt")
         if not rows:
             return
         rows = rows[:20]
+        self._ranking_rows = rows
         ys = list(range(len(rows)))
-        colors = ["#d35400" if code == self.region else "#2e86c1" for code, _n, _v in rows]
-        bars = pg.BarGraphItem(x0=0, y=ys, height=0.7, width=[v for *_x, v in rows], brushes=colors)
-        plot.addItem(bars)
+        self._bars = pg.BarGraphItem(x0=0, y=ys, height=0.7, width=[v for *_x, v in rows], brushes=self._colors(rows))
+        plot.addItem(self._bars)
         from app.models.catalogue import region as get_region
 
         names = [get_region(self.window.db, code).name(lang) for code, _n, _v in rows]
@@ -153,6 +160,13 @@ class ChartsPage(Retranslating, QWidget):
         axis.setTicks([list(zip(ys, names))])
         plot.getViewBox().invertY(True)
         plot.setLabel("bottom", ind.unit(lang))
+
+    def _colors(self, rows):
+        return ["#d35400" if code == self.region else "#2e86c1" for code, _n, _v in rows]
+
+    def _highlight(self, rows):
+        if rows and getattr(self, "_bars", None) is not None:
+            self._bars.setOpts(brushes=self._colors(rows))
 
     def export_png(self, path: str | None = None) -> str | None:
         if self.trend_plot is None:
