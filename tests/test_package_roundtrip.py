@@ -326,3 +326,14 @@ def test_a_folder_of_files_is_scanned_and_senders_trusted_from_a_file(demo_file,
     with pytest.raises(PackageError) as exc:
         plan_receive(prov.db, stick / "broken.ipdx")
     assert exc.value.code == "pkg_not_zip"
+
+
+def test_package_pdf_prints_the_status_the_export_gives(demo_file, tmp_path):
+    """The paper copy inside a package says 已报送 — what the region-year is once the export is recorded."""
+    import subprocess
+
+    city = Office(tmp_path, "city2", CITY, demo_file)
+    res = city.export(CITY, 2024)
+    text = subprocess.run(["pdftotext", str(res.pdf), "-"], capture_output=True, text=True).stdout \
+        if shutil.which("pdftotext") else pytest.skip("poppler-utils (pdftotext) not installed")
+    assert "已报送" in text and res.status == "submitted"

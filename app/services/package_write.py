@@ -227,7 +227,8 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
         rep = export_report(db, region, year, pdf=Path(tmp) / "report.pdf", xlsx=Path(tmp) / "report.xlsx",
                             office=office, contact=contact, include_children=len(regions) > 1,
                             generated_at=generated_at, progress=_stage(progress, 0.05, 0.85), cancel=cancel,
-                            key_fingerprint=key.text)
+                            key_fingerprint=key.text,
+                            workflow=None if region_year_status(db, region, year) in LOCKED_STATES else "submitted")
         pdf_bytes, xlsx_bytes = rep.pdf.read_bytes(), rep.xlsx.read_bytes()
     step(0.88, say("签名打包", "signing"))
     data = build_data(db, region, year, regions, findings, rep.report.fingerprint)

@@ -53,7 +53,7 @@ SEVERITY_ZH = {"blocking": "阻断", "explain": "需说明", "info": "提示"}
 RULE_ZH = {"range": "取值范围", "le": "部分大于整体", "derived": "计算值不符", "required": "必填缺失",
            "yoy": "同比变化异常", "outlier": "历史变化异常", "sum": "与下级合计不符", "falling": "不增反降",
            "benford": "首位数字分布"}
-WORKFLOW_ZH = {"draft": "草稿", "complete": "已完成", "submitted": "已报送", "approved": "已审批", "locked": "已锁定"}
+from app.models.values import STATUS_ZH as WORKFLOW_ZH  # noqa: E402  (one wording of the workflow states)
 ALL_INDICATORS = {"benford": "全部计数类指标", "required": "全部必填指标"}   # findings on indicator "*"
 PP_KINDS = ("percent",)   # year-on-year change of a rate is shown in percentage points
 DEFAULT_DEADLINE = "12-15"
@@ -449,8 +449,11 @@ def _recipient(db, region) -> str:
 
 def build_report(db, region: str, year: int, *, office: str | None = None, contact: str | None = None,
                  include_children: bool = True, generated_at: datetime | None = None,
-                 key_fingerprint: str | None = None) -> Report:
-    """Everything the submission documents show for ``region`` in ``year``, read from the store."""
+                 key_fingerprint: str | None = None, workflow: str | None = None) -> Report:
+    """Everything the submission documents show for ``region`` in ``year``, read from the store.
+
+    ``workflow`` overrides the printed status (a package export prints 'submitted', the
+    status the region-year has once the export is recorded)."""
     from app import __version__
     from app.models.catalogue import children as child_codes
     from app.models.catalogue import indicators as load_indicators
@@ -547,7 +550,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         generated_at=generated_at or datetime.now().astimezone(),
         office=clean_text(office) or name, contact=clean_text(contact) or phone,
         recipient=_recipient(db, reg), deadline=_deadline(db, year),
-        workflow=WORKFLOW_ZH.get(region_year_status(db, region, year), ""),
+        workflow=WORKFLOW_ZH.get(workflow or region_year_status(db, region, year), ""),
         fingerprint=fingerprint(db, region, year, covered),
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
@@ -622,7 +625,7 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
                   xlsx: str | os.PathLike | None = None, office: str | None = None, contact: str | None = None,
                   include_children: bool = True, generated_at: datetime | None = None,
                   progress: Progress | None = None, cancel: Cancel | None = None,
-                  key_fingerprint: str | None = None) -> ExportResult:
+                  key_fingerprint: str | None = None, workflow: str | None = None) -> ExportResult:
     """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
 
     Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
@@ -638,7 +641,7 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     step(0.0, say("读取数据", "reading the store"))
     check_cancel(cancel)
     rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
-                       generated_at=generated_at, key_fingerprint=key_fingerprint)
+                       generated_at=generated_at, key_fingerprint=key_fingerprint, workflow=workflow)
     result = ExportResult(rep)
     check_cancel(cancel)
     split = 0.8 if xlsx is not None else 1.0
