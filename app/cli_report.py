@@ -15,7 +15,8 @@ from __future__ import annotations
 def cmd_report(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
     from app.models.catalogue import region as get_region
-    from app.services.report_data import export_report, save_office
+    from app.services.report_data import save_office
+    from app.services.report_export import export_report
 
     lang = _lang(args)
     if not args.pdf and not args.xlsx:

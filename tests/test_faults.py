@@ -219,7 +219,7 @@ EXPORT_SMALL_DISK = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)            # writes past the limit fail with EFBIG instead
 from app.models.db import open_store
-from app.services.report_data import export_report
+from app.services.report_export import export_report
 from app.models.errors import IpdeskError
 db = open_store({path!r}, readonly=True)
 resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))   # a "disk" that fills after 20 kB

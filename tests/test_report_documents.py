@@ -51,7 +51,7 @@ def docs(demo_file, tmp_path_factory):
     from app.models.checks import explain
     from app.models.db import meta_set, open_store, transaction
     from app.models.values import Change, write_values
-    from app.services.report_data import export_report
+    from app.services.report_export import export_report
 
     folder = tmp_path_factory.mktemp("report")
     path = folder / "store.sqlite"
@@ -474,7 +474,8 @@ def rep_show(v, d):
 
 
 def test_cancel_leaves_no_file_and_keeps_the_old_one(docs, tmp_path):
-    from app.services.report_data import ExportCancelled, export_report
+    from app.services.report_data import ExportCancelled
+    from app.services.report_export import export_report
 
     target = tmp_path / "out.pdf"
     target.write_bytes(b"old")

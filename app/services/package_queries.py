@@ -164,7 +164,7 @@ def create_query(db, package: str, items: list[Question], out: str | os.PathLike
     path = out / (safe_stem(region, year, seq, f"_q{batch}") + ".ipdq") if out.suffix.lower() != ".ipdq" else out
     path.parent.mkdir(parents=True, exist_ok=True)
     from .package_format import sha256
-    from .report_data import atomic_write
+    from .files import atomic_write
 
     with transaction(db):
         db.conn.executemany(f"insert into queries({', '.join(_COLS)}) values ({','.join('?' * len(_COLS))})", rows)

@@ -249,7 +249,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
     from app.models.values import Change, region_year_status, write_values
 
     from .package_queries import apply_answers
-    from .report_data import say
+    from .files import say
 
     def step(fraction, zh, en):
         if progress:

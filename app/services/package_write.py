@@ -203,7 +203,9 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     from app.models.db import SCHEMA_VERSION, meta_get, now_iso, transaction
     from app.models.values import LOCKED_STATES, region_year_status
 
-    from .report_data import atomic_write, check_cancel, export_report, say
+    from .files import atomic_write, say
+    from .report_data import check_cancel
+    from .report_export import export_report
 
     reg = get_region(db, region)
     year = int(year)

@@ -24,12 +24,10 @@ callbacks, files written to a temporary name and moved into place only when comp
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 from typing import Callable
 
 from app.models.errors import IpdeskError
@@ -38,7 +36,6 @@ from app.models.parse import format_value
 
 register({
     "export_cancelled": ("export cancelled; no file was written", "已取消导出，未写入任何文件"),
-    "export_write_failed": ("cannot write {text}: {why}", "无法写入 {text}：{why}"),
     "export_nothing": ("name at least one output file (--pdf FILE.pdf and/or --xlsx FILE.xlsx)",
                        "请至少指定一个输出文件（--pdf 文件.pdf 和/或 --xlsx 文件.xlsx）"),
     "export_bad_suffix": ("{text} should end with {suffix}", "{text} 的扩展名应为 {suffix}"),
@@ -566,96 +563,6 @@ def _inputs_present(formula: str, eff, region: str, year: int) -> bool:
 
 # ---------------------------------------------------------------- the use case
 
-@dataclass
-class ExportResult:
-    report: Report
-    pdf: Path | None = None
-    pdf_pages: int = 0
-    pdf_bytes: int = 0
-    xlsx: Path | None = None
-    xlsx_bytes: int = 0
-
-    def to_dict(self) -> dict:
-        return {"region": self.report.region, "year": self.report.year, "fingerprint": self.report.fingerprint,
-                "fingerprint_short": self.report.fingerprint_short,
-                "pdf": str(self.pdf) if self.pdf else None, "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes,
-                "xlsx": str(self.xlsx) if self.xlsx else None, "xlsx_bytes": self.xlsx_bytes,
-                "findings": self.report.counts(), "targets": self.report.status_counts()}
-
-
-def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
-    def inner(fraction: float, message: str) -> None:
-        if progress:
-            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
-    return inner
-
-
-def say(zh: str, en: str) -> str:
-    """A progress message in the user's language (IPDESK_LANG, Chinese by default)."""
-    from app.models.messages import default_lang
-
-    return zh if default_lang() == "zh" else en
-
-
 def check_cancel(cancel: Cancel | None) -> None:
     if cancel is not None and cancel():
         raise ExportCancelled("export_cancelled")
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` for a temporary file beside ``path`` and move it into place when it
-    returns; on any error (or cancel) the temporary file is removed and ``path`` is untouched."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except ExportCancelled:
-        tmp.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise IpdeskError("export_write_failed", text=str(path), params={"why": exc.strerror or str(exc)}) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None = None,
-                  xlsx: str | os.PathLike | None = None, office: str | None = None, contact: str | None = None,
-                  include_children: bool = True, generated_at: datetime | None = None,
-                  progress: Progress | None = None, cancel: Cancel | None = None,
-                  key_fingerprint: str | None = None, workflow: str | None = None) -> ExportResult:
-    """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
-
-    Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
-    ``cancel()`` is polled; a cancel raises :class:`ExportCancelled` and leaves no file behind.
-    Files that already exist are replaced only once the new one is complete.
-    """
-    if pdf is None and xlsx is None:
-        raise IpdeskError("export_nothing")
-    for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
-        if p is not None and Path(p).suffix.lower() != suffix:
-            raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
-    step = _stage(progress, 0, 1)
-    step(0.0, say("读取数据", "reading the store"))
-    check_cancel(cancel)
-    rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
-                       generated_at=generated_at, key_fingerprint=key_fingerprint, workflow=workflow)
-    result = ExportResult(rep)
-    check_cancel(cancel)
-    split = 0.8 if xlsx is not None else 1.0
-    if pdf is not None:
-        from .report_pdf import write_pdf
-
-        result.pdf = Path(pdf)
-        result.pdf_pages = write_pdf(rep, result.pdf, progress=_stage(progress, 0.1, split), cancel=cancel)
-        result.pdf_bytes = result.pdf.stat().st_size
-    if xlsx is not None:
-        from .report_xlsx import write_xlsx
-
-        result.xlsx = Path(xlsx)
-        write_xlsx(rep, result.xlsx, progress=_stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
-        result.xlsx_bytes = result.xlsx.stat().st_size
-    step(1.0, say("完成", "done"))
-    return result

@@ -32,7 +32,8 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
                                 Paragraph, Spacer, Table, TableStyle)
 
 from .fonts import register_reportlab_font
-from .report_data import Report, atomic_write, check_cancel, say, show, status_label
+from .files import atomic_write, say
+from .report_data import Report, check_cancel, show, status_label
 
 PAGE_W, PAGE_H = A4
 LEFT, TOP = 28 * mm, 37 * mm

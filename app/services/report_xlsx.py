@@ -36,7 +36,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .report_data import Report, atomic_write, check_cancel, say, show
+from .files import atomic_write, say
+from .report_data import Report, check_cancel, show
 
 HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 THIN = Side(style="thin", color="808080")

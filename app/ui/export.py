@@ -113,7 +113,8 @@ class ExportDialog(QDialog):
                 folder / f"{stem}.xlsx" if self.xlsx.isChecked() else None)
 
     def start(self):
-        from app.services.report_data import export_report, save_office
+        from app.services.report_data import save_office
+        from app.services.report_export import export_report
         from app.ui.tasks import run_task
 
         pdf, xlsx = self.targets()

@@ -1,0 +1,43 @@
+"""Writing files so that nothing half-written is ever left as if complete.
+
+>>> import tempfile, pathlib
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+>>> atomic_write(target, lambda tmp: tmp.write_text("done"))
+>>> target.read_text()
+'done'
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from app.models.errors import IpdeskError
+from app.models.messages import register
+
+register({"export_write_failed": ("cannot write {text}: {why}", "无法写入 {text}：{why}")})
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` for a temporary file beside ``path`` and move it into place when it
+    returns. On any error — a full disk, no permission, a cancel — the temporary file is removed,
+    ``path`` is untouched, and an ``OSError`` becomes ``IpdeskError("export_write_failed")``
+    naming the file and the reason."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise IpdeskError("export_write_failed", text=str(path), params={"why": exc.strerror or str(exc)}) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def say(zh: str, en: str) -> str:
+    """A progress message in the user's language (IPDESK_LANG, Chinese by default)."""
+    from app.models.messages import default_lang
+
+    return zh if default_lang() == "zh" else en

@@ -1,0 +1,83 @@
+"""Write the submission documents: one report model, then the PDF and/or the XLSX from it.
+
+    res = export_report(db, "320000", 2022, pdf="江苏省2022.pdf", xlsx="江苏省2022.xlsx")
+    res.pdf_pages, res.report.fingerprint_short
+
+Each file is written beside its target and moved into place when complete; a cancel or a
+failed write leaves no file behind and an existing file untouched.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.models.errors import IpdeskError
+
+from .files import say
+from .report_data import Cancel, ExportCancelled, Progress, Report, build_report, check_cancel  # noqa: F401
+
+
+@dataclass
+class ExportResult:
+    report: Report
+    pdf: Path | None = None
+    pdf_pages: int = 0
+    pdf_bytes: int = 0
+    xlsx: Path | None = None
+    xlsx_bytes: int = 0
+
+    def to_dict(self) -> dict:
+        return {"region": self.report.region, "year": self.report.year, "fingerprint": self.report.fingerprint,
+                "fingerprint_short": self.report.fingerprint_short,
+                "pdf": str(self.pdf) if self.pdf else None, "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes,
+                "xlsx": str(self.xlsx) if self.xlsx else None, "xlsx_bytes": self.xlsx_bytes,
+                "findings": self.report.counts(), "targets": self.report.status_counts()}
+
+
+def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
+    def inner(fraction: float, message: str) -> None:
+        if progress:
+            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
+    return inner
+
+
+def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None = None,
+                  xlsx: str | os.PathLike | None = None, office: str | None = None, contact: str | None = None,
+                  include_children: bool = True, generated_at: datetime | None = None,
+                  progress: Progress | None = None, cancel: Cancel | None = None,
+                  key_fingerprint: str | None = None, workflow: str | None = None) -> ExportResult:
+    """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
+
+    Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
+    ``cancel()`` is polled; a cancel raises :class:`ExportCancelled` and leaves no file behind.
+    Files that already exist are replaced only once the new one is complete.
+    """
+    if pdf is None and xlsx is None:
+        raise IpdeskError("export_nothing")
+    for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
+        if p is not None and Path(p).suffix.lower() != suffix:
+            raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
+    step = _stage(progress, 0, 1)
+    step(0.0, say("读取数据", "reading the store"))
+    check_cancel(cancel)
+    rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
+                       generated_at=generated_at, key_fingerprint=key_fingerprint, workflow=workflow)
+    result = ExportResult(rep)
+    check_cancel(cancel)
+    split = 0.8 if xlsx is not None else 1.0
+    if pdf is not None:
+        from .report_pdf import write_pdf
+
+        result.pdf = Path(pdf)
+        result.pdf_pages = write_pdf(rep, result.pdf, progress=_stage(progress, 0.1, split), cancel=cancel)
+        result.pdf_bytes = result.pdf.stat().st_size
+    if xlsx is not None:
+        from .report_xlsx import write_xlsx
+
+        result.xlsx = Path(xlsx)
+        write_xlsx(rep, result.xlsx, progress=_stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
+        result.xlsx_bytes = result.xlsx.stat().st_size
+    step(1.0, say("完成", "done"))
+    return result
