@@ -12,8 +12,10 @@ same numbers.
 """
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -67,33 +69,60 @@ def region_year_status(db, region: str, year: int) -> str:
 
 
 def _check_batch(db, changes: list[Change]) -> None:
+    """Refuse the whole batch on the first unknown region or indicator, bad period, non-canonical
+    value or locked region-year (each distinct region/indicator/period is looked up once)."""
     inds = load_indicators(db)
-    regions = {}
-    periods_ok: set[str] = set()
+    wanted = {c.region for c in changes}
+    if len(wanted) > 50:          # one scan of the (small) regions table beats a query per region
+        known = {code: (level, name) for code, level, name in db.execute("select code, level, name_zh from regions")}
+    else:
+        known = {}
+        for region in wanted:
+            row = db.execute("select level, name_zh from regions where code = ?", [region]).fetchone()
+            if row:
+                known[region] = row
+    periods = {p: p == _period_or_none(p) for p in {c.period for c in changes}}
+    fullmatch = _CANONICAL.fullmatch
     for c in changes:
-        if c.region not in regions:
-            row = db.execute("select level, name_zh from regions where code = ?", [c.region]).fetchone()
-            if not row:
-                raise NotFoundError("unknown_region", text=c.region, indicator=c.indicator, period=c.period)
-            regions[c.region] = row
-        ind = inds.get(c.indicator)
-        if ind is None:
+        if c.region not in known:
+            raise NotFoundError("unknown_region", text=c.region, indicator=c.indicator, period=c.period)
+        if c.indicator not in inds:
             raise NotFoundError("unknown_indicator", text=c.indicator, region=c.region, period=c.period)
-        if c.period not in periods_ok:
-            if c.period != parse_period(c.period):
-                raise InputError("bad_period", text=c.period, region=c.region, indicator=c.indicator)
-            periods_ok.add(c.period)
+        if not periods[c.period]:
+            raise InputError("bad_period", text=c.period, region=c.region, indicator=c.indicator)
         # canonical decimal strings only (as parse.canonical makes them); garbage never reaches the table
-        if c.value is not None and not (isinstance(c.value, str) and _CANONICAL.fullmatch(c.value)):
+        if c.value is not None and not (c.value.__class__ is str and fullmatch(c.value)):
             raise InputError("not_a_number", text=str(c.value), region=c.region, indicator=c.indicator,
                              period=c.period)
     # locked region-years refuse the whole batch
     statuses = _statuses(db)
-    for region, year in sorted({(c.region, int(c.period[:4])) for c in changes}):
-        status = statuses.get((region, year), "draft")
-        if status in LOCKED_STATES:
-            raise LockedError("locked", region=region, period=str(year), params={
-                "region_name": regions[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
+    if statuses:
+        for region, year in sorted({(c.region, int(c.period[:4])) for c in changes}):
+            status = statuses.get((region, year), "draft")
+            if status in LOCKED_STATES:
+                raise LockedError("locked", region=region, period=str(year), params={
+                    "region_name": known[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
+
+
+def _period_or_none(text):
+    try:
+        return parse_period(text)
+    except IpdeskError:
+        return None
+
+
+@contextmanager
+def no_gc_pauses():
+    """Large batches make hundreds of thousands of small objects and no cycles: the cycle
+    collector would walk everything the process holds (a window, a nation's arrays) again and
+    again while they are made. Paused for the batch, restored after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _old_values(db, changes: list[Change]) -> dict[tuple, tuple]:
@@ -130,7 +159,7 @@ def write_values(db, changes, *, who: str | None = None, why: str | None = None,
     if not changes:
         return result
     at = now_iso()
-    with transaction(db):
+    with no_gc_pauses(), transaction(db):
         _check_batch(db, changes)
         old = _old_values(db, changes)
         upserts, deletes, audit_rows, touched = [], [], [], set()

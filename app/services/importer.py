@@ -23,15 +23,13 @@ the catalogue; a template from an older catalogue is mapped by indicator code.
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
 from pathlib import Path
 
 from app.models.errors import InputError, IpdeskError, LockedError
 from app.models.messages import register
-from app.models.values import LOCKED_STATES, STATUS_ZH, Change, region_year_status, write_values
+from app.models.values import LOCKED_STATES, STATUS_ZH, Change, no_gc_pauses, region_year_status, write_values
 
 from .import_resolve import Chunk, Collector, Resolver, chunks_of, read_long, same_note
 from .sheets_common import Steps
@@ -124,21 +122,8 @@ def plan_import(db, path, *, expect_region: str | None = None, expect_year: int 
     ``expect_region``/``expect_year`` (the dialog's current region-year) refuse a template
     made for another one.
     """
-    with _no_gc_pauses():
+    with no_gc_pauses():
         return _plan(db, path, expect_region, expect_year, Steps(progress, cancel), max_listed)
-
-
-@contextmanager
-def _no_gc_pauses():
-    """A 100,000-row sheet is half a million cell objects: the cycle collector would walk them
-    again and again while the rows are made (a third of the dry run). Nothing here makes cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _plan(db, path, expect_region, expect_year, steps: Steps, max_listed: int) -> ImportPlan:
