@@ -67,6 +67,12 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     row = prov_db.execute("select package from \"values\" where region='320100' and indicator='INV_GRANTS' and period='2024'").fetchone()
     assert row[0]                                         # the value remembers its package
     recv.close()
+    # the province sums itself up from its cities: the received figure is in the province total
+    from decimal import Decimal
+    v = get_values(prov_db)
+    expected = sum(v[(c, "INV_GRANTS", "2024")] for c, in prov_db.execute("select code from regions where parent='320000'"))
+    assert prov.inbox.aggregate() >= 1
+    assert get_values(prov_db)[("320000", "INV_GRANTS", "2024")] == Decimal(expected)
     prov.inbox.load("320000", 2024)
     board = {prov.inbox.board.item(r, 0).text(): prov.inbox.board.item(r, 1).text()
              for r in range(prov.inbox.board.rowCount())}

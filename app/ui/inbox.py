@@ -43,6 +43,8 @@ class InboxPage(Retranslating, QWidget):
         self.ask_button.clicked.connect(lambda: self.ask())
         self.answers_button = QPushButton(self)
         self.answers_button.clicked.connect(lambda: self.answer_questions())
+        self.aggregate_button = QPushButton(self)
+        self.aggregate_button.clicked.connect(lambda: self.aggregate())
         self.board = QTableWidget(0, 5, self)
         self.board.setEditTriggers(QTableWidget.NoEditTriggers)
         self.board.verticalHeader().hide()
@@ -59,6 +61,7 @@ class InboxPage(Retranslating, QWidget):
         QVBoxLayout(self.received_box).addWidget(self.received)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.aggregate_button)
         top.addWidget(self.answers_button)
         top.addWidget(self.ask_button)
         top.addWidget(self.scan_button)
@@ -78,6 +81,9 @@ class InboxPage(Retranslating, QWidget):
         self.scan_button.setText(self.tr("Scan a USB stick or folder…"))
         self.ask_button.setText(self.tr("Ask about the selected package…"))
         self.answers_button.setText(self.tr("Questions to answer…"))
+        self.aggregate_button.setText(self.tr("Sum up from subordinate regions"))
+        self.aggregate_button.setToolTip(self.tr("Write this region's additive indicators as the sum of its subordinate "
+                                                 "regions (ratios are recomputed, not averaged); audited"))
         self.board_box.setTitle(self.tr("Who has sent for the year"))
         self.received_box.setTitle(self.tr("Received packages"))
         self.board.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Sent"), self.tr("Package"),
@@ -127,6 +133,19 @@ class InboxPage(Retranslating, QWidget):
                                       _item(STATE_ZH.get(p.state, p.state) if lang == "zh" else p.state),
                                       _item(p.received_at), _item(f"{p.sender_name} ({p.sender_id})"), _item(changes)]):
                 self.received.setItem(i, j, item)
+
+    def aggregate(self) -> int:
+        """This region's additive indicators = Σ its subordinate regions (through the one write path)."""
+        from app.models.aggregate import aggregate_into
+
+        try:
+            n = aggregate_into(self.window.db, self.region, self.year)
+        except IpdeskError as exc:
+            self.window.warn(exc.message(current()))
+            return 0
+        self.window.statusBar().showMessage(self.tr("{n} values summed from the subordinate regions").format(n=n), 10000)
+        self.window.reload(statuses_changed=True)
+        return n
 
     def ask(self, row: int | None = None):
         """Questions about the selected received package (written as a signed .ipdq)."""

@@ -149,7 +149,7 @@
     </message>
     <message>
         <location filename="../../app/ui/charts.py" line="45" />
-        <location filename="../../app/ui/charts.py" line="161" />
+        <location filename="../../app/ui/charts.py" line="175" />
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
@@ -184,7 +184,7 @@
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="141" />
+        <location filename="../../app/ui/charts.py" line="148" />
         <source>Ranking of subordinate regions, {year}</source>
         <translation>下级地区排名（{year}年）</translation>
     </message>
@@ -446,7 +446,7 @@
     </message>
     <message>
         <location filename="../../app/ui/export.py" line="58" />
-        <location filename="../../app/ui/export.py" line="155" />
+        <location filename="../../app/ui/export.py" line="156" />
         <source>Office key: {fp}</source>
         <translation>本单位密钥指纹：{fp}</translation>
     </message>
@@ -496,32 +496,32 @@
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="145" />
+        <location filename="../../app/ui/export.py" line="146" />
         <source>Writing the submission documents…</source>
         <translation>正在生成报送材料…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="164" />
+        <location filename="../../app/ui/export.py" line="165" />
         <source>Package: {path} (version {seq}, {kb} KB)</source>
         <translation>数据包：{path}（第 {seq} 版，{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="167" />
+        <location filename="../../app/ui/export.py" line="168" />
         <source>PDF: {path} ({pages} pages, {kb} KB)</source>
         <translation>PDF：{path}（{pages} 页，{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="170" />
+        <location filename="../../app/ui/export.py" line="171" />
         <source>XLSX: {path} ({kb} KB)</source>
         <translation>XLSX：{path}（{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="171" />
+        <location filename="../../app/ui/export.py" line="172" />
         <source>Data fingerprint: {fp}</source>
         <translation>数据指纹：{fp}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="180" />
+        <location filename="../../app/ui/export.py" line="181" />
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
@@ -763,186 +763,201 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="77" />
-        <location filename="../../app/ui/inbox.py" line="168" />
+        <location filename="../../app/ui/inbox.py" line="80" />
+        <location filename="../../app/ui/inbox.py" line="187" />
         <source>Open a package…</source>
         <translation>打开数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="78" />
-        <location filename="../../app/ui/inbox.py" line="183" />
+        <location filename="../../app/ui/inbox.py" line="81" />
+        <location filename="../../app/ui/inbox.py" line="202" />
         <source>Scan a USB stick or folder…</source>
         <translation>扫描U盘或文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="79" />
+        <location filename="../../app/ui/inbox.py" line="82" />
         <source>Ask about the selected package…</source>
         <translation>对所选数据包发起查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="80" />
+        <location filename="../../app/ui/inbox.py" line="83" />
         <source>Questions to answer…</source>
         <translation>待答复的查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="81" />
+        <location filename="../../app/ui/inbox.py" line="84" />
+        <source>Sum up from subordinate regions</source>
+        <translation>由下级地区汇总</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="85" />
+        <source>Write this region's additive indicators as the sum of its subordinate regions (ratios are recomputed, not averaged); audited</source>
+        <translation>将本地区可加总指标写为下级地区之和（比率类指标按汇总后的组成重新计算，不取平均）；记入审计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="87" />
         <source>Who has sent for the year</source>
         <translation>本年度报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="82" />
+        <location filename="../../app/ui/inbox.py" line="88" />
         <source>Received packages</source>
         <translation>已接收的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="83" />
-        <location filename="../../app/ui/inbox.py" line="85" />
-        <location filename="../../app/ui/inbox.py" line="207" />
+        <location filename="../../app/ui/inbox.py" line="89" />
+        <location filename="../../app/ui/inbox.py" line="91" />
+        <location filename="../../app/ui/inbox.py" line="226" />
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="83" />
+        <location filename="../../app/ui/inbox.py" line="89" />
         <source>Sent</source>
         <translation>是否报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="83" />
+        <location filename="../../app/ui/inbox.py" line="89" />
         <source>Package</source>
         <translation>数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="84" />
+        <location filename="../../app/ui/inbox.py" line="90" />
         <source>Status here</source>
         <translation>本地状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="84" />
+        <location filename="../../app/ui/inbox.py" line="90" />
         <source>Questions</source>
         <translation>查询（未答/已答）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="85" />
+        <location filename="../../app/ui/inbox.py" line="91" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="85" />
+        <location filename="../../app/ui/inbox.py" line="91" />
         <source>State</source>
         <translation>处理状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="86" />
+        <location filename="../../app/ui/inbox.py" line="92" />
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="86" />
+        <location filename="../../app/ui/inbox.py" line="92" />
         <source>Sender</source>
         <translation>发送单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="86" />
+        <location filename="../../app/ui/inbox.py" line="92" />
         <source>Changes</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="97" />
+        <location filename="../../app/ui/inbox.py" line="103" />
         <source>{region} · {year} · packages from subordinate regions</source>
         <translation>{region} · {year}年 · 下级地区数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="100" />
+        <location filename="../../app/ui/inbox.py" line="106" />
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="101" />
+        <location filename="../../app/ui/inbox.py" line="107" />
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="102" />
+        <location filename="../../app/ui/inbox.py" line="108" />
         <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
         <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="105" />
+        <location filename="../../app/ui/inbox.py" line="111" />
         <source>This office's key: {fp} (read it out when a receiver asks)</source>
         <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="106" />
+        <location filename="../../app/ui/inbox.py" line="112" />
         <source>This office has no key yet: it is made at the first package export.</source>
         <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="109" />
+        <location filename="../../app/ui/inbox.py" line="115" />
         <source>sent</source>
         <translation>已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="109" />
+        <location filename="../../app/ui/inbox.py" line="115" />
         <source>not sent</source>
         <translation>未报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="122" />
+        <location filename="../../app/ui/inbox.py" line="128" />
         <source>{new} new, {changed} changed, {removed} removed</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="137" />
+        <location filename="../../app/ui/inbox.py" line="146" />
+        <source>{n} values summed from the subordinate regions</source>
+        <translation>已由下级地区汇总 {n} 个数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="156" />
         <source>Select a received package first.</source>
         <translation>请先选择一个已接收的数据包。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="169" />
+        <location filename="../../app/ui/inbox.py" line="188" />
         <source>ipdesk packages (*.ipdx)</source>
         <translation>ipdesk 数据包 (*.ipdx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="197" />
+        <location filename="../../app/ui/inbox.py" line="216" />
         <source>Checking the packages in {folder}…</source>
         <translation>正在核验 {folder} 中的数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="205" />
+        <location filename="../../app/ui/inbox.py" line="224" />
         <source>Packages found</source>
         <translation>找到的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="207" />
+        <location filename="../../app/ui/inbox.py" line="226" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="207" />
+        <location filename="../../app/ui/inbox.py" line="226" />
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="207" />
+        <location filename="../../app/ui/inbox.py" line="226" />
         <source>Here</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="210" />
+        <location filename="../../app/ui/inbox.py" line="229" />
         <source>signature valid</source>
         <translation>签名有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="210" />
+        <location filename="../../app/ui/inbox.py" line="229" />
         <source>trusted</source>
         <translation>已信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="210" />
+        <location filename="../../app/ui/inbox.py" line="229" />
         <source>unknown sender</source>
         <translation>未知发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="218" />
+        <location filename="../../app/ui/inbox.py" line="237" />
         <source>Double-click a package to receive it.</source>
         <translation>双击数据包以接收。</translation>
     </message>
@@ -1178,94 +1193,94 @@
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="277" />
+        <location filename="../../app/ui/inbox.py" line="296" />
         <source>Receive {name}</source>
         <translation>接收 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="282" />
+        <location filename="../../app/ui/inbox.py" line="301" />
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="283" />
+        <location filename="../../app/ui/inbox.py" line="302" />
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="286" />
+        <location filename="../../app/ui/inbox.py" line="305" />
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="295" />
+        <location filename="../../app/ui/inbox.py" line="314" />
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="295" />
+        <location filename="../../app/ui/inbox.py" line="314" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="295" />
+        <location filename="../../app/ui/inbox.py" line="314" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="296" />
+        <location filename="../../app/ui/inbox.py" line="315" />
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="296" />
+        <location filename="../../app/ui/inbox.py" line="315" />
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="296" />
+        <location filename="../../app/ui/inbox.py" line="315" />
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="300" />
+        <location filename="../../app/ui/inbox.py" line="319" />
         <source>Receive: write all of it</source>
         <translation>接收：全部写入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="328" />
+        <location filename="../../app/ui/inbox.py" line="347" />
         <source>trusted as {name}</source>
         <translation>已信任（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="329" />
+        <location filename="../../app/ui/inbox.py" line="348" />
         <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
         <translation>未知发送方：请先电话核对指纹再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="330" />
+        <location filename="../../app/ui/inbox.py" line="349" />
         <source>a DIFFERENT key than the one trusted for this office</source>
         <translation>与该单位已信任的密钥不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="331" />
+        <location filename="../../app/ui/inbox.py" line="350" />
         <source>Signed by {name} ({office}) · key {fp} · {trust}
 {region} {year}, version {seq}, created {created}</source>
         <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
 {region} {year}年，第 {seq} 版，生成于 {created}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="345" />
+        <location filename="../../app/ui/inbox.py" line="364" />
         <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="348" />
+        <location filename="../../app/ui/inbox.py" line="367" />
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="380" />
+        <location filename="../../app/ui/inbox.py" line="399" />
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
@@ -1347,17 +1362,17 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TrustPrompt</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="235" />
+        <location filename="../../app/ui/inbox.py" line="254" />
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="240" />
+        <location filename="../../app/ui/inbox.py" line="259" />
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="249" />
+        <location filename="../../app/ui/inbox.py" line="268" />
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
