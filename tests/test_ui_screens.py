@@ -101,7 +101,11 @@ def test_main_screens_are_chinese_without_boxes(screens, tab, qtbot):
 def test_english_screens(screens, qtbot):
     from app.ui import i18n
 
+    screens.tabs.setCurrentIndex(1)          # the entry page is hidden while the language changes
     i18n.set_language("en")
+    screens.tabs.setCurrentIndex(0)
+    assert screens.entry.title.text().startswith("Jiangsu · 2024")
+    assert not re.search(r"[\u4e00-\u9fff]", screens.entry.findings.item(0).text())
     texts = visible_texts(screens)
     assert not [t for _k, t in texts if re.search(r"[\u4e00-\u9fff]", t) and _k in ("menu", "tab", "QPushButton")]
     OUT.mkdir(parents=True, exist_ok=True)

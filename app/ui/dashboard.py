@@ -95,7 +95,7 @@ class DashboardPage(Retranslating, QWidget):
         self.data = d
         lang = current()
         self.title.setText(self.tr("{region} · {year} · status: {status}").format(
-            region=d.region_name, year=d.year, status=status_label(d.status, lang)))
+            region=self.window.region_name(d.region), year=d.year, status=status_label(d.status, lang)))
         self.counts.setText(self.tr("Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}").format(
             b=d.counts["blocking"], e=d.counts["explain"], u=d.counts["unexplained"], i=d.counts["info"]))
         locked = d.status in ("approved", "locked")

@@ -182,7 +182,7 @@ class EntryPage(Retranslating, QWidget):
         from app.models.workflow import status_label
 
         self.title.setText(self.tr("{region} · {year} · status: {status}").format(
-            region=g.region_name, year=g.year, status=status_label(g.status, lang)))
+            region=self.window.region_name(g.region), year=g.year, status=status_label(g.status, lang)))
         self.findings.clear()
         if not checked:
             self.blockers_label.setText(self.tr("Checking…"))

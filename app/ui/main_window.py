@@ -174,8 +174,14 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabText(3, self.tr("Packages"))
         self.tree_model.layoutAboutToBeChanged.emit()
         self.tree_model.layoutChanged.emit()
+        if getattr(self, "region", None) and self.isVisible():
+            self.reload()          # pages show data in the language too: hidden pages reload when shown
         if getattr(self, "region", None):
             self.statusBar().showMessage(self.db.path)
+
+    def region_name(self, code: str) -> str:
+        r = self.tree_model.regions.get(code)
+        return r.name(i18n.current()) if r else code
 
     def period_kind(self) -> str:
         return ("annual", "quarter", "month")[max(self.period_kind_box.currentIndex(), 0)]
