@@ -267,3 +267,16 @@ def test_about_shows_version_data_directory_and_schema(window):
     from app.ui.dialogs import about_text
     text = about_text(window.db)
     assert app.__version__ in text and "数据目录" in text and f"（本程序：{SCHEMA_VERSION}）" in text
+
+
+def test_note_and_source_kept_with_a_value(window):
+    window.entry.view.setCurrentIndex(cell_index(window, "INV_GRANTS", "2024"))
+    before = stored(window, "INV_GRANTS", "2024")
+    assert window.entry.edit_note("含12月补报数据", "江苏省知识产权局年报")
+    row = window.db.execute("select value, note, source from \"values\" where region='320100' and indicator='INV_GRANTS'"
+                            " and period='2024'").fetchone()
+    assert row == (str(before), "含12月补报数据", "江苏省知识产权局年报")
+    tip = window.entry.model.data(cell_index(window, "INV_GRANTS", "2024"), Qt.ToolTipRole)
+    assert "含12月补报数据" in tip and "江苏省知识产权局年报" in tip
+    last = audit.history(window.db, "320100", "INV_GRANTS", "2024")[-1]
+    assert audit.decode(last["new"])["note"] == "含12月补报数据"

@@ -134,7 +134,11 @@ class EntryPage(Retranslating, QWidget):
         self.history_action = QAction(self)
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.show_history)
-        for a in (self.undo_action, self.redo_action, self.paste_action, self.delete_action, self.history_action):
+        self.note_action = QAction(self)
+        self.note_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.note_action.triggered.connect(lambda: self.edit_note())
+        for a in (self.undo_action, self.redo_action, self.paste_action, self.delete_action, self.note_action,
+                  self.history_action):
             a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
             self.view.addAction(a)
         self.view.setContextMenuPolicy(Qt.ActionsContextMenu)
@@ -149,6 +153,7 @@ class EntryPage(Retranslating, QWidget):
         self.paste_action.setText(self.tr("Paste"))
         self.delete_action.setText(self.tr("Clear"))
         self.history_action.setText(self.tr("History of this value…"))
+        self.note_action.setText(self.tr("Note and source of this value…"))
         self.undo_action.setText(self.tr("Undo"))
         self.redo_action.setText(self.tr("Redo"))
         self.explain_edit.setPlaceholderText(self.tr("Why is this figure right? (stored with your name and time)"))
@@ -304,6 +309,40 @@ class EntryPage(Retranslating, QWidget):
         self.message.emit(self.tr("Explanation saved"))
         self.refresh()
         self.changed.emit()
+
+    def edit_note(self, note: str | None = None, source: str | None = None) -> bool:
+        """The note and source kept with the current value (the value itself unchanged; audited)."""
+        idx = self.view.currentIndex()
+        if not idx.isValid():
+            return False
+        g = self.model.grid
+        ind, period = self.model.indicator_at(idx.row()), self.model.period_at(idx.column())
+        cell = g.cell(ind.code, period)
+        if cell.value is None or ind.derived or self.model.is_locked(idx.column()) or self.model.readonly:
+            self.message.emit(self.tr("Notes are kept with an entered, editable value."))
+            return False
+        if note is None:
+            from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+
+            dlg = QDialog(self)
+            dlg.setWindowTitle(self.tr("Note and source of this value…"))
+            note_edit, source_edit = QLineEdit(cell.note or "", dlg), QLineEdit(cell.source or "", dlg)
+            form = QFormLayout(dlg)
+            form.addRow(self.tr("Note on the value"), note_edit)
+            form.addRow(self.tr("Source of the figure"), source_edit)
+            buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, dlg)
+            buttons.accepted.connect(dlg.accept)
+            buttons.rejected.connect(dlg.reject)
+            form.addRow(buttons)
+            if not dlg.exec():
+                return False
+            note, source = note_edit.text(), source_edit.text()
+        from app.models.parse import canonical
+        from app.models.values import Change
+
+        change = Change(g.region, ind.code, period, canonical(cell.value), note.strip(), (source or "").strip())
+        return self._apply([change], self.tr("Note for {indicator} {period}").format(indicator=ind.name(current()),
+                                                                                   period=period))
 
     def show_history(self):
         idx = self.view.currentIndex()

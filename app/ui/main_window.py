@@ -108,7 +108,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
-        for a in (self.entry.undo_action, self.entry.redo_action, self.entry.paste_action, self.entry.history_action):
+        for a in (self.entry.undo_action, self.entry.redo_action, self.entry.paste_action, self.entry.note_action,
+                  self.entry.history_action):
             self.edit_menu.addAction(a)
         self.review_menu = self.menuBar().addMenu("")
         self.approve_action = QAction(self)
