@@ -280,3 +280,28 @@ def test_note_and_source_kept_with_a_value(window):
     assert "含12月补报数据" in tip and "江苏省知识产权局年报" in tip
     last = audit.history(window.db, "320100", "INV_GRANTS", "2024")[-1]
     assert audit.decode(last["new"])["note"] == "含12月补报数据"
+
+
+def test_targets_are_editable_in_the_window(window, tmp_path):
+    dlg = window.show_targets()
+    row = next(i for i, t in enumerate(dlg.targets) if t.pack == "GUIDELINE_2022" and t.indicator == "INV_EXAM_CYCLE")
+    assert dlg.table.item(row, 5).text() == "16.5" and "1(3)" in dlg.table.item(row, 1).text()
+    dlg.table.item(row, 5).setText("16")                       # as if double-clicked and typed
+    from app.models.targets import list_targets
+    assert [t.value for t in list_targets(window.db, pack="GUIDELINE_2022") if t.indicator == "INV_EXAM_CYCLE"] == [16.0]
+    assert not dlg.edit(dlg.targets[row].id, "abc")            # refused with a message, nothing changed
+    assert "✕" in dlg.status.text()
+    # 一省一策: the selected city's own target now applies to it
+    assert dlg.add_own("PLEDGE_SMES", "growth>=", "15", 2024)
+    from app.models.targets import TargetSet
+    own = [t for t in TargetSet.load(window.db).applicable("320100", 2024) if t.indicator == "PLEDGE_SMES"]
+    assert [(t.pack, t.value) for t in own] == [("OWN_320100", 15.0)]
+    # a new year's pack from a data file
+    from app.models.reference import resource
+    header = resource("targets", "national.csv").read_text(encoding="utf-8").splitlines()[0]
+    pack = tmp_path / "guideline-2025.csv"
+    pack.write_text(header + "\nGUIDELINE_2025,知识产权高质量发展年度工作指引（2025）,Guidelines (2025),X,2025-03-01,"
+                    "主要目标,示例,PLEDGE_AMOUNT,each_region,2025,growth>=,8,annual,test\n", encoding="utf-8")
+    assert dlg.import_pack(str(pack)) == 1
+    assert any(t.pack == "GUIDELINE_2025" for t in dlg.targets)
+    dlg.close()

@@ -118,9 +118,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.unlock_action.triggered.connect(self.unlock)
         self.sweep_action = QAction(self)
         self.sweep_action.triggered.connect(self.check_all_below)
+        self.targets_action = QAction(self)
+        self.targets_action.triggered.connect(lambda: self.show_targets())
         self.review_menu.addActions([self.approve_action, self.unlock_action])
         self.review_menu.addSeparator()
         self.review_menu.addAction(self.sweep_action)
+        self.review_menu.addAction(self.targets_action)
         self.view_menu = self.menuBar().addMenu("")
         self.lang_group = QActionGroup(self)
         self.lang_zh = QAction("中文", self, checkable=True)
@@ -163,6 +166,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.unlock_action.setText(self.tr("Unlock…"))
         self.about_action.setText(self.tr("About ipdesk"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
+        self.targets_action.setText(self.tr("Targets…"))
         if self.readonly_reason:
             self.readonly_label.setText(self.tr("Read-only"))
             self.readonly_label.setToolTip(self.readonly_reason)
@@ -430,6 +434,13 @@ class MainWindow(Retranslating, QMainWindow):
                                          self.tr("Template written: {path}").format(path=r.path), 15000),
                                      on_error=lambda exc, tb: self.warn(
                                          exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)))
+
+    def show_targets(self):
+        from app.ui.targets_dialog import TargetsDialog
+
+        self.targets_dialog = TargetsDialog(self)
+        self.targets_dialog.open()
+        return self.targets_dialog
 
     def export(self):
         from app.ui.export import ExportDialog

@@ -991,171 +991,176 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152" />
+        <location filename="../../app/ui/main_window.py" line="155" />
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="157" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="158" />
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157" />
+        <location filename="../../app/ui/main_window.py" line="160" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158" />
+        <location filename="../../app/ui/main_window.py" line="161" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="162" />
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160" />
+        <location filename="../../app/ui/main_window.py" line="163" />
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161" />
+        <location filename="../../app/ui/main_window.py" line="164" />
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162" />
+        <location filename="../../app/ui/main_window.py" line="165" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="166" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164" />
-        <location filename="../../app/ui/main_window.py" line="469" />
+        <location filename="../../app/ui/main_window.py" line="167" />
+        <location filename="../../app/ui/main_window.py" line="480" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165" />
+        <location filename="../../app/ui/main_window.py" line="168" />
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167" />
+        <location filename="../../app/ui/main_window.py" line="169" />
+        <source>Targets…</source>
+        <translation>目标管理…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="171" />
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169" />
+        <location filename="../../app/ui/main_window.py" line="173" />
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="176" />
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
-        <location filename="../../app/ui/main_window.py" line="267" />
+        <location filename="../../app/ui/main_window.py" line="177" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
-        <location filename="../../app/ui/main_window.py" line="308" />
+        <location filename="../../app/ui/main_window.py" line="178" />
+        <location filename="../../app/ui/main_window.py" line="312" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297" />
+        <location filename="../../app/ui/main_window.py" line="301" />
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="358" />
+        <location filename="../../app/ui/main_window.py" line="362" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359" />
+        <location filename="../../app/ui/main_window.py" line="363" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379" />
+        <location filename="../../app/ui/main_window.py" line="383" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380" />
+        <location filename="../../app/ui/main_window.py" line="384" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="415" />
+        <location filename="../../app/ui/main_window.py" line="419" />
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428" />
+        <location filename="../../app/ui/main_window.py" line="432" />
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="430" />
+        <location filename="../../app/ui/main_window.py" line="434" />
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="446" />
+        <location filename="../../app/ui/main_window.py" line="457" />
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="449" />
+        <location filename="../../app/ui/main_window.py" line="460" />
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -1378,6 +1383,100 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
     </message>
 </context>
 <context>
+    <name>TargetsDialog</name>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="24" />
+        <source>Targets</source>
+        <translation>目标进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="26" />
+        <source>Document</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="26" />
+        <source>Clause</source>
+        <translation>条款</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="26" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="27" />
+        <source>Applies to</source>
+        <translation>适用范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="27" />
+        <source>Comparator</source>
+        <translation>比较方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="27" />
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="28" />
+        <source>Target year</source>
+        <translation>目标年</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="28" />
+        <source>Certainty</source>
+        <translation>核实情况</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="34" />
+        <source>Add an own target for the selected region…</source>
+        <translation>为所选地区添加自定目标…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="36" />
+        <location filename="../../app/ui/targets_dialog.py" line="125" />
+        <source>Import a target pack (CSV)…</source>
+        <translation>导入目标包（CSV）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="45" />
+        <source>Double-click a target figure to change it; every change is audited.</source>
+        <translation>双击目标值即可修改；每次修改都记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="63" />
+        <source>the nation</source>
+        <translation>全国</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="63" />
+        <source>every region</source>
+        <translation>各地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="64" />
+        <source> and below</source>
+        <translation>及下级</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="94" />
+        <source>Target changed; the change is in the audit trail.</source>
+        <translation>目标已修改，修改已记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="116" />
+        <source>Own target added for {region}.</source>
+        <translation>已为 {region} 添加自定目标。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="134" />
+        <source>{n} targets imported from {name}.</source>
+        <translation>已从 {name} 导入 {n} 条目标。</translation>
+    </message>
+</context>
+<context>
     <name>TaskRunner</name>
     <message>
         <location filename="../../app/ui/tasks.py" line="56" />
@@ -1401,6 +1500,34 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <location filename="../../app/ui/inbox.py" line="268" />
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
+    </message>
+</context>
+<context>
+    <name>_OwnTargetDialog</name>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="145" />
+        <source>Own target for {region}</source>
+        <translation>{region} 自定目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="157" />
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="158" />
+        <source>Comparator</source>
+        <translation>比较方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="159" />
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/targets_dialog.py" line="160" />
+        <source>Target year</source>
+        <translation>目标年</translation>
     </message>
 </context>
 </TS>
