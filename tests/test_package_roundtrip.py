@@ -337,3 +337,13 @@ def test_package_pdf_prints_the_status_the_export_gives(demo_file, tmp_path):
     text = subprocess.run(["pdftotext", str(res.pdf), "-"], capture_output=True, text=True).stdout \
         if shutil.which("pdftotext") else pytest.skip("poppler-utils (pdftotext) not installed")
     assert "已报送" in text and res.status == "submitted"
+
+
+def test_both_copies_carry_the_signing_key_fingerprint(demo_file, tmp_path):
+    import python_calamine as pc
+
+    city = Office(tmp_path, "city3", CITY, demo_file)
+    res = city.export(CITY, 2024)
+    cover = pc.CalamineWorkbook.from_path(str(res.xlsx)).get_sheet_by_name("封面说明").to_python()
+    cells = {str(r[0]): r[1] for r in cover if r and r[0]}
+    assert cells.get("密钥指纹") == city.key.text

@@ -147,6 +147,8 @@ def _cover(ws, rep: Report):
             ("生成时间", rep.generated_at.isoformat(timespec="seconds")), ("数据状态", rep.workflow),
             ("数据指纹", rep.fingerprint_short), ("数据指纹（SHA-256）", rep.fingerprint),
             ("程序版本", f"ipdesk {rep.app_version}"), ("指标目录版本", rep.catalogue_version)]
+    if rep.key_fingerprint:          # the signing key of the package, as on the PDF cover
+        info.append(("密钥指纹", rep.key_fingerprint))
     r = 3
     for label, value in info:
         s.put(r, 1, label).font = BOLD
@@ -318,7 +320,7 @@ def _meta(ws, rep: Report):
             ("generated_at", rep.generated_at.isoformat(timespec="seconds")), ("fingerprint", rep.fingerprint),
             ("fingerprint_short", rep.fingerprint_short), ("catalogue_version", rep.catalogue_version),
             ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
-            ("detail_rows", str(len(rep.detail)))]
+            ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or "")]
     ws.cell(row=1, column=1, value="key").data_type = "s"
     ws.cell(row=1, column=2, value="value").data_type = "s"
     for i, (k, v) in enumerate(rows, start=2):
