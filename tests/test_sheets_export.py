@@ -101,7 +101,7 @@ def test_export_refuses_other_suffixes_and_leaves_no_partial_file(empty_db, tmp_
     assert err.value.code == "export_bad_ext"
     with pytest.raises(InputError) as err:
         export_values(empty_db, tmp_path / "no-such-dir" / "x.csv", regions=["320100"])
-    assert err.value.code == "export_unwritable"
+    assert err.value.code == "export_write_failed"
     assert not [p for p in tmp_path.rglob("x.*")]
 
 

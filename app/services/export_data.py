@@ -25,13 +25,13 @@ from app.models.errors import InputError
 from app.models.messages import default_lang, register
 from app.models.values import value_rows
 
+from .files import atomic_write
 from .sheets_common import HEADERS, Steps, csv_protect, fit_width, safe_text, text_cell, xml_safe
 
 register({
     "export_bad_ext": ("{text}: the output file must end in .csv or .xlsx", "{text}：输出文件须以 .csv 或 .xlsx 结尾"),
     "export_replaced_chars": ("the note of {text} had control characters that Excel cannot hold; they were replaced by �",
                               "{text} 的说明含有 Excel 无法保存的控制字符，已替换为 �"),
-    "export_unwritable": ("cannot write {text}: {why}", "无法写入 {text}：{why}"),
 })
 
 COLUMNS = ("region", "indicator", "period", "value", "note", "region_name", "indicator_name", "unit")
@@ -99,18 +99,10 @@ def export_values(db, path, *, regions, year_from: int | None = None, year_to: i
                        steps=steps.part(0, 0.3))
     headers = [HEADERS[lang or default_lang()][c] for c in COLUMNS]
     result = ExportResult(path, len(rows))
-    tmp = path.with_name(path.name + ".part")
-    try:
-        if suffix == ".csv":
-            _write_csv(tmp, headers, rows, steps.part(0.3, 1.0))
-        else:
-            _write_xlsx(tmp, headers, rows, result, steps.part(0.3, 1.0))
-        tmp.replace(path)
-    except OSError as exc:
-        raise InputError("export_unwritable", text=str(path), params={"why": exc.strerror or str(exc)}) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    if suffix == ".csv":
+        atomic_write(path, lambda tmp: _write_csv(tmp, headers, rows, steps.part(0.3, 1.0)))
+    else:
+        atomic_write(path, lambda tmp: _write_xlsx(tmp, headers, rows, result, steps.part(0.3, 1.0)))
     steps(1.0, "done")
     return result
 

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from app.models.errors import IpdeskError
+from app.models.errors import InputError
 from app.models.messages import register
 
 register({"export_write_failed": ("cannot write {text}: {why}", "无法写入 {text}：{why}")})
@@ -21,7 +21,7 @@ register({"export_write_failed": ("cannot write {text}: {why}", "无法写入 {t
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` for a temporary file beside ``path`` and move it into place when it
     returns. On any error — a full disk, no permission, a cancel — the temporary file is removed,
-    ``path`` is untouched, and an ``OSError`` becomes ``IpdeskError("export_write_failed")``
+    ``path`` is untouched, and an ``OSError`` becomes ``InputError("export_write_failed")``
     naming the file and the reason."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -30,7 +30,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise IpdeskError("export_write_failed", text=str(path), params={"why": exc.strerror or str(exc)}) from exc
+        raise InputError("export_write_failed", text=str(path), params={"why": exc.strerror or str(exc)}) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -30,6 +30,7 @@ from app.models.errors import InputError
 from app.models.messages import default_lang, register
 from app.models.values import LOCKED_STATES, region_year_status
 
+from .files import atomic_write
 from .export_data import excel_number, number_format
 from .import_resolve import Collector, Resolver
 from .sheets_common import Steps, fit_width, is_blank, set_text, show
@@ -209,15 +210,7 @@ def make_template(db, region: str, year: int, path, *, context_years: int = CONT
         result.warnings.append(InputError("template_locked_year", text=f"{reg.name_zh} {year}",
                                           params={"status": status, "status_zh": STATUS_ZH[status]}))
     steps(0.8, "saving")
-    tmp = path.with_name(path.name + ".part")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        raise InputError("export_unwritable", text=str(path), params={"why": exc.strerror or str(exc)}) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    atomic_write(path, wb.save)
     steps(1.0, "done")
     return result
 
