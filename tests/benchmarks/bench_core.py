@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import report, timed  # noqa: E402
+from _common import cached_store, report, timed  # noqa: E402
 
 from app.models.catalogue import descendants  # noqa: E402
 from app.models.checks import Checker, load_explanations  # noqa: E402
 from app.models.cube import Cube  # noqa: E402
-from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
+from app.models.db import open_store  # noqa: E402
 from app.models.targets import TargetSet, status_rows  # noqa: E402
 from app.models.values import write_values  # noqa: E402
 from app.services.synthetic import make_nation, nation_changes  # noqa: E402
@@ -42,18 +42,8 @@ from app.services.synthetic import make_nation, nation_changes  # noqa: E402
 
 
 def nation_store(fresh: bool) -> Path:
-    cache = Path(tempfile.gettempdir()) / "ipdesk-bench" / f"nation-s{SCHEMA_VERSION}-seed7.sqlite"
-    if fresh or not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for p in cache.parent.glob(cache.name + "*"):
-            p.unlink()
-        t = time.perf_counter()
-        db = open_store(cache)
-        n = make_nation(db)
-        db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
-        db.conn.close()
-        print(f"generated national-scale store: {n:,} values in {time.perf_counter() - t:.1f} s -> {cache}")
-    return cache
+    """The national-scale store (~3,300 regions × catalogue × 10 years), generated once."""
+    return cached_store("nation", make_nation, fresh)
 
 
 def main() -> None:

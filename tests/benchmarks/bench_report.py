@@ -21,16 +21,15 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import report, timed  # noqa: E402
+from _common import cached_store, report, timed  # noqa: E402
 
-from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
+from app.models.db import open_store  # noqa: E402
 from app.models.values import write_values  # noqa: E402
 from app.services.demo import make_demo  # noqa: E402
 from app.services.fonts import register_reportlab_font  # noqa: E402
@@ -102,20 +101,14 @@ def demo_store(tmp: Path) -> Path:
 
 
 def national_store(fresh: bool) -> Path:
-    cache = Path(tempfile.gettempdir()) / "ipdesk-bench" / f"provinces-s{SCHEMA_VERSION}-seed7.sqlite"
-    if fresh or not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for p in cache.parent.glob(cache.name + "*"):
-            p.unlink()
-        t = time.perf_counter()
-        db = open_store(cache)
+    """The nation and its 34 provinces only (province-level values), generated once."""
+    def fill(db):
         top = {code for code, level in db.execute("select code, level from regions") if level in ("nation", "province")}
         changes = [c for c in nation_changes(db) if c.region in top]
         write_values(db, changes, who="synthetic", why="province-level benchmark data", action="import")
-        db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
-        db.conn.close()
-        print(f"generated province-level store: {len(changes):,} values in {time.perf_counter() - t:.1f} s -> {cache}")
-    return cache
+        return len(changes)
+
+    return cached_store("provinces", fill, fresh)
 
 
 def bench(label: str, db, region: str, year: int, goal: float, out: Path) -> None:
