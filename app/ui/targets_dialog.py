@@ -13,6 +13,21 @@ from app.models.errors import IpdeskError
 from app.ui.i18n import current
 
 COMPARATORS = ("<=", ">=", "growth>=", "increase", "reported")
+# the packs' "verified" column, in Chinese for the window (the data keeps its English wording)
+VERIFIED_ZH = {"yes": "已核实", "no": "未核实", "interpretation": "解读", "partly": "部分核实", "user": "自定",
+               "secondary source": "二手来源", "table cell not seen": "未见原表", "test": "测试"}
+
+
+def verified_text(text: str | None, lang: str) -> str:
+    """``yes (secondary source)`` → ``已核实（二手来源）`` in Chinese; unchanged in English."""
+    import re
+
+    if not text or lang != "zh":
+        return text or ""
+    m = re.fullmatch(r"\s*([^(]*?)\s*(?:\((.*)\))?\s*", text)
+    head, note = (m.group(1), m.group(2)) if m else (text, None)
+    out = VERIFIED_ZH.get(head, head)
+    return out + (f"（{VERIFIED_ZH.get(note, note)}）" if note else "")
 VALUE_COLUMN = 5
 
 
@@ -64,7 +79,7 @@ class TargetsDialog(QDialog):
                 t.scope, self.window_.region_name(t.region or "") + (self.tr(" and below") if t.include_children else ""))
             name = inds[t.indicator].name(lang) if t.indicator in inds else t.indicator
             cells = [t.document(lang), t.clause or "", name, scope, t.comparator,
-                     "" if t.value is None else f"{t.value:g}", str(t.year), t.verified or ""]
+                     "" if t.value is None else f"{t.value:g}", str(t.year), verified_text(t.verified, lang)]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, t.id)
