@@ -305,3 +305,18 @@ def test_targets_are_editable_in_the_window(window, tmp_path):
     assert dlg.import_pack(str(pack)) == 1
     assert any(t.pack == "GUIDELINE_2025" for t in dlg.targets)
     dlg.close()
+
+
+def test_office_settings(window):
+    dlg = window.office_settings()
+    dlg.region.setCurrentIndex(dlg.region.findData("320500"))
+    dlg.name.setText("苏州市知识产权局")
+    dlg.contact.setText("张三 0512-12345678")
+    dlg.deadline.setText("13-40")
+    assert not dlg.save() and "✕" in dlg.status.text()          # a deadline that is no date
+    dlg.deadline.setText("12-10")
+    assert dlg.save()
+    from app.models.db import meta_get
+    assert [meta_get(window.db, k) for k in ("home_region", "office_name", "office_contact", "deadline")] == \
+        ["320500", "苏州市知识产权局", "张三 0512-12345678", "12-10"]
+    assert window.region == "320500"

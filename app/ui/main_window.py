@@ -99,6 +99,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.import_action.triggered.connect(lambda: self.import_file())
         self.template_action = QAction(self)
         self.template_action.triggered.connect(lambda: self.make_template())
+        self.office_action = QAction(self)
+        self.office_action.triggered.connect(lambda: self.office_settings())
+        self.file_menu.addAction(self.office_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_action)
         self.file_menu.addAction(self.template_action)
         self.file_menu.addAction(self.export_action)
@@ -161,6 +165,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.quit_action.setText(self.tr("&Quit"))
         self.export_action.setText(self.tr("&Export submission documents (PDF, XLSX)…"))
         self.import_action.setText(self.tr("&Import spreadsheet…"))
+        self.office_action.setText(self.tr("This &office…"))
         self.template_action.setText(self.tr("Make fill-in &template…"))
         self.approve_action.setText(self.tr("Approve and lock…"))
         self.unlock_action.setText(self.tr("Unlock…"))
@@ -434,6 +439,13 @@ class MainWindow(Retranslating, QMainWindow):
                                          self.tr("Template written: {path}").format(path=r.path), 15000),
                                      on_error=lambda exc, tb: self.warn(
                                          exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)))
+
+    def office_settings(self):
+        from app.ui.office_dialog import OfficeDialog
+
+        self.office_dialog = OfficeDialog(self)
+        self.office_dialog.open()
+        return self.office_dialog
 
     def show_targets(self):
         from app.ui.targets_dialog import TargetsDialog

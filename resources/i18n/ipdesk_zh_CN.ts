@@ -991,176 +991,181 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="160" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157" />
+        <location filename="../../app/ui/main_window.py" line="161" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158" />
+        <location filename="../../app/ui/main_window.py" line="162" />
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="163" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160" />
+        <location filename="../../app/ui/main_window.py" line="164" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161" />
+        <location filename="../../app/ui/main_window.py" line="165" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162" />
+        <location filename="../../app/ui/main_window.py" line="166" />
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="167" />
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164" />
+        <location filename="../../app/ui/main_window.py" line="168" />
+        <source>This &amp;office…</source>
+        <translation>本单位设置(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="169" />
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165" />
+        <location filename="../../app/ui/main_window.py" line="170" />
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166" />
+        <location filename="../../app/ui/main_window.py" line="171" />
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167" />
-        <location filename="../../app/ui/main_window.py" line="480" />
+        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="492" />
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168" />
+        <location filename="../../app/ui/main_window.py" line="173" />
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>Targets…</source>
         <translation>目标管理…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="176" />
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="178" />
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176" />
+        <location filename="../../app/ui/main_window.py" line="181" />
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177" />
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="182" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178" />
-        <location filename="../../app/ui/main_window.py" line="312" />
+        <location filename="../../app/ui/main_window.py" line="183" />
+        <location filename="../../app/ui/main_window.py" line="317" />
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
-        <location filename="../../app/ui/main_window.py" line="285" />
+        <location filename="../../app/ui/main_window.py" line="184" />
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301" />
+        <location filename="../../app/ui/main_window.py" line="306" />
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="362" />
+        <location filename="../../app/ui/main_window.py" line="367" />
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363" />
+        <location filename="../../app/ui/main_window.py" line="368" />
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="383" />
+        <location filename="../../app/ui/main_window.py" line="388" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384" />
+        <location filename="../../app/ui/main_window.py" line="389" />
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419" />
+        <location filename="../../app/ui/main_window.py" line="424" />
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432" />
+        <location filename="../../app/ui/main_window.py" line="437" />
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434" />
+        <location filename="../../app/ui/main_window.py" line="439" />
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="457" />
+        <location filename="../../app/ui/main_window.py" line="469" />
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="460" />
+        <location filename="../../app/ui/main_window.py" line="472" />
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -1196,6 +1201,49 @@
         <location filename="../../app/ui/dialogs.py" line="103" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeDialog</name>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="23" />
+        <source>This office</source>
+        <translation>本单位设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="32" />
+        <source>e.g. 江苏省知识产权局</source>
+        <translation>如：江苏省知识产权局</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="37" />
+        <source>made at the first package export</source>
+        <translation>首次导出数据包时生成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="42" />
+        <source>Our region</source>
+        <translation>本单位所属地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="43" />
+        <source>Office name</source>
+        <translation>单位名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="44" />
+        <source>Contact</source>
+        <translation>联系人及电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="45" />
+        <source>Submission deadline (MM-DD)</source>
+        <translation>报送截止日期（月-日）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/office_dialog.py" line="46" />
+        <source>Key fingerprint</source>
+        <translation>密钥指纹</translation>
     </message>
 </context>
 <context>
@@ -1385,93 +1433,93 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TargetsDialog</name>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="24" />
+        <location filename="../../app/ui/targets_dialog.py" line="39" />
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="26" />
+        <location filename="../../app/ui/targets_dialog.py" line="41" />
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="26" />
+        <location filename="../../app/ui/targets_dialog.py" line="41" />
         <source>Clause</source>
         <translation>条款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="26" />
+        <location filename="../../app/ui/targets_dialog.py" line="41" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="27" />
+        <location filename="../../app/ui/targets_dialog.py" line="42" />
         <source>Applies to</source>
         <translation>适用范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="27" />
+        <location filename="../../app/ui/targets_dialog.py" line="42" />
         <source>Comparator</source>
         <translation>比较方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="27" />
+        <location filename="../../app/ui/targets_dialog.py" line="42" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="28" />
+        <location filename="../../app/ui/targets_dialog.py" line="43" />
         <source>Target year</source>
         <translation>目标年</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="28" />
+        <location filename="../../app/ui/targets_dialog.py" line="43" />
         <source>Certainty</source>
         <translation>核实情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="34" />
+        <location filename="../../app/ui/targets_dialog.py" line="49" />
         <source>Add an own target for the selected region…</source>
         <translation>为所选地区添加自定目标…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="36" />
-        <location filename="../../app/ui/targets_dialog.py" line="125" />
+        <location filename="../../app/ui/targets_dialog.py" line="51" />
+        <location filename="../../app/ui/targets_dialog.py" line="140" />
         <source>Import a target pack (CSV)…</source>
         <translation>导入目标包（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="45" />
+        <location filename="../../app/ui/targets_dialog.py" line="60" />
         <source>Double-click a target figure to change it; every change is audited.</source>
         <translation>双击目标值即可修改；每次修改都记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="63" />
+        <location filename="../../app/ui/targets_dialog.py" line="78" />
         <source>the nation</source>
         <translation>全国</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="63" />
+        <location filename="../../app/ui/targets_dialog.py" line="78" />
         <source>every region</source>
         <translation>各地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="64" />
+        <location filename="../../app/ui/targets_dialog.py" line="79" />
         <source> and below</source>
         <translation>及下级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="94" />
+        <location filename="../../app/ui/targets_dialog.py" line="109" />
         <source>Target changed; the change is in the audit trail.</source>
         <translation>目标已修改，修改已记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="116" />
+        <location filename="../../app/ui/targets_dialog.py" line="131" />
         <source>Own target added for {region}.</source>
         <translation>已为 {region} 添加自定目标。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="134" />
+        <location filename="../../app/ui/targets_dialog.py" line="149" />
         <source>{n} targets imported from {name}.</source>
         <translation>已从 {name} 导入 {n} 条目标。</translation>
     </message>
@@ -1505,27 +1553,27 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>_OwnTargetDialog</name>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="145" />
+        <location filename="../../app/ui/targets_dialog.py" line="160" />
         <source>Own target for {region}</source>
         <translation>{region} 自定目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="157" />
+        <location filename="../../app/ui/targets_dialog.py" line="172" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="158" />
+        <location filename="../../app/ui/targets_dialog.py" line="173" />
         <source>Comparator</source>
         <translation>比较方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="159" />
+        <location filename="../../app/ui/targets_dialog.py" line="174" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="160" />
+        <location filename="../../app/ui/targets_dialog.py" line="175" />
         <source>Target year</source>
         <translation>目标年</translation>
     </message>
