@@ -26,15 +26,14 @@ from .errors import InputError, IpdeskError, LockedError, NotFoundError
 from .messages import register
 from .parse import canonical, parse_value
 from .periods import parse_period
+from .states import LOCKED_STATES, STATUS_ZH, region_year_status  # noqa: F401  (re-exported)
 
 register({
     "locked": ("{region_name} {year} is {status} and locked; an office head must unlock it first",
                "{region_name} {year} 年数据{status_zh}并锁定，须由单位负责人解锁后才能修改"),
 })
 
-LOCKED_STATES = ("approved", "locked")
 _CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
-STATUS_ZH = {"draft": "草稿", "complete": "已完成", "submitted": "已报送", "approved": "已审批", "locked": "已锁定"}
 
 
 @dataclass
@@ -61,11 +60,6 @@ class WriteResult:
 def _statuses(db) -> dict[tuple[str, int], str]:
     """Every region-year that has left draft (a small table), read once per batch."""
     return {(r, y): s for r, y, s in db.execute("select region, year, status from region_years")}
-
-
-def region_year_status(db, region: str, year: int) -> str:
-    row = db.execute("select status from region_years where region = ? and year = ?", [region, year]).fetchone()
-    return row[0] if row else "draft"
 
 
 def _check_batch(db, changes: list[Change]) -> None:

@@ -22,7 +22,7 @@ from .errors import AuthError, InputError, NotFoundError
 from .messages import register
 from .values import LOCKED_STATES, STATUS_ZH, region_year_status
 
-STATES = ("draft", "complete", "submitted", "approved", "locked")
+from .states import STATES  # noqa: E402
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 register({

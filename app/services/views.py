@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from app.models.catalogue import Indicator, children, indicators as load_indicators, region as get_region
 from app.models.db import meta_get
-from app.models.values import region_year_status
+from app.models.states import region_year_status
 
 # checks, targets and the NumPy cube are imported inside the functions that need them, so
 # the window can paint its first screen (values only) before NumPy has loaded

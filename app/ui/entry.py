@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.models.errors import IpdeskError
-from app.services.entry import apply_with_undo, parse_block, parse_cell
 from app.ui.i18n import Retranslating, current
 from app.ui.models import GridModel
 
@@ -215,11 +214,15 @@ class EntryPage(Retranslating, QWidget):
     # ---------------------------------------------------------------- writing
     def write(self, changes, why: str):
         """Write through the core's one path, then show the new state (used by undo/redo too)."""
+        from app.services.entry import apply_with_undo
+
         apply_with_undo(self.db, changes, why=why)
         self.refresh()
         self.changed.emit()
 
     def _apply(self, changes, text: str) -> bool:
+        from app.services.entry import apply_with_undo
+
         try:
             before = apply_with_undo(self.db, changes, why=text)
         except IpdeskError as exc:
@@ -231,6 +234,8 @@ class EntryPage(Retranslating, QWidget):
         return True
 
     def commit_cell(self, indicator: str, period: str, text: str) -> bool:
+        from app.services.entry import parse_cell
+
         g = self.model.grid
         ind = next(i for i in g.indicators if i.code == indicator)
         try:
@@ -241,6 +246,8 @@ class EntryPage(Retranslating, QWidget):
         return self._apply([change], self.tr("Edit {indicator} {period}").format(indicator=ind.name(current()), period=period))
 
     def paste(self):
+        from app.services.entry import parse_block
+
         cur = self.view.currentIndex()
         if not cur.isValid():
             return
