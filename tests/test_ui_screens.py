@@ -34,6 +34,12 @@ def visible_texts(window) -> list[tuple[str, str]]:
             out.append(("placeholder", w.placeholderText()))
     for tabs in window.findChildren(QTabWidget):
         out += [("tab", tabs.tabText(i)) for i in range(tabs.count())]
+    if window.charts is not None and window.charts.isVisible():        # pyqtgraph's titles and axis labels
+        for plot in (window.charts.trend_plot, window.charts.rank_plot):
+            item = plot.getPlotItem()
+            out.append(("chart title", re.sub(r"<[^>]+>", "", item.titleLabel.text)))
+            for side in ("left", "bottom"):
+                out.append(("axis label", re.sub(r"<[^>]+>", "", item.getAxis(side).labelText or "")))
     for view in window.findChildren(QTableView) + window.findChildren(QTableWidget):
         if not view.isVisible() or view.model() is None:
             continue

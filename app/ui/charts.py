@@ -96,7 +96,7 @@ class ChartsPage(Retranslating, QWidget):
         plot = self.trend_plot.getPlotItem()
         plot.clear()
         plot.legend.clear() if plot.legend is not None else None
-        plot.setTitle(f"{ind.name(lang)} — {self.tr('trend and target')}", size="11pt")
+        plot.setTitle(self.tr("{name} — trend and target").format(name=ind.name(lang)), size="11pt")
         plot.setLabel("left", unit)
         plot.setLabel("bottom", self.tr("Year"))
         xs = [y for y, _ in t["series"]]

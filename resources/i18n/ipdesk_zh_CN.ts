@@ -154,6 +154,11 @@
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
+        <location filename="../../app/ui/charts.py" line="99" />
+        <source>{name} — trend and target</source>
+        <translation>{name} — 趋势与目标</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/charts.py" line="101" />
         <source>Year</source>
         <translation>年份</translation>
@@ -291,148 +296,148 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="149" />
+        <location filename="../../app/ui/entry.py" line="148" />
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="150" />
+        <location filename="../../app/ui/entry.py" line="149" />
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151" />
+        <location filename="../../app/ui/entry.py" line="150" />
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152" />
+        <location filename="../../app/ui/entry.py" line="151" />
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153" />
+        <location filename="../../app/ui/entry.py" line="152" />
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154" />
+        <location filename="../../app/ui/entry.py" line="153" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155" />
+        <location filename="../../app/ui/entry.py" line="154" />
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156" />
-        <location filename="../../app/ui/entry.py" line="328" />
+        <location filename="../../app/ui/entry.py" line="155" />
+        <location filename="../../app/ui/entry.py" line="335" />
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157" />
+        <location filename="../../app/ui/entry.py" line="156" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158" />
+        <location filename="../../app/ui/entry.py" line="157" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="159" />
+        <location filename="../../app/ui/entry.py" line="158" />
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="189" />
+        <location filename="../../app/ui/entry.py" line="188" />
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="193" />
+        <location filename="../../app/ui/entry.py" line="192" />
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="198" />
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="198" />
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="199" />
+        <location filename="../../app/ui/entry.py" line="198" />
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="208" />
+        <location filename="../../app/ui/entry.py" line="207" />
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="212" />
+        <location filename="../../app/ui/entry.py" line="211" />
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="241" />
+        <location filename="../../app/ui/entry.py" line="246" />
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="252" />
+        <location filename="../../app/ui/entry.py" line="259" />
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="255" />
+        <location filename="../../app/ui/entry.py" line="262" />
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="269" />
+        <location filename="../../app/ui/entry.py" line="276" />
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="275" />
+        <location filename="../../app/ui/entry.py" line="282" />
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="277" />
+        <location filename="../../app/ui/entry.py" line="284" />
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="309" />
+        <location filename="../../app/ui/entry.py" line="316" />
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="322" />
+        <location filename="../../app/ui/entry.py" line="329" />
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="331" />
+        <location filename="../../app/ui/entry.py" line="338" />
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="332" />
+        <location filename="../../app/ui/entry.py" line="339" />
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="344" />
+        <location filename="../../app/ui/entry.py" line="351" />
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
