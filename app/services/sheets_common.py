@@ -219,6 +219,12 @@ def never() -> bool:
     return False
 
 
+# the progress messages of the spreadsheet services, in the user's language
+STEP_ZH = {"done": "完成", "writing": "正在写入", "comparing with the store": "正在与数据库比对", "reading rows": "正在读取行",
+           "checking the workbook": "正在检查工作簿", "reading cells": "正在读取单元格", "cells read": "单元格已读取",
+           "writing the template": "正在生成模板", "saving": "正在保存", "template read": "模板已读取"}
+
+
 class Steps:
     """Progress between ``start`` and ``end`` with a cancel check on every report::
 
@@ -233,6 +239,11 @@ class Steps:
     def __call__(self, fraction: float, message: str) -> None:
         if self.cancel():
             raise Cancelled("cancelled")
+        if message and self.progress is not no_progress:
+            from app.models.messages import default_lang
+
+            if default_lang() == "zh":
+                message = STEP_ZH.get(message, message)
         self.progress(self.start + (self.end - self.start) * min(max(fraction, 0.0), 1.0), message)
 
     def part(self, start: float, end: float) -> "Steps":
