@@ -35,6 +35,14 @@ def demo_db(demo_file, tmp_path):
 
 
 @pytest.fixture
+def store(demo_file, tmp_path):
+    """The path of a fresh copy of the demo store (for tests that run the CLI on it)."""
+    path = tmp_path / "store.sqlite"
+    shutil.copy(demo_file, path)
+    return path
+
+
+@pytest.fixture
 def empty_db(tmp_path):
     """A new store with the bundled reference data and no values."""
     from app.models.db import open_store

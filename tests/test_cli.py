@@ -12,7 +12,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -109,12 +108,6 @@ def as_json(res: subprocess.CompletedProcess):
     return data
 
 
-@pytest.fixture
-def store(demo_file, tmp_path):
-    """A private copy of the session's demo store (built once, never changed)."""
-    path = tmp_path / "store.sqlite"
-    shutil.copy(demo_file, path)
-    return path
 
 
 # ---------------------------------------------------------------- demo, regions, indicators

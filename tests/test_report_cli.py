@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-
-def ipdesk(*args, db, lang="en"):
-    env = dict(os.environ, IPDESK_DB=str(db), IPDESK_LANG=lang, IPDESK_USER="cli-tester", QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, cwd=os.path.dirname(str(db)))
+from tests.test_cli import ipdesk
 
 
-@pytest.fixture
-def store(demo_file, tmp_path):
-    path = tmp_path / "store.sqlite"
-    shutil.copy(demo_file, path)
-    return path
+
+
 
 
 def test_report_writes_both_files_and_says_so(store, tmp_path):

@@ -5,7 +5,6 @@ table by table, read outside ipdesk).
 """
 from __future__ import annotations
 
-import shutil
 
 import openpyxl
 import pytest
@@ -13,11 +12,6 @@ import pytest
 from tests.test_cli import as_json, assert_one_line_error, fingerprint, ipdesk, stored
 
 
-@pytest.fixture
-def store(demo_file, tmp_path):
-    path = tmp_path / "store.sqlite"
-    shutil.copy(demo_file, path)
-    return path
 
 
 def test_template_fill_dry_run_then_apply(store, tmp_path):

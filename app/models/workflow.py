@@ -20,9 +20,8 @@ from .catalogue import region as get_region
 from .db import now_iso, transaction
 from .errors import AuthError, InputError, NotFoundError
 from .messages import register
-from .values import LOCKED_STATES, STATUS_ZH, region_year_status
+from .states import LOCKED_STATES, STATES, STATUS_ZH, region_year_status
 
-from .states import STATES  # noqa: E402
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 register({

@@ -36,6 +36,14 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None
         raise
 
 
+def stage(progress, lo: float, hi: float):
+    """A ``progress(fraction, message)`` that reports into the ``lo``–``hi`` part of ``progress``."""
+    def inner(fraction: float, message: str) -> None:
+        if progress:
+            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
+    return inner
+
+
 def say(zh: str, en: str) -> str:
     """A progress message in the user's language (IPDESK_LANG, Chinese by default)."""
     from app.models.messages import default_lang

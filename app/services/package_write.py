@@ -180,11 +180,6 @@ def _refuse_unclean(findings: list, region: str, year: int) -> None:
 
 # ---------------------------------------------------------------- the use case
 
-def _stage(progress, lo: float, hi: float):
-    def inner(fraction: float, message: str) -> None:
-        if progress:
-            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
-    return inner
 
 
 def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, office: str | None = None,
@@ -203,14 +198,14 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     from app.models.db import SCHEMA_VERSION, meta_get, now_iso, transaction
     from app.models.values import LOCKED_STATES, region_year_status
 
-    from .files import atomic_write, say
+    from .files import atomic_write, say, stage
     from .report_data import check_cancel
     from .report_export import export_report
 
     reg = get_region(db, region)
     year = int(year)
     who = who or audit.current_user()
-    step = _stage(progress, 0, 1)
+    step = stage(progress, 0, 1)
     step(0.0, say("核查数据", "checking"))
     regions = covered_regions(db, region, year)
     if not db.execute('select 1 from "values" where region = ? and year = ? limit 1', [region, year]).fetchone():
@@ -228,7 +223,7 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     with tempfile.TemporaryDirectory(prefix="ipdesk-pkg-") as tmp:
         rep = export_report(db, region, year, pdf=Path(tmp) / "report.pdf", xlsx=Path(tmp) / "report.xlsx",
                             office=office, contact=contact, include_children=len(regions) > 1,
-                            generated_at=generated_at, progress=_stage(progress, 0.05, 0.85), cancel=cancel,
+                            generated_at=generated_at, progress=stage(progress, 0.05, 0.85), cancel=cancel,
                             key_fingerprint=key.text,
                             workflow=None if region_year_status(db, region, year) in LOCKED_STATES else "submitted")
         pdf_bytes, xlsx_bytes = rep.pdf.read_bytes(), rep.xlsx.read_bytes()

@@ -33,6 +33,7 @@ from typing import Callable
 from app.models.errors import IpdeskError
 from app.models.messages import register, render
 from app.models.parse import format_value
+from app.models.states import STATUS_ZH as WORKFLOW_ZH  # one wording of the workflow states
 
 register({
     "export_cancelled": ("export cancelled; no file was written", "已取消导出，未写入任何文件"),
@@ -50,7 +51,6 @@ SEVERITY_ZH = {"blocking": "阻断", "explain": "需说明", "info": "提示"}
 RULE_ZH = {"range": "取值范围", "le": "部分大于整体", "derived": "计算值不符", "required": "必填缺失",
            "yoy": "同比变化异常", "outlier": "历史变化异常", "sum": "与下级合计不符", "falling": "不增反降",
            "benford": "首位数字分布"}
-from app.models.values import STATUS_ZH as WORKFLOW_ZH  # noqa: E402  (one wording of the workflow states)
 ALL_INDICATORS = {"benford": "全部计数类指标", "required": "全部必填指标"}   # findings on indicator "*"
 PP_KINDS = ("percent",)   # year-on-year change of a rate is shown in percentage points
 DEFAULT_DEADLINE = "12-15"
@@ -458,7 +458,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     from app.models.checks import check
     from app.models.db import meta_get
     from app.models.targets import status_for
-    from app.models.values import region_year_status
+    from app.models.states import region_year_status
 
     from .fingerprint import WINDOW_YEARS, fingerprint, value_rows
 

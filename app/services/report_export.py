@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.models.errors import IpdeskError
 
-from .files import say
+from .files import say, stage
 from .report_data import Cancel, ExportCancelled, Progress, Report, build_report, check_cancel  # noqa: F401
 
 
@@ -36,11 +36,6 @@ class ExportResult:
                 "findings": self.report.counts(), "targets": self.report.status_counts()}
 
 
-def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
-    def inner(fraction: float, message: str) -> None:
-        if progress:
-            progress(lo + (hi - lo) * max(0.0, min(1.0, fraction)), message)
-    return inner
 
 
 def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None = None,
@@ -59,7 +54,7 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
         if p is not None and Path(p).suffix.lower() != suffix:
             raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
-    step = _stage(progress, 0, 1)
+    step = stage(progress, 0, 1)
     step(0.0, say("读取数据", "reading the store"))
     check_cancel(cancel)
     rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
@@ -71,13 +66,13 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         from .report_pdf import write_pdf
 
         result.pdf = Path(pdf)
-        result.pdf_pages = write_pdf(rep, result.pdf, progress=_stage(progress, 0.1, split), cancel=cancel)
+        result.pdf_pages = write_pdf(rep, result.pdf, progress=stage(progress, 0.1, split), cancel=cancel)
         result.pdf_bytes = result.pdf.stat().st_size
     if xlsx is not None:
         from .report_xlsx import write_xlsx
 
         result.xlsx = Path(xlsx)
-        write_xlsx(rep, result.xlsx, progress=_stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
+        write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
         result.xlsx_bytes = result.xlsx.stat().st_size
     step(1.0, say("完成", "done"))
     return result

@@ -22,13 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BARE = r"""
-import time, resource
-t0 = time.perf_counter()
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-w = QMainWindow(); w.resize(1280, 800)
+# Both scripts end with the same probe: the time and peak memory when the window first paints.
+PROBE = r"""
 class F(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Paint and obj is w:
@@ -37,6 +32,15 @@ class F(QObject):
         return False
 f = F(); w.installEventFilter(f); w.show(); app.exec()
 """
+
+BARE = r"""
+import time, resource
+t0 = time.perf_counter()
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1280, 800)
+""" + PROBE
 
 APP = r"""
 import time, resource, sys
@@ -47,14 +51,7 @@ from app.models.db import open_store
 app = make_app()
 from app.ui.main_window import MainWindow
 w = MainWindow(open_store(sys.argv[1]), region=sys.argv[2], year=int(sys.argv[3]))
-class F(QObject):
-    def eventFilter(self, obj, ev):
-        if ev.type() == QEvent.Paint and obj is w:
-            print("PAINTED", time.time(), time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-            app.quit()
-        return False
-f = F(); w.installEventFilter(f); w.show(); app.exec()
-"""
+""" + PROBE
 
 
 def run(code: str, *args) -> tuple[float, int, float]:
