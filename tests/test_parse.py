@@ -286,3 +286,17 @@ def test_inserted_letter_is_refused(d, wide, letter, pos):
     i = pos % (len(text) + 1)
     with pytest.raises(InputError):
         parse_value(text[:i] + letter + text[i:], **AMT)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e16, max_value=1e16)
+       | st.sampled_from([0.0, -0.0, 1e-7, 5e-324, 100.0, 100.00000000000001, 240.0, 240.00000000000003, 3.0000000000000004]),
+       st.sampled_from(parse.KINDS))
+def test_clearly_in_range_never_passes_what_check_range_refuses(x, kind):
+    """The importer checks a column of cell floats with clearly_in_range and then skips the
+    exact check; it must never pass a number that check_range on the stored text refuses."""
+    from app.services.sheets_common import number_text
+
+    if parse.clearly_in_range([x], [kind]):
+        text = str(int(x)) if x.is_integer() else number_text(x)
+        parse.check_range(Decimal(text), text, kind, "")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from app.models import audit, workflow
-from app.models.db import SCHEMA_VERSION, open_store
+from app.models.db import SCHEMA_VERSION, open_store, transaction
 from app.models.errors import AuthError, InputError, LockedError, NotFoundError
 from app.models.values import Change, get_values, region_year_status, set_text, write_values
 
@@ -116,6 +116,17 @@ def test_audit_chain_detects_removed_tail(demo_db):
     demo_db.execute("delete from audit where id = (select max(id) from audit)")
     assert not audit.verify(demo_db).ok
 
+
+def test_appended_hashes_verify_for_every_kind_of_field(empty_db):
+    """append() builds the hashed payload its own (fast) way; verify() recomputes it with
+    _digest: None, empty text, numbers, CJK and separators in a field must hash alike."""
+    rows = [("张三", "set", "320000", "INV_GRANTS", "2022", None, '{"v":"1"}', None),
+            ("", "status", "320000", None, 2022, "complete", "draft", ""),
+            ("clerk", "note", "110101", "PCT", "2023Q4", '{"v":"0.5","note":"a\x1fb"}', '{"v":"0"}', "说明：0")]
+    with transaction(empty_db):
+        audit.append(empty_db, rows)
+    res = audit.verify(empty_db)
+    assert res.ok and res.rows == 3
 
 def test_locked_region_year_refuses_until_a_head_unlocks(demo_db):
     assert region_year_status(demo_db, "320000", 2022) == "approved"

@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from .errors import InputError
 from .messages import register
 
-__all__ = ["parse_value", "check_range", "format_value", "canonical", "KINDS", "MAX_LEN"]
+__all__ = ["parse_value", "check_range", "clearly_in_range", "format_value", "canonical", "KINDS", "MAX_LEN"]
 
 MAX_LEN = 64
 KINDS = ("count", "amount", "percent", "score", "months", "population", "ratio")
@@ -208,6 +208,28 @@ def check_range(value: Decimal, original: str, kind: str, unit: str) -> None:
         raise fail("not_positive", unit=unit)
     if kind == "count" and value != value.to_integral_value():
         raise fail("not_whole", unit=unit)
+
+
+def clearly_in_range(numbers: list[float], kinds: list[str]) -> bool:
+    """Whether every number (a cell's float) is well inside its kind's range, so that
+    :func:`check_range` would pass each of them: a column of 100,000 cells is checked without
+    making a Decimal of each. False only means "check them one by one" (near a bound, a
+    fraction in a count, a tiny population that shows as 0).
+
+    >>> clearly_in_range([3.0, 99.5, 12.25], ["count", "percent", "amount"])
+    True
+    >>> clearly_in_range([3.5], ["count"]), clearly_in_range([-1.0], ["amount"])
+    (False, False)
+    """
+    inf = float("inf")
+    lo = {k: _BOUNDS.get(k, (0, inf))[0] for k in KINDS} | {"population": 1e-6}
+    hi = {k: _BOUNDS.get(k, (0, inf))[1] for k in KINDS}
+    try:
+        if not all(lo[k] <= x <= hi[k] for x, k in zip(numbers, kinds)):
+            return False
+        return all(x.is_integer() for x, k in zip(numbers, kinds) if k == "count")
+    except (KeyError, TypeError, AttributeError):      # an unknown kind or a non-number
+        return False
 
 
 def canonical(value: Decimal) -> str:

@@ -18,6 +18,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
+from operator import is_not
 
 from . import audit
 from .catalogue import indicators as load_indicators
@@ -36,7 +38,7 @@ register({
 _CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One value to write: ``value`` is a canonical decimal string, or None to delete."""
 
@@ -77,7 +79,13 @@ def _check_batch(db, changes: list[Change]) -> None:
                 known[region] = row
     periods = {p: p == _period_or_none(p) for p in {c.period for c in changes}}
     fullmatch = _CANONICAL.fullmatch
-    for c in changes:
+    values = [c.value for c in changes]
+    try:       # the whole batch at once; on a failure, the loop below finds the first bad change
+        good = (wanted <= known.keys() and all(periods.values())
+                and {c.indicator for c in changes} <= inds.keys() and all(map(fullmatch, filter(partial(is_not, None), values))))
+    except TypeError:                 # a value that is not text
+        good = False
+    for c in () if good else changes:
         if c.region not in known:
             raise NotFoundError("unknown_region", text=c.region, indicator=c.indicator, period=c.period)
         if c.indicator not in inds:
@@ -156,30 +164,37 @@ def write_values(db, changes, *, who: str | None = None, why: str | None = None,
     with no_gc_pauses(), transaction(db):
         _check_batch(db, changes)
         old = _old_values(db, changes)
-        upserts, deletes, audit_rows, touched = [], [], [], set()
+        upserts, deletes, audit_rows = [], [], []
         seen: dict[tuple, Change] = {}
         for c in changes:  # the last change of a key in a batch wins
             seen[(c.region, c.indicator, c.period)] = c
+        year_of = {p: int(p[:4]) for p in {key[2] for key in seen}}
+        encode, changed = audit.encode, result.changed
         for key, c in seen.items():
             before = old.get(key)
-            if c.value is None:
+            value = c.value
+            if value is None:
                 if before is None:
                     result.unchanged += 1
                     continue
                 deletes.append(key)
-                result.deleted += 1
-                audit_rows.append((who, "delete", *key, audit.encode(*before), None, why))
+                audit_rows.append((who, "delete", *key, encode(*before), None, why))
             else:
-                after = (c.value, c.note if c.note is not None else (before[1] if before else None),
-                         c.source if c.source is not None else (before[2] if before else None))
-                if before == after and c.package is None:
-                    result.unchanged += 1
-                    continue
-                upserts.append((*key, int(c.period[:4]), after[0], after[1], after[2], who, at, c.package))
-                result.written += 1
-                audit_rows.append((who, action, *key, audit.encode(*before) if before else None, audit.encode(*after), why))
-            result.changed.append(key)
-            touched.add((c.region, int(c.period[:4])))
+                if before is None:
+                    note, source = c.note, c.source
+                else:
+                    note = c.note if c.note is not None else before[1]
+                    source = c.source if c.source is not None else before[2]
+                    if before == (value, note, source) and c.package is None:
+                        result.unchanged += 1
+                        continue
+                upserts.append((*key, year_of[key[2]], value, note, source, who, at, c.package))
+                # a checked canonical value with no note is encode()'s plain case, spelled out
+                new = '{"v":"' + value + '"}' if not note and not source else encode(value, note, source)
+                audit_rows.append((who, action, *key, None if before is None else encode(*before), new, why))
+            changed.append(key)
+        result.deleted, result.written = len(deletes), len(upserts)
+        touched = {(region, year_of[period]) for region, _, period in changed}
         if upserts:
             db.conn.executemany(
                 'insert into "values"(region, indicator, period, year, value, note, source, status, updated_by,'

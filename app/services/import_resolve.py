@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from app.models.catalogue import Indicator, indicators, regions
 from app.models.errors import InputError
 from app.models.messages import register
-from app.models.parse import canonical, check_range, parse_value
+from app.models.parse import canonical, check_range, clearly_in_range, parse_value
 from app.models.periods import parse_period
 
 from .sheets_common import (MAX_NOTE, REQUIRED_COLUMNS, WHAT, Steps, cell_ref, date_as_year, header_role, is_blank,
@@ -361,14 +361,8 @@ def _read_long_sheet(sheet: Sheet, header_at: int, roles: dict, header: list[str
         for j, k in enumerate(live):
             if (base + k, ci_v) in percents:
                 values[j] = None
-    if None not in values and None not in inds:    # all number cells, all indicators known: check them in one go
-        try:
-            list(map(check_range, map(Decimal, values), values, [i.kind for i in inds], [i.unit_zh for i in inds]))
-            checked = True
-        except InputError:
-            checked = False                          # some value is out of range: find them row by row
-    else:
-        checked = False
+    # all number cells, all indicators known: their floats checked in one go (else row by row)
+    checked = None not in values and None not in inds and clearly_in_range(vlive, [i.kind for i in inds])
     for j, (v, ind) in enumerate(zip(values, inds) if not checked else ()):
         if ind is None:            # its indicator failed: that is the row's problem
             values[j] = None

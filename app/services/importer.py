@@ -24,12 +24,13 @@ the catalogue; a template from an older catalogue is mapped by indicator code.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 from itertools import repeat
 from pathlib import Path
 
 from app.models.errors import InputError, IpdeskError, LockedError
 from app.models.messages import register
-from app.models.values import LOCKED_STATES, STATUS_ZH, Change, no_gc_pauses, region_year_status, write_values
+from app.models.values import LOCKED_STATES, STATUS_ZH, no_gc_pauses, region_year_status, write_values
 
 from .import_resolve import Chunk, Collector, Resolver, chunks_of, read_long, same_note
 from .sheets_common import Steps
@@ -69,6 +70,9 @@ class Row:
     status: str                # new | changed | unchanged
     sheet: str | None
     row: int                   # 1-based row in the sheet (CSV: record number, header = 1)
+    # so that a Row is itself a values.Change for write_values (an import sets no source or package)
+    source: ClassVar[None] = None
+    package: ClassVar[None] = None
 
 
 @dataclass
@@ -247,7 +251,7 @@ def apply_plan(db, plan: ImportPlan, *, who: str | None = None, why: str | None 
         from .sheets_common import Cancelled
 
         raise Cancelled("cancelled")
-    changes = [Change(r.region, r.indicator, r.period, r.value, r.note) for r in plan.changes()]
+    changes = plan.changes()      # Rows are Changes: region, indicator, period, value, note
     try:
         res = write_values(db, changes, who=who, why=why or f"import {plan.path.name}", action="import")
     except LockedError as exc:   # the store changed since the dry run
