@@ -20,7 +20,7 @@ from .catalogue import region as get_region
 from .db import now_iso, transaction
 from .errors import AuthError, InputError, NotFoundError
 from .messages import register
-from .states import LOCKED_STATES, STATES, STATUS_ZH, region_year_status
+from .states import LOCKED_STATES, STATES, STATUS_ZH, region_year_status, status_label  # noqa: F401  (re-exported)
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -131,10 +131,6 @@ def _write_status(db, region, year, old, new, who, why, action="status"):
                " updated_at=excluded.updated_at", [region, year, new, who, at])
     db.execute('update "values" set status = ? where region = ? and year = ?', [new, region, year])
     audit.append(db, [(who, action, region, None, str(year), old, new, why)], at=at)
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    return STATUS_ZH.get(status, status) if lang == "zh" else status
 
 
 def require_user(db, name: str) -> None:

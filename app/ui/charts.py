@@ -7,8 +7,9 @@ target as a ceiling and rank the smallest first.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from app.ui.i18n import Retranslating, current
 
@@ -21,6 +22,10 @@ class ChartsPage(Retranslating, QWidget):
         self.year = None
         self.trend_plot = None
         self.rank_plot = None
+        self._curves: dict = {}          # the trend plot's curves by kind ("reported", "target0", ...)
+        self._legend: list = []
+        self._bars = None                # the ranking's bars
+        self._ranking_rows: list = []
         self.indicator = QComboBox(self)
         self.indicator.currentIndexChanged.connect(lambda _i: self.redraw())
         self.indicator_label = QLabel(self)
@@ -59,6 +64,14 @@ class ChartsPage(Retranslating, QWidget):
             p.showGrid(x=False, y=True, alpha=0.25)
             p.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
         self.trend_plot.addLegend(offset=(10, 10))
+        for p in (self.trend_plot, self.rank_plot):          # ranges are set from the data (see _show_curves)
+            p.getPlotItem().getViewBox().disableAutoRange()
+        rank = self.rank_plot.getPlotItem()
+        rank.getViewBox().invertY(True)
+        rank.getAxis("left").setWidth(QFontMetrics(self.font()).horizontalAdvance("新疆生产建设兵团第十四师") + 12)
+        for p in (self.trend_plot, self.rank_plot):        # an axis repaints from a pixmap until its ticks change
+            for side in ("left", "bottom"):
+                p.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.split.addWidget(self.trend_plot)
         self.split.addWidget(self.rank_plot)
 
@@ -92,35 +105,36 @@ class ChartsPage(Retranslating, QWidget):
         lang = current()
         t = trend(self.window.db, self.region, code, year_to=self.year)
         ind = t["indicator"]
-        unit = ind.unit(lang)
         plot = self.trend_plot.getPlotItem()
-        plot.clear()
-        plot.legend.clear() if plot.legend is not None else None
-        plot.setTitle(self.tr("{name} — trend and target").format(name=ind.name(lang)), size="11pt")
-        plot.setLabel("left", unit)
-        plot.setLabel("bottom", self.tr("Year"))
+        self._set_texts(plot, self.tr("{name} — trend and target").format(name=ind.name(lang)), ind.unit(lang),
+                        self.tr("Year"))
         xs = [y for y, _ in t["series"]]
         ys = [v for _, v in t["series"]]
+        curves = []        # (key, xs, ys, style, legend name)
         if xs:
-            plot.plot(xs, ys, pen=pg.mkPen("#1f5fa8", width=2), symbol="o", symbolSize=7, symbolBrush="#1f5fa8",
-                      name=self.tr("Reported"))
+            curves.append(("reported", xs, ys, {"pen": pg.mkPen("#1f5fa8", width=2), "symbol": "o", "symbolSize": 7,
+                                                 "symbolBrush": "#1f5fa8"}, self.tr("Reported")))
         lines = []
-        for row in t["targets"]:
+        for n, row in enumerate(t["targets"]):
             tg = row["target"]
             if tg.value is None or tg.comparator not in ("<=", ">="):
                 continue
             x0 = min([tg.from_year - 1] + xs[-1:]) if xs else tg.from_year
-            plot.plot([x0, tg.year], [tg.value, tg.value], pen=pg.mkPen("#c0392b", width=2, style=Qt.DashLine),
-                      name=self.tr("Target {cmp} {value:g} ({year})").format(cmp=tg.comparator, value=tg.value, year=tg.year))
+            curves.append((f"target{n}", [x0, tg.year], [tg.value, tg.value],
+                           {"pen": pg.mkPen("#c0392b", width=2, style=Qt.DashLine)},
+                           self.tr("Target {cmp} {value:g} ({year})").format(cmp=tg.comparator, value=tg.value,
+                                                                              year=tg.year)))
             base = dict(t["series"]).get(tg.from_year - 1)
             if base is not None and tg.year > tg.from_year:
                 # the path a plan implies: straight from the year before it started to the target
-                plot.plot([tg.from_year - 1, tg.year], [base, tg.value], pen=pg.mkPen("#e59866", width=1.5),
-                          name=self.tr("Target path"))
+                curves.append((f"path{n}", [tg.from_year - 1, tg.year], [base, tg.value],
+                               {"pen": pg.mkPen("#e59866", width=1.5)}, self.tr("Target path")))
             if row["projected_value"] is not None and xs:
-                plot.plot([xs[-1], tg.year], [ys[-1], row["projected_value"]],
-                          pen=pg.mkPen("#7f8c8d", width=2, style=Qt.DotLine), name=self.tr("Projection (linear trend)"))
+                curves.append((f"projection{n}", [xs[-1], tg.year], [ys[-1], row["projected_value"]],
+                               {"pen": pg.mkPen("#7f8c8d", width=2, style=Qt.DotLine)},
+                               self.tr("Projection (linear trend)")))
             lines.append(f"{tg.document_zh if lang == 'zh' else tg.document_en} {tg.clause or ''}")
+        self._show_curves(plot, curves)
         if ind.direction == "lower":
             lines.append(self.tr("Lower is better for this indicator."))
         self.info.setText(" · ".join(lines))
@@ -131,6 +145,47 @@ class ChartsPage(Retranslating, QWidget):
         else:
             self._ranking_key = key
             self._draw_ranking(ranking(self.window.db, parent, code, self.year), ind)
+        for p in (self.trend_plot, self.rank_plot):
+            # the views take their new ranges now, not in the next paint (which would then ask for another)
+            p.getPlotItem().getViewBox().prepareForPaint()
+
+    @staticmethod
+    def _set_texts(plot, title: str, left: str, bottom: str) -> None:
+        """Title and axis labels, set only when they change (each setting lays the plot out again)."""
+        if plot.titleLabel.text != title:
+            plot.setTitle(title, size="11pt")
+        for side, text in (("left", left), ("bottom", bottom)):
+            if plot.getAxis(side).labelText != text:
+                plot.setLabel(side, text)
+
+    def _show_curves(self, plot, curves) -> None:
+        """Draw ``curves`` on the trend plot. Curves of the same kind are kept and given their new
+        data; the legend is rebuilt only when the set of names changes; the view range is set once
+        from all the data (auto-range would refit, and re-tick the axes, at every change)."""
+        mine = self._curves
+        wanted = {key for key, *_rest in curves}
+        for key in [k for k in mine if k not in wanted]:
+            plot.removeItem(mine.pop(key))
+        legend = [(key, name) for key, *_rest, name in curves]
+        if legend != self._legend:
+            plot.legend.clear()
+        for key, xs, ys, style, name in curves:
+            item = mine.get(key)
+            if item is None:
+                item = mine[key] = plot.plot(xs, ys, **style)
+            else:
+                item.setData(xs, ys, **style)
+            if legend != self._legend:
+                item.opts["name"] = name
+                plot.legend.addItem(item, name)
+        self._legend = legend
+        allx = [x for _k, xs, *_r in curves for x in xs]
+        ally = [y for _k, _x, ys, *_r in curves for y in ys if y is not None]
+        if allx and ally:
+            lo, hi = min(ally), max(ally)
+            pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
+            bottom = 0 if 0 <= lo < pad else lo - pad        # a positive series near zero starts at zero
+            plot.getViewBox().setRange(xRange=(min(allx) - 0.5, max(allx) + 0.5), yRange=(bottom, hi + pad), padding=0)
 
     def _ranking_parent(self):
         from app.models.catalogue import children, region
@@ -141,25 +196,26 @@ class ChartsPage(Retranslating, QWidget):
     def _draw_ranking(self, rows, ind):
         import pyqtgraph as pg
 
+        from app.models.catalogue import region as get_region
+
         lang = current()
         plot = self.rank_plot.getPlotItem()
-        plot.clear()
-        self._ranking_rows, self._bars = [], None
-        plot.setTitle(self.tr("Ranking of subordinate regions, {year}").format(year=self.year), size="11pt")
-        if not rows:
-            return
+        self._set_texts(plot, self.tr("Ranking of subordinate regions, {year}").format(year=self.year),
+                        "", ind.unit(lang))
         rows = rows[:20]
         self._ranking_rows = rows
         ys = list(range(len(rows)))
-        self._bars = pg.BarGraphItem(x0=0, y=ys, height=0.7, width=[v for *_x, v in rows], brushes=self._colors(rows))
-        plot.addItem(self._bars)
-        from app.models.catalogue import region as get_region
-
+        widths = [v for *_x, v in rows]
+        if self._bars is None:        # one bar item, given new bars each time (no re-layout of the plot)
+            self._bars = pg.BarGraphItem(x0=0, y=ys, height=0.7, width=widths, brushes=self._colors(rows))
+            plot.addItem(self._bars)
+        else:
+            self._bars.setOpts(y=ys, width=widths, brushes=self._colors(rows))
+        self._bars.setVisible(bool(rows))
         names = [get_region(self.window.db, code).name(lang) for code, _n, _v in rows]
-        axis = plot.getAxis("left")
-        axis.setTicks([list(zip(ys, names))])
-        plot.getViewBox().invertY(True)
-        plot.setLabel("bottom", ind.unit(lang))
+        plot.getAxis("left").setTicks([list(zip(ys, names))])
+        top = max(widths, default=0) or 1.0
+        plot.getViewBox().setRange(xRange=(0, top * 1.05), yRange=(-0.6, max(len(rows), 1) - 0.4), padding=0)
 
     def _colors(self, rows):
         return ["#d35400" if code == self.region else "#2e86c1" for code, _n, _v in rows]

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, Q
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.models.messages import render
-from app.models.workflow import status_label
+from app.models.states import status_label
 from app.ui.i18n import Retranslating, current
 
 LIGHT = {"met": "#cfeccf", "on_track": "#e3f2d0", "at_risk": "#fbe3a8", "off_track": "#f6c6c6", "no_data": "#e6e6e6"}

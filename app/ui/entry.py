@@ -183,7 +183,7 @@ class EntryPage(Retranslating, QWidget):
     def _fill_side(self, checked: bool = True):
         g = self.model.grid
         lang = current()
-        from app.models.workflow import status_label
+        from app.models.states import status_label
 
         self.title.setText(self.tr("{region} · {year} · status: {status}").format(
             region=self.window.region_name(g.region), year=g.year, status=status_label(g.status, lang)))

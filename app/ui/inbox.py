@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QVBoxLayout, QWidget)
 
 from app.models.errors import IpdeskError
-from app.models.workflow import status_label
+from app.models.states import status_label
 from app.ui.i18n import Retranslating, current
 
 STATE_ZH = {"received": "已接收", "accepted": "已采纳", "returned": "已退回"}

@@ -65,10 +65,12 @@ class RegionTreeModel(QAbstractItemModel):
         self.row_of = {c: i for v in self.kids.values() for i, c in enumerate(v)}
         self.status: dict[str, str] = {}
         self._dots: dict[str, object] = {}
+        self._shown: dict = {}            # (id, role, language) -> name or dot: the view asks again at every paint
 
     def set_statuses(self, status: dict[str, str]) -> None:
         """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip)."""
         self.status = status
+        self._shown = {}
         top = self.kids.get(None, [])
         if top:
             self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, 0))
@@ -127,13 +129,22 @@ class RegionTreeModel(QAbstractItemModel):
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
+        if role == Qt.DisplayRole or role == Qt.DecorationRole:
+            key = (index.internalId(), role, current())
+            shown = self._shown.get(key, self)
+            if shown is self:
+                r = self.regions[self._code(index)]
+                if role == Qt.DisplayRole:
+                    shown = r.name(key[2])
+                else:
+                    shown = self._dot(self.status[r.code]) if r.code in self.status else None
+                self._shown[key] = shown
+            return shown
+        if role != Qt.ToolTipRole and role != Qt.UserRole:
+            return None
         r = self.regions[self._code(index)]
-        if role == Qt.DisplayRole:
-            return r.name(current())
-        if role == Qt.DecorationRole and r.code in self.status:
-            return self._dot(self.status[r.code])
         if role == Qt.ToolTipRole:
-            from app.models.workflow import status_label
+            from app.models.states import status_label
 
             level = LEVEL_ZH.get(r.level, r.level) if current() == "zh" else r.level
             st = status_label(self.status.get(r.code, "draft"), current())
@@ -188,10 +199,12 @@ class GridModel(QAbstractTableModel):
         self._cache: dict = {}
 
     def set_grid(self, grid) -> None:
-        """Show ``grid``; the same region-year in the same shape updates in place (editors, selection survive)."""
+        """Show ``grid``. A grid of the same shape (another city of the same level, the same region
+        after an edit) updates in place: the cursor stays on its indicator and period, and the
+        headers keep their sizes instead of being measured again."""
         self._cache = {}
         old = self.grid
-        if old is not None and (old.region, old.year, old.periods) == (grid.region, grid.year, grid.periods) and \
+        if old is not None and old.periods == grid.periods and \
                 [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
             self.grid = grid
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
@@ -299,8 +312,16 @@ class GridModel(QAbstractTableModel):
         return "\n".join(lines) or None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
+        """Cached like data(): a header is measured and painted from every role, again and again."""
         if self.grid is None:
             return None
+        key = ("h", section, orientation, role)
+        if key in self._cache:
+            return self._cache[key]
+        value = self._cache[key] = self._header(section, orientation, role)
+        return value
+
+    def _header(self, section, orientation, role):
         lang = current()
         if orientation == Qt.Horizontal:
             period = self.grid.periods[section]
