@@ -104,7 +104,8 @@ def region(db, code: str) -> Region:
 
 
 def regions(db) -> dict[str, Region]:
-    return {r[0]: Region(*r) for r in db.execute(f"select {_REGION_COLS} from regions order by code")}
+    made = list(map(Region._make, db.execute(f"select {_REGION_COLS} from regions order by code")))
+    return dict(zip([r.code for r in made], made))
 
 
 def children(db, code: str, year: int | None = None) -> list[str]:
