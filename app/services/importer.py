@@ -23,8 +23,9 @@ the catalogue; a template from an older catalogue is mapped by indicator code.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import NamedTuple
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 
@@ -56,9 +57,8 @@ MAX_LISTED = 1000
 STATUSES = ("new", "changed", "unchanged")
 
 
-@dataclass(slots=True)
-class Row:
-    """One value of the file, resolved and compared with the store."""
+class Row(NamedTuple):
+    """One value of the file, resolved and compared with the store (a tuple: an import makes 100,000)."""
 
     region: str
     indicator: str
@@ -71,8 +71,11 @@ class Row:
     sheet: str | None
     row: int                   # 1-based row in the sheet (CSV: record number, header = 1)
     # so that a Row is itself a values.Change for write_values (an import sets no source or package)
-    source: ClassVar[None] = None
-    package: ClassVar[None] = None
+    source = None
+    package = None
+
+
+_make_row = partial(tuple.__new__, Row)      # a Row from a 10-tuple, without a Python-level __new__
 
 
 @dataclass
@@ -104,7 +107,7 @@ class ImportPlan:
         return {"file": self.path.name, "kind": self.kind, "ok": self.ok, "counts": self.counts(),
                 "template": self.template, "problem_count": self.problem_count,
                 "problems": [p.to_dict() for p in self.problems], "warnings": [w.to_dict() for w in self.warnings],
-                "rows": [asdict(r) for r in (self.rows if all_rows else self.changes())]}
+                "rows": [r._asdict() for r in (self.rows if all_rows else self.changes())]}
 
 
 @dataclass
@@ -131,11 +134,12 @@ def plan_import(db, path, *, expect_region: str | None = None, expect_year: int 
 
 
 def _plan(db, path, expect_region, expect_year, steps: Steps, max_listed: int) -> ImportPlan:
-    book = read_book(path, steps=steps.part(0.0, 0.5))
+    made = []           # the resolver's tables are read from the store while calamine reads the file
+    book = read_book(path, steps=steps.part(0.0, 0.5), meanwhile=lambda: made.append(Resolver(db)))
     meta_sheet = book.sheet(META_SHEET)
     plan = ImportPlan(Path(path), "template" if meta_sheet is not None else "long")
     out = Collector(plan, book, max_listed)
-    resolver = Resolver(db)
+    resolver = made[0]
     if meta_sheet is not None:
         values: list[tuple] = []    # (region, indicator, period, value, note, sheet, row)
         read_filled(db, book, meta_sheet, resolver, out, values, expect_region, expect_year, steps.part(0.5, 0.85))
@@ -191,8 +195,8 @@ def _compare(db, plan: ImportPlan, out: Collector, chunks: list[Chunk], resolver
         status = ["new" if o is None else ("changed" if o != v or n is not None else "unchanged")
                   for o, v, n in zip(old_values, chunk.values, notes)]
         name = None if out.book.kind == "csv" else chunk.sheet.name
-        rows = list(map(Row, chunk.regions, codes, chunk.periods, chunk.values, notes, old_values, old_notes, status,
-                        repeat(name), [r + 1 for r in chunk.rows]))
+        rows = list(map(_make_row, zip(chunk.regions, codes, chunk.periods, chunk.values, notes, old_values, old_notes,
+                                       status, repeat(name), [r + 1 for r in chunk.rows])))
         plan.rows.extend(rows)
         if len(chunks) > 1:        # duplicates across sheets
             seen.update(zip(keys, rows))

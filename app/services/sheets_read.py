@@ -86,8 +86,11 @@ class Book:
         return self.path.name
 
 
-def read_book(path, *, steps: Steps | None = None) -> Book:
-    """Read an .xlsx or .csv file, or raise ``InputError`` naming the file."""
+def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
+    """Read an .xlsx or .csv file, or raise ``InputError`` naming the file.
+
+    ``meanwhile()`` (the caller's own preparation) runs while calamine parses the cells in its
+    thread, on the other core; it is called exactly once whenever the file is read."""
     path = Path(path)
     steps = steps or Steps()
     try:
@@ -103,9 +106,12 @@ def read_book(path, *, steps: Steps | None = None) -> Book:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError("sheet_xls", file=path.name)
     if suffix in (".csv", ".txt", ".tsv"):
-        return Book(path, "csv", [read_csv(path)])
+        book = Book(path, "csv", [read_csv(path)])
+        if meanwhile:
+            meanwhile()
+        return book
     if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, steps=steps)
+        return read_xlsx(path, steps=steps, meanwhile=meanwhile)
     raise InputError("sheet_unsupported", file=path.name)
 
 
@@ -295,7 +301,7 @@ def _calamine_sheets(path: Path) -> list[tuple]:
     return out
 
 
-def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
+def read_xlsx(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book:
     from concurrent.futures import ThreadPoolExecutor
 
     steps = steps or Steps()
@@ -307,17 +313,25 @@ def read_xlsx(path: Path, *, steps: Steps | None = None) -> Book:
     except Exception as exc:  # noqa: BLE001 - hostile bytes: whatever zipfile/zlib/xml raise, it is "damaged"
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
     steps(0.1, "reading cells")
+    own_error = None
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="calamine") as pool:
             cells = pool.submit(_calamine_sheets, path)
             try:
                 scans = _scan_sheets(*checked, path)
+                if meanwhile:
+                    try:
+                        meanwhile()
+                    except BaseException as exc:     # the caller's error, not the file's: raised as it is
+                        own_error = exc
             finally:
                 raw = cells.result()
     except IpdeskError:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine's own errors and anything a damaged file provokes
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
+    if own_error is not None:
+        raise own_error
     steps(0.9, "cells read")
     sheets = [Sheet(name, rows, visible, *scans.get(name, (set(), set()))) for name, visible, rows in raw]
     return Book(path, "xlsx", sheets)
