@@ -197,6 +197,7 @@ class GridModel(QAbstractTableModel):
         self.commit = None
         self.readonly = False            # the whole store is open read-only
         self._cache: dict = {}
+        self._headers: dict = {}         # (section, orientation, role, language) -> value
 
     def set_grid(self, grid) -> None:
         """Show ``grid``. A grid of the same shape (another city of the same level, the same region
@@ -206,10 +207,13 @@ class GridModel(QAbstractTableModel):
         old = self.grid
         if old is not None and old.periods == grid.periods and \
                 [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
+            # the indicator names (rows) stay; the periods' lock marks may not
+            self._headers = {k: v for k, v in self._headers.items() if k[1] == Qt.Vertical}
             self.grid = grid
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
             self.headerDataChanged.emit(Qt.Horizontal, 0, self.columnCount() - 1)
             return
+        self._headers = {}
         self.beginResetModel()
         self.grid = grid
         self.endResetModel()
@@ -315,10 +319,11 @@ class GridModel(QAbstractTableModel):
         """Cached like data(): a header is measured and painted from every role, again and again."""
         if self.grid is None:
             return None
-        key = ("h", section, orientation, role)
-        if key in self._cache:
-            return self._cache[key]
-        value = self._cache[key] = self._header(section, orientation, role)
+        key = (section, orientation, role, current())
+        headers = self._headers
+        if key in headers:
+            return headers[key]
+        value = headers[key] = self._header(section, orientation, role)
         return value
 
     def _header(self, section, orientation, role):
