@@ -195,6 +195,26 @@ def test_chart_draws_target_line_and_exports_png(window, tmp_path):
     assert Path(out).stat().st_size > 5000
 
 
+def test_chart_ranks_siblings_and_says_when_there_is_nothing_to_draw(window):
+    """Nanjing's districts have no figures in the demo: the ranking shows Jiangsu's cities with
+    Nanjing highlighted. An indicator with no data or target for a region says so in the plot."""
+    window.tabs.setCurrentIndex(2)
+    window.select_region("320100")
+    charts = window.charts
+    charts.indicator.setCurrentIndex(charts.indicator.findData("HV_PATENTS_PER_10K"))
+    rank = charts.rank_plot.getPlotItem()
+    assert "江苏省" in rank.titleLabel.text
+    assert "320100" in [code for code, _n, _v in charts._ranking_rows]
+    brushes = charts._bars.opts["brushes"]
+    assert brushes.count("#d35400") == 1 and len(brushes) == 13        # Nanjing highlighted among 13 cities
+    notices = [n for n in charts._notices.values() if n.isVisible()]
+    assert not notices
+    charts.indicator.setCurrentIndex(charts.indicator.findData("INV_EXAM_CYCLE"))    # a national indicator
+    visible = [n.toPlainText() for n in charts._notices.values() if n.isVisible()]
+    assert any("南京市暂无该指标的数据和目标" in t for t in visible), visible
+    assert not charts.trend_plot.getPlotItem().listDataItems()
+
+
 def test_language_switch(window):
     from app.ui import i18n
     assert window.tabs.tabText(0) == "数据填报"

@@ -25,6 +25,7 @@ class ChartsPage(Retranslating, QWidget):
         self._curves: dict = {}          # the trend plot's curves by kind ("reported", "target0", ...)
         self._legend: list = []
         self._bars = None                # the ranking's bars
+        self._notices: dict = {}         # plot -> its "no data" text
         self._ranking_rows: list = []
         self.indicator = QComboBox(self)
         self.indicator.currentIndexChanged.connect(lambda _i: self.redraw())
@@ -138,13 +139,25 @@ class ChartsPage(Retranslating, QWidget):
         if ind.direction == "lower":
             lines.append(self.tr("Lower is better for this indicator."))
         self.info.setText(" · ".join(lines))
-        parent = self._ranking_parent()
-        key = (parent, code, self.year, lang)
-        if key == getattr(self, "_ranking_key", None):
-            self._highlight(self._ranking_rows)        # same ranking (a sibling was chosen): recolour only
+        if not curves:
+            self._notice(plot, self.tr("No data or target for {region} on this indicator").format(
+                region=self.window.region_name(self.region)))
         else:
-            self._ranking_key = key
-            self._draw_ranking(ranking(self.window.db, parent, code, self.year), ind)
+            self._notice(plot, None)
+        # the regions under this one, or (none of them with data) those beside it
+        for parent in self._ranking_parents():
+            key = (parent, code, self.year, lang)
+            if key == getattr(self, "_ranking_key", None):
+                self._highlight(self._ranking_rows)        # same ranking (a sibling was chosen): recolour only
+                break
+            rows = ranking(self.window.db, parent, code, self.year)
+            if rows:
+                self._ranking_key = key
+                self._draw_ranking(rows, ind, parent)
+                break
+        else:
+            self._ranking_key = None
+            self._draw_ranking([], ind, self.region)
         for p in (self.trend_plot, self.rank_plot):
             # the views take their new ranges now, not in the next paint (which would then ask for another)
             p.getPlotItem().getViewBox().prepareForPaint()
@@ -186,22 +199,42 @@ class ChartsPage(Retranslating, QWidget):
             pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
             bottom = 0 if 0 <= lo < pad else lo - pad        # a positive series near zero starts at zero
             plot.getViewBox().setRange(xRange=(min(allx) - 0.5, max(allx) + 0.5), yRange=(bottom, hi + pad), padding=0)
+        else:        # nothing to draw: the last ten years, and a notice (see redraw)
+            plot.getViewBox().setRange(xRange=(self.year - 9.5, self.year + 1.5), yRange=(0, 1), padding=0)
 
-    def _ranking_parent(self):
+    def _ranking_parents(self) -> list[str]:
         from app.models.catalogue import children, region
 
-        kids = children(self.window.db, self.region, self.year)
-        return self.region if kids else (region(self.window.db, self.region).parent or self.region)
+        up = region(self.window.db, self.region).parent
+        own = [self.region] if children(self.window.db, self.region, self.year) else []
+        return own + ([up] if up else [])
 
-    def _draw_ranking(self, rows, ind):
+    def _notice(self, plot, text: str | None) -> None:
+        """A line of text in the middle of an empty plot (hidden when ``text`` is None)."""
+        import pyqtgraph as pg
+
+        item = self._notices.get(id(plot))
+        if text is None:
+            if item is not None:
+                item.setVisible(False)
+            return
+        if item is None:
+            item = self._notices[id(plot)] = pg.TextItem(anchor=(0.5, 0.5), color="#555555")
+            plot.addItem(item, ignoreBounds=True)
+        item.setText(text)
+        item.setVisible(True)
+        (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
+        item.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+
+    def _draw_ranking(self, rows, ind, parent: str):
         import pyqtgraph as pg
 
         from app.models.catalogue import region as get_region
 
         lang = current()
         plot = self.rank_plot.getPlotItem()
-        self._set_texts(plot, self.tr("Ranking of subordinate regions, {year}").format(year=self.year),
-                        "", ind.unit(lang))
+        self._set_texts(plot, self.tr("Regions under {parent} ranked, {year}").format(
+            parent=self.window.region_name(parent), year=self.year), "", ind.unit(lang))
         rows = rows[:20]
         self._ranking_rows = rows
         ys = list(range(len(rows)))
@@ -216,6 +249,8 @@ class ChartsPage(Retranslating, QWidget):
         plot.getAxis("left").setTicks([list(zip(ys, names))])
         top = max(widths, default=0) or 1.0
         plot.getViewBox().setRange(xRange=(0, top * 1.05), yRange=(-0.6, max(len(rows), 1) - 0.4), padding=0)
+        self._notice(plot, None if rows else self.tr("No region under {region} has data on this indicator").format(
+            region=self.window.region_name(parent)))
 
     def _colors(self, rows):
         return ["#d35400" if code == self.region else "#2e86c1" for code, _n, _v in rows]

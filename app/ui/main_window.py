@@ -36,6 +36,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         self.period_kind_box = QComboBox(self)
         self.period_kind_box.addItems(["", "", ""])
+        self.period_kind_box.setSizeAdjustPolicy(QComboBox.AdjustToContents)      # English texts are longer
         self.period_kind_box.currentIndexChanged.connect(lambda _i: self.reload())
 
         self.entry = EntryPage(self)

@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="148" />
+        <location filename="../../app/ui/dialogs.py" line="148"/>
         <source>Data directory: {dir}</source>
         <translation>数据目录：{dir}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="149" />
+        <location filename="../../app/ui/dialogs.py" line="149"/>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="150" />
+        <location filename="../../app/ui/dialogs.py" line="150"/>
         <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
         <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="153" />
+        <location filename="../../app/ui/dialogs.py" line="153"/>
         <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
         <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
     </message>
@@ -26,63 +27,63 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../app/ui/questions.py" line="111" />
+        <location filename="../../app/ui/questions.py" line="111"/>
         <source>Questions from the office above</source>
         <translation>上级单位的查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="113" />
+        <location filename="../../app/ui/questions.py" line="113"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="113" />
+        <location filename="../../app/ui/questions.py" line="113"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="113" />
+        <location filename="../../app/ui/questions.py" line="113"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="114" />
+        <location filename="../../app/ui/questions.py" line="114"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="114" />
+        <location filename="../../app/ui/questions.py" line="114"/>
         <source>Question</source>
         <translation>查询内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="114" />
-        <location filename="../../app/ui/questions.py" line="125" />
+        <location filename="../../app/ui/questions.py" line="114"/>
+        <location filename="../../app/ui/questions.py" line="125"/>
         <source>Answer</source>
         <translation>答复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="121" />
+        <location filename="../../app/ui/questions.py" line="121"/>
         <source>corrected value, as you would type it (optional)</source>
         <translation>订正后的数值，按平时填报的写法（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="122" />
+        <location filename="../../app/ui/questions.py" line="122"/>
         <source>Save the answer</source>
         <translation>保存答复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="126" />
+        <location filename="../../app/ui/questions.py" line="126"/>
         <source>Correct the value</source>
         <translation>订正数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="127" />
+        <location filename="../../app/ui/questions.py" line="127"/>
         <source>Answers go up with the next package you export.</source>
         <translation>答复将随下一次导出的数据包一并上报。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="171" />
+        <location filename="../../app/ui/questions.py" line="171"/>
         <source>Answer saved; it goes up with the next package you export.</source>
         <translation>答复已保存，将随下一次导出的数据包一并上报。</translation>
     </message>
@@ -90,52 +91,52 @@
 <context>
     <name>AskDialog</name>
     <message>
-        <location filename="../../app/ui/questions.py" line="33" />
+        <location filename="../../app/ui/questions.py" line="33"/>
         <source>Questions about the package of {region} {year}</source>
         <translation>对 {region} {year} 年数据包的查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="43" />
+        <location filename="../../app/ui/questions.py" line="43"/>
         <source>Add the question</source>
         <translation>添加查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="46" />
-        <location filename="../../app/ui/questions.py" line="51" />
+        <location filename="../../app/ui/questions.py" line="46"/>
+        <location filename="../../app/ui/questions.py" line="51"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="47" />
-        <location filename="../../app/ui/questions.py" line="51" />
+        <location filename="../../app/ui/questions.py" line="47"/>
+        <location filename="../../app/ui/questions.py" line="51"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="48" />
-        <location filename="../../app/ui/questions.py" line="51" />
+        <location filename="../../app/ui/questions.py" line="48"/>
+        <location filename="../../app/ui/questions.py" line="51"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="49" />
-        <location filename="../../app/ui/questions.py" line="51" />
+        <location filename="../../app/ui/questions.py" line="49"/>
+        <location filename="../../app/ui/questions.py" line="51"/>
         <source>Question</source>
         <translation>查询内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="55" />
-        <location filename="../../app/ui/questions.py" line="91" />
+        <location filename="../../app/ui/questions.py" line="55"/>
+        <location filename="../../app/ui/questions.py" line="91"/>
         <source>Save the signed question file…</source>
         <translation>保存签名查询文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="76" />
+        <location filename="../../app/ui/questions.py" line="76"/>
         <source>Write the question first.</source>
         <translation>请先填写查询内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="99" />
+        <location filename="../../app/ui/questions.py" line="99"/>
         <source>Saved {path}: send it back to the office that sent the package.</source>
         <translation>已保存 {path}：请发回报送该数据包的单位。</translation>
     </message>
@@ -143,152 +144,162 @@
 <context>
     <name>ChartsPage</name>
     <message>
-        <location filename="../../app/ui/charts.py" line="44" />
+        <location filename="../../app/ui/charts.py" line="50"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="45" />
-        <location filename="../../app/ui/charts.py" line="175" />
+        <location filename="../../app/ui/charts.py" line="51"/>
+        <location filename="../../app/ui/charts.py" line="266"/>
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="99" />
+        <location filename="../../app/ui/charts.py" line="110"/>
         <source>{name} — trend and target</source>
         <translation>{name} — 趋势与目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="101" />
+        <location filename="../../app/ui/charts.py" line="111"/>
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="106" />
+        <location filename="../../app/ui/charts.py" line="117"/>
         <source>Reported</source>
         <translation>填报值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="114" />
+        <location filename="../../app/ui/charts.py" line="126"/>
         <source>Target {cmp} {value:g} ({year})</source>
         <translation>目标 {cmp} {value:g}（{year}年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="119" />
+        <location filename="../../app/ui/charts.py" line="132"/>
         <source>Target path</source>
         <translation>目标路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="122" />
+        <location filename="../../app/ui/charts.py" line="136"/>
         <source>Projection (linear trend)</source>
         <translation>预测（线性趋势）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="125" />
+        <location filename="../../app/ui/charts.py" line="140"/>
         <source>Lower is better for this indicator.</source>
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="148" />
-        <source>Ranking of subordinate regions, {year}</source>
-        <translation>下级地区排名（{year}年）</translation>
+        <location filename="../../app/ui/charts.py" line="143"/>
+        <source>No data or target for {region} on this indicator</source>
+        <translation>{region}暂无该指标的数据和目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="236"/>
+        <source>Regions under {parent} ranked, {year}</source>
+        <translation>{parent}下级地区排名（{year} 年）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/charts.py" line="252"/>
+        <source>No region under {region} has data on this indicator</source>
+        <translation>{region}的下级地区暂无该指标数据</translation>
     </message>
 </context>
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="74" />
+        <location filename="../../app/ui/dashboard.py" line="74"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="75" />
+        <location filename="../../app/ui/dashboard.py" line="75"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="76" />
+        <location filename="../../app/ui/dashboard.py" line="76"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="77" />
+        <location filename="../../app/ui/dashboard.py" line="77"/>
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="78" />
+        <location filename="../../app/ui/dashboard.py" line="78"/>
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79" />
+        <location filename="../../app/ui/dashboard.py" line="79"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79" />
+        <location filename="../../app/ui/dashboard.py" line="79"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79" />
+        <location filename="../../app/ui/dashboard.py" line="79"/>
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80" />
-        <location filename="../../app/ui/dashboard.py" line="82" />
+        <location filename="../../app/ui/dashboard.py" line="80"/>
+        <location filename="../../app/ui/dashboard.py" line="82"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80" />
+        <location filename="../../app/ui/dashboard.py" line="80"/>
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80" />
+        <location filename="../../app/ui/dashboard.py" line="80"/>
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81" />
+        <location filename="../../app/ui/dashboard.py" line="81"/>
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82" />
+        <location filename="../../app/ui/dashboard.py" line="82"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82" />
+        <location filename="../../app/ui/dashboard.py" line="82"/>
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83" />
+        <location filename="../../app/ui/dashboard.py" line="83"/>
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="97" />
+        <location filename="../../app/ui/dashboard.py" line="97"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="99" />
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
-        <translation>阻断：{b}　需说明：{e}（未说明 {u}）　提示：{i}</translation>
+        <translation>阻断：{b}&#x3000;需说明：{e}（未说明 {u}）&#x3000;提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="136" />
+        <location filename="../../app/ui/dashboard.py" line="136"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="138" />
+        <location filename="../../app/ui/dashboard.py" line="138"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
@@ -296,148 +307,148 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="148" />
+        <location filename="../../app/ui/entry.py" line="148"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="149" />
+        <location filename="../../app/ui/entry.py" line="149"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="150" />
+        <location filename="../../app/ui/entry.py" line="150"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151" />
+        <location filename="../../app/ui/entry.py" line="151"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152" />
+        <location filename="../../app/ui/entry.py" line="152"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153" />
+        <location filename="../../app/ui/entry.py" line="153"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154" />
+        <location filename="../../app/ui/entry.py" line="154"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155" />
-        <location filename="../../app/ui/entry.py" line="335" />
+        <location filename="../../app/ui/entry.py" line="155"/>
+        <location filename="../../app/ui/entry.py" line="335"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156" />
+        <location filename="../../app/ui/entry.py" line="156"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157" />
+        <location filename="../../app/ui/entry.py" line="157"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158" />
+        <location filename="../../app/ui/entry.py" line="158"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="188" />
+        <location filename="../../app/ui/entry.py" line="188"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="192" />
+        <location filename="../../app/ui/entry.py" line="192"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198" />
+        <location filename="../../app/ui/entry.py" line="198"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198" />
+        <location filename="../../app/ui/entry.py" line="198"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198" />
+        <location filename="../../app/ui/entry.py" line="198"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="207" />
+        <location filename="../../app/ui/entry.py" line="207"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="211" />
+        <location filename="../../app/ui/entry.py" line="211"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="246" />
+        <location filename="../../app/ui/entry.py" line="246"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="259" />
+        <location filename="../../app/ui/entry.py" line="259"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="262" />
+        <location filename="../../app/ui/entry.py" line="262"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="276" />
+        <location filename="../../app/ui/entry.py" line="276"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="282" />
+        <location filename="../../app/ui/entry.py" line="282"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="284" />
+        <location filename="../../app/ui/entry.py" line="284"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="316" />
+        <location filename="../../app/ui/entry.py" line="316"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="329" />
+        <location filename="../../app/ui/entry.py" line="329"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="338" />
+        <location filename="../../app/ui/entry.py" line="338"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="339" />
+        <location filename="../../app/ui/entry.py" line="339"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="351" />
+        <location filename="../../app/ui/entry.py" line="351"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
@@ -445,114 +456,114 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../app/ui/export.py" line="43" />
+        <location filename="../../app/ui/export.py" line="43"/>
         <source>Export the submission documents</source>
         <translation>导出报送材料</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="47" />
-        <location filename="../../app/ui/export.py" line="102" />
+        <location filename="../../app/ui/export.py" line="47"/>
+        <location filename="../../app/ui/export.py" line="102"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="49" />
+        <location filename="../../app/ui/export.py" line="49"/>
         <source>PDF for the paper copy (printed, signed and sealed)</source>
         <translation>PDF 纸质版（打印、签字、盖章）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="50" />
+        <location filename="../../app/ui/export.py" line="50"/>
         <source>XLSX for the electronic copy</source>
         <translation>XLSX 电子版</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="51" />
+        <location filename="../../app/ui/export.py" line="51"/>
         <source>Include the subordinate regions</source>
         <translation>包含下级地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="54" />
+        <location filename="../../app/ui/export.py" line="54"/>
         <source>Signed package (.ipdx) for the next office up — marks the year submitted</source>
         <translation>上报用签名数据包（.ipdx）——同时标记本年度为已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="58" />
-        <location filename="../../app/ui/export.py" line="156" />
+        <location filename="../../app/ui/export.py" line="58"/>
+        <location filename="../../app/ui/export.py" line="156"/>
         <source>Office key: {fp}</source>
         <translation>本单位密钥指纹：{fp}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="59" />
+        <location filename="../../app/ui/export.py" line="59"/>
         <source>Office key: made at the first package export</source>
         <translation>本单位密钥：首次导出数据包时生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="65" />
+        <location filename="../../app/ui/export.py" line="65"/>
         <source>Region and year</source>
         <translation>地区与年度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="66" />
+        <location filename="../../app/ui/export.py" line="66"/>
         <source>Reporting office</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="67" />
+        <location filename="../../app/ui/export.py" line="67"/>
         <source>Contact</source>
         <translation>联系人及电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="68" />
+        <location filename="../../app/ui/export.py" line="68"/>
         <source>Folder</source>
         <translation>保存位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="71" />
+        <location filename="../../app/ui/export.py" line="71"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="74" />
+        <location filename="../../app/ui/export.py" line="74"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="75" />
+        <location filename="../../app/ui/export.py" line="75"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="76" />
+        <location filename="../../app/ui/export.py" line="76"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="146" />
+        <location filename="../../app/ui/export.py" line="146"/>
         <source>Writing the submission documents…</source>
         <translation>正在生成报送材料…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="165" />
+        <location filename="../../app/ui/export.py" line="165"/>
         <source>Package: {path} (version {seq}, {kb} KB)</source>
         <translation>数据包：{path}（第 {seq} 版，{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="168" />
+        <location filename="../../app/ui/export.py" line="168"/>
         <source>PDF: {path} ({pages} pages, {kb} KB)</source>
         <translation>PDF：{path}（{pages} 页，{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="171" />
+        <location filename="../../app/ui/export.py" line="171"/>
         <source>XLSX: {path} ({kb} KB)</source>
         <translation>XLSX：{path}（{kb} KB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="172" />
+        <location filename="../../app/ui/export.py" line="172"/>
         <source>Data fingerprint: {fp}</source>
         <translation>数据指纹：{fp}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/export.py" line="181" />
+        <location filename="../../app/ui/export.py" line="181"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
@@ -560,78 +571,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="277" />
+        <location filename="../../app/ui/models.py" line="294"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="277" />
+        <location filename="../../app/ui/models.py" line="294"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="278" />
+        <location filename="../../app/ui/models.py" line="295"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="283" />
+        <location filename="../../app/ui/models.py" line="300"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="286" />
+        <location filename="../../app/ui/models.py" line="303"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="288" />
+        <location filename="../../app/ui/models.py" line="305"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="290" />
+        <location filename="../../app/ui/models.py" line="307"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="292" />
+        <location filename="../../app/ui/models.py" line="309"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="294" />
+        <location filename="../../app/ui/models.py" line="311"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="296" />
+        <location filename="../../app/ui/models.py" line="313"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="298" />
-        <location filename="../../app/ui/models.py" line="312" />
+        <location filename="../../app/ui/models.py" line="315"/>
+        <location filename="../../app/ui/models.py" line="338"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="318" />
+        <location filename="../../app/ui/models.py" line="344"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="321" />
+        <location filename="../../app/ui/models.py" line="347"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="323" />
+        <location filename="../../app/ui/models.py" line="349"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="324" />
+        <location filename="../../app/ui/models.py" line="350"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -639,17 +650,17 @@
 <context>
     <name>HeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="56" />
+        <location filename="../../app/ui/dialogs.py" line="56"/>
         <source>Office head</source>
         <translation>单位负责人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="57" />
+        <location filename="../../app/ui/dialogs.py" line="57"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="60" />
+        <location filename="../../app/ui/dialogs.py" line="60"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -657,42 +668,42 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="18" />
+        <location filename="../../app/ui/dialogs.py" line="18"/>
         <source>History of {name} {period}</source>
         <translation>{name} {period} 修改记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21" />
+        <location filename="../../app/ui/dialogs.py" line="21"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21" />
+        <location filename="../../app/ui/dialogs.py" line="21"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21" />
+        <location filename="../../app/ui/dialogs.py" line="21"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21" />
+        <location filename="../../app/ui/dialogs.py" line="21"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22" />
+        <location filename="../../app/ui/dialogs.py" line="22"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22" />
+        <location filename="../../app/ui/dialogs.py" line="22"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="36" />
+        <location filename="../../app/ui/dialogs.py" line="36"/>
         <source>{n} changes, oldest first</source>
         <translation>共 {n} 次修改，按时间先后排列</translation>
     </message>
@@ -700,93 +711,93 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="30" />
-        <location filename="../../app/ui/import_dialog.py" line="70" />
+        <location filename="../../app/ui/import_dialog.py" line="30"/>
+        <location filename="../../app/ui/import_dialog.py" line="70"/>
         <source>Import a spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="33" />
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="38" />
+        <location filename="../../app/ui/import_dialog.py" line="38"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="38" />
+        <location filename="../../app/ui/import_dialog.py" line="38"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="38" />
+        <location filename="../../app/ui/import_dialog.py" line="38"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="39" />
+        <location filename="../../app/ui/import_dialog.py" line="39"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="39" />
+        <location filename="../../app/ui/import_dialog.py" line="39"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="39" />
+        <location filename="../../app/ui/import_dialog.py" line="39"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="46" />
+        <location filename="../../app/ui/import_dialog.py" line="46"/>
         <source>Write these changes</source>
         <translation>写入这些修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="71" />
+        <location filename="../../app/ui/import_dialog.py" line="71"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>表格文件 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="92" />
+        <location filename="../../app/ui/import_dialog.py" line="92"/>
         <source>Reading {name}…</source>
         <translation>正在读取 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="94" />
+        <location filename="../../app/ui/import_dialog.py" line="94"/>
         <source>Reading cancelled.</source>
         <translation>已取消读取。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="100" />
+        <location filename="../../app/ui/import_dialog.py" line="100"/>
         <source>{new} new, {changed} changed, {unchanged} unchanged, {skipped} empty cells skipped; {problems} problems</source>
         <translation>新增 {new} 个，修改 {changed} 个，未变 {unchanged} 个，跳过空单元格 {skipped} 个；问题 {problems} 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="105" />
+        <location filename="../../app/ui/import_dialog.py" line="105"/>
         <source>row {n}</source>
         <translation>第 {n} 行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="116" />
+        <location filename="../../app/ui/import_dialog.py" line="116"/>
         <source>Problems ({n}) and notes</source>
         <translation>问题（{n} 个）与提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="135" />
+        <location filename="../../app/ui/import_dialog.py" line="135"/>
         <source>Write {n} values from {name}? All of them are written, or none.</source>
         <translation>写入 {name} 中的 {n} 个数值？要么全部写入，要么一个也不写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="149" />
+        <location filename="../../app/ui/import_dialog.py" line="149"/>
         <source>Writing…</source>
         <translation>正在写入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="153" />
+        <location filename="../../app/ui/import_dialog.py" line="153"/>
         <source>{n} values written.</source>
         <translation>已写入 {n} 个数值。</translation>
     </message>
@@ -794,201 +805,201 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="80" />
-        <location filename="../../app/ui/inbox.py" line="187" />
+        <location filename="../../app/ui/inbox.py" line="80"/>
+        <location filename="../../app/ui/inbox.py" line="187"/>
         <source>Open a package…</source>
         <translation>打开数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="81" />
-        <location filename="../../app/ui/inbox.py" line="202" />
+        <location filename="../../app/ui/inbox.py" line="81"/>
+        <location filename="../../app/ui/inbox.py" line="202"/>
         <source>Scan a USB stick or folder…</source>
         <translation>扫描U盘或文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="82" />
+        <location filename="../../app/ui/inbox.py" line="82"/>
         <source>Ask about the selected package…</source>
         <translation>对所选数据包发起查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="83" />
+        <location filename="../../app/ui/inbox.py" line="83"/>
         <source>Questions to answer…</source>
         <translation>待答复的查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="84" />
+        <location filename="../../app/ui/inbox.py" line="84"/>
         <source>Sum up from subordinate regions</source>
         <translation>由下级地区汇总</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="85" />
-        <source>Write this region's additive indicators as the sum of its subordinate regions (ratios are recomputed, not averaged); audited</source>
+        <location filename="../../app/ui/inbox.py" line="85"/>
+        <source>Write this region&apos;s additive indicators as the sum of its subordinate regions (ratios are recomputed, not averaged); audited</source>
         <translation>将本地区可加总指标写为下级地区之和（比率类指标按汇总后的组成重新计算，不取平均）；记入审计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="87" />
+        <location filename="../../app/ui/inbox.py" line="87"/>
         <source>Who has sent for the year</source>
         <translation>本年度报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="88" />
+        <location filename="../../app/ui/inbox.py" line="88"/>
         <source>Received packages</source>
         <translation>已接收的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89" />
-        <location filename="../../app/ui/inbox.py" line="91" />
-        <location filename="../../app/ui/inbox.py" line="226" />
+        <location filename="../../app/ui/inbox.py" line="89"/>
+        <location filename="../../app/ui/inbox.py" line="91"/>
+        <location filename="../../app/ui/inbox.py" line="226"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89" />
+        <location filename="../../app/ui/inbox.py" line="89"/>
         <source>Sent</source>
         <translation>是否报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89" />
+        <location filename="../../app/ui/inbox.py" line="89"/>
         <source>Package</source>
         <translation>数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="90" />
+        <location filename="../../app/ui/inbox.py" line="90"/>
         <source>Status here</source>
         <translation>本地状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="90" />
+        <location filename="../../app/ui/inbox.py" line="90"/>
         <source>Questions</source>
         <translation>查询（未答/已答）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="91" />
+        <location filename="../../app/ui/inbox.py" line="91"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="91" />
+        <location filename="../../app/ui/inbox.py" line="91"/>
         <source>State</source>
         <translation>处理状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92" />
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92" />
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Sender</source>
         <translation>发送单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92" />
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Changes</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="103" />
+        <location filename="../../app/ui/inbox.py" line="103"/>
         <source>{region} · {year} · packages from subordinate regions</source>
         <translation>{region} · {year}年 · 下级地区数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="106" />
+        <location filename="../../app/ui/inbox.py" line="106"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="107" />
+        <location filename="../../app/ui/inbox.py" line="107"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="108" />
+        <location filename="../../app/ui/inbox.py" line="108"/>
         <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
         <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="111" />
-        <source>This office's key: {fp} (read it out when a receiver asks)</source>
+        <location filename="../../app/ui/inbox.py" line="111"/>
+        <source>This office&apos;s key: {fp} (read it out when a receiver asks)</source>
         <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="112" />
+        <location filename="../../app/ui/inbox.py" line="112"/>
         <source>This office has no key yet: it is made at the first package export.</source>
         <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="115" />
+        <location filename="../../app/ui/inbox.py" line="115"/>
         <source>sent</source>
         <translation>已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="115" />
+        <location filename="../../app/ui/inbox.py" line="115"/>
         <source>not sent</source>
         <translation>未报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="128" />
+        <location filename="../../app/ui/inbox.py" line="128"/>
         <source>{new} new, {changed} changed, {removed} removed</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="146" />
+        <location filename="../../app/ui/inbox.py" line="146"/>
         <source>{n} values summed from the subordinate regions</source>
         <translation>已由下级地区汇总 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="156" />
+        <location filename="../../app/ui/inbox.py" line="156"/>
         <source>Select a received package first.</source>
         <translation>请先选择一个已接收的数据包。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="188" />
+        <location filename="../../app/ui/inbox.py" line="188"/>
         <source>ipdesk packages (*.ipdx)</source>
         <translation>ipdesk 数据包 (*.ipdx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="216" />
+        <location filename="../../app/ui/inbox.py" line="216"/>
         <source>Checking the packages in {folder}…</source>
         <translation>正在核验 {folder} 中的数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="224" />
+        <location filename="../../app/ui/inbox.py" line="224"/>
         <source>Packages found</source>
         <translation>找到的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="226" />
+        <location filename="../../app/ui/inbox.py" line="226"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="226" />
+        <location filename="../../app/ui/inbox.py" line="226"/>
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="226" />
+        <location filename="../../app/ui/inbox.py" line="226"/>
         <source>Here</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229" />
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>signature valid</source>
         <translation>签名有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229" />
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>trusted</source>
         <translation>已信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229" />
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>unknown sender</source>
         <translation>未知发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="237" />
+        <location filename="../../app/ui/inbox.py" line="237"/>
         <source>Double-click a package to receive it.</source>
         <translation>双击数据包以接收。</translation>
     </message>
@@ -996,181 +1007,181 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="160"/>
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160" />
+        <location filename="../../app/ui/main_window.py" line="161"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161" />
+        <location filename="../../app/ui/main_window.py" line="162"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162" />
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="164"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164" />
+        <location filename="../../app/ui/main_window.py" line="165"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165" />
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166" />
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167" />
+        <location filename="../../app/ui/main_window.py" line="168"/>
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168" />
+        <location filename="../../app/ui/main_window.py" line="169"/>
         <source>This &amp;office…</source>
         <translation>本单位设置(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169" />
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="171"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="172"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
-        <location filename="../../app/ui/main_window.py" line="492" />
+        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="175"/>
         <source>Targets…</source>
         <translation>目标管理…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176" />
+        <location filename="../../app/ui/main_window.py" line="177"/>
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178" />
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181" />
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182" />
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183" />
-        <location filename="../../app/ui/main_window.py" line="317" />
+        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184" />
-        <location filename="../../app/ui/main_window.py" line="290" />
+        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306" />
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367" />
+        <location filename="../../app/ui/main_window.py" line="368"/>
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368" />
+        <location filename="../../app/ui/main_window.py" line="369"/>
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388" />
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389" />
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424" />
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437" />
+        <location filename="../../app/ui/main_window.py" line="438"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439" />
+        <location filename="../../app/ui/main_window.py" line="440"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="469" />
+        <location filename="../../app/ui/main_window.py" line="470"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="472" />
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -1178,32 +1189,32 @@
 <context>
     <name>NewHeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="81" />
-        <source>Create the office head's account</source>
+        <location filename="../../app/ui/dialogs.py" line="81"/>
+        <source>Create the office head&apos;s account</source>
         <translation>创建单位负责人账户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="88" />
+        <location filename="../../app/ui/dialogs.py" line="88"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="89" />
+        <location filename="../../app/ui/dialogs.py" line="89"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="90" />
+        <location filename="../../app/ui/dialogs.py" line="90"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="95" />
+        <location filename="../../app/ui/dialogs.py" line="95"/>
         <source>Approving locks a region-year; only an office head can approve or unlock.</source>
         <translation>审批会锁定地区年度数据；只有单位负责人可以审批或解锁。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="103" />
+        <location filename="../../app/ui/dialogs.py" line="103"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -1211,42 +1222,42 @@
 <context>
     <name>OfficeDialog</name>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="23" />
+        <location filename="../../app/ui/office_dialog.py" line="23"/>
         <source>This office</source>
         <translation>本单位设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="32" />
+        <location filename="../../app/ui/office_dialog.py" line="32"/>
         <source>e.g. 江苏省知识产权局</source>
         <translation>如：江苏省知识产权局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="37" />
+        <location filename="../../app/ui/office_dialog.py" line="37"/>
         <source>made at the first package export</source>
         <translation>首次导出数据包时生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="42" />
+        <location filename="../../app/ui/office_dialog.py" line="42"/>
         <source>Our region</source>
         <translation>本单位所属地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="43" />
+        <location filename="../../app/ui/office_dialog.py" line="43"/>
         <source>Office name</source>
         <translation>单位名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="44" />
+        <location filename="../../app/ui/office_dialog.py" line="44"/>
         <source>Contact</source>
         <translation>联系人及电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="45" />
+        <location filename="../../app/ui/office_dialog.py" line="45"/>
         <source>Submission deadline (MM-DD)</source>
         <translation>报送截止日期（月-日）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/office_dialog.py" line="46" />
+        <location filename="../../app/ui/office_dialog.py" line="46"/>
         <source>Key fingerprint</source>
         <translation>密钥指纹</translation>
     </message>
@@ -1254,22 +1265,22 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/preview.py" line="77" />
+        <location filename="../../app/ui/preview.py" line="77"/>
         <source>Print preview — {name}</source>
         <translation>打印预览 — {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/preview.py" line="92" />
+        <location filename="../../app/ui/preview.py" line="92"/>
         <source>{n} pages, A4</source>
         <translation>共 {n} 页，A4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/preview.py" line="93" />
+        <location filename="../../app/ui/preview.py" line="93"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/preview.py" line="95" />
+        <location filename="../../app/ui/preview.py" line="95"/>
         <source>Open with system viewer</source>
         <translation>用系统程序打开</translation>
     </message>
@@ -1277,94 +1288,94 @@
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="296" />
+        <location filename="../../app/ui/inbox.py" line="296"/>
         <source>Receive {name}</source>
         <translation>接收 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="301" />
+        <location filename="../../app/ui/inbox.py" line="301"/>
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="302" />
+        <location filename="../../app/ui/inbox.py" line="302"/>
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="305" />
+        <location filename="../../app/ui/inbox.py" line="305"/>
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="314" />
+        <location filename="../../app/ui/inbox.py" line="314"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="314" />
+        <location filename="../../app/ui/inbox.py" line="314"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="314" />
+        <location filename="../../app/ui/inbox.py" line="314"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="315" />
+        <location filename="../../app/ui/inbox.py" line="315"/>
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="315" />
+        <location filename="../../app/ui/inbox.py" line="315"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="315" />
+        <location filename="../../app/ui/inbox.py" line="315"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="319" />
+        <location filename="../../app/ui/inbox.py" line="319"/>
         <source>Receive: write all of it</source>
         <translation>接收：全部写入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="347" />
+        <location filename="../../app/ui/inbox.py" line="347"/>
         <source>trusted as {name}</source>
         <translation>已信任（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="348" />
+        <location filename="../../app/ui/inbox.py" line="348"/>
         <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
         <translation>未知发送方：请先电话核对指纹再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="349" />
+        <location filename="../../app/ui/inbox.py" line="349"/>
         <source>a DIFFERENT key than the one trusted for this office</source>
         <translation>与该单位已信任的密钥不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="350" />
+        <location filename="../../app/ui/inbox.py" line="350"/>
         <source>Signed by {name} ({office}) · key {fp} · {trust}
 {region} {year}, version {seq}, created {created}</source>
         <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
 {region} {year}年，第 {seq} 版，生成于 {created}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="364" />
+        <location filename="../../app/ui/inbox.py" line="364"/>
         <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="367" />
+        <location filename="../../app/ui/inbox.py" line="367"/>
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="399" />
+        <location filename="../../app/ui/inbox.py" line="399"/>
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
@@ -1372,21 +1383,21 @@
 <context>
     <name>Start</name>
     <message>
-        <location filename="../../app/ui/main.py" line="101" />
+        <location filename="../../app/ui/main.py" line="101"/>
         <source>The store is on a read-only medium or you may not change it, so it is open read-only:
 {path}</source>
         <translation>数据库位于只读介质上或您无权修改，已以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="107" />
+        <location filename="../../app/ui/main.py" line="107"/>
         <source>Another ipdesk window ({holder}) has this store open, so it is open read-only here:
 {path}</source>
         <translation>另一个 ipdesk 窗口（{holder}）已打开该数据库，此处以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="119" />
+        <location filename="../../app/ui/main.py" line="119"/>
         <source>A new store was created at
 {path}
 
@@ -1400,37 +1411,37 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>SweepDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="116" />
+        <location filename="../../app/ui/dialogs.py" line="116"/>
         <source>Regions with findings</source>
         <translation>存在问题的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118" />
+        <location filename="../../app/ui/dialogs.py" line="118"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118" />
+        <location filename="../../app/ui/dialogs.py" line="118"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118" />
+        <location filename="../../app/ui/dialogs.py" line="118"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119" />
+        <location filename="../../app/ui/dialogs.py" line="119"/>
         <source>Unexplained</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119" />
+        <location filename="../../app/ui/dialogs.py" line="119"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="133" />
+        <location filename="../../app/ui/dialogs.py" line="133"/>
         <source>{n} regions have findings; double-click one to open it.</source>
         <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
     </message>
@@ -1438,93 +1449,93 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TargetsDialog</name>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="39" />
+        <location filename="../../app/ui/targets_dialog.py" line="39"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="41" />
+        <location filename="../../app/ui/targets_dialog.py" line="41"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="41" />
+        <location filename="../../app/ui/targets_dialog.py" line="41"/>
         <source>Clause</source>
         <translation>条款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="41" />
+        <location filename="../../app/ui/targets_dialog.py" line="41"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="42" />
+        <location filename="../../app/ui/targets_dialog.py" line="42"/>
         <source>Applies to</source>
         <translation>适用范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="42" />
+        <location filename="../../app/ui/targets_dialog.py" line="42"/>
         <source>Comparator</source>
         <translation>比较方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="42" />
+        <location filename="../../app/ui/targets_dialog.py" line="42"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="43" />
+        <location filename="../../app/ui/targets_dialog.py" line="43"/>
         <source>Target year</source>
         <translation>目标年</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="43" />
+        <location filename="../../app/ui/targets_dialog.py" line="43"/>
         <source>Certainty</source>
         <translation>核实情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="49" />
+        <location filename="../../app/ui/targets_dialog.py" line="49"/>
         <source>Add an own target for the selected region…</source>
         <translation>为所选地区添加自定目标…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="51" />
-        <location filename="../../app/ui/targets_dialog.py" line="140" />
+        <location filename="../../app/ui/targets_dialog.py" line="51"/>
+        <location filename="../../app/ui/targets_dialog.py" line="140"/>
         <source>Import a target pack (CSV)…</source>
         <translation>导入目标包（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="60" />
+        <location filename="../../app/ui/targets_dialog.py" line="60"/>
         <source>Double-click a target figure to change it; every change is audited.</source>
         <translation>双击目标值即可修改；每次修改都记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="78" />
+        <location filename="../../app/ui/targets_dialog.py" line="78"/>
         <source>the nation</source>
         <translation>全国</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="78" />
+        <location filename="../../app/ui/targets_dialog.py" line="78"/>
         <source>every region</source>
         <translation>各地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="79" />
+        <location filename="../../app/ui/targets_dialog.py" line="79"/>
         <source> and below</source>
         <translation>及下级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="109" />
+        <location filename="../../app/ui/targets_dialog.py" line="109"/>
         <source>Target changed; the change is in the audit trail.</source>
         <translation>目标已修改，修改已记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="131" />
+        <location filename="../../app/ui/targets_dialog.py" line="131"/>
         <source>Own target added for {region}.</source>
         <translation>已为 {region} 添加自定目标。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="149" />
+        <location filename="../../app/ui/targets_dialog.py" line="149"/>
         <source>{n} targets imported from {name}.</source>
         <translation>已从 {name} 导入 {n} 条目标。</translation>
     </message>
@@ -1532,7 +1543,7 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TaskRunner</name>
     <message>
-        <location filename="../../app/ui/tasks.py" line="56" />
+        <location filename="../../app/ui/tasks.py" line="56"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1540,17 +1551,17 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TrustPrompt</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="254" />
+        <location filename="../../app/ui/inbox.py" line="254"/>
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="259" />
+        <location filename="../../app/ui/inbox.py" line="259"/>
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="268" />
+        <location filename="../../app/ui/inbox.py" line="268"/>
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
@@ -1558,27 +1569,27 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>_OwnTargetDialog</name>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="160" />
+        <location filename="../../app/ui/targets_dialog.py" line="160"/>
         <source>Own target for {region}</source>
         <translation>{region} 自定目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="172" />
+        <location filename="../../app/ui/targets_dialog.py" line="172"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="173" />
+        <location filename="../../app/ui/targets_dialog.py" line="173"/>
         <source>Comparator</source>
         <translation>比较方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="174" />
+        <location filename="../../app/ui/targets_dialog.py" line="174"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="175" />
+        <location filename="../../app/ui/targets_dialog.py" line="175"/>
         <source>Target year</source>
         <translation>目标年</translation>
     </message>
