@@ -13,6 +13,7 @@ parentheses over indicator codes), so a new catalogue needs no code change.
 from __future__ import annotations
 
 import ast
+from itertools import repeat
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,8 +100,8 @@ class Cube:
         i_index = {c: i for i, c in enumerate(codes)}
         arr = np.full((len(regions), len(codes), len(years)), np.nan)
         if rows:
-            ri = np.fromiter((r_index.get(x, -1) for x in col_r), dtype=np.int64, count=len(rows))
-            ii = np.fromiter((i_index.get(x, -1) for x in col_i), dtype=np.int64, count=len(rows))
+            ri = np.fromiter(map(r_index.get, col_r, repeat(-1)), dtype=np.int64, count=len(rows))
+            ii = np.fromiter(map(i_index.get, col_i, repeat(-1)), dtype=np.int64, count=len(rows))
             yi = np.asarray(col_y, dtype=np.int64) - lo
             keep = (ri >= 0) & (ii >= 0)
             arr[ri[keep], ii[keep], yi[keep]] = np.asarray(col_v, dtype=float)[keep]

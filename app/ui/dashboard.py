@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, Q
 from app.models.messages import render
 from app.models.states import status_label
 from app.ui.i18n import Retranslating, current
+from app.ui.look import page_title
 
 LIGHT = {"met": "#cfeccf", "on_track": "#e3f2d0", "at_risk": "#fbe3a8", "off_track": "#f6c6c6", "no_data": "#e6e6e6"}
 
@@ -28,6 +29,7 @@ class DashboardPage(Retranslating, QWidget):
         self.data = None
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        page_title(self.title)
         self.counts = QLabel(self)
         self.approve_button = QPushButton(self)
         self.approve_button.clicked.connect(self.approveRequested)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
 
 from app.models.errors import IpdeskError
 from app.ui.i18n import Retranslating, current
+from app.ui.look import page_title
 from app.ui.models import GridModel
 
 
@@ -83,6 +84,7 @@ class EntryPage(Retranslating, QWidget):
 
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        page_title(self.title)
         self.findings = QListWidget(self)
         self.findings.setWordWrap(True)
         self.findings.currentItemChanged.connect(self._finding_selected)

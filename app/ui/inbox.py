@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
 from app.models.errors import IpdeskError
 from app.models.states import status_label
 from app.ui.i18n import Retranslating, current
+from app.ui.look import page_title
 
 STATE_ZH = {"received": "已接收", "accepted": "已采纳", "returned": "已退回"}
 
@@ -32,6 +33,7 @@ class InboxPage(Retranslating, QWidget):
         self.window = window
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        page_title(self.title)
         self.days = QLabel(self)
         self.key_label = QLabel(self)
         self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)

@@ -9,13 +9,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-STYLE = """
-QLabel#pageTitle { font-size: 15pt; font-weight: bold; padding: 2px 0 6px 0; }
-QTableView { gridline-color: #d0d5dd; }
-QHeaderView::section { padding: 3px 6px; }
-"""
-
-
 def register_font() -> str | None:
     """Register the bundled CJK font and make it the application's font; returns its family."""
     from app.services.fonts import cjk_font_path
@@ -40,7 +33,9 @@ def make_app(argv=None) -> QApplication:
     from app.models.reference import resource
 
     app.setWindowIcon(QIcon(str(resource("icons", "ipdesk.png"))))
-    app.setStyleSheet(STYLE)
+    from app.ui import look
+
+    look.apply(app)
     from app.ui import i18n
 
     i18n.set_language(os.environ.get("IPDESK_LANG") or QSettings("ipdesk", "ipdesk").value("language", "zh"))

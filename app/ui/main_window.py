@@ -207,11 +207,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.tree.scrollTo(idx)
         self.tree.expand(idx)
 
+    def _remember(self, key: str, value) -> None:
+        """Keep the choice for the next start (one QSettings for the window: making one reads the file)."""
+        if getattr(self, "_settings", None) is None:
+            self._settings = QSettings("ipdesk", "ipdesk")
+        self._settings.setValue(key, value)
+
     def _region_changed(self, index):
         code = self.tree_model.code(index)
         if code and code != self.region:
             self.region = code
-            QSettings("ipdesk", "ipdesk").setValue("region", code)
+            self._remember("region", code)
             self.reload()
 
     def reload(self, *, statuses_changed: bool = False):
@@ -219,7 +225,7 @@ class MainWindow(Retranslating, QMainWindow):
             return
         if statuses_changed:
             self._status_rev = getattr(self, "_status_rev", 0) + 1
-        QSettings("ipdesk", "ipdesk").setValue("year", self.year.value())
+        self._remember("year", self.year.value())
         self._loaded = set()
         self.reload_current()
 

@@ -49,6 +49,10 @@ def lock_icon():
     return _LOCK[0]
 
 
+_TREE_DISPLAY, _TREE_DECORATION, _TREE_TOOLTIP, _TREE_USER = (int(Qt.DisplayRole), int(Qt.DecorationRole),
+                                                              int(Qt.ToolTipRole), int(Qt.UserRole))
+
+
 class RegionTreeModel(QAbstractItemModel):
     """The region tree (nation → provinces → cities → counties/units), built lazily by Qt."""
 
@@ -66,6 +70,7 @@ class RegionTreeModel(QAbstractItemModel):
         self.status: dict[str, str] = {}
         self._dots: dict[str, object] = {}
         self._shown: dict = {}            # (id, role, language) -> name or dot: the view asks again at every paint
+        self._up: dict[int, tuple] = {}   # id -> (parent's row, parent's id), or () under the root
 
     def set_statuses(self, status: dict[str, str]) -> None:
         """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip)."""
@@ -108,12 +113,14 @@ class RegionTreeModel(QAbstractItemModel):
         return self.createIndex(self.row_of[code], 0, self.ids[code])
 
     def parent(self, index=QModelIndex()):
-        if not index.isValid():
-            return QModelIndex()
-        p = self.regions[self._code(index)].parent
-        if p is None or p not in self.regions:
-            return QModelIndex()
-        return self.index_of(p)
+        """(asked for every row at every paint: the parent's row and id are looked up once per region)"""
+        iid = index.internalId() if index.isValid() else 0
+        up = self._up.get(iid)
+        if up is None:
+            code = self.codes[iid - 1] if iid else None
+            p = self.regions[code].parent if code else None
+            up = self._up[iid] = (self.row_of[p], self.ids[p]) if p in self.ids else ()
+        return self.createIndex(up[0], 0, up[1]) if up else QModelIndex()
 
     def rowCount(self, parent=QModelIndex()):
         if parent.column() > 0:
@@ -127,31 +134,30 @@ class RegionTreeModel(QAbstractItemModel):
         return bool(self.kids.get(self._code(parent)))
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        if role == Qt.DisplayRole or role == Qt.DecorationRole:
+        role = int(role)       # (ints: comparing with Qt.DisplayRole costs an attribute lookup and an enum)
+        if role == _TREE_DISPLAY or role == _TREE_DECORATION:
             key = (index.internalId(), role, current())
             shown = self._shown.get(key, self)
             if shown is self:
+                if not index.isValid():
+                    return None
                 r = self.regions[self._code(index)]
-                if role == Qt.DisplayRole:
+                if role == _TREE_DISPLAY:
                     shown = r.name(key[2])
                 else:
                     shown = self._dot(self.status[r.code]) if r.code in self.status else None
                 self._shown[key] = shown
             return shown
-        if role != Qt.ToolTipRole and role != Qt.UserRole:
+        if (role != _TREE_TOOLTIP and role != _TREE_USER) or not index.isValid():
             return None
         r = self.regions[self._code(index)]
-        if role == Qt.ToolTipRole:
+        if role == _TREE_TOOLTIP:
             from app.models.states import status_label
 
             level = LEVEL_ZH.get(r.level, r.level) if current() == "zh" else r.level
             st = status_label(self.status.get(r.code, "draft"), current())
             return f"{r.name_zh} {r.name_en}\n{r.code} · {level} · {st}"
-        if role == Qt.UserRole:
-            return r.code
-        return None
+        return r.code          # UserRole
 
 
 _DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP = (
@@ -159,6 +165,7 @@ _DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP = (
     int(Qt.FontRole), int(Qt.ToolTipRole))
 _ROLES = {_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP}
 _RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_VERTICAL = Qt.Vertical
 _READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemIsEditable
 _BRUSH = {"blocking": QBrush(BLOCKING), "explain": QBrush(EXPLAIN), "explained": QBrush(EXPLAINED), "met": QBrush(MET),
@@ -208,7 +215,7 @@ class GridModel(QAbstractTableModel):
         if old is not None and old.periods == grid.periods and \
                 [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
             # the indicator names (rows) stay; the periods' lock marks may not
-            self._headers = {k: v for k, v in self._headers.items() if k[1] == Qt.Vertical}
+            self._headers = {k: v for k, v in self._headers.items() if k[1]}
             self.grid = grid
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
             self.headerDataChanged.emit(Qt.Horizontal, 0, self.columnCount() - 1)
@@ -319,7 +326,7 @@ class GridModel(QAbstractTableModel):
         """Cached like data(): a header is measured and painted from every role, again and again."""
         if self.grid is None:
             return None
-        key = (section, orientation, role, current())
+        key = (section, orientation == _VERTICAL, int(role), current())    # (hashing Qt's enums is slow)
         headers = self._headers
         if key in headers:
             return headers[key]
