@@ -166,6 +166,8 @@ _DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP = (
 _ROLES = {_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP}
 _RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 _VERTICAL = Qt.Vertical
+_DECORATION = int(Qt.DecorationRole)
+_HEADER_ROLES = {_DISPLAY, _DECORATION, _TOOLTIP}
 _READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemIsEditable
 _BRUSH = {"blocking": QBrush(BLOCKING), "explain": QBrush(EXPLAIN), "explained": QBrush(EXPLAINED), "met": QBrush(MET),
@@ -330,24 +332,25 @@ class GridModel(QAbstractTableModel):
         headers = self._headers
         if key in headers:
             return headers[key]
-        value = headers[key] = self._header(section, orientation, role)
+        value = headers[key] = self._header(*key)
         return value
 
-    def _header(self, section, orientation, role):
-        lang = current()
-        if orientation == Qt.Horizontal:
+    def _header(self, section: int, vertical: bool, role: int, lang: str):
+        if role not in _HEADER_ROLES:
+            return None
+        if not vertical:
             period = self.grid.periods[section]
-            if role == Qt.DisplayRole:
+            if role == _DISPLAY:
                 return f"{period}年" if lang == "zh" and len(period) == 4 else period
-            if role == Qt.DecorationRole and self.is_locked(section):
+            if role == _DECORATION and self.is_locked(section):
                 return lock_icon()
-            if role == Qt.ToolTipRole and self.is_locked(section):
+            if role == _TOOLTIP and self.is_locked(section):
                 return QCoreApplication.translate("GridModel", "Approved and locked: read-only")
             return None
         ind = self.grid.indicators[section]
-        if role == Qt.DisplayRole:
+        if role == _DISPLAY:
             return f"{ind.name(lang)}（{ind.unit(lang)}）" if lang == "zh" else f"{ind.name(lang)} ({ind.unit(lang)})"
-        if role == Qt.ToolTipRole:
+        if role == _TOOLTIP:
             unit_word = QCoreApplication.translate("GridModel", "Unit")
             parts = [f"{ind.name_zh} · {ind.name_en}", f"{ind.code} · {unit_word}: {ind.unit(lang)}"]
             if ind.formula:
