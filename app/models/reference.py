@@ -8,8 +8,6 @@ Loaded into a new store on creation; each loader can run again to update a store
 """
 from __future__ import annotations
 
-import csv
-import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -36,6 +34,8 @@ def resource(*parts: str) -> Path:
 
 
 def _read_csv(path: Path, required: set[str]) -> list[dict]:
+    import csv      # (here and json below: reading reference files is rare; the window's start is not)
+
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
@@ -110,6 +110,8 @@ def import_regions(db, path: Path, *, source: str | None = None) -> int:
 
 
 def load_regions(db) -> int:
+    import json
+
     meta = json.loads(resource("regions", "meta.json").read_text(encoding="utf-8"))
     n = import_regions(db, resource("regions", "regions.csv"), source=meta.get("version", "bundled"))
     meta_set(db, "regions_version", meta.get("version", ""))
