@@ -72,21 +72,27 @@ def append(db, rows: list[tuple], *, at: str | None = None) -> str:
     """
     assert db.conn.in_transaction, "audit.append must run inside the write's transaction"
     at = at or now_iso()
-    prev = meta_get(db, "audit_head", GENESIS)
-    out = []
-    sha256 = hashlib.sha256
-    for who, action, region, indicator, period, old, new, why in rows:
-        # _digest's payload built in one f-string (an import hashes 100,000 rows): format(v, "")
-        # is str(v) for the text, numbers and None-as-empty of these fields
-        h = sha256(f"{prev}\x1e{at}\x1f{'' if who is None else who}\x1f{'' if action is None else action}\x1f"
-                   f"{'' if region is None else region}\x1f{'' if indicator is None else indicator}\x1f"
-                   f"{'' if period is None else period}\x1f{'' if old is None else old}\x1f"
-                   f"{'' if new is None else new}\x1f{'' if why is None else why}".encode()).hexdigest()
-        out.append((at, who, action, region, indicator, period, old, new, why, prev, h))
-        prev = h
+    head = [meta_get(db, "audit_head", GENESIS)]
+
+    def chained():
+        """Each row with its link and hash, made as SQLite asks for it (no list of 100,000 rows)."""
+        prev = head[0]
+        sha256 = hashlib.sha256
+        for who, action, region, indicator, period, old, new, why in rows:
+            # _digest's payload built in one f-string (an import hashes 100,000 rows): format(v, "")
+            # is str(v) for the text, numbers and None-as-empty of these fields
+            h = sha256(f"{prev}\x1e{at}\x1f{'' if who is None else who}\x1f{'' if action is None else action}\x1f"
+                       f"{'' if region is None else region}\x1f{'' if indicator is None else indicator}\x1f"
+                       f"{'' if period is None else period}\x1f{'' if old is None else old}\x1f"
+                       f"{'' if new is None else new}\x1f{'' if why is None else why}".encode()).hexdigest()
+            yield (at, who, action, region, indicator, period, old, new, why, prev, h)
+            prev = h
+        head[0] = prev
+
     db.conn.executemany(
         "insert into audit(at, who, action, region, indicator, period, old, new, why, prev_hash, hash)"
-        " values (?,?,?,?,?,?,?,?,?,?,?)", out)
+        " values (?,?,?,?,?,?,?,?,?,?,?)", chained())
+    prev = head[0]
     meta_set(db, "audit_head", prev)
     return prev
 

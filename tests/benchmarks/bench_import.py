@@ -226,6 +226,25 @@ def run(work: Path, args) -> None:
     report(f"pandas {pd.__version__} read_excel + to_sql (peer)", peer, "apply ≥ 5× faster", speedup >= 5)
     print(f"       pandas / our apply = {speedup:.1f}× (goal ≥ 5×; our apply {ours:.3f} s in these pairs); "
           f"pandas / our dry run = {peer / dry:.1f}×")
+    # end to end, as each is run: the ipdesk command against the clerk's script (interpreter and imports included)
+    script = work / "clerk.py"
+    script.write_text("import sys, sqlite3, pandas as pd\n"
+                      "df = pd.read_excel(sys.argv[1], engine='openpyxl', dtype={'地区代码': str, '期间': str})\n"
+                      "con = sqlite3.connect(sys.argv[2]); df.to_sql('values', con, if_exists='replace', index=False)\n"
+                      "con.commit(); con.close()\n", encoding="utf-8")
+    open_fresh()
+    state["db"].conn.close()
+
+    def wall(cmd, env=None) -> float:
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, timeout=600, env=env)
+        return time.perf_counter() - t
+
+    env = dict(__import__("os").environ, IPDESK_DB=str(store), PYTHONPATH=str(ROOT))
+    ours_cli = wall([sys.executable, "-m", "app", "import", str(path), "--apply"], env)
+    clerk = wall([sys.executable, str(script), str(path), str(peer_db)])
+    print(f"       end to end (for information): `ipdesk import --apply` {ours_cli:.2f} s, the clerk's pandas script "
+          f"{clerk:.2f} s = {clerk / ours_cli:.1f}×")
     try:
         calamine_peer, _ = timed(lambda: pd.read_excel(path, engine="calamine").to_sql(
             "v2", sqlite3.connect(peer_db), if_exists="replace", index=False), 1)
