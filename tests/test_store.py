@@ -94,6 +94,21 @@ def test_batch_is_all_or_nothing(empty_db):
     assert empty_db.execute("select count(*) from audit").fetchone()[0] == 0
 
 
+class _Text(str):
+    """A str subclass (as numpy.str_ is): not a canonical value."""
+
+
+@pytest.mark.parametrize("value", [_Text("12"), 12, 12.0, "", " 12", "012", "1.50", "-0.0"])
+def test_only_canonical_plain_text_is_written(empty_db, value):
+    """The batch check (sets, then row by row) refuses what the row-by-row check always refused,
+    and names the place; a good change beside it is not written either."""
+    good = Change("320100", "INV_GRANTS", "2022", "100")
+    with pytest.raises(InputError) as err:
+        write_values(empty_db, [good, Change("320200", "INV_GRANTS", "2022", value)])
+    assert err.value.code == "not_a_number" and err.value.region == "320200" and err.value.indicator == "INV_GRANTS"
+    assert empty_db.execute('select count(*) from "values"').fetchone()[0] == 0
+
+
 def test_periods_quarter_and_month(empty_db):
     set_text(empty_db, "320100", "INV_APPLICATIONS", "2022年第3季度", "1,234")
     set_text(empty_db, "320100", "INV_APPLICATIONS", "2022-7", "400")

@@ -215,6 +215,22 @@ def test_chart_ranks_siblings_and_says_when_there_is_nothing_to_draw(window):
     assert not charts.trend_plot.getPlotItem().listDataItems()
 
 
+def test_chart_ranking_follows_an_edit(window):
+    """The ranking is kept while siblings are chosen, but not across a written value."""
+    from app.models.values import set_text
+
+    window.tabs.setCurrentIndex(2)
+    window.select_region("320100")
+    charts = window.charts
+    charts.indicator.setCurrentIndex(charts.indicator.findData("INV_GRANTS"))
+    before = dict((c, v) for c, _n, v in charts._ranking_rows)
+    set_text(window.db, "320200", "INV_GRANTS", "2024", "999999")
+    window.reload()
+    after = dict((c, v) for c, _n, v in charts._ranking_rows)
+    assert before["320200"] != 999999 and after["320200"] == 999999
+    assert charts._ranking_rows[0][0] == "320200"          # now first
+
+
 def test_language_switch(window):
     from app.ui import i18n
     assert window.tabs.tabText(0) == "数据填报"

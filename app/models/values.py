@@ -36,6 +36,7 @@ register({
 })
 
 _CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
+_TEXT_OR_NONE = {str, type(None)}        # plain text only: a str subclass is refused, as row by row
 
 
 @dataclass(slots=True)
@@ -82,7 +83,8 @@ def _check_batch(db, changes: list[Change]) -> None:
     values = [c.value for c in changes]
     try:       # the whole batch at once; on a failure, the loop below finds the first bad change
         good = (wanted <= known.keys() and all(periods.values())
-                and {c.indicator for c in changes} <= inds.keys() and all(map(fullmatch, filter(partial(is_not, None), values))))
+                and {c.indicator for c in changes} <= inds.keys() and set(map(type, values)) <= _TEXT_OR_NONE
+                and all(map(fullmatch, filter(partial(is_not, None), values))))
     except TypeError:                 # a value that is not text
         good = False
     for c in () if good else changes:

@@ -69,7 +69,6 @@ class ChartsPage(Retranslating, QWidget):
             p.getPlotItem().getViewBox().disableAutoRange()
         rank = self.rank_plot.getPlotItem()
         rank.getViewBox().invertY(True)
-        rank.getAxis("left").setWidth(QFontMetrics(self.font()).horizontalAdvance("新疆生产建设兵团第十四师") + 12)
         for p in (self.trend_plot, self.rank_plot):        # an axis repaints from a pixmap until its ticks change
             for side in ("left", "bottom"):
                 p.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
@@ -145,8 +144,10 @@ class ChartsPage(Retranslating, QWidget):
         else:
             self._notice(plot, None)
         # the regions under this one, or (none of them with data) those beside it
-        for parent in self._ranking_parents():
-            key = (parent, code, self.year, lang)
+        parents = self._ranking_parents()
+        edits = self.window.db.conn.total_changes       # a value written since: rank again
+        for parent in parents:
+            key = (parent, code, self.year, lang, edits)
             if key == getattr(self, "_ranking_key", None):
                 self._highlight(self._ranking_rows)        # same ranking (a sibling was chosen): recolour only
                 break
@@ -157,7 +158,7 @@ class ChartsPage(Retranslating, QWidget):
                 break
         else:
             self._ranking_key = None
-            self._draw_ranking([], ind, self.region)
+            self._draw_ranking([], ind, parents[0] if parents else self.region)
         for p in (self.trend_plot, self.rank_plot):
             # the views take their new ranges now, not in the next paint (which would then ask for another)
             p.getPlotItem().getViewBox().prepareForPaint()
@@ -246,9 +247,17 @@ class ChartsPage(Retranslating, QWidget):
             self._bars.setOpts(y=ys, width=widths, brushes=self._colors(rows))
         self._bars.setVisible(bool(rows))
         names = [get_region(self.window.db, code).name(lang) for code, _n, _v in rows]
-        plot.getAxis("left").setTicks([list(zip(ys, names))])
-        top = max(widths, default=0) or 1.0
-        plot.getViewBox().setRange(xRange=(0, top * 1.05), yRange=(-0.6, max(len(rows), 1) - 0.4), padding=0)
+        axis = plot.getAxis("left")
+        axis.setTicks([list(zip(ys, names))])
+        # as wide as the longest name (pyqtgraph leaves out a label that does not fit), set only when
+        # it changes: a new width lays the plot out again
+        width = max(map(QFontMetrics(axis.font()).horizontalAdvance, names), default=40) + 14
+        if width != axis.width():
+            axis.setWidth(width)
+        lo, hi = min(min(widths, default=0), 0), max(max(widths, default=0), 0)       # bars can be negative
+        span = (hi - lo) or 1.0
+        plot.getViewBox().setRange(xRange=(lo - (span * 0.05 if lo < 0 else 0), hi + span * 0.05),
+                                   yRange=(-0.6, max(len(rows), 1) - 0.4), padding=0)
         self._notice(plot, None if rows else self.tr("No region under {region} has data on this indicator").format(
             region=self.window.region_name(parent)))
 
