@@ -249,9 +249,10 @@ class ChartsPage(Retranslating, QWidget):
         names = [get_region(self.window.db, code).name(lang) for code, _n, _v in rows]
         axis = plot.getAxis("left")
         axis.setTicks([list(zip(ys, names))])
-        # as wide as the longest name (pyqtgraph leaves out a label that does not fit), set only when
-        # it changes: a new width lays the plot out again
-        width = max(map(QFontMetrics(axis.font()).horizontalAdvance, names), default=40) + 14
+        # as wide as the longest name (pyqtgraph leaves out a label that does not fit), in steps of
+        # 48 px and set only when that changes: a new width lays the plot out and paints it again
+        longest = max(map(QFontMetrics(axis.font()).horizontalAdvance, names), default=40) + 14
+        width = -(-longest // 48) * 48
         if width != axis.width():
             axis.setWidth(width)
         lo, hi = min(min(widths, default=0), 0), max(max(widths, default=0), 0)       # bars can be negative
