@@ -1,11 +1,30 @@
 """Shared fixtures: real SQLite stores in temporary folders (no mocks)."""
 import os
 import shutil
+import sys
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("IPDESK_USER", "tester")
+# The window keeps the user's choices (language, region, year) in QSettings: tests keep theirs in a
+# folder of their own, never in the real ~/.config, and start each test from none (see below).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ipdesk-test-config-")
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_choices():
+    """Each test starts in the default language with no remembered region, year or language: a
+    test that switched to English (or failed before switching back) does not leak into the next."""
+    os.environ.pop("IPDESK_LANG", None)
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings("ipdesk", "ipdesk")
+        settings.clear()
+        settings.sync()
+    yield
 
 
 @pytest.fixture(scope="session")
