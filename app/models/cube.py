@@ -13,8 +13,8 @@ parentheses over indicator codes), so a new catalogue needs no code change.
 from __future__ import annotations
 
 import ast
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 

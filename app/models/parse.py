@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Context, Decimal
 from itertools import compress
 from operator import le
-from decimal import ROUND_HALF_UP, Context, Decimal
 
 from .errors import InputError
 from .messages import register
