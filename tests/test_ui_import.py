@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.models.values import get_values  # noqa: E402
@@ -48,8 +49,12 @@ def test_template_fill_dry_run_then_apply(window, qtbot, tmp_path):
     fill(path, {"GI_PRODUCTS": "7"})
     dlg.plan_file(str(path))
     qtbot.waitUntil(lambda: dlg.plan is not None and dlg.plan.ok, timeout=30000)
-    shown = {(dlg.table.item(r, 1).text(), dlg.table.item(r, 4).text()) for r in range(dlg.table.rowCount())}
-    assert ("INV_GRANTS", "23456") in shown and ("PLEDGE_AMOUNT", "3.5") in shown
+    stored = {(dlg.table.item(r, 1).data(Qt.UserRole), dlg.table.item(r, 4).data(Qt.UserRole))
+              for r in range(dlg.table.rowCount())}
+    assert ("INV_GRANTS", "23456") in stored and ("PLEDGE_AMOUNT", "3.5") in stored
+    shown = {(dlg.table.item(r, 0).text(), dlg.table.item(r, 1).text(), dlg.table.item(r, 4).text())
+             for r in range(dlg.table.rowCount())}                # as a clerk reads them
+    assert ("苏州市", "发明专利授权量", "23,456") in shown and ("苏州市", "专利商标质押融资登记金额", "3.50") in shown
     assert dlg.apply_button.isEnabled()
     dlg.apply(confirmed=True)
     qtbot.waitUntil(lambda: dlg.result is not None, timeout=30000)

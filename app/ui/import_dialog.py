@@ -2,6 +2,7 @@
 problem shown, then — after the user agrees — all of it written in one transaction."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -101,12 +102,25 @@ class ImportDialog(QDialog):
                                      "{problems} problems").format(problems=plan.problem_count, **c))
         rows = plan.changes()[:MAX_ROWS_SHOWN]
         self.table.setRowCount(len(rows))
+        # as the grid shows them: names (codes in the tooltip), numbers grouped to the indicator's decimals
+        from app.models.catalogue import indicators
+        from app.models.parse import format_value
+
+        cat = indicators(self.window_.db)
+        right = Qt.AlignRight | Qt.AlignVCenter
         for i, r in enumerate(rows):
+            ind = cat.get(r.indicator)
+            shown = (lambda v: format_value(Decimal(v), ind.decimals)) if ind else str
             where = f"{r.sheet or ''} " + self.tr("row {n}").format(n=r.row)
-            for j, text in enumerate((r.region, r.indicator, r.period, r.old or "", r.value, where)):
+            cells = ((self.window_.region_name(r.region), r.region), (ind.name(lang) if ind else r.indicator, r.indicator),
+                     (r.period, None), (shown(r.old) if r.old else "", r.old), (shown(r.value), r.value), (where, None))
+            for j, (text, tip) in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, tip if tip is not None else text)
+                if tip and tip != text:
+                    item.setToolTip(tip)
                 if j in (3, 4):
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    item.setTextAlignment(right)
                 self.table.setItem(i, j, item)
         self.problems.clear()
         for p in plan.problems:
