@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt  # noqa: E402
 from app.models.db import meta_set, open_store  # noqa: E402
 from app.models.values import get_values, set_text  # noqa: E402
 
@@ -50,7 +51,9 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     prov.show()
     recv = prov.open_file(str(pkg))                      # what double-clicking the .ipdx does
     assert prov.tabs.currentIndex() == 3
-    assert "19999" in {recv.diffs.item(r, 5).text() for r in range(recv.diffs.rowCount())}
+    shown = {(recv.diffs.item(r, 0).text(), recv.diffs.item(r, 5).text(), recv.diffs.item(r, 5).data(Qt.UserRole))
+             for r in range(recv.diffs.rowCount())}
+    assert any(new == "19,999" and stored == "19999" for _region, new, stored in shown)   # grouped, as the grid shows
     assert not recv.apply_button.isEnabled()             # unknown sender: not merged yet
     assert "未知" in recv.header.text() or "UNKNOWN" in recv.header.text()
     recv.expect.setText("0000-0000-0000-0000-0000")      # a wrong fingerprint read out on the phone

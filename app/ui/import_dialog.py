@@ -2,15 +2,14 @@
 problem shown, then — after the user agrees — all of it written in one transaction."""
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+                               QMessageBox, QPushButton, QTableWidget, QVBoxLayout)
 
 from app.models.errors import IpdeskError
 from app.ui import i18n
+from app.ui.shown import Shown
 
 MAX_ROWS_SHOWN = 2000
 
@@ -102,25 +101,12 @@ class ImportDialog(QDialog):
                                      "{problems} problems").format(problems=plan.problem_count, **c))
         rows = plan.changes()[:MAX_ROWS_SHOWN]
         self.table.setRowCount(len(rows))
-        # as the grid shows them: names (codes in the tooltip), numbers grouped to the indicator's decimals
-        from app.models.catalogue import indicators
-        from app.models.parse import format_value
-
-        cat = indicators(self.window_.db)
-        right = Qt.AlignRight | Qt.AlignVCenter
+        shown = Shown(self.window_)        # names and grouped numbers, as the grid shows them
         for i, r in enumerate(rows):
-            ind = cat.get(r.indicator)
-            shown = (lambda v: format_value(Decimal(v), ind.decimals)) if ind else str
             where = f"{r.sheet or ''} " + self.tr("row {n}").format(n=r.row)
-            cells = ((self.window_.region_name(r.region), r.region), (ind.name(lang) if ind else r.indicator, r.indicator),
-                     (r.period, None), (shown(r.old) if r.old else "", r.old), (shown(r.value), r.value), (where, None))
-            for j, (text, tip) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, tip if tip is not None else text)
-                if tip and tip != text:
-                    item.setToolTip(tip)
-                if j in (3, 4):
-                    item.setTextAlignment(right)
+            for j, item in enumerate((shown.region(r.region), shown.indicator(r.indicator), shown.item(r.period),
+                                      shown.number(r.indicator, r.old), shown.number(r.indicator, r.value),
+                                      shown.item(where))):
                 self.table.setItem(i, j, item)
         self.problems.clear()
         for p in plan.problems:

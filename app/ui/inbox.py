@@ -14,6 +14,7 @@ from app.models.errors import IpdeskError
 from app.models.states import status_label
 from app.ui.i18n import Retranslating, current
 from app.ui.look import page_title
+from app.ui.shown import Shown
 
 STATE_ZH = {"received": "已接收", "accepted": "已采纳", "returned": "已退回"}
 
@@ -373,10 +374,12 @@ class ReceiveDialog(QDialog):
         shown = [d for d in p.diffs if d.kind != "unchanged"]
         kind_zh = {"new": "新增", "changed": "修改", "removed": "删除"}
         self.diffs.setRowCount(len(shown))
+        cells = Shown(self.window_)        # names and grouped numbers, as the grid shows them
         for i, d in enumerate(shown):
-            for j, t in enumerate([d.region, d.indicator, d.period, kind_zh.get(d.kind, d.kind) if current() == "zh" else d.kind,
-                                   d.old or "", d.new or ""]):
-                self.diffs.setItem(i, j, _item(t, right=j >= 4))
+            for j, item in enumerate((cells.region(d.region), cells.indicator(d.indicator), cells.item(d.period),
+                                      cells.item(kind_zh.get(d.kind, d.kind) if current() == "zh" else d.kind, d.kind),
+                                      cells.number(d.indicator, d.old), cells.number(d.indicator, d.new))):
+                self.diffs.setItem(i, j, item)
         self.apply_button.setEnabled(v.trusted and p.state == "new" and p.refusal is None)
 
     def trust(self):

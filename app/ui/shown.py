@@ -1,0 +1,48 @@
+"""Table cells for lists of changes (import dry run, received package): what the grid shows —
+region and indicator names, numbers grouped to the indicator's decimals — with the code or the
+stored text in the tooltip and in ``Qt.UserRole``."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidgetItem
+
+from app.ui.i18n import current
+
+_RIGHT = Qt.AlignRight | Qt.AlignVCenter
+
+
+class Shown:
+    def __init__(self, window):
+        from app.models.catalogue import indicators
+
+        self.window = window
+        self.catalogue = indicators(window.db)
+        self.lang = current()
+
+    @staticmethod
+    def item(text: str, stored=None, *, right: bool = False) -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        item.setData(Qt.UserRole, text if stored is None else stored)
+        if stored is not None and stored != text:
+            item.setToolTip(str(stored))
+        if right:
+            item.setTextAlignment(_RIGHT)
+        return item
+
+    def region(self, code: str) -> QTableWidgetItem:
+        return self.item(self.window.region_name(code), code)
+
+    def indicator(self, code: str) -> QTableWidgetItem:
+        ind = self.catalogue.get(code)
+        return self.item(ind.name(self.lang) if ind else code, code)
+
+    def number(self, indicator: str, text: str | None) -> QTableWidgetItem:
+        """A stored canonical value as the grid shows it ('' for none)."""
+        ind = self.catalogue.get(indicator)
+        if not text:
+            return self.item("", text, right=True)
+        from app.models.parse import format_value
+
+        return self.item(format_value(Decimal(text), ind.decimals) if ind else text, text, right=True)
