@@ -77,6 +77,10 @@ def screens(qtbot, demo_db):
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
+    # the checks come right after the first paint: wait for them (and the side panel's new layout)
+    checking = w.entry.tr("Checking…")
+    qtbot.waitUntil(lambda: w.entry.blockers_label.text() not in ("", checking), timeout=10000)
+    qtbot.wait(100)
     yield w
     w.close()
     i18n.set_language("zh")
