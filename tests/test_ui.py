@@ -356,3 +356,20 @@ def test_office_settings(window):
     assert [meta_get(window.db, k) for k in ("home_region", "office_name", "office_contact", "deadline")] == \
         ["320500", "苏州市知识产权局", "张三 0512-12345678", "12-10"]
     assert window.region == "320500"
+
+
+def test_timestamps_are_shown_in_local_time(monkeypatch):
+    """Stored ISO times (UTC or any offset) are shown as people read them, in the computer's zone."""
+    import time
+
+    from app.ui.shown import when
+
+    monkeypatch.setenv("TZ", "CST-8")          # (a POSIX rule: no tz database needed)
+    time.tzset()
+    try:
+        assert when("2026-11-25T18:32:08+00:00") == "2026-11-26 02:32"
+        assert when("2024-12-10T09:30:00+08:00") == "2024-12-10 09:30"
+        assert when(None) == "" and when("not a time") == "not a time"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -36,8 +36,9 @@ from .package_read import Package, Verification, read_any, read_package, verific
 
 register({
     "pkg_untrusted": ("the sender's key {text} ({office}) is not trusted here: confirm it by phone, then trust it "
-                      "(ipdesk trust add FILE)",
-                      "发送方密钥 {text}（{office}）尚未受信任：请电话核对指纹后执行 ipdesk trust add 文件"),
+                      "(in the window: Trust this sender; on the command line: ipdesk trust add FILE)",
+                      "发送方密钥 {text}（{office}）尚未受信任：请电话核对指纹后再信任（窗口中点“信任该发送方”，"
+                      "命令行执行 ipdesk trust add 文件）"),
     "pkg_replay": ("version {seq} is older than version {latest} already received from {office}: refused as a replay",
                    "版本 {seq} 早于已从 {office} 收到的版本 {latest}，作为重放拒收"),
     "pkg_seq_conflict": ("another package with version {seq} was already received from {office}",

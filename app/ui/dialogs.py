@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from app.models import audit
 from app.ui.i18n import current
+from app.ui.shown import when
 
 
 class HistoryDialog(QDialog):
@@ -22,7 +23,7 @@ class HistoryDialog(QDialog):
                                          self.tr("New"), self.tr("Why")])
         for i, r in enumerate(rows):
             old, new = audit.decode(r["old"]) or {}, audit.decode(r["new"]) or {}
-            for j, text in enumerate((r["at"], r["who"], r["action"], old.get("v", ""), new.get("v", ""), r["why"] or "")):
+            for j, text in enumerate((when(r["at"]), r["who"], r["action"], old.get("v", ""), new.get("v", ""), r["why"] or "")):
                 item = QTableWidgetItem(str(text))
                 if j in (3, 4):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)

@@ -14,7 +14,7 @@ from app.models.errors import IpdeskError
 from app.models.states import status_label
 from app.ui.i18n import Retranslating, current
 from app.ui.look import page_title
-from app.ui.shown import Shown
+from app.ui.shown import Shown, when
 
 STATE_ZH = {"received": "已接收", "accepted": "已采纳", "returned": "已退回"}
 
@@ -134,7 +134,7 @@ class InboxPage(Retranslating, QWidget):
             first.setData(Qt.UserRole + 1, p.region)
             for j, item in enumerate([first, _item(f"v{p.seq}"),
                                       _item(STATE_ZH.get(p.state, p.state) if lang == "zh" else p.state),
-                                      _item(p.received_at), _item(f"{p.sender_name} ({p.sender_id})"), _item(changes)]):
+                                      _item(when(p.received_at)), _item(f"{p.sender_name} ({p.sender_id})"), _item(changes)]):
                 self.received.setItem(i, j, item)
 
     def aggregate(self) -> int:
@@ -318,7 +318,7 @@ class ReceiveDialog(QDialog):
                                               self.tr("Change"), self.tr("Old"), self.tr("New")])
         self.diffs.setEditTriggers(QTableWidget.NoEditTriggers)
         self.diffs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.diffs.horizontalHeader().setStretchLastSection(True)
+        self.diffs.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)     # the indicator's name
         self.apply_button = QPushButton(self.tr("Receive: write all of it"), self)
         self.apply_button.clicked.connect(self.apply)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
@@ -353,7 +353,7 @@ class ReceiveDialog(QDialog):
         self.header.setText(self.tr("Signed by {name} ({office}) · key {fp} · {trust}\n{region} {year}, version {seq}, "
                                     "created {created}").format(name=v.sender_name, office=v.sender_id, fp=v.key_text,
                                                                 trust=trust, region=v.region_name, year=v.year,
-                                                                seq=v.seq, created=v.created_at))
+                                                                seq=v.seq, created=when(v.created_at)))
         self.trust_box.setVisible(not v.trusted)
         self.plan = None
         try:

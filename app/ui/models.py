@@ -319,7 +319,9 @@ class GridModel(QAbstractTableModel):
         if cell.source:
             lines.append(QCoreApplication.translate("GridModel", "Source: ") + cell.source)
         if cell.updated_by:
-            lines.append(QCoreApplication.translate("GridModel", "Last change: {who}, {when}").format(who=cell.updated_by, when=cell.updated_at))
+            from app.ui.shown import when
+
+            lines.append(QCoreApplication.translate("GridModel", "Last change: {who}, {when}").format(who=cell.updated_by, when=when(cell.updated_at)))
         if self.is_locked(column):
             lines.append(QCoreApplication.translate("GridModel", "Approved and locked: read-only"))
         return "\n".join(lines) or None

@@ -13,6 +13,18 @@ from app.ui.i18n import current
 _RIGHT = Qt.AlignRight | Qt.AlignVCenter
 
 
+def when(iso: str | None) -> str:
+    """A stored ISO timestamp as people read it, in this computer's time zone: 2024-12-10 09:30."""
+    if not iso:
+        return ""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
 class Shown:
     def __init__(self, window):
         from app.models.catalogue import indicators
