@@ -266,7 +266,16 @@ class MainWindow(Retranslating, QMainWindow):
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, lambda: self.entry.load(self.region, self.year.value()))
+            # pyqtgraph takes 0.3-0.6 s to import (it binds every Qt class): do it while the user reads
+            # the first screen, so that the Charts tab opens at once
+            QTimer.singleShot(1500, self, self._warm_charts)
         return super().event(e)
+
+    def _warm_charts(self) -> None:
+        if self.charts is None:
+            import pyqtgraph  # noqa: F401
+
+            import app.ui.charts  # noqa: F401
 
     @property
     def dashboard(self):
