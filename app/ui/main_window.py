@@ -266,16 +266,17 @@ class MainWindow(Retranslating, QMainWindow):
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, lambda: self.entry.load(self.region, self.year.value()))
-            # pyqtgraph takes 0.3-0.6 s to import (it binds every Qt class): do it while the user reads
-            # the first screen, so that the Charts tab opens at once
-            QTimer.singleShot(1500, self, self._warm_charts)
+            # pyqtgraph takes 0.3-0.6 s to import (it binds every Qt class): import it on another thread
+            # while the user reads the first screen, so that the Charts tab opens at once
+            QTimer.singleShot(500, self, self._warm_charts)
         return super().event(e)
 
     def _warm_charts(self) -> None:
-        if self.charts is None:
-            import pyqtgraph  # noqa: F401
+        import sys
+        import threading
 
-            import app.ui.charts  # noqa: F401
+        if self.charts is None and "pyqtgraph" not in sys.modules:
+            threading.Thread(target=_import_charts, name="ipdesk-warm-charts", daemon=True).start()
 
     @property
     def dashboard(self):
@@ -507,3 +508,13 @@ class MainWindow(Retranslating, QMainWindow):
 
         QMessageBox.about(self, self.tr("About ipdesk"), about_text(self.db))
 
+
+def _import_charts() -> None:
+    """Import the charts page and pyqtgraph (types only, no widgets: those are made on the UI thread
+    when the tab is first shown). A failure here is met again, and reported, when the tab opens."""
+    try:
+        import pyqtgraph  # noqa: F401
+
+        import app.ui.charts  # noqa: F401
+    except Exception:  # noqa: BLE001 - the tab reports it when opened
+        pass
