@@ -358,6 +358,33 @@ def test_office_settings(window):
     assert window.region == "320500"
 
 
+def test_chart_ranking_follows_a_write_by_another_connection(window):
+    """An import writes on its worker's own connection: the ranking must not keep its old bars."""
+    from app.models.db import open_store
+    from app.models.values import set_text
+
+    window.tabs.setCurrentIndex(2)
+    window.select_region("320100")
+    charts = window.charts
+    charts.indicator.setCurrentIndex(charts.indicator.findData("INV_GRANTS"))
+    other = open_store(window.db.path)
+    set_text(other, "320200", "INV_GRANTS", "2024", "999999")
+    other.close()
+    window.reload(statuses_changed=True)
+    assert dict((c, v) for c, _n, v in charts._ranking_rows)["320200"] == 999999
+
+
+def test_changed_values_never_look_alike(window):
+    """Shown to the indicator's decimals, or more when the value has them."""
+    from app.ui.shown import Shown
+
+    shown = Shown(window)
+    assert shown.number("PLEDGE_AMOUNT", "3.501").text() != shown.number("PLEDGE_AMOUNT", "3.504").text()
+    assert shown.number("PLEDGE_AMOUNT", "1234.5").text() == "1,234.50"
+    assert shown.number("INV_GRANTS", "-1234").text() == "-1,234"
+    assert shown.number("INV_GRANTS", None).text() == "" and shown.number("NOT_A_CODE", "7").text() == "7"
+
+
 def test_timestamps_are_shown_in_local_time(monkeypatch):
     """Stored ISO times (UTC or any offset) are shown as people read them, in the computer's zone."""
     import time
@@ -370,6 +397,7 @@ def test_timestamps_are_shown_in_local_time(monkeypatch):
         assert when("2026-11-25T18:32:08+00:00") == "2026-11-26 02:32"
         assert when("2024-12-10T09:30:00+08:00") == "2024-12-10 09:30"
         assert when(None) == "" and when("not a time") == "not a time"
+        assert when("9999-12-31T23:00:00+00:00") == "9999-12-31T23:00:00+00:00"     # out of range here: as written
     finally:
         monkeypatch.undo()
         time.tzset()

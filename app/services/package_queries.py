@@ -37,8 +37,8 @@ register({
     "query_not_ours": ("these questions are about package {text}, which this office did not send",
                        "这些问题针对数据包 {text}，但该数据包不是本单位发出的"),
     "query_untrusted": ("the asking office's key {text} ({office}) is not trusted here: confirm it by phone, then "
-                        "trust it (in the window: Trust this sender; on the command line: ipdesk trust add FILE)",
-                        "提问单位密钥 {text}（{office}）尚未受信任：请电话核对指纹后再信任（窗口中点“信任该发送方”，"
+                        "trust it (in the window: confirm when asked; on the command line: ipdesk trust add FILE)",
+                        "提问单位密钥 {text}（{office}）尚未受信任：请电话核对指纹后再信任（窗口中按提示确认，"
                         "命令行执行 ipdesk trust add 文件）"),
     "query_unknown": ("no question {text}", "没有编号为 {text} 的问题"),
     "query_not_ours_to_answer": ("question {text} was asked by this office; the other office answers it",

@@ -145,7 +145,8 @@ class ChartsPage(Retranslating, QWidget):
             self._notice(plot, None)
         # the regions under this one, or (none of them with data) those beside it
         parents = self._ranking_parents()
-        edits = self.window.db.conn.total_changes       # a value written since: rank again
+        # a value written since — here, or by another connection (an import's worker) — ranks again
+        edits = (self.window.db.execute("pragma data_version").fetchone()[0], self.window.db.conn.total_changes)
         for parent in parents:
             key = (parent, code, self.year, lang, edits)
             if key == getattr(self, "_ranking_key", None):

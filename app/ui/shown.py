@@ -21,7 +21,7 @@ def when(iso: str | None) -> str:
 
     try:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
+    except (ValueError, OverflowError):      # (a package's manifest is the sender's text)
         return iso
 
 
@@ -57,4 +57,8 @@ class Shown:
             return self.item("", text, right=True)
         from app.models.parse import format_value
 
-        return self.item(format_value(Decimal(text), ind.decimals) if ind else text, text, right=True)
+        if ind is None:
+            return self.item(text, text, right=True)
+        # the indicator's decimals, or more when the value has them: 3.501 -> 3.504 must not read 3.50 -> 3.50
+        places = max(ind.decimals, len(text.partition(".")[2]))
+        return self.item(format_value(Decimal(text), places), text, right=True)
