@@ -287,12 +287,7 @@ class MainWindow(Retranslating, QMainWindow):
             self._dashboard.approveRequested.connect(self.approve)
             self._dashboard.unlockRequested.connect(self.unlock)
             self._dashboard.regionRequested.connect(self.select_region)
-            current = self.tabs.currentIndex()
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(1)
-            self.tabs.insertTab(1, self._dashboard, self.tr("Dashboard"))
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
+            self._put_page(1, self._dashboard, self.tr("Dashboard"))
         return self._dashboard
 
     @property
@@ -301,12 +296,7 @@ class MainWindow(Retranslating, QMainWindow):
             from app.ui.inbox import InboxPage
 
             self._inbox = InboxPage(self)
-            current = self.tabs.currentIndex()
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(3)
-            self.tabs.insertTab(3, self._inbox, self.tr("Packages"))
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
+            self._put_page(3, self._inbox, self.tr("Packages"))
         return self._inbox
 
     def open_file(self, path: str):
@@ -323,17 +313,21 @@ class MainWindow(Retranslating, QMainWindow):
         self.warn(self.tr("ipdesk cannot open {name}").format(name=path))
         return None
 
+    def _put_page(self, index: int, page, title: str) -> None:
+        """Put a page made on first use in place of its tab's placeholder, on the same current tab."""
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+
     def _charts(self):
         if self.charts is None:
             from app.ui.charts import ChartsPage
 
             self.charts = ChartsPage(self)
-            current = self.tabs.currentIndex()
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(2)
-            self.tabs.insertTab(2, self.charts, self.tr("Charts"))
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
+            self._put_page(2, self.charts, self.tr("Charts"))
         return self.charts
 
     def _values_changed(self):

@@ -4,22 +4,22 @@
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="148"/>
+        <location filename="../../app/ui/dialogs.py" line="149"/>
         <source>Data directory: {dir}</source>
         <translation>数据目录：{dir}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="149"/>
+        <location filename="../../app/ui/dialogs.py" line="150"/>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="150"/>
+        <location filename="../../app/ui/dialogs.py" line="151"/>
         <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
         <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="153"/>
+        <location filename="../../app/ui/dialogs.py" line="154"/>
         <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
         <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
     </message>
@@ -150,57 +150,57 @@
     </message>
     <message>
         <location filename="../../app/ui/charts.py" line="51"/>
-        <location filename="../../app/ui/charts.py" line="266"/>
+        <location filename="../../app/ui/charts.py" line="277"/>
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="110"/>
+        <location filename="../../app/ui/charts.py" line="109"/>
         <source>{name} — trend and target</source>
         <translation>{name} — 趋势与目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="111"/>
+        <location filename="../../app/ui/charts.py" line="110"/>
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="117"/>
+        <location filename="../../app/ui/charts.py" line="116"/>
         <source>Reported</source>
         <translation>填报值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="126"/>
+        <location filename="../../app/ui/charts.py" line="125"/>
         <source>Target {cmp} {value:g} ({year})</source>
         <translation>目标 {cmp} {value:g}（{year}年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="132"/>
+        <location filename="../../app/ui/charts.py" line="131"/>
         <source>Target path</source>
         <translation>目标路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="136"/>
+        <location filename="../../app/ui/charts.py" line="135"/>
         <source>Projection (linear trend)</source>
         <translation>预测（线性趋势）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="140"/>
+        <location filename="../../app/ui/charts.py" line="139"/>
         <source>Lower is better for this indicator.</source>
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="143"/>
+        <location filename="../../app/ui/charts.py" line="142"/>
         <source>No data or target for {region} on this indicator</source>
         <translation>{region}暂无该指标的数据和目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="236"/>
+        <location filename="../../app/ui/charts.py" line="238"/>
         <source>Regions under {parent} ranked, {year}</source>
         <translation>{parent}下级地区排名（{year} 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="252"/>
+        <location filename="../../app/ui/charts.py" line="263"/>
         <source>No region under {region} has data on this indicator</source>
         <translation>{region}的下级地区暂无该指标数据</translation>
     </message>
@@ -208,98 +208,98 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="74"/>
+        <location filename="../../app/ui/dashboard.py" line="76"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="75"/>
+        <location filename="../../app/ui/dashboard.py" line="77"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="76"/>
+        <location filename="../../app/ui/dashboard.py" line="78"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="77"/>
+        <location filename="../../app/ui/dashboard.py" line="79"/>
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="78"/>
+        <location filename="../../app/ui/dashboard.py" line="80"/>
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79"/>
+        <location filename="../../app/ui/dashboard.py" line="81"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79"/>
+        <location filename="../../app/ui/dashboard.py" line="81"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79"/>
+        <location filename="../../app/ui/dashboard.py" line="81"/>
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80"/>
         <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="84"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80"/>
+        <location filename="../../app/ui/dashboard.py" line="82"/>
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80"/>
+        <location filename="../../app/ui/dashboard.py" line="82"/>
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81"/>
+        <location filename="../../app/ui/dashboard.py" line="83"/>
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="84"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="84"/>
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83"/>
+        <location filename="../../app/ui/dashboard.py" line="85"/>
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="97"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="99"/>
+        <location filename="../../app/ui/dashboard.py" line="101"/>
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
         <translation>阻断：{b}&#x3000;需说明：{e}（未说明 {u}）&#x3000;提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="136"/>
+        <location filename="../../app/ui/dashboard.py" line="138"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="138"/>
+        <location filename="../../app/ui/dashboard.py" line="140"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
@@ -307,148 +307,148 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="148"/>
+        <location filename="../../app/ui/entry.py" line="150"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="149"/>
+        <location filename="../../app/ui/entry.py" line="151"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="150"/>
+        <location filename="../../app/ui/entry.py" line="152"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151"/>
+        <location filename="../../app/ui/entry.py" line="153"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152"/>
+        <location filename="../../app/ui/entry.py" line="154"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153"/>
+        <location filename="../../app/ui/entry.py" line="155"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154"/>
+        <location filename="../../app/ui/entry.py" line="156"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155"/>
-        <location filename="../../app/ui/entry.py" line="335"/>
+        <location filename="../../app/ui/entry.py" line="157"/>
+        <location filename="../../app/ui/entry.py" line="337"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156"/>
+        <location filename="../../app/ui/entry.py" line="158"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157"/>
+        <location filename="../../app/ui/entry.py" line="159"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158"/>
+        <location filename="../../app/ui/entry.py" line="160"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="188"/>
+        <location filename="../../app/ui/entry.py" line="190"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="192"/>
+        <location filename="../../app/ui/entry.py" line="194"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198"/>
+        <location filename="../../app/ui/entry.py" line="200"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198"/>
+        <location filename="../../app/ui/entry.py" line="200"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198"/>
+        <location filename="../../app/ui/entry.py" line="200"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="207"/>
+        <location filename="../../app/ui/entry.py" line="209"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="211"/>
+        <location filename="../../app/ui/entry.py" line="213"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="246"/>
+        <location filename="../../app/ui/entry.py" line="248"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="259"/>
+        <location filename="../../app/ui/entry.py" line="261"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="262"/>
+        <location filename="../../app/ui/entry.py" line="264"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="276"/>
+        <location filename="../../app/ui/entry.py" line="278"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="282"/>
+        <location filename="../../app/ui/entry.py" line="284"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="284"/>
+        <location filename="../../app/ui/entry.py" line="286"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="316"/>
+        <location filename="../../app/ui/entry.py" line="318"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="329"/>
+        <location filename="../../app/ui/entry.py" line="331"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="338"/>
+        <location filename="../../app/ui/entry.py" line="340"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="339"/>
+        <location filename="../../app/ui/entry.py" line="341"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="351"/>
+        <location filename="../../app/ui/entry.py" line="353"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
@@ -571,78 +571,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="294"/>
+        <location filename="../../app/ui/models.py" line="303"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="294"/>
+        <location filename="../../app/ui/models.py" line="303"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="295"/>
+        <location filename="../../app/ui/models.py" line="304"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="300"/>
+        <location filename="../../app/ui/models.py" line="309"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="303"/>
+        <location filename="../../app/ui/models.py" line="312"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="305"/>
+        <location filename="../../app/ui/models.py" line="314"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="307"/>
+        <location filename="../../app/ui/models.py" line="316"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="309"/>
+        <location filename="../../app/ui/models.py" line="318"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="311"/>
+        <location filename="../../app/ui/models.py" line="320"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="313"/>
+        <location filename="../../app/ui/models.py" line="324"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="315"/>
-        <location filename="../../app/ui/models.py" line="338"/>
+        <location filename="../../app/ui/models.py" line="326"/>
+        <location filename="../../app/ui/models.py" line="350"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="344"/>
+        <location filename="../../app/ui/models.py" line="356"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="347"/>
+        <location filename="../../app/ui/models.py" line="359"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="349"/>
+        <location filename="../../app/ui/models.py" line="361"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="350"/>
+        <location filename="../../app/ui/models.py" line="362"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -650,17 +650,17 @@
 <context>
     <name>HeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="56"/>
+        <location filename="../../app/ui/dialogs.py" line="57"/>
         <source>Office head</source>
         <translation>单位负责人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="57"/>
+        <location filename="../../app/ui/dialogs.py" line="58"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="60"/>
+        <location filename="../../app/ui/dialogs.py" line="61"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -668,42 +668,42 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="18"/>
+        <location filename="../../app/ui/dialogs.py" line="19"/>
         <source>History of {name} {period}</source>
         <translation>{name} {period} 修改记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21"/>
+        <location filename="../../app/ui/dialogs.py" line="22"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21"/>
+        <location filename="../../app/ui/dialogs.py" line="22"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21"/>
+        <location filename="../../app/ui/dialogs.py" line="22"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="21"/>
+        <location filename="../../app/ui/dialogs.py" line="22"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22"/>
+        <location filename="../../app/ui/dialogs.py" line="23"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22"/>
+        <location filename="../../app/ui/dialogs.py" line="23"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="36"/>
+        <location filename="../../app/ui/dialogs.py" line="37"/>
         <source>{n} changes, oldest first</source>
         <translation>共 {n} 次修改，按时间先后排列</translation>
     </message>
@@ -777,7 +777,7 @@
         <translation>新增 {new} 个，修改 {changed} 个，未变 {unchanged} 个，跳过空单元格 {skipped} 个；问题 {problems} 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="105"/>
+        <location filename="../../app/ui/import_dialog.py" line="106"/>
         <source>row {n}</source>
         <translation>第 {n} 行</translation>
     </message>
@@ -805,201 +805,201 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="80"/>
-        <location filename="../../app/ui/inbox.py" line="187"/>
+        <location filename="../../app/ui/inbox.py" line="83"/>
+        <location filename="../../app/ui/inbox.py" line="190"/>
         <source>Open a package…</source>
         <translation>打开数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="81"/>
-        <location filename="../../app/ui/inbox.py" line="202"/>
+        <location filename="../../app/ui/inbox.py" line="84"/>
+        <location filename="../../app/ui/inbox.py" line="205"/>
         <source>Scan a USB stick or folder…</source>
         <translation>扫描U盘或文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="82"/>
+        <location filename="../../app/ui/inbox.py" line="85"/>
         <source>Ask about the selected package…</source>
         <translation>对所选数据包发起查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="83"/>
+        <location filename="../../app/ui/inbox.py" line="86"/>
         <source>Questions to answer…</source>
         <translation>待答复的查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="84"/>
+        <location filename="../../app/ui/inbox.py" line="87"/>
         <source>Sum up from subordinate regions</source>
         <translation>由下级地区汇总</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="85"/>
+        <location filename="../../app/ui/inbox.py" line="88"/>
         <source>Write this region&apos;s additive indicators as the sum of its subordinate regions (ratios are recomputed, not averaged); audited</source>
         <translation>将本地区可加总指标写为下级地区之和（比率类指标按汇总后的组成重新计算，不取平均）；记入审计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="87"/>
+        <location filename="../../app/ui/inbox.py" line="90"/>
         <source>Who has sent for the year</source>
         <translation>本年度报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="88"/>
+        <location filename="../../app/ui/inbox.py" line="91"/>
         <source>Received packages</source>
         <translation>已接收的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89"/>
-        <location filename="../../app/ui/inbox.py" line="91"/>
-        <location filename="../../app/ui/inbox.py" line="226"/>
+        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89"/>
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Sent</source>
         <translation>是否报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="89"/>
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Package</source>
         <translation>数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="90"/>
+        <location filename="../../app/ui/inbox.py" line="93"/>
         <source>Status here</source>
         <translation>本地状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="90"/>
+        <location filename="../../app/ui/inbox.py" line="93"/>
         <source>Questions</source>
         <translation>查询（未答/已答）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="91"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="91"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
         <source>State</source>
         <translation>处理状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>Sender</source>
         <translation>发送单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>Changes</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="103"/>
+        <location filename="../../app/ui/inbox.py" line="106"/>
         <source>{region} · {year} · packages from subordinate regions</source>
         <translation>{region} · {year}年 · 下级地区数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="106"/>
+        <location filename="../../app/ui/inbox.py" line="109"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="107"/>
+        <location filename="../../app/ui/inbox.py" line="110"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="108"/>
+        <location filename="../../app/ui/inbox.py" line="111"/>
         <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
         <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="111"/>
+        <location filename="../../app/ui/inbox.py" line="114"/>
         <source>This office&apos;s key: {fp} (read it out when a receiver asks)</source>
         <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="112"/>
+        <location filename="../../app/ui/inbox.py" line="115"/>
         <source>This office has no key yet: it is made at the first package export.</source>
         <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="115"/>
+        <location filename="../../app/ui/inbox.py" line="118"/>
         <source>sent</source>
         <translation>已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="115"/>
+        <location filename="../../app/ui/inbox.py" line="118"/>
         <source>not sent</source>
         <translation>未报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="128"/>
+        <location filename="../../app/ui/inbox.py" line="131"/>
         <source>{new} new, {changed} changed, {removed} removed</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="146"/>
+        <location filename="../../app/ui/inbox.py" line="149"/>
         <source>{n} values summed from the subordinate regions</source>
         <translation>已由下级地区汇总 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="156"/>
+        <location filename="../../app/ui/inbox.py" line="159"/>
         <source>Select a received package first.</source>
         <translation>请先选择一个已接收的数据包。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="188"/>
+        <location filename="../../app/ui/inbox.py" line="191"/>
         <source>ipdesk packages (*.ipdx)</source>
         <translation>ipdesk 数据包 (*.ipdx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="216"/>
+        <location filename="../../app/ui/inbox.py" line="219"/>
         <source>Checking the packages in {folder}…</source>
         <translation>正在核验 {folder} 中的数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="224"/>
+        <location filename="../../app/ui/inbox.py" line="227"/>
         <source>Packages found</source>
         <translation>找到的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="226"/>
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="226"/>
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="226"/>
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>Here</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="232"/>
         <source>signature valid</source>
         <translation>签名有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="232"/>
         <source>trusted</source>
         <translation>已信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="232"/>
         <source>unknown sender</source>
         <translation>未知发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="237"/>
+        <location filename="../../app/ui/inbox.py" line="240"/>
         <source>Double-click a package to receive it.</source>
         <translation>双击数据包以接收。</translation>
     </message>
@@ -1073,7 +1073,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="173"/>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
@@ -1119,69 +1119,69 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="183"/>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="184"/>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="185"/>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="400"/>
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425"/>
+        <location filename="../../app/ui/main_window.py" line="435"/>
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="438"/>
+        <location filename="../../app/ui/main_window.py" line="448"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="440"/>
+        <location filename="../../app/ui/main_window.py" line="450"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="470"/>
+        <location filename="../../app/ui/main_window.py" line="480"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="473"/>
+        <location filename="../../app/ui/main_window.py" line="483"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -1189,32 +1189,32 @@
 <context>
     <name>NewHeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="81"/>
+        <location filename="../../app/ui/dialogs.py" line="82"/>
         <source>Create the office head&apos;s account</source>
         <translation>创建单位负责人账户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="88"/>
+        <location filename="../../app/ui/dialogs.py" line="89"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="89"/>
+        <location filename="../../app/ui/dialogs.py" line="90"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="90"/>
+        <location filename="../../app/ui/dialogs.py" line="91"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="95"/>
+        <location filename="../../app/ui/dialogs.py" line="96"/>
         <source>Approving locks a region-year; only an office head can approve or unlock.</source>
         <translation>审批会锁定地区年度数据；只有单位负责人可以审批或解锁。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="103"/>
+        <location filename="../../app/ui/dialogs.py" line="104"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -1288,94 +1288,94 @@
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="296"/>
+        <location filename="../../app/ui/inbox.py" line="299"/>
         <source>Receive {name}</source>
         <translation>接收 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="301"/>
+        <location filename="../../app/ui/inbox.py" line="304"/>
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="302"/>
+        <location filename="../../app/ui/inbox.py" line="305"/>
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="305"/>
+        <location filename="../../app/ui/inbox.py" line="308"/>
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="314"/>
+        <location filename="../../app/ui/inbox.py" line="317"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="314"/>
+        <location filename="../../app/ui/inbox.py" line="317"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="314"/>
+        <location filename="../../app/ui/inbox.py" line="317"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="315"/>
+        <location filename="../../app/ui/inbox.py" line="318"/>
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="315"/>
+        <location filename="../../app/ui/inbox.py" line="318"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="315"/>
+        <location filename="../../app/ui/inbox.py" line="318"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="319"/>
+        <location filename="../../app/ui/inbox.py" line="322"/>
         <source>Receive: write all of it</source>
         <translation>接收：全部写入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="347"/>
+        <location filename="../../app/ui/inbox.py" line="350"/>
         <source>trusted as {name}</source>
         <translation>已信任（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="348"/>
+        <location filename="../../app/ui/inbox.py" line="351"/>
         <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
         <translation>未知发送方：请先电话核对指纹再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="349"/>
+        <location filename="../../app/ui/inbox.py" line="352"/>
         <source>a DIFFERENT key than the one trusted for this office</source>
         <translation>与该单位已信任的密钥不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="350"/>
+        <location filename="../../app/ui/inbox.py" line="353"/>
         <source>Signed by {name} ({office}) · key {fp} · {trust}
 {region} {year}, version {seq}, created {created}</source>
         <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
 {region} {year}年，第 {seq} 版，生成于 {created}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="364"/>
+        <location filename="../../app/ui/inbox.py" line="367"/>
         <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="367"/>
+        <location filename="../../app/ui/inbox.py" line="370"/>
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="399"/>
+        <location filename="../../app/ui/inbox.py" line="404"/>
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
@@ -1383,21 +1383,21 @@
 <context>
     <name>Start</name>
     <message>
-        <location filename="../../app/ui/main.py" line="101"/>
+        <location filename="../../app/ui/main.py" line="96"/>
         <source>The store is on a read-only medium or you may not change it, so it is open read-only:
 {path}</source>
         <translation>数据库位于只读介质上或您无权修改，已以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="107"/>
+        <location filename="../../app/ui/main.py" line="102"/>
         <source>Another ipdesk window ({holder}) has this store open, so it is open read-only here:
 {path}</source>
         <translation>另一个 ipdesk 窗口（{holder}）已打开该数据库，此处以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="119"/>
+        <location filename="../../app/ui/main.py" line="114"/>
         <source>A new store was created at
 {path}
 
@@ -1411,37 +1411,37 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>SweepDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="116"/>
+        <location filename="../../app/ui/dialogs.py" line="117"/>
         <source>Regions with findings</source>
         <translation>存在问题的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118"/>
+        <location filename="../../app/ui/dialogs.py" line="119"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118"/>
+        <location filename="../../app/ui/dialogs.py" line="119"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="118"/>
+        <location filename="../../app/ui/dialogs.py" line="119"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119"/>
+        <location filename="../../app/ui/dialogs.py" line="120"/>
         <source>Unexplained</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119"/>
+        <location filename="../../app/ui/dialogs.py" line="120"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="133"/>
+        <location filename="../../app/ui/dialogs.py" line="134"/>
         <source>{n} regions have findings; double-click one to open it.</source>
         <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
     </message>
@@ -1551,17 +1551,17 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TrustPrompt</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="254"/>
+        <location filename="../../app/ui/inbox.py" line="257"/>
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="259"/>
+        <location filename="../../app/ui/inbox.py" line="262"/>
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="268"/>
+        <location filename="../../app/ui/inbox.py" line="271"/>
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
