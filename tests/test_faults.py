@@ -15,7 +15,7 @@ import pytest
 
 from app.models import audit
 from app.models.db import SCHEMA_VERSION, open_store
-from app.models.values import get_values
+from app.models.values import get_values, set_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -130,6 +130,33 @@ def test_store_from_the_first_schema_migrates_and_keeps_every_value(tmp_path):
     assert sqlite3.connect(backups[0]).execute("select value from meta where key='schema_version'").fetchone() == ("1",)
     from app.models.workflow import authenticate
     assert authenticate(db, "老处长", "old-pass-1") == "head"
+
+
+def test_store_from_schema_3_keeps_its_audit_chain_without_autoincrement(tmp_path):
+    """Schema 4 rebuilds the audit table without AUTOINCREMENT: every id, hash and link is kept, the
+    chain still verifies, new rows continue after the last id, and rows still cannot be changed."""
+    path = tmp_path / "v3.sqlite"
+    db = open_store(path, schema=3)
+    for i in range(5):
+        set_text(db, "320000", "INV_GRANTS", "2022", str(1000 + i), who="clerk", why=f"typed {i}")
+    assert "AUTOINCREMENT" in db.execute("select sql from sqlite_master where name = 'audit'").fetchone()[0]
+    rows = db.execute("select * from audit order by id").fetchall()
+    db.close()
+
+    db = open_store(path)
+    assert db.execute("select value from meta where key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    assert "AUTOINCREMENT" not in db.execute("select sql from sqlite_master where name = 'audit'").fetchone()[0]
+    assert db.execute("select * from audit order by id").fetchall() == rows
+    assert audit.verify(db).ok
+    set_text(db, "320000", "INV_GRANTS", "2022", "2000", who="clerk")
+    assert db.execute("select max(id) from audit").fetchone()[0] == rows[-1][0] + 1
+    assert audit.verify(db).ok
+    for sql in ("update audit set who = 'x' where id = 1", "delete from audit where id = 1"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(sql)
+    names = {n for n, in db.execute("select name from sqlite_master where tbl_name = 'audit'")}
+    assert {"audit", "audit_place", "audit_no_update", "audit_no_delete"} <= names
+    assert len(list(tmp_path.glob("v3.v3-*.bak"))) == 1
 
 
 # ---------------------------------------------------------------- read-only medium
