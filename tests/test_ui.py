@@ -49,6 +49,26 @@ def test_models_pass_qt_model_tester(window, qtmodeltester):
     qtmodeltester.check(window.tree_model)
 
 
+def test_region_tree_reads_only_the_branches_shown(window, qtbot):
+    """The tree reads the nation, the provinces and the path to the chosen city at start — not the
+    3,300 regions of the store — and a branch when it is opened or a region in it is chosen."""
+    m = window.tree_model
+    total = window.db.execute("select count(*) from regions").fetchone()[0]
+    assert {"100000", "320000", "320100"} <= set(m.regions) and len(m.regions) < total / 10
+    assert "440305" not in m.regions                                     # Shenzhen's Nanshan: not read yet
+    assert m.data(m.index_of("320100")) == "南京市" and window.region == "320100"
+    idx = m.index_of("440305")                                          # chosen from elsewhere: its branch is read
+    assert idx.isValid() and m.data(idx) == "南山区"
+    assert m.code(m.parent(idx)) == "440300" and m.code(m.parent(m.parent(idx))) == "440000"
+    assert m.rowCount(m.index_of("440300")) == window.db.execute(
+        "select count(*) from regions where parent = '440300'").fetchone()[0]
+    window.select_region("440305")
+    qtbot.waitUntil(lambda: window.region == "440305")
+    assert window.tree.currentIndex() == m.index_of("440305") and window.region_name("440305") == "南山区"
+    assert window.region_name("650100") == "乌鲁木齐市"                  # a name outside the branches read
+    assert not m.index_of("999999").isValid()
+
+
 def test_keyboard_entry_saves_at_once_and_moves_on(window, qtbot):
     view = window.entry.view
     idx = cell_index(window, "INV_GRANTS", "2024")

@@ -93,7 +93,7 @@ def indicator(db, code: str) -> Indicator:
     return found
 
 
-_REGION_COLS = "code, parent, level, name_zh, name_en, valid_from, valid_to"
+REGION_COLS = _REGION_COLS = "code, parent, level, name_zh, name_en, valid_from, valid_to"
 
 
 def region(db, code: str) -> Region:

@@ -20,9 +20,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.setObjectName("mainWindow")
         self.db = db
         self.readonly_reason = readonly_reason if readonly_reason or not getattr(db, "readonly", False) else db.path
-        from app.models.catalogue import regions
-
-        self.tree_model = RegionTreeModel(regions(db), self)
+        self.tree_model = RegionTreeModel(db, self)
         self.tree = QTreeView(self)
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.tree_model)
@@ -191,7 +189,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.statusBar().showMessage(self.db.path)
 
     def region_name(self, code: str) -> str:
-        r = self.tree_model.regions.get(code)
+        r = self.tree_model.region(code)
         return r.name(i18n.current()) if r else code
 
     def period_kind(self) -> str:

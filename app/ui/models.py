@@ -11,7 +11,7 @@ from decimal import Decimal
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.models.catalogue import Region
+from app.models.catalogue import REGION_COLS as _REGION_COLS, Region
 from app.models.parse import format_value
 from app.ui.i18n import current
 
@@ -54,29 +54,57 @@ _TREE_DISPLAY, _TREE_DECORATION, _TREE_TOOLTIP, _TREE_USER = (int(Qt.DisplayRole
 
 
 class RegionTreeModel(QAbstractItemModel):
-    """The region tree (nation → provinces → cities → counties/units), built lazily by Qt."""
+    """The region tree (nation → provinces → cities → counties/units), read from the store as Qt
+    asks for it: a start shows the nation, its provinces and the path to the chosen region
+    (about 60 of a nation's 3,300 regions), and a branch is read when it is first opened."""
 
-    def __init__(self, regions: dict[str, Region], parent=None):
+    def __init__(self, db, parent=None):
         super().__init__(parent)
-        self.regions = regions
-        self.kids: dict[str | None, list[str]] = {}
-        for code, r in regions.items():
-            self.kids.setdefault(r.parent if r.parent in regions else None, []).append(code)
-        for v in self.kids.values():
-            v.sort()
-        self.codes = list(regions)
-        self.ids = {c: i + 1 for i, c in enumerate(self.codes)}
-        self.row_of = {c: i for v in self.kids.values() for i, c in enumerate(v)}
+        self.db = db
+        self.regions: dict[str, Region] = {}         # the regions read so far
+        self.kids: dict[str | None, list[str]] = {}  # parent (None: the top) -> children, read per parent
+        self.codes: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.row_of: dict[str, int] = {}
+        # which regions have children (one pass over the parent index, no rows read)
+        self.parents = {p for p, in db.execute("select distinct parent from regions where parent is not null")}
         self.status: dict[str, str] = {}
         self._dots: dict[str, object] = {}
         self._shown: dict = {}            # (id, role, language) -> name or dot: the view asks again at every paint
         self._up: dict[int, tuple] = {}   # id -> (parent's row, parent's id), or () under the root
 
+    def _children(self, code: str | None) -> list[str]:
+        kids = self.kids.get(code)
+        if kids is None:
+            if code is None:     # the top: regions without a parent, or whose parent is not in the store
+                rows = self.db.execute(f"select {_REGION_COLS} from regions where parent is null or parent not in"
+                                       " (select code from regions) order by code")
+            else:
+                rows = self.db.execute(f"select {_REGION_COLS} from regions where parent = ? order by code", [code])
+            kids = self.kids[code] = []
+            for row in rows:
+                r = Region._make(row)
+                if r.code not in self.ids:
+                    self.codes.append(r.code)
+                    self.ids[r.code] = len(self.codes)
+                self.regions[r.code] = r
+                self.row_of[r.code] = len(kids)
+                kids.append(r.code)
+        return kids
+
+    def region(self, code: str) -> Region | None:
+        """The region ``code`` (read from the store if its branch has not been opened yet)."""
+        r = self.regions.get(code)
+        if r is None:
+            row = self.db.execute(f"select {_REGION_COLS} from regions where code = ?", [code]).fetchone()
+            r = Region._make(row) if row else None
+        return r
+
     def set_statuses(self, status: dict[str, str]) -> None:
         """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip)."""
         self.status = status
         self._shown = {}
-        top = self.kids.get(None, [])
+        top = self._children(None)
         if top:
             self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, 0))
 
@@ -102,14 +130,24 @@ class RegionTreeModel(QAbstractItemModel):
         return self._code(index)
 
     def index(self, row, column, parent=QModelIndex()):
-        kids = self.kids.get(self._code(parent), [])
+        kids = self._children(self._code(parent))
         if not (0 <= row < len(kids)) or column != 0:
             return QModelIndex()
         return self.createIndex(row, column, self.ids[kids[row]])
 
     def index_of(self, code: str) -> QModelIndex:
         if code not in self.ids:
-            return QModelIndex()
+            # read the branches from the top down to ``code``
+            chain = [c for c, in self.db.execute(
+                "with recursive up(code, parent, depth) as (select code, parent, 0 from regions where code = ?"
+                " union all select r.code, r.parent, up.depth + 1 from regions r join up on r.code = up.parent"
+                " where up.depth < 20) select code from up order by depth desc", [code])]
+            self._children(None)
+            for c in chain[:-1]:
+                if c in self.ids:
+                    self._children(c)
+            if code not in self.ids:
+                return QModelIndex()
         return self.createIndex(self.row_of[code], 0, self.ids[code])
 
     def parent(self, index=QModelIndex()):
@@ -125,13 +163,14 @@ class RegionTreeModel(QAbstractItemModel):
     def rowCount(self, parent=QModelIndex()):
         if parent.column() > 0:
             return 0
-        return len(self.kids.get(self._code(parent), []))
+        return len(self._children(self._code(parent)))
 
     def columnCount(self, parent=QModelIndex()):
         return 1
 
     def hasChildren(self, parent=QModelIndex()):
-        return bool(self.kids.get(self._code(parent)))
+        code = self._code(parent)
+        return code is None or code in self.parents
 
     def data(self, index, role=Qt.DisplayRole):
         role = int(role)       # (ints: comparing with Qt.DisplayRole costs an attribute lookup and an enum)
