@@ -94,6 +94,34 @@ def test_batch_is_all_or_nothing(empty_db):
     assert empty_db.execute("select count(*) from audit").fetchone()[0] == 0
 
 
+def test_large_batch_checks_references_itself_and_foreign_keys_come_back_on(demo_db):
+    """A batch of 1,000+ values in its own transaction writes without SQLite's per-row foreign-key
+    lookups (its own check covers every row): an unknown region or indicator anywhere in it is still
+    refused with nothing written, and the connection's foreign keys are on again after — written,
+    refused or locked."""
+    fk = lambda: demo_db.execute("pragma foreign_keys").fetchone()[0]  # noqa: E731
+    cities = [c for c, in demo_db.execute("select code from regions where level = 'county' limit 400")]
+    big = [Change(c, ind, str(y), str(1000 + i)) for i, (c, ind, y) in enumerate(
+        (c, ind, y) for c in cities for ind in ("INV_GRANTS", "INV_APPLICATIONS") for y in (2020, 2021))]
+    assert len(big) >= 1000
+    n = demo_db.execute('select count(*) from "values"').fetchone()[0]
+    for bad in (Change("999999", "INV_GRANTS", "2021", "1"), Change(cities[0], "NO_SUCH", "2021", "1")):
+        with pytest.raises(NotFoundError):
+            write_values(demo_db, big[:700] + [bad] + big[700:])
+        assert fk() == 1 and demo_db.execute('select count(*) from "values"').fetchone()[0] == n
+    with pytest.raises(LockedError):                     # Jiangsu 2022 is approved in the demo
+        write_values(demo_db, big + [Change("320000", "INV_GRANTS", "2022", "1")])
+    assert fk() == 1 and demo_db.execute('select count(*) from "values"').fetchone()[0] == n
+    assert write_values(demo_db, big).written == len(big) and fk() == 1
+    with pytest.raises(sqlite3.IntegrityError):          # and SQLite enforces them again
+        demo_db.execute("insert into \"values\"(region, indicator, period, year, value, updated_by, updated_at)"
+                        " values ('999999', 'INV_GRANTS', '2021', 2021, '1', 'x', 'now')")
+    with transaction(demo_db):                           # inside a caller's transaction: they stay on
+        write_values(demo_db, [Change(c.region, c.indicator, c.period, "7") for c in big])
+        assert fk() == 1
+    assert audit.verify(demo_db).ok
+
+
 class _Text(str):
     """A str subclass (as numpy.str_ is): not a canonical value."""
 
