@@ -1,4 +1,5 @@
 """The real window, driven offscreen with pytest-qt, on real demo stores."""
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -278,6 +279,50 @@ def test_first_start_offers_demo_data(qtbot, tmp_path):
     w = open_window(tmp_path / "first.sqlite")
     qtbot.addWidget(w)
     assert w.db.execute('select count(*) from "values"').fetchone()[0] > 3000
+
+
+def test_older_store_is_upgraded_off_the_ui_thread_with_a_window_saying_so(qtbot, tmp_path):
+    """A store from the previous version is copied and upgraded on another thread: the event loop
+    keeps running, a progress window says what happens when it takes a while, and the main window
+    then names the copy."""
+    from app.models.db import SCHEMA_VERSION, open_store, schema_of
+    from app.ui import main as start
+
+    path = tmp_path / "older.sqlite"
+    old = open_store(path, schema=SCHEMA_VERSION - 1)
+    from app.models.values import set_text
+    set_text(old, "320100", "INV_GRANTS", "2024", "1,234", who="clerk")
+    old.conn.execute("begin")
+    old.conn.executemany(       # a long audit trail (rows outside the chain: its speed is what matters here)
+        "insert into audit(at, who, action, region, indicator, period, old, new, why, prev_hash, hash)"
+        " values ('2026-01-01T00:00:00+08:00', 'clerk', 'import', '320100', 'INV_GRANTS', '2020', null, ?, 'x', ?, ?)",
+        (('{"v":"%d"}' % i, "0" * 64, "0" * 64) for i in range(150_000)))
+    old.conn.execute("commit")
+    old.close()
+    assert schema_of(path) == SCHEMA_VERSION - 1 and schema_of(tmp_path / "none.sqlite") is None
+
+    start.make_app()
+    ticks, shown = [], []
+    timer = QTimer()
+    timer.timeout.connect(lambda: (ticks.append(1), shown.extend(
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "upgradeProgress" and w.isVisible())))
+    timer.start(10)
+    backup = start.upgrade_store(path, show_after_ms=0)
+    timer.stop()
+    assert backup is not None and backup.exists() and schema_of(backup) == SCHEMA_VERSION - 1
+    assert schema_of(path) == SCHEMA_VERSION
+    assert len(ticks) >= 3 and shown, "the event loop ran and the progress window was shown during the upgrade"
+    assert start.upgrade_store(path) is None                    # nothing due any more
+
+    shutil.copy(backup, path)                                   # the whole start: window, then the message
+    for p in tmp_path.glob("older.sqlite-*"):
+        p.unlink()
+    w = start.open_window(path)
+    qtbot.addWidget(w)
+    assert schema_of(path) == SCHEMA_VERSION and "older.v" in w.statusBar().currentMessage()
+    assert get_values(w.db)[("320100", "INV_GRANTS", "2024")] == Decimal(1234)
+    if w.db.lock:
+        w.db.lock.unlock()
 
 
 def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):

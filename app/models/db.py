@@ -214,6 +214,22 @@ def _schema_version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def schema_of(path: str | os.PathLike) -> int | None:
+    """The schema version of the store at ``path`` without changing it (None: no such file, or not
+    a store). A start compares it with :data:`SCHEMA_VERSION` to know an upgrade is due."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return _schema_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
 def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = path.with_name(f"{path.stem}.v{version}-{stamp}.bak")

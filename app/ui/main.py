@@ -102,6 +102,9 @@ def open_window(db_path=None, *, demo: bool = False):
                 readonly_reason = QCoreApplication.translate(
                     "Start", "Another ipdesk window ({holder}) has this store open, so it is open read-only here:\n{path}"
                 ).format(holder=holder, path=path)
+    upgraded = None
+    if not is_new and readonly_reason is None:
+        upgraded = upgrade_store(path)
     db = open_store(path, readonly=readonly_reason is not None)
     db.lock = lock
     if demo:
@@ -123,7 +126,65 @@ def open_window(db_path=None, *, demo: bool = False):
     window = MainWindow(db, readonly_reason=readonly_reason)
     if readonly_reason:
         window.warn(readonly_reason)
+    elif upgraded:
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "Start", "The store was upgraded for this version of ipdesk; the copy from before is {backup}").format(
+            backup=upgraded), 30000)
     return window
+
+
+def upgrade_store(path: Path, *, show_after_ms: int = 300):
+    """Run a pending schema upgrade (the store is copied first, then migrated: seconds for a long
+    audit trail) on another thread, with a window saying so if it takes longer than
+    ``show_after_ms``; returns the backup's path, or None when nothing was due."""
+    from app.models.db import SCHEMA_VERSION, open_store, schema_of
+
+    version = schema_of(path)
+    if version is None or not 0 < version < SCHEMA_VERSION:
+        return None
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    outcome: dict = {}
+
+    def work():
+        try:
+            db = open_store(path)
+            outcome["backup"] = db.backup_path
+            db.close()
+        except BaseException as exc:   # handed to the UI thread, raised there
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="ipdesk-upgrade")
+    worker.start()
+    dialog = QProgressDialog(QCoreApplication.translate(
+        "Start", "Upgrading the store for this version of ipdesk (a copy is kept)…\n{path}").format(path=path),
+        None, 0, 0)
+    dialog.setObjectName("upgradeProgress")
+    dialog.setWindowTitle("ipdesk")
+    dialog.setWindowModality(Qt.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    dialog.reset()                  # (a QProgressDialog shows itself after minimumDuration unless reset)
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: None if worker.is_alive() else loop.quit())
+    poll.start(20)
+    later = QTimer()
+    later.setSingleShot(True)
+    later.timeout.connect(lambda: worker.is_alive() and dialog.show())
+    later.start(show_after_ms)
+    if worker.is_alive():
+        loop.exec()
+    poll.stop()
+    later.stop()
+    worker.join()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("backup")
 
 
 def self_test(out_dir: str | None = None) -> int:
