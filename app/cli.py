@@ -66,7 +66,19 @@ def _open(args, *, create: bool = True):
     path = Path(args.db or default_path())
     if not create and not path.exists():
         raise NotFoundError("store_missing", text=str(path))
-    return open_store(path)
+    from app.models.db import SCHEMA_VERSION, schema_of
+
+    version = schema_of(path)
+    due = version is not None and 0 < version < SCHEMA_VERSION and os.access(path, os.W_OK)
+    zh = _lang(args) == "zh"
+    if due:      # on stderr: standard output stays the command's own (JSON for scripts)
+        print(f"正在升级数据库以适配当前版本（原数据库会先备份）：{path}" if zh
+              else f"upgrading the store for this version of ipdesk (a copy is kept first): {path}", file=sys.stderr)
+    db = open_store(path)
+    if due and db.backup_path:
+        print(f"已升级；升级前的副本：{db.backup_path}" if zh else f"upgraded; the copy from before: {db.backup_path}",
+              file=sys.stderr)
+    return db
 
 
 def _print_json(rows) -> None:

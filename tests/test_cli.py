@@ -526,3 +526,27 @@ def test_version_names_data_directory_and_schema(tmp_path):
     assert out.returncode == 0
     assert "ipdesk 0.1.0" in out.stdout and f"data directory: {tmp_path}" in out.stdout
     assert f"(schema {SCHEMA_VERSION})" in out.stdout
+
+
+def test_older_store_is_upgraded_with_a_word_on_stderr(tmp_path):
+    """A command on a store from the previous version says it upgrades it and where the copy is — on
+    standard error, so a script's JSON on standard output stays clean."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from app.models.db import SCHEMA_VERSION, open_store, schema_of
+    path = tmp_path / "old.sqlite"
+    open_store(path, schema=SCHEMA_VERSION - 1).close()
+    out = subprocess.run([sys.executable, "-m", "app", "--db", str(path), "--lang", "en", "status", "--region", "320000",
+                          "--year", "2024", "--json"], capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert f"upgrading the store for this version of ipdesk (a copy is kept first): {path}" in out.stderr
+    backup = next(tmp_path.glob("old.v*.bak"))
+    assert f"upgraded; the copy from before: {backup}" in out.stderr
+    json.loads(out.stdout)
+    assert schema_of(path) == SCHEMA_VERSION and schema_of(backup) == SCHEMA_VERSION - 1
+    again = subprocess.run([sys.executable, "-m", "app", "--db", str(path), "status", "--region", "320000", "--year",
+                            "2024"], capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert again.returncode == 0 and "升级" not in again.stderr
