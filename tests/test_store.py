@@ -112,7 +112,11 @@ def test_large_batch_checks_references_itself_and_foreign_keys_come_back_on(demo
     with pytest.raises(LockedError):                     # Jiangsu 2022 is approved in the demo
         write_values(demo_db, big + [Change("320000", "INV_GRANTS", "2022", "1")])
     assert fk() == 1 and demo_db.execute('select count(*) from "values"').fetchone()[0] == n
+    said = []
+    demo_db.conn.set_trace_callback(said.append)
     assert write_values(demo_db, big).written == len(big) and fk() == 1
+    demo_db.conn.set_trace_callback(None)
+    assert "pragma foreign_keys = OFF" in said and said.index("pragma foreign_keys = OFF") < said.index("BEGIN IMMEDIATE")
     with pytest.raises(sqlite3.IntegrityError):          # and SQLite enforces them again
         demo_db.execute("insert into \"values\"(region, indicator, period, year, value, updated_by, updated_at)"
                         " values ('999999', 'INV_GRANTS', '2021', 2021, '1', 'x', 'now')")
@@ -120,6 +124,30 @@ def test_large_batch_checks_references_itself_and_foreign_keys_come_back_on(demo
         write_values(demo_db, [Change(c.region, c.indicator, c.period, "7") for c in big])
         assert fk() == 1
     assert audit.verify(demo_db).ok
+
+
+def test_a_commit_that_fails_keeps_nothing_and_leaves_foreign_keys_on(tmp_path):
+    """When COMMIT itself fails (another program holds a read lock on a store without WAL, as on
+    some network shares), the batch is rolled back, the connection is not left in a transaction,
+    and foreign keys are on again."""
+    db = open_store(tmp_path / "s.sqlite")
+    db.execute("pragma journal_mode = DELETE")
+    db.execute("pragma busy_timeout = 200")
+    reader = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    reader.execute("begin")
+    reader.execute('select count(*) from "values"').fetchone()           # holds a shared lock
+    counties = [c for c, in db.execute("select code from regions where level = 'county' limit 600")]
+    big = [Change(c, "INV_GRANTS", str(y), "5") for c in counties for y in (2021, 2022)]
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        write_values(db, big)
+    reader.execute("rollback")
+    assert not db.conn.in_transaction and db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert db.execute('select count(*) from "values"').fetchone()[0] == 0
+    assert db.execute("select count(*) from audit").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("insert into \"values\"(region, indicator, period, year, value, updated_by, updated_at)"
+                   " values ('999999', 'INV_GRANTS', '2021', 2021, '1', 'x', 'now')")
+    assert write_values(db, big).written == len(big)                    # and once the lock is gone, it writes
 
 
 class _Text(str):

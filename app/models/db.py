@@ -24,6 +24,8 @@ register({
                     "该数据库由更新版本的 ipdesk 写入（结构版本 {found} > {known}），请先升级 ipdesk"),
     "store_not_sqlite": ("{text} is not an ipdesk store (not a SQLite database)",
                          "{text} 不是 ipdesk 数据库（不是 SQLite 文件）"),
+    "store_busy": ("{text} is being changed by another program and stayed locked; close it and try again",
+                   "{text} 正被其他程序修改且一直被锁定，请关闭该程序后重试"),
     "store_readonly": ("{text} is open read-only: nothing can be changed", "{text} 以只读方式打开，不能修改"),
     "store_needs_migration": ("{text} was written by an older ipdesk (schema {found}) and is read-only here, so it "
                               "cannot be upgraded; copy it to a writable folder first",
@@ -306,10 +308,19 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
         if version > 0 and path != ":memory:":
             db.backup_path = _backup(Path(path), conn, version)
         for step in range(version, schema or SCHEMA_VERSION):
-            with transaction(db):
-                for statement in _statements(_MIGRATIONS[step]):
-                    conn.execute(statement)
-                conn.execute("insert or replace into meta(key, value) values ('schema_version', ?)", (str(step + 1),))
+            try:
+                with transaction(db):
+                    for statement in _statements(_MIGRATIONS[step]):
+                        conn.execute(statement)
+                    conn.execute("insert or replace into meta(key, value) values ('schema_version', ?)",
+                                 (str(step + 1),))
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                if step == version and db.backup_path:   # nothing changed: the copy is not needed
+                    db.backup_path.unlink(missing_ok=True)
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise IpdeskError("store_busy", text=str(path)) from exc
+                raise
         from . import reference  # loads catalogue, packs and regions into a new store
 
         if version == 0:
@@ -354,7 +365,12 @@ class transaction:
         if self.outer:
             return False
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:          # e.g. 'database is locked' at COMMIT: nothing is kept
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         else:
             self.conn.execute("ROLLBACK")
         return False

@@ -165,7 +165,11 @@ def _references_checked_here(db, n: int):
         yield
     finally:
         if switch:
+            if conn.in_transaction:      # (transaction() rolls back a failed COMMIT; never leave one open here)
+                conn.execute("ROLLBACK")
             conn.execute("pragma foreign_keys = ON")
+            if conn.execute("pragma foreign_keys").fetchone()[0] != 1:
+                raise RuntimeError("foreign keys could not be switched on again")
 
 
 def write_values(db, changes, *, who: str | None = None, why: str | None = None, action: str = "set") -> WriteResult:
