@@ -70,6 +70,36 @@ def test_region_tree_reads_only_the_branches_shown(window, qtbot):
     assert not m.index_of("999999").isValid()
 
 
+def test_region_tree_reads_again_when_regions_change_meanwhile(window, qtbot, qtmodeltester):
+    """A unit added by another connection (a package received, the CLI) under a county read as
+    childless, and a district moved to another city: the tree reads its branches again instead of
+    mixing old and new (which showed the district twice and the unit unreachable)."""
+    from app.models.catalogue import add_region
+    from app.models.db import open_store, transaction
+    from app.ui.models import RegionTreeModel
+
+    m = window.tree_model
+    assert m.index_of("320102").isValid() and not m.hasChildren(m.index_of("320102"))
+    other = open_store(window.db.path)
+    add_region(other, "320102U1", "玄武区某试点单位", parent="320102")
+    with transaction(other):
+        other.execute("update regions set parent = '320200' where code = '320104'")   # 秦淮区 -> 无锡市
+        from app.models.db import bump_reference
+        bump_reference(other)
+    other.close()
+    window.select_region("320100")
+    window.reload_current()
+    assert m.hasChildren(m.index_of("320102"))
+    window.select_region("320102U1")
+    qtbot.waitUntil(lambda: window.region == "320102U1")
+    idx = window.tree.currentIndex()
+    assert m.code(idx) == "320102U1" and not window.tree.visualRect(idx).isEmpty()
+    assert m.code(m.parent(m.index_of("320104"))) == "320200"
+    nanjing = [m.code(m.index(r, 0, m.index_of("320100"))) for r in range(m.rowCount(m.index_of("320100")))]
+    assert "320104" not in nanjing
+    qtmodeltester.check(m)
+
+
 def test_keyboard_entry_saves_at_once_and_moves_on(window, qtbot):
     view = window.entry.view
     idx = cell_index(window, "INV_GRANTS", "2024")
@@ -302,16 +332,27 @@ def test_older_store_is_upgraded_off_the_ui_thread_with_a_window_saying_so(qtbot
     assert schema_of(path) == SCHEMA_VERSION - 1 and schema_of(tmp_path / "none.sqlite") is None
 
     start.make_app()
-    ticks, shown = [], []
+    ticks, shown, closed = [], [], []
     timer = QTimer()
     timer.timeout.connect(lambda: (ticks.append(1), shown.extend(
-        w for w in QApplication.topLevelWidgets() if w.objectName() == "upgradeProgress" and w.isVisible())))
+        bool(closed) for w in QApplication.topLevelWidgets() if w.objectName() == "upgradeProgress" and w.isVisible())))
     timer.start(10)
+    def close_it():              # Esc / the title bar's close: the upgrade goes on, its window comes back
+        for w in QApplication.topLevelWidgets():
+            if w.objectName() == "upgradeProgress" and w.isVisible() and not closed:
+                w.close()
+                closed.append(1)
+    closer = QTimer()
+    closer.timeout.connect(close_it)
+    closer.start(50)
     backup = start.upgrade_store(path, show_after_ms=0)
     timer.stop()
+    closer.stop()
+    assert closed, "the progress window was closed once during the upgrade"
     assert backup is not None and backup.exists() and schema_of(backup) == SCHEMA_VERSION - 1
     assert schema_of(path) == SCHEMA_VERSION
-    assert len(ticks) >= 3 and shown, "the event loop ran and the progress window was shown during the upgrade"
+    assert len(ticks) >= 3 and False in shown, "the event loop ran and the progress window was shown"
+    assert True in shown, "closed during the upgrade, the progress window came back"
     assert start.upgrade_store(path) is None                    # nothing due any more
 
     shutil.copy(backup, path)                                   # the whole start: window, then the message
@@ -323,6 +364,31 @@ def test_older_store_is_upgraded_off_the_ui_thread_with_a_window_saying_so(qtbot
     assert get_values(w.db)[("320100", "INV_GRANTS", "2024")] == Decimal(1234)
     if w.db.lock:
         w.db.lock.unlock()
+
+
+def test_upgrade_of_a_store_another_program_keeps_locked_is_a_clear_refusal(qtbot, tmp_path):
+    """Another program holding the store's write lock: the upgrade gives up with a message naming
+    the store (no traceback, no copy left behind), and the store stays at its old version."""
+    import sqlite3
+
+    from app.models.db import SCHEMA_VERSION, open_store, schema_of
+    from app.models.errors import IpdeskError
+    from app.ui import main as start
+
+    path = tmp_path / "busy.sqlite"
+    open_store(path, schema=SCHEMA_VERSION - 1).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("begin immediate")
+    start.make_app()
+    try:
+        with pytest.raises(IpdeskError) as exc:
+            start.upgrade_store(path)
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    assert exc.value.code == "store_busy" and str(path) in exc.value.message("en")
+    assert "正被其他程序修改" in exc.value.message("zh")
+    assert schema_of(path) == SCHEMA_VERSION - 1 and not list(tmp_path.glob("busy.v*.bak"))
 
 
 def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):

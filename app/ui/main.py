@@ -168,12 +168,20 @@ def upgrade_store(path: Path, *, show_after_ms: int = 300):
     dialog.setMinimumDuration(0)
     dialog.reset()                  # (a QProgressDialog shows itself after minimumDuration unless reset)
     loop = QEventLoop()
+    showing = []
+
+    def check():
+        if not worker.is_alive():
+            loop.quit()
+        elif showing and not dialog.isVisible():   # closed with Esc or the title bar: the upgrade goes on
+            dialog.show()
+
     poll = QTimer()
-    poll.timeout.connect(lambda: None if worker.is_alive() else loop.quit())
+    poll.timeout.connect(check)
     poll.start(20)
     later = QTimer()
     later.setSingleShot(True)
-    later.timeout.connect(lambda: worker.is_alive() and dialog.show())
+    later.timeout.connect(lambda: worker.is_alive() and (showing.append(1), dialog.show()))
     later.start(show_after_ms)
     if worker.is_alive():
         loop.exec()

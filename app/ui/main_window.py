@@ -230,6 +230,9 @@ class MainWindow(Retranslating, QMainWindow):
     def reload_current(self):
         if not self.region:
             return
+        if self.tree_model.stale():          # regions added or moved meanwhile: the tree reads them again
+            self.tree_model.reread()
+            self.select_region(self.region)  # the same region: no reload, the path opened again
         if getattr(self, "_status_year", None) != (self.year.value(), getattr(self, "_status_rev", 0)):
             from app.services.views import statuses
 

@@ -61,17 +61,36 @@ class RegionTreeModel(QAbstractItemModel):
     def __init__(self, db, parent=None):
         super().__init__(parent)
         self.db = db
+        self.status: dict[str, str] = {}
+        self._dots: dict[str, object] = {}
+        self._read_state()
+
+    def _read_state(self) -> None:
+        from app.models.db import reference_rev
+
+        self.rev = reference_rev(self.db)           # regions added or moved since bump it: see stale()
         self.regions: dict[str, Region] = {}         # the regions read so far
         self.kids: dict[str | None, list[str]] = {}  # parent (None: the top) -> children, read per parent
         self.codes: list[str] = []
         self.ids: dict[str, int] = {}
         self.row_of: dict[str, int] = {}
         # which regions have children (one pass over the parent index, no rows read)
-        self.parents = {p for p, in db.execute("select distinct parent from regions where parent is not null")}
-        self.status: dict[str, str] = {}
-        self._dots: dict[str, object] = {}
+        self.parents = {p for p, in self.db.execute("select distinct parent from regions where parent is not null")}
         self._shown: dict = {}            # (id, role, language) -> name or dot: the view asks again at every paint
         self._up: dict[int, tuple] = {}   # id -> (parent's row, parent's id), or () under the root
+
+    def stale(self) -> bool:
+        """Have regions been added or moved in the store since they were read (a unit received in a
+        package, divisions imported by the CLI)? Branches read before and after would disagree."""
+        from app.models.db import reference_rev
+
+        return reference_rev(self.db) != self.rev
+
+    def reread(self) -> None:
+        """Forget every branch read and start again from the store (views are told: a reset)."""
+        self.beginResetModel()
+        self._read_state()
+        self.endResetModel()
 
     def _children(self, code: str | None) -> list[str]:
         kids = self.kids.get(code)
