@@ -68,8 +68,8 @@ def _open(args, *, create: bool = True):
         raise NotFoundError("store_missing", text=str(path))
     from app.models.db import SCHEMA_VERSION, schema_of
 
-    version = schema_of(path)
-    due = version is not None and 0 < version < SCHEMA_VERSION and os.access(path, os.W_OK)
+    version = schema_of(path) if os.access(path, os.W_OK) else None      # (read-only: open_store says why)
+    due = version is not None and 0 < version < SCHEMA_VERSION
     zh = _lang(args) == "zh"
     if due:      # on stderr: standard output stays the command's own (JSON for scripts)
         print(f"正在升级数据库以适配当前版本（原数据库会先备份）：{path}" if zh

@@ -34,8 +34,10 @@ def peak_kb():
     try:
         with open("/proc/self/status") as f:
             return int(next(ln for ln in f if ln.startswith("VmHWM:")).split()[1])
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except (OSError, StopIteration):     # not Linux: ru_maxrss (bytes on macOS, kB elsewhere)
+        import sys
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return rss // 1024 if sys.platform == "darwin" else rss
 class F(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Paint and obj is w and not getattr(self, "done", False):
