@@ -100,6 +100,53 @@ def test_region_tree_reads_again_when_regions_change_meanwhile(window, qtbot, qt
     qtmodeltester.check(m)
 
 
+def commit(widget, text):
+    """Text as a Chinese input method delivers it (QTest's key clicks are ASCII only)."""
+    from PySide6.QtGui import QInputMethodEvent
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_region_finder_goes_to_a_region_by_part_of_its_name_or_code(window, qtbot):
+    """Ctrl+F, part of a name, Enter: the county is shown and the tree has the keyboard; a code
+    works too, a suggestion can be clicked, and a text matching nothing says so."""
+    finder = window.finder
+    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier)
+    qtbot.waitUntil(finder.hasFocus)
+    texts = finder.suggestions()
+    assert len(texts) == window.db.execute("select count(*) from regions").fetchone()[0]
+    assert "南山区 · 广东省 深圳市 · 440305" in texts and "深圳市 · 广东省 · 440300" in texts
+    commit(finder, "南山")                               # as an input method types Chinese
+    popup = finder.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert shown == ["南山区 · 黑龙江省 鹤岗市 · 230404", "南山区 · 广东省 深圳市 · 440305"]
+    qtbot.keyClick(popup, Qt.Key_Return)         # (the open list has the keyboard; nothing chosen: the first)
+    qtbot.waitUntil(lambda: window.region == "230404")
+    assert window.tree.hasFocus() and finder.text() == ""
+    assert window.tree_model.code(window.tree.currentIndex()) == "230404"
+    finder.setFocus()
+    commit(finder, "南山")
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key_Down)
+    qtbot.keyClick(popup, Qt.Key_Down)           # the second: Shenzhen's
+    qtbot.keyClick(popup, Qt.Key_Return)
+    qtbot.waitUntil(lambda: window.region == "440305")
+
+    finder.setFocus()
+    qtbot.keyClicks(finder, "320582")                 # a code: 张家港市
+    qtbot.waitUntil(popup.isVisible)
+    popup.setCurrentIndex(popup.model().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key_Return)              # picked in the list
+    qtbot.waitUntil(lambda: window.region == "320582")
+
+    finder.setFocus()
+    commit(finder, "不存在的地方")
+    qtbot.keyClick(finder, Qt.Key_Return)
+    assert window.region == "320582" and "不存在的地方" in window.statusBar().currentMessage()
+
+
 def test_keyboard_entry_saves_at_once_and_moves_on(window, qtbot):
     view = window.entry.view
     idx = cell_index(window, "INV_GRANTS", "2024")
@@ -288,6 +335,8 @@ def test_language_switch(window):
     i18n.set_language("en")
     assert window.tabs.tabText(0) == "Entry" and window.entry.explain_button.text() == "Save explanation"
     assert window.tree_model.data(window.tree_model.index_of("320000")) == "Jiangsu"
+    assert "Nanshan District · Guangdong Shenzhen · 440305" in window.finder.suggestions()
+    assert window.finder.placeholderText().startswith("Find a region")
     assert window.entry.model.headerData(0, Qt.Vertical) == "Resident population (10k persons)"
     i18n.set_language("zh")
     assert window.tabs.tabText(0) == "数据填报" and window.entry.explain_button.text() == "保存说明"

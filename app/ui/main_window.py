@@ -37,6 +37,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.period_kind_box.setSizeAdjustPolicy(QComboBox.AdjustToContents)      # English texts are longer
         self.period_kind_box.currentIndexChanged.connect(lambda _i: self.reload())
 
+        from app.ui.finder import RegionFinder
+
+        self.finder = RegionFinder(db, self)
+        self.finder.chosen.connect(self._found)
+        self.finder.nothing.connect(lambda text: self.statusBar().showMessage(
+            self.tr("No region matches “{text}”").format(text=text), 8000))
         self.entry = EntryPage(self)
         self._dashboard = None                   # the other pages are made on first show
         self.charts = None                       # (pyqtgraph loads then)
@@ -128,6 +134,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.review_menu.addAction(self.sweep_action)
         self.review_menu.addAction(self.targets_action)
         self.view_menu = self.menuBar().addMenu("")
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.Find)
+        self.find_action.triggered.connect(lambda: (self.finder.setFocus(Qt.ShortcutFocusReason), self.finder.selectAll()))
+        self.view_menu.addAction(self.find_action)
+        self.view_menu.addSeparator()
         self.lang_group = QActionGroup(self)
         self.lang_zh = QAction("中文", self, checkable=True)
         self.lang_en = QAction("English", self, checkable=True)
@@ -147,6 +158,8 @@ class MainWindow(Retranslating, QMainWindow):
         bar.addWidget(self.year)
         bar.addSeparator()
         bar.addWidget(self.period_kind_box)
+        bar.addSeparator()
+        bar.addWidget(self.finder)
         self.toolbar = bar
         self.addToolBar(bar)
 
@@ -171,6 +184,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.about_action.setText(self.tr("About ipdesk"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
         self.targets_action.setText(self.tr("Targets…"))
+        self.find_action.setText(self.tr("&Find a region…"))
+        self.finder.setPlaceholderText(self.tr("Find a region: name or code (Ctrl+F)"))
         if self.readonly_reason:
             self.readonly_label.setText(self.tr("Read-only"))
             self.readonly_label.setToolTip(self.readonly_reason)
@@ -204,6 +219,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.tree.selectionModel().select(idx, QItemSelectionModel.ClearAndSelect)
         self.tree.scrollTo(idx)
         self.tree.expand(idx)
+
+    def _found(self, code: str) -> None:
+        """A region chosen in the finder: shown, and the tree takes the keyboard."""
+        self.select_region(code)
+        self.tree.setFocus(Qt.OtherFocusReason)
 
     def _remember(self, key: str, value) -> None:
         """Keep the choice for the next start (one QSettings for the window: making one reads the file)."""
