@@ -209,6 +209,53 @@ def test_paste_block_with_a_bad_cell_applies_nothing_then_good_paste_and_undo(wi
     assert whys[-2:] == ["undo", "redo"]
 
 
+def test_copy_a_block_with_ctrl_c_and_paste_it_back(window, qtbot):
+    """Ctrl+C puts the selected block on the clipboard as Excel and WPS do (tab-separated lines,
+    numbers as stored without grouping, a derived figure at its decimals); pasted into another
+    region it gives the same values."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+    view, m = window.entry.view, window.entry.model
+    rows = [next(i for i, ind in enumerate(m.grid.indicators) if ind.code == c)
+            for c in ("POPULATION", "HV_PATENTS_PER_10K", "INV_APPLICATIONS")]
+    cols = [m.grid.periods.index(p) for p in ("2023", "2024")]
+    view.selectionModel().select(QItemSelection(m.index(rows[0], cols[0]), m.index(rows[-1], cols[-1])),
+                                 QItemSelectionModel.ClearAndSelect)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key_C, Qt.ControlModifier)
+    text = QApplication.clipboard().text()
+    lines = text.split("\r\n")
+    assert lines[-1] == "" and all(len(ln.split("\t")) == 2 for ln in lines[:-1])
+    got = dict(zip([ind.code for ind in m.grid.indicators[rows[0]:rows[-1] + 1]], lines))
+    pop = [str(stored(window, "POPULATION", p)) for p in ("2023", "2024")]
+    assert got["POPULATION"] == "\t".join(pop) and "," not in text
+    derived = got["HV_PATENTS_PER_10K"].split("\t")
+    shown = [m.data(m.index(rows[1], c)) for c in cols]
+    assert derived == [t.replace(",", "") for t in shown] and all(d.count(".") == 1 for d in derived)
+    assert "已复制" in window.statusBar().currentMessage()
+
+    window.select_region("320200")                    # pasted into Wuxi: the entered values arrive as they were
+    qtbot.waitUntil(lambda: window.entry.model.grid.region == "320200")
+    m2 = window.entry.model
+    only_entered = "\r\n".join(ln for code, ln in got.items() if code in ("POPULATION",)) + "\r\n"
+    QApplication.clipboard().setText(only_entered)
+    view.setCurrentIndex(m2.index(rows[0], cols[0]))
+    window.entry.paste()
+    assert [str(stored(window, "POPULATION", p, region="320200")) for p in ("2023", "2024")] == pop
+
+
+def test_window_reopens_with_the_size_and_tree_width_it_was_closed_with(qtbot, open_main_window):
+    first = open_main_window("320100", 2024)
+    assert (first.width(), first.height()) == (1280, 800)            # the first start
+    first.resize(760, 560)                # (within the offscreen screen, 800 × 600: a restore keeps it on screen)
+    first.split.setSizes([300, 460])
+    qtbot.waitUntil(lambda: first.split.sizes()[0] == 300)
+    first.close()
+    second = open_main_window("320100", 2024)
+    assert (second.width(), second.height()) == (760, 560)
+    assert second.split.sizes()[0] == 300
+    second.close()
+
+
 def test_cells_are_coloured_by_findings_with_clause_in_tooltip(window):
     window.select_region("320700")
     window.year.setValue(2022)

@@ -126,6 +126,9 @@ class EntryPage(Retranslating, QWidget):
         redo_keys = [QKeySequence("Ctrl+Y")]
         redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.Redo) if k not in redo_keys]
         self.redo_action.setShortcuts(redo_keys)
+        self.copy_action = QAction(self)
+        self.copy_action.setShortcut(QKeySequence.Copy)
+        self.copy_action.triggered.connect(self.copy)
         self.paste_action = QAction(self)
         self.paste_action.setShortcut(QKeySequence.Paste)
         self.paste_action.triggered.connect(self.paste)
@@ -138,8 +141,8 @@ class EntryPage(Retranslating, QWidget):
         self.note_action = QAction(self)
         self.note_action.setShortcut(QKeySequence("Ctrl+M"))
         self.note_action.triggered.connect(lambda: self.edit_note())
-        for a in (self.undo_action, self.redo_action, self.paste_action, self.delete_action, self.note_action,
-                  self.history_action):
+        for a in (self.undo_action, self.redo_action, self.copy_action, self.paste_action, self.delete_action,
+                  self.note_action, self.history_action):
             a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
             self.view.addAction(a)
         self.view.setContextMenuPolicy(Qt.ActionsContextMenu)
@@ -151,6 +154,7 @@ class EntryPage(Retranslating, QWidget):
         self.explain_label.setText(self.tr("Explanation for the selected finding"))
         self.explain_button.setText(self.tr("Save explanation"))
         self.complete_button.setText(self.tr("Mark as complete"))
+        self.copy_action.setText(self.tr("Copy"))
         self.paste_action.setText(self.tr("Paste"))
         self.delete_action.setText(self.tr("Clear"))
         self.history_action.setText(self.tr("History of this value…"))
@@ -246,6 +250,24 @@ class EntryPage(Retranslating, QWidget):
             self._refuse([exc])
             return False
         return self._apply([change], self.tr("Edit {indicator} {period}").format(indicator=ind.name(current()), period=period))
+
+    def copy(self):
+        """The selected block as tab-separated lines, as Excel and WPS put it on the clipboard (cells
+        left out of a ragged selection stay empty), so it pastes into a workbook or back here."""
+        chosen = {(i.row(), i.column()) for i in self.view.selectionModel().selectedIndexes()}
+        if not chosen:
+            cur = self.view.currentIndex()
+            if not cur.isValid():
+                return
+            chosen = {(cur.row(), cur.column())}
+        rows = [r for r, _ in chosen]
+        cols = [c for _, c in chosen]
+        lines = ["\t".join(self.model.plain_text(r, c) if (r, c) in chosen else ""
+                           for c in range(min(cols), max(cols) + 1))
+                 for r in range(min(rows), max(rows) + 1)]
+        QApplication.clipboard().setText("\r\n".join(lines) + "\r\n")
+        n = len(chosen)
+        self.message.emit(self.tr("Copied {n} cells").format(n=n))
 
     def paste(self):
         from app.services.entry import parse_block

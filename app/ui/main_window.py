@@ -58,6 +58,7 @@ class MainWindow(Retranslating, QMainWindow):
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
         split.setSizes([200, 1080])
+        self.split = split
         self.setCentralWidget(split)
 
         self.entry.changed.connect(self._values_changed)
@@ -73,14 +74,32 @@ class MainWindow(Retranslating, QMainWindow):
                 a.setEnabled(False)
             self.entry.model.readonly = True
         self.retranslate()
-        self.resize(1280, 800)
         self.region = None
         self._fast_start = fast_start
         settings = QSettings("ipdesk", "ipdesk")
+        self._restore_layout(settings)
         self.year.blockSignals(True)
         self.year.setValue(year or int(settings.value("year", self._default_year())))
         self.year.blockSignals(False)
         self.select_region(region or settings.value("region", self._default_region()))
+
+    def _restore_layout(self, settings) -> None:
+        """The size, place and tree width the window had when it was last closed (else 1280 × 800)."""
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        try:
+            sizes = [int(x) for x in settings.value("window/split") or []]
+        except (TypeError, ValueError):       # a hand-edited settings file: the default widths
+            sizes = []
+        if len(sizes) == 2 and min(sizes) >= 0 and sum(sizes) > 0:
+            self.split.setSizes(sizes)
+
+    def closeEvent(self, event):
+        self._remember("window/geometry", self.saveGeometry())
+        self._remember("window/split", self.split.sizes())
+        self._settings.sync()
+        super().closeEvent(event)
 
     # ---------------------------------------------------------------- defaults
     def _default_region(self) -> str:
@@ -117,8 +136,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
-        for a in (self.entry.undo_action, self.entry.redo_action, self.entry.paste_action, self.entry.note_action,
-                  self.entry.history_action):
+        for a in (self.entry.undo_action, self.entry.redo_action, self.entry.copy_action, self.entry.paste_action,
+                  self.entry.note_action, self.entry.history_action):
             self.edit_menu.addAction(a)
         self.review_menu = self.menuBar().addMenu("")
         self.approve_action = QAction(self)

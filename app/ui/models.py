@@ -297,6 +297,15 @@ class GridModel(QAbstractTableModel):
     def period_at(self, column: int) -> str:
         return self.grid.periods[column]
 
+    def plain_text(self, row: int, column: int) -> str:
+        """The cell for the clipboard: the number as stored (no grouping, every decimal), a derived
+        figure at its indicator's decimals, "" where there is none — what Excel and WPS read back."""
+        ind = self.grid.indicators[row]
+        cell = self.grid.cells.get((ind.code, self.grid.periods[column])) or _EMPTY
+        if ind.derived and cell.computed is not None:
+            return f"{round(cell.computed, ind.decimals):.{ind.decimals}f}"
+        return "" if cell.value is None else format(cell.value, "f")
+
     def is_locked(self, column: int) -> bool:
         return int(self.grid.periods[column][:4]) in self.grid.locked_years
 

@@ -307,148 +307,158 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="150"/>
+        <location filename="../../app/ui/entry.py" line="153"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="151"/>
+        <location filename="../../app/ui/entry.py" line="154"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="152"/>
+        <location filename="../../app/ui/entry.py" line="155"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="153"/>
+        <location filename="../../app/ui/entry.py" line="156"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154"/>
+        <location filename="../../app/ui/entry.py" line="157"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="158"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155"/>
+        <location filename="../../app/ui/entry.py" line="159"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156"/>
+        <location filename="../../app/ui/entry.py" line="160"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157"/>
-        <location filename="../../app/ui/entry.py" line="337"/>
+        <location filename="../../app/ui/entry.py" line="161"/>
+        <location filename="../../app/ui/entry.py" line="359"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158"/>
+        <location filename="../../app/ui/entry.py" line="162"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="159"/>
+        <location filename="../../app/ui/entry.py" line="163"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="160"/>
+        <location filename="../../app/ui/entry.py" line="164"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="190"/>
+        <location filename="../../app/ui/entry.py" line="194"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="194"/>
+        <location filename="../../app/ui/entry.py" line="198"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="200"/>
+        <location filename="../../app/ui/entry.py" line="204"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="200"/>
+        <location filename="../../app/ui/entry.py" line="204"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="200"/>
+        <location filename="../../app/ui/entry.py" line="204"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="209"/>
+        <location filename="../../app/ui/entry.py" line="213"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="213"/>
+        <location filename="../../app/ui/entry.py" line="217"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="248"/>
+        <location filename="../../app/ui/entry.py" line="252"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="261"/>
+        <location filename="../../app/ui/entry.py" line="270"/>
+        <source>Copied {n} cells</source>
+        <translation>已复制 {n} 个单元格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="283"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="264"/>
+        <location filename="../../app/ui/entry.py" line="286"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="278"/>
+        <location filename="../../app/ui/entry.py" line="300"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="284"/>
+        <location filename="../../app/ui/entry.py" line="306"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="286"/>
+        <location filename="../../app/ui/entry.py" line="308"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="318"/>
+        <location filename="../../app/ui/entry.py" line="340"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="331"/>
+        <location filename="../../app/ui/entry.py" line="353"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="340"/>
+        <location filename="../../app/ui/entry.py" line="362"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="341"/>
+        <location filename="../../app/ui/entry.py" line="363"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="353"/>
+        <location filename="../../app/ui/entry.py" line="375"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
@@ -571,78 +581,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="361"/>
+        <location filename="../../app/ui/models.py" line="370"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="361"/>
+        <location filename="../../app/ui/models.py" line="370"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="362"/>
+        <location filename="../../app/ui/models.py" line="371"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="367"/>
+        <location filename="../../app/ui/models.py" line="376"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="370"/>
+        <location filename="../../app/ui/models.py" line="379"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="372"/>
+        <location filename="../../app/ui/models.py" line="381"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="374"/>
+        <location filename="../../app/ui/models.py" line="383"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="376"/>
+        <location filename="../../app/ui/models.py" line="385"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="378"/>
+        <location filename="../../app/ui/models.py" line="387"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="382"/>
+        <location filename="../../app/ui/models.py" line="391"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="384"/>
-        <location filename="../../app/ui/models.py" line="408"/>
+        <location filename="../../app/ui/models.py" line="393"/>
+        <location filename="../../app/ui/models.py" line="417"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="414"/>
+        <location filename="../../app/ui/models.py" line="423"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="417"/>
+        <location filename="../../app/ui/models.py" line="426"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="419"/>
+        <location filename="../../app/ui/models.py" line="428"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="420"/>
+        <location filename="../../app/ui/models.py" line="429"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
