@@ -62,3 +62,34 @@ def test_export_to_an_unusable_folder_says_so_and_leaves_nothing(window, qtbot, 
     assert "not-a-folder" in dlg.result_label.text()
     assert not [p for p in tmp_path.rglob("*") if p.suffix in (".pdf", ".xlsx") or ".tmp" in p.name]
     QApplication.processEvents()
+
+
+def test_data_export_writes_the_long_table_that_import_reads_back(window, qtbot, tmp_path):
+    """File → Export data: Jiangsu and its cities, 2022–2024, as XLSX; read back by openpyxl and by
+    the import's dry run into the same store: every value present and unchanged."""
+    import openpyxl
+
+    from app.services.importer import plan_import
+    from app.ui.data_export import DataExportDialog
+
+    window.select_region("320000")
+    dialog = window.export_data()
+    assert isinstance(dialog, DataExportDialog) and dialog.scope_buttons.checkedId() == 1   # with the cities
+    dialog.year_from.setValue(2022)
+    dialog.year_to.setValue(2024)
+    out = tmp_path / "江苏省_2022-2024.xlsx"
+    dialog.file.setText(str(out))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=20000)
+    expected = window.db.execute(
+        'select count(*) from "values" where (region = \'320000\' or region in (select code from regions where'
+        " parent = '320000')) and year between 2022 and 2024").fetchone()[0]
+    assert dialog.result_.rows == expected > 500
+    rows = list(openpyxl.load_workbook(out, read_only=True).worksheets[0].values)
+    assert rows[0][:4] == ("地区代码", "指标代码", "期间", "数值") and len(rows) == expected + 1
+    assert {r[0] for r in rows[1:]} == {"320000", *[c for c, in window.db.execute(
+        "select code from regions where parent = '320000'")]} - {c for c, in window.db.execute(
+        "select code from regions where parent = '320000' and code not in (select region from \"values\")")}
+    plan = plan_import(window.db, out)
+    assert plan.ok and plan.counts()["unchanged"] == expected and plan.counts()["new"] == 0
+    assert f"{expected:,}" in window.statusBar().currentMessage()

@@ -123,12 +123,16 @@ class MainWindow(Retranslating, QMainWindow):
         self.import_action.triggered.connect(lambda: self.import_file())
         self.template_action = QAction(self)
         self.template_action.triggered.connect(lambda: self.make_template())
+        self.data_export_action = QAction(self)
+        self.data_export_action.triggered.connect(lambda: self.export_data())
         self.office_action = QAction(self)
         self.office_action.triggered.connect(lambda: self.office_settings())
         self.file_menu.addAction(self.office_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_action)
         self.file_menu.addAction(self.template_action)
+        self.file_menu.addAction(self.data_export_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
@@ -198,6 +202,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.import_action.setText(self.tr("&Import spreadsheet…"))
         self.office_action.setText(self.tr("This &office…"))
         self.template_action.setText(self.tr("Make fill-in &template…"))
+        self.data_export_action.setText(self.tr("Export &data (long format)…"))
         self.approve_action.setText(self.tr("Approve and lock…"))
         self.unlock_action.setText(self.tr("Unlock…"))
         self.about_action.setText(self.tr("About ipdesk"))
@@ -490,6 +495,14 @@ class MainWindow(Retranslating, QMainWindow):
                                          self.tr("Template written: {path}").format(path=r.path), 15000),
                                      on_error=lambda exc, tb: self.warn(
                                          exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)))
+
+    def export_data(self):
+        """Values of this region (and those below) as one row per value, the file import reads back."""
+        from app.ui.data_export import DataExportDialog
+
+        self.data_export_dialog = DataExportDialog(self, self.region, self.year.value())
+        self.data_export_dialog.open()
+        return self.data_export_dialog
 
     def office_settings(self):
         from app.ui.office_dialog import OfficeDialog
