@@ -480,7 +480,7 @@ PLUGIN_VERBS = ("app.cli_sheets", "app.cli_report", "app.cli_package")
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # a double-clicked file (the .ipdx association): ipdesk FILE opens the window on it
-    if argv and not argv[0].startswith("-") and os.path.splitext(argv[0])[1].lower() in (".ipdx", ".ipdq", ".xlsx", ".csv") \
+    if argv and not argv[0].startswith("-") and os.path.splitext(argv[0])[1].lower() in (".ipdx", ".ipdq", ".xlsx", ".xls", ".csv") \
             and os.path.exists(argv[0]):
         from app.ui.main import run_gui
 

@@ -25,9 +25,9 @@ def add_verbs(verb, region_year) -> None:
                     help="earlier years shown for reference (default 3)")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
 
-    sp = verb("import", cmd_import, "read a filled template or a long-format .xlsx/.csv (region, indicator, period, "
+    sp = verb("import", cmd_import, "read a filled template or a long-format .xlsx/.xls/.csv (region, indicator, period, "
               "value, note); a dry run unless --apply (导入)")
-    sp.add_argument("file", help="the .xlsx or .csv file")
+    sp.add_argument("file", help="the .xlsx, .xls or .csv file")
     sp.add_argument("--apply", action="store_true", help="write the values (all of them, or nothing on any problem)")
     sp.add_argument("--region", help="refuse a template made for another region")
     sp.add_argument("--year", type=_year, help="refuse a template made for another year")

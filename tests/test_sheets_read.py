@@ -13,6 +13,7 @@ import base64
 import os
 import random
 import zipfile
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -202,7 +203,7 @@ def _expect_refused(db, path, code):
     return err.value
 
 
-def test_not_a_zip_truncated_and_old_xls_are_refused(demo_db, tmp_path):
+def test_not_a_zip_truncated_damaged_xls_and_ods_are_refused(demo_db, tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(os.urandom(3000))
     _expect_refused(demo_db, junk, "sheet_not_zip")
@@ -211,9 +212,19 @@ def test_not_a_zip_truncated_and_old_xls_are_refused(demo_db, tmp_path):
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     _expect_refused(demo_db, cut, "sheet_not_zip")
-    xls = tmp_path / "old.xls"
+    xls = tmp_path / "old.xls"                     # an OLE2 header and nothing after it
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
-    _expect_refused(demo_db, xls, "sheet_xls")
+    _expect_refused(demo_db, xls, "sheet_damaged")
+    real = (Path(__file__).parent / "data" / "long-2024.xls").read_bytes()
+    cut_xls = tmp_path / "cut.xls"
+    cut_xls.write_bytes(real[: len(real) // 2])
+    _expect_refused(demo_db, cut_xls, "sheet_damaged")
+    ods = tmp_path / "calc.ods"                     # LibreOffice's own format: named, with what to do
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    err = _expect_refused(demo_db, ods, "sheet_ods")
+    assert ".xlsx" in err.message("zh") and "OpenDocument" in err.message("en")
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     _expect_refused(demo_db, empty, "sheet_not_zip")
@@ -349,3 +360,33 @@ def test_csv_that_is_not_text_is_refused(demo_db, tmp_path):
     latin = tmp_path / "latin.csv"
     latin.write_bytes(b"region,indicator,period,value\n\x81\xff,INV_GRANTS,2024,1\n")
     _expect_refused(demo_db, latin, "csv_encoding")
+
+
+# ---------------------------------------------------------------- Excel 97-2003 (.xls), as LibreOffice saves it
+
+def test_xls_long_table_reads_like_xlsx_with_per_cent_cells_and_cached_formulas(demo_db):
+    """tests/data/long-2024.xls (made by tests/data/make_xls.py through LibreOffice): a cell typed
+    12.5% (kept as 0.125 with a per-cent format) is 12.5, a formula gives its cached value, a
+    number typed as text with separators parses, the note arrives."""
+    from app.models.values import get_values
+
+    path = Path(__file__).parent / "data" / "long-2024.xls"
+    book = sheets_read.read_book(path)
+    assert book.kind == "xls" and book.sheets[0].percent_cells == {(1, 3)}
+    plan = plan_import(demo_db, path)
+    assert plan.ok, [p.message("en") for p in plan.problems]
+    got = {(r.indicator, r.period): (r.value, r.note) for r in plan.rows}
+    assert got == {("PATENT_INDUSTRIALIZATION_RATE", "2024"): ("12.5", None), ("INV_GRANTS", "2024"): ("23456", "据年报"),
+                   ("INV_APPLICATIONS", "2024"): ("61234", None), ("HV_PATENTS", "2024"): ("42104", None)}
+    apply_plan(demo_db, plan, who="clerk")
+    assert str(get_values(demo_db)[("320100", "PATENT_INDUSTRIALIZATION_RATE", "2024")]) == "12.5"
+
+
+def test_xls_template_is_recognised_by_its_hidden_metadata(demo_db):
+    """ipdesk's own template, filled in and saved as .xls: recognised as Nanjing 2024's template,
+    the clerk's 24,680 and 51.5% read as typed."""
+    path = Path(__file__).parent / "data" / "template-320100-2024.xls"
+    plan = plan_import(demo_db, path, expect_region="320100", expect_year=2024)
+    assert plan.ok and plan.kind == "template" and plan.template["region"] == "320100"
+    got = {r.indicator: r.value for r in plan.rows if r.status != "unchanged"}
+    assert got == {"INV_GRANTS": "24680", "PATENT_INDUSTRIALIZATION_RATE": "51.5"}

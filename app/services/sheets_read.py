@@ -1,12 +1,12 @@
 """Reading a clerk's file without trusting it: .xlsx through python-calamine after the zip
-has been checked, .csv in UTF-8 (with or without BOM), UTF-16 or GB18030/GBK with a comma,
+has been checked, Excel 97-2003 .xls through calamine too (per-cent formats by xlrd), .csv in UTF-8 (with or without BOM), UTF-16 or GB18030/GBK with a comma,
 semicolon or tab between fields::
 
     book = read_book("江苏2024.xlsx")       # -> Book(kind="xlsx", sheets=[Sheet(...), ...])
     book.sheets[0].rows[6][1]              # B7 as the reader gives it: str, float, date, bool
 
 Refused before any cell is read (``InputError``, nothing else escapes): not a zip or a
-truncated one, an old .xls, too many parts, more than 200 MB unpacked or a part packed more
+truncated one, too many parts, more than 200 MB unpacked or a part packed more
 than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs). Formulas are
 never evaluated: calamine gives the value Excel cached; a formula cell without one is listed
 in ``Sheet.formula_cells``. Cells styled as per cent (the clerk typed ``12.5%``, Excel kept
@@ -32,13 +32,13 @@ from .sheets_common import Steps, cell_ref
 
 register({
     "sheet_unreadable": ("cannot read the file: {why}", "无法读取文件：{why}"),
-    "sheet_unsupported": ("unsupported file type: use an Excel workbook (.xlsx) or a CSV file",
-                          "不支持的文件类型：请使用 Excel 工作簿（.xlsx）或 CSV 文件"),
+    "sheet_unsupported": ("unsupported file type: use an Excel workbook (.xlsx or .xls) or a CSV file",
+                          "不支持的文件类型：请使用 Excel 工作簿（.xlsx 或 .xls）或 CSV 文件"),
     "sheet_not_zip": ("not a readable .xlsx workbook: the file is damaged, truncated or in another format",
                       "不是可读取的 .xlsx 工作簿：文件已损坏、不完整或为其他格式"),
-    "sheet_xls": ("old Excel 97-2003 (.xls) format: open it in Excel or WPS and save it as .xlsx",
-                  "旧版 Excel 97-2003（.xls）格式：请用 Excel 或 WPS 打开后另存为 .xlsx"),
     "sheet_not_workbook": ("this zip archive is not an Excel workbook", "该压缩包不是 Excel 工作簿"),
+    "sheet_ods": ("an OpenDocument file (LibreOffice's .ods): save it as an Excel workbook (.xlsx) and import that",
+                  "这是 OpenDocument 文件（LibreOffice 的 .ods）：请另存为 Excel 工作簿（.xlsx）后再导入"),
     "sheet_too_big": ("refused: {why} (at most {max} MB); split the data into smaller files",
                       "已拒绝：{why_zh}（最多 {max} MB），请拆分为较小的文件"),
     "sheet_zip_bomb": ("refused: part {text} unpacks to {ratio}× its packed size (a zip bomb?)",
@@ -75,7 +75,7 @@ class Sheet:
 @dataclass
 class Book:
     path: Path
-    kind: str                     # "xlsx" | "csv"
+    kind: str                     # "xlsx" | "xls" | "csv"
     sheets: list[Sheet]
 
     def sheet(self, name: str) -> Sheet | None:
@@ -103,8 +103,8 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
         raise InputError("sheet_too_big", file=path.name, params={
             "why": f"the file is {size >> 20} MB", "why_zh": f"文件大小为 {size >> 20} MB", "max": MAX_FILE_MB})
     suffix = path.suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("sheet_xls", file=path.name)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):      # Excel 97-2003 (.xls, also WPS's): an OLE2 compound file
+        return read_xls(path, steps=steps, meanwhile=meanwhile)
     if suffix in (".csv", ".txt", ".tsv"):
         book = Book(path, "csv", [read_csv(path)])
         if meanwhile:
@@ -135,6 +135,9 @@ def _check_zip(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]
                              params={"ratio": i.file_size // max(i.compress_size, 1)})
     by_name = {i.filename: i for i in infos}
     if "xl/workbook.xml" not in by_name and "[Content_Types].xml" not in by_name:
+        if "mimetype" in by_name and by_name["mimetype"].file_size < 200 and \
+                zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+            raise InputError("sheet_ods", file=path.name)
         raise InputError("sheet_not_workbook", file=path.name)
     return zf, by_name
 
@@ -335,6 +338,71 @@ def read_xlsx(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book
     steps(0.9, "cells read")
     sheets = [Sheet(name, rows, visible, *scans.get(name, (set(), set()))) for name, visible, rows in raw]
     return Book(path, "xlsx", sheets)
+
+
+# ---------------------------------------------------------------- xls
+
+def _percent_code(code: str) -> bool:
+    """Does a number format show per cent (``0.0%``; not a quoted ``"%"``, an escaped ``\\%`` or ``[..]``)?"""
+    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code or "")
+
+
+def _xls_percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet, the number cells whose format shows per cent (the clerk typed ``12.5%``, Excel
+    kept 0.125). calamine does not give formats; xlrd reads them from the .xls records."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
+    try:
+        formats = book.format_map
+        percent_xf = {i for i, xf in enumerate(book.xf_list)
+                      if xf.format_key in (9, 10) or _percent_code(getattr(formats.get(xf.format_key), "format_str", ""))}
+        out: dict[str, set[tuple[int, int]]] = {}
+        if not percent_xf:
+            return out
+        number = xlrd.XL_CELL_NUMBER
+        for i, name in enumerate(book.sheet_names()):
+            sheet = book.sheet_by_index(i)
+            cells = set()
+            for r in range(sheet.nrows):
+                for c, kind in enumerate(sheet.row_types(r)):
+                    if kind == number and sheet.cell_xf_index(r, c) in percent_xf:
+                        cells.add((r, c))
+            out[name] = cells
+            book.unload_sheet(i)
+        return out
+    finally:
+        book.release_resources()
+
+
+def read_xls(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book:
+    """An Excel 97-2003 workbook (as old templates and WPS still save them): cells by calamine, as
+    for .xlsx — formulas' cached values, never evaluated — and per-cent cells by their format."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    steps = steps or Steps()
+    steps(0.1, "reading cells")
+    own_error = None
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="calamine") as pool:
+            cells = pool.submit(_calamine_sheets, path)
+            try:
+                percent = _xls_percent_cells(path)
+                if meanwhile:
+                    try:
+                        meanwhile()
+                    except BaseException as exc:     # the caller's error, not the file's: raised as it is
+                        own_error = exc
+            finally:
+                raw = cells.result()
+    except IpdeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine's, xlrd's and anything a damaged file provokes
+        raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
+    if own_error is not None:
+        raise own_error
+    steps(0.9, "cells read")
+    return Book(path, "xls", [Sheet(name, rows, visible, set(), percent.get(name, set())) for name, visible, rows in raw])
 
 
 def _short(exc: Exception) -> str:

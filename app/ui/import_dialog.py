@@ -68,7 +68,7 @@ class ImportDialog(QDialog):
 
     def choose(self):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a spreadsheet"), str(Path.home()),
-                                              self.tr("Spreadsheets (*.xlsx *.csv)"))
+                                              self.tr("Spreadsheets (*.xlsx *.xls *.csv)"))
         if path:
             self.plan_file(path)
 

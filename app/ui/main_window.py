@@ -353,7 +353,7 @@ class MainWindow(Retranslating, QMainWindow):
         if suffix == "ipdq":
             self.tabs.setCurrentIndex(3)
             return self.inbox.answer_questions(path)
-        if suffix in ("xlsx", "csv"):
+        if suffix in ("xlsx", "xls", "csv"):
             return self.import_file(path)
         self.warn(self.tr("ipdesk cannot open {name}").format(name=path))
         return None

@@ -826,8 +826,8 @@
     </message>
     <message>
         <location filename="../../app/ui/import_dialog.py" line="71"/>
-        <source>Spreadsheets (*.xlsx *.csv)</source>
-        <translation>表格文件 (*.xlsx *.csv)</translation>
+        <source>Spreadsheets (*.xlsx *.xls *.csv)</source>
+        <translation>表格文件 (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
         <location filename="../../app/ui/import_dialog.py" line="92"/>
