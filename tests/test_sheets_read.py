@@ -225,6 +225,13 @@ def test_not_a_zip_truncated_damaged_xls_and_ods_are_refused(demo_db, tmp_path):
         z.writestr("content.xml", "<office:document-content/>")
     err = _expect_refused(demo_db, ods, "sheet_ods")
     assert ".xlsx" in err.message("zh") and "OpenDocument" in err.message("en")
+    for name, body in (("web.xls", "\ufeff  <html><body><table><tr><td>320100</td></tr></table></body></html>".encode()),
+                       ("xml2003.xls", '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
+                                       'spreadsheet"/>'.encode("utf-16"))):
+        page = tmp_path / name                      # what many online systems export under an .xls name
+        page.write_bytes(body)
+        err = _expect_refused(demo_db, page, "sheet_web_page")
+        assert "网页" in err.message("zh") and ".xlsx" in err.message("zh")
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     _expect_refused(demo_db, empty, "sheet_not_zip")

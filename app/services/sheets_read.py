@@ -37,6 +37,9 @@ register({
     "sheet_not_zip": ("not a readable .xlsx workbook: the file is damaged, truncated or in another format",
                       "不是可读取的 .xlsx 工作簿：文件已损坏、不完整或为其他格式"),
     "sheet_not_workbook": ("this zip archive is not an Excel workbook", "该压缩包不是 Excel 工作簿"),
+    "sheet_web_page": ("this .xls is a web page or XML export, not an Excel workbook: open it in Excel or WPS and "
+                       "save it as an Excel workbook (.xlsx)",
+                       "该 .xls 文件实为网页或 XML 导出，并非 Excel 工作簿：请用 Excel 或 WPS 打开后另存为 Excel 工作簿（.xlsx）"),
     "sheet_ods": ("an OpenDocument file (LibreOffice's .ods): save it as an Excel workbook (.xlsx) and import that",
                   "这是 OpenDocument 文件（LibreOffice 的 .ods）：请另存为 Excel 工作簿（.xlsx）后再导入"),
     "sheet_too_big": ("refused: {why} (at most {max} MB); split the data into smaller files",
@@ -112,7 +115,21 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
         return book
     if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, steps=steps, meanwhile=meanwhile)
+    if suffix in (".xls", ".et") and _looks_like_markup(path):
+        raise InputError("sheet_web_page", file=path.name)
     raise InputError("sheet_unsupported", file=path.name)
+
+
+def _looks_like_markup(path: Path) -> bool:
+    """An '.xls' that is a web page or Excel 2003 XML (what many online systems export): text that
+    starts with '<' after a byte-order mark and blanks, in UTF-8 or UTF-16."""
+    with open(path, "rb") as f:
+        start = f.read(512)
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if start.startswith(bom):
+            start = start[len(bom):].decode(encoding, "ignore").encode()
+            break
+    return start.lstrip().startswith(b"<")
 
 
 # ---------------------------------------------------------------- xlsx
