@@ -389,6 +389,17 @@ def test_xls_long_table_reads_like_xlsx_with_per_cent_cells_and_cached_formulas(
     assert str(get_values(demo_db)[("320100", "PATENT_INDUSTRIALIZATION_RATE", "2024")]) == "12.5"
 
 
+@pytest.mark.parametrize("name", ["renamed.xlsx", "wps.et"])
+def test_xls_bytes_under_another_name_are_read_by_what_they_are(demo_db, tmp_path, name):
+    """An .xls renamed .xlsx, or saved by WPS as .et: the bytes decide, not the name."""
+    import shutil
+    path = tmp_path / name
+    shutil.copy(Path(__file__).parent / "data" / "long-2024.xls", path)
+    plan = plan_import(demo_db, path)
+    assert plan.ok and len(plan.rows) == 4
+    assert {r.indicator: r.value for r in plan.rows}["PATENT_INDUSTRIALIZATION_RATE"] == "12.5"
+
+
 def test_xls_template_is_recognised_by_its_hidden_metadata(demo_db):
     """ipdesk's own template, filled in and saved as .xls: recognised as Nanjing 2024's template,
     the clerk's 24,680 and 51.5% read as typed."""

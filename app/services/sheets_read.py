@@ -307,13 +307,19 @@ def _scan_sheets(zf, by_name, parts, percent, path: Path) -> dict[str, tuple[set
                 for sheet, part in parts.items() if part in by_name}
 
 
-def _calamine_sheets(path: Path) -> list[tuple]:
+def _calamine_sheets(path: Path, *, by_content: bool = False) -> list[tuple]:
     """``(name, visible, rows)`` of each worksheet. calamine parses without holding the GIL, so
-    this runs in a thread while the formula scan goes on."""
+    this runs in a thread while the formula scan goes on. ``by_content``: the format is told by
+    the bytes, not the name (an .xls renamed .xlsx, WPS's .et)."""
     import python_calamine as pc
 
     out = []
-    with pc.CalamineWorkbook.from_path(str(path)) as wb:
+    if by_content:
+        with open(path, "rb") as f:
+            opened = pc.CalamineWorkbook.from_filelike(f)
+    else:
+        opened = pc.CalamineWorkbook.from_path(str(path))
+    with opened as wb:
         for meta in wb.sheets_metadata:
             if meta.typ == pc.SheetTypeEnum.WorkSheet:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
@@ -402,7 +408,7 @@ def read_xls(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book:
     own_error = None
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="calamine") as pool:
-            cells = pool.submit(_calamine_sheets, path)
+            cells = pool.submit(_calamine_sheets, path, by_content=True)
             try:
                 percent = _xls_percent_cells(path)
                 if meanwhile:
