@@ -408,3 +408,27 @@ def test_xls_template_is_recognised_by_its_hidden_metadata(demo_db):
     assert plan.ok and plan.kind == "template" and plan.template["region"] == "320100"
     got = {r.indicator: r.value for r in plan.rows if r.status != "unchanged"}
     assert got == {"INV_GRANTS": "24680", "PATENT_INDUSTRIALIZATION_RATE": "51.5"}
+
+
+def test_hostile_xls_are_refused_without_taking_the_process_down(demo_db, tmp_path):
+    """A one-byte change to a DIMENSIONS record made calamine's .xls reader ask for 687 GB and abort
+    the process (exit 134, uncatchable); truncated files made it panic past every handler. Read by
+    xlrd, each is a clear refusal; a password-protected file is named as such."""
+    import subprocess
+    import sys
+
+    hostile = Path(__file__).parent / "data" / "hostile"
+    book = sheets_read.read_book(hostile / "dimensions-687gb.xls")      # xlrd goes by the cells themselves
+    assert [s.name for s in book.sheets] == ["偏移", "隐藏", "第三"] and sum(len(s.rows) for s in book.sheets) < 50
+    from app.models.db import open_store
+    open_store(tmp_path / "s.sqlite").close()
+    out = subprocess.run([sys.executable, "-m", "app", "--db", str(tmp_path / "s.sqlite"), "import",
+                          str(hostile / "dimensions-687gb.xls")], capture_output=True, text=True, timeout=120)
+    assert out.returncode in (0, 1) and "dimensions-687gb.xls" in out.stderr + out.stdout, out     # (was 134)
+    err = _expect_refused(demo_db, hostile / "password.xls", "sheet_encrypted")
+    assert "密码" in err.message("zh")
+    whole = (Path(__file__).parent / "data" / "long-2024.xls").read_bytes()
+    for n in (8, 512, 762, 1274, 2048, 3000, len(whole) - 700):
+        cut = tmp_path / f"cut-{n}.xls"
+        cut.write_bytes(whole[:n])
+        _expect_refused(demo_db, cut, "sheet_damaged")

@@ -1,5 +1,6 @@
 """Reading a clerk's file without trusting it: .xlsx through python-calamine after the zip
-has been checked, Excel 97-2003 .xls through calamine too (per-cent formats by xlrd), .csv in UTF-8 (with or without BOM), UTF-16 or GB18030/GBK with a comma,
+has been checked, Excel 97-2003 .xls through xlrd (pure Python: a crafted file raises where calamine's
+.xls reader can abort the process), .csv in UTF-8 (with or without BOM), UTF-16 or GB18030/GBK with a comma,
 semicolon or tab between fields::
 
     book = read_book("江苏2024.xlsx")       # -> Book(kind="xlsx", sheets=[Sheet(...), ...])
@@ -40,6 +41,9 @@ register({
     "sheet_web_page": ("this .xls is a web page or XML export, not an Excel workbook: open it in Excel or WPS and "
                        "save it as an Excel workbook (.xlsx)",
                        "该 .xls 文件实为网页或 XML 导出，并非 Excel 工作簿：请用 Excel 或 WPS 打开后另存为 Excel 工作簿（.xlsx）"),
+    "sheet_encrypted": ("the workbook is protected by a password: open it in Excel or WPS, remove the password "
+                        "(or save a copy without one) and import that",
+                        "工作簿设有打开密码：请在 Excel 或 WPS 中打开并取消密码（或另存一份无密码的副本）后再导入"),
     "sheet_ods": ("an OpenDocument file (LibreOffice's .ods): save it as an Excel workbook (.xlsx) and import that",
                   "这是 OpenDocument 文件（LibreOffice 的 .ods）：请另存为 Excel 工作簿（.xlsx）后再导入"),
     "sheet_too_big": ("refused: {why} (at most {max} MB); split the data into smaller files",
@@ -307,19 +311,13 @@ def _scan_sheets(zf, by_name, parts, percent, path: Path) -> dict[str, tuple[set
                 for sheet, part in parts.items() if part in by_name}
 
 
-def _calamine_sheets(path: Path, *, by_content: bool = False) -> list[tuple]:
+def _calamine_sheets(path: Path) -> list[tuple]:
     """``(name, visible, rows)`` of each worksheet. calamine parses without holding the GIL, so
-    this runs in a thread while the formula scan goes on. ``by_content``: the format is told by
-    the bytes, not the name (an .xls renamed .xlsx, WPS's .et)."""
+    this runs in a thread while the formula scan goes on."""
     import python_calamine as pc
 
     out = []
-    if by_content:
-        with open(path, "rb") as f:
-            opened = pc.CalamineWorkbook.from_filelike(f)
-    else:
-        opened = pc.CalamineWorkbook.from_path(str(path))
-    with opened as wb:
+    with pc.CalamineWorkbook.from_path(str(path)) as wb:
         for meta in wb.sheets_metadata:
             if meta.typ == pc.SheetTypeEnum.WorkSheet:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
@@ -354,7 +352,10 @@ def read_xlsx(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book
                 raw = cells.result()
     except IpdeskError:
         raise
-    except Exception as exc:  # noqa: BLE001 - calamine's own errors and anything a damaged file provokes
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine's errors and its panics (pyo3's PanicException is
+        # a BaseException): anything a damaged file provokes
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
     if own_error is not None:
         raise own_error
@@ -365,67 +366,99 @@ def read_xlsx(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book
 
 # ---------------------------------------------------------------- xls
 
+MAX_XLS_CELLS = 10_000_000      # rows × columns of one sheet: a few sparse cells must not ask for gigabytes
+
+
 def _percent_code(code: str) -> bool:
     """Does a number format show per cent (``0.0%``; not a quoted ``"%"``, an escaped ``\\%`` or ``[..]``)?"""
     return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code or "")
 
 
-def _xls_percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Per sheet, the number cells whose format shows per cent (the clerk typed ``12.5%``, Excel
-    kept 0.125). calamine does not give formats; xlrd reads them from the .xls records."""
-    import xlrd
-
-    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
-    try:
-        formats = book.format_map
-        percent_xf = {i for i, xf in enumerate(book.xf_list)
-                      if xf.format_key in (9, 10) or _percent_code(getattr(formats.get(xf.format_key), "format_str", ""))}
-        out: dict[str, set[tuple[int, int]]] = {}
-        if not percent_xf:
-            return out
-        number = xlrd.XL_CELL_NUMBER
-        for i, name in enumerate(book.sheet_names()):
-            sheet = book.sheet_by_index(i)
-            cells = set()
-            for r in range(sheet.nrows):
-                for c, kind in enumerate(sheet.row_types(r)):
-                    if kind == number and sheet.cell_xf_index(r, c) in percent_xf:
-                        cells.add((r, c))
-            out[name] = cells
-            book.unload_sheet(i)
-        return out
-    finally:
-        book.release_resources()
+def _encrypted_ole(path: Path) -> bool:
+    """A password-protected Office file: an OLE2 compound file with an 'EncryptedPackage' stream
+    (.xlsx saved with a password) — xlrd says so itself for a protected .xls."""
+    with open(path, "rb") as f:
+        return "EncryptedPackage".encode("utf-16-le") in f.read(1 << 20)
 
 
 def read_xls(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book:
-    """An Excel 97-2003 workbook (as old templates and WPS still save them): cells by calamine, as
-    for .xlsx — formulas' cached values, never evaluated — and per-cent cells by their format."""
-    from concurrent.futures import ThreadPoolExecutor
+    """An Excel 97-2003 workbook (old templates, WPS's .et, an .xls renamed .xlsx), read by xlrd —
+    pure Python, so a crafted file raises instead of taking the process down — in the types
+    calamine gives for .xlsx: text, float, date/datetime, bool, "" for an empty cell; formulas by
+    their cached values, never evaluated; number cells formatted as per cent listed as such."""
+    import xlrd
 
     steps = steps or Steps()
     steps(0.1, "reading cells")
-    own_error = None
+    if _encrypted_ole(path):
+        raise InputError("sheet_encrypted", file=path.name)
     try:
-        with ThreadPoolExecutor(1, thread_name_prefix="calamine") as pool:
-            cells = pool.submit(_calamine_sheets, path, by_content=True)
-            try:
-                percent = _xls_percent_cells(path)
-                if meanwhile:
-                    try:
-                        meanwhile()
-                    except BaseException as exc:     # the caller's error, not the file's: raised as it is
-                        own_error = exc
-            finally:
-                raw = cells.result()
-    except IpdeskError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - calamine's, xlrd's and anything a damaged file provokes
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, ragged_rows=True,
+                                  logfile=io.StringIO())
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise InputError("sheet_encrypted", file=path.name) from None
         raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
-    if own_error is not None:
-        raise own_error
+    except Exception as exc:  # noqa: BLE001 - whatever hostile bytes provoke in the parser is "damaged"
+        raise InputError("sheet_damaged", file=path.name, params={"why": _short(exc)}) from None
+    try:
+        if meanwhile:
+            meanwhile()
+        sheets = _xls_sheets(book, path)
+    finally:
+        book.release_resources()
     steps(0.9, "cells read")
-    return Book(path, "xls", [Sheet(name, rows, visible, set(), percent.get(name, set())) for name, visible, rows in raw])
+    return Book(path, "xls", sheets)
+
+
+def _xls_sheets(book, path: Path) -> list[Sheet]:
+    import datetime as dt
+
+    import xlrd
+
+    formats = book.format_map
+    percent_xf = {i for i, xf in enumerate(book.xf_list) if not xf.is_style and (
+        xf.format_key in (9, 10) or _percent_code(getattr(formats.get(xf.format_key), "format_str", "")))}
+    text_t, number_t, date_t, bool_t, error_t = (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE,
+                                                xlrd.XL_CELL_BOOLEAN, xlrd.XL_CELL_ERROR)
+    sheets = []
+    for i, name in enumerate(book.sheet_names()):
+        try:
+            sheet = book.sheet_by_index(i)
+            if sheet.nrows * max(sheet.ncols, 1) > MAX_XLS_CELLS:
+                raise InputError("sheet_too_big", file=path.name, params={
+                    "why": f"sheet {name} spans {sheet.nrows:,} rows × {sheet.ncols:,} columns",
+                    "why_zh": f"工作表“{name}”跨 {sheet.nrows:,} 行 × {sheet.ncols:,} 列", "max": MAX_FILE_MB})
+            width, rows, percent = sheet.ncols, [], set()
+            for r in range(sheet.nrows):
+                row = [""] * width
+                for c, (kind, v) in enumerate(zip(sheet.row_types(r), sheet.row_values(r))):
+                    if kind == text_t:
+                        row[c] = v
+                    elif kind == number_t:
+                        row[c] = float(v)
+                        if percent_xf and sheet.cell_xf_index(r, c) in percent_xf:
+                            percent.add((r, c))
+                    elif kind == date_t:
+                        try:
+                            when = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+                            row[c] = when.date() if when.time() == dt.time(0) else when
+                        except (xlrd.xldate.XLDateError, ValueError, OverflowError):
+                            row[c] = float(v)
+                    elif kind == bool_t:
+                        row[c] = bool(v)
+                    elif kind == error_t:
+                        row[c] = xlrd.error_text_from_code.get(v, "#ERROR")
+                rows.append(row)
+            while rows and not any(x != "" for x in rows[-1]):     # like calamine: up to the last used row
+                rows.pop()
+            sheets.append(Sheet(name, rows, sheet.visibility == 0, set(), percent))
+            book.unload_sheet(i)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged record met while reading the cells
+            raise InputError("sheet_damaged", file=path.name, params={"why": f"{name}: {_short(exc)}"}) from None
+    return sheets
 
 
 def _short(exc: Exception) -> str:

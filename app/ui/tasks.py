@@ -40,7 +40,10 @@ class _Job(QRunnable):
             result = self.fn(lambda f, m="": self.signals.progress.emit(float(f), str(m)), self.cancelled)
         except Cancelled as exc:
             self.signals.failed.emit(exc, "")
-        except Exception as exc:  # reported to the user by on_error; never lost
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # reported to the user by on_error; never lost (a library's panic
+            # — pyo3's PanicException — is a BaseException and would leave the progress dialog waiting)
             self.signals.failed.emit(exc, traceback.format_exc())
         else:
             self.signals.done.emit(result)
