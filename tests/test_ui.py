@@ -232,15 +232,24 @@ def test_copy_a_block_with_ctrl_c_and_paste_it_back(window, qtbot):
     shown = [m.data(m.index(rows[1], c)) for c in cols]
     assert derived == [t.replace(",", "") for t in shown] and all(d.count(".") == 1 for d in derived)
     assert "已复制" in window.statusBar().currentMessage()
+    cell = m.grid.cells[("HV_PATENTS_PER_10K", "2024")]
+    for computed in (2.675, 0.125, -0.001):          # copied exactly as shown (half up), never "-0.00"
+        cell.computed = computed
+        m._cache.clear()
+        idx = m.index(rows[1], cols[1])
+        assert m.plain_text(rows[1], cols[1]) == m.data(idx).replace(",", "")
+    assert m.plain_text(rows[1], cols[1]) == "0.00"
 
-    window.select_region("320200")                    # pasted into Wuxi: the entered values arrive as they were
-    qtbot.waitUntil(lambda: window.entry.model.grid.region == "320200")
+    apps = [str(stored(window, "INV_APPLICATIONS", p)) for p in ("2023", "2024")]
+    window.select_region("320200")                    # the whole block pasted into Wuxi: the entered values
+    qtbot.waitUntil(lambda: window.entry.model.grid.region == "320200")   # arrive, the computed row follows them
     m2 = window.entry.model
-    only_entered = "\r\n".join(ln for code, ln in got.items() if code in ("POPULATION",)) + "\r\n"
-    QApplication.clipboard().setText(only_entered)
     view.setCurrentIndex(m2.index(rows[0], cols[0]))
     window.entry.paste()
     assert [str(stored(window, "POPULATION", p, region="320200")) for p in ("2023", "2024")] == pop
+    assert [str(stored(window, "INV_APPLICATIONS", p, region="320200")) for p in ("2023", "2024")] == apps
+    assert stored(window, "HV_PATENTS_PER_10K", "2024", region="320200") is None      # nothing entered there
+    assert "已跳过 2 个计算得出的指标单元格" in window.statusBar().currentMessage()
 
 
 def test_window_reopens_with_the_size_and_tree_width_it_was_closed_with(qtbot, open_main_window):
@@ -254,6 +263,13 @@ def test_window_reopens_with_the_size_and_tree_width_it_was_closed_with(qtbot, o
     assert (second.width(), second.height()) == (760, 560)
     assert second.split.sizes()[0] == 300
     second.close()
+    from PySide6.QtCore import QByteArray, QSettings
+    for damaged in ("garbage", QByteArray(b"\x01\xd9\xd0\xcb\x00\x03")):     # a hand-edited or cut settings file
+        QSettings("ipdesk", "ipdesk").setValue("window/geometry", damaged)
+        QSettings("ipdesk", "ipdesk").setValue("window/split", ["x", "y"])
+        third = open_main_window("320100", 2024)
+        assert (third.width(), third.height()) == (1280, 800)
+        third.close()
 
 
 def test_cells_are_coloured_by_findings_with_clause_in_tooltip(window):

@@ -80,6 +80,7 @@ def test_data_export_writes_the_long_table_that_import_reads_back(window, qtbot,
     out = tmp_path / "江苏省_2022-2024.xlsx"
     dialog.file.setText(str(out))
     dialog.start()
+    assert not dialog.ok_button.isEnabled()          # a second click cannot start a second export
     qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=20000)
     expected = window.db.execute(
         'select count(*) from "values" where (region = \'320000\' or region in (select code from regions where'

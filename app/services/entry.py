@@ -33,10 +33,13 @@ def split_clipboard(text: str) -> list[list[str]]:
 
 
 def parse_block(text: str, *, region: str, indicators: list[Indicator], periods: list[str], start_row: int,
-                start_col: int, locked_years: set[int] = frozenset()) -> tuple[list[Change], list[IpdeskError]]:
+                start_col: int, locked_years: set[int] = frozenset(),
+                skipped: list | None = None) -> tuple[list[Change], list[IpdeskError]]:
     """Changes for a pasted block, or every problem found (each naming region, indicator, period, text).
 
-    Empty cells are skipped (empty is not zero); cells beyond the grid are an error.
+    Empty cells are skipped (empty is not zero); cells beyond the grid are an error. A cell on a
+    computed indicator is an error, unless ``skipped`` is a list: then it is put there and left
+    alone (a block copied from the grid carries its computed rows; they follow their components).
     """
     rows = split_clipboard(text)
     changes: list[Change] = []
@@ -58,7 +61,10 @@ def parse_block(text: str, *, region: str, indicators: list[Indicator], periods:
             period = periods[c]
             place = {"region": region, "indicator": ind.code, "period": period}
             if ind.derived:
-                errors.append(InputError("paste_derived", text=cell, **place))
+                if skipped is None:
+                    errors.append(InputError("paste_derived", text=cell, **place))
+                else:
+                    skipped.append((ind.code, period, cell))
                 continue
             if int(period[:4]) in locked_years:
                 errors.append(InputError("paste_locked", text=cell, **place))

@@ -18,22 +18,34 @@ from app.models.messages import register
 register({"export_write_failed": ("cannot write {text}: {why}", "无法写入 {text}：{why}")})
 
 
+_serial = __import__("itertools").count()
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` for a temporary file beside ``path`` and move it into place when it
     returns. On any error — a full disk, no permission, a cancel — the temporary file is removed,
     ``path`` is untouched, and an ``OSError`` becomes ``InputError("export_write_failed")``
     naming the file and the reason."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    # unique per call, not only per process: two writes of the same file at once (a double click)
+    # must not share, and remove, each other's temporary file
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_serial)}.part")
     try:
         write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise InputError("export_write_failed", text=str(path), params={"why": exc.strerror or str(exc)}) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:          # e.g. the folder is a file: nothing was written there anyway
+        pass
 
 
 def stage(progress, lo: float, hi: float):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.models.errors import IpdeskError
 from app.ui import i18n
@@ -42,7 +42,8 @@ class DataExportDialog(QDialog):
         row.addWidget(QLabel("–", years))
         row.addWidget(self.year_to)
         row.addStretch(1)
-        self.file = QLineEdit(str(Path.home() / f"{region}_{name}_{year - 4}-{year}_数据.xlsx"), self)
+        self.file = QLineEdit(str(Path.home() / self.tr("{code}_{name}_{start}-{end}_data.xlsx").format(
+            code=region, name=name, start=year - 4, end=year)), self)
         browse = QPushButton(self.tr("Choose…"), self)
         browse.clicked.connect(self._browse)
         where = QWidget(self)
@@ -55,7 +56,8 @@ class DataExportDialog(QDialog):
         form.addRow(self.tr("Years"), years)
         form.addRow(self.tr("File (.xlsx or .csv)"), where)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.button(QDialogButtonBox.Ok).setText(self.tr("Export"))
+        self.ok_button = buttons.button(QDialogButtonBox.Ok)
+        self.ok_button.setText(self.tr("Export"))
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
@@ -77,7 +79,18 @@ class DataExportDialog(QDialog):
 
         scope = self.SCOPES[self.scope_buttons.checkedId()]
         lo, hi = sorted((self.year_from.value(), self.year_to.value()))
-        path, store, region, lang = self.file.text().strip(), self.window_.db.path, self.region, i18n.current()
+        text = self.file.text().strip()
+        if not text:
+            return
+        target = Path(text).expanduser()
+        if not target.is_absolute():
+            target = Path.home() / target
+        if target.exists() and QMessageBox.question(
+                self, self.windowTitle(), self.tr("{path} exists. Replace it?").format(path=target)) != QMessageBox.Yes:
+            return
+        self.file.setText(str(target))
+        path, store, region, lang = str(target), self.window_.db.path, self.region, i18n.current()
+        self.ok_button.setEnabled(False)          # one export at a time (a double click wrote twice)
 
         def work(progress, cancelled):
             from app.models.db import open_store
@@ -97,6 +110,8 @@ class DataExportDialog(QDialog):
             self.accept()
 
         def failed(exc, tb):
+            self.ok_button.setEnabled(True)
             self.window_.warn(exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc))
 
-        self.job = run_task(self, self.tr("Exporting data…"), work, on_done=done, on_error=failed)
+        self.job = run_task(self, self.tr("Exporting data…"), work, on_done=done, on_error=failed,
+                            on_cancel=lambda: self.ok_button.setEnabled(True))

@@ -276,14 +276,18 @@ class EntryPage(Retranslating, QWidget):
         if not cur.isValid():
             return
         g = self.model.grid
+        computed: list = []
         changes, errors = parse_block(QApplication.clipboard().text(), region=g.region, indicators=g.indicators,
                                       periods=g.periods, start_row=cur.row(), start_col=cur.column(),
-                                      locked_years=g.locked_years)
+                                      locked_years=g.locked_years, skipped=computed)
         if errors:
             self._refuse(errors, title=self.tr("Nothing was pasted"))
             return
         if changes:
             self._apply(changes, self.tr("Paste {n} values").format(n=len(changes)))
+        if computed:       # after _apply's own message: this one must be seen
+            self.message.emit(self.tr("{n} cells on computed indicators were left alone: they follow their "
+                                      "components").format(n=len(computed)))
 
     def clear_selection(self):
         g = self.model.grid

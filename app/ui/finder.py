@@ -27,6 +27,7 @@ class RegionFinder(QLineEdit):
         self._code_of: dict[str, str] = {}
         self.completer_ = None         # made when the box is first used (not at start)
         self.returnPressed.connect(self._enter)
+        self.textEdited.connect(lambda _t: self.suggestions())   # (the language may have changed meanwhile)
 
     def focusInEvent(self, event):
         self.suggestions()

@@ -1,7 +1,7 @@
 """The main window: region tree, year, and the pages (entry, dashboard, charts)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSpinBox, QSplitter, QTabWidget, QToolBar,
                                QTreeView, QWidget)
@@ -86,7 +86,11 @@ class MainWindow(Retranslating, QMainWindow):
     def _restore_layout(self, settings) -> None:
         """The size, place and tree width the window had when it was last closed (else 1280 × 800)."""
         geometry = settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+        try:
+            restored = isinstance(geometry, (QByteArray, bytes)) and self.restoreGeometry(geometry)
+        except (TypeError, ValueError):
+            restored = False
+        if not restored or self.width() < 400 or self.height() < 300:    # none, or a damaged settings file
             self.resize(1280, 800)
         try:
             sizes = [int(x) for x in settings.value("window/split") or []]

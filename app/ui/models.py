@@ -302,8 +302,8 @@ class GridModel(QAbstractTableModel):
         figure at its indicator's decimals, "" where there is none — what Excel and WPS read back."""
         ind = self.grid.indicators[row]
         cell = self.grid.cells.get((ind.code, self.grid.periods[column])) or _EMPTY
-        if ind.derived and cell.computed is not None:
-            return f"{round(cell.computed, ind.decimals):.{ind.decimals}f}"
+        if ind.derived and cell.computed is not None:     # exactly as shown (half up), without the grouping
+            return self._data(row, column, _DISPLAY).replace(",", "")
         return "" if cell.value is None else format(cell.value, "f")
 
     def is_locked(self, column: int) -> bool:
