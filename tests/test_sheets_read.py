@@ -232,6 +232,13 @@ def test_not_a_zip_truncated_damaged_xls_and_ods_are_refused(demo_db, tmp_path):
         page.write_bytes(body)
         err = _expect_refused(demo_db, page, "sheet_web_page")
         assert "网页" in err.message("zh") and ".xlsx" in err.message("zh")
+    mht = tmp_path / "saved.xls"
+    mht.write_bytes(b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\n")
+    _expect_refused(demo_db, mht, "sheet_web_page")
+    tsv = tmp_path / "system-export.xls"            # tab-separated GBK text under an .xls name: read as text
+    tsv.write_bytes("地区代码\t指标代码\t期间\t数值\n320100\tINV_GRANTS\t2024\t23,456\n".encode("gb18030"))
+    plan = plan_import(demo_db, tsv)
+    assert plan.ok and [(r.indicator, r.value) for r in plan.rows] == [("INV_GRANTS", "23456")]
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     _expect_refused(demo_db, empty, "sheet_not_zip")

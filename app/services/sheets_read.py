@@ -119,8 +119,14 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
         return book
     if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, steps=steps, meanwhile=meanwhile)
-    if suffix in (".xls", ".et") and _looks_like_markup(path):
-        raise InputError("sheet_web_page", file=path.name)
+    if suffix in (".xls", ".et"):
+        if _looks_like_markup(path):
+            raise InputError("sheet_web_page", file=path.name)
+        # text under an .xls name (tab-separated, as some systems export): read as the CSV it is
+        book = Book(path, "csv", [read_csv(path)])
+        if meanwhile:
+            meanwhile()
+        return book
     raise InputError("sheet_unsupported", file=path.name)
 
 
@@ -133,7 +139,8 @@ def _looks_like_markup(path: Path) -> bool:
         if start.startswith(bom):
             start = start[len(bom):].decode(encoding, "ignore").encode()
             break
-    return start.lstrip().startswith(b"<")
+    start = start.lstrip()
+    return start.startswith(b"<") or start[:13].lower() == b"mime-version:"     # (MHTML: a saved web page)
 
 
 # ---------------------------------------------------------------- xlsx
