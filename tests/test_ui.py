@@ -503,6 +503,37 @@ def test_upgrade_of_a_store_another_program_keeps_locked_is_a_clear_refusal(qtbo
     assert schema_of(path) == SCHEMA_VERSION - 1 and not list(tmp_path.glob("busy.v*.bak"))
 
 
+def test_cycle_collection_runs_on_the_ui_thread_only(qtbot):
+    """A worker making garbage must not collect it itself (a closed window's wrapper in that garbage
+    had Qt destroy a widget off the UI thread: a test run deadlocked in ~QObject); the event loop's
+    timer collects on the UI thread."""
+    import gc
+    import threading
+    from app.ui.main import make_app
+
+    make_app()
+    assert not gc.isenabled()
+    seen = []
+
+    def watch(phase, info):
+        if phase == "start":
+            seen.append(threading.get_ident())
+    gc.callbacks.append(watch)
+    try:
+        def churn():
+            for _ in range(200_000):
+                cycle = []
+                cycle.append(cycle)
+        worker = threading.Thread(target=churn)
+        worker.start()
+        worker.join()
+        assert not seen, "the worker collected"
+        qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+        assert set(seen) == {threading.get_ident()}
+    finally:
+        gc.callbacks.remove(watch)
+
+
 def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):
     """Checking the nation runs in a worker; the window keeps processing events meanwhile."""
     window.select_region("100000")

@@ -23,8 +23,43 @@ def register_font() -> str | None:
     return families[0]
 
 
+class MainThreadGC:
+    """Python's cycle collector, run on the UI thread only.
+
+    Left automatic, it runs in whichever thread happens to allocate — a worker's — and when the
+    garbage holds a closed window's or dialog's Python wrapper, Qt destroys a widget off the UI
+    thread: that deadlocked a test run (the worker waiting for the GIL inside ~QObject) and can
+    crash. Automatic collection is switched off and a timer collects, generation by generation at
+    the interpreter's own thresholds, from the event loop (as pyqtgraph's GarbageCollector does)."""
+
+    def __init__(self, app, interval_ms: int = 500):
+        import gc
+
+        from PySide6.QtCore import QTimer
+
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(app)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start(interval_ms)
+
+    def collect(self) -> None:
+        import gc
+
+        l0, l1, l2 = gc.get_count()
+        if l0 > self.threshold[0]:
+            gc.collect(0)
+            if l1 > self.threshold[1]:
+                gc.collect(1)
+                if l2 > self.threshold[2]:
+                    gc.collect(2)
+
+
 def make_app(argv=None) -> QApplication:
-    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    existing = QApplication.instance()
+    app = existing or QApplication(list(argv or sys.argv[:1]))
+    if getattr(app, "_ipdesk_gc", None) is None:
+        app._ipdesk_gc = MainThreadGC(app)
     app.setApplicationName("ipdesk")
     app.setOrganizationName("ipdesk")
     register_font()
