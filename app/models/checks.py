@@ -252,7 +252,11 @@ class Checker:
             enough = (~np.isnan(hist)).sum(axis=2) >= MZ_MIN_HISTORY
             if not enough.any():
                 continue
-            with np.errstate(invalid="ignore"), _quiet():
+            # slices without any history (ignored below: not 'enough') get zeros, so nanmedian has no
+            # all-NaN slice to warn about (silencing it with catch_warnings is not thread-safe: the
+            # checks run in workers)
+            hist = np.where(np.isnan(hist).all(axis=2)[:, :, None], 0.0, hist)
+            with np.errstate(invalid="ignore"):
                 med = np.nanmedian(hist, axis=2)
                 mad = np.maximum(np.nanmedian(np.abs(hist - med[:, :, None]), axis=2), MAD_FLOOR)
                 z = 0.6745 * (cur - med) / mad
@@ -343,19 +347,6 @@ class Checker:
         bad = (n >= BENFORD_MIN) & (chi2 > BENFORD_CHI2_P01)
         for r, y in self._cells(bad):
             yield r, y, self._f(r, "*", y, "info", "benford", "benford", {"n": int(n[r, y]), "chi2": f"{chi2[r, y]:.1f}"})
-
-
-class _quiet:
-    """Silence NumPy's 'All-NaN slice' warnings inside a block."""
-
-    def __enter__(self):
-        import warnings
-        self._cm = warnings.catch_warnings()
-        self._cm.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._cm.__exit__(*exc)
 
 
 def load_explanations(db, regions: list[str] | None = None) -> dict:
