@@ -1,12 +1,11 @@
 """The real window, driven offscreen with pytest-qt, on real demo stores."""
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox  # noqa: E402
 
 from app.models import audit  # noqa: E402
@@ -48,103 +47,6 @@ def refusal_boxes():
 def test_models_pass_qt_model_tester(window, qtmodeltester):
     qtmodeltester.check(window.entry.model)
     qtmodeltester.check(window.tree_model)
-
-
-def test_region_tree_reads_only_the_branches_shown(window, qtbot):
-    """The tree reads the nation, the provinces and the path to the chosen city at start — not the
-    3,300 regions of the store — and a branch when it is opened or a region in it is chosen."""
-    m = window.tree_model
-    total = window.db.execute("select count(*) from regions").fetchone()[0]
-    assert {"100000", "320000", "320100"} <= set(m.regions) and len(m.regions) < total / 10
-    assert "440305" not in m.regions                                     # Shenzhen's Nanshan: not read yet
-    assert m.data(m.index_of("320100")) == "南京市" and window.region == "320100"
-    idx = m.index_of("440305")                                          # chosen from elsewhere: its branch is read
-    assert idx.isValid() and m.data(idx) == "南山区"
-    assert m.code(m.parent(idx)) == "440300" and m.code(m.parent(m.parent(idx))) == "440000"
-    assert m.rowCount(m.index_of("440300")) == window.db.execute(
-        "select count(*) from regions where parent = '440300'").fetchone()[0]
-    window.select_region("440305")
-    qtbot.waitUntil(lambda: window.region == "440305")
-    assert window.tree.currentIndex() == m.index_of("440305") and window.region_name("440305") == "南山区"
-    assert window.region_name("650100") == "乌鲁木齐市"                  # a name outside the branches read
-    assert not m.index_of("999999").isValid()
-
-
-def test_region_tree_reads_again_when_regions_change_meanwhile(window, qtbot, qtmodeltester):
-    """A unit added by another connection (a package received, the CLI) under a county read as
-    childless, and a district moved to another city: the tree reads its branches again instead of
-    mixing old and new (which showed the district twice and the unit unreachable)."""
-    from app.models.catalogue import add_region
-    from app.models.db import open_store, transaction
-    from app.ui.models import RegionTreeModel
-
-    m = window.tree_model
-    assert m.index_of("320102").isValid() and not m.hasChildren(m.index_of("320102"))
-    other = open_store(window.db.path)
-    add_region(other, "320102U1", "玄武区某试点单位", parent="320102")
-    with transaction(other):
-        other.execute("update regions set parent = '320200' where code = '320104'")   # 秦淮区 -> 无锡市
-        from app.models.db import bump_reference
-        bump_reference(other)
-    other.close()
-    window.select_region("320100")
-    window.reload_current()
-    assert m.hasChildren(m.index_of("320102"))
-    window.select_region("320102U1")
-    qtbot.waitUntil(lambda: window.region == "320102U1")
-    idx = window.tree.currentIndex()
-    assert m.code(idx) == "320102U1" and not window.tree.visualRect(idx).isEmpty()
-    assert m.code(m.parent(m.index_of("320104"))) == "320200"
-    nanjing = [m.code(m.index(r, 0, m.index_of("320100"))) for r in range(m.rowCount(m.index_of("320100")))]
-    assert "320104" not in nanjing
-    qtmodeltester.check(m)
-
-
-def commit(widget, text):
-    """Text as a Chinese input method delivers it (QTest's key clicks are ASCII only)."""
-    from PySide6.QtGui import QInputMethodEvent
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
-def test_region_finder_goes_to_a_region_by_part_of_its_name_or_code(window, qtbot):
-    """Ctrl+F, part of a name, Enter: the county is shown and the tree has the keyboard; a code
-    works too, a suggestion can be clicked, and a text matching nothing says so."""
-    finder = window.finder
-    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier)
-    qtbot.waitUntil(finder.hasFocus)
-    texts = finder.suggestions()
-    assert len(texts) == window.db.execute("select count(*) from regions").fetchone()[0]
-    assert "南山区 · 广东省 深圳市 · 440305" in texts and "深圳市 · 广东省 · 440300" in texts
-    commit(finder, "南山")                               # as an input method types Chinese
-    popup = finder.completer().popup()
-    qtbot.waitUntil(popup.isVisible)
-    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
-    assert shown == ["南山区 · 黑龙江省 鹤岗市 · 230404", "南山区 · 广东省 深圳市 · 440305"]
-    qtbot.keyClick(popup, Qt.Key_Return)         # (the open list has the keyboard; nothing chosen: the first)
-    qtbot.waitUntil(lambda: window.region == "230404")
-    assert window.tree.hasFocus() and finder.text() == ""
-    assert window.tree_model.code(window.tree.currentIndex()) == "230404"
-    finder.setFocus()
-    commit(finder, "南山")
-    qtbot.waitUntil(popup.isVisible)
-    qtbot.keyClick(popup, Qt.Key_Down)
-    qtbot.keyClick(popup, Qt.Key_Down)           # the second: Shenzhen's
-    qtbot.keyClick(popup, Qt.Key_Return)
-    qtbot.waitUntil(lambda: window.region == "440305")
-
-    finder.setFocus()
-    qtbot.keyClicks(finder, "320582")                 # a code: 张家港市
-    qtbot.waitUntil(popup.isVisible)
-    popup.setCurrentIndex(popup.model().index(0, 0))
-    qtbot.keyClick(popup, Qt.Key_Return)              # picked in the list
-    qtbot.waitUntil(lambda: window.region == "320582")
-
-    finder.setFocus()
-    commit(finder, "不存在的地方")
-    qtbot.keyClick(finder, Qt.Key_Return)
-    assert window.region == "320582" and "不存在的地方" in window.statusBar().currentMessage()
 
 
 def test_keyboard_entry_saves_at_once_and_moves_on(window, qtbot):
@@ -250,26 +152,6 @@ def test_copy_a_block_with_ctrl_c_and_paste_it_back(window, qtbot):
     assert [str(stored(window, "INV_APPLICATIONS", p, region="320200")) for p in ("2023", "2024")] == apps
     assert stored(window, "HV_PATENTS_PER_10K", "2024", region="320200") is None      # nothing entered there
     assert "已跳过 2 个计算得出的指标单元格" in window.statusBar().currentMessage()
-
-
-def test_window_reopens_with_the_size_and_tree_width_it_was_closed_with(qtbot, open_main_window):
-    first = open_main_window("320100", 2024)
-    assert (first.width(), first.height()) == (1280, 800)            # the first start
-    first.resize(760, 560)                # (within the offscreen screen, 800 × 600: a restore keeps it on screen)
-    first.split.setSizes([300, 460])
-    qtbot.waitUntil(lambda: first.split.sizes()[0] == 300)
-    first.close()
-    second = open_main_window("320100", 2024)
-    assert (second.width(), second.height()) == (760, 560)
-    assert second.split.sizes()[0] == 300
-    second.close()
-    from PySide6.QtCore import QByteArray, QSettings
-    for damaged in ("garbage", QByteArray(b"\x01\xd9\xd0\xcb\x00\x03")):     # a hand-edited or cut settings file
-        QSettings("ipdesk", "ipdesk").setValue("window/geometry", damaged)
-        QSettings("ipdesk", "ipdesk").setValue("window/split", ["x", "y"])
-        third = open_main_window("320100", 2024)
-        assert (third.width(), third.height()) == (1280, 800)
-        third.close()
 
 
 def test_cells_are_coloured_by_findings_with_clause_in_tooltip(window):
@@ -403,135 +285,6 @@ def test_language_switch(window):
     assert window.entry.model.headerData(0, Qt.Vertical) == "Resident population (10k persons)"
     i18n.set_language("zh")
     assert window.tabs.tabText(0) == "数据填报" and window.entry.explain_button.text() == "保存说明"
-
-
-def test_first_start_offers_demo_data(qtbot, tmp_path):
-    from app.ui.main import make_app, open_window
-
-    make_app()
-
-    def click_yes():
-        for w in QApplication.topLevelWidgets():
-            if isinstance(w, QMessageBox) and w.isVisible():
-                w.button(QMessageBox.Yes).click()
-                return
-        QTimer.singleShot(50, click_yes)
-
-    QTimer.singleShot(50, click_yes)
-    w = open_window(tmp_path / "first.sqlite")
-    qtbot.addWidget(w)
-    assert w.db.execute('select count(*) from "values"').fetchone()[0] > 3000
-
-
-def test_older_store_is_upgraded_off_the_ui_thread_with_a_window_saying_so(qtbot, tmp_path):
-    """A store from the previous version is copied and upgraded on another thread: the event loop
-    keeps running, a progress window says what happens when it takes a while, and the main window
-    then names the copy."""
-    from app.models.db import SCHEMA_VERSION, open_store, schema_of
-    from app.ui import main as start
-
-    path = tmp_path / "older.sqlite"
-    old = open_store(path, schema=SCHEMA_VERSION - 1)
-    from app.models.values import set_text
-    set_text(old, "320100", "INV_GRANTS", "2024", "1,234", who="clerk")
-    old.conn.execute("begin")
-    old.conn.executemany(       # a long audit trail (rows outside the chain: its speed is what matters here)
-        "insert into audit(at, who, action, region, indicator, period, old, new, why, prev_hash, hash)"
-        " values ('2026-01-01T00:00:00+08:00', 'clerk', 'import', '320100', 'INV_GRANTS', '2020', null, ?, 'x', ?, ?)",
-        (('{"v":"%d"}' % i, "0" * 64, "0" * 64) for i in range(150_000)))
-    old.conn.execute("commit")
-    old.close()
-    assert schema_of(path) == SCHEMA_VERSION - 1 and schema_of(tmp_path / "none.sqlite") is None
-
-    start.make_app()
-    ticks, shown, closed = [], [], []
-    timer = QTimer()
-    timer.timeout.connect(lambda: (ticks.append(1), shown.extend(
-        bool(closed) for w in QApplication.topLevelWidgets() if w.objectName() == "upgradeProgress" and w.isVisible())))
-    timer.start(10)
-    def close_it():              # Esc / the title bar's close: the upgrade goes on, its window comes back
-        for w in QApplication.topLevelWidgets():
-            if w.objectName() == "upgradeProgress" and w.isVisible() and not closed:
-                w.close()
-                closed.append(1)
-    closer = QTimer()
-    closer.timeout.connect(close_it)
-    closer.start(50)
-    backup = start.upgrade_store(path, show_after_ms=0)
-    timer.stop()
-    closer.stop()
-    assert closed, "the progress window was closed once during the upgrade"
-    assert backup is not None and backup.exists() and schema_of(backup) == SCHEMA_VERSION - 1
-    assert schema_of(path) == SCHEMA_VERSION
-    assert len(ticks) >= 3 and False in shown, "the event loop ran and the progress window was shown"
-    assert True in shown, "closed during the upgrade, the progress window came back"
-    assert start.upgrade_store(path) is None                    # nothing due any more
-
-    shutil.copy(backup, path)                                   # the whole start: window, then the message
-    for p in tmp_path.glob("older.sqlite-*"):
-        p.unlink()
-    w = start.open_window(path)
-    qtbot.addWidget(w)
-    assert schema_of(path) == SCHEMA_VERSION and "older.v" in w.statusBar().currentMessage()
-    assert get_values(w.db)[("320100", "INV_GRANTS", "2024")] == Decimal(1234)
-    if w.db.lock:
-        w.db.lock.unlock()
-
-
-def test_upgrade_of_a_store_another_program_keeps_locked_is_a_clear_refusal(qtbot, tmp_path):
-    """Another program holding the store's write lock: the upgrade gives up with a message naming
-    the store (no traceback, no copy left behind), and the store stays at its old version."""
-    import sqlite3
-
-    from app.models.db import SCHEMA_VERSION, open_store, schema_of
-    from app.models.errors import IpdeskError
-    from app.ui import main as start
-
-    path = tmp_path / "busy.sqlite"
-    open_store(path, schema=SCHEMA_VERSION - 1).close()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("begin immediate")
-    start.make_app()
-    try:
-        with pytest.raises(IpdeskError) as exc:
-            start.upgrade_store(path)
-    finally:
-        holder.execute("rollback")
-        holder.close()
-    assert exc.value.code == "store_busy" and str(path) in exc.value.message("en")
-    assert "正被其他程序修改" in exc.value.message("zh")
-    assert schema_of(path) == SCHEMA_VERSION - 1 and not list(tmp_path.glob("busy.v*.bak"))
-
-
-def test_cycle_collection_runs_on_the_ui_thread_only(qtbot):
-    """A worker making garbage must not collect it itself (a closed window's wrapper in that garbage
-    had Qt destroy a widget off the UI thread: a test run deadlocked in ~QObject); the event loop's
-    timer collects on the UI thread."""
-    import gc
-    import threading
-    from app.ui.main import make_app
-
-    make_app()
-    assert not gc.isenabled()
-    seen = []
-
-    def watch(phase, info):
-        if phase == "start":
-            seen.append(threading.get_ident())
-    gc.callbacks.append(watch)
-    try:
-        def churn():
-            for _ in range(200_000):
-                cycle = []
-                cycle.append(cycle)
-        worker = threading.Thread(target=churn)
-        worker.start()
-        worker.join()
-        assert not seen, "the worker collected"
-        qtbot.waitUntil(lambda: bool(seen), timeout=3000)
-        assert set(seen) == {threading.get_ident()}
-    finally:
-        gc.callbacks.remove(watch)
 
 
 def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):
