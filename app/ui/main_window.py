@@ -76,7 +76,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.retranslate()
         self.region = None
         self._fast_start = fast_start
-        settings = QSettings("ipdesk", "ipdesk")
+        settings = self._settings = QSettings("ipdesk", "ipdesk")      # the window's one (see _remember)
         self._restore_layout(settings)
         self.year.blockSignals(True)
         self.year.setValue(year or int(settings.value("year", self._default_year())))
