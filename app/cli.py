@@ -66,10 +66,9 @@ def _open(args, *, create: bool = True):
     path = Path(args.db or default_path())
     if not create and not path.exists():
         raise NotFoundError("store_missing", text=str(path))
-    from app.models.db import SCHEMA_VERSION, schema_of
+    from app.models.db import upgrade_due
 
-    version = schema_of(path) if os.access(path, os.W_OK) else None      # (read-only: open_store says why)
-    due = version is not None and 0 < version < SCHEMA_VERSION
+    due = os.access(path, os.W_OK) and upgrade_due(path)      # (read-only: open_store says why)
     zh = _lang(args) == "zh"
     if due:      # on stderr: standard output stays the command's own (JSON for scripts)
         print(f"正在升级数据库以适配当前版本（原数据库会先备份）：{path}" if zh

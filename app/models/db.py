@@ -232,6 +232,12 @@ def schema_of(path: str | os.PathLike) -> int | None:
         return None
 
 
+def upgrade_due(path: str | os.PathLike) -> bool:
+    """Will opening the store at ``path`` upgrade it (copy, then migrate)? Read without changing it."""
+    version = schema_of(path)
+    return version is not None and 0 < version < SCHEMA_VERSION
+
+
 def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = path.with_name(f"{path.stem}.v{version}-{stamp}.bak")

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from app.models.errors import IpdeskError
 from app.ui import i18n
 
 
@@ -75,7 +74,7 @@ class DataExportDialog(QDialog):
     def start(self):
         """Write the file in a worker (a nation's values take seconds); the dialog closes when done."""
         from app.services.export_data import export_values, select_regions
-        from app.ui.tasks import run_task
+        from app.ui.tasks import error_text, on_store, run_task
 
         scope = self.SCOPES[self.scope_buttons.checkedId()]
         lo, hi = sorted((self.year_from.value(), self.year_to.value()))
@@ -92,16 +91,10 @@ class DataExportDialog(QDialog):
         path, store, region, lang = str(target), self.window_.db.path, self.region, i18n.current()
         self.ok_button.setEnabled(False)          # one export at a time (a double click wrote twice)
 
-        def work(progress, cancelled):
-            from app.models.db import open_store
-
-            db = open_store(store, readonly=True)
-            try:
-                regions = select_regions(db, region, children=scope == "children", all_below=scope == "all_below")
-                return export_values(db, path, regions=regions, year_from=lo, year_to=hi, lang=lang,
-                                     progress=progress, cancel=cancelled)
-            finally:
-                db.close()
+        def work(db, progress, cancelled):
+            regions = select_regions(db, region, children=scope == "children", all_below=scope == "all_below")
+            return export_values(db, path, regions=regions, year_from=lo, year_to=hi, lang=lang,
+                                 progress=progress, cancel=cancelled)
 
         def done(res):
             self.result_ = res
@@ -111,7 +104,7 @@ class DataExportDialog(QDialog):
 
         def failed(exc, tb):
             self.ok_button.setEnabled(True)
-            self.window_.warn(exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc))
+            self.window_.warn(error_text(exc))
 
-        self.job = run_task(self, self.tr("Exporting data…"), work, on_done=done, on_error=failed,
+        self.job = run_task(self, self.tr("Exporting data…"), on_store(store, work), on_done=done, on_error=failed,
                             on_cancel=lambda: self.ok_button.setEnabled(True))

@@ -7,17 +7,11 @@ from pathlib import Path
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QMessageBox, QPushButton, QTableWidget, QVBoxLayout)
 
-from app.models.errors import IpdeskError
+from app.ui.tasks import error_text
 from app.ui import i18n
 from app.ui.shown import Shown
 
 MAX_ROWS_SHOWN = 2000
-
-
-def _worker_store(path, *, readonly: bool):
-    from app.models.db import open_store
-
-    return open_store(path, readonly=readonly)
 
 
 class ImportDialog(QDialog):
@@ -75,20 +69,15 @@ class ImportDialog(QDialog):
     # ---------------------------------------------------------------- dry run
     def plan_file(self, path: str) -> None:
         from app.services.importer import plan_import
-        from app.ui.tasks import run_task
+        from app.ui.tasks import on_store, run_task
 
         self.file_label.setText(str(path))
         self.apply_button.setEnabled(False)
         self.plan = None
         store, region, year = self.window_.db.path, self.window_.region, self.window_.year.value()
 
-        def work(progress, cancelled):
-            db = _worker_store(store, readonly=True)
-            try:
-                return plan_import(db, path, expect_region=region, expect_year=year, progress=progress, cancel=cancelled)
-            finally:
-                db.close()
-
+        work = on_store(store, lambda db, progress, cancelled: plan_import(
+            db, path, expect_region=region, expect_year=year, progress=progress, cancel=cancelled))
         self.job = run_task(self, self.tr("Reading {name}…").format(name=Path(path).name), work,
                             on_done=self.show_plan, on_error=self.failed,
                             on_cancel=lambda: self.summary.setText(self.tr("Reading cancelled.")))
@@ -117,7 +106,7 @@ class ImportDialog(QDialog):
         self.apply_button.setEnabled(plan.ok and bool(plan.changes()))
 
     def failed(self, exc, _tb) -> None:
-        text = exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)
+        text = error_text(exc)
         self.summary.setText(text)
         self.problems.clear()
         self.problems.addItem("✕ " + text)
@@ -125,7 +114,7 @@ class ImportDialog(QDialog):
     # ---------------------------------------------------------------- apply
     def apply(self, *, confirmed: bool = False) -> None:
         from app.services.importer import apply_plan
-        from app.ui.tasks import run_task
+        from app.ui.tasks import on_store, run_task
 
         plan = self.plan
         if plan is None or not plan.ok:
@@ -139,13 +128,7 @@ class ImportDialog(QDialog):
         store = self.window_.db.path
         self.apply_button.setEnabled(False)
 
-        def work(progress, cancelled):
-            db = _worker_store(store, readonly=False)
-            try:
-                return apply_plan(db, plan, cancel=cancelled)
-            finally:
-                db.close()
-
+        work = on_store(store, lambda db, progress, cancelled: apply_plan(db, plan, cancel=cancelled), readonly=False)
         self.job = run_task(self, self.tr("Writing…"), work, on_done=self.applied, on_error=self.failed)
 
     def applied(self, result) -> None:

@@ -199,7 +199,7 @@ class InboxPage(Retranslating, QWidget):
     def scan(self, folder: str | None = None):
         """Verify every package on a stick in a worker; the verified ones are listed to open."""
         from app.services.package_inbox import scan_folder
-        from app.ui.tasks import run_task
+        from app.ui.tasks import error_text, on_store, run_task
 
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, self.tr("Scan a USB stick or folder…"), str(Path.home()))
@@ -207,18 +207,10 @@ class InboxPage(Retranslating, QWidget):
                 return
         store = self.window.db.path
 
-        def work(progress, cancelled):
-            from app.models.db import open_store
-
-            db = open_store(store, readonly=True)
-            try:
-                return scan_folder(db, folder, progress=progress, cancel=cancelled)
-            finally:
-                db.close()
-
+        work = on_store(store, lambda db, progress, cancelled: scan_folder(db, folder, progress=progress,
+                                                                            cancel=cancelled))
         self.scan_job = run_task(self, self.tr("Checking the packages in {folder}…").format(folder=folder), work,
-                                 on_done=self._show_scan, on_error=lambda exc, tb: self.window.warn(
-                                     exc.message(current()) if isinstance(exc, IpdeskError) else str(exc)))
+                                 on_done=self._show_scan, on_error=lambda exc, tb: self.window.warn(error_text(exc)))
 
     def _show_scan(self, found):
         self.found = found

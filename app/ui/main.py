@@ -56,8 +56,7 @@ class MainThreadGC:
 
 
 def make_app(argv=None) -> QApplication:
-    existing = QApplication.instance()
-    app = existing or QApplication(list(argv or sys.argv[:1]))
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     if getattr(app, "_ipdesk_gc", None) is None:
         app._ipdesk_gc = MainThreadGC(app)
     app.setApplicationName("ipdesk")
@@ -172,10 +171,9 @@ def upgrade_store(path: Path, *, show_after_ms: int = 300):
     """Run a pending schema upgrade (the store is copied first, then migrated: seconds for a long
     audit trail) on another thread, with a window saying so if it takes longer than
     ``show_after_ms``; returns the backup's path, or None when nothing was due."""
-    from app.models.db import SCHEMA_VERSION, open_store, schema_of
+    from app.models.db import open_store, upgrade_due
 
-    version = schema_of(path)
-    if version is None or not 0 < version < SCHEMA_VERSION:
+    if not upgrade_due(path):
         return None
     import threading
 

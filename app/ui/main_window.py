@@ -476,7 +476,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         from app.models.catalogue import region as get_region
         from app.services.template import make_template
-        from app.ui.tasks import run_task
+        from app.ui.tasks import error_text, on_store, run_task
 
         region, year, store = self.region, self.year.value(), self.db.path
         if path is None:
@@ -485,20 +485,12 @@ class MainWindow(Retranslating, QMainWindow):
             if not path:
                 return
 
-        def work(progress, cancelled):
-            from app.models.db import open_store
-
-            db = open_store(store, readonly=True)
-            try:
-                return make_template(db, region, year, path, progress=progress, cancel=cancelled)
-            finally:
-                db.close()
-
+        work = on_store(store, lambda db, progress, cancelled: make_template(db, region, year, path, progress=progress,
+                                                                              cancel=cancelled))
         self.template_job = run_task(self, self.tr("Writing the template…"), work,
                                      on_done=lambda r: self.statusBar().showMessage(
                                          self.tr("Template written: {path}").format(path=r.path), 15000),
-                                     on_error=lambda exc, tb: self.warn(
-                                         exc.message(i18n.current()) if isinstance(exc, IpdeskError) else str(exc)))
+                                     on_error=lambda exc, tb: self.warn(error_text(exc)))
 
     def export_data(self):
         """Values of this region (and those below) as one row per value, the file import reads back."""

@@ -15,7 +15,28 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtWidgets import QProgressDialog
 
 
-from app.models.errors import Cancelled  # noqa: E402  (raised by service functions when cancelled)
+from app.models.errors import Cancelled, IpdeskError  # noqa: E402  (Cancelled: raised by service functions)
+
+
+def on_store(path, fn, *, readonly: bool = True):
+    """A task function that opens its own connection to the store at ``path`` (SQLite connections
+    stay in their thread), runs ``fn(db, progress, cancelled)`` and closes the connection."""
+    def work(progress, cancelled):
+        from app.models.db import open_store
+
+        db = open_store(path, readonly=readonly)
+        try:
+            return fn(db, progress, cancelled)
+        finally:
+            db.close()
+    return work
+
+
+def error_text(exc: BaseException) -> str:
+    """What a failed task says to the user: our errors in the window's language, others as they are."""
+    from app.ui.i18n import current
+
+    return exc.message(current()) if isinstance(exc, IpdeskError) else str(exc)
 
 
 class _Signals(QObject):
