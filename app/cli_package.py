@@ -33,8 +33,8 @@ def _t(lang: str, zh: str, en: str) -> str:
 
 def cmd_office(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.package_keys import office_key
-    from app.services.package_write import office_identity, save_identity
+    from app.services.package.keys import office_key
+    from app.services.package.write import office_identity, save_identity
 
     db = _open(args)
     if args.id or args.name:
@@ -55,7 +55,7 @@ def cmd_office(args) -> int:
 def cmd_export(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
     from app.models.catalogue import region as get_region
-    from app.services.package_write import SIZE_GOAL, export_package
+    from app.services.package.write import SIZE_GOAL, export_package
 
     db = _open(args, create=False)
     get_region(db, args.region)
@@ -95,7 +95,7 @@ def _show_verification(v, lang: str) -> None:
 
 def cmd_verify(args) -> int:
     from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _print_json
-    from app.services.package_receive import verify_file
+    from app.services.package.receive import verify_file
 
     db = _store_if_any(args)
     lang = _lang(args)
@@ -123,7 +123,7 @@ def _store_if_any(args):
 def cmd_trust(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json, _table
     from app.models.errors import InputError
-    from app.services import package_keys as keys
+    from app.services.package import keys
 
     db = _open(args)
     lang = _lang(args)
@@ -149,7 +149,7 @@ def cmd_trust(args) -> int:
         public, office, name = keys.read_public_key(args.source), args.office, args.name or ""
         k = keys.trust_add(db, public, office, name, expect=args.fingerprint)
     else:
-        from app.services.package_receive import trust_sender
+        from app.services.package.receive import trust_sender
 
         k = trust_sender(db, args.source, expect=args.fingerprint, office_id=args.office, name=args.name)
     print(_t(lang, f"已信任 {k.text}（{k.office_id} {k.name}）", f"trusted: {k.text} ({k.office_id} {k.name})"))
@@ -158,7 +158,7 @@ def cmd_trust(args) -> int:
 
 def cmd_receive(args) -> int:
     from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _open, _print_json
-    from app.services.package_receive import apply_receive, plan_receive
+    from app.services.package.receive import apply_receive, plan_receive
 
     db = _open(args, create=False)
     lang = _lang(args)
@@ -224,7 +224,7 @@ def _print_plan(plan, lang: str, show_unchanged: bool) -> None:
 
 def cmd_inbox(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json, _table
-    from app.services.package_inbox import board, inbox
+    from app.services.package.inbox import board, inbox
 
     db = _open(args, create=False)
     lang = _lang(args)
@@ -249,7 +249,7 @@ def cmd_accept(args) -> int:
     import getpass
 
     from app.cli import EXIT_OK, _lang, _open
-    from app.services.package_inbox import accept_package
+    from app.services.package.inbox import accept_package
 
     db = _open(args, create=False)
     password = None
@@ -263,7 +263,7 @@ def cmd_accept(args) -> int:
 
 def cmd_query(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.package_queries import Question, create_query
+    from app.services.package.queries import Question, create_query
 
     db = _open(args, create=False)
     items = [Question(ind, period, text, rule="" if rule == "-" else rule, region=args.region)
@@ -279,7 +279,7 @@ def cmd_query(args) -> int:
 
 def cmd_questions(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.package_queries import import_queries, questions
+    from app.services.package.queries import import_queries, questions
 
     db = _open(args, create=False)
     lang = _lang(args)
@@ -304,7 +304,7 @@ def cmd_questions(args) -> int:
 
 def cmd_answer(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.package_queries import answer
+    from app.services.package.queries import answer
 
     db = _open(args, create=False)
     row = answer(db, args.id, args.text, value=args.value)

@@ -5,7 +5,7 @@
     ipdesk report --region 320000 --year 2022 --xlsx out.xlsx --office "江苏省知识产权局" \\
         --contact "张三 025-12345678" --save-office --json
 
-Both files come from one model of the store (app.services.report_data), so they show the
+Both files come from one model of the store (app.services.report.data), so they show the
 same figures and carry the same data fingerprint. Exit codes: 0 written, 2 usage or input
 error (unknown region, no output named, unwritable path; nothing is left half-written).
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 def cmd_report(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
     from app.models.catalogue import region as get_region
-    from app.services.report_data import save_office
-    from app.services.report_export import export_report
+    from app.services.report.data import save_office
+    from app.services.report.export import export_report
 
     lang = _lang(args)
     if not args.pdf and not args.xlsx:

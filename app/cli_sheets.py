@@ -49,7 +49,7 @@ def add_verbs(verb, region_year) -> None:
 
 def cmd_template(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.template import make_template
+    from app.services.sheets.template import make_template
 
     db = _open(args, create=False)
     lang = _lang(args)
@@ -87,7 +87,7 @@ def _row_line(r, lang: str) -> str:
 
 def cmd_import(args) -> int:
     from app.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, _lang, _open, _print_json
-    from app.services.importer import apply_plan, plan_import
+    from app.services.sheets.importer import apply_plan, plan_import
 
     db = _open(args, create=args.apply)
     lang = _lang(args)
@@ -132,7 +132,7 @@ def cmd_import(args) -> int:
 
 def cmd_export_data(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.export_data import export_values, select_regions
+    from app.services.sheets.export_data import export_values, select_regions
 
     db = _open(args, create=False)
     lang = _lang(args)

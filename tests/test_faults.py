@@ -77,7 +77,7 @@ def test_killed_during_rapid_entry_keeps_every_acknowledged_edit(tmp_path):
 IMPORT = """
 import sys
 from app.models.db import open_store
-from app.services.importer import import_file
+from app.services.sheets.importer import import_file
 db = open_store({path!r})
 print("start", flush=True)
 res = import_file(db, {csv!r}, apply=True)
@@ -246,7 +246,7 @@ EXPORT_SMALL_DISK = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)            # writes past the limit fail with EFBIG instead
 from app.models.db import open_store
-from app.services.report_export import export_report
+from app.services.report.export import export_report
 from app.models.errors import IpdeskError
 db = open_store({path!r}, readonly=True)
 resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))   # a "disk" that fills after 20 kB
@@ -274,8 +274,8 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 os.environ["IPDESK_KEYS_DIR"] = {keys!r}
 from app.models.db import open_store
 from app.models.errors import IpdeskError
-from app.services.package_write import export_package
-from app.services.package_keys import office_key
+from app.services.package.write import export_package
+from app.services.package.keys import office_key
 office_key()                                                   # the key exists before the disk fills
 db = open_store({path!r})
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))

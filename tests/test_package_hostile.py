@@ -18,7 +18,7 @@ import pytest
 
 from app.models.db import meta_get, meta_set, open_store
 from app.models.errors import IpdeskError
-from app.services.package_format import (
+from app.services.package.format import (
     MAX_FILE_BYTES,
     PackageError,
     build_archive,
@@ -26,9 +26,9 @@ from app.services.package_format import (
     read_archive,
     sha256,
 )
-from app.services.package_keys import office_key, trust_add
-from app.services.package_receive import apply_receive, plan_receive, read_package, verify_file
-from app.services.package_write import export_package
+from app.services.package.keys import office_key, trust_add
+from app.services.package.receive import apply_receive, plan_receive, read_package, verify_file
+from app.services.package.write import export_package
 
 
 @pytest.fixture(autouse=True)
@@ -279,7 +279,7 @@ def test_a_key_may_only_send_its_own_region(real):
         plan = plan_receive(prov, forged)
         assert plan.refusal.code == "pkg_outside"
     finally:
-        from app.services.package_keys import trust_remove
+        from app.services.package.keys import trust_remove
 
         trust_remove(prov, real["other"].fingerprint)
 

@@ -17,12 +17,12 @@ from app.models.aggregate import aggregate_into
 from app.models.checks import check, explain
 from app.models.db import meta_get, meta_set, open_store
 from app.models.values import region_year_status, set_text
-from app.services.package_format import PackageError, short_hash
-from app.services.package_inbox import accept_package, board, inbox
-from app.services.package_keys import office_key, trust_add
-from app.services.package_queries import Question, answer, create_query, import_queries, questions
-from app.services.package_receive import apply_receive, plan_receive, verify_file
-from app.services.package_write import export_package
+from app.services.package.format import PackageError, short_hash
+from app.services.package.inbox import accept_package, board, inbox
+from app.services.package.keys import office_key, trust_add
+from app.services.package.queries import Question, answer, create_query, import_queries, questions
+from app.services.package.receive import apply_receive, plan_receive, verify_file
+from app.services.package.write import export_package
 
 CITY, PROVINCE, NATION = "320100", "320000", "100000"
 
@@ -284,7 +284,7 @@ def test_questions_go_down_and_answers_come_back(demo_file, tmp_path):
 
 def test_cancel_leaves_nothing_and_progress_is_reported(province, city_files, tmp_path):
     from app.models.errors import Cancelled
-    from app.services.report_data import ExportCancelled
+    from app.services.report.data import ExportCancelled
 
     seen = []
     before = head(province.db)
@@ -303,8 +303,8 @@ def test_cancel_leaves_nothing_and_progress_is_reported(province, city_files, tm
 
 
 def test_a_folder_of_files_is_scanned_and_senders_trusted_from_a_file(demo_file, tmp_path, city_files):
-    from app.services.package_inbox import scan_folder
-    from app.services.package_receive import trust_sender
+    from app.services.package.inbox import scan_folder
+    from app.services.package.receive import trust_sender
 
     prov = Office(tmp_path, "province", PROVINCE, demo_file)
     stick = tmp_path / "stick"

@@ -295,7 +295,7 @@ def test_inserted_letter_is_refused(d, wide, letter, pos):
 def test_clearly_in_range_never_passes_what_check_range_refuses(x, kind):
     """The importer checks a column of cell floats with clearly_in_range and then skips the
     exact check; it must never pass a number that check_range on the stored text refuses."""
-    from app.services.sheets_common import number_text
+    from app.services.sheets.common import number_text
 
     if parse.clearly_in_range([x], [kind]):
         text = str(int(x)) if x.is_integer() else number_text(x)

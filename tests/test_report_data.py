@@ -110,7 +110,7 @@ def test_fingerprint_ignores_what_is_not_shown(demo_db):
 
 def test_unknown_region_is_an_error_with_a_code(demo_db):
     from app.models.errors import NotFoundError
-    from app.services.report_data import build_report
+    from app.services.report.data import build_report
 
     with pytest.raises(NotFoundError) as err:
         build_report(demo_db, "999999", YEAR)
@@ -119,7 +119,7 @@ def test_unknown_region_is_an_error_with_a_code(demo_db):
 
 def test_report_model_jiangsu(demo_db):
     from app.models.db import meta_set, transaction
-    from app.services.report_data import build_report, save_office
+    from app.services.report.data import build_report, save_office
 
     rep = build_report(demo_db, REGION, YEAR, generated_at=datetime(2022, 12, 10, 9, 30))
     assert rep.title == "江苏省2022年度知识产权高质量发展指标报告"
@@ -154,7 +154,7 @@ def test_report_model_jiangsu(demo_db):
 
 
 def test_report_model_for_a_city_the_nation_and_an_empty_store(demo_db, empty_db):
-    from app.services.report_data import build_report
+    from app.services.report.data import build_report
 
     city = build_report(demo_db, "320100", YEAR)
     assert city.recipient == "江苏省知识产权局" and city.office == "南京市知识产权局"

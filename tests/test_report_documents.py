@@ -51,7 +51,7 @@ def docs(demo_file, tmp_path_factory):
     from app.models.checks import explain
     from app.models.db import meta_set, open_store, transaction
     from app.models.values import Change, write_values
-    from app.services.report_export import export_report
+    from app.services.report.export import export_report
 
     folder = tmp_path_factory.mktemp("report")
     path = folder / "store.sqlite"
@@ -399,7 +399,7 @@ def test_detail_sheet_is_the_store_and_imports(docs, empty_db):
     assert got == want and len(want) > 2000
     assert [REGION, "INV_GRANTS", str(YEAR)] in [g[:3] for g in got if g[4] == FORMULA_NOTE]
 
-    importer = pytest.importorskip("app.services.importer")
+    importer = pytest.importorskip("app.services.sheets.importer")
     plan = importer.plan_import(empty_db, docs["xlsx"])
     assert not plan.problems, [p.message("en") for p in plan.problems]
     assert plan.counts()["new"] == len(want)
@@ -468,14 +468,14 @@ def test_libreoffice_opens_the_workbook_and_shows_the_papers_figures(docs, tmp_p
 
 
 def rep_show(v, d):
-    from app.services.report_data import show
+    from app.services.report.data import show
 
     return show(v, d)
 
 
 def test_cancel_leaves_no_file_and_keeps_the_old_one(docs, tmp_path):
-    from app.services.report_data import ExportCancelled
-    from app.services.report_export import export_report
+    from app.services.report.data import ExportCancelled
+    from app.services.report.export import export_report
 
     target = tmp_path / "out.pdf"
     target.write_bytes(b"old")

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from app.models.db import open_store
 from app.models.parse import canonical
 from app.models.values import Change, write_values
-from app.services.export_data import COLUMNS, export_values, select_regions
-from app.services.importer import plan_import
-from app.services.template import make_template
+from app.services.sheets.export_data import COLUMNS, export_values, select_regions
+from app.services.sheets.importer import plan_import
+from app.services.sheets.template import make_template
 
 CITIES = [f"32{n:02d}00" for n in range(1, 14)]
 
@@ -106,7 +106,7 @@ def test_export_refuses_other_suffixes_and_leaves_no_partial_file(empty_db, tmp_
 
 
 def test_export_reports_progress_and_can_be_cancelled(demo_db, tmp_path):
-    from app.services.sheets_common import Cancelled
+    from app.services.sheets.common import Cancelled
 
     seen = []
     export_values(demo_db, tmp_path / "p.xlsx", regions=select_regions(demo_db, "320000", children=True),

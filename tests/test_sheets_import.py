@@ -14,8 +14,8 @@ from app.models import audit
 from app.models.errors import Cancelled as CoreCancelled
 from app.models.errors import InputError
 from app.models.values import region_year_status, set_text
-from app.services.importer import apply_plan, import_file, plan_import
-from app.services.sheets_common import Cancelled
+from app.services.sheets.importer import apply_plan, import_file, plan_import
+from app.services.sheets.common import Cancelled
 from tests.test_sheets_read import LONG_HEADER, store_state
 
 

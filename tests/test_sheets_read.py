@@ -19,9 +19,9 @@ from xml.sax.saxutils import escape
 import pytest
 
 from app.models.errors import InputError
-from app.services import sheets_read
-from app.services.importer import apply_plan, plan_import
-from app.services.sheets_common import number_text
+from app.services.sheets import read as sheets_read
+from app.services.sheets.importer import apply_plan, plan_import
+from app.services.sheets.common import number_text
 
 LONG_HEADER = ["region", "indicator", "period", "value", "note"]
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -13,8 +13,8 @@ import pytest
 
 from app.models.catalogue import indicators
 from app.models.db import meta_get
-from app.services.importer import apply_plan, plan_import
-from app.services.template import FIRST_ROW, META_SHEET, make_template
+from app.services.sheets.importer import apply_plan, plan_import
+from app.services.sheets.template import FIRST_ROW, META_SHEET, make_template
 from tests.test_sheets_read import store_state
 
 

@@ -69,7 +69,7 @@ def test_data_export_writes_the_long_table_that_import_reads_back(window, qtbot,
     the import's dry run into the same store: every value present and unchanged."""
     import openpyxl
 
-    from app.services.importer import plan_import
+    from app.services.sheets.importer import plan_import
     from app.ui.data_export import DataExportDialog
 
     window.select_region("320000")

@@ -59,7 +59,7 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     recv.expect.setText("0000-0000-0000-0000-0000")      # a wrong fingerprint read out on the phone
     recv.trust()
     assert not recv.apply_button.isEnabled() and "✕" in recv.summary.text()
-    from app.services.package_keys import fingerprint_text
+    from app.services.package.keys import fingerprint_text
     recv.expect.setText(fingerprint_text(city_key))
     recv.trust()
     assert recv.apply_button.isEnabled()
@@ -94,7 +94,7 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     ask.text.setText("2024年授权量增幅较大，请说明")
     ask.add()
     query = ask.save(str(tmp_path / "back"))
-    from app.services.package_keys import existing_key
+    from app.services.package.keys import existing_key
     prov_key = existing_key().fingerprint
     assert query is not None and query.path.suffix == ".ipdq"
     ask.close()

@@ -37,7 +37,7 @@ def main() -> int:
 
     from app.models.db import open_store
     from app.services.demo import make_demo
-    from app.services.report_data import export_report
+    from app.services.report.data import export_report
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ipdesk-sample-") as d:

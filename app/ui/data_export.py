@@ -73,7 +73,7 @@ class DataExportDialog(QDialog):
 
     def start(self):
         """Write the file in a worker (a nation's values take seconds); the dialog closes when done."""
-        from app.services.export_data import export_values, select_regions
+        from app.services.sheets.export_data import export_values, select_regions
         from app.ui.tasks import error_text, on_store, run_task
 
         scope = self.SCOPES[self.scope_buttons.checkedId()]

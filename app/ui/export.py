@@ -33,7 +33,7 @@ class ExportDialog(QDialog):
     def __init__(self, window, region: str, year: int):
         super().__init__(window)
         from app.models.catalogue import region as get_region
-        from app.services.report_data import office_of
+        from app.services.report.data import office_of
 
         self.setObjectName("exportDialog")
         self.window_ = window
@@ -52,7 +52,7 @@ class ExportDialog(QDialog):
         for box in (self.pdf, self.xlsx, self.children):
             box.setChecked(True)
         self.package = QCheckBox(self.tr("Signed package (.ipdx) for the next office up — marks the year submitted"), self)
-        from app.services.package_keys import existing_key
+        from app.services.package.keys import existing_key
 
         key = existing_key()
         self.key_label = QLabel(self.tr("Office key: {fp}").format(fp=key.text) if key else
@@ -113,8 +113,8 @@ class ExportDialog(QDialog):
                 folder / f"{stem}.xlsx" if self.xlsx.isChecked() else None)
 
     def start(self):
-        from app.services.report_data import save_office
-        from app.services.report_export import export_report
+        from app.services.report.data import save_office
+        from app.services.report.export import export_report
         from app.ui.tasks import run_task
 
         pdf, xlsx = self.targets()
@@ -134,7 +134,7 @@ class ExportDialog(QDialog):
             db = open_store(path, readonly=not package)
             try:
                 if package:        # the .ipdx with the PDF and XLSX beside it; marks the year submitted
-                    from app.services.package_write import export_package
+                    from app.services.package.write import export_package
 
                     return export_package(db, region, year, folder, progress=progress, cancel=cancelled)
                 return export_report(db, region, year, pdf=pdf, xlsx=xlsx, include_children=children,
@@ -147,11 +147,11 @@ class ExportDialog(QDialog):
                             on_error=self.failed, on_cancel=lambda: self.failed(None, ""))
 
     def finished(self, result):
-        from app.services.package_write import PackageResult
+        from app.services.package.write import PackageResult
 
         if isinstance(result, PackageResult):
             self.package_result = result
-            from app.services.package_keys import fingerprint_text
+            from app.services.package.keys import fingerprint_text
 
             self.key_label.setText(self.tr("Office key: {fp}").format(fp=fingerprint_text(result.key_fingerprint)))
             self.result = _Written(result)

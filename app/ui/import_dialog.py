@@ -68,7 +68,7 @@ class ImportDialog(QDialog):
 
     # ---------------------------------------------------------------- dry run
     def plan_file(self, path: str) -> None:
-        from app.services.importer import plan_import
+        from app.services.sheets.importer import plan_import
         from app.ui.tasks import on_store, run_task
 
         self.file_label.setText(str(path))
@@ -113,7 +113,7 @@ class ImportDialog(QDialog):
 
     # ---------------------------------------------------------------- apply
     def apply(self, *, confirmed: bool = False) -> None:
-        from app.services.importer import apply_plan
+        from app.services.sheets.importer import apply_plan
         from app.ui.tasks import on_store, run_task
 
         plan = self.plan

@@ -97,8 +97,8 @@ class InboxPage(Retranslating, QWidget):
             self.load(self.region, self.year)
 
     def load(self, region: str, year: int) -> None:
-        from app.services.package_inbox import board, inbox
-        from app.services.package_keys import existing_key
+        from app.services.package.inbox import board, inbox
+        from app.services.package.keys import existing_key
 
         self.region, self.year = region, year
         lang = current()
@@ -169,7 +169,7 @@ class InboxPage(Retranslating, QWidget):
         from app.ui.questions import AnswerDialog
 
         if path:
-            from app.services.package_queries import import_queries
+            from app.services.package.queries import import_queries
 
             try:
                 import_queries(self.window.db, path)
@@ -198,7 +198,7 @@ class InboxPage(Retranslating, QWidget):
 
     def scan(self, folder: str | None = None):
         """Verify every package on a stick in a worker; the verified ones are listed to open."""
-        from app.services.package_inbox import scan_folder
+        from app.services.package.inbox import scan_folder
         from app.ui.tasks import error_text, on_store, run_task
 
         if folder is None:
@@ -266,7 +266,7 @@ class TrustPrompt(QDialog):
         lay.addWidget(buttons)
 
     def trust(self):
-        from app.services.package_receive import trust_sender
+        from app.services.package.receive import trust_sender
 
         try:
             trust_sender(self.window_.db, self.path, expect=self.expect.text().strip() or None)
@@ -329,7 +329,7 @@ class ReceiveDialog(QDialog):
         self.refresh()
 
     def refresh(self):
-        from app.services.package_receive import plan_receive, verify_file
+        from app.services.package.receive import plan_receive, verify_file
 
         db = self.window_.db
         v = verify_file(db, self.path)
@@ -375,7 +375,7 @@ class ReceiveDialog(QDialog):
         self.apply_button.setEnabled(v.trusted and p.state == "new" and p.refusal is None)
 
     def trust(self):
-        from app.services.package_receive import trust_sender
+        from app.services.package.receive import trust_sender
 
         try:
             trust_sender(self.window_.db, self.path, expect=self.expect.text().strip() or None)
@@ -385,7 +385,7 @@ class ReceiveDialog(QDialog):
         self.refresh()
 
     def apply(self):
-        from app.services.package_receive import apply_receive
+        from app.services.package.receive import apply_receive
 
         try:
             self.result = apply_receive(self.window_.db, self.path)

@@ -475,7 +475,7 @@ class MainWindow(Retranslating, QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         from app.models.catalogue import region as get_region
-        from app.services.template import make_template
+        from app.services.sheets.template import make_template
         from app.ui.tasks import error_text, on_store, run_task
 
         region, year, store = self.region, self.year.value(), self.db.path

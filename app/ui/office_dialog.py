@@ -14,7 +14,7 @@ class OfficeDialog(QDialog):
         super().__init__(window)
         from app.models.catalogue import regions
         from app.models.db import meta_get
-        from app.services.package_keys import existing_key
+        from app.services.package.keys import existing_key
         from app.services.views import DEFAULT_DEADLINE
 
         self.setObjectName("officeDialog")
@@ -56,7 +56,7 @@ class OfficeDialog(QDialog):
 
         from app.models.catalogue import region as get_region
         from app.models.db import meta_set, transaction
-        from app.services.report_data import save_office
+        from app.services.report.data import save_office
 
         db = self.window_.db
         code = self.region.currentData() or self.region.currentText().split()[0]

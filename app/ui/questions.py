@@ -69,7 +69,7 @@ class AskDialog(QDialog):
         self.resize(760, 480)
 
     def add(self):
-        from app.services.package_queries import Question
+        from app.services.package.queries import Question
 
         text = self.text.text().strip()
         if not text:
@@ -85,7 +85,7 @@ class AskDialog(QDialog):
         self.text.clear()
 
     def save(self, folder: str | None = None):
-        from app.services.package_queries import create_query
+        from app.services.package.queries import create_query
 
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, self.tr("Save the signed question file…"), str(Path.home()))
@@ -139,7 +139,7 @@ class AnswerDialog(QDialog):
         self.load()
 
     def load(self):
-        from app.services.package_queries import questions
+        from app.services.package.queries import questions
 
         self.rows = questions(self.window_.db, direction="in", year=self.year)
         self.table.setRowCount(len(self.rows))
@@ -158,7 +158,7 @@ class AnswerDialog(QDialog):
         self.corrected.clear()
 
     def save_answer(self):
-        from app.services.package_queries import answer
+        from app.services.package.queries import answer
 
         row = self.table.currentRow()
         if not (0 <= row < len(self.rows)):

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from app.models.catalogue import indicators  # noqa: E402
 from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
 from app.models.values import Change, write_values  # noqa: E402
-from app.services.importer import import_file, plan_import  # noqa: E402
+from app.services.sheets.importer import import_file, plan_import  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "ipdesk-bench"
 

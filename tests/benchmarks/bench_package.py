@@ -40,10 +40,10 @@ from app.models.checks import check, explain  # noqa: E402
 from app.models.db import SCHEMA_VERSION, meta_set, open_store  # noqa: E402
 from app.models.values import write_values  # noqa: E402
 from app.services.demo import CITIES, make_demo  # noqa: E402
-from app.services.package_format import read_archive  # noqa: E402
-from app.services.package_keys import office_key, trust_add  # noqa: E402
-from app.services.package_receive import apply_receive  # noqa: E402
-from app.services.package_write import export_package  # noqa: E402
+from app.services.package.format import read_archive  # noqa: E402
+from app.services.package.keys import office_key, trust_add  # noqa: E402
+from app.services.package.receive import apply_receive  # noqa: E402
+from app.services.package.write import export_package  # noqa: E402
 from app.services.synthetic import nation_changes  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "ipdesk-bench" / f"packages-s{SCHEMA_VERSION}"

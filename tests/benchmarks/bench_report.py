@@ -33,10 +33,10 @@ from app.models.db import open_store  # noqa: E402
 from app.models.values import write_values  # noqa: E402
 from app.services.demo import make_demo  # noqa: E402
 from app.services.fonts import register_reportlab_font  # noqa: E402
-from app.services.report_data import build_report, show  # noqa: E402
-from app.services.report_export import export_report  # noqa: E402
-from app.services.report_pdf import write_pdf  # noqa: E402
-from app.services.report_xlsx import write_xlsx  # noqa: E402
+from app.services.report.data import build_report, show  # noqa: E402
+from app.services.report.export import export_report  # noqa: E402
+from app.services.report.pdf import write_pdf  # noqa: E402
+from app.services.report.xlsx import write_xlsx  # noqa: E402
 from app.services.synthetic import nation_changes  # noqa: E402
 
 

@@ -31,7 +31,7 @@ def main() -> None:
 
     from app.models.db import open_store
     from app.services.demo import make_demo
-    from app.services.template import make_template
+    from app.services.sheets.template import make_template
 
     work = Path(tempfile.mkdtemp())
     wb = openpyxl.Workbook()

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from app.models.errors import Cancelled, IpdeskError
 from app.models.messages import register
 
-from .package_format import PackageError, read_archive, short_hash
-from .package_read import Package, Verification, read_any, read_package, verification_of, verify_file  # noqa: F401
+from app.services.package.format import PackageError, read_archive, short_hash
+from app.services.package.read import Package, Verification, read_any, read_package, verification_of, verify_file  # noqa: F401
 
 register({
     "pkg_untrusted": ("the sender's key {text} ({office}) is not trusted here: confirm it by phone, then trust it "
@@ -198,7 +198,7 @@ def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
     explanations = [{**e, "old": here.get((e["region"], e["rule"], e["indicator"], e["period"]))}
                     for e in pkg.data["explanations"]
                     if here.get((e["region"], e["rule"], e["indicator"], e["period"])) != e["text"]]
-    from .package_queries import pending_answers
+    from app.services.package.queries import pending_answers
 
     answers = pending_answers(db, pkg.data["answers"], pkg.regions)
     statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
@@ -249,8 +249,8 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
     from app.models.db import now_iso, transaction
     from app.models.values import Change, region_year_status, write_values
 
-    from .package_queries import apply_answers
-    from .files import say
+    from app.services.package.queries import apply_answers
+    from app.services.files import say
 
     def step(fraction, zh, en):
         if progress:
@@ -315,7 +315,7 @@ def trust_sender(db, source, *, expect: str | None = None, office_id: str | None
                  name: str | None = None):
     """Trust the key that signed a package or query file (after the fingerprint was confirmed
     by phone: ``expect`` refuses a mismatch). Returns the :class:`TrustedKey`."""
-    from .package_keys import trust_add
+    from app.services.package.keys import trust_add
 
     a = read_archive(source)
     return trust_add(db, a.public, office_id or a.sender_id, name or a.sender_name, expect=expect)

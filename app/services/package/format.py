@@ -42,7 +42,7 @@ from pathlib import Path
 from app.models.errors import IpdeskError
 from app.models.messages import register
 
-from .package_keys import OfficeKey, fingerprint_text, key_fingerprint, verify_signature
+from app.services.package.keys import OfficeKey, fingerprint_text, key_fingerprint, verify_signature
 
 register({
     "pkg_unreadable": ("cannot read the file: {why}", "无法读取文件：{why}"),

@@ -281,7 +281,7 @@ class Report:
 
     @property
     def fingerprint_short(self) -> str:
-        from .fingerprint import short
+        from app.services.fingerprint import short
 
         return short(self.fingerprint)
 
@@ -460,7 +460,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     from app.models.targets import status_for
     from app.models.states import region_year_status
 
-    from .fingerprint import WINDOW_YEARS, fingerprint, value_rows
+    from app.services.fingerprint import WINDOW_YEARS, fingerprint, value_rows
 
     reg = get_region(db, region)
     year = int(year)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from app.models.errors import IpdeskError
 
-from .files import say, stage
-from .report_data import Cancel, ExportCancelled, Progress, Report, build_report, check_cancel  # noqa: F401
+from app.services.files import say, stage
+from app.services.report.data import Cancel, ExportCancelled, Progress, Report, build_report, check_cancel  # noqa: F401
 
 
 @dataclass
@@ -63,13 +63,13 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     check_cancel(cancel)
     split = 0.8 if xlsx is not None else 1.0
     if pdf is not None:
-        from .report_pdf import write_pdf
+        from app.services.report.pdf import write_pdf
 
         result.pdf = Path(pdf)
         result.pdf_pages = write_pdf(rep, result.pdf, progress=stage(progress, 0.1, split), cancel=cancel)
         result.pdf_bytes = result.pdf.stat().st_size
     if xlsx is not None:
-        from .report_xlsx import write_xlsx
+        from app.services.report.xlsx import write_xlsx
 
         result.xlsx = Path(xlsx)
         write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)

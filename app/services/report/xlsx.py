@@ -36,8 +36,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .files import atomic_write, say
-from .report_data import Report, check_cancel, show
+from app.services.files import atomic_write, say
+from app.services.report.data import Report, check_cancel, show
 
 HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 THIN = Side(style="thin", color="808080")

@@ -29,7 +29,7 @@ from pathlib import Path
 from app.models.errors import InputError, IpdeskError
 from app.models.messages import register
 
-from .sheets_common import Steps, cell_ref
+from app.services.sheets.common import Steps, cell_ref
 
 register({
     "sheet_unreadable": ("cannot read the file: {why}", "无法读取文件：{why}"),
@@ -504,7 +504,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path) -> Sheet:
-    from .sheets_common import csv_unprotect
+    from app.services.sheets.common import csv_unprotect
 
     try:
         raw = path.read_bytes()

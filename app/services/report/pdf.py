@@ -31,9 +31,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
-from .fonts import register_reportlab_font
-from .files import atomic_write, say
-from .report_data import Report, check_cancel, show, status_label
+from app.services.fonts import register_reportlab_font
+from app.services.files import atomic_write, say
+from app.services.report.data import Report, check_cancel, show, status_label
 
 PAGE_W, PAGE_H = A4
 LEFT, TOP = 28 * mm, 37 * mm
@@ -280,7 +280,7 @@ def _trend_table(rep: Report, st, font) -> Table:
 
 
 def _charts(rep: Report, font) -> Table | None:
-    from .report_charts import trend_drawing
+    from app.services.report.charts import trend_drawing
 
     if not rep.series:
         return None

@@ -3,7 +3,7 @@
 :class:`Resolver` turns one cell into a region code, an indicator, a period or a canonical
 value, or raises ``InputError`` without a place; :class:`Collector` adds file, sheet and
 cell and keeps the lists. :func:`read_long` resolves long-format sheets column by column
-(the template's rows are read by :func:`app.services.template.read_filled`). Successful
+(the template's rows are read by :func:`app.services.sheets.template.read_filled`). Successful
 lookups are kept by the raw cell in ``region_ok``, ``ind_ok``, ``period_ok`` (a 100,000-row
 file names a few hundred regions and periods, again and again)::
 
@@ -26,12 +26,12 @@ from app.models.messages import register
 from app.models.parse import canonical, check_range, clearly_in_range, parse_value
 from app.models.periods import parse_period
 
-from .sheets_common import (MAX_NOTE, REQUIRED_COLUMNS, WHAT, Steps, cell_ref, date_as_year, header_role, is_blank,
+from app.services.sheets.common import (MAX_NOTE, REQUIRED_COLUMNS, WHAT, Steps, cell_ref, date_as_year, header_role, is_blank,
                             is_temporal, number_text, show)
 
 if TYPE_CHECKING:
-    from .importer import ImportPlan
-    from .sheets_read import Book, Sheet
+    from app.services.sheets.importer import ImportPlan
+    from app.services.sheets.read import Book, Sheet
 
 register({
     "import_unknown_region": ("unknown region code {text!r} (see 'ipdesk regions')",

@@ -60,7 +60,7 @@ def _tick_label(step: float):
 
 
 def trend_drawing(series, *, width: float, height: float, font: str) -> Drawing:
-    """A chart of one :class:`~app.services.report_data.Series` (title, axes, legend)."""
+    """A chart of one :class:`~app.services.report.data.Series` (title, axes, legend)."""
     d = Drawing(width, height, initialFontName=font)   # else the drawing's state starts in Helvetica
     title = f"{series.name}（{series.unit}）"
     size = 8.5

@@ -30,11 +30,11 @@ from app.models.errors import InputError
 from app.models.messages import default_lang, register
 from app.models.values import LOCKED_STATES, region_year_status
 
-from .files import atomic_write
-from .export_data import excel_number, number_format
-from .import_resolve import Collector, Resolver
-from .sheets_common import Steps, fit_width, is_blank, set_text, show
-from .sheets_read import Book, Sheet
+from app.services.files import atomic_write
+from app.services.sheets.export_data import excel_number, number_format
+from app.services.sheets.resolve import Collector, Resolver
+from app.services.sheets.common import Steps, fit_width, is_blank, set_text, show
+from app.services.sheets.read import Book, Sheet
 
 register({
     "import_value_without_code": ("a value without an indicator code", "有数值但没有指标代码"),

@@ -11,7 +11,7 @@
 
     # the province receives v3: questions(db, direction="out") show the answers
 
-A query file is an archive of the same kind as a package (:mod:`app.services.package_format`)
+A query file is an archive of the same kind as a package (:mod:`app.services.package.format`)
 holding ``query.json``; it is signed by the asking office's key, and the answering office
 imports it only from a trusted key and only about a package it sent itself.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 from app.models.errors import InputError, NotFoundError
 from app.models.messages import register
 
-from .package_format import PackageError, read_archive, safe_stem, seal, short_hash
+from app.services.package.format import PackageError, read_archive, safe_stem, seal, short_hash
 
 register({
     "query_unknown_package": ("no received package matches {text}", "没有与 {text} 匹配的已接收数据包"),
@@ -102,7 +102,7 @@ class QueryFile:
 
 def find_received(db, text: str):
     """The received package named by a hash prefix (≥ 8 hex digits) or by its file."""
-    from .package_format import read_bytes, sha256
+    from app.services.package.format import read_bytes, sha256
 
     if os.path.exists(text):
         text = sha256(read_bytes(text)[0])
@@ -123,8 +123,8 @@ def create_query(db, package: str, items: list[Question], out: str | os.PathLike
     from app.models.db import now_iso, transaction
     from app.models.periods import parse_period
 
-    from .package_keys import office_key
-    from .package_write import office_identity
+    from app.services.package.keys import office_key
+    from app.services.package.write import office_identity
 
     if not items:
         raise InputError("query_empty")
@@ -164,8 +164,8 @@ def create_query(db, package: str, items: list[Question], out: str | os.PathLike
     out = Path(out)
     path = out / (safe_stem(region, year, seq, f"_q{batch}") + ".ipdq") if out.suffix.lower() != ".ipdq" else out
     path.parent.mkdir(parents=True, exist_ok=True)
-    from .package_format import sha256
-    from .files import atomic_write
+    from app.services.package.format import sha256
+    from app.services.files import atomic_write
 
     with transaction(db):
         db.conn.executemany(f"insert into queries({', '.join(_COLS)}) values ({','.join('?' * len(_COLS))})", rows)
@@ -217,7 +217,7 @@ def import_queries(db, source, *, who: str | None = None) -> QueryImport:
     from app.models import audit
     from app.models.db import transaction
 
-    from .package_keys import trust_status
+    from app.services.package.keys import trust_status
 
     archive, q = read_query(source)
     trust, key = trust_status(db, archive.sender_id, archive.fingerprint)

@@ -7,7 +7,7 @@
 
 States of a received package: ``received`` (applied, waiting for a look), ``accepted``
 (the receiving office has accepted it), ``returned`` (questions were sent back, see
-:mod:`app.services.package_queries`). A newer version from the same sender starts again at
+:mod:`app.services.package.queries`). A newer version from the same sender starts again at
 ``received``.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from app.models.errors import InputError, NotFoundError
 from app.models.messages import register
 
-from .package_format import short_hash
-from .package_keys import fingerprint_text
+from app.services.package.format import short_hash
+from app.services.package.keys import fingerprint_text
 
 register({
     "inbox_no_home": ("name the receiving region with --region (no home region is set in this store)",
@@ -148,7 +148,7 @@ def board(db, year: int, *, region: str | None = None, today: dt.date | None = N
     from app.models.db import meta_get
     from app.models.values import region_year_status
 
-    from .views import deadline_for
+    from app.services.views import deadline_for
 
     region = region or meta_get(db, "home_region")
     if not region:
@@ -207,7 +207,7 @@ def scan_folder(db, folder, *, progress=None, cancel=None) -> list[FoundFile]:
 
     from app.models.errors import Cancelled
 
-    from .package_receive import verify_file
+    from app.services.package.receive import verify_file
 
     files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in (".ipdx", ".ipdq") and p.is_file())
     out = []

@@ -5,7 +5,7 @@
     pkg = read_package("320100_2024_v2.ipdx")    # raises PackageError; pkg.data is data.json
 
 :func:`read_package` adds the checks of ``data.json`` to the archive checks of
-:mod:`app.services.package_format`: the schema version, region and year equal to the
+:mod:`app.services.package.format`: the schema version, region and year equal to the
 manifest's, the covered regions equal to the manifest's, every value a canonical decimal of
 a covered region in the package's year. A key trusted here for another office, or a
 package from an office known here by other keys only, makes the file invalid
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from app.models.errors import IpdeskError
 from app.models.messages import register
 
-from .package_format import PackageError, read_archive, short_hash
-from .package_keys import fingerprint_text, trust_status
+from app.services.package.format import PackageError, read_archive, short_hash
+from app.services.package.keys import fingerprint_text, trust_status
 
 register({
     "pkg_key_mismatch": ("signed by key {text}, not by the key of {office} trusted here ({trusted})",
@@ -71,7 +71,7 @@ def _strs(d: dict, keys, optional=()) -> bool:
 
 def parse_package(archive) -> Package:
     """Parse and check ``data.json`` of a package archive (schema, region/year, shapes)."""
-    from .package_write import DATA_SCHEMA
+    from app.services.package.write import DATA_SCHEMA
 
     file, m = archive.file, archive.manifest
     if not (isinstance(m.get("seq"), int) and m["seq"] >= 1 and isinstance(m.get("regions"), list)):
@@ -183,7 +183,7 @@ def read_any(source):
     archive = read_archive(source)
     if archive.kind == "package":
         return archive, parse_package(archive)
-    from .package_queries import parse_query
+    from app.services.package.queries import parse_query
 
     return archive, parse_query(archive)
 

@@ -33,10 +33,10 @@ from app.models.errors import InputError, IpdeskError, LockedError
 from app.models.messages import register
 from app.models.values import LOCKED_STATES, STATUS_ZH, no_gc_pauses, region_year_status, write_values
 
-from .import_resolve import Chunk, Collector, Resolver, chunks_of, read_long, same_note
-from .sheets_common import Steps
-from .sheets_read import read_book
-from .template import META_SHEET, read_filled
+from app.services.sheets.resolve import Chunk, Collector, Resolver, chunks_of, read_long, same_note
+from app.services.sheets.common import Steps
+from app.services.sheets.read import read_book
+from app.services.sheets.template import META_SHEET, read_filled
 
 register({
     "import_duplicate": ("{text} appears again here with a different value (first at {other})",
@@ -252,7 +252,7 @@ def apply_plan(db, plan: ImportPlan, *, who: str | None = None, why: str | None 
     if not plan.ok:
         raise InputError("import_has_problems", file=plan.path.name, params={"count": plan.problem_count})
     if cancel and cancel():
-        from .sheets_common import Cancelled
+        from app.services.sheets.common import Cancelled
 
         raise Cancelled("cancelled")
     changes = plan.changes()      # Rows are Changes: region, indicator, period, value, note

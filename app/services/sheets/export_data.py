@@ -25,8 +25,8 @@ from app.models.errors import InputError
 from app.models.messages import default_lang, register
 from app.models.values import value_rows
 
-from .files import atomic_write
-from .sheets_common import HEADERS, Steps, csv_protect, fit_width, safe_text, text_cell, xml_safe
+from app.services.files import atomic_write
+from app.services.sheets.common import HEADERS, Steps, csv_protect, fit_width, safe_text, text_cell, xml_safe
 
 register({
     "export_bad_ext": ("{text}: the output file must end in .csv or .xlsx", "{text}：输出文件须以 .csv 或 .xlsx 结尾"),

@@ -4,7 +4,7 @@
     res.path, res.seq, res.hash, res.key_text
 
 The package holds the submission documents (PDF, XLSX), ``data.json`` and the signed
-manifest (see :mod:`app.services.package_format`). The PDF and XLSX are also written
+manifest (see :mod:`app.services.package.format`). The PDF and XLSX are also written
 beside it for printing. Exporting marks the region-year ``submitted`` (an approved or
 locked one keeps its status); exporting again makes the next sequence number, linked to
 the previous package's hash.
@@ -31,8 +31,8 @@ from pathlib import Path
 from app.models.errors import InputError
 from app.models.messages import register
 
-from .package_format import safe_stem, seal, sha256, short_hash
-from .package_keys import fingerprint_text, office_key
+from app.services.package.format import safe_stem, seal, sha256, short_hash
+from app.services.package.keys import fingerprint_text, office_key
 
 register({
     "pkg_blocking": ("{count} blocking finding(s) must be fixed before exporting ({first})",
@@ -89,7 +89,7 @@ def office_identity(db, region: str | None = None) -> tuple[str, str]:
     from app.models.db import meta_get
     from app.models.errors import NotFoundError
 
-    from .report_data import office_of
+    from app.services.report.data import office_of
 
     office_id = meta_get(db, "office_id") or meta_get(db, "home_region") or region or ""
     try:
@@ -104,7 +104,7 @@ def save_identity(db, office_id: str | None = None, name: str | None = None) -> 
     """Set this office's id (the code packages are signed for) and/or name."""
     from app.models.db import meta_set, transaction
 
-    from .report_data import clean_text
+    from app.services.report.data import clean_text
 
     with transaction(db):
         if office_id:
@@ -133,7 +133,7 @@ def build_data(db, region: str, year: int, regions: list[str], findings: list, f
     from app.models.targets import TargetSet
     from app.models.values import region_year_status
 
-    from .package_queries import answers_for_export
+    from app.services.package.queries import answers_for_export
 
     marks = ",".join("?" * len(regions))
     cols = ("region", "indicator", "period", "value", "note", "source", "status", "package")
@@ -198,9 +198,9 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     from app.models.db import SCHEMA_VERSION, meta_get, now_iso, transaction
     from app.models.values import LOCKED_STATES, region_year_status
 
-    from .files import atomic_write, say, stage
-    from .report_data import check_cancel
-    from .report_export import export_report
+    from app.services.files import atomic_write, say, stage
+    from app.services.report.data import check_cancel
+    from app.services.report.export import export_report
 
     reg = get_region(db, region)
     year = int(year)
