@@ -335,11 +335,63 @@ def cmd_workflow(args) -> int:
 
 
 def cmd_aggregate(args) -> int:
-    from app.models.aggregate import aggregate_into
+    from app.models.aggregate import apply_aggregate, plan_aggregate
+    from app.models.catalogue import indicators, regions
+    from app.models.messages import render
 
     db = _check_region_year(args)
-    n = aggregate_into(db, args.region, args.year)
-    print(f"{n} values aggregated" if _lang(args) == "en" else f"已汇总 {n} 个数值")
+    lang = _lang(args)
+    plan = plan_aggregate(db, args.region, args.year)
+    if plan.refusal:
+        raise plan.refusal
+    result = apply_aggregate(db, args.region, args.year, take_sums=args.take_sums) if args.apply else None
+    if result:
+        plan = result.plan
+    if args.json:
+        out = result.to_dict() if result else {**plan.to_dict(), "written": 0, "kept": []}
+        _print_json([{**out, "applied": bool(result)}])
+        return EXIT_OK
+    zh = lang == "zh"
+    cat, regs = indicators(db), regions(db)
+
+    def name(code):
+        return cat[code].name(lang)
+
+    c = plan.counts()
+    print(f"{plan.region_name} {plan.year} 年 ← {len(plan.kids)} 个下级地区合计：新增 {c['new']}，修改 {c['changed']}，"
+          f"未变 {c['unchanged']}，冲突 {c['conflict']}" if zh else
+          f"{regs[plan.region].name(lang)} {plan.year} ← sum of {len(plan.kids)} subordinate regions: new {c['new']}, "
+          f"changed {c['changed']}, unchanged {c['unchanged']}, conflicts {c['conflict']}")
+    label = {"new": ("new", "新增"), "changed": ("changed", "修改"), "unchanged": ("unchanged", "未变"),
+             "conflict": ("CONFLICT (own figure)", "冲突（本级自填）")}
+    for i in plan.items:
+        if i.kind == "unchanged" and not args.all:
+            continue
+        text = f"{label[i.kind][zh]}\t{name(i.indicator)}\t{i.period}\t"
+        if i.kind in ("new", "unchanged"):
+            text += i.new
+        elif i.kind == "conflict":
+            text += (f"本级 {i.old}（{i.last_by}，{(i.last_at or '')[:10]}） / 下级合计 {i.new}" if zh
+                     else f"own {i.old} ({i.last_by}, {(i.last_at or '')[:10]}) / sum {i.new}")
+        else:
+            text += f"{i.old} → {i.new}"
+        print(text)
+    for code, missing in plan.incomplete.items():
+        who = "、".join(regs[m].name(lang) for m in missing[:5]) + ("等" if len(missing) > 5 and zh else "")
+        print(f"未汇总\t{name(code)}\t{len(missing)} 个下级地区未填报：{who}" if zh
+              else f"not summed\t{name(code)}\t{len(missing)} subordinate region(s) without a value: {who}")
+    if result is None:
+        print("试运行，未写入；加 --apply 写入新增和修改项" + ("；冲突项（本级自填数）默认保留，加 --take-sums 以下级合计覆盖"
+                                                    if c["conflict"] else "") if zh else
+              "dry run, nothing written: add --apply to write the new and changed sums" +
+              ("; conflicts (the region's own figures) are kept unless --take-sums" if c["conflict"] else ""))
+        return EXIT_OK
+    print(f"已汇总 {result.written} 个数值" if zh else f"{result.written} values aggregated")
+    if result.kept:
+        items = "、".join(f"{name(i.indicator)} {i.old}（合计 {i.new}）" if zh else f"{name(i.indicator)} {i.old} (sum {i.new})"
+                         for i in result.kept)
+        print(render("aggregate_conflicts_kept", lang, n=len(result.kept), region_name=regs[plan.region].name(lang),
+                     items=items))
     return EXIT_OK
 
 
@@ -454,8 +506,15 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--why", help="reason recorded in the audit trail")
         sp.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
-    sp = verb("aggregate", cmd_aggregate, "sum a region's additive indicators from its subordinate regions (汇总)")
+    sp = verb("aggregate", cmd_aggregate, "dry run of summing a region's additive indicators from its subordinate "
+              "regions: new / changed old → new / conflicts with the region's own figures; --apply writes (汇总)")
     region_year(sp)
+    sp.add_argument("--apply", action="store_true",
+                    help="write the new and changed sums, all or nothing (default: show what would change)")
+    sp.add_argument("--take-sums", dest="take_sums", action="store_true",
+                    help="also replace the region's own figures that differ from the sum (conflicts; kept otherwise)")
+    sp.add_argument("--all", action="store_true", help="also list unchanged values")
+    sp.add_argument("--json", action="store_true", help="machine-readable output")
 
     # verbs of the file services live beside them, one module each (calibre's cmd_* style)
     import importlib
