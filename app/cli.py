@@ -115,7 +115,7 @@ def cmd_demo(args) -> int:
     from app.services.demo import make_demo
 
     db = _open(args)
-    n = make_demo(db)
+    n = make_demo(db, force=args.force)
     print(f"demo store ready: {db.path} ({n} values)" if _lang(args) == "en" else f"示例数据库已就绪：{db.path}（{n} 个数值）")
     return EXIT_OK
 
@@ -419,7 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--region", required=True, help="region code, e.g. 320000")
         sp.add_argument("--year", required=True, type=_year, help="year, e.g. 2022")
 
-    verb("demo", cmd_demo, "create a demo store: Jiangsu and its 13 cities, 2016–2024 (创建示例数据)")
+    sp = verb("demo", cmd_demo, "create a demo store: Jiangsu and its 13 cities, 2016–2024; a store holding values the "
+              "demo did not write is refused (exit 2) unless --force (创建示例数据)")
+    sp.add_argument("--force", action="store_true",
+                    help="write the demo data over values it did not write (typed, imported, received); "
+                         "their notes are cleared (强制覆盖)")
 
     sp = verb("regions", cmd_regions, "list regions; 'add' a reporting unit; 'import' a division file (地区)")
     sp.add_argument("action", nargs="?", choices=["list", "add", "import"], default="list")

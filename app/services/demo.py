@@ -19,9 +19,17 @@ from decimal import Decimal
 
 from app.models import workflow
 from app.models.catalogue import indicators as load_indicators
+from app.models.errors import InputError
+from app.models.messages import register
 from app.models.parse import canonical
 from app.models.targets import add_own_target
 from app.models.values import Change, write_values
+
+register({"demo_not_demo_store": (
+    "{text} holds {n} value(s) the demo did not write (typed, imported or received): nothing written. To write the demo "
+    "data over them anyway (their notes are cleared): ipdesk demo --force; or name another store with --db",
+    "数据库 {text} 中有 {n} 个数值不是示例数据（系用户填报、导入或接收），为免覆盖，未写入任何示例数据。"
+    "确需以示例数据覆盖（被覆盖数值的备注一并清除），请执行 ipdesk demo --force；或用 --db 指定另一个数据库")})
 
 YEARS = list(range(2016, 2025))
 PROVINCE = "320000"
@@ -52,6 +60,7 @@ NATIONAL = {
     "HV_EXAM_CYCLE": [19.0, 18.5, 17.5, 17.3, 14.8, 13.3, 13.0, 12.5, 12.0],
     "TM_EXAM_CYCLE": [8.0, 8.0, 6.0, 4.5, 4.0, 4.0, 4.0, 4.0, 4.0],
 }
+DEMO_SOURCES = ("示例数据 demo", "国家知识产权局公开数据", "国家统计局")    # the sources the demo writes
 NATION_SCALE = 7.5
 NATION_POPULATION = [138271, 139008, 139538, 140005, 141212, 141260, 141175, 140967, 140828]
 
@@ -60,8 +69,38 @@ def _q(value: float, decimals: int) -> str:
     return canonical(Decimal(str(round(value, decimals))))
 
 
-def make_demo(db, *, seed: int = 2022, who: str = "demo") -> int:
-    """Fill ``db`` with the demo data (idempotent: values are upserted)."""
+def values_not_from_demo(db, who: str = "demo") -> int:
+    """How many values of ``db`` the demo did not write: last written by someone else (typed,
+    imported, received) or with a source other than the demo's."""
+    marks = ",".join("?" * len(DEMO_SOURCES))
+    return db.execute(f'select count(*) from "values" where updated_by != ? or source is null'
+                      f" or source not in ({marks})", [who, *DEMO_SOURCES]).fetchone()[0]
+
+
+def _foreign_notes_cleared(db, changes: list[Change], who: str) -> list[Change]:
+    """(--force) A demo value written over someone else's value takes no note with it: the note
+    was written for the value it replaces."""
+    marks = ",".join("?" * len(DEMO_SOURCES))
+    foreign = {(r, i, p): v for r, i, p, v in db.execute(
+        f'select region, indicator, period, value from "values" where coalesce(note, \'\') != \'\''
+        f" and (updated_by != ? or source is null or source not in ({marks}))", [who, *DEMO_SOURCES])}
+    for c in changes:
+        old = foreign.get((c.region, c.indicator, c.period))
+        if old is not None and old != c.value:
+            c.note = ""
+    return changes
+
+
+def make_demo(db, *, seed: int = 2022, who: str = "demo", force: bool = False) -> int:
+    """Fill ``db`` with the demo data (idempotent on a demo store: values are upserted).
+
+    A store holding values the demo did not write (typed, imported, received) is refused
+    with :class:`InputError` ``demo_not_demo_store`` and nothing is written, unless
+    ``force``: then demo values replace them, without the replaced values' notes.
+    """
+    foreign = values_not_from_demo(db, who)
+    if foreign and not force:
+        raise InputError("demo_not_demo_store", text=str(db.path), params={"n": foreign})
     rng = random.Random(seed)
     cat = load_indicators(db)
     weights = {c: w for c, (_p, w) in CITIES.items()}
@@ -140,6 +179,7 @@ def make_demo(db, *, seed: int = 2022, who: str = "demo") -> int:
                                                             spec.decimals), source="示例数据 demo"))
     from app.models.values import LOCKED_STATES, region_year_status
     locked = {(c.region, c.period) for c in changes if region_year_status(db, c.region, int(c.period)) in LOCKED_STATES}
+    changes = _foreign_notes_cleared(db, changes, who) if foreign else changes
     write_values(db, [c for c in changes if (c.region, c.period) not in locked], who=who, why="demo data", action="import")
     from app.models.db import meta_get, meta_set
     if not meta_get(db, "home_region"):
