@@ -7,6 +7,8 @@
     ipdesk trust list | ipdesk trust remove D089-BA8B
     ipdesk receive E:/320100_2024_v1.ipdx                  # dry run: new / changed / removed
     ipdesk receive E:/320100_2024_v1.ipdx --apply          # all or nothing
+    ipdesk receive E:/320100_2024_v2.ipdx --apply --keep-mine        # values changed here since v1: keep ours
+    ipdesk receive E:/320100_2024_v2.ipdx --apply --take-theirs 320100:INV_GRANTS --keep-mine   # or each
     ipdesk inbox --year 2024                               # who has sent, who not, days left
     ipdesk accept 00adc61e                                 # accept a received package
     ipdesk query 00adc61e -q yoy INV_GRANTS 2024 "为何增长 40%？" -o E:/   # signed .ipdq back down
@@ -15,7 +17,8 @@
 
 Exit codes: 0 done; ``verify`` 1 when the file is not a valid package (the reason on
 stderr); ``receive`` without ``--apply`` 1 when the package could not be applied (the
-reason is printed); 2 usage or input error — one line on stderr, nothing written.
+reason is printed); ``receive --apply`` 2 when values changed here since the sender's last
+package (conflicts) have no choice (listed on stdout); 2 usage or input error — one line on stderr, nothing written.
 """
 from __future__ import annotations
 
@@ -158,7 +161,7 @@ def cmd_trust(args) -> int:
 
 def cmd_receive(args) -> int:
     from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _open, _print_json
-    from app.services.package.receive import apply_receive, plan_receive
+    from app.services.package.receive import apply_receive, choices_for, conflicts_error, plan_receive
 
     db = _open(args, create=False)
     lang = _lang(args)
@@ -166,7 +169,12 @@ def cmd_receive(args) -> int:
     if args.apply and plan.state != "duplicate":
         if plan.refusal:
             raise plan.refusal
-        res = apply_receive(db, plan)
+        chosen = choices_for(db, plan, args.keep_mine, args.take_theirs)
+        unchosen = [d for d in plan.conflicts if d.key not in chosen]
+        if unchosen:        # the conflicts listed on stdout, the refusal on stderr (exit 2): nothing written
+            _print_conflicts(db, unchosen, lang)
+            raise conflicts_error(db, plan, unchosen)
+        res = apply_receive(db, plan, choice=chosen)
         if args.json:
             _print_json([{**plan.to_dict(), "applied": res.to_dict()}])
         else:
@@ -177,6 +185,9 @@ def cmd_receive(args) -> int:
                      f"received {plan.package.archive.file} (v{res.seq}, {res.short}): new {c['new']}, changed "
                      f"{c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, explanations "
                      f"{c['explanations']}, answers {c['answers']}"))
+            if plan.conflicts:
+                print(_t(lang, f"冲突 {len(plan.conflicts)} 项：保留本单位的值 {c['kept_mine']}，采用对方的值 {c['took_theirs']}",
+                         f"conflicts {len(plan.conflicts)}: kept mine {c['kept_mine']}, took theirs {c['took_theirs']}"))
             if res.parent:
                 print(_t(lang, f"下一步：ipdesk aggregate --region {res.parent} --year {res.year}；"
                                f"ipdesk check --region {res.parent} --year {res.year} --children",
@@ -186,22 +197,41 @@ def cmd_receive(args) -> int:
     if args.json:
         _print_json([plan.to_dict(unchanged=args.all)])
     else:
-        _print_plan(plan, lang, args.all)
+        _print_plan(plan, lang, args.all, db)
     return EXIT_FINDINGS if plan.refusal else EXIT_OK
 
 
-def _print_plan(plan, lang: str, show_unchanged: bool) -> None:
+def _print_conflicts(db, diffs, lang: str) -> None:
+    """One line per conflict: region and indicator by name, mine (who, when) → theirs."""
+    from app.models.catalogue import indicators, regions
+
+    regs, cat = regions(db), indicators(db)
+    for d in diffs:
+        reg, ind = regs.get(d.region), cat.get(d.indicator)
+        theirs = d.new if d.new is not None else _t(lang, "（删除）", "(removed)")
+        mine = d.old if d.old is not None else _t(lang, "（已删除）", "(deleted)")
+        print(_t(lang, f"冲突（本单位已改）\t{reg.name(lang) if reg else d.region}\t{ind.name(lang) if ind else d.indicator}\t"
+                       f"{d.period}\t本单位 {mine}（{d.mine_by}，{(d.mine_at or '')[:16]}） / 对方 {theirs}\t"
+                       f"选择：--keep-mine {d.region}:{d.indicator} 或 --take-theirs {d.region}:{d.indicator}",
+                 f"CONFLICT (changed here)\t{reg.name(lang) if reg else d.region}\t{ind.name(lang) if ind else d.indicator}\t"
+                 f"{d.period}\tmine {mine} ({d.mine_by}, {(d.mine_at or '')[:16]}) / theirs {theirs}\t"
+                 f"choose: --keep-mine {d.region}:{d.indicator} or --take-theirs {d.region}:{d.indicator}"))
+
+
+def _print_plan(plan, lang: str, show_unchanged: bool, db=None) -> None:
     _show_verification(plan.verification, lang)
     kind_text = {"new": _t(lang, "新增", "new"), "changed": _t(lang, "修改", "changed"),
                  "unchanged": _t(lang, "未变", "unchanged"), "removed": _t(lang, "删除", "removed")}
     for d in plan.diffs:
-        if d.kind == "unchanged" and not show_unchanged:
+        if (d.kind == "unchanged" and not show_unchanged) or d.conflict:
             continue
         value = {"new": d.new, "removed": f"{d.old} → —", "unchanged": d.new}.get(d.kind, f"{d.old} → {d.new}")
         notes = f"  [{_t(lang, '说明', 'explained')}: {' / '.join(d.explanations)}]" if d.explanations else ""
         if d.kind == "changed" and (d.old_note or "") != (d.new_note or ""):
             notes += f"  [{_t(lang, '备注', 'note')}: {d.old_note or '—'} → {d.new_note or '—'}]"
         print(f"{kind_text[d.kind]}\t{d.region}\t{d.indicator}\t{d.period}\t{value}{notes}")
+    if plan.conflicts and db is not None:
+        _print_conflicts(db, plan.conflicts, lang)
     for e in plan.explanations:
         print(f"{_t(lang, '情况说明', 'explanation')}\t{e['region']}\t{e['indicator']}\t{e['period']}\t{e['rule']}\t"
               f"{e['text']}")
@@ -211,13 +241,19 @@ def _print_plan(plan, lang: str, show_unchanged: bool) -> None:
               f"{a['answer']}{fixed}")
     c = plan.counts()
     print(_t(lang, f"新增 {c['new']}，修改 {c['changed']}，删除 {c['removed']}，未变 {c['unchanged']}，"
-                   f"说明 {c['explanations']}，答复 {c['answers']}",
+                   f"说明 {c['explanations']}，答复 {c['answers']}，冲突 {c['conflicts']}",
              f"new {c['new']}, changed {c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, "
-             f"explanations {c['explanations']}, answers {c['answers']}"))
+             f"explanations {c['explanations']}, answers {c['answers']}, conflicts {c['conflicts']}"))
     if plan.state == "duplicate":
         print(_t(lang, "该数据包已接收过，无需操作", "this package was received already: nothing to do"))
     elif plan.refusal:
         print(_t(lang, f"不能接收：{plan.refusal.message('zh')}", f"cannot be applied: {plan.refusal.message('en')}"))
+    elif plan.conflicts:
+        print(_t(lang, f"试运行，未写入；有 {len(plan.conflicts)} 个数值在上次收到该单位数据包后已被本单位修改，"
+                       f"接收时须选择：--apply --keep-mine（保留本单位的值）或 --apply --take-theirs（采用对方的值），"
+                       f"也可逐项指定 地区代码:指标代码",
+                 f"dry run, nothing written; {len(plan.conflicts)} value(s) were changed here since this sender's last "
+                 f"package: receive with --apply --keep-mine or --apply --take-theirs (for all, or REGION:INDICATOR each)"))
     else:
         print(_t(lang, "试运行，未写入；确认后加 --apply 接收", "dry run, nothing written: add --apply to receive"))
 
@@ -345,6 +381,11 @@ def add_verbs(verb, region_year) -> None:
     sp = verb("receive", cmd_receive, "dry run of a received package; --apply to merge it, all or nothing (接收数据包)")
     sp.add_argument("file", metavar="PKG")
     sp.add_argument("--apply", action="store_true", help="merge it (default: show what would change)")
+    sp.add_argument("--keep-mine", dest="keep_mine", nargs="*", metavar="REGION:INDICATOR[:PERIOD]",
+                    help="values changed here since the sender's last package (conflicts): keep this office's value — "
+                         "for all, or for the conflicts named (保留本单位的值)")
+    sp.add_argument("--take-theirs", dest="take_theirs", nargs="*", metavar="REGION:INDICATOR[:PERIOD]",
+                    help="conflicts: take the package's value — for all, or for the conflicts named (采用对方的值)")
     sp.add_argument("--all", action="store_true", help="also list unchanged values")
     sp.add_argument("--json", action="store_true")
 

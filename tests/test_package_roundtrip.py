@@ -118,9 +118,12 @@ def test_city_to_province_to_nation(demo_file, tmp_path):
     b = board(prov.db, 2024)
     assert b.sent == 1 and len(b.missing) == 12 and b.rows[0].state == "received"
 
-    # the province aggregates its own region from its cities: the planted sum finding goes away
+    # the province aggregates its own region from its cities: the planted sum finding goes away once the
+    # province chooses the sums over its own (demo) figure; unasked, its own figure is kept
     assert any(f.rule == "sum" for f in check(prov.db, PROVINCE, 2024))
     aggregate_into(prov.db, PROVINCE, 2024)
+    assert any(f.rule == "sum" for f in check(prov.db, PROVINCE, 2024))
+    aggregate_into(prov.db, PROVINCE, 2024, take_sums=True)
     assert not any(f.rule == "sum" for f in check(prov.db, PROVINCE, 2024))
     # unexplained findings refuse the export, with the list
     with pytest.raises(Exception) as exc:

@@ -51,7 +51,19 @@ register({
     "pkg_own_region": ("the package would change this office's own region {text}",
                        "该数据包会改动本单位自己的地区 {text}"),
     "pkg_unknown_region": ("region {text} and its parent are unknown here", "本单位不认识地区 {text} 及其上级"),
+    "pkg_conflicts": ("{n} value(s) of the package were changed here since {office}'s last package: {items_en}. "
+                      "Nothing written: choose for each or for all — keep mine (--keep-mine) or take theirs "
+                      "(--take-theirs)",
+                      "数据包中有 {n} 个数值在上次收到 {office} 的数据包后已被本单位修改：{items}。未写入任何数据；"
+                      "请逐项或统一选择：保留本单位的值（--keep-mine）或采用对方的值（--take-theirs）"),
+    "pkg_choice_both": ("--keep-mine and --take-theirs cannot both be for all conflicts: name the conflicts of one",
+                        "--keep-mine 与 --take-theirs 不能同时适用于全部冲突项：请为其中之一列出具体冲突项"),
+    "pkg_choice_unknown": ("{text} is not one of the package's conflicts ({items_en})",
+                           "{text} 不是该数据包的冲突项（冲突项：{items}）"),
 })
+
+CHOICES = ("mine", "theirs")
+LOCAL_ACTIONS = ("set", "import", "aggregate", "delete", "keep_mine")    # audited changes made here, not received
 
 STATUS_ZH = {"approved": "已审批", "locked": "已锁定"}
 
@@ -70,6 +82,14 @@ class ValueDiff:
     new_note: str | None = None
     source: str | None = None
     explanations: list[str] = field(default_factory=list)
+    conflict: bool = False         # changed here since the sender's last package (a choice is needed)
+    mine_by: str | None = None     # who changed it here, when, how (set / import / aggregate / delete / keep_mine)
+    mine_at: str | None = None
+    mine_action: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.region, self.indicator, self.period
 
 
 @dataclass
@@ -89,12 +109,18 @@ class ReceivePlan:
         return self.state == "new"
 
     @property
+    def conflicts(self) -> list[ValueDiff]:
+        """Values the package would change that this office changed itself since the sender's last package."""
+        return [d for d in self.diffs if d.conflict]
+
+    @property
     def reason(self) -> str:
         return self.refusal.message() if self.refusal else ""
 
     def counts(self) -> dict:
         c = {k: sum(d.kind == k for d in self.diffs) for k in ("new", "changed", "unchanged", "removed")}
-        c.update(explanations=len(self.explanations), answers=len(self.answers), regions=len(self.new_regions))
+        c.update(explanations=len(self.explanations), answers=len(self.answers), regions=len(self.new_regions),
+                 conflicts=sum(d.conflict for d in self.diffs))
         return c
 
     def to_dict(self, *, unchanged: bool = False) -> dict:
@@ -192,6 +218,11 @@ def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
                                val.get("note"), val.get("source"), expl_by_cell.get(key, [])))
     for key, (value, note) in sorted(old.items()):
         diffs.append(ValueDiff(*key, "removed", value, None, note, None))
+    by_key = {d.key: d for d in diffs}
+    for key, (by, at, action) in _changed_here(db, pkg).items():
+        d = by_key.get(key)
+        if d is not None and d.kind != "unchanged":      # changed, removed, or new again after a delete here
+            d.conflict, d.mine_by, d.mine_at, d.mine_action = True, by, at, action
     here = {(r, ru, i, p): t for ru, r, i, p, t in db.execute(
         f"select rule, region, indicator, period, text from explanations where substr(period, 1, 4) = ?"
         f" and region in ({marks})", [str(pkg.year), *pkg.regions])}
@@ -203,6 +234,86 @@ def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
     answers = pending_answers(db, pkg.data["answers"], pkg.regions)
     statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
     return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses)
+
+
+def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
+    """(region, indicator, period) -> (who, at, action) of this office's own last change of each value of
+    the package's region-year since the sender's previous package for it was received (nothing when
+    none was): typed, imported, aggregated, deleted here — or kept over that package's value."""
+    a = pkg.archive
+    prev = db.execute("select hash from packages_received where sender_id = ? and region = ? and year = ?"
+                      " order by seq desc limit 1", [a.sender_id, pkg.region, pkg.year]).fetchone()
+    if not prev:
+        return {}
+    row = db.execute("select max(id) from audit where action = 'receive' and indicator is null and new = ?",
+                     [prev[0]]).fetchone()
+    since = row[0] if row and row[0] is not None else 0
+    marks, acts = ",".join("?" * len(pkg.regions)), ",".join("?" * len(LOCAL_ACTIONS))
+    out = {}
+    for r, i, p, by, at, action in db.execute(
+            f"select region, indicator, period, who, at, action from audit where id > ? and action in ({acts})"
+            f" and region in ({marks}) and substr(period, 1, 4) = ? order by id",
+            [since, *LOCAL_ACTIONS, *pkg.regions, str(pkg.year)]):
+        out[(r, i, p)] = (by, at, action)
+    return out
+
+
+def _names(db, diffs: list[ValueDiff], lang: str, limit: int = 8) -> str:
+    """'南京市 发明专利授权量 2024、…' — regions and indicators by name, never by code."""
+    from app.models.catalogue import indicators, regions
+
+    regs, cat = regions(db), indicators(db)
+    parts = []
+    for d in diffs[:limit]:
+        reg, ind = regs.get(d.region), cat.get(d.indicator)
+        parts.append(" ".join([reg.name(lang) if reg else d.region, ind.name(lang) if ind else d.indicator, d.period]))
+    more = len(diffs) - limit
+    if more > 0:
+        parts.append(f"等另 {more} 项" if lang == "zh" else f"and {more} more")
+    return ("、" if lang == "zh" else "; ").join(parts)
+
+
+def conflicts_error(db, plan: ReceivePlan, diffs: list[ValueDiff] | None = None):
+    """The refusal of an apply with conflicts left unchosen, naming them (Chinese and English)."""
+    diffs = plan.conflicts if diffs is None else diffs
+    a = plan.package.archive
+    return PackageError("pkg_conflicts", file=a.file, params={
+        "n": len(diffs), "office": f"{a.sender_name or a.sender_id}".strip(),
+        "items": _names(db, diffs, "zh"), "items_en": _names(db, diffs, "en")})
+
+
+def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict[tuple, str]:
+    """The choice for each conflict from the command line's ``--keep-mine`` / ``--take-theirs``.
+
+    Each is None (not given), ``True``/``[]`` (all conflicts) or a list of ``REGION:INDICATOR[:PERIOD]``
+    (those conflicts; the other option, if given for all, takes the rest). A spec that names no
+    conflict is refused.
+    """
+    from app.models.errors import InputError
+
+    out: dict[tuple, str] = {}
+    everything = {}
+    for specs, choice in ((keep_mine, "mine"), (take_theirs, "theirs")):
+        if specs is None:
+            continue
+        if specs is True or specs == []:
+            everything[choice] = True
+            continue
+        for spec in specs:
+            parts = spec.split(":")
+            hit = [d for d in plan.conflicts if 2 <= len(parts) <= 3 and (d.region, d.indicator) == tuple(parts[:2])
+                   and (len(parts) == 2 or d.period == parts[2])]
+            if not hit:
+                raise InputError("pkg_choice_unknown", text=spec, params={
+                    "items": _names(db, plan.conflicts, "zh"), "items_en": _names(db, plan.conflicts, "en")})
+            for d in hit:
+                out[d.key] = choice
+    if len(everything) == 2:
+        raise InputError("pkg_choice_both")
+    for choice in everything:
+        for d in plan.conflicts:
+            out.setdefault(d.key, choice)
+    return out
 
 
 def plan_receive(db, source) -> ReceivePlan:
@@ -237,11 +348,18 @@ class ReceiveResult:
         return {**self.__dict__, "short": self.short}
 
 
-def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=None) -> ReceiveResult:
+def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=None,
+                  choice: str | dict | None = None) -> ReceiveResult:
     """Apply a package (path, bytes, :class:`Package` or :class:`ReceivePlan`) in one transaction.
 
     The plan is made again inside the transaction, so what is applied is what the store
     holds at that moment. Refusals raise; the same package twice returns ``noop=True``.
+
+    Values this office changed itself since the sender's last package (``plan.conflicts``)
+    need a ``choice``: ``"mine"`` / ``"theirs"`` for all, or ``{(region, indicator, period):
+    "mine" | "theirs"}`` for each; one left unchosen refuses the package (``pkg_conflicts``,
+    nothing written). A value kept is audited (``keep_mine``) and stays a conflict for the
+    sender's next package.
     """
     from app.models import audit, workflow
     from app.models.catalogue import add_region
@@ -270,12 +388,19 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
                                  _parent(db, pkg.region))
         if plan.refusal:
             raise plan.refusal
+        chosen = {d.key: (choice if isinstance(choice, str) else (choice or {}).get(d.key)) for d in plan.conflicts}
+        if any(c not in CHOICES for c in chosen.values()):
+            raise conflicts_error(db, plan, [d for d in plan.conflicts if chosen[d.key] not in CHOICES])
+        kept = [d for d in plan.conflicts if chosen[d.key] == "mine"]
+        kept_keys = {d.key for d in kept}
         step(0.3, "比对数据", "comparing")
         for r in plan.new_regions:
             add_region(db, r["code"], r["name_zh"], parent=r["parent"], level=r["level"], name_en=r["name_en"] or "",
                        valid_from=r["valid_from"], valid_to=r["valid_to"], who=who)
         changes = []
         for d in plan.diffs:
+            if d.key in kept_keys:
+                continue
             if d.kind in ("new", "changed"):
                 note = d.new_note if d.new_note else ("" if d.old_note else None)
                 changes.append(Change(d.region, d.indicator, d.period, d.new, note, d.source,
@@ -283,7 +408,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
             elif d.kind == "removed":
                 changes.append(Change(d.region, d.indicator, d.period, None))
         step(0.5, "写入数值", "writing values")
-        why = f"{a.file} v{pkg.seq} from {a.sender_id}"
+        why = f"{a.file} v{pkg.seq} from {a.sender_id} {a.sender_name or ''}".rstrip()
         write_values(db, changes, who=who, why=why, action="receive")
         step(0.7, "写入情况说明", "writing explanations")
         for e in plan.explanations:
@@ -293,7 +418,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         for code in pkg.regions:      # write_values sent changed region-years back to draft
             if region_year_status(db, code, pkg.year) != "submitted":
                 workflow.set_status(db, code, pkg.year, "submitted", user=who, why=f"received {why}")
-        counts = plan.counts()
+        counts = {**plan.counts(), "kept_mine": len(kept), "took_theirs": len(plan.conflicts) - len(kept)}
         db.execute("insert into packages_received(hash, sender_id, sender_name, key_fingerprint, region, year, seq,"
                    " prev_hash, state, received_at, received_by, file, manifest, counts)"
                    " values (?,?,?,?,?,?,?,?, 'received', ?,?,?,?,?)",
@@ -301,6 +426,9 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
                     pkg.manifest.get("previous"), now_iso(), who, a.file, a.members["manifest.json"].decode("utf-8"),
                     json.dumps(counts)])
         audit.append(db, [(who, "receive", pkg.region, None, str(pkg.year), None, a.hash, why)])
+        if kept:      # after the package's row: the next package from this sender sees them as changed here
+            audit.append(db, [(who, "keep_mine", *d.key, audit.encode(d.new, d.new_note),
+                               audit.encode(d.old, d.old_note), f"kept over {why}") for d in kept])
         step(0.95, "保存", "saving")
     return ReceiveResult(a.hash, a.file, False, counts, pkg.regions, pkg.year, pkg.seq, a.sender_id,
                          _parent(db, pkg.region))
