@@ -74,8 +74,20 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     from decimal import Decimal
     v = get_values(prov_db)
     expected = sum(v[(c, "INV_GRANTS", "2024")] for c, in prov_db.execute("select code from regions where parent='320000'"))
-    assert prov.inbox.aggregate() >= 1
-    assert get_values(prov_db)[("320000", "INV_GRANTS", "2024")] == Decimal(expected)
+    own = get_values(prov_db)[("320000", "INV_GRANTS", "2024")]
+    agg = prov.inbox.aggregate()                          # the dry run first, in a dialog
+    listed = {agg.table.item(r, 0).data(Qt.UserRole): agg.table.item(r, 1).data(Qt.UserRole)
+              for r in range(agg.table.rowCount())}
+    assert listed == {"INV_GRANTS": "conflict", "TM_REGISTRATIONS": "conflict"}     # the province's own figures
+    assert agg.table.item(0, 0).text() in ("发明专利授权量", "商标注册量") and agg.take_sums.isVisible()
+    assert not agg.apply_button.isEnabled()               # nothing to write unless the sums are chosen
+    assert get_values(prov_db)[("320000", "INV_GRANTS", "2024")] == own
+    agg.take_sums.setChecked(True)
+    assert agg.apply_button.isEnabled()
+    agg.apply_button.click()
+    assert agg.result.written == 2 and not agg.apply_button.isEnabled()
+    assert get_values(prov_db)[("320000", "INV_GRANTS", "2024")] == Decimal(expected) != own
+    agg.close()
     prov.inbox.load("320000", 2024)
     board = {prov.inbox.board.item(r, 0).text(): prov.inbox.board.item(r, 1).text()
              for r in range(prov.inbox.board.rowCount())}
@@ -122,3 +134,82 @@ def test_export_package_then_receive_it_in_another_office(qtbot, demo_file, tmp_
     assert last[1] == f"query {ans.rows[0].id}"               # the correction is audited, naming the question
     ans.close()
     city.close()
+
+
+def test_receive_dialog_shows_own_changes_as_conflicts_and_needs_a_choice(qtbot, demo_file, tmp_path, monkeypatch):
+    """The province received v1, then corrected the city's figure itself; v2 does not carry the
+    correction. The window lists it first as a conflict and writes nothing until a choice is made."""
+    from app.services.package.receive import apply_receive
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+    from tests.test_package_roundtrip import Office
+
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "default-keys"))
+    city = Office(tmp_path, "city", "320100", demo_file)
+    prov = Office(tmp_path, "province", "320000", demo_file)
+    prov.trust(city, "320100")
+    apply_receive(prov.db, city.export("320100", 2024).path)
+    theirs = get_values(prov.db)[("320100", "INV_GRANTS", "2024")]
+    set_text(prov.db, "320100", "INV_GRANTS", "2024", str(theirs + 500), note="省局订正", who="省局张三")
+    smes = get_values(city.db)[("320100", "PLEDGE_SMES", "2024")] + 2
+    set_text(city.db, "320100", "PLEDGE_SMES", "2024", str(smes))
+    v2 = city.export("320100", 2024).path
+
+    make_app()
+    i18n.set_language("zh")
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(prov.keys))
+    w = MainWindow(prov.db, region="320000", year=2024)
+    qtbot.addWidget(w)
+    w.show()
+    dlg = w.open_file(str(v2))
+    assert dlg.conflict_box.isVisible() and "1" in dlg.conflict_label.text()
+    first = [dlg.diffs.item(0, j).text() for j in range(6)]
+    assert first[:2] == ["南京市", "发明专利授权量"] and "省局张三" in first[3] and first[4] == f"{theirs + 500:,}"
+    assert dlg.diffs.item(1, 1).text() == "知识产权质押融资惠及中小企业数量"     # the sender's own change: no choice
+    assert dlg.diffs.cellWidget(1, 6) is None
+    assert not dlg.apply_button.isEnabled()               # no choice yet
+    head = prov.db.execute("select count(*) from audit").fetchone()[0]
+    dlg.apply()                                           # even if called: refused, nothing written
+    assert "✕" in dlg.summary.text() and "南京市 发明专利授权量 2024" in dlg.summary.text()
+    assert prov.db.execute("select count(*) from audit").fetchone()[0] == head
+    combo = dlg.diffs.cellWidget(0, 6)
+    combo.setCurrentIndex(combo.findData("mine"))
+    assert dlg.apply_button.isEnabled()
+    dlg.apply_button.click()
+    assert dlg.result is not None and dlg.result.counts["kept_mine"] == 1
+    v = get_values(prov.db)
+    assert v[("320100", "INV_GRANTS", "2024")] == theirs + 500 and v[("320100", "PLEDGE_SMES", "2024")] == smes
+    dlg.close()
+    w.close()
+
+
+def test_receive_dialog_take_theirs_for_all(qtbot, demo_file, tmp_path, monkeypatch):
+    from app.services.package.receive import apply_receive
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+    from tests.test_package_roundtrip import Office
+
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "default-keys"))
+    city = Office(tmp_path, "city", "320100", demo_file)
+    prov = Office(tmp_path, "province", "320000", demo_file)
+    prov.trust(city, "320100")
+    apply_receive(prov.db, city.export("320100", 2024).path)
+    theirs = get_values(prov.db)[("320100", "INV_GRANTS", "2024")]
+    set_text(prov.db, "320100", "INV_GRANTS", "2024", str(theirs + 500))
+    set_text(city.db, "320100", "PLEDGE_SMES", "2024", str(get_values(city.db)[("320100", "PLEDGE_SMES", "2024")] + 2))
+    v2 = city.export("320100", 2024).path
+    make_app()
+    i18n.set_language("zh")
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(prov.keys))
+    w = MainWindow(prov.db, region="320000", year=2024)
+    qtbot.addWidget(w)
+    w.show()
+    dlg = w.open_file(str(v2))
+    dlg.take_all_button.click()
+    assert dlg.chosen() == {("320100", "INV_GRANTS", "2024"): "theirs"} and dlg.apply_button.isEnabled()
+    dlg.apply_button.click()
+    assert get_values(prov.db)[("320100", "INV_GRANTS", "2024")] == theirs
+    dlg.close()
+    w.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -85,8 +85,9 @@ class InboxPage(Retranslating, QWidget):
         self.ask_button.setText(self.tr("Ask about the selected package…"))
         self.answers_button.setText(self.tr("Questions to answer…"))
         self.aggregate_button.setText(self.tr("Sum up from subordinate regions"))
-        self.aggregate_button.setToolTip(self.tr("Write this region's additive indicators as the sum of its subordinate "
-                                                 "regions (ratios are recomputed, not averaged); audited"))
+        self.aggregate_button.setToolTip(self.tr("Show what summing the subordinate regions would write into this region "
+                                                 "(ratios are recomputed, not averaged), then write it; the region's "
+                                                 "own figures are kept unless you choose the sums; audited"))
         self.board_box.setTitle(self.tr("Who has sent for the year"))
         self.received_box.setTitle(self.tr("Received packages"))
         self.board.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Sent"), self.tr("Package"),
@@ -137,18 +138,14 @@ class InboxPage(Retranslating, QWidget):
                                       _item(when(p.received_at)), _item(f"{p.sender_name} ({p.sender_id})"), _item(changes)]):
                 self.received.setItem(i, j, item)
 
-    def aggregate(self) -> int:
-        """This region's additive indicators = Σ its subordinate regions (through the one write path)."""
-        from app.models.aggregate import aggregate_into
+    def aggregate(self):
+        """This region's additive indicators = Σ its subordinate regions: the dry run in a dialog
+        (new / changed / the region's own figures, kept unless replaced by choice), then apply."""
+        from app.ui.aggregate_dialog import AggregateDialog
 
-        try:
-            n = aggregate_into(self.window.db, self.region, self.year)
-        except IpdeskError as exc:
-            self.window.warn(exc.message(current()))
-            return 0
-        self.window.statusBar().showMessage(self.tr("{n} values summed from the subordinate regions").format(n=n), 10000)
-        self.window.reload(statuses_changed=True)
-        return n
+        self.aggregate_dialog = AggregateDialog(self.window, self.region, self.year)
+        self.aggregate_dialog.open()
+        return self.aggregate_dialog
 
     def ask(self, row: int | None = None):
         """Questions about the selected received package (written as a signed .ipdq)."""
@@ -305,9 +302,22 @@ class ReceiveDialog(QDialog):
         tl.addWidget(self.trust_button)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.diffs = QTableWidget(0, 6, self)
+        self.diffs = QTableWidget(0, 7, self)
         self.diffs.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Indicator"), self.tr("Period"),
-                                              self.tr("Change"), self.tr("Old"), self.tr("New")])
+                                              self.tr("Change"), self.tr("Old"), self.tr("New"), self.tr("Keep")])
+        self.choices: dict[tuple, QComboBox] = {}       # conflict key -> its choice (mine / theirs)
+        self.conflict_label = QLabel(self)
+        self.conflict_label.setWordWrap(True)
+        self.keep_all_button = QPushButton(self.tr("Keep mine for all"), self)
+        self.keep_all_button.clicked.connect(lambda: self.choose_all("mine"))
+        self.take_all_button = QPushButton(self.tr("Take theirs for all"), self)
+        self.take_all_button.clicked.connect(lambda: self.choose_all("theirs"))
+        self.conflict_box = QWidget(self)
+        cl = QHBoxLayout(self.conflict_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.conflict_label, 1)
+        cl.addWidget(self.keep_all_button)
+        cl.addWidget(self.take_all_button)
         self.diffs.setEditTriggers(QTableWidget.NoEditTriggers)
         self.diffs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.diffs.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)     # the indicator's name
@@ -319,6 +329,7 @@ class ReceiveDialog(QDialog):
         lay.addWidget(self.header)
         lay.addWidget(self.trust_box)
         lay.addWidget(self.summary)
+        lay.addWidget(self.conflict_box)
         lay.addWidget(self.diffs, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -363,16 +374,51 @@ class ReceiveDialog(QDialog):
         elif p.refusal is not None:
             text = "✕ " + p.refusal.message(current())
         self.summary.setText(text)
-        shown = [d for d in p.diffs if d.kind != "unchanged"]
+        # the conflicts first: values this office changed itself since the sender's last package
+        shown = sorted((d for d in p.diffs if d.kind != "unchanged"), key=lambda d: not d.conflict)
         kind_zh = {"new": "新增", "changed": "修改", "removed": "删除"}
         self.diffs.setRowCount(len(shown))
+        self.choices = {}
         cells = Shown(self.window_)        # names and grouped numbers, as the grid shows them
         for i, d in enumerate(shown):
+            kind = kind_zh.get(d.kind, d.kind) if current() == "zh" else d.kind
+            if d.conflict:
+                kind = self.tr("conflict: changed here by {who} {at}").format(who=d.mine_by or "", at=when(d.mine_at))
             for j, item in enumerate((cells.region(d.region), cells.indicator(d.indicator), cells.item(d.period),
-                                      cells.item(kind_zh.get(d.kind, d.kind) if current() == "zh" else d.kind, d.kind),
+                                      cells.item(kind, d.kind),
                                       cells.number(d.indicator, d.old), cells.number(d.indicator, d.new))):
+                if d.conflict:
+                    item.setBackground(QBrush(QColor("#fde2b8")))
                 self.diffs.setItem(i, j, item)
-        self.apply_button.setEnabled(v.trusted and p.state == "new" and p.refusal is None)
+            if d.conflict:
+                combo = QComboBox(self.diffs)
+                combo.addItem(self.tr("— choose —"), None)
+                combo.addItem(self.tr("Keep mine"), "mine")
+                combo.addItem(self.tr("Take theirs"), "theirs")
+                combo.currentIndexChanged.connect(lambda _i: self._enable())
+                self.diffs.setCellWidget(i, 6, combo)
+                self.choices[d.key] = combo
+        n = len(p.conflicts)
+        self.conflict_label.setText(self.tr("{n} values were changed in this office since the sender's last package: "
+                                            "choose for each whether to keep this office's value or take the "
+                                            "package's.").format(n=n))
+        self.conflict_box.setVisible(bool(n) and p.state == "new")
+        self._enable()
+
+    def chosen(self) -> dict:
+        """The choice made for each conflict: ``{(region, indicator, period): "mine" | "theirs"}``."""
+        return {key: combo.currentData() for key, combo in self.choices.items() if combo.currentData()}
+
+    def choose_all(self, choice: str) -> None:
+        for combo in self.choices.values():
+            combo.setCurrentIndex(combo.findData(choice))
+        self._enable()
+
+    def _enable(self):
+        p, v = self.plan, self.verification
+        ready = bool(p and v.trusted and p.state == "new" and p.refusal is None and self.result is None
+                     and len(self.chosen()) == len(self.choices))
+        self.apply_button.setEnabled(ready)
 
     def trust(self):
         from app.services.package.receive import trust_sender
@@ -388,11 +434,13 @@ class ReceiveDialog(QDialog):
         from app.services.package.receive import apply_receive
 
         try:
-            self.result = apply_receive(self.window_.db, self.path)
+            self.result = apply_receive(self.window_.db, self.path, choice=self.chosen())
         except IpdeskError as exc:
             self.summary.setText("✕ " + exc.message(current()))
             return
         c = self.result.counts
         self.summary.setText(self.tr("Received: {new} new, {changed} changed, {removed} removed.").format(
-            new=c.get("new", 0), changed=c.get("changed", 0), removed=c.get("removed", 0)))
+            new=c.get("new", 0), changed=c.get("changed", 0), removed=c.get("removed", 0))
+            + (" " + self.tr("Conflicts: kept mine {mine}, took theirs {theirs}.").format(
+                mine=c.get("kept_mine", 0), theirs=c.get("took_theirs", 0)) if self.choices else ""))
         self.apply_button.setEnabled(False)
