@@ -25,6 +25,84 @@
     </message>
 </context>
 <context>
+    <name>AggregateDialog</name>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="23"/>
+        <source>Sum up from subordinate regions</source>
+        <translation>由下级地区汇总</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
+        <source>Change</source>
+        <translation>变动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
+        <source>Now</source>
+        <translation>现值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="28"/>
+        <source>Sum of subordinate regions</source>
+        <translation>下级地区合计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="28"/>
+        <source>Own figure written by</source>
+        <translation>本级数填报人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="34"/>
+        <source>Write the sums</source>
+        <translation>写入合计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="61"/>
+        <source>{region} {year} ← sum of {n} subordinate regions: {new} new, {changed} changed, {unchanged} unchanged, {conflict} own figures differ from the sum. Nothing is written yet.</source>
+        <translation>{region} {year} 年 ← {n} 个下级地区合计：新增 {new}，修改 {changed}，未变 {unchanged}，本级自填数与合计不一致 {conflict} 项。尚未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="68"/>
+        <source>{n} indicators are not summed: not every subordinate region has a value.</source>
+        <translation>{n} 个指标未汇总：并非所有下级地区都已填报。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="71"/>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="71"/>
+        <source>changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="71"/>
+        <source>own figure (kept)</source>
+        <translation>本级自填（保留）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="83"/>
+        <source>Also replace the region&apos;s own figures that differ from the sum ({n}) with the sums (their notes are cleared)</source>
+        <translation>同时以下级合计覆盖与合计不一致的本级自填数（{n} 项，其备注一并清除）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="102"/>
+        <source>{n} values written.</source>
+        <translation>已写入 {n} 个数值。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/aggregate_dialog.py" line="104"/>
+        <source>{n} own figures differ from the sum and were kept.</source>
+        <translation>{n} 个本级自填数与合计不一致，已保留未覆盖。</translation>
+    </message>
+</context>
+<context>
     <name>AnswerDialog</name>
     <message>
         <location filename="../../app/ui/questions.py" line="111"/>
@@ -307,67 +385,67 @@
 <context>
     <name>DataExportDialog</name>
     <message>
-        <location filename="../../app/ui/data_export.py" line="23"/>
+        <location filename="../../app/ui/data_export.py" line="22"/>
         <source>Export data (long format)</source>
         <translation>导出数据（长表格式）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="28"/>
+        <location filename="../../app/ui/data_export.py" line="27"/>
         <source>{name} only</source>
         <translation>仅{name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="28"/>
+        <location filename="../../app/ui/data_export.py" line="27"/>
         <source>{name} and the regions directly below</source>
         <translation>{name}及其直属下级地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="29"/>
+        <location filename="../../app/ui/data_export.py" line="28"/>
         <source>{name} and every region below</source>
         <translation>{name}及其全部下级地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="45"/>
+        <location filename="../../app/ui/data_export.py" line="44"/>
         <source>{code}_{name}_{start}-{end}_data.xlsx</source>
         <translation>{code}_{name}_{start}-{end}_数据.xlsx</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="47"/>
+        <location filename="../../app/ui/data_export.py" line="46"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="55"/>
+        <location filename="../../app/ui/data_export.py" line="54"/>
         <source>Regions</source>
         <translation>地区范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="56"/>
+        <location filename="../../app/ui/data_export.py" line="55"/>
         <source>Years</source>
         <translation>年度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="57"/>
+        <location filename="../../app/ui/data_export.py" line="56"/>
         <source>File (.xlsx or .csv)</source>
         <translation>文件（.xlsx 或 .csv）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="60"/>
+        <location filename="../../app/ui/data_export.py" line="59"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="89"/>
+        <location filename="../../app/ui/data_export.py" line="88"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在，要替换吗？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="109"/>
+        <location filename="../../app/ui/data_export.py" line="102"/>
         <source>{n} values written to {path}</source>
         <translation>已导出 {n} 个数值：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/data_export.py" line="116"/>
+        <location filename="../../app/ui/data_export.py" line="109"/>
         <source>Exporting data…</source>
         <translation>正在导出数据…</translation>
     </message>
@@ -794,93 +872,93 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="30"/>
-        <location filename="../../app/ui/import_dialog.py" line="70"/>
+        <location filename="../../app/ui/import_dialog.py" line="24"/>
+        <location filename="../../app/ui/import_dialog.py" line="64"/>
         <source>Import a spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="33"/>
+        <location filename="../../app/ui/import_dialog.py" line="27"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="38"/>
+        <location filename="../../app/ui/import_dialog.py" line="32"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="38"/>
+        <location filename="../../app/ui/import_dialog.py" line="32"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="38"/>
+        <location filename="../../app/ui/import_dialog.py" line="32"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="39"/>
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="39"/>
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="39"/>
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="46"/>
+        <location filename="../../app/ui/import_dialog.py" line="40"/>
         <source>Write these changes</source>
         <translation>写入这些修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="71"/>
+        <location filename="../../app/ui/import_dialog.py" line="65"/>
         <source>Spreadsheets (*.xlsx *.xls *.csv)</source>
         <translation>表格文件 (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="92"/>
+        <location filename="../../app/ui/import_dialog.py" line="81"/>
         <source>Reading {name}…</source>
         <translation>正在读取 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="94"/>
+        <location filename="../../app/ui/import_dialog.py" line="83"/>
         <source>Reading cancelled.</source>
         <translation>已取消读取。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="100"/>
+        <location filename="../../app/ui/import_dialog.py" line="89"/>
         <source>{new} new, {changed} changed, {unchanged} unchanged, {skipped} empty cells skipped; {problems} problems</source>
         <translation>新增 {new} 个，修改 {changed} 个，未变 {unchanged} 个，跳过空单元格 {skipped} 个；问题 {problems} 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="106"/>
+        <location filename="../../app/ui/import_dialog.py" line="95"/>
         <source>row {n}</source>
         <translation>第 {n} 行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="116"/>
+        <location filename="../../app/ui/import_dialog.py" line="105"/>
         <source>Problems ({n}) and notes</source>
         <translation>问题（{n} 个）与提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="135"/>
+        <location filename="../../app/ui/import_dialog.py" line="124"/>
         <source>Write {n} values from {name}? All of them are written, or none.</source>
         <translation>写入 {name} 中的 {n} 个数值？要么全部写入，要么一个也不写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="149"/>
+        <location filename="../../app/ui/import_dialog.py" line="132"/>
         <source>Writing…</source>
         <translation>正在写入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="153"/>
+        <location filename="../../app/ui/import_dialog.py" line="136"/>
         <source>{n} values written.</source>
         <translation>已写入 {n} 个数值。</translation>
     </message>
@@ -889,13 +967,13 @@
     <name>InboxPage</name>
     <message>
         <location filename="../../app/ui/inbox.py" line="83"/>
-        <location filename="../../app/ui/inbox.py" line="190"/>
+        <location filename="../../app/ui/inbox.py" line="187"/>
         <source>Open a package…</source>
         <translation>打开数据包…</translation>
     </message>
     <message>
         <location filename="../../app/ui/inbox.py" line="84"/>
-        <location filename="../../app/ui/inbox.py" line="205"/>
+        <location filename="../../app/ui/inbox.py" line="202"/>
         <source>Scan a USB stick or folder…</source>
         <translation>扫描U盘或文件夹…</translation>
     </message>
@@ -916,173 +994,168 @@
     </message>
     <message>
         <location filename="../../app/ui/inbox.py" line="88"/>
-        <source>Write this region&apos;s additive indicators as the sum of its subordinate regions (ratios are recomputed, not averaged); audited</source>
-        <translation>将本地区可加总指标写为下级地区之和（比率类指标按汇总后的组成重新计算，不取平均）；记入审计</translation>
+        <source>Show what summing the subordinate regions would write into this region (ratios are recomputed, not averaged), then write it; the region&apos;s own figures are kept unless you choose the sums; audited</source>
+        <translation>先显示由下级地区汇总将写入本地区的数值（比率类指标按汇总后的组成重新计算，不取平均），确认后再写入；本级自填数默认保留，除非选择以合计覆盖；记入审计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="90"/>
+        <location filename="../../app/ui/inbox.py" line="91"/>
         <source>Who has sent for the year</source>
         <translation>本年度报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="91"/>
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Received packages</source>
         <translation>已接收的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
-        <location filename="../../app/ui/inbox.py" line="94"/>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="93"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="218"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="93"/>
         <source>Sent</source>
         <translation>是否报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="93"/>
         <source>Package</source>
         <translation>数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="93"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
         <source>Status here</source>
         <translation>本地状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="93"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
         <source>Questions</source>
         <translation>查询（未答/已答）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="94"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="94"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>State</source>
         <translation>处理状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="96"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="96"/>
         <source>Sender</source>
         <translation>发送单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="96"/>
         <source>Changes</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="106"/>
+        <location filename="../../app/ui/inbox.py" line="107"/>
         <source>{region} · {year} · packages from subordinate regions</source>
         <translation>{region} · {year}年 · 下级地区数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="109"/>
+        <location filename="../../app/ui/inbox.py" line="110"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="110"/>
+        <location filename="../../app/ui/inbox.py" line="111"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="111"/>
+        <location filename="../../app/ui/inbox.py" line="112"/>
         <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
         <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="114"/>
+        <location filename="../../app/ui/inbox.py" line="115"/>
         <source>This office&apos;s key: {fp} (read it out when a receiver asks)</source>
         <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="115"/>
+        <location filename="../../app/ui/inbox.py" line="116"/>
         <source>This office has no key yet: it is made at the first package export.</source>
         <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="118"/>
+        <location filename="../../app/ui/inbox.py" line="119"/>
         <source>sent</source>
         <translation>已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="118"/>
+        <location filename="../../app/ui/inbox.py" line="119"/>
         <source>not sent</source>
         <translation>未报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="131"/>
+        <location filename="../../app/ui/inbox.py" line="132"/>
         <source>{new} new, {changed} changed, {removed} removed</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="149"/>
-        <source>{n} values summed from the subordinate regions</source>
-        <translation>已由下级地区汇总 {n} 个数值</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox.py" line="159"/>
+        <location filename="../../app/ui/inbox.py" line="156"/>
         <source>Select a received package first.</source>
         <translation>请先选择一个已接收的数据包。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="191"/>
+        <location filename="../../app/ui/inbox.py" line="188"/>
         <source>ipdesk packages (*.ipdx)</source>
         <translation>ipdesk 数据包 (*.ipdx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="219"/>
+        <location filename="../../app/ui/inbox.py" line="209"/>
         <source>Checking the packages in {folder}…</source>
         <translation>正在核验 {folder} 中的数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="227"/>
+        <location filename="../../app/ui/inbox.py" line="216"/>
         <source>Packages found</source>
         <translation>找到的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="218"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="218"/>
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="229"/>
+        <location filename="../../app/ui/inbox.py" line="218"/>
         <source>Here</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="232"/>
+        <location filename="../../app/ui/inbox.py" line="221"/>
         <source>signature valid</source>
         <translation>签名有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="232"/>
+        <location filename="../../app/ui/inbox.py" line="221"/>
         <source>trusted</source>
         <translation>已信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="232"/>
+        <location filename="../../app/ui/inbox.py" line="221"/>
         <source>unknown sender</source>
         <translation>未知发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="240"/>
+        <location filename="../../app/ui/inbox.py" line="229"/>
         <source>Double-click a package to receive it.</source>
         <translation>双击数据包以接收。</translation>
     </message>
@@ -1166,7 +1239,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="212"/>
-        <location filename="../../app/ui/main_window.py" line="560"/>
+        <location filename="../../app/ui/main_window.py" line="552"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
@@ -1269,22 +1342,22 @@
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="537"/>
+        <location filename="../../app/ui/main_window.py" line="529"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="540"/>
+        <location filename="../../app/ui/main_window.py" line="532"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
@@ -1391,116 +1464,161 @@
 <context>
     <name>ReceiveDialog</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="299"/>
+        <location filename="../../app/ui/inbox.py" line="288"/>
         <source>Receive {name}</source>
         <translation>接收 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="304"/>
+        <location filename="../../app/ui/inbox.py" line="293"/>
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="305"/>
+        <location filename="../../app/ui/inbox.py" line="294"/>
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="308"/>
+        <location filename="../../app/ui/inbox.py" line="297"/>
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="317"/>
+        <location filename="../../app/ui/inbox.py" line="306"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="317"/>
+        <location filename="../../app/ui/inbox.py" line="306"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="317"/>
+        <location filename="../../app/ui/inbox.py" line="306"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="318"/>
+        <location filename="../../app/ui/inbox.py" line="307"/>
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="318"/>
+        <location filename="../../app/ui/inbox.py" line="307"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="318"/>
+        <location filename="../../app/ui/inbox.py" line="307"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="322"/>
+        <location filename="../../app/ui/inbox.py" line="307"/>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="311"/>
+        <source>Keep mine for all</source>
+        <translation>全部保留本单位的值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="313"/>
+        <source>Take theirs for all</source>
+        <translation>全部采用对方的值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="324"/>
         <source>Receive: write all of it</source>
         <translation>接收：全部写入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="350"/>
+        <location filename="../../app/ui/inbox.py" line="353"/>
         <source>trusted as {name}</source>
         <translation>已信任（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="351"/>
+        <location filename="../../app/ui/inbox.py" line="354"/>
         <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
         <translation>未知发送方：请先电话核对指纹再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="352"/>
+        <location filename="../../app/ui/inbox.py" line="355"/>
         <source>a DIFFERENT key than the one trusted for this office</source>
         <translation>与该单位已信任的密钥不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="353"/>
+        <location filename="../../app/ui/inbox.py" line="356"/>
         <source>Signed by {name} ({office}) · key {fp} · {trust}
 {region} {year}, version {seq}, created {created}</source>
         <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
 {region} {year}年，第 {seq} 版，生成于 {created}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="367"/>
+        <location filename="../../app/ui/inbox.py" line="370"/>
         <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="370"/>
+        <location filename="../../app/ui/inbox.py" line="373"/>
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="404"/>
+        <location filename="../../app/ui/inbox.py" line="386"/>
+        <source>conflict: changed here by {who} {at}</source>
+        <translation>冲突：本单位 {who} 于 {at} 修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="395"/>
+        <source>— choose —</source>
+        <translation>— 请选择 —</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="396"/>
+        <source>Keep mine</source>
+        <translation>保留本单位的值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="397"/>
+        <source>Take theirs</source>
+        <translation>采用对方的值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="402"/>
+        <source>{n} values were changed in this office since the sender&apos;s last package: choose for each whether to keep this office&apos;s value or take the package&apos;s.</source>
+        <translation>有 {n} 个数值在上次收到该单位数据包后已被本单位修改：请逐项选择保留本单位的值还是采用数据包中的值。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="442"/>
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="444"/>
+        <source>Conflicts: kept mine {mine}, took theirs {theirs}.</source>
+        <translation>冲突项：保留本单位的值 {mine} 项，采用对方的值 {theirs} 项。</translation>
     </message>
 </context>
 <context>
     <name>Start</name>
     <message>
-        <location filename="../../app/ui/main.py" line="96"/>
+        <location filename="../../app/ui/main.py" line="130"/>
         <source>The store is on a read-only medium or you may not change it, so it is open read-only:
 {path}</source>
         <translation>数据库位于只读介质上或您无权修改，已以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="102"/>
+        <location filename="../../app/ui/main.py" line="136"/>
         <source>Another ipdesk window ({holder}) has this store open, so it is open read-only here:
 {path}</source>
         <translation>另一个 ipdesk 窗口（{holder}）已打开该数据库，此处以只读方式打开：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="117"/>
+        <location filename="../../app/ui/main.py" line="151"/>
         <source>A new store was created at
 {path}
 
@@ -1511,12 +1629,12 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 是否载入示例数据（江苏省及其 13 个设区市，2016–2024 年）以便试用？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="130"/>
+        <location filename="../../app/ui/main.py" line="164"/>
         <source>The store was upgraded for this version of ipdesk; the copy from before is {backup}</source>
         <translation>数据库已升级以适配当前版本的 ipdesk；升级前的副本保存在 {backup}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="162"/>
+        <location filename="../../app/ui/main.py" line="195"/>
         <source>Upgrading the store for this version of ipdesk (a copy is kept)…
 {path}</source>
         <translation>正在升级数据库以适配当前版本的 ipdesk（原数据库会先备份）……
@@ -1658,7 +1776,7 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TaskRunner</name>
     <message>
-        <location filename="../../app/ui/tasks.py" line="59"/>
+        <location filename="../../app/ui/tasks.py" line="80"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1666,17 +1784,17 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TrustPrompt</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="257"/>
+        <location filename="../../app/ui/inbox.py" line="246"/>
         <source>Trust this sender</source>
         <translation>信任该发送方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="262"/>
+        <location filename="../../app/ui/inbox.py" line="251"/>
         <source>the fingerprint the sender read out, e.g. ABCD-EF01-…</source>
         <translation>发送方在电话中念出的指纹，如 ABCD-EF01-…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="271"/>
+        <location filename="../../app/ui/inbox.py" line="260"/>
         <source>Confirmed fingerprint</source>
         <translation>已核对的指纹</translation>
     </message>
