@@ -6,14 +6,36 @@
         --contact "张三 025-12345678" --save-office --json
 
 Both files come from one model of the store (app.services.report.data), so they show the
-same figures and carry the same data fingerprint. Exit codes: 0 written, 2 usage or input
-error (unknown region, no output named, unwritable path; nothing is left half-written).
+same figures and carry the same data fingerprint.
+
+Exit codes (like ``ipdesk check``): 0 written and final — the region-year is approved and
+nothing in it is unresolved, the documents say 已审批 / 正式报送件; 1 written as a *draft* —
+not approved, or a blocking problem or an unexplained one is left: every page and sheet is
+marked 草稿（不得作为正式报送）, and stderr says so and why (stdout stays the files, or the
+JSON); 2 usage or input error (unknown region, no output named, unwritable path; nothing is
+left half-written).
 """
 from __future__ import annotations
 
+EXIT_HELP = ("exit codes: 0 written and final (approved, nothing unresolved); 1 written as a DRAFT (not approved, "
+             "or blocking / unexplained problems left): every page and sheet is marked 草稿（不得作为正式报送）, "
+             "and stderr says why; 2 usage or input error, nothing written.")
+
+
+def draft_notice(rep, lang: str) -> str:
+    """The stderr lines for a draft: what it is and why (reasons, then the unresolved problems by name)."""
+    if lang == "zh":
+        head = f"注意：{rep.region_name}{rep.year}年度报告为{rep.mark}，原因：" + "；".join(rep.reasons) + "。"
+    else:
+        head = (f"note: the {rep.region} {rep.year} report is a DRAFT, marked 草稿（不得作为正式报送） on every page "
+                f"and sheet (not approved, or problems left): " + "; ".join(rep.reasons))
+    return "\n".join([head] + [f"  {line}" for line in rep.open_items])
+
 
 def cmd_report(args) -> int:
-    from app.cli import EXIT_OK, _lang, _open, _print_json
+    import sys
+
+    from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _open, _print_json
     from app.models.catalogue import region as get_region
     from app.services.report.data import save_office
     from app.services.report.export import export_report
@@ -29,10 +51,13 @@ def cmd_report(args) -> int:
         save_office(db, args.office, args.contact)
     res = export_report(db, args.region, args.year, pdf=args.pdf, xlsx=args.xlsx, office=args.office,
                         contact=args.contact, include_children=not args.no_children)
+    rep = res.report
+    done = EXIT_OK if rep.final else EXIT_FINDINGS
+    if not rep.final:              # on stderr: stdout stays the files written (or the JSON)
+        print(draft_notice(rep, lang), file=sys.stderr)
     if args.json:
         _print_json([res.to_dict()])
-        return EXIT_OK
-    rep = res.report
+        return done
     zh = lang == "zh"
     if res.pdf:
         print(f"PDF  {res.pdf}  {res.pdf_pages} 页  {res.pdf_bytes:,} 字节" if zh
@@ -45,12 +70,13 @@ def cmd_report(args) -> int:
     else:
         print(f"fingerprint {rep.fingerprint_short} (blocking {c['blocking']}, explain {c['explain']}, "
               f"info {c['info']})")
-    return EXIT_OK
+    return done
 
 
 def add_verbs(verb, region_year) -> None:
     sp = verb("report", cmd_report,
               "write the submission documents: PDF (paper copy) and/or XLSX (electronic copy) (报送材料)")
+    sp.epilog = EXIT_HELP
     region_year(sp)
     sp.add_argument("--pdf", metavar="FILE.pdf", help="write the paper copy (A4, GB/T 9704 page) here")
     sp.add_argument("--xlsx", metavar="FILE.xlsx", help="write the electronic copy here")

@@ -148,8 +148,16 @@ def shown(cell) -> str | None:
     return ("+" if first.startswith("+") and q(d, decimals) > 0 else "") + text + suffix
 
 
+DRAFT = "草稿（不得作为正式报送）"
+
+
+def top(ws) -> int:
+    """The row of a sheet's table header: 2 under a draft's mark line, else 1."""
+    return 2 if str(ws["A1"].value or "").startswith(DRAFT) else 1
+
+
 def sheet_rows(ws) -> list[list]:
-    return [list(r) for r in ws.iter_rows(min_row=2)]
+    return [list(r) for r in ws.iter_rows(min_row=top(ws) + 1)]
 
 
 # ---------------------------------------------------------------- what the store says
@@ -266,7 +274,11 @@ def test_size_pages_and_page_geometry(docs):
     assert len(page_words) == pages
     type_bottom = TYPE_TOP + TYPE_H
     for n, words in enumerate(page_words, start=1):
-        body = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in words if float(b) < type_bottom]
+        # the top margin holds the draft mark and nothing else (this Jiangsu 2024 is a draft: not approved)
+        margin = [t for _a, b, _c, _d, t in words if float(b) < TYPE_TOP - 2 * MM]
+        assert margin == ["草稿（不得作为正式报送）"], (n, margin)
+        body = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in words
+                if TYPE_TOP - 2 * MM <= float(b) < type_bottom]
         below = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in words if float(b) >= type_bottom]
         for x0, y0, x1, y1, t in body:   # nothing outside the 156 × 225 mm type area
             assert TYPE_LEFT - 0.6 <= x0 and x1 <= TYPE_LEFT + TYPE_W + 0.6 and y0 >= TYPE_TOP - 0.6, (n, t, x0, x1, y0)
@@ -341,10 +353,10 @@ def test_paper_equals_electronic_equals_store(docs):
         xl[r[0].value + r[3].value] = sorted(nums + tokens(f"《{r[12].value}》{r[13].value or ''}"))
     assert xl == {k: v for k, (_n, v) in want["targets"].items()}
 
-    # ---- 三、下级地区主要指标 / 下级地区 (breaks across pages: its header is repeated on each)
+    # ---- 三、下级地区主要指标 / 下级地区 (where it breaks across pages its header is repeated on each)
     lines = section(pages, "三、下级地区主要指标")
     spanned = {n for n, line in lines if any(line.strip().startswith(name) for name, _ in want["children"].values())}
-    assert len(spanned) > 1, "the demo's children table is expected to break across pages"
+    assert spanned     # (with the draft notice on the cover the table now fits one page: header on each it spans)
     assert all(any("填报状态" in line for m, line in lines if m == n) for n in spanned)
     rows, outside = pdf_rows(lines,
                              [(k, re.compile(r"\s{0,2}" + re.escape(name) + r"\s")) for k, (name, _) in
@@ -362,7 +374,9 @@ def test_paper_equals_electronic_equals_store(docs):
     assert set(counts) == {str(y) for y in want["years"]} and len(set(counts.values())) == 1, outside
     xl = {r[0].value: sorted(shown(c) for c in r[2:] if c.value is not None) for r in sheet_rows(wb["历年趋势"])}
     assert xl == {c: v for c, (_n, v) in want["trends"].items()}
-    assert [c.value for c in next(wb["历年趋势"].iter_rows(max_row=1))][2:] == [f"{y}年" for y in want["years"]]
+    head = top(wb["历年趋势"])
+    assert [c.value for c in next(wb["历年趋势"].iter_rows(min_row=head, max_row=head))][2:] == \
+        [f"{y}年" for y in want["years"]]
 
     # ---- 四、数据核查问题及情况说明 / 问题与说明
     rows, _ = pdf_rows(section(pages, "四、数据核查问题及情况说明"),
@@ -392,6 +406,8 @@ def test_detail_sheet_is_the_store_and_imports(docs, empty_db):
 
     db = docs["db"]
     rows = CalamineWorkbook.from_path(str(docs["xlsx"])).get_sheet_by_name("明细").to_python()
+    assert rows[0][0].startswith(DRAFT)          # the draft's mark line, then the table
+    rows = rows[1:]
     assert rows[0] == ["地区代码", "指标代码", "期间", "数值", "说明"]
     got = [[r[0], r[1], r[2], canonical(Decimal(repr(r[3])) if isinstance(r[3], float) else Decimal(str(r[3]))),
             r[4] or None] for r in rows[1:]]
@@ -423,17 +439,18 @@ def test_xlsx_never_writes_a_formula_and_is_laid_out_for_print(docs):
     assert FORMULA_EXPLANATION in texts and FORMULA_NOTE in texts
     for name in ("指标数据", "目标核查", "问题与说明", "下级地区", "历年趋势", "明细"):
         ws = wb[name]
-        assert ws.freeze_panes and ws.freeze_panes.endswith("2"), name
-        assert ws.print_title_rows.replace("$", "") == "1:1", name
+        assert top(ws) == 2, name                     # a draft: the mark line above every table
+        assert ws.freeze_panes and ws.freeze_panes.endswith("3"), name
+        assert ws.print_title_rows.replace("$", "") == "2:2", name
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and ws.sheet_properties.pageSetUpPr.fitToPage, name
         assert docs["rep"].fingerprint_short in ws.oddFooter.left.text, name
     ind = wb["指标数据"]
-    formats = {r[1].value: (r[5].number_format, r[6].number_format) for r in ind.iter_rows(min_row=2) if r[1].value}
+    formats = {r[1].value: (r[5].number_format, r[6].number_format) for r in sheet_rows(ind) if r[1].value}
     assert formats["POPULATION"] == ("#,##0.00", "+0.0%;-0.0%;0.0%")
     assert formats["INV_GRANTS"][0] == "#,##0" and formats["PATENT_INDUSTRIALIZATION_RATE"][0] == "#,##0.0"
     assert "个百分点" in formats["PATENT_INDUSTRIALIZATION_RATE"][1]
     # widths fit Chinese text: the longest indicator name (2 columns per character) is not cut
-    longest = max(len(r[2].value) for r in ind.iter_rows(min_row=2) if r[1].value)
+    longest = max(len(r[2].value) for r in sheet_rows(ind) if r[1].value)
     assert ind.column_dimensions["C"].width >= 2 * longest
 
 
@@ -456,11 +473,11 @@ def test_libreoffice_opens_the_workbook_and_shows_the_papers_figures(docs, tmp_p
             return list(csv.reader(f))
 
     rep = docs["rep"]
-    shown_lo = {r[1]: r[4:7] for r in read("指标数据")[1:] if len(r) > 6 and r[0]}
+    shown_lo = {r[1]: r[4:7] for r in read("指标数据")[2:] if len(r) > 6 and r[0]}   # mark line, header
     assert shown_lo == {r.code: [r.previous_text if r.previous is not None else "",
                                  r.current_text if r.current is not None else "",
                                  r.yoy_text if r.yoy is not None else ""] for r in rep.indicators}
-    kids = {r[0]: r[2:8] for r in read("下级地区")[1:]}
+    kids = {r[0]: r[2:8] for r in read("下级地区")[2:]}
     assert kids == {k.code: [("" if v is None else rep_show(v, c.decimals)) for v, c in zip(k.values, rep.child_columns)]
                     for k in rep.children}
     cover = {r[0]: r[1] for r in read("封面说明") if len(r) > 1}

@@ -7,7 +7,10 @@ exports the Jiangsu 2024 report dated 2024-12-10 and renders with poppler's ``pd
 
 - ``report-page1.png``  — the cover block and the target summary (page 1);
 - ``report-table.png``  — the indicator table (page 2);
-- ``report-charts.png`` — the trend charts and the sign-and-seal block (last page).
+- ``report-charts.png`` — the trend charts (the page with the heading 主要指标趋势图).
+
+Jiangsu 2024 in the demo is not approved, so every page carries the draft mark
+草稿（不得作为正式报送） — the pages show what the tool prints for such a year.
 
 The demo data and the date are fixed, so the pages (and the fingerprint printed on them)
 are the same on every run unless the layout or the demo changes.
@@ -37,7 +40,7 @@ def main() -> int:
 
     from app.models.db import open_store
     from app.services.demo import make_demo
-    from app.services.report.data import export_report
+    from app.services.report.export import export_report
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ipdesk-sample-") as d:
@@ -46,7 +49,10 @@ def main() -> int:
         make_demo(db)
         res = export_report(db, "320000", 2024, pdf=tmp / "report.pdf", generated_at=datetime(2024, 12, 10, 9, 30))
         db.conn.close()
-        pages = {"report-page1": 1, "report-table": 2, "report-charts": res.pdf_pages}
+        text = subprocess.run(["pdftotext", "-layout", str(res.pdf), "-"], capture_output=True, text=True,
+                              encoding="utf-8", check=True).stdout.split("\f")
+        charts = next((n for n, page in enumerate(text, start=1) if "主要指标趋势图" in page), res.pdf_pages)
+        pages = {"report-page1": 1, "report-table": 2, "report-charts": charts}
         for name, page in pages.items():
             stem = tmp / name
             subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(page), "-l", str(page),

@@ -15,9 +15,14 @@ alone), every period of the year, with notes, sources, statuses and the package 
 came from; explanations; the findings of the checks; the target packs in use; answers to
 questions received about earlier packages.
 
-Refused, nothing written: a blocking finding (fix it first), or an explain-level finding
-without a written explanation (``ipdesk explain``). To hand a draft to someone for review,
-write the documents alone with ``ipdesk report`` — a package is always a submission.
+Refused, nothing written, while anything is open in the region with its direct subordinates
+— :func:`app.models.findings.findings` ``(below="children").open(everywhere=True)``, the
+set the grid, the dashboard, ``ipdesk check`` and the report show (``below="self"`` for a
+region whose subordinates have no values at all, which sends itself alone): a blocking
+finding (fix it first), or an explain-level finding without a written explanation
+(``ipdesk explain``).
+The refusal names the regions and indicators. To hand a draft to someone for review, write
+the documents alone with ``ipdesk report`` — a package is always a submission.
 """
 from __future__ import annotations
 
@@ -35,10 +40,10 @@ from app.services.package.format import safe_stem, seal, sha256, short_hash
 from app.services.package.keys import fingerprint_text, office_key
 
 register({
-    "pkg_blocking": ("{count} blocking finding(s) must be fixed before exporting ({first})",
-                     "仍有 {count} 个阻断性问题，须修正后才能导出数据包（{first}）"),
-    "pkg_unexplained": ("{count} finding(s) need a written explanation before exporting: {first}",
-                        "{count} 个问题须先填写情况说明才能导出数据包：{first}"),
+    "pkg_blocking": ("{count} blocking finding(s) must be fixed before exporting: {first_en}",
+                     "仍有 {count} 个阻断性问题，须修正后才能导出数据包：{first_zh}"),
+    "pkg_unexplained": ("{count} finding(s) need a written explanation before exporting: {first_en}",
+                        "{count} 个问题须先填写情况说明才能导出数据包：{first_zh}"),
     "pkg_no_data": ("nothing to export: {region} has no values for {year}", "无可导出数据：{region} {year} 年没有数值"),
 })
 
@@ -163,19 +168,32 @@ def build_data(db, region: str, year: int, regions: list[str], findings: list, f
     }
 
 
-def _refuse_unclean(findings: list, region: str, year: int) -> None:
-    def where(f):
-        return f"{f.region}·{f.indicator}·{f.period}·{f.rule}"
+def package_scope(regions: list[str]) -> str:
+    """The findings scope of a package: ``"children"`` when it carries subordinates, else ``"self"``
+    (the same choice as the report inside it, ``include_children``)."""
+    return "children" if len(regions) > 1 else "self"
 
-    blocking = [f for f in findings if f.severity == "blocking"]
-    if blocking:
-        raise InputError("pkg_blocking", region=region, period=str(year),
-                         params={"count": len(blocking), "first": "; ".join(where(f) for f in blocking[:5])})
-    open_ = [f for f in findings if f.severity == "explain" and not f.explanation]
-    if open_:
-        more = "; …" if len(open_) > 8 else ""
-        raise InputError("pkg_unexplained", region=region, period=str(year),
-                         params={"count": len(open_), "first": "; ".join(where(f) for f in open_[:8]) + more})
+
+def refuse_open(db, fs, year: int) -> None:
+    """Raise (nothing written) while ``fs`` has an open finding anywhere: blocking ones first,
+    then unexplained ones, each named by region and indicator (``南京市·发明专利授权量：…``)."""
+    from app.models.catalogue import indicators, region as get_region
+
+    from app.services.report.words import finding_label
+
+    for code, items, shown in (("pkg_blocking", fs.blocking(everywhere=True), 5),
+                               ("pkg_unexplained", fs.unexplained(everywhere=True), 8)):
+        if not items:
+            continue
+        cat = indicators(db)
+        regions = {f.region: get_region(db, f.region) for f in items[:shown]}
+        zh = "；".join(finding_label(f, {c: r.name_zh for c, r in regions.items()}, cat) for f in items[:shown])
+        en = "; ".join(finding_label(f, {c: r.name("en") for c, r in regions.items()}, cat, "en")
+                       for f in items[:shown])
+        more = len(items) > shown
+        raise InputError(code, region=fs.region, period=str(year),
+                         params={"count": len(items), "first_zh": zh + ("等" if more else ""),
+                                 "first_en": en + ("; …" if more else "")})
 
 
 # ---------------------------------------------------------------- the use case
@@ -194,8 +212,8 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     from app import __version__
     from app.models import audit, workflow
     from app.models.catalogue import region as get_region
-    from app.models.checks import check
     from app.models.db import SCHEMA_VERSION, meta_get, now_iso, transaction
+    from app.models.findings import findings as load_findings
     from app.models.values import LOCKED_STATES, region_year_status
 
     from app.services.files import atomic_write, say, stage
@@ -210,9 +228,11 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     regions = covered_regions(db, region, year)
     if not db.execute('select 1 from "values" where region = ? and year = ? limit 1', [region, year]).fetchone():
         raise InputError("pkg_no_data", region=region, period=str(year), params={"region": reg.name_zh, "year": year})
-    keep = set(regions)
-    findings = [f for f in check(db, region, year, with_children=len(regions) > 1) if f.region in keep]
-    _refuse_unclean(findings, region, year)
+    # the set the grid, `check` and the report show; a region whose subordinates have no values at
+    # all sends itself alone (see covered_regions) and answers for itself alone, as its report does
+    fs = load_findings(db, region, year, below=package_scope(regions))
+    refuse_open(db, fs, year)
+    findings = fs.items
     check_cancel(cancel)
     key = office_key(key_dir)
     office_id, office_name = office_identity(db, region)
@@ -271,7 +291,7 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
             target.unlink(missing_ok=True)
         raise
     step(1.0, say("完成", "done"))
-    counts = {s: sum(f.severity == s for f in findings) for s in ("blocking", "explain", "info")}
+    counts = {k: v for k, v in fs.counts(everywhere=True).items() if k in ("blocking", "explain", "info")}
     return PackageResult(path, pdf, xlsx, len(archive), region, year, seq, digest, previous, key.fingerprint,
                          rep.report.fingerprint, regions, len(data["values"]), region_year_status(db, region, year),
                          counts)

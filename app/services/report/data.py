@@ -33,7 +33,10 @@ from typing import Callable
 from app.models.errors import IpdeskError
 from app.models.messages import register, render
 from app.models.parse import format_value
+from app.models.states import LOCKED_STATES
 from app.models.states import STATUS_ZH as WORKFLOW_ZH  # one wording of the workflow states
+from app.services.report.words import (ALL_INDICATORS, DRAFT_MARK, FINAL_MARK, OPEN_LISTED, RULE_ZH,  # noqa: F401
+                                       SEVERITY_ZH, finding_label, state_text)
 
 register({
     "export_cancelled": ("export cancelled; no file was written", "已取消导出，未写入任何文件"),
@@ -47,11 +50,6 @@ KEY_INDICATORS = ("HV_PATENTS_PER_10K", "INV_PATENTS_IN_FORCE", "PLEDGE_AMOUNT",
 CHILD_INDICATORS = ("HV_PATENTS_PER_10K", "INV_PATENTS_IN_FORCE", "INV_GRANTS", "PLEDGE_AMOUNT",
                     "PATENT_INDUSTRIALIZATION_RATE", "TM_REGISTRATIONS")
 STATUS_RANK = ("off_track", "at_risk", "no_data", "on_track", "met")   # worst first
-SEVERITY_ZH = {"blocking": "阻断", "explain": "需说明", "info": "提示"}
-RULE_ZH = {"range": "取值范围", "le": "部分大于整体", "derived": "计算值不符", "required": "必填缺失",
-           "yoy": "同比变化异常", "outlier": "历史变化异常", "sum": "与下级合计不符", "falling": "不增反降",
-           "benford": "首位数字分布"}
-ALL_INDICATORS = {"benford": "全部计数类指标", "required": "全部必填指标"}   # findings on indicator "*"
 PP_KINDS = ("percent",)   # year-on-year change of a rate is shown in percentage points
 DEFAULT_DEADLINE = "12-15"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -278,6 +276,26 @@ class Report:
     detail: list[list]           # [region, indicator, period, canonical value, note]: the 明细 sheet
     regions: list[str] = field(default_factory=list)
     key_fingerprint: str = ""    # the office's signing key (packages), printed on the cover when known
+    status: str = "draft"        # the workflow state at export (review.document_state)
+    final: bool = False          # approved and nothing unresolved: no draft mark, may say 已审批
+    reasons: list[str] = field(default_factory=list)     # why not final, in words (review.document_state)
+    open_items: list[str] = field(default_factory=list)  # the unresolved findings, named (region · indicator)
+
+    @property
+    def draft(self) -> bool:
+        return not self.final
+
+    @property
+    def mark(self) -> str:
+        """What every page / sheet says the document is: 草稿（不得作为正式报送） or 正式报送件."""
+        return FINAL_MARK if self.final else DRAFT_MARK
+
+    @property
+    def draft_lines(self) -> list[str]:
+        """The cover's account of why this is a draft: the reasons, then the unresolved items by name."""
+        if self.final:
+            return []
+        return [f"{n}. {r}" for n, r in enumerate(self.reasons + self.open_items, start=1)]
 
     @property
     def fingerprint_short(self) -> str:
@@ -449,16 +467,21 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
                  key_fingerprint: str | None = None, workflow: str | None = None) -> Report:
     """Everything the submission documents show for ``region`` in ``year``, read from the store.
 
-    ``workflow`` overrides the printed status (a package export prints 'submitted', the
-    status the region-year has once the export is recorded)."""
+    ``workflow`` overrides the workflow state (a package export prints 'submitted', the
+    status the region-year has once the export is recorded).
+
+    The problems listed are :func:`app.models.findings.findings` of the region with its
+    direct subordinates (the region alone with ``include_children=False``) — the set the
+    grid, the dashboard and ``ipdesk check`` show. Whether the document is final, and the
+    state it prints, is :func:`app.models.review.document_state` over those findings."""
     from app import __version__
     from app.models.catalogue import children as child_codes
     from app.models.catalogue import indicators as load_indicators
     from app.models.catalogue import region as get_region
-    from app.models.checks import check
     from app.models.db import meta_get
+    from app.models.findings import findings as load_findings
+    from app.models.review import document_state
     from app.models.targets import status_for
-    from app.models.states import region_year_status
 
     from app.services.fingerprint import WINDOW_YEARS, fingerprint, value_rows
 
@@ -515,17 +538,24 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
             note=notes.get((region, code), "")))
 
     regs = {code: get_region(db, code) for code in kids}
+    fs = load_findings(db, region, year, below="children" if include_children else "self")
+    doc = document_state(db, region, year, fs, status=workflow)
+    names = {reg.code: reg.name_zh, **{code: r.name_zh for code, r in regs.items()}}
+    open_ = fs.open(everywhere=True)
+    open_items = [finding_label(f, names, cat) for f in open_[:OPEN_LISTED]]
+    if len(open_) > OPEN_LISTED:
+        open_items.append(f"等共 {len(open_)} 项，详见“数据核查问题及情况说明”")
     findings = [FindingRow(
         region=f.region, region_name=(regs[f.region].name_zh if f.region in regs else reg.name_zh),
         indicator=f.indicator,
         indicator_name=cat[f.indicator].name_zh if f.indicator in cat else ALL_INDICATORS.get(f.rule, "全部指标"),
         period=f.period, severity=f.severity, rule=f.rule, message=clean_text(f.message("zh")),
-        explanation=clean_text(f.explanation)) for f in check(db, region, year, with_children=include_children)]
+        explanation=clean_text(f.explanation)) for f in fs.items]
 
     columns = [Column(c, cat[c].name_zh, cat[c].unit_zh, cat[c].decimals) for c in CHILD_INDICATORS if c in cat]
     children = [ChildRow(code=k, name=regs[k].name_zh,
                          values=tuple(rounded(eff.get((k, c.code, year)), c.decimals) for c in columns),
-                         workflow=WORKFLOW_ZH.get(region_year_status(db, k, year), "")) for k in kids]
+                         workflow=_child_state(db, k, year)) for k in kids]
 
     # the trend table and charts start at the first year the region has any value
     shown = [y for y in years if any((region, c, y) in eff for c in cat)]
@@ -547,12 +577,25 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         generated_at=generated_at or datetime.now().astimezone(),
         office=clean_text(office) or name, contact=clean_text(contact) or phone,
         recipient=_recipient(db, reg), deadline=_deadline(db, year),
-        workflow=WORKFLOW_ZH.get(workflow or region_year_status(db, region, year), ""),
+        workflow=state_text(doc.status, doc.final), status=doc.status, final=doc.final, reasons=list(doc.reasons),
+        open_items=open_items if not doc.final else [],
         fingerprint=fingerprint(db, region, year, covered),
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
         children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered,
         key_fingerprint=key_fingerprint or "")
+
+
+def _child_state(db, code: str, year: int) -> str:
+    """A subordinate's state in the children table: 已审批 only when its own document would be final."""
+    from app.models.review import document_state
+    from app.models.states import region_year_status
+
+    status = region_year_status(db, code, year)
+    if status not in LOCKED_STATES:
+        return WORKFLOW_ZH.get(status, status)
+    doc = document_state(db, code, year, status=status)
+    return state_text(doc.status, doc.final)
 
 
 def _inputs_present(formula: str, eff, region: str, year: int) -> bool:

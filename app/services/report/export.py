@@ -33,7 +33,9 @@ class ExportResult:
                 "fingerprint_short": self.report.fingerprint_short,
                 "pdf": str(self.pdf) if self.pdf else None, "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes,
                 "xlsx": str(self.xlsx) if self.xlsx else None, "xlsx_bytes": self.xlsx_bytes,
-                "findings": self.report.counts(), "targets": self.report.status_counts()}
+                "findings": self.report.counts(), "targets": self.report.status_counts(),
+                "status": self.report.status, "final": self.report.final, "mark": self.report.mark,
+                "reasons": self.report.reasons, "open": self.report.open_items}
 
 
 

@@ -16,9 +16,17 @@ same technique word processors use for synthetic bold. It keeps the text extract
 (``pdftotext`` still reads it) and needs no second font.
 
 Target status is written as symbol *and* word (● 已达标 …), never by colour alone.
+
+A document that is not final (``Report.final`` — :func:`app.models.review.document_state`:
+not approved, or something unresolved) says so on every page: 草稿（不得作为正式报送） as a
+line of text in the top margin, above the type area (``pdftotext`` reads it), and the same
+words as a large grey stamp across the page, drawn as a picture over the content so no
+table or coloured header hides it and no text extraction mixes it into the tables. The
+cover lists why (the reasons, then the unresolved problems by region and indicator).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -31,7 +39,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
-from app.services.fonts import register_reportlab_font
+from app.services.fonts import cjk_font_path, register_reportlab_font
 from app.services.files import atomic_write, say
 from app.services.report.data import Report, check_cancel, show, status_label
 
@@ -45,6 +53,9 @@ SYMBOL_SCALE = 1.35                       # status symbols drawn this much large
 GRID = colors.HexColor("#444444")
 HEAD_BG = colors.HexColor("#e6e6e6")
 GREY = colors.HexColor("#555555")
+DRAFT_RED = colors.HexColor("#b3261e")      # prints as a dark grey on black-and-white paper
+DRAFT_LINE_Y = PAGE_H - 24 * mm             # the mark's baseline in the top margin (type area starts at 37 mm)
+STAMP_W = 175 * mm                          # the diagonal stamp's length
 NOTE = "注：带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。状态：" \
        "● 已达标　◐ 有望达标　▲ 存在风险　✕ 难以达标　○ 无数据。"
 
@@ -299,7 +310,8 @@ def _cover(rep: Report, st, font) -> list:
     if rep.recipient:
         info.append(("报送单位", rep.recipient))
     info += [("截止日期", rep.deadline_text), ("联系方式", rep.contact), ("制表日期", rep.date_text),
-             ("数据状态", rep.workflow), ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
+             ("数据状态", rep.workflow), ("文件性质", rep.mark),
+             ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
     if rep.key_fingerprint:          # the signing key of the electronic package, confirmed by phone
         info.append(("密钥指纹", rep.key_fingerprint))
     rows = [[_p(label + "：", st["info_label"]),
@@ -313,8 +325,41 @@ def _cover(rep: Report, st, font) -> list:
              f"每页页脚所印数据指纹与电子件“封面说明”工作表中的数据指纹一致。")
     first = f"{rep.region_name}{rep.year}年度"           # the title in two lines, broken where it means
     title = escape(first) + "<br/>" + escape(rep.title[len(first):])
-    return [BoldParagraph(title, st["title"], weight=0.04),
-            _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"]), t, Spacer(1, 5 * mm), _p(intro, st["body"])]
+    out = [BoldParagraph(title, st["title"], weight=0.04), _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"])]
+    if rep.draft:
+        out += [_draft_box(rep, st, font), Spacer(1, 4 * mm)]
+    return out + [t, Spacer(1, 5 * mm), _p(intro, st["body"])]
+
+
+def _draft_box(rep: Report, st, font) -> Table:
+    """The cover's boxed notice: 草稿（不得作为正式报送）, then why, one reason or problem a line."""
+    head = ParagraphStyle("draft_head", parent=st["h1"], textColor=DRAFT_RED, alignment=TA_CENTER,
+                          spaceBefore=0, spaceAfter=1 * mm)
+    rows = [[BoldParagraph(escape(rep.mark), head, weight=0.035)],
+            [_p("本文件生成时数据尚未定稿，不得作为正式报送材料。原因：", st["info_value"])]]
+    rows += [[_p(line, st["cell"])] for line in rep.draft_lines]
+    t = Table(rows, colWidths=[TYPE_W - 10 * mm], hAlign="CENTER")
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BOX", (0, 0), (-1, -1), 1.2, DRAFT_RED),
+                           ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
+                           ("TOPPADDING", (0, 0), (-1, 0), 3), ("BOTTOMPADDING", (0, -1), (-1, -1), 3 * mm)]))
+    return t
+
+
+@lru_cache(maxsize=4)
+def draft_stamp(text: str):
+    """The diagonal stamp as a picture (grey, mostly transparent), rendered from the bundled font:
+    ``(ImageReader, width / height)``. A picture, not text, so extracting the page's text never
+    interleaves it with the tables."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    font = ImageFont.truetype(str(cjk_font_path()), 160, index=0)
+    left, top, right, bottom = font.getbbox(text)
+    pad = 24
+    img = Image.new("LA", (right - left + 2 * pad, bottom - top + 2 * pad), (0, 0))
+    ImageDraw.Draw(img).text((pad - left, pad - top), text, font=font, fill=(96, 64))
+    return ImageReader(img.convert("RGBA")), img.width / img.height
 
 
 class NoBodyNote(Flowable):
@@ -411,7 +456,8 @@ class _Doc(BaseDocTemplate):
         self.progress, self.cancel, self.total, self.done = progress, cancel, max(total, 1), 0
         frame = Frame(LEFT, BOTTOM, TYPE_W, TYPE_H, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                       id="type-area")
-        self.addPageTemplates([PageTemplate("gbt9704", frames=[frame], onPage=self._furniture)])
+        self.addPageTemplates([PageTemplate("gbt9704", frames=[frame], onPage=self._furniture,
+                                            onPageEnd=self._stamp)])
 
     def afterFlowable(self, flowable):  # noqa: N802 - reportlab's name
         self.done += 1
@@ -434,6 +480,22 @@ class _Doc(BaseDocTemplate):
         rep = self.rep
         canv.drawCentredString(LEFT + TYPE_W / 2, 15 * mm,
                                f"{rep.region_name}　{rep.year}年度　数据指纹 {rep.fingerprint_short}　ipdesk {rep.app_version}")
+        if rep.draft:                  # the mark in the top margin, on every page
+            canv.setFont(self.font, 12)
+            canv.setFillColor(DRAFT_RED)
+            canv.drawCentredString(LEFT + TYPE_W / 2, DRAFT_LINE_Y, rep.mark)
+        canv.restoreState()
+
+    def _stamp(self, canv, doc):
+        """The diagonal stamp across a draft's page, over the content (drawn last)."""
+        if not self.rep.draft:
+            return
+        image, ratio = draft_stamp(self.rep.mark)
+        w, h = STAMP_W, STAMP_W / ratio
+        canv.saveState()
+        canv.translate(PAGE_W / 2, BOTTOM + TYPE_H / 2)
+        canv.rotate(54)
+        canv.drawImage(image, -w / 2, -h / 2, w, h, mask="auto")
         canv.restoreState()
 
 

@@ -18,6 +18,12 @@ Sheets (in this order):
 
 (``封面/说明`` cannot be a sheet name: Excel forbids ``/`` in sheet names.)
 
+A workbook that is not final (``Report.final``, from :func:`app.models.review.document_state`)
+says so on every sheet: row 1 of each sheet is the line 草稿（不得作为正式报送） with the
+reasons (the tables start in row 2; ``ipdesk import`` finds the 明细 header there), the
+printed page header carries the mark, the sheet tabs are red, and the cover lists why.
+A final workbook has none of it and its tables start in row 1.
+
 Numbers are numbers, never text: each display cell holds the same rounded Decimal the PDF
 prints, with a number format of the indicator's decimals, so the cell shows exactly the
 paper's figure. Every string is written as a string (``data_type = "s"``): text from users
@@ -43,6 +49,8 @@ HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
+DRAFT_FONT = Font(bold=True, size=12, color="B3261E")
+DRAFT_RED = "B3261E"
 TITLE = Font(bold=True, size=16)
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 TOP = Alignment(vertical="top")
@@ -81,9 +89,15 @@ def _number(value: Decimal):
 class _Sheet:
     """Writes rows into a worksheet: strings as strings, numbers with formats, widths tracked."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, rep: Report | None = None):
         self.ws = ws
         self.widths: dict[int, int] = {}
+        self.top = 1                        # the table's header row
+        if rep is not None and rep.draft:   # the draft line above the table
+            cell = ws.cell(row=1, column=1, value=draft_line(rep))
+            cell.data_type = "s"
+            cell.font = DRAFT_FONT
+            self.top = 2
 
     def put(self, r: int, c: int, value, fmt: str | None = None, *, shown: str | None = None, style=None):
         cell = self.ws.cell(row=r, column=c)
@@ -105,7 +119,8 @@ class _Sheet:
         self.widths[c] = max(self.widths.get(c, 0), longest)
         return cell
 
-    def header(self, names, r: int = 1):
+    def header(self, names, r: int | None = None):
+        r = r or self.top
         for c, name in enumerate(names, start=1):
             cell = self.put(r, c, name, style=HEAD_ALIGN)
             cell.font = BOLD
@@ -119,8 +134,13 @@ class _Sheet:
             width = min(max(w + 2, min_width), MAX_WIDTH)
             self.ws.column_dimensions[get_column_letter(c)].width = width
             if c in wrap_cols:
-                for (cell,) in self.ws.iter_rows(min_col=c, max_col=c, min_row=2):
+                for (cell,) in self.ws.iter_rows(min_col=c, max_col=c, min_row=self.top + 1):
                     cell.alignment = WRAP_TOP
+
+
+def draft_line(rep: Report) -> str:
+    """Row 1 of every sheet of a draft: ``草稿（不得作为正式报送）：尚未审批；7 个需说明问题未说明（详见“封面说明”）``."""
+    return f"{rep.mark}：{'；'.join(rep.reasons)}（详见“封面说明”）"
 
 
 def _page_setup(ws, rep: Report, *, landscape: bool = False):
@@ -134,6 +154,11 @@ def _page_setup(ws, rep: Report, *, landscape: bool = False):
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = ws.title not in (SHEETS[0], SHEETS[7])   # ruled tables on paper, cheaper than borders
     ws.oddHeader.center.text = f"{rep.region_name} {rep.year}年度 {ws.title}"
+    if rep.draft:                # the mark on every printed page, and a red tab on screen
+        ws.oddHeader.left.text = rep.mark
+        ws.oddHeader.left.color = DRAFT_RED
+        ws.oddHeader.left.font = "-,Bold"
+        ws.sheet_properties.tabColor = DRAFT_RED
     ws.oddFooter.left.text = f"数据指纹 {rep.fingerprint_short}  ipdesk {rep.app_version}"
     ws.oddFooter.right.text = "第 &P 页 共 &N 页"
 
@@ -141,10 +166,15 @@ def _page_setup(ws, rep: Report, *, landscape: bool = False):
 def _cover(ws, rep: Report):
     s = _Sheet(ws)
     s.put(1, 1, rep.title).font = TITLE
+    if rep.draft:
+        cell = ws.cell(row=2, column=1, value=rep.mark)
+        cell.data_type = "s"
+        cell.font = DRAFT_FONT
     info = [("报告名称", rep.title), ("填报单位", rep.office), ("所属地区", rep.region_name), ("地区代码", rep.region),
             ("报告年度", rep.year), ("报送单位", rep.recipient), ("截止日期", rep.deadline_text),
             ("联系方式", rep.contact), ("制表日期", rep.date_text),
             ("生成时间", rep.generated_at.isoformat(timespec="seconds")), ("数据状态", rep.workflow),
+            ("文件性质", rep.mark),
             ("数据指纹", rep.fingerprint_short), ("数据指纹（SHA-256）", rep.fingerprint),
             ("程序版本", f"ipdesk {rep.app_version}"), ("指标目录版本", rep.catalogue_version)]
     if rep.key_fingerprint:          # the signing key of the package, as on the PDF cover
@@ -153,6 +183,10 @@ def _cover(ws, rep: Report):
     for label, value in info:
         s.put(r, 1, label).font = BOLD
         s.put(r, 2, value)
+        r += 1
+    for n, line in enumerate(rep.draft_lines):     # why the workbook is a draft, one line each
+        s.put(r, 1, "未定稿原因" if n == 0 else "").font = DRAFT_FONT if n == 0 else BOLD
+        s.put(r, 2, line)
         r += 1
     r += 1
     s.put(r, 1, "说明").font = BOLD
@@ -175,10 +209,10 @@ def _cover(ws, rep: Report):
 
 
 def _indicators(ws, rep: Report):
-    s = _Sheet(ws)
+    s = _Sheet(ws, rep)
     s.header(["序号", "指标代码", "指标名称", "单位", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标",
               "状态", "说明"])
-    for i, row in enumerate(rep.indicators, start=2):
+    for i, row in enumerate(rep.indicators, start=s.top + 1):
         fmt = number_format(row.decimals)
         s.put(i, 1, row.seq)
         s.put(i, 2, row.code)
@@ -194,15 +228,15 @@ def _indicators(ws, rep: Report):
         s.put(i, 9, row.status_text)
         s.put(i, 10, row.note, style=WRAP_TOP)
     s.finish(wrap_cols=(10,))
-    ws.freeze_panes = "D2"
+    ws.freeze_panes = f"D{s.top + 1}"
     _page_setup(ws, rep, landscape=True)
 
 
 def _targets(ws, rep: Report):
-    s = _Sheet(ws)
+    s = _Sheet(ws, rep)
     s.header(["指标代码", "指标名称", "单位", "比较", "目标值", "目标年", "目标要求", "最新值", "最新期间", "预测值",
               "年均需变化", "状态", "依据文件", "条款", "条款原文", "文号", "预测方法"])
-    for i, t in enumerate(rep.targets, start=2):
+    for i, t in enumerate(rep.targets, start=s.top + 1):
         fmt = number_format(t.decimals)
         s.put(i, 1, t.indicator)
         s.put(i, 2, t.name)
@@ -225,16 +259,16 @@ def _targets(ws, rep: Report):
         s.put(i, 16, t.doc_no)
         s.put(i, 17, t.projection_method)
     s.finish(wrap_cols=(13, 15, 17))
-    ws.freeze_panes = "C2"
+    ws.freeze_panes = f"C{s.top + 1}"
     _page_setup(ws, rep, landscape=True)
 
 
 def _findings(ws, rep: Report):
-    s = _Sheet(ws)
+    s = _Sheet(ws, rep)
     # headers chosen so `ipdesk import` does not take this sheet for a long-format one (only 明细 is)
     s.header(["序号", "地区编码", "地区名称", "指标代码", "指标名称", "所属期间", "类别", "规则", "问题", "情况说明"])
-    for i, f in enumerate(rep.findings, start=2):
-        s.put(i, 1, i - 1)
+    for i, f in enumerate(rep.findings, start=s.top + 1):
+        s.put(i, 1, i - s.top)
         s.put(i, 2, f.region)
         s.put(i, 3, f.region_name)
         s.put(i, 4, f.indicator)
@@ -246,14 +280,14 @@ def _findings(ws, rep: Report):
         s.put(i, 10, f.explanation or ("（未说明）" if f.severity == "explain" else ""))
     s.finish(wrap_cols=(5, 9, 10))
     if not rep.findings:
-        ws.cell(row=2, column=1, value="经核查，未发现数据问题。").data_type = "s"
+        ws.cell(row=s.top + 1, column=1, value="经核查，未发现数据问题。").data_type = "s"
     _page_setup(ws, rep, landscape=True)
 
 
 def _children(ws, rep: Report):
-    s = _Sheet(ws)
+    s = _Sheet(ws, rep)
     s.header(["地区代码", "地区"] + [f"{c.name}（{c.unit}）" for c in rep.child_columns] + ["填报状态"])
-    for i, k in enumerate(rep.children, start=2):
+    for i, k in enumerate(rep.children, start=s.top + 1):
         s.put(i, 1, k.code)
         s.put(i, 2, k.name)
         for j, (v, c) in enumerate(zip(k.values, rep.child_columns), start=3):
@@ -262,15 +296,15 @@ def _children(ws, rep: Report):
     for c in range(3, 3 + len(rep.child_columns)):   # long headers wrap instead of widening the column
         s.widths[c] = min(s.widths.get(c, 0), 16)
     s.finish()
-    ws.row_dimensions[1].height = 45
-    ws.freeze_panes = "C2"
+    ws.row_dimensions[s.top].height = 45
+    ws.freeze_panes = f"C{s.top + 1}"
     _page_setup(ws, rep, landscape=True)
 
 
 def _trends(ws, rep: Report):
-    s = _Sheet(ws)
+    s = _Sheet(ws, rep)
     s.header(["指标代码", "指标（单位）"] + [f"{y}年" for y in rep.years])
-    for i, series in enumerate(rep.series, start=2):
+    for i, series in enumerate(rep.series, start=s.top + 1):
         s.put(i, 1, series.code)
         s.put(i, 2, f"{series.name}（{series.unit}）")
         by_year = dict(series.points)
@@ -278,7 +312,7 @@ def _trends(ws, rep: Report):
             v = by_year.get(y)
             s.put(i, j, v, number_format(series.decimals), shown=show(v, series.decimals))
     s.finish()
-    ws.freeze_panes = "C2"
+    ws.freeze_panes = f"C{s.top + 1}"
     _page_setup(ws, rep, landscape=True)
 
 
@@ -297,9 +331,9 @@ def detail_cell(value: str):
 
 
 def _detail(ws, rep: Report, cancel):
-    s = _Sheet(ws)
+    s = _Sheet(ws, rep)
     s.header(list(DETAIL_HEADER))
-    for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=2):
+    for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=s.top + 1):
         if i % 2000 == 0:
             check_cancel(cancel)
         ws.cell(row=i, column=1, value=region).data_type = "s"
@@ -310,7 +344,7 @@ def _detail(ws, rep: Report, cancel):
             ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)).data_type = "s"
     for col, width in zip("ABCDE", (10, 30, 8, 16, 40)):
         ws.column_dimensions[col].width = width
-    ws.auto_filter.ref = f"A1:E{max(len(rep.detail) + 1, 1)}"
+    ws.auto_filter.ref = f"A{s.top}:E{len(rep.detail) + s.top}"
     _page_setup(ws, rep)
 
 
@@ -320,7 +354,8 @@ def _meta(ws, rep: Report):
             ("generated_at", rep.generated_at.isoformat(timespec="seconds")), ("fingerprint", rep.fingerprint),
             ("fingerprint_short", rep.fingerprint_short), ("catalogue_version", rep.catalogue_version),
             ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
-            ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or "")]
+            ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or ""),
+            ("status", rep.status), ("final", "true" if rep.final else "false"), ("mark", rep.mark)]
     ws.cell(row=1, column=1, value="key").data_type = "s"
     ws.cell(row=1, column=2, value="value").data_type = "s"
     for i, (k, v) in enumerate(rows, start=2):
