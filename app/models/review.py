@@ -243,10 +243,15 @@ def explain_blockers(db, region: str, year: int, rule: str, indicator: str, peri
     return []
 
 
+def refusal(db, action: str, region: str, year: int, reasons: list[Reason]) -> Refused:
+    """The one error (one sentence, names not codes) saying that ``action`` is refused for ``reasons``."""
+    return Refused("review_refused", params={"action": action, "name": _names(db, region), "year": year,
+                                             "reasons": reasons})
+
+
 def _refuse(db, action: str, region: str, year: int, reasons: list[Reason]):
     if reasons:
-        raise Refused("review_refused", params={"action": action, "name": _names(db, region), "year": year,
-                                                "reasons": reasons})
+        raise refusal(db, action, region, year, reasons)
 
 
 def check_aggregate(db, region: str, year: int) -> None:
@@ -334,9 +339,12 @@ def _findings_for(db, items: list[tuple[str, int]]) -> dict[tuple[str, int], Fin
     return out
 
 
-def approve(db, region_years, *, user: str, password: str, why: str | None = None) -> int:
+def approve(db, region_years, *, user: str, password: str, why: str | None = None, then=None) -> int:
     """An office head approves (locks) one or many region-years: one password check, one transaction,
-    all or nothing — every region-year must pass :func:`blockers` ('approve'). Returns how many."""
+    all or nothing — every region-year must pass :func:`blockers` ('approve'). Returns how many.
+
+    ``then(db)``, if given, runs inside the same transaction after the approval is written (the
+    inbox accepts the package that brought the data with it)."""
     from .catalogue import region as get_region
 
     items = list(dict.fromkeys((r, int(y)) for r, y in region_years))
@@ -349,6 +357,8 @@ def approve(db, region_years, *, user: str, password: str, why: str | None = Non
     with transaction(db):
         for r, y in items:
             _write(db, r, y, region_year_status(db, r, y), "approved", user, why)
+        if then is not None:
+            then(db)
     return len(items)
 
 
@@ -391,12 +401,16 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
             who: str | None = None) -> None:
     """Store the written explanation for a finding that exists now and is not blocking, while the
     region-year is not approved (audited)."""
-    from .catalogue import region as get_region
+    from .catalogue import indicator as get_indicator, region as get_region
     from .checks import explain as store
 
     year = int(year)
     get_region(db, region)
+    if indicator != "*":
+        get_indicator(db, indicator)
     period = period or str(year)
+    if not (text or "").strip():
+        raise InputError("why_needed", region=region, indicator=indicator, period=period)
     _refuse(db, "explain", region, year, explain_blockers(db, region, year, rule, indicator, period))
     store(db, region, year, rule, indicator, text, who=who, period=period)
 
