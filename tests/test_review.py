@@ -302,7 +302,7 @@ def test_window_menu_approve_refuses_before_asking_for_a_password(open_main_wind
     n, before = audit_rows(w.db), statuses(w.db)
     w.approve_action.trigger()                                  # no dialog: it says what blocks at once
     boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.objectName() == "refusal"
-             and b.isVisible()]
+             and b.isVisible() and b.parentWidget() is w]
     assert boxes
     assert_chinese_names_no_codes(boxes[-1].text(), "江苏省", "商标注册量", "徐州市")
     for b in boxes:
