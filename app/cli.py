@@ -181,34 +181,55 @@ def _check_region_year(args):
     return db
 
 
+def _scope(args) -> str:
+    return "all" if getattr(args, "all_below", False) else "children" if getattr(args, "children", False) else "self"
+
+
 def cmd_check(args) -> int:
-    from app.models.checks import check
+    from app.models.catalogue import indicators, regions
+    from app.models.findings import findings as load_findings
 
     db = _check_region_year(args)
-    findings = check(db, args.region, args.year, with_children=args.children, all_below=args.all_below)
+    fs = load_findings(db, args.region, args.year, below=_scope(args))
     lang = _lang(args)
     if args.json:
         _print_json([{"region": f.region, "indicator": f.indicator, "period": f.period, "severity": f.severity,
                       "rule": f.rule, "message": f.message(lang), "document": f.document, "clause": f.clause,
-                      "explanation": f.explanation} for f in findings])
+                      "explanation": f.explanation} for f in fs])
     else:
         sev = {"blocking": "阻断", "explain": "需说明", "info": "提示"} if lang == "zh" else {}
-        for f in findings:
+        regs, inds = regions(db), indicators(db)
+        for f in fs:
             extra = f"  [{'已说明' if lang == 'zh' else 'explained'}: {f.explanation}]" if f.explanation else ""
-            print(f"{sev.get(f.severity, f.severity)}\t{f.region}\t{f.indicator}\t{f.period}\t{f.rule}\t{f.message(lang)}{extra}")
-        counts = {s: sum(f.severity == s for f in findings) for s in ("blocking", "explain", "info")}
-        print(f"blocking {counts['blocking']}, explain {counts['explain']}, info {counts['info']}" if lang == "en"
-              else f"阻断 {counts['blocking']} 项，需说明 {counts['explain']} 项，提示 {counts['info']} 项")
-    return EXIT_FINDINGS if any(f.severity == "blocking" for f in findings) else EXIT_OK
+            if lang == "zh":      # names, not catalogue codes or rule ids (those are in --json)
+                name = inds[f.indicator].name_zh if f.indicator in inds else "全部指标"
+                print(f"{sev.get(f.severity, f.severity)}\t{regs[f.region].name_zh}\t{name}\t{f.period}\t{f.message(lang)}{extra}")
+            else:
+                print(f"{f.severity}\t{f.region}\t{f.indicator}\t{f.period}\t{f.rule}\t{f.message(lang)}{extra}")
+        c = fs.counts(everywhere=True)
+        print(f"blocking {c['blocking']}, explain {c['explain']} (unexplained {c['unexplained']}), info {c['info']}"
+              if lang == "en" else
+              f"阻断 {c['blocking']} 项，需说明 {c['explain']} 项（未说明 {c['unexplained']} 项），提示 {c['info']} 项")
+    return EXIT_FINDINGS if fs.blocking(everywhere=True) else EXIT_OK
 
 
 def cmd_status(args) -> int:
     from app.models.messages import render
     from app.models.targets import SYMBOL, status_for
 
+    from app.models.catalogue import region
+    from app.models.findings import findings as load_findings
+    from app.models.states import region_year_status, status_label
+
     db = _check_region_year(args)
     rows = status_for(db, args.region, args.year)
     lang = _lang(args)
+    if not args.json:     # the region-year's state and open findings: the same findings as check and the window
+        c = load_findings(db, args.region, args.year).counts()
+        st = status_label(region_year_status(db, args.region, args.year), lang)
+        print(f"{region(db, args.region).name(lang)} {args.year}: {st}; blocking {c['blocking']}, "
+              f"unexplained {c['unexplained']}" if lang == "en" else
+              f"{region(db, args.region).name_zh} {args.year} 年：{st}；阻断 {c['blocking']} 项，未说明 {c['unexplained']} 项")
     keys = ("indicator", "target", "comparator", "target_year", "latest_value", "latest_period", "status",
             "projected_value", "required_annual_change", "document", "clause", "clause_text", "doc_no", "pack",
             "projection_method", "growth_pct")
@@ -229,7 +250,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from app.models.checks import explain
+    from app.models.review import explain
 
     db = _check_region_year(args)
     explain(db, args.region, args.year, args.rule, args.indicator, args.text, period=args.period)
@@ -309,27 +330,28 @@ def cmd_user(args) -> int:
 
 
 def cmd_workflow(args) -> int:
+    """complete / submit / approve / unlock / reopen / override: the review service decides."""
     import getpass
 
-    from app.models import workflow
-    from app.models.checks import check
+    from app.models import review
     from app.models.errors import InputError
+    from app.models.states import region_year_status
 
     db = _check_region_year(args)
-    password = None
-    if args.verb in ("approve", "unlock") and not args.user:
+    head = args.verb in ("approve", "unlock", "override")
+    if head and not args.user:
         raise InputError("user_needed")
-    if args.verb in ("approve", "unlock"):
-        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
-    if args.verb == "unlock":
-        workflow.unlock(db, args.region, args.year, user=args.user, password=password, why=args.why or "")
+    password = (sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()) if head else None
+    if args.verb == "approve":
+        review.approve(db, [(args.region, args.year)], user=args.user, password=password, why=args.why)
+    elif args.verb == "unlock":
+        review.unlock(db, args.region, args.year, user=args.user, password=password, why=args.why or "")
+    elif args.verb == "override":
+        review.override(db, args.region, args.year, user=args.user, password=password, why=args.why or "")
+    elif args.verb == "reopen":
+        review.reopen(db, args.region, args.year, why=args.why or "")
     else:
-        target = {"complete": "complete", "submit": "submitted", "approve": "approved", "reopen": "draft"}[args.verb]
-        blocking = sum(f.severity == "blocking" for f in check(db, args.region, args.year)) if target != "draft" else 0
-        workflow.set_status(db, args.region, args.year, target, user=args.user, password=password, why=args.why,
-                            blocking=blocking)
-    from app.models.values import region_year_status
-
+        {"complete": review.complete, "submit": review.submit}[args.verb](db, args.region, args.year, why=args.why)
     print(region_year_status(db, args.region, args.year))
     return EXIT_OK
 
@@ -503,10 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
                        ("submit", "mark a region-year submitted (已报送)"),
                        ("approve", "approve and lock a region-year: office head + password (审批锁定)"),
                        ("unlock", "unlock an approved region-year: office head + password + reason (解锁)"),
-                       ("reopen", "send a complete/submitted region-year back to draft (退回草稿)")):
+                       ("reopen", "send a complete/submitted region-year back to draft, with --why (退回草稿)"),
+                       ("override", "let a region-year go ahead while subordinate regions are not complete: office "
+                                    "head + password + reason (放行)")):
         sp = verb(name, cmd_workflow, text)
         region_year(sp)
-        sp.add_argument("--user", help="office head's user name (approve/unlock)")
+        sp.add_argument("--user", help="office head's user name (approve/unlock/override)")
         sp.add_argument("--why", help="reason recorded in the audit trail")
         sp.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 

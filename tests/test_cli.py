@@ -433,10 +433,17 @@ def test_locked_year_refuses_set_until_an_office_head_unlocks_it(store):
     assert "lock" in line.lower() and "320000" in line
     assert fingerprint(store) == before
 
+    n = audit_count(store)
     line = assert_one_line_error(ipdesk("unlock", "--region", "320000", "--year", "2022", "--user", "demo-head",
                                         "--password-stdin", "--why", "test", db=store, stdin="wrong-password\n"))
     assert "password" in line.lower()
-    assert fingerprint(store) == before
+    # the failed attempt is audited; nothing else changed
+    assert sql(store, "select who, action, region, period, new from audit where id > ?", (n,)) == \
+        [("demo-head", "auth_failed", "320000", "2022", "unlock")]
+    after = fingerprint(store)
+    assert {k: v for k, v in after.items() if k not in ("audit", "meta")} == \
+        {k: v for k, v in before.items() if k not in ("audit", "meta")}
+    assert one(store, "select status from region_years where region='320000' and year=2022") == "approved"
 
     n = audit_count(store)
     res = ipdesk("unlock", "--region", "320000", "--year", "2022", "--user", "demo-head", "--password-stdin",

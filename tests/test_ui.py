@@ -159,9 +159,17 @@ def test_cells_are_coloured_by_findings_with_clause_in_tooltip(window):
     window.year.setValue(2022)
     m = window.entry.model
     idx = cell_index(window, "PATENT_INDUSTRIALIZATION_RATE", "2022")
-    assert m.data(idx, Qt.BackgroundRole).color().name() == "#fbe3a8"     # explain: amber
+    # an approved year: the demo explained its falling finding, so the cell is the pale 'explained' amber
+    assert m.data(idx, Qt.BackgroundRole).color().name() == "#fdf3d8"
     tip = m.data(idx, Qt.ToolTipRole)
     assert "1(3)" in tip and "2022" in tip
+    window.select_region("320300")                                        # 徐州 2024: planted, unexplained
+    window.year.setValue(2024)
+    idx = cell_index(window, "PATENT_TRANSFERS", "2024")
+    assert m.data(idx, Qt.BackgroundRole).color().name() == "#fbe3a8"     # explain: amber
+    window.select_region("320700")
+    window.year.setValue(2022)
+    idx = cell_index(window, "PATENT_INDUSTRIALIZATION_RATE", "2022")
     head_tip = m.headerData(idx.row(), Qt.Vertical, Qt.ToolTipRole)
     assert "PATENT_INDUSTRIALIZATION_RATE" in head_tip and "%" in head_tip
     derived = cell_index(window, "HV_PATENTS_PER_10K", "2022")
@@ -179,26 +187,39 @@ def test_explanation_typed_in_the_side_panel(window, qtbot):
     qtbot.mouseClick(page.explain_button, Qt.LeftButton)
     row = window.db.execute("select text, author from explanations where rule='sum' and region='320000'").fetchone()
     assert row == ("省级数据含省直属单位注册量", "tester")
-    assert "无阻碍报送的问题" in page.blockers_label.text()
+    text = page.blockers_label.text()
+    assert "商标注册量" not in text and "下级地区徐州市仍为“草稿”" in text     # the province waits for its cities
+    assert not page.complete_button.isEnabled()
+
+    window.select_region("320300")                      # 徐州: its two planted findings explained → nothing blocks
+    assert "专利转让许可次数" in page.blockers_label.text() and not page.complete_button.isEnabled()
+    for rule in ("yoy", "outlier"):
+        items = [page.findings.item(i) for i in range(page.findings.count())]
+        page.findings.setCurrentItem(next(it for it in items if it.data(Qt.UserRole).rule == rule))
+        page.explain_edit.setPlainText("技术转移中心集中登记")
+        qtbot.mouseClick(page.explain_button, Qt.LeftButton)
+    assert "无阻碍报送的问题" in page.blockers_label.text() and page.complete_button.isEnabled()
+    qtbot.mouseClick(page.complete_button, Qt.LeftButton)
+    assert region_year_status(window.db, "320300", 2024) == "complete"
 
 
 def test_approve_locks_and_unlock_reopens(window, qtbot):
     window.select_region("320000")
-    m = window.entry.model
     window.tabs.setCurrentIndex(1)
-    assert not window.dashboard.approve_button.isEnabled()     # an unexplained finding is left
-    from app.models.checks import explain
-    explain(window.db, "320000", 2024, "sum", "TM_REGISTRATIONS", "含省直属单位")
+    assert not window.dashboard.approve_button.isEnabled()     # a draft, an unexplained finding, draft cities
+    window.select_region("320100")                             # 南京 2024: complete and clean
+    m = window.entry.model
+    assert window.dashboard.approve_button.isEnabled()
     assert window.approve(credentials=("demo-head", "demo1234"))
-    assert region_year_status(window.db, "320000", 2024) == "approved"
+    assert region_year_status(window.db, "320100", 2024) == "approved"
     assert window.dashboard.unlock_button.isEnabled() and "已审批" in window.dashboard.title.text()
     window.tabs.setCurrentIndex(0)
     assert "已审批" in window.entry.title.text()
     idx = cell_index(window, "INV_GRANTS", "2024")
     assert not (m.flags(idx) & Qt.ItemIsEditable)
-    before = stored(window, "INV_GRANTS", "2024", "320000")
+    before = stored(window, "INV_GRANTS", "2024", "320100")
     window.entry.model.commit("INV_GRANTS", "2024", "1")                  # even a direct write is refused
-    assert stored(window, "INV_GRANTS", "2024", "320000") == before
+    assert stored(window, "INV_GRANTS", "2024", "320100") == before
     assert refusal_boxes()
     for b in refusal_boxes():
         b.close()
@@ -206,9 +227,9 @@ def test_approve_locks_and_unlock_reopens(window, qtbot):
     for b in QApplication.topLevelWidgets():
         if isinstance(b, QMessageBox):
             b.close()
-    assert window.unlock(credentials=("demo-head", "demo1234", "订正省级数据"))
+    assert window.unlock(credentials=("demo-head", "demo1234", "订正南京数据"))
     assert m.flags(idx) & Qt.ItemIsEditable and "草稿" in window.entry.title.text()
-    assert audit.history(window.db, "320000")[-1]["action"] == "unlock"
+    assert audit.history(window.db, "320100")[-1]["action"] == "unlock"
 
 
 def test_dashboard_traffic_lights_and_owed_board(window):
@@ -219,7 +240,11 @@ def test_dashboard_traffic_lights_and_owed_board(window):
     assert statuses["每万人口高价值发明专利拥有量"] == "on_track"
     assert "◐" in d.targets.item(0, 3).text() or "▲" in d.targets.item(1, 3).text()
     owed = {d.owed.item(r, 0).text() for r in range(d.owed.rowCount())}
-    assert "宿迁市" in owed and "南京市" not in owed            # the first 7 cities completed 2024 in the demo
+    # owed until submitted (review.owed): in 2024 no city has submitted yet, complete ones included
+    assert "宿迁市" in owed and "南京市" in owed and len(owed) == 13
+    assert "13" in d.owed_box.title()
+    window.year.setValue(2023)                                  # every city submitted 2023
+    assert d.owed.rowCount() == 0
     assert "天" in d.days_left.text()
 
 

@@ -1,13 +1,16 @@
-"""Region-year workflow: draft → complete → submitted → approved (locked), and office heads.
+"""Office heads and the low-level writer of a region-year's workflow state.
 
 >>> add_user(db, "王处长", "head", "s3cret")
->>> set_status(db, "320000", 2024, "approved", user="王处长", password="s3cret")
-'draft'
->>> unlock(db, "320000", 2024, user="王处长", password="s3cret", why="订正南京数据")
-'approved'
+>>> authenticate(db, "王处长", "s3cret", role="head")
+'head'
 
-Passwords are stored as salted scrypt hashes (hashlib.scrypt, n=2**14, r=8, p=1); every
-transition, approval and unlock is written to the audit trail in the same transaction.
+Passwords are stored as salted scrypt hashes (hashlib.scrypt, n=2**14, r=8, p=1).
+
+*Whether* a transition may happen (complete, submit, approve, unlock, reopen …) is decided
+in one place, :mod:`app.models.review`; every path (menu, dashboard, CLI, inbox, receive,
+export, demo) calls it. :func:`approve` and :func:`unlock` here hand over to it;
+:func:`set_status` is the writer review uses and refuses the locked states outright (an
+approval without review's checks and the head's password is not possible through it).
 """
 from __future__ import annotations
 
@@ -74,54 +77,38 @@ def has_heads(db) -> bool:
 
 def set_status(db, region: str, year: int, status: str, *, user: str | None = None, password: str | None = None,
                why: str | None = None, blocking: int | None = None) -> str:
-    """Move a region-year to ``status``.
+    """Low-level: write ``status`` (draft / complete / submitted) for a region-year; returns the old one.
 
-    ``complete`` and ``submitted`` need ``blocking == 0`` when the caller passes the count of
-    blocking findings (the service layer always does); ``approved``/``locked`` need an office
-    head's name and password. Returns the previous status.
+    Only :mod:`app.models.review` should call this (it states the preconditions); approved and
+    locked are refused here — :func:`app.models.review.approve` is the one way to them.
     """
     if status not in STATES:
         raise InputError("bad_status", text=status, params={"allowed": "/".join(STATES)})
     get_region(db, region)
     old = region_year_status(db, region, year)
-    if old in LOCKED_STATES and status not in LOCKED_STATES:
-        raise InputError("bad_transition", text=status, region=region, period=str(year), params={"old": old})
-    if status in ("complete", "submitted", "approved", "locked") and blocking:
-        raise InputError("blocking_left", region=region, period=str(year), params={"count": blocking})
-    who = user or audit.current_user()
     if status in LOCKED_STATES:
-        if not user:
-            raise AuthError("not_head", text=audit.current_user())
-        authenticate(db, user, password or "", role="head")
+        raise AuthError("not_head", text=user or audit.current_user())
+    if old in LOCKED_STATES:
+        raise InputError("bad_transition", text=status, region=region, period=str(year), params={"old": old})
+    if status in ("complete", "submitted") and blocking:
+        raise InputError("blocking_left", region=region, period=str(year), params={"count": blocking})
     with transaction(db):
-        _write_status(db, region, year, old, status, who, why)
+        _write_status(db, region, year, old, status, user or audit.current_user(), why)
     return old
 
 
 def approve(db, region_years, *, user: str, password: str, why: str | None = None) -> int:
-    """An office head approves (locks) many region-years with one password check, in one transaction."""
-    authenticate(db, user, password or "", role="head")
-    items = [(r, int(y)) for r, y in region_years]
-    with transaction(db):
-        for region, year in items:
-            get_region(db, region)
-            old = region_year_status(db, region, year)
-            if old not in LOCKED_STATES:
-                _write_status(db, region, year, old, "approved", user, why)
-    return len(items)
+    """See :func:`app.models.review.approve` (kept here for old callers)."""
+    from .review import approve as review_approve
+
+    return review_approve(db, region_years, user=user, password=password, why=why)
 
 
 def unlock(db, region: str, year: int, *, user: str, password: str, why: str) -> str:
-    """An office head reopens an approved/locked region-year for changes (back to draft)."""
-    old = region_year_status(db, region, year)
-    if old not in LOCKED_STATES:
-        raise InputError("not_locked", region=region, period=str(year), params={"region": region, "period": year})
-    if not (why or "").strip():
-        raise InputError("why_needed", region=region, period=str(year))
-    authenticate(db, user, password, role="head")
-    with transaction(db):
-        _write_status(db, region, year, old, "draft", user, why, action="unlock")
-    return old
+    """See :func:`app.models.review.unlock` (kept here for old callers)."""
+    from .review import unlock as review_unlock
+
+    return review_unlock(db, region, year, user=user, password=password, why=why)
 
 
 def _write_status(db, region, year, old, new, who, why, action="status"):

@@ -11,6 +11,11 @@ Planted findings (latest years): 徐州 patent transfers +90 % in 2024 (yoy, out
 南通 invention applications −35 % in 2023 (yoy); the province's trademark registrations
 2024 are 3 % above the sum of its cities (sum); 宿迁 SMEs served by pledge financing grow
 only 4 % in 2023 (target status off track).
+
+The workflow goes through the review service (:mod:`app.models.review`), so the demo is a
+consistent state: the findings of the approved (2016–2022) and submitted (2023) years carry
+a demo explanation; in 2024 the cities with nothing open are complete, while 徐州 and 南通
+(planted findings still unexplained) and the province stay drafts.
 """
 from __future__ import annotations
 
@@ -193,14 +198,40 @@ def make_demo(db, *, seed: int = 2022, who: str = "demo", force: bool = False) -
                    clause_text="知识产权质押融资登记金额 2025 年达到 1300 亿元（示例）", document=doc,
                    include_children=False, who=who)
     # workflow: earlier years approved by a demo office head, 2023 submitted, 2024 in progress
+    _demo_workflow(db, who)
+    return len(changes)
+
+
+DEMO_NOTE = "示例说明：已与统计部门核实，数据无误（示例数据）"
+
+
+def _demo_workflow(db, who: str) -> None:
+    """The demo's workflow states, reached through the review service like a user would: the
+    findings of 2016–2023 explained (a demo note), those years completed, 2016–2022 approved by
+    the demo office head, 2023 submitted; in 2024 the first seven cities are complete where
+    nothing is left open — 徐州 and 南通 keep their planted findings as drafts, to be explained."""
+    from app.models import review
+    from app.models.findings import findings
+    from app.models.values import LOCKED_STATES, region_year_status
+
     if not workflow.has_heads(db):
         workflow.add_user(db, "demo-head", "head", "demo1234", who=who)
-    workflow.approve(db, [(code, y) for y in YEARS[:-2] for code in [PROVINCE, *CITIES]],
-                     user="demo-head", password="demo1234", why="demo")
-    for code in [PROVINCE, *CITIES]:
-        if region_year_status(db, code, 2023) == "draft":
-            workflow.set_status(db, code, 2023, "submitted", user=who, why="demo")
+    order = [*CITIES, PROVINCE]              # cities first: the province needs them complete
+
+    def explain_open(year):
+        for f in findings(db, PROVINCE, year, below="children").unexplained(everywhere=True):
+            if region_year_status(db, f.region, year) not in LOCKED_STATES:
+                review.explain(db, f.region, year, f.rule, f.indicator, DEMO_NOTE, period=f.period, who=who)
+
+    for y in YEARS[:-1]:
+        explain_open(y)
+        for code in order:
+            if region_year_status(db, code, y) == "draft":
+                (review.complete if y < YEARS[-2] else review.submit)(db, code, y, who=who, why="demo")
+    todo = [(code, y) for y in YEARS[:-2] for code in order if region_year_status(db, code, y) not in LOCKED_STATES]
+    if todo:
+        review.approve(db, todo, user="demo-head", password="demo1234", why="demo")
+    year = YEARS[-1]
     for code in list(CITIES)[:7]:
-        if region_year_status(db, code, 2024) == "draft":
-            workflow.set_status(db, code, 2024, "complete", user=who, why="demo")
-    return len(changes)
+        if region_year_status(db, code, year) == "draft" and not review.blockers(db, code, year, "complete"):
+            review.complete(db, code, year, who=who, why="demo")

@@ -46,6 +46,7 @@ class Grid:
     status: str                                     # workflow status of the region-year
     findings: list                                  # all findings of the region-year
     locked_years: set[int]
+    found: object = None                            # the findings.Findings they came from (review.blockers takes it)
 
     def cell(self, indicator: str, period: str) -> Cell:
         return self.cells.get((indicator, period)) or Cell()
@@ -89,22 +90,20 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
     if not with_checks:
         return Grid(region, reg.name_zh, reg.level, year, periods, inds, cells, region_year_status(db, region, year),
                     [], locked)
-    from app.models import checks as checks_mod
     from app.models.cube import Cube
+    from app.models.findings import findings as load_findings
     from app.models.targets import TargetSet, status_rows
 
-    kids = children(db, region, year)
     ts = TargetSet.load(db)
-    cube = Cube.load(db, regions=[region] + kids, year_from=year - 9, year_to=max(year, *(t.year for t in ts.targets)) if ts.targets else year)
+    cube = Cube.load(db, regions=[region], year_from=year - 9, year_to=max(year, *(t.year for t in ts.targets)) if ts.targets else year)
     for code, arr in cube.derived.items():
         r = cube.r_index[region]
         for p in periods:
             y = cube.y_index.get(int(p)) if len(p) == 4 else None     # the cube holds annual values
             if y is not None and arr[r, y] == arr[r, y]:
                 cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
-    explanations = checks_mod.load_explanations(db, [region])
-    found = checks_mod.Checker(cube, ts, explanations).run(regions=[region], years=[year])
-    findings = found.get((region, year), [])
+    found = load_findings(db, region, year)          # the one findings function (as check, the report, review)
+    findings = found.items
     for f in findings:
         if f.indicator != "*":
             cells.setdefault((f.indicator, f.period), Cell()).findings.append(f)
@@ -112,7 +111,7 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
         c = cells.setdefault((row["indicator"], str(year)), Cell())
         c.target_met = row["status"] == "met" if c.target_met is not False else False
     return Grid(region, reg.name_zh, reg.level, year, periods, inds, cells, region_year_status(db, region, year),
-                findings, locked)
+                findings, locked, found)
 
 
 @dataclass
@@ -122,6 +121,7 @@ class OwedRow:
     status: str
     blocking: int
     values: int
+    unexplained: int = 0
 
 
 @dataclass
@@ -131,10 +131,12 @@ class Dashboard:
     year: int
     status: str
     targets: list[dict]
-    counts: dict[str, int]
-    owed: list[OwedRow]
+    counts: dict[str, int]          # the region's own findings: blocking, explain, info, unexplained, open
+    owed: list[OwedRow]             # review.owed: subordinates that have not delivered the year
     deadline: dt.date
     days_left: int
+    blockers: list = field(default_factory=list)    # review.Reason: what blocks approving the region-year now
+    subordinates: int = 0           # how many subordinate regions this office collects for the region
 
 
 def deadline_for(db, year: int) -> dt.date:
@@ -143,34 +145,31 @@ def deadline_for(db, year: int) -> dt.date:
 
 
 def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Dashboard:
-    """Target status, finding counts and the 'still owed' board of subordinate regions."""
-    from app.models import checks as checks_mod
+    """Target status, finding counts, what blocks approval and the 'still owed' board of subordinate regions."""
+    from app.models import review
     from app.models.cube import Cube
+    from app.models.findings import findings as load_findings
     from app.models.targets import TargetSet, status_rows
 
     reg = get_region(db, region)
-    kids = children(db, region, year)
     ts = TargetSet.load(db)
     hi = max([year] + [t.year for t in ts.targets])
-    cube = Cube.load(db, regions=[region] + kids, year_from=year - 9, year_to=hi)
-    found = checks_mod.Checker(cube, ts, checks_mod.load_explanations(db, [region] + kids)).run(
-        regions=[region] + kids, years=[year])
-    own = found.get((region, year), [])
-    counts = {s: sum(f.severity == s for f in own) for s in ("blocking", "explain", "info")}
-    counts["unexplained"] = sum(f.severity == "explain" and not f.explanation for f in own)
+    cube = Cube.load(db, regions=[region], year_from=year - 9, year_to=hi)
+    fs = load_findings(db, region, year, below="children")
+    owed_codes = review.owed(db, region, year)
     n_values = dict(db.execute('select region, count(*) from "values" where year = ? and region in (%s) group by region'
-                               % ",".join("?" * len(kids or [""])), [year, *(kids or [""])]).fetchall())
+                               % ",".join("?" * len(owed_codes or [""])), [year, *(owed_codes or [""])]).fetchall())
     owed = []
-    for k in kids:
-        st = region_year_status(db, k, year)
-        if st in ("complete", "submitted", "approved", "locked"):
-            continue
-        owed.append(OwedRow(k, get_region(db, k).name_zh, st,
-                            sum(f.severity == "blocking" for f in found.get((k, year), [])), n_values.get(k, 0)))
+    for k in owed_codes:
+        c = fs.counts(k)
+        owed.append(OwedRow(k, get_region(db, k).name_zh, region_year_status(db, k, year), c["blocking"],
+                            n_values.get(k, 0), c["unexplained"]))
     deadline = deadline_for(db, year)
     today = today or dt.date.today()
-    return Dashboard(region, reg.name_zh, year, region_year_status(db, region, year),
-                     status_rows(ts, cube, region, year), counts, owed, deadline, (deadline - today).days)
+    status = region_year_status(db, region, year)
+    blockers = review.blockers(db, region, year, "approve", fs=fs) if status not in ("approved", "locked") else []
+    return Dashboard(region, reg.name_zh, year, status, status_rows(ts, cube, region, year), fs.counts(region), owed,
+                     deadline, (deadline - today).days, blockers, len(review.subordinates(db, region, year)))
 
 
 def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancelled=lambda: False) -> list[dict]:
@@ -178,35 +177,26 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
 
     Returns one row per region with findings: code, name, blocking, explain (unexplained), info.
     """
-    from app.models import checks as checks_mod
-    from app.models.catalogue import descendants, regions as load_regions
-    from app.models.cube import Cube
+    from app.models.catalogue import regions as load_regions
     from app.models.db import open_store
-    from app.models.targets import TargetSet
+    from app.models.findings import findings as load_findings
 
     db = open_store(db_path, readonly=True)
     try:
         progress(0.05, "")
-        wanted = [region] + descendants(db, region)
-        ts = TargetSet.load(db)
-        cube = Cube.load(db, regions=wanted, year_from=year - 9, year_to=year)
         if cancelled():
             raise _cancelled()
-        progress(0.4, "")
-        checker = checks_mod.Checker(cube, ts, checks_mod.load_explanations(db, wanted))
-        found = checker.run(regions=wanted, years=[year])
+        fs = load_findings(db, region, year, below="all")       # the same findings as the grid and check
         if cancelled():
             raise _cancelled()
         progress(0.9, "")
         names = load_regions(db)
         rows = []
-        for code in wanted:
-            fs = found.get((code, year), [])
-            if fs:
+        for code in fs.regions:
+            c = fs.counts(code)
+            if c["blocking"] or c["explain"] or c["info"]:
                 rows.append({"region": code, "name": names[code].name_zh, "level": names[code].level,
-                             "blocking": sum(f.severity == "blocking" for f in fs),
-                             "explain": sum(f.severity == "explain" and not f.explanation for f in fs),
-                             "info": sum(f.severity == "info" for f in fs)})
+                             "blocking": c["blocking"], "explain": c["unexplained"], "info": c["info"]})
         rows.sort(key=lambda r: (-r["blocking"], -r["explain"], r["region"]))
         progress(1.0, "")
         return rows

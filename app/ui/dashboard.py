@@ -31,6 +31,9 @@ class DashboardPage(Retranslating, QWidget):
         self.title.setObjectName("pageTitle")
         page_title(self.title)
         self.counts = QLabel(self)
+        self.blockers = QLabel(self)          # what blocks approval, in the review service's words
+        self.blockers.setObjectName("approvalBlockers")
+        self.blockers.setWordWrap(True)
         self.approve_button = QPushButton(self)
         self.approve_button.clicked.connect(self.approveRequested)
         self.unlock_button = QPushButton(self)
@@ -68,6 +71,7 @@ class DashboardPage(Retranslating, QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
         lay.addWidget(self.counts)
+        lay.addWidget(self.blockers)
         lay.addWidget(self.targets_box, 3)
         lay.addWidget(self.owed_box, 2)
         self.retranslate()
@@ -101,7 +105,12 @@ class DashboardPage(Retranslating, QWidget):
         self.counts.setText(self.tr("Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}").format(
             b=d.counts["blocking"], e=d.counts["explain"], u=d.counts["unexplained"], i=d.counts["info"]))
         locked = d.status in ("approved", "locked")
-        self.approve_button.setEnabled(not locked and d.counts["blocking"] == 0 and d.counts["unexplained"] == 0)
+        # the review service's answer (the menu, the CLI and the inbox ask the same question)
+        reasons = [r.message(lang) for r in d.blockers]
+        self.approve_button.setEnabled(not locked and not reasons)
+        self.approve_button.setToolTip("\n".join(reasons))
+        self.blockers.setText("" if locked or not reasons else self.tr("Not ready for approval: {n}").format(
+            n=len(reasons)) + "\n" + "\n".join(f"· {t}" for t in reasons[:6]) + ("\n…" if len(reasons) > 6 else ""))
         self.unlock_button.setEnabled(locked)
         self.targets.setRowCount(len(d.targets))
         for i, t in enumerate(d.targets):
@@ -124,6 +133,8 @@ class DashboardPage(Retranslating, QWidget):
                 if j == 4 and t.get("projection_method"):
                     item.setToolTip(t["projection_method"])
                 self.targets.setItem(i, j, item)
+        self.owed_box.setTitle(self.tr("Still owed by subordinate regions: {n} of {total}").format(
+            n=len(d.owed), total=d.subordinates))
         self.owed.setRowCount(len(d.owed))
         for i, o in enumerate(d.owed):
             for j, text in enumerate([o.name, status_label(o.status, lang), str(o.blocking), str(o.values)]):

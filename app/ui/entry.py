@@ -198,7 +198,7 @@ class EntryPage(Retranslating, QWidget):
             self.blockers_label.setText(self.tr("Checking…"))
             self.complete_button.setEnabled(False)
             return
-        from app.models.checks import submission_blockers
+        from app.models import review
 
         names = {i.code: i.name(lang) for i in g.indicators}
         sev_text = {"blocking": self.tr("Blocking"), "explain": self.tr("Explain"), "info": self.tr("Note")}
@@ -206,16 +206,21 @@ class EntryPage(Retranslating, QWidget):
             mark = "✔ " if f.explanation else ""
             item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}: {f.message(lang)}")
             item.setData(Qt.UserRole, f)
-            item.setToolTip(f"{f.rule} · {f.document or ''} {f.clause or ''}".strip())
+            item.setToolTip(f"{f.document or ''} {f.clause or ''}".strip())
             self.findings.addItem(item)
-        blockers = submission_blockers(g.findings)
-        if blockers:
-            self.blockers_label.setText(self.tr("Still blocking submission: {n}").format(n=len(blockers)) + "\n" + "\n".join(
-                f"· {names.get(f.indicator, f.indicator)} ({sev_text[f.severity]})" for f in blockers[:8])
-                + ("\n…" if len(blockers) > 8 else ""))
+        # what blocks the next step, as the review service says it (the same words as a refusal)
+        step = {"draft": "complete", "complete": "submit", "submitted": "approve"}.get(g.status)
+        reasons = [r for r in review.blockers(self.db, g.region, g.year, step, fs=g.found) if r.code != "rv_state"] \
+            if step else []
+        if reasons:
+            self.blockers_label.setText(self.tr("Still blocking submission: {n}").format(n=len(reasons)) + "\n" + "\n".join(
+                f"· {r.message(lang)}" for r in reasons[:8]) + ("\n…" if len(reasons) > 8 else ""))
+        elif g.status in ("approved", "locked"):
+            self.blockers_label.setText(self.tr("Approved: values and explanations are frozen until an office head "
+                                                "unlocks the year."))
         else:
             self.blockers_label.setText(self.tr("Nothing blocks submission."))
-        self.complete_button.setEnabled(not blockers and g.status == "draft")
+        self.complete_button.setEnabled(not reasons and g.status == "draft")
 
     # ---------------------------------------------------------------- writing
     def write(self, changes, why: str):
@@ -317,7 +322,8 @@ class EntryPage(Retranslating, QWidget):
     # ---------------------------------------------------------------- explanations and history
     def _finding_selected(self, item, _prev=None):
         f = item.data(Qt.UserRole) if item else None
-        ok = f is not None and f.severity == "explain"
+        g = self.model.grid
+        ok = f is not None and f.severity != "blocking" and g is not None and g.status not in ("approved", "locked")
         self.explain_edit.setEnabled(ok)
         self.explain_button.setEnabled(ok)
         self.explain_edit.setPlainText(f.explanation or "" if f else "")
@@ -333,7 +339,7 @@ class EntryPage(Retranslating, QWidget):
         f = item.data(Qt.UserRole) if item else None
         if f is None:
             return
-        from app.models.checks import explain
+        from app.models.review import explain
 
         try:
             explain(self.db, f.region, int(f.period[:4]), f.rule, f.indicator, self.explain_edit.toPlainText(),

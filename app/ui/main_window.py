@@ -69,7 +69,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.readonly_label.setObjectName("readonlyBanner")
             self.readonly_label.setStyleSheet("color: #a04000; font-weight: bold; padding: 0 8px;")
             self.statusBar().addPermanentWidget(self.readonly_label)
-            for a in (self.import_action, self.approve_action, self.unlock_action, self.entry.paste_action,
+            for a in (self.import_action, self.approve_action, self.unlock_action, self.override_action,
+                      self.entry.paste_action,
                       self.entry.delete_action, self.entry.undo_action, self.entry.redo_action):
                 a.setEnabled(False)
             self.entry.model.readonly = True
@@ -152,11 +153,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.approve_action.triggered.connect(self.approve)
         self.unlock_action = QAction(self)
         self.unlock_action.triggered.connect(self.unlock)
+        self.override_action = QAction(self)
+        self.override_action.triggered.connect(lambda: self.override())
         self.sweep_action = QAction(self)
         self.sweep_action.triggered.connect(self.check_all_below)
         self.targets_action = QAction(self)
         self.targets_action.triggered.connect(lambda: self.show_targets())
-        self.review_menu.addActions([self.approve_action, self.unlock_action])
+        self.review_menu.addActions([self.approve_action, self.unlock_action, self.override_action])
         self.review_menu.addSeparator()
         self.review_menu.addAction(self.sweep_action)
         self.review_menu.addAction(self.targets_action)
@@ -209,6 +212,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.data_export_action.setText(self.tr("Export &data (long format)…"))
         self.approve_action.setText(self.tr("Approve and lock…"))
         self.unlock_action.setText(self.tr("Unlock…"))
+        self.override_action.setText(self.tr("Go ahead without subordinate regions…"))
         self.about_action.setText(self.tr("About ipdesk"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
         self.targets_action.setText(self.tr("Targets…"))
@@ -387,17 +391,32 @@ class MainWindow(Retranslating, QMainWindow):
     def _heads(self):
         return [r[0] for r in self.db.execute("select name from users where role = 'head' order by name")]
 
-    def change_status(self, status: str) -> None:
-        from app.models.checks import check
-        from app.models.workflow import set_status
+    def change_status(self, status: str, *, why: str | None = None) -> bool:
+        """complete / submitted / draft (reopen, with ``why``) through the review service, which decides."""
+        from app.models import review
 
         year = self.year.value()
+        move = {"complete": review.complete, "submitted": review.submit}
         try:
-            blocking = sum(f.severity == "blocking" for f in check(self.db, self.region, year))
-            set_status(self.db, self.region, year, status, blocking=blocking)
+            if status == "draft":
+                review.reopen(self.db, self.region, year, why=why or "")
+            else:
+                move[status](self.db, self.region, year, why="changed in the window")
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
-        self.reload(statuses_changed=True)
+            return False
+        finally:
+            self.reload(statuses_changed=True)
+        return True
+
+    def _refused_before_asking(self, action: str) -> bool:
+        """Say what blocks ``action`` before asking a head for a password (the service checks again)."""
+        from app.models import review
+
+        reasons = review.blockers(self.db, self.region, self.year.value(), action)
+        if reasons:
+            self.warn(review.refusal(self.db, action, self.region, self.year.value(), reasons).message(i18n.current()))
+        return bool(reasons)
 
     def _ensure_head(self) -> bool:
         if self._heads():
@@ -416,9 +435,13 @@ class MainWindow(Retranslating, QMainWindow):
         return True
 
     def approve(self, *, credentials=None) -> bool:
-        """Approve (lock) the region-year; ``credentials`` = (user, password) skips the dialog (tests, scripts)."""
-        from app.models.workflow import approve
+        """Approve (lock) the region-year; ``credentials`` = (user, password) skips the dialog (tests, scripts).
 
+        What blocks it is said before the password is asked; the review service decides."""
+        from app.models import review
+
+        if self._refused_before_asking("approve"):
+            return False
         if credentials is None:
             if not self._ensure_head():
                 return False
@@ -426,38 +449,72 @@ class MainWindow(Retranslating, QMainWindow):
 
             dlg = HeadDialog(self, self._heads(), title=self.tr("Approve and lock"), with_reason=False,
                              prompt=self.tr("Approving locks {region} {year}: values become read-only until an "
-                                            "office head unlocks them.").format(region=self.region, year=self.year.value()))
+                                            "office head unlocks them.").format(region=self.region_name(self.region),
+                                                                                year=self.year.value()))
             if not dlg.exec():
                 return False
             credentials = dlg.values()[:2]
         try:
-            approve(self.db, [(self.region, self.year.value())], user=credentials[0], password=credentials[1],
-                    why="approved in the window")
+            review.approve(self.db, [(self.region, self.year.value())], user=credentials[0], password=credentials[1],
+                           why="approved in the window")
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
             return False
-        self.reload(statuses_changed=True)
+        finally:
+            self.reload(statuses_changed=True)
         return True
 
     def unlock(self, *, credentials=None) -> bool:
-        from app.models.workflow import unlock
+        from app.models import review
 
+        if self._refused_before_asking("unlock"):
+            return False
         if credentials is None:
             from app.ui.dialogs import HeadDialog
 
             dlg = HeadDialog(self, self._heads(), title=self.tr("Unlock"), with_reason=True,
                              prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is "
-                                            "kept in the audit trail.").format(region=self.region, year=self.year.value()))
+                                            "kept in the audit trail.").format(region=self.region_name(self.region),
+                                                                               year=self.year.value()))
             if not dlg.exec():
                 return False
             credentials = dlg.values()
         try:
-            unlock(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
-                   why=credentials[2])
+            review.unlock(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
+                          why=credentials[2])
         except IpdeskError as exc:
             self.warn(exc.message(i18n.current()))
             return False
-        self.reload(statuses_changed=True)
+        finally:
+            self.reload(statuses_changed=True)
+        return True
+
+    def override(self, *, credentials=None) -> bool:
+        """An office head lets the region-year go ahead although subordinate regions are not complete
+        (name, password and a reason; audited). ``credentials`` = (user, password, reason)."""
+        from app.models import review
+
+        if credentials is None:
+            if not self._ensure_head():
+                return False
+            from app.ui.dialogs import HeadDialog
+
+            dlg = HeadDialog(self, self._heads(), title=self.tr("Go ahead without subordinate regions"),
+                             with_reason=True,
+                             prompt=self.tr("Lets {region} {year} be completed and approved while subordinate regions "
+                                            "are not complete. The reason is kept in the audit trail.").format(
+                                 region=self.region_name(self.region), year=self.year.value()))
+            if not dlg.exec():
+                return False
+            credentials = dlg.values()
+        try:
+            review.override(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
+                            why=credentials[2])
+        except IpdeskError as exc:
+            self.warn(exc.message(i18n.current()))
+            return False
+        finally:
+            self.reload(statuses_changed=True)
         return True
 
     def import_file(self, path: str | None = None):

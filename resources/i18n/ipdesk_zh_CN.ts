@@ -381,6 +381,16 @@
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="1"/>
+        <source>Not ready for approval: {n}</source>
+        <translation>尚不能审批：{n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="1"/>
+        <source>Still owed by subordinate regions: {n} of {total}</source>
+        <translation>下级地区尚未报送：{n} / {total}</translation>
+    </message>
 </context>
 <context>
     <name>DataExportDialog</name>
@@ -612,6 +622,11 @@
         <location filename="../../app/ui/entry.py" line="379"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="1"/>
+        <source>Approved: values and explanations are frozen until an office head unlocks the year.</source>
+        <translation>已审批：在单位负责人解锁前，数值和说明均不能修改。</translation>
     </message>
 </context>
 <context>
@@ -1360,6 +1375,21 @@
         <location filename="../../app/ui/main_window.py" line="532"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1"/>
+        <source>Go ahead without subordinate regions…</source>
+        <translation>下级未完成时放行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1"/>
+        <source>Go ahead without subordinate regions</source>
+        <translation>下级未完成时放行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1"/>
+        <source>Lets {region} {year} be completed and approved while subordinate regions are not complete. The reason is kept in the audit trail.</source>
+        <translation>允许{region} {year} 年在下级地区尚未完成时完成并审批。原因将记入审计记录。</translation>
     </message>
 </context>
 <context>

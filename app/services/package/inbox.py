@@ -172,8 +172,10 @@ def board(db, year: int, *, region: str | None = None, today: dt.date | None = N
 def accept_package(db, text: str, *, who: str | None = None, user: str | None = None,
                    password: str | None = None) -> ReceivedPackage:
     """Accept a received package (audited). With an office head's ``user``/``password`` the
-    package's region-years are also approved (locked) here."""
-    from app.models import audit, workflow
+    package's region-years are also approved (locked) here — through the review service, so
+    the same rules hold as in the menu and the CLI (refused: nothing is accepted either; a wrong
+    password is audited)."""
+    from app.models import audit, review
     from app.models.db import transaction
 
     p = find_package(db, text)
@@ -182,12 +184,17 @@ def accept_package(db, text: str, *, who: str | None = None, user: str | None = 
     regions = json.loads(db.execute("select manifest from packages_received where hash = ?",
                                     [p.hash]).fetchone()[0]).get("regions") or [p.region]
     who = user or who or audit.current_user()
-    with transaction(db):
-        if user:
-            workflow.approve(db, [(r, p.year) for r in regions], user=user, password=password or "",
-                             why=f"accepted package {p.short}")
+
+    def accept(db):
         db.execute("update packages_received set state = 'accepted' where hash = ?", [p.hash])
         audit.append(db, [(who, "accept_package", p.region, None, str(p.year), p.state, "accepted", p.hash)])
+
+    if user:
+        review.approve(db, [(r, p.year) for r in regions], user=user, password=password or "",
+                       why=f"accepted package {p.short}", then=accept)
+    else:
+        with transaction(db):
+            accept(db)
     return find_package(db, p.hash)
 
 
