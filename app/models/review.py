@@ -432,11 +432,12 @@ def record_received(db, region: str, year: int, *, who: str, why: str) -> str:
 class DocumentState:
     """What a document made now may print about a region-year.
 
-    ``status`` is the workflow state at export. ``final`` is True only for an approved
-    (or locked) region-year with nothing unresolved in what the document covers (no
-    blocking finding, every explain-level finding explained); a document that is not
-    ``final`` is marked 草稿 (not for submission) on every page, and ``reasons`` says why
-    in words (Chinese, no catalogue codes).
+    ``status`` is the workflow state at export. ``final`` — fit to be signed and sent — is
+    True for a region-year past 草稿 (complete, submitted, approved, locked) with nothing
+    unresolved in what the document covers (no blocking finding, every explain-level
+    finding explained). A document that is not ``final`` is marked 草稿 (not for
+    submission) on every page, and ``reasons`` says why in words (Chinese, no catalogue
+    codes). A document prints 已审批 only for an approved region-year that is ``final``.
     """
     status: str
     final: bool
@@ -456,12 +457,12 @@ def document_state(db, region: str, year: int, fs: Findings | None = None, *,
     status = status or region_year_status(db, region, year)
     open_ = fs.open(everywhere=True)
     reasons = []
-    if status not in LOCKED_STATES:
-        reasons.append("尚未审批")
+    if status == "draft":
+        reasons.append("本单位尚未确认填报完成（仍为草稿）")
     if open_:
         c = fs.counts(everywhere=True)
         if c["blocking"]:
             reasons.append(f"{c['blocking']} 个阻断性问题未修正")
         if c["unexplained"]:
             reasons.append(f"{c['unexplained']} 个需说明问题未说明")
-    return DocumentState(status, status in LOCKED_STATES and not open_, len(open_), reasons)
+    return DocumentState(status, status != "draft" and not open_, len(open_), reasons)
