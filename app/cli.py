@@ -564,25 +564,21 @@ PLUGIN_VERBS = ("app.cli_sheets", "app.cli_report", "app.cli_package")
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    # a double-clicked file (the .ipdx association): ipdesk FILE opens the window on it
-    if argv and not argv[0].startswith("-") and os.path.splitext(argv[0])[1].lower() in (".ipdx", ".ipdq", ".xlsx", ".xls", ".csv") \
-            and os.path.exists(argv[0]):
-        from app.ui.main import run_gui
+    """The command line alone: a verb is run; without one, a line says where the window is (exit 2).
+    The ``ipdesk`` command is :func:`app.__main__.main`, which opens the window without a verb."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not args.verb:
+        sys.stderr.write("ipdesk: 未指定命令（见 ipdesk --help）；打开窗口请运行 python -m app\n"
+                         if _lang(args) == "zh" else
+                         "ipdesk: no verb given (see ipdesk --help); the window: python -m app\n")
+        return EXIT_USAGE
+    return run(args)
 
-        return run_gui(open_file=os.path.abspath(argv[0]))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+
+def run(args) -> int:
+    """Run the verb of parsed ``args`` (from :func:`build_parser`): its exit code, an error as one line."""
     if args.lang:
         os.environ["IPDESK_LANG"] = args.lang
-    if not args.verb:
-        if args.self_test:
-            from app.ui.main import self_test
-
-            return self_test()
-        from app.ui.main import run_gui
-
-        return run_gui(db=args.db, demo=args.demo)
     from app.models.errors import IpdeskError
 
     try:

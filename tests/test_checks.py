@@ -1,5 +1,4 @@
 """Checks, target status and aggregation on real stores."""
-import ast
 from decimal import Decimal
 from pathlib import Path
 
@@ -198,20 +197,6 @@ def test_target_edit_is_audited(demo_db):
     assert [x for x in targets.list_targets(demo_db, pack="GUIDELINE_2022") if x.id == t.id][0].value == 16.0
     last = demo_db.execute("select action, old, new from audit order by id desc limit 1").fetchone()
     assert last[0] == "target_edit" and "16.5" in last[1] and "16" in last[2]
-
-
-def test_models_never_import_qt():
-    """The core stays headless: no PySide6 or pyqtgraph anywhere under app/models or app/services."""
-    root = Path(__file__).resolve().parent.parent / "app"
-    offenders = []
-    for folder in ("models", "services"):
-        for py in (root / folder).rglob("*.py"):
-            for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-                if any(n.split(".")[0] in ("PySide6", "pyqtgraph", "shiboken6") for n in names):
-                    offenders.append(f"{py.name}:{node.lineno}")
-    assert offenders == []
 
 
 def test_finding_messages_exist_in_both_languages():

@@ -40,8 +40,9 @@ from pathlib import Path
 
 try:
     from pypinyin import Style, lazy_pinyin
-except ImportError:  # pragma: no cover - developer tool
-    sys.exit("build_regions.py needs pypinyin: .venv/bin/pip install pypinyin")
+except ImportError:  # a developer tool: importing it (a test, a look at its rules) does not need pypinyin
+    Style = lazy_pinyin = None
+NEEDS_PYPINYIN = "build_regions.py needs pypinyin: .venv/bin/pip install pypinyin"
 
 COLUMNS = ["code", "parent", "level", "name_zh", "name_en", "valid_from", "valid_to"]
 NATION = {"code": "100000", "parent": "", "level": "nation", "name_zh": "全国", "name_en": "China"}
@@ -113,6 +114,12 @@ NAME_EN_OVERRIDES = {
 }
 
 
+def _pinyin(text: str) -> list[str]:
+    if lazy_pinyin is None:
+        raise SystemExit(NEEDS_PYPINYIN)
+    return lazy_pinyin(text, style=Style.NORMAL, v_to_u=True)
+
+
 def _syllables(text: str) -> list[str]:
     """Toneless pinyin syllables of ``text``, applying PINYIN_OVERRIDES longest-first."""
     out: list[str] = []
@@ -122,7 +129,7 @@ def _syllables(text: str) -> list[str]:
         for k in keys:
             if text.startswith(k, i):
                 if plain:
-                    out += lazy_pinyin(plain, style=Style.NORMAL, v_to_u=True)
+                    out += _pinyin(plain)
                     plain = ""
                 out += PINYIN_OVERRIDES[k].split()
                 i += len(k)
@@ -131,7 +138,7 @@ def _syllables(text: str) -> list[str]:
             plain += text[i]
             i += 1
     if plain:
-        out += lazy_pinyin(plain, style=Style.NORMAL, v_to_u=True)
+        out += _pinyin(plain)
     return out
 
 
@@ -284,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="NBS development/high-tech zone codes (xxxx7x): skip (default) or keep as level unit")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every note, not just a summary")
     args = ap.parse_args(argv)
+    if lazy_pinyin is None:
+        raise SystemExit(NEEDS_PYPINYIN)
 
     rows, notes = build(args.npm_dir, args.reference, args.functional_zones)
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """Draw the app icon (resources/icons/ipdesk.png, .ico and .svg) with the bundled font.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/make_icon.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/make_icon.py [--out resources/icons]
 """
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -19,14 +20,17 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBo
 """
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "resources" / "icons")
+    out = ap.parse_args(argv).out
+
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
     from app.ui.main import make_app
 
     make_app()
-    out = ROOT / "resources" / "icons"
     out.mkdir(parents=True, exist_ok=True)
     (out / "ipdesk.svg").write_text(SVG, encoding="utf-8")
     img = QImage(256, 256, QImage.Format_ARGB32)
@@ -47,7 +51,8 @@ def main() -> None:
     img.save(str(out / "ipdesk.png"))
     img.scaled(64, 64, Qt.KeepAspectRatio, Qt.SmoothTransformation).save(str(out / "ipdesk.ico"))
     print("icons:", ", ".join(sorted(p.name for p in out.iterdir())))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

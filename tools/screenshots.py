@@ -1,7 +1,8 @@
 """Regenerate the README's window screenshots (docs/img/window-*.png) on a fresh demo store.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--out docs/img]
 """
+import argparse
 import os
 import sys
 import tempfile
@@ -12,14 +13,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    out = ap.parse_args(argv).out
+
     from app.models.db import open_store
     from app.services.demo import make_demo
     from app.ui import i18n
     from app.ui.main import make_app
     from app.ui.main_window import MainWindow
 
-    out = ROOT / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     app = make_app()
     db = open_store(Path(tempfile.mkdtemp()) / "demo.sqlite")
@@ -36,7 +40,8 @@ def main() -> None:
     app.processEvents()
     w.grab().save(str(out / "window-entry-en.png"))
     print("written:", ", ".join(sorted(p.name for p in out.glob("window-*.png"))))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

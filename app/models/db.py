@@ -18,6 +18,9 @@ from pathlib import Path
 
 from .errors import IpdeskError
 from .messages import register
+# the pieces every model module uses, kept in a module of their own so that the reference data
+# (loaded here into a new store) can use them without importing this module back
+from .store_basics import bump_reference, meta_get, meta_set, now_iso, reference_rev, transaction  # noqa: F401
 
 register({
     "store_newer": ("this store was written by a newer ipdesk (schema {found} > {known}); update ipdesk",
@@ -26,7 +29,6 @@ register({
                          "{text} 不是 ipdesk 数据库（不是 SQLite 文件）"),
     "store_busy": ("{text} is being changed by another program and stayed locked; close it and try again",
                    "{text} 正被其他程序修改且一直被锁定，请关闭该程序后重试"),
-    "store_readonly": ("{text} is open read-only: nothing can be changed", "{text} 以只读方式打开，不能修改"),
     "store_needs_migration": ("{text} was written by an older ipdesk (schema {found}) and is read-only here, so it "
                               "cannot be upgraded; copy it to a writable folder first",
                               "{text} 由旧版 ipdesk 写入（结构版本 {found}），且当前只读无法升级；请先复制到可写的文件夹"),
@@ -203,11 +205,6 @@ _MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
-def now_iso() -> str:
-    """Local time as an ISO string with seconds, the one format stored for 'when'."""
-    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
 def _schema_version(conn: sqlite3.Connection) -> int:
     has_meta = conn.execute("select 1 from sqlite_master where type='table' and name='meta'").fetchone()
     if not has_meta:
@@ -346,58 +343,3 @@ def _statements(script: str):
             buf = ""
     if buf.strip():
         yield buf.strip()
-
-
-class transaction:
-    """``with transaction(db):`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error.
-
-    Nested use joins the outer transaction (savepoints are not needed by our callers).
-    """
-
-    def __init__(self, db: "Store"):
-        if getattr(db, "readonly", False):
-            raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
-        self.conn = db.conn
-        self.outer = False
-
-    def __enter__(self):
-        if self.conn.in_transaction:
-            self.outer = True
-        else:
-            self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type, exc, tb):
-        if self.outer:
-            return False
-        if exc_type is None:
-            try:
-                self.conn.execute("COMMIT")
-            except BaseException:          # e.g. 'database is locked' at COMMIT: nothing is kept
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-        else:
-            self.conn.execute("ROLLBACK")
-        return False
-
-
-def bump_reference(db) -> None:
-    """Mark regions/targets/catalogue as changed (readers drop their cached copies)."""
-    db.execute("insert into meta(key, value) values ('reference_rev', '1') on conflict(key)"
-               " do update set value = cast(value as integer) + 1")
-
-
-def reference_rev(db) -> str:
-    return meta_get(db, "reference_rev", "0")
-
-
-def meta_get(db, key: str, default: str | None = None) -> str | None:
-    row = db.execute("select value from meta where key = ?", [key]).fetchone()
-    return row[0] if row else default
-
-
-def meta_set(db, key: str, value: str) -> None:
-    if getattr(db, "readonly", False):
-        raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
-    db.execute("insert or replace into meta(key, value) values (?, ?)", [key, value])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .db import bump_reference, meta_set, now_iso, transaction
+from .store_basics import bump_reference, meta_set, now_iso, transaction
 from .errors import InputError
 from .messages import register
 

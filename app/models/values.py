@@ -289,3 +289,101 @@ def value_rows(db, region: str, year_from: int, year_to: int) -> list[dict]:
     rows = db.execute(f'select {", ".join(cols)} from "values" where region = ? and year between ? and ?'
                       " order by indicator, period", [region, year_from, year_to])
     return [dict(zip(cols, r)) for r in rows]
+
+
+# Reads of the values table for the services and the window: the table is queried only in this
+# module (and the checks' cube), so that what is shown, exported and sent is read the same way.
+
+ROW_COLUMNS = ("region", "indicator", "period", "value", "note", "source", "status", "updated_by", "updated_at",
+               "package")
+_CHUNK = 500           # regions per query (SQLite's host-parameter limit is 999 on old builds)
+
+
+def value_at(db, region: str, indicator: str, period: str) -> str | None:
+    """The stored value of one cell as its canonical decimal text, or None when there is none."""
+    row = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
+                     [region, indicator, period]).fetchone()
+    return row[0] if row else None
+
+
+def values_at(db, cells) -> dict[tuple[str, str, str], str]:
+    """``{(region, indicator, period): value}`` for those of ``cells`` that hold a value."""
+    out = {}
+    for key in dict.fromkeys(map(tuple, cells)):
+        found = value_at(db, *key)
+        if found is not None:
+            out[key] = found
+    return out
+
+
+def stored_values(db, regions, year_from: int, year_to: int, *,
+                  annual_only: bool = False) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+    """``{(region, indicator, period): (value, note)}`` of ``regions`` over ``year_from``–``year_to``
+    (the text as stored: what an import, a package or a fingerprint compares against)."""
+    regions = list(dict.fromkeys(regions))
+    out = {}
+    for n in range(0, len(regions), _CHUNK):
+        part = regions[n:n + _CHUNK]
+        out.update(((r, i, p), (v, note)) for r, i, p, v, note in db.execute(
+            f'select region, indicator, period, value, note from "values" where region in ({",".join("?" * len(part))})'
+            " and year between ? and ?" + (" and length(period) = 4" if annual_only else ""),
+            [*part, year_from, year_to]))
+    return out
+
+
+def value_records(db, regions, year: int, columns=ROW_COLUMNS) -> list[dict]:
+    """Rows of ``regions`` in ``year`` as dicts of ``columns`` (any of :data:`ROW_COLUMNS`),
+    ordered by region, indicator and period — e.g. the values a package carries."""
+    bad = [c for c in columns if c not in ROW_COLUMNS]
+    if bad:
+        raise ValueError(f"not a column of the values table: {', '.join(bad)}")
+    regions = list(dict.fromkeys(regions))
+    rows = []
+    for n in range(0, len(regions), _CHUNK):
+        part = regions[n:n + _CHUNK]
+        rows += db.execute(f'select {", ".join(columns)} from "values" where year = ? and region in '
+                           f'({",".join("?" * len(part))})', [year, *part]).fetchall()
+    at = {c: k for k, c in enumerate(columns)}
+    if all(c in at for c in ("region", "indicator", "period")):
+        rows.sort(key=lambda r: (r[at["region"]], r[at["indicator"]], r[at["period"]]))
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def grid_values(db, region: str, year_from: int, year_to: int, periods) -> list[tuple]:
+    """``(indicator, period, value, note, source, status, updated_by, updated_at)`` of one region for
+    the ``periods`` shown (one indexed read: what the entry grid shows on a region switch)."""
+    periods = list(periods)
+    return db.execute('select indicator, period, value, note, source, status, updated_by, updated_at from "values"'
+                      f" where region = ? and year between ? and ? and period in ({','.join('?' * len(periods))})",
+                      [region, year_from, year_to, *periods]).fetchall()
+
+
+def has_values(db, region: str, year: int) -> bool:
+    """Does ``region`` hold any value (annual or sub-annual) in ``year``?"""
+    return db.execute('select 1 from "values" where region = ? and year = ? limit 1', [region, year]).fetchone() is not None
+
+
+def regions_with_values(db, year: int) -> set[str]:
+    """The regions holding any value in ``year``."""
+    return {r for (r,) in db.execute('select distinct region from "values" where year = ?', [year])}
+
+
+def count_by_region(db, year: int, regions) -> dict[str, int]:
+    """``{region: number of values in year}`` for those of ``regions`` that hold any."""
+    regions = list(dict.fromkeys(regions))
+    out = {}
+    for n in range(0, len(regions), _CHUNK):
+        part = regions[n:n + _CHUNK]
+        out.update(db.execute(f'select region, count(*) from "values" where year = ? and region in '
+                              f'({",".join("?" * len(part))}) group by region', [year, *part]))
+    return out
+
+
+def count_values(db) -> int:
+    """How many values the store holds."""
+    return db.execute('select count(*) from "values"').fetchone()[0]
+
+
+def latest_year(db) -> int | None:
+    """The latest year with any value (one step down the (year, region) index), None for an empty store."""
+    return db.execute('select max(year) from "values"').fetchone()[0]

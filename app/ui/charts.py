@@ -11,6 +11,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
+from app.services.browse import store_changes
 from app.ui.i18n import Retranslating, current
 
 
@@ -146,7 +147,7 @@ class ChartsPage(Retranslating, QWidget):
         # the regions under this one, or (none of them with data) those beside it
         parents = self._ranking_parents()
         # a value written since — here, or by another connection (an import's worker) — ranks again
-        edits = (self.window.db.execute("pragma data_version").fetchone()[0], self.window.db.conn.total_changes)
+        edits = store_changes(self.window.db)
         for parent in parents:
             key = (parent, code, self.year, lang, edits)
             if key == getattr(self, "_ranking_key", None):

@@ -36,6 +36,7 @@ class RegionFinder(QLineEdit):
     def suggestions(self) -> list[str]:
         """'南山区 · 广东省 深圳市 · 440305' for every region (read once per revision and language)."""
         from app.models.db import reference_rev
+        from app.services.browse import region_lines
 
         if self.completer_ is None:
             from PySide6.QtCore import QStringListModel
@@ -51,10 +52,7 @@ class RegionFinder(QLineEdit):
         key = (reference_rev(self.db), current())
         if key != self._key:
             zh = key[1] == "zh"
-            rows = self.db.execute(
-                "select r.code, r.name_zh, r.name_en, p.name_zh, p.name_en, p.level, g.name_zh, g.name_en, g.level"
-                " from regions r left join regions p on p.code = r.parent left join regions g on g.code = p.parent"
-                " order by r.code")
+            rows = region_lines(self.db)
             self._code_of = {}
             for code, name_zh, name_en, p_zh, p_en, p_level, g_zh, g_en, g_level in rows:
                 name, up, top = (name_zh, p_zh, g_zh) if zh or not name_en else (name_en, p_en or p_zh, g_en or g_zh)

@@ -251,13 +251,16 @@ def self_test(out_dir: str | None = None) -> int:
     if missing:
         problems.append("glyphs missing: " + "".join(missing))
     db = window.db
-    if db.execute("pragma integrity_check").fetchone()[0] != "ok":
+    from app.models.values import count_values
+    from app.services.browse import store_intact
+
+    if not store_intact(db):
         problems.append("store integrity check failed")
     from app.models import audit
 
     if not audit.verify(db).ok:
         problems.append("audit chain broken")
-    n = db.execute('select count(*) from "values"').fetchone()[0]
+    n = count_values(db)
     window.close()
     for p in problems:
         print("self-test: " + p, file=sys.stderr)

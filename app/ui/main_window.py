@@ -114,8 +114,9 @@ class MainWindow(Retranslating, QMainWindow):
         return meta_get(self.db, "home_region") or "100000"
 
     def _default_year(self) -> int:
-        row = self.db.execute('select max(year) from "values"').fetchone()   # uses the (year, region) index
-        return row[0] if row and row[0] else 2024
+        from app.models.values import latest_year      # (one step down the (year, region) index)
+
+        return latest_year(self.db) or 2024
 
     # ---------------------------------------------------------------- menus and language
     def _build_menus(self):
@@ -389,7 +390,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     # ---------------------------------------------------------------- workflow
     def _heads(self):
-        return [r[0] for r in self.db.execute("select name from users where role = 'head' order by name")]
+        from app.services.browse import head_names
+
+        return head_names(self.db)
 
     def change_status(self, status: str, *, why: str | None = None) -> bool:
         """complete / submitted / draft (reopen, with ``why``) through the review service, which decides."""

@@ -11,8 +11,9 @@ from decimal import Decimal
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.models.catalogue import REGION_COLS as _REGION_COLS, Region
+from app.models.catalogue import Region
 from app.models.parse import format_value
+from app.services.browse import child_regions, find_region, parent_codes, path_to, top_regions
 from app.ui.i18n import current
 
 BLOCKING = QColor("#f6c6c6")
@@ -75,7 +76,7 @@ class RegionTreeModel(QAbstractItemModel):
         self.ids: dict[str, int] = {}
         self.row_of: dict[str, int] = {}
         # which regions have children (one pass over the parent index, no rows read)
-        self.parents = {p for p, in self.db.execute("select distinct parent from regions where parent is not null")}
+        self.parents = parent_codes(self.db)
         self._shown: dict = {}            # (id, role, language) -> name or dot: the view asks again at every paint
         self._up: dict[int, tuple] = {}   # id -> (parent's row, parent's id), or () under the root
 
@@ -95,14 +96,10 @@ class RegionTreeModel(QAbstractItemModel):
     def _children(self, code: str | None) -> list[str]:
         kids = self.kids.get(code)
         if kids is None:
-            if code is None:     # the top: regions without a parent, or whose parent is not in the store
-                rows = self.db.execute(f"select {_REGION_COLS} from regions where parent is null or parent not in"
-                                       " (select code from regions) order by code")
-            else:
-                rows = self.db.execute(f"select {_REGION_COLS} from regions where parent = ? order by code", [code])
+            # the top: regions without a parent, or whose parent is not in the store
+            rows = top_regions(self.db) if code is None else child_regions(self.db, code)
             kids = self.kids[code] = []
-            for row in rows:
-                r = Region._make(row)
+            for r in rows:
                 if r.code not in self.ids:
                     self.codes.append(r.code)
                     self.ids[r.code] = len(self.codes)
@@ -115,8 +112,7 @@ class RegionTreeModel(QAbstractItemModel):
         """The region ``code`` (read from the store if its branch has not been opened yet)."""
         r = self.regions.get(code)
         if r is None:
-            row = self.db.execute(f"select {_REGION_COLS} from regions where code = ?", [code]).fetchone()
-            r = Region._make(row) if row else None
+            r = find_region(self.db, code)
         return r
 
     def set_statuses(self, status: dict[str, str]) -> None:
@@ -157,10 +153,7 @@ class RegionTreeModel(QAbstractItemModel):
     def index_of(self, code: str) -> QModelIndex:
         if code not in self.ids:
             # read the branches from the top down to ``code``
-            chain = [c for c, in self.db.execute(
-                "with recursive up(code, parent, depth) as (select code, parent, 0 from regions where code = ?"
-                " union all select r.code, r.parent, up.depth + 1 from regions r join up on r.code = up.parent"
-                " where up.depth < 20) select code from up order by depth desc", [code])]
+            chain = path_to(self.db, code)
             self._children(None)
             for c in chain[:-1]:
                 if c in self.ids:

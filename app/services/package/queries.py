@@ -122,9 +122,10 @@ def create_query(db, package: str, items: list[Question], out: str | os.PathLike
     from app.models.catalogue import indicator as get_indicator
     from app.models.db import now_iso, transaction
     from app.models.periods import parse_period
+    from app.models.values import value_at
 
     from app.services.package.keys import office_key
-    from app.services.package.write import office_identity
+    from app.services.package.identity import office_identity
 
     if not items:
         raise InputError("query_empty")
@@ -142,10 +143,8 @@ def create_query(db, package: str, items: list[Question], out: str | os.PathLike
                              params={"regions": ",".join(regions), "year": year})
         if not (q.text or "").strip():
             raise InputError("why_needed", region=r, indicator=q.indicator, period=period)
-        value = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
-                           [r, q.indicator, period]).fetchone()
         rows.append([secrets.token_hex(6), "out", digest, sender, r, year, q.indicator, period, q.rule or None,
-                     q.text.strip(), value[0] if value else None, who, at, None, None, None, None, "open"])
+                     q.text.strip(), value_at(db, r, q.indicator, period), who, at, None, None, None, None, "open"])
     batch = db.execute("select count(distinct asked_at) from queries where package = ? and direction = 'out'",
                        [digest]).fetchone()[0] + 1
     key = office_key(key_dir)
@@ -248,18 +247,20 @@ def import_queries(db, source, *, who: str | None = None) -> QueryImport:
 def questions(db, *, region: str | None = None, year: int | None = None, direction: str | None = None,
               state: str | None = None, package: str | None = None, query_id: str | None = None) -> list[QuestionRow]:
     """Stored questions, each with the value in this store now (``current``) beside it."""
-    sql, args = f"select {', '.join('q.' + c for c in _COLS)}, v.value from queries q left join \"values\" v" \
-                " on v.region = q.region and v.indicator = q.indicator and v.period = q.period where 1=1", []
+    from app.models.values import values_at
+
+    sql, args = f"select {', '.join(_COLS)} from queries where 1=1", []
     for col, val in (("region", region), ("year", year), ("direction", direction), ("state", state),
                      ("id", query_id)):
         if val is not None:
-            sql += f" and q.{col} = ?"
+            sql += f" and {col} = ?"
             args.append(val)
     if package:
-        sql += " and q.package like ?"
+        sql += " and package like ?"
         args.append(package.lower() + "%")
-    rows = db.execute(sql + " order by q.asked_at, q.region, q.indicator, q.period", args).fetchall()
-    return [QuestionRow(*r) for r in rows]
+    rows = db.execute(sql + " order by asked_at, region, indicator, period", args).fetchall()
+    now = values_at(db, [r[4:5] + r[6:8] for r in rows])        # (region, indicator, period) -> value
+    return [QuestionRow(*r, now.get(r[4:5] + r[6:8])) for r in rows]
 
 
 def answer(db, query_id: str, text: str, *, value: str | None = None, who: str | None = None) -> QuestionRow:
@@ -267,7 +268,7 @@ def answer(db, query_id: str, text: str, *, value: str | None = None, who: str |
     types it, through the one write path, audited with the question as the reason)."""
     from app.models import audit
     from app.models.db import now_iso, transaction
-    from app.models.values import set_text
+    from app.models.values import set_text, value_at
 
     found = questions(db, query_id=query_id)
     if not found:
@@ -282,8 +283,7 @@ def answer(db, query_id: str, text: str, *, value: str | None = None, who: str |
         corrected = None
         if value is not None:
             set_text(db, q.region, q.indicator, q.period, value, who=who, why=f"订正（查询 {q.id}）：{q.question}")
-            corrected = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
-                                   [q.region, q.indicator, q.period]).fetchone()[0]
+            corrected = value_at(db, q.region, q.indicator, q.period)
         db.execute("update queries set answer = ?, corrected = ?, answered_by = ?, answered_at = ?, state = 'answered'"
                    " where id = ?", [text.strip(), corrected, who, now_iso(), q.id])
         audit.append(db, [(who, "answer", q.region, q.indicator, q.period, q.question, text.strip(), f"query {q.id}")])

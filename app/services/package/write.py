@@ -37,6 +37,7 @@ from app.models.errors import InputError
 from app.models.messages import register
 
 from app.services.package.format import safe_stem, seal, sha256, short_hash
+from app.services.package.identity import office_identity, save_identity  # noqa: F401 (re-exported)
 from app.services.package.keys import fingerprint_text, office_key
 
 register({
@@ -83,39 +84,6 @@ class PackageResult:
                 "key_fingerprint": self.key_fingerprint, "key_fingerprint_text": self.key_text,
                 "data_fingerprint": self.data_fingerprint, "regions": self.regions, "values": self.values,
                 "status": self.status, "findings": self.findings}
-
-
-# ---------------------------------------------------------------- the office
-
-def office_identity(db, region: str | None = None) -> tuple[str, str]:
-    """``(office_id, office_name)``: meta ``office_id`` / ``home_region`` / the region exported,
-    and the name the reports print (meta ``office_name`` or 〈region〉知识产权局)."""
-    from app.models.catalogue import region as get_region
-    from app.models.db import meta_get
-    from app.models.errors import NotFoundError
-
-    from app.services.report.data import office_of
-
-    office_id = meta_get(db, "office_id") or meta_get(db, "home_region") or region or ""
-    try:
-        reg = get_region(db, meta_get(db, "home_region") or office_id or region)
-        name = office_of(db, reg)[0]
-    except NotFoundError:
-        name = meta_get(db, "office_name") or office_id
-    return office_id, name
-
-
-def save_identity(db, office_id: str | None = None, name: str | None = None) -> None:
-    """Set this office's id (the code packages are signed for) and/or name."""
-    from app.models.db import meta_set, transaction
-
-    from app.services.report.data import clean_text
-
-    with transaction(db):
-        if office_id:
-            meta_set(db, "office_id", clean_text(office_id))
-        if name:
-            meta_set(db, "office_name", clean_text(name))
 
 
 # ---------------------------------------------------------------- data.json

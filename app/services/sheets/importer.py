@@ -23,18 +23,16 @@ the catalogue; a template from an older catalogue is mapped by indicator code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NamedTuple
-from functools import partial
 from itertools import repeat
 from pathlib import Path
 
 from app.models.errors import InputError, IpdeskError, LockedError
 from app.models.messages import register
-from app.models.values import LOCKED_STATES, STATUS_ZH, no_gc_pauses, region_year_status, write_values
+from app.models.values import LOCKED_STATES, STATUS_ZH, no_gc_pauses, region_year_status, stored_values, write_values
 
 from app.services.sheets.resolve import Chunk, Collector, Resolver, chunks_of, read_long, same_note
 from app.services.sheets.common import Steps
+from app.services.sheets.plan import STATUSES, ImportPlan, ImportResult, Row, make_row as _make_row  # noqa: F401
 from app.services.sheets.read import read_book
 from app.services.sheets.template import META_SHEET, read_filled
 
@@ -54,68 +52,6 @@ register({
 })
 
 MAX_LISTED = 1000
-STATUSES = ("new", "changed", "unchanged")
-
-
-class Row(NamedTuple):
-    """One value of the file, resolved and compared with the store (a tuple: an import makes 100,000)."""
-
-    region: str
-    indicator: str
-    period: str
-    value: str                 # canonical decimal string
-    note: str | None           # None: keep the stored note
-    old: str | None            # stored value; None when new
-    old_note: str | None
-    status: str                # new | changed | unchanged
-    sheet: str | None
-    row: int                   # 1-based row in the sheet (CSV: record number, header = 1)
-    # so that a Row is itself a values.Change for write_values (an import sets no source or package)
-    source = None
-    package = None
-
-
-_make_row = partial(tuple.__new__, Row)      # a Row from a 10-tuple, without a Python-level __new__
-
-
-@dataclass
-class ImportPlan:
-    path: Path
-    kind: str                                   # "template" | "long"
-    rows: list[Row] = field(default_factory=list)
-    problems: list[InputError] = field(default_factory=list)
-    warnings: list[InputError] = field(default_factory=list)
-    skipped: int = 0                            # empty value cells
-    problem_count: int = 0                      # all problems, including those not listed
-    template: dict | None = None                # the template's _meta, for a template
-
-    @property
-    def ok(self) -> bool:
-        return not self.problem_count
-
-    def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(STATUSES, 0)
-        for r in self.rows:
-            out[r.status] += 1
-        out["skipped"] = self.skipped
-        return out
-
-    def changes(self) -> list[Row]:
-        return [r for r in self.rows if r.status != "unchanged"]
-
-    def to_dict(self, *, all_rows: bool = False) -> dict:
-        return {"file": self.path.name, "kind": self.kind, "ok": self.ok, "counts": self.counts(),
-                "template": self.template, "problem_count": self.problem_count,
-                "problems": [p.to_dict() for p in self.problems], "warnings": [w.to_dict() for w in self.warnings],
-                "rows": [r._asdict() for r in (self.rows if all_rows else self.changes())]}
-
-
-@dataclass
-class ImportResult:
-    plan: ImportPlan
-    written: int = 0
-    unchanged: int = 0
-    applied: bool = False
 
 
 # ---------------------------------------------------------------- plan
@@ -164,13 +100,7 @@ def _compare(db, plan: ImportPlan, out: Collector, chunks: list[Chunk], resolver
         return
     regions = sorted({r for c in chunks for r in c.regions})
     years = [int(p[:4]) for c in chunks for p in (min(c.periods), max(c.periods)) if c.periods]
-    stored: dict[tuple, tuple] = {}
-    for n in range(0, len(regions), 500):
-        part = regions[n:n + 500]
-        for reg, ind, per, val, note in db.execute(
-                f'select region, indicator, period, value, note from "values" where region in ({",".join("?" * len(part))})'
-                " and year between ? and ?", [*part, min(years), max(years)]):
-            stored[(reg, ind, per)] = (val, note)
+    stored = stored_values(db, regions, min(years), max(years))
     locked_years = {(reg, str(year)) for reg, year in db.execute(
         f"select region, year from region_years where status in ({','.join('?' * len(LOCKED_STATES))})",
         list(LOCKED_STATES))}

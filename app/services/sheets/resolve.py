@@ -30,7 +30,7 @@ from app.services.sheets.common import (MAX_NOTE, REQUIRED_COLUMNS, WHAT, Steps,
                             is_temporal, number_text, show)
 
 if TYPE_CHECKING:
-    from app.services.sheets.importer import ImportPlan
+    from app.services.sheets.plan import ImportPlan
     from app.services.sheets.read import Book, Sheet
 
 register({

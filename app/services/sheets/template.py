@@ -28,7 +28,7 @@ from app.models.catalogue import Indicator, indicators, region as load_region
 from app.models.db import meta_get, now_iso
 from app.models.errors import InputError
 from app.models.messages import default_lang, register
-from app.models.values import LOCKED_STATES, region_year_status
+from app.models.values import LOCKED_STATES, region_year_status, value_at
 
 from app.services.files import atomic_write
 from app.services.sheets.export_data import excel_number, number_format
@@ -360,9 +360,7 @@ def _check_context(db, resolver, out, sheet, r, c, header, raw, region, ind, per
         value = resolver.value(raw, ind, (r, c) in sheet.percent_cells)
     except InputError:
         value = None
-    row = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
-                     [region, ind.code, period]).fetchone()
-    old = row[0] if row else None
+    old = value_at(db, region, ind.code, period)
     if value != old:
         out.warning(InputError("import_context_ignored", text=show(raw), params={"old": old or "—"}),
                     out.where(sheet, r, c, header))
