@@ -364,7 +364,7 @@ def cmd_aggregate(args) -> int:
     db = _check_region_year(args)
     lang = _lang(args)
     plan = plan_aggregate(db, args.region, args.year)
-    if plan.refusal:
+    if plan.refusal and args.apply:
         raise plan.refusal
     result = apply_aggregate(db, args.region, args.year, take_sums=args.take_sums) if args.apply else None
     if result:
@@ -407,6 +407,8 @@ def cmd_aggregate(args) -> int:
                                                     if c["conflict"] else "") if zh else
               "dry run, nothing written: add --apply to write the new and changed sums" +
               ("; conflicts (the region's own figures) are kept unless --take-sums" if c["conflict"] else ""))
+        if plan.refusal:       # the plan is shown; applying it is refused now, and why
+            print(("现在不能写入：" if zh else "cannot be applied now: ") + plan.refusal.message(lang), file=sys.stderr)
         return EXIT_OK
     print(f"已汇总 {result.written} 个数值" if zh else f"{result.written} values aggregated")
     if result.kept:

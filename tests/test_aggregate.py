@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from app.cli import main
 from app.models import audit
 from app.models.aggregate import SOURCE, apply_aggregate, plan_aggregate
@@ -15,6 +17,42 @@ from app.models.values import delete_value, get_values, set_text
 
 PROV, YEAR, TM = "320000", 2024, "TM_REGISTRATIONS"
 CITIES = [f"32{n:02d}00" for n in range(1, 14)]
+
+
+@pytest.fixture
+def store(store):
+    """The demo store with the head's override recorded for Jiangsu 2024: eight cities are still
+    drafts there, and the review service refuses to sum drafts without it (tested below)."""
+    from app.models.review import override
+
+    db = open_store(store)
+    override(db, PROV, YEAR, user="demo-head", password="demo1234", why="先行汇总，城市数据待确认")
+    db.conn.close()
+    return store
+
+
+@pytest.fixture
+def demo_db(demo_db):
+    from app.models.review import override
+
+    override(demo_db, PROV, YEAR, user="demo-head", password="demo1234", why="先行汇总，城市数据待确认")
+    return demo_db
+
+
+def test_drafts_below_refuse_apply_but_the_dry_run_shows(demo_file, tmp_path, capsys):
+    """Without the head's override, cities still in 草稿 refuse --apply (nothing written); the dry
+    run still shows the plan and says why it cannot be applied."""
+    import shutil
+
+    path = tmp_path / "s.sqlite"
+    shutil.copy(demo_file, path)
+    db = open_store(path)
+    before = _snapshot(db)
+    rc, out, err = ipdesk(path, capsys=capsys)
+    assert rc == 0 and "冲突（本级自填）" in out and "徐州市仍为“草稿”" in err
+    rc, out, err = ipdesk(path, "--apply", "--take-sums", capsys=capsys)
+    assert rc == 2 and "徐州市仍为“草稿”" in err and "TM_REGISTRATIONS" not in err
+    assert _snapshot(db) == before
 
 
 def _snapshot(db):
@@ -122,9 +160,9 @@ def test_locked_year_is_refused_and_nothing_written(store, capsys):
     capsys.readouterr()
     rc = main(["aggregate", "--db", str(store), "--region", PROV, "--year", "2021", "--apply", "--take-sums"])
     err = capsys.readouterr().err
-    assert rc == 2 and "江苏省 2021 年数据已审批并锁定" in err
+    assert rc == 2 and "江苏省 2021 年数据已审批，在单位负责人解锁前不能修改" in err
     assert _snapshot(db) == before
-    assert plan_aggregate(db, PROV, 2021).refusal.code == "locked"
+    assert "江苏省 2021 年数据已审批" in plan_aggregate(db, PROV, 2021).refusal.message("zh")
     assert plan_aggregate(db, PROV, 2024).refusal is None
 
 

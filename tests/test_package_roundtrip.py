@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.models import audit
+from app.models import audit, review
 from app.models.aggregate import aggregate_into
 from app.models.checks import check, explain
 from app.models.db import meta_get, meta_set, open_store
@@ -121,6 +121,9 @@ def test_city_to_province_to_nation(demo_file, tmp_path):
     # the province aggregates its own region from its cities: the planted sum finding goes away once the
     # province chooses the sums over its own (demo) figure; unasked, its own figure is kept
     assert any(f.rule == "sum" for f in check(prov.db, PROVINCE, 2024))
+    with pytest.raises(review.Refused):          # twelve cities still owe 2024: summing needs the head's word
+        aggregate_into(prov.db, PROVINCE, 2024)
+    review.override(prov.db, PROVINCE, 2024, user="demo-head", password="demo1234", why="先行汇总已报送城市")
     aggregate_into(prov.db, PROVINCE, 2024)
     assert any(f.rule == "sum" for f in check(prov.db, PROVINCE, 2024))
     aggregate_into(prov.db, PROVINCE, 2024, take_sums=True)

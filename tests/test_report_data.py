@@ -60,7 +60,7 @@ def test_fingerprint_is_deterministic_and_store_independent(demo_db, demo_file, 
     (REGION, "PATENT_TRANSFERS", str(YEAR - 6)),  # a year on the trend charts
 ])
 def test_fingerprint_changes_with_any_shown_value(demo_db, region, indicator, period):
-    from app.models.workflow import unlock
+    from app.models.review import unlock
 
     before = fp(demo_db)
     if demo_db.execute("select status from region_years where region=? and year=?",
@@ -77,7 +77,7 @@ def test_fingerprint_changes_with_any_shown_value(demo_db, region, indicator, pe
 def test_fingerprint_covers_notes_explanations_and_targets(demo_db):
     from app.models.checks import explain
     from app.models.targets import edit_target, list_targets
-    from app.models.workflow import unlock
+    from app.models.review import unlock
 
     base = fp(demo_db)
     unlock(demo_db, REGION, YEAR, user="demo-head", password="demo1234", why="test")
@@ -96,7 +96,7 @@ def test_fingerprint_covers_notes_explanations_and_targets(demo_db):
 
 
 def test_fingerprint_ignores_what_is_not_shown(demo_db):
-    from app.models.workflow import unlock
+    from app.models.review import unlock
 
     base = fp(demo_db)
     unlock(demo_db, REGION, YEAR, user="demo-head", password="demo1234", why="test")

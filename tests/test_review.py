@@ -238,8 +238,6 @@ def test_owed_is_one_rule_not_yet_submitted(demo_db):
 def test_only_the_review_service_calls_the_low_level_writers():
     """workflow.set_status / approve / unlock are review's writers; nobody else calls them."""
     root = Path(__file__).resolve().parent.parent / "app"
-    # files of other workers still to switch (see the review branch's report); empty this list then
-    pending = {"services/package/write.py", "services/package/receive.py"}
     callers = set()
     for path in root.rglob("*.py"):
         rel = path.relative_to(root).as_posix()
@@ -252,7 +250,7 @@ def test_only_the_review_service_calls_the_low_level_writers():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith("workflow") \
                     and {a.name for a in node.names} & {"set_status", "approve", "unlock", "_write_status"}:
                 callers.add(rel)
-    assert callers <= pending, callers - pending
+    assert callers == set()
 
 
 # ---------------------------------------------------------------- every path refuses the same way

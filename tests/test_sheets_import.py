@@ -218,12 +218,12 @@ def test_progress_reports_and_cancel_leaves_nothing_written(demo_db, tmp_path):
 def test_a_year_locked_between_dry_run_and_apply_refuses_the_write(demo_db, tmp_path):
     """The dialog shows the diff and asks; if an office head approves the year meanwhile, the
     write is refused as a whole and the message names region and year."""
-    from app.models import workflow
+    from app.models import review, workflow
 
     path = clerk_xlsx(tmp_path / "late.xlsx", [["320100", "INV_GRANTS", "2024", 5], ["320200", "INV_GRANTS", "2024", 6]])
     plan = plan_import(demo_db, path)
     assert plan.ok
-    workflow.approve(demo_db, [("320200", 2024)], user="demo-head", password="demo1234", why="done")
+    review.approve(demo_db, [("320200", 2024)], user="demo-head", password="demo1234", why="done")
     before = store_state(demo_db)
     with pytest.raises(InputError) as err:
         apply_plan(demo_db, plan)

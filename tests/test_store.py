@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.models import audit, workflow
+from app.models import audit, review, workflow
 from app.models.db import SCHEMA_VERSION, open_store, transaction
 from app.models.errors import AuthError, InputError, LockedError, NotFoundError
 from app.models.values import Change, get_values, region_year_status, set_text, write_values
@@ -205,11 +205,11 @@ def test_locked_region_year_refuses_until_a_head_unlocks(demo_db):
         set_text(demo_db, "320000", "INV_GRANTS", "2022", "1")
     assert "320000" in exc.value.message("en") and "2022" in exc.value.message("en")
     with pytest.raises(AuthError):
-        workflow.unlock(demo_db, "320000", 2022, user="demo-head", password="wrong!", why="fix")
+        review.unlock(demo_db, "320000", 2022, user="demo-head", password="wrong!", why="fix")
     workflow.add_user(demo_db, "clerk1", "clerk", "secret1")
     with pytest.raises(AuthError):
-        workflow.unlock(demo_db, "320000", 2022, user="clerk1", password="secret1", why="fix")
-    workflow.unlock(demo_db, "320000", 2022, user="demo-head", password="demo1234", why="订正")
+        review.unlock(demo_db, "320000", 2022, user="clerk1", password="secret1", why="fix")
+    review.unlock(demo_db, "320000", 2022, user="demo-head", password="demo1234", why="订正")
     set_text(demo_db, "320000", "INV_GRANTS", "2022", "1")
     actions = [r["action"] for r in audit.history(demo_db, "320000")[-3:]]
     assert "unlock" in actions and actions[-1] == "set"

@@ -119,17 +119,14 @@ def aggregate(db, region: str, year: int, *, period: str | None = None) -> dict[
 
 
 def refusal(db, region: str, year: int) -> IpdeskError | None:
-    """Why ``region`` ``year`` may not be aggregated now, or None.
+    """Why ``region`` ``year`` may not be aggregated now, or None: the review service's rule
+    (:func:`app.models.review.check_aggregate`), asked before anything is planned."""
+    from .review import Refused, check_aggregate
 
-    The lock rule of the write path (an approved or locked region-year refuses every change),
-    asked before anything is planned. (To be replaced by ``review.check_aggregate`` once the
-    review service states it.)
-    """
-    status = region_year_status(db, region, year)
-    if status in LOCKED_STATES:
-        return LockedError("locked", region=region, period=str(year), params={
-            "region_name": get_region(db, region).name_zh, "year": year, "status": status,
-            "status_zh": STATUS_ZH[status]})
+    try:
+        check_aggregate(db, region, year)
+    except Refused as exc:
+        return exc
     return None
 
 

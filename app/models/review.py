@@ -77,7 +77,7 @@ register({
     "rv_state": ("{region} {year} is {status}; this is possible from {allowed} only",
                  "{region} {year} 年当前为“{status_zh}”，只能从“{allowed_zh}”进行此操作"),
     "rv_frozen": ("{region} {year} is {status}: explanations and values are frozen until an office head unlocks it",
-                  "{region} {year} 年已{status_zh}，在单位负责人解锁前不能修改数据或说明"),
+                  "{region} {year} 年数据{status_zh}，在单位负责人解锁前不能修改数据或说明"),
     "rv_no_finding": ("{region}: there is no such finding ({indicator}, {period}) now — nothing to explain",
                       "{region}：{indicator}（{period}）当前没有该问题，无需说明"),
     "rv_blocking_rule": ("{region}: {indicator} ({period}) is a blocking finding — fix the figure, an explanation "

@@ -387,3 +387,20 @@ def count_values(db) -> int:
 def latest_year(db) -> int | None:
     """The latest year with any value (one step down the (year, region) index), None for an empty store."""
     return db.execute('select max(year) from "values"').fetchone()[0]
+
+
+def count_not_written_by(db, who: str, sources) -> int:
+    """How many values were last written by someone other than ``who`` or carry a source not in ``sources``."""
+    sources = list(sources)
+    marks = ",".join("?" * len(sources))
+    return db.execute(f'select count(*) from "values" where updated_by != ? or source is null'
+                      f" or source not in ({marks})", [who, *sources]).fetchone()[0]
+
+
+def noted_values_not_written_by(db, who: str, sources) -> dict[tuple[str, str, str], str]:
+    """``{(region, indicator, period): value}`` of values with a note that ``who`` did not write."""
+    sources = list(sources)
+    marks = ",".join("?" * len(sources))
+    return {(r, i, p): v for r, i, p, v in db.execute(
+        f'select region, indicator, period, value from "values" where coalesce(note, \'\') != \'\''
+        f" and (updated_by != ? or source is null or source not in ({marks}))", [who, *sources])}

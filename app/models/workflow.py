@@ -8,7 +8,7 @@ Passwords are stored as salted scrypt hashes (hashlib.scrypt, n=2**14, r=8, p=1)
 
 *Whether* a transition may happen (complete, submit, approve, unlock, reopen …) is decided
 in one place, :mod:`app.models.review`; every path (menu, dashboard, CLI, inbox, receive,
-export, demo) calls it. :func:`approve` and :func:`unlock` here hand over to it;
+export, demo) calls it.
 :func:`set_status` is the writer review uses and refuses the locked states outright (an
 approval without review's checks and the head's password is not possible through it).
 """
@@ -95,20 +95,6 @@ def set_status(db, region: str, year: int, status: str, *, user: str | None = No
     with transaction(db):
         _write_status(db, region, year, old, status, user or audit.current_user(), why)
     return old
-
-
-def approve(db, region_years, *, user: str, password: str, why: str | None = None) -> int:
-    """See :func:`app.models.review.approve` (kept here for old callers)."""
-    from .review import approve as review_approve
-
-    return review_approve(db, region_years, user=user, password=password, why=why)
-
-
-def unlock(db, region: str, year: int, *, user: str, password: str, why: str) -> str:
-    """See :func:`app.models.review.unlock` (kept here for old callers)."""
-    from .review import unlock as review_unlock
-
-    return review_unlock(db, region, year, user=user, password=password, why=why)
 
 
 def _write_status(db, region, year, old, new, who, why, action="status"):

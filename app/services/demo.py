@@ -77,18 +77,17 @@ def _q(value: float, decimals: int) -> str:
 def values_not_from_demo(db, who: str = "demo") -> int:
     """How many values of ``db`` the demo did not write: last written by someone else (typed,
     imported, received) or with a source other than the demo's."""
-    marks = ",".join("?" * len(DEMO_SOURCES))
-    return db.execute(f'select count(*) from "values" where updated_by != ? or source is null'
-                      f" or source not in ({marks})", [who, *DEMO_SOURCES]).fetchone()[0]
+    from app.models.values import count_not_written_by
+
+    return count_not_written_by(db, who, DEMO_SOURCES)
 
 
 def _foreign_notes_cleared(db, changes: list[Change], who: str) -> list[Change]:
     """(--force) A demo value written over someone else's value takes no note with it: the note
     was written for the value it replaces."""
-    marks = ",".join("?" * len(DEMO_SOURCES))
-    foreign = {(r, i, p): v for r, i, p, v in db.execute(
-        f'select region, indicator, period, value from "values" where coalesce(note, \'\') != \'\''
-        f" and (updated_by != ? or source is null or source not in ({marks}))", [who, *DEMO_SOURCES])}
+    from app.models.values import noted_values_not_written_by
+
+    foreign = noted_values_not_written_by(db, who, DEMO_SOURCES)
     for c in changes:
         old = foreign.get((c.region, c.indicator, c.period))
         if old is not None and old != c.value:

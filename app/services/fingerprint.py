@@ -45,16 +45,10 @@ def value_rows(db, regions: list[str], year: int) -> list[list]:
 
     These are also the rows of the XLSX ``明细`` sheet.
     """
-    regions = list(dict.fromkeys(regions))
-    rows: list[list] = []
-    for i in range(0, len(regions), 500):
-        part = regions[i:i + 500]
-        rows += [list(r) for r in db.execute(
-            'select region, indicator, period, value, note from "values"'
-            f" where region in ({','.join('?' * len(part))}) and year between ? and ? and length(period) = 4",
-            [*part, year - WINDOW_YEARS + 1, year])]
-    rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    return rows
+    from app.models.values import stored_values
+
+    found = stored_values(db, regions, year - WINDOW_YEARS + 1, year, annual_only=True)
+    return [[r, i, p, value, note] for (r, i, p), (value, note) in sorted(found.items())]
 
 
 def _explanations(db, regions: list[str], year: int) -> list[list]:

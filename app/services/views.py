@@ -14,6 +14,7 @@ from decimal import Decimal
 from app.models.catalogue import Indicator, children, indicators as load_indicators, region as get_region
 from app.models.db import meta_get
 from app.models.states import region_year_status
+from app.models.values import count_by_region, grid_values
 
 # checks, targets and the NumPy cube are imported inside the functions that need them, so
 # the window can paint its first screen (values only) before NumPy has loaded
@@ -81,9 +82,7 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
     if kind != "annual":
         years_back = 0
     cells: dict[tuple[str, str], Cell] = {}
-    rows = db.execute('select indicator, period, value, note, source, status, updated_by, updated_at from "values"'
-                      f" where region = ? and year between ? and ? and period in ({','.join('?' * len(periods))})",
-                      [region, year - years_back, year, *periods]).fetchall()
+    rows = grid_values(db, region, year - years_back, year, periods)
     for ind, period, value, note, source, status, who, when in rows:
         cells[(ind, period)] = Cell(Decimal(value), None, note, source, status, who, when)
     locked = {y for y in range(year - years_back, year + 1) if region_year_status(db, region, y) in ("approved", "locked")}
@@ -157,8 +156,7 @@ def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Da
     cube = Cube.load(db, regions=[region], year_from=year - 9, year_to=hi)
     fs = load_findings(db, region, year, below="children")
     owed_codes = review.owed(db, region, year)
-    n_values = dict(db.execute('select region, count(*) from "values" where year = ? and region in (%s) group by region'
-                               % ",".join("?" * len(owed_codes or [""])), [year, *(owed_codes or [""])]).fetchall())
+    n_values = count_by_region(db, year, owed_codes)
     owed = []
     for k in owed_codes:
         c = fs.counts(k)

@@ -106,7 +106,7 @@ class InboxPage(Retranslating, QWidget):
         b = board(self.window.db, year, region=region)
         self.title.setText(self.tr("{region} · {year} · packages from subordinate regions").format(
             region=b.region_name, year=year))
-        sent = sum(r.sent for r in b.rows)
+        sent = b.sent
         left = (self.tr("{n} days left").format(n=b.days_left) if b.days_left >= 0
                 else self.tr("{n} days overdue").format(n=-b.days_left))
         self.days.setText(self.tr("{sent} of {total} have sent · deadline {deadline} · {left}").format(

@@ -102,7 +102,7 @@ def find_package(db, text: str) -> ReceivedPackage:
 class BoardRow:
     region: str
     name: str
-    sent: bool                     # a package for the year was received
+    sent: bool                     # delivered: not owed any more (review.owed: 已报送 / 已审批 / 已锁定 here)
     state: str | None              # state of the latest package, None if none
     seq: int | None
     received_at: str | None
@@ -158,10 +158,13 @@ def board(db, year: int, *, region: str | None = None, today: dt.date | None = N
     for p in inbox(db, year=year):
         if p.region not in latest or p.seq > latest[p.region].seq:
             latest[p.region] = p
+    from app.models.review import owed as still_owed
+
+    owed = set(still_owed(db, region, year))      # the one rule of what is still owed (the dashboard's too)
     rows = []
     for code in children(db, region, year):
         p = latest.get(code)
-        rows.append(BoardRow(code, get_region(db, code).name_zh, p is not None, p.state if p else None,
+        rows.append(BoardRow(code, get_region(db, code).name_zh, code not in owed, p.state if p else None,
                              p.seq if p else None, p.received_at if p else None, p.hash if p else None,
                              region_year_status(db, code, year), p.open_questions if p else 0,
                              p.answered_questions if p else 0))

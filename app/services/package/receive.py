@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from app.models import review
 from app.models.errors import Cancelled, IpdeskError
 from app.models.messages import register
 
@@ -177,15 +178,21 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, I
         if before and pkg.manifest.get("previous") != before[0]:
             return "refused", PackageError("pkg_fork", file=file, params={"seq": pkg.seq, "prev": pkg.seq - 1})
     for code in pkg.regions:
-        status = region_year_status(db, code, pkg.year) if code in known else "draft"
+        if code not in known:
+            continue
+        status = region_year_status(db, code, pkg.year)
         if status in LOCKED_STATES:
             return "refused", PackageError("pkg_locked", file=file, params={
                 "region": code, "year": pkg.year, "status": status, "status_zh": STATUS_ZH[status]})
+        try:
+            review.check_receive(db, code, pkg.year)      # the review service's rule for receiving
+        except review.Refused as exc:
+            return "refused", exc
     return "new", None
 
 
 def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
-    from app.models.values import region_year_status
+    from app.models.values import region_year_status, stored_values
 
     known = {c for (c,) in db.execute(f"select code from regions where code in ({','.join('?' * len(pkg.regions))})",
                                       pkg.regions)}
@@ -198,9 +205,7 @@ def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
                                                       "valid_from", "valid_to")})
     state, refusal = _refusal(db, pkg, v, known)
     marks = ",".join("?" * len(pkg.regions))
-    old = {(r, i, p): (val, note) for r, i, p, val, note in db.execute(
-        f'select region, indicator, period, value, note from "values" where year = ? and region in ({marks})',
-        [pkg.year, *pkg.regions])}
+    old = stored_values(db, pkg.regions, pkg.year, pkg.year)
     expl_by_cell: dict[tuple, list[str]] = {}
     for e in pkg.data["explanations"]:
         expl_by_cell.setdefault((e["region"], e["indicator"], e["period"]), []).append(e["text"])
@@ -361,7 +366,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
     nothing written). A value kept is audited (``keep_mine``) and stays a conflict for the
     sender's next package.
     """
-    from app.models import audit, workflow
+    from app.models import audit
     from app.models.catalogue import add_region
     from app.models.checks import explain
     from app.models.db import now_iso, transaction
@@ -416,8 +421,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
                     who=e.get("author") or a.sender_id, period=e["period"])
         apply_answers(db, plan.answers, package=a.hash, who=who)
         for code in pkg.regions:      # write_values sent changed region-years back to draft
-            if region_year_status(db, code, pkg.year) != "submitted":
-                workflow.set_status(db, code, pkg.year, "submitted", user=who, why=f"received {why}")
+            review.record_received(db, code, pkg.year, who=who, why=f"received {why}")
         counts = {**plan.counts(), "kept_mine": len(kept), "took_theirs": len(plan.conflicts) - len(kept)}
         db.execute("insert into packages_received(hash, sender_id, sender_name, key_fingerprint, region, year, seq,"
                    " prev_hash, state, received_at, received_by, file, manifest, counts)"

@@ -95,7 +95,9 @@ def covered_regions(db, region: str, year: int) -> list[str]:
     kids = children(db, region, year)
     if not kids:
         return [region]
-    have = {r for (r,) in db.execute('select distinct region from "values" where year = ?', [year])}
+    from app.models.values import regions_with_values
+
+    have = regions_with_values(db, year)
     return [region] + [k for k in kids if k in have]
 
 
@@ -104,15 +106,13 @@ def build_data(db, region: str, year: int, regions: list[str], findings: list, f
     from app.models.catalogue import region as get_region
     from app.models.db import meta_get
     from app.models.targets import TargetSet
-    from app.models.values import region_year_status
+    from app.models.values import region_year_status, value_records
 
     from app.services.package.queries import answers_for_export
 
     marks = ",".join("?" * len(regions))
     cols = ("region", "indicator", "period", "value", "note", "source", "status", "package")
-    values = [dict(zip(cols, r)) for r in db.execute(
-        f'select {", ".join(cols)} from "values" where year = ? and region in ({marks})'
-        " order by region, indicator, period", [year, *regions])]
+    values = value_records(db, regions, year, cols)
     ecols = ("rule", "region", "indicator", "period", "text", "author", "at")
     explanations = [dict(zip(ecols, r)) for r in db.execute(
         f"select {', '.join(ecols)} from explanations where substr(period, 1, 4) = ? and region in ({marks})"
@@ -178,11 +178,11 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     a refusal leaves no file and no change in the store.
     """
     from app import __version__
-    from app.models import audit, workflow
+    from app.models import audit, review
     from app.models.catalogue import region as get_region
     from app.models.db import SCHEMA_VERSION, meta_get, now_iso, transaction
     from app.models.findings import findings as load_findings
-    from app.models.values import LOCKED_STATES, region_year_status
+    from app.models.values import LOCKED_STATES, has_values, region_year_status
 
     from app.services.files import atomic_write, say, stage
     from app.services.report.data import check_cancel
@@ -194,12 +194,18 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     step = stage(progress, 0, 1)
     step(0.0, say("核查数据", "checking"))
     regions = covered_regions(db, region, year)
-    if not db.execute('select 1 from "values" where region = ? and year = ? limit 1', [region, year]).fetchone():
+    if not has_values(db, region, year):
         raise InputError("pkg_no_data", region=region, period=str(year), params={"region": reg.name_zh, "year": year})
     # the set the grid, `check` and the report show; a region whose subordinates have no values at
     # all sends itself alone (see covered_regions) and answers for itself alone, as its report does
     fs = load_findings(db, region, year, below=package_scope(regions))
     refuse_open(db, fs, year)
+    status_now = region_year_status(db, region, year)
+    if status_now not in LOCKED_STATES and status_now != "submitted":
+        # exporting submits: the review service's rule for 'submit' (state, subordinates) is asked first
+        reasons = review.blockers(db, region, year, "submit", fs=fs)
+        if reasons:
+            raise review.refusal(db, "submit", region, year, reasons)
     findings = fs.items
     check_cancel(cancel)
     key = office_key(key_dir)
@@ -253,7 +259,7 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
                         rep.report.fingerprint, fields["created_at"], who])
             audit.append(db, [(who, "export_package", region, None, str(year), previous, digest, path.name)])
             if status not in LOCKED_STATES and status != "submitted":
-                workflow.set_status(db, region, year, "submitted", user=who, why=f"exported {path.name}", blocking=0)
+                review.submit(db, region, year, who=who, why=f"exported {path.name}")
     except BaseException:
         for target in written:
             target.unlink(missing_ok=True)
