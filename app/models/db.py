@@ -8,6 +8,12 @@
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
 then runs the missing migration steps in one transaction each.
+
+Opening also checks the file: a zero-byte or non-SQLite file is refused and left as it is;
+a store failing SQLite's quick check opens read-only (``db.damaged`` says what is wrong and
+``db.newest_backup`` which copy to restore). New stores are created user-only (0600). Every
+SQLite error of the medium (busy, disk full, I/O, damaged) becomes a :class:`StoreError`:
+one sentence naming the real cause.
 """
 from __future__ import annotations
 
@@ -18,6 +24,10 @@ from pathlib import Path
 
 from .errors import IpdeskError
 from .messages import register
+from .storefile import (  # noqa: F401  (the store's file checks and errors, re-exported)
+    StoreError, busy_ms, create_private, note_good, quick_check, refuse_non_store, restore_hint, store_errors,
+    translate, _known_good)
+from .backups import backup_dir, newest_good_backup  # noqa: F401
 
 register({
     "store_newer": ("this store was written by a newer ipdesk (schema {found} > {known}); update ipdesk",
@@ -265,36 +275,73 @@ class Store:
         self.path = path
         self.backup_path: Path | None = None
         self.readonly = False
+        self.damaged: list[str] = []          # the quick check's problems: then read-only
+        self.newest_backup: Path | None = None
+        self.checked_good = False
+        self._backup_checked = path == ":memory:"     # the day's backup is looked for at the first write
 
     def execute(self, sql: str, params=()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
 
+    def damage_message(self, lang: str | None = None) -> str | None:
+        """One sentence for a damaged store (None when sound): what SQLite found and what to restore."""
+        if not self.damaged:
+            return None
+        from .messages import render
+
+        hint = render("store_no_backup", lang) if self.newest_backup is None else \
+            render("store_restore_hint", lang, backup=str(self.newest_backup))
+        return render("store_damaged", lang, text=self.path, detail="; ".join(self.damaged[:3]), restore=hint)
+
     def close(self) -> None:
         self.conn.close()
+        if self.checked_good and not self.readonly:
+            note_good(self.path)      # what this process wrote after the check is SQLite's own writing
 
 
 def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
-               schema: int | None = None) -> "Store":
+               schema: int | None = None, check: bool = True) -> "Store":
     """Open (creating or migrating) the store at ``path``.
 
     ``schema`` stops migrating at an older version (tests make old stores with it).
     The connection is in autocommit mode (``isolation_level=None``); every multi-row change
-    uses :func:`transaction`, so nothing is ever half-written.
+    uses :func:`transaction`, so nothing is ever half-written. A zero-byte or non-SQLite file
+    is refused untouched; with ``check`` a store failing the quick check opens read-only with
+    ``db.damaged`` set (a large store unchanged since its last good check is not read again).
     """
     path = Path(path) if path not in (None, ":memory:") else (default_path() if path is None else path)
+    with store_errors(path):
+        return _open(path, readonly, schema, check)
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        # on a read-only medium SQLite cannot create the WAL index: read the file as immutable
+        medium_ro = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if medium_ro else "")
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+
+def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
+    damaged: list[str] = []
     if path != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-        if readonly:
-            # on a read-only medium SQLite cannot create the WAL index: read the file as immutable
-            medium_ro = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
-            uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if medium_ro else "")
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        refuse_non_store(path)
+        new = not path.exists()
+        if new and not readonly:
+            create_private(path)
+        conn = _connect(path, readonly)
+        if check and not new and not _known_good(path):
+            damaged = quick_check(conn)
+            if damaged and not readonly:       # never write into a damaged store: read what can be read
+                conn.close()
+                readonly = True
+                conn = _connect(path, True)
     else:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("pragma busy_timeout = 5000")
+        conn.execute(f"pragma busy_timeout = {busy_ms()}")
         conn.execute("pragma foreign_keys = ON")
         if not readonly:
             conn.execute("pragma journal_mode = WAL")
@@ -302,11 +349,23 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
         version = _schema_version(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        new = translate(exc, path)
+        if new is not exc and getattr(new, "code", "") not in ("corrupt", "store_corrupt"):
+            raise new from exc
         raise IpdeskError("store_not_sqlite", text=str(path)) from exc
     if version > SCHEMA_VERSION:
         conn.close()
         raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
     db = Store(conn, str(path))
+    if damaged:
+        db.damaged = damaged
+        db.newest_backup = newest_good_backup(path)
+        if 0 < version < SCHEMA_VERSION or version == 0:
+            conn.close()
+            raise StoreError("store_damaged", text=str(path), params={"detail": "; ".join(damaged[:3]),
+                                                                       "restore": restore_hint(path)})
+    elif check and path != ":memory:":
+        db.checked_good = True
     if readonly and 0 < version < SCHEMA_VERSION:
         conn.close()
         raise IpdeskError("store_needs_migration", text=str(path), params={"found": version, "known": SCHEMA_VERSION})
@@ -324,13 +383,16 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
                 conn.close()
                 if step == version and db.backup_path:   # nothing changed: the copy is not needed
                     db.backup_path.unlink(missing_ok=True)
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise IpdeskError("store_busy", text=str(path)) from exc
+                new = translate(exc, path)
+                if new is not exc:
+                    raise new from exc
                 raise
         from . import reference  # loads catalogue, packs and regions into a new store
 
         if version == 0:
             reference.load_all(db)
+    if db.checked_good and not readonly:
+        note_good(path)
     db.readonly = readonly
     return db
 
@@ -355,17 +417,32 @@ class transaction:
     """
 
     def __init__(self, db: "Store"):
-        if getattr(db, "readonly", False):
-            raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
+        _refuse_readonly(db)
+        self.db = db
         self.conn = db.conn
+        self.path = getattr(db, "path", "")
         self.outer = False
 
     def __enter__(self):
         if self.conn.in_transaction:
             self.outer = True
         else:
-            self.conn.execute("BEGIN IMMEDIATE")
+            if not getattr(self.db, "_backup_checked", True):
+                _daily_backup(self.db)
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from exc
         return self.conn
+
+    def _rollback(self):
+        # SQLite has already rolled back after some errors (a full disk): ROLLBACK then fails with
+        # 'cannot rollback - no transaction is active', hiding the real cause
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def __exit__(self, exc_type, exc, tb):
         if self.outer:
@@ -373,13 +450,36 @@ class transaction:
         if exc_type is None:
             try:
                 self.conn.execute("COMMIT")
-            except BaseException:          # e.g. 'database is locked' at COMMIT: nothing is kept
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+            except BaseException as err:          # e.g. 'database is locked' at COMMIT: nothing is kept
+                self._rollback()
+                new = translate(err, self.path)
+                if new is not err:
+                    raise new from err
                 raise
         else:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
+            new = translate(exc, self.path)
+            if new is not exc:
+                raise new from exc
         return False
+
+
+def _refuse_readonly(db) -> None:
+    if getattr(db, "readonly", False):
+        if getattr(db, "damaged", None):
+            raise StoreError("store_damaged", text=db.path, params={
+                "detail": "; ".join(db.damaged[:3]), "restore": restore_hint(db.path)})
+        raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
+
+
+def _daily_backup(db) -> None:
+    """The first write of a day through this connection makes the day's backup (if none yet)."""
+    db._backup_checked = True
+    if db.path in (None, ":memory:") or os.environ.get("IPDESK_DAILY_BACKUP", "1") == "0":
+        return
+    from .backups import daily
+
+    daily(db)
 
 
 def bump_reference(db) -> None:
@@ -398,6 +498,5 @@ def meta_get(db, key: str, default: str | None = None) -> str | None:
 
 
 def meta_set(db, key: str, value: str) -> None:
-    if getattr(db, "readonly", False):
-        raise IpdeskError("store_readonly", text=getattr(db, "path", ""))
+    _refuse_readonly(db)
     db.execute("insert or replace into meta(key, value) values (?, ?)", [key, value])
