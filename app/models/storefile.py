@@ -74,7 +74,7 @@ def holders(path) -> list[str]:
     path = Path(path)
     try:
         lines = Path(str(path) + ".lock").read_text(errors="replace").splitlines()
-        if lines and lines[0].strip().isdigit():
+        if lines and lines[0].strip().isdigit() and _alive(int(lines[0].strip())):
             out.append(f"{lines[1] if len(lines) > 1 and lines[1] else 'ipdesk'} (pid {lines[0].strip()})")
     except OSError:
         pass
@@ -99,6 +99,18 @@ def holders(path) -> list[str]:
             except OSError:
                 continue
     return out
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # exists, someone else's
+        return True
+    return True
 
 
 def translate(exc: BaseException, path) -> BaseException:
