@@ -227,6 +227,12 @@ def test_store_and_backups_are_user_only(tmp_path):
     for p in (tmp_path / "new.sqlite", tmp_path / "new.sqlite-wal", made):
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     assert stat.S_IMODE(backups.backup_dir(tmp_path / "new.sqlite").stat().st_mode) == 0o700
+    db.close()
+    old = tmp_path / "made-before.sqlite"             # a store an earlier ipdesk left readable by all
+    shutil.copy(tmp_path / "new.sqlite", old)
+    old.chmod(0o644)
+    open_store(old).close()
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
 
 
 # ---------------------------------------------------------------- SQLite's errors of the medium

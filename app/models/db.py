@@ -27,7 +27,7 @@ from .messages import register
 from .storefile import (  # noqa: F401  (the store's file checks and errors, re-exported)
     StoreError, busy_ms, create_private, note_good, quick_check, refuse_non_store, restore_hint, store_errors,
     translate, _known_good)
-from .backups import backup_dir, newest_good_backup  # noqa: F401
+from .backups import backup_dir, copy_store, newest_good_backup  # noqa: F401
 
 register({
     "store_newer": ("this store was written by a newer ipdesk (schema {found} > {known}); update ipdesk",
@@ -255,11 +255,7 @@ def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
     while dest.exists():
         dest = path.with_name(f"{path.stem}.v{version}-{stamp}-{n}.bak")
         n += 1
-    target = sqlite3.connect(dest)
-    with target:
-        conn.backup(target)
-    target.close()
-    return dest
+    return copy_store(conn, dest)          # user-only, written whole or not at all
 
 
 class Store:
@@ -349,14 +345,15 @@ def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
         version = _schema_version(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        new = translate(exc, path)
-        if new is not exc and getattr(new, "code", "") not in ("corrupt", "store_corrupt"):
+        new = translate(exc, path)       # a damaged first page, a lock held, …: said as it is
+        if new is not exc:
             raise new from exc
         raise IpdeskError("store_not_sqlite", text=str(path)) from exc
     if version > SCHEMA_VERSION:
         conn.close()
         raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
     db = Store(conn, str(path))
+    db._backup_checked = True          # no day's backup while opening (a migration makes its own copy)
     if damaged:
         db.damaged = damaged
         db.newest_backup = newest_good_backup(path)
@@ -393,8 +390,23 @@ def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
             reference.load_all(db)
     if db.checked_good and not readonly:
         note_good(path)
+        _user_only(path)
     db.readonly = readonly
+    db._backup_checked = readonly or path == ":memory:"
     return db
+
+
+def _user_only(path: Path) -> None:
+    """A store of ours readable by others (0644, as ipdesk made them before) becomes user-only."""
+    if os.name != "posix" or path.is_symlink():
+        return
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = p.stat()
+            if st.st_uid == os.getuid() and st.st_mode & 0o077:
+                os.chmod(p, st.st_mode & 0o700)
+        except OSError:
+            pass
 
 
 def _statements(script: str):
