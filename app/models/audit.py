@@ -255,7 +255,7 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
                     found.add("anchor", expected=a["hash"], found=h, row=n, at=a.get("at"), why=a.get("why"))
                 ai += 1
             nxt = pending[ai][0] if ai < len(pending) else -1
-        if action in VALUE_ACTIONS:
+        if action in VALUE_ACTIONS and indicator is not None:    # (a package's own 'receive' row has none)
             key = (region, indicator, period)
             last = final.get(key)
             if last is None:
