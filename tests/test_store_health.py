@@ -181,6 +181,18 @@ def test_restore_round_trip_keeps_the_current_store_first(store_file):
     assert audit.anchors(db)[0].get("restore") and audit.anchors(db)[0]["hash"] == res.head
 
 
+def test_restore_onto_a_lost_store_and_into_another_backup_folder(store_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("IPDESK_BACKUP_DIR", str(tmp_path / "other-disk"))
+    db = open_store(store_file)
+    made = backup.before(db, "import")
+    db.close()
+    assert made.parent == tmp_path / "other-disk" / "store-backups"
+    for p in tmp_path.glob("store.sqlite*"):
+        p.unlink()                                                     # the store is lost
+    res = backup.restore(store_file, made)
+    assert res.kept is None and audit.verify(open_store(store_file)).ok
+
+
 def test_restore_refuses_a_damaged_backup_or_one_whose_audit_does_not_match(store_file, tmp_path):
     db = open_store(store_file)
     good = backup.before(db, "import")

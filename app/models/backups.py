@@ -25,12 +25,13 @@ _NAME = re.compile(r"-(\d{8})-(\d{6})(?:-\d+)?-([a-z-]+)\.sqlite$")
 
 def backup_dir(path) -> Path | None:
     """Where the rolling backups (and the anchor log) of the store at ``path`` live:
-    ``IPDESK_BACKUP_DIR`` if set, else ``<stem>-backups`` beside the store. None for ``:memory:``."""
+    ``<stem>-backups`` beside the store, or inside ``IPDESK_BACKUP_DIR`` when that is set (another
+    disk). None for ``:memory:``."""
     if path in (None, ":memory:"):
         return None
     path = Path(path)
     env = os.environ.get("IPDESK_BACKUP_DIR")
-    return Path(env) if env else path.with_name(f"{path.stem}-backups")
+    return (Path(env) if env else path.parent) / f"{path.stem}-backups"
 
 
 def list_backups(path) -> list[Path]:
