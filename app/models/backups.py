@@ -1,8 +1,8 @@
-"""Backups of the store: a folder beside it, copies made with SQLite's online backup API.
+"""Backups of the store: a folder beside it, copies made with SQLite's online backup API::
 
->>> make(db, "import")          # <stem>-backups/<stem>-20250301-101500-import.sqlite, oldest beyond N removed
->>> list_backups(db.path)       # newest first, with the copies made before a migration
->>> newest_good_backup(db.path) # the newest that passes the integrity check
+    make(db, "import")            # <stem>-backups/<stem>-20250301-101500-import.sqlite, oldest beyond N removed
+    list_backups(db.path)         # newest first, with the copies made before a migration
+    newest_good_backup(db.path)   # the newest that passes the integrity check
 
 ``keep`` is ``IPDESK_BACKUPS_KEEP``, else ``meta.backup_keep``, else 10. The first write of a
 day makes the day's backup (:func:`daily`, called by ``db.transaction``). Every copy is

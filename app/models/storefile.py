@@ -1,8 +1,8 @@
 """The store's file: checks before SQLite opens it, its health, and SQLite's errors as one sentence.
 
->>> refuse_non_store(Path("empty.sqlite"))          # a zero-byte file
-Traceback (most recent call last):
-StoreError: ...
+    refuse_non_store(Path("empty.sqlite"))     # a zero-byte file: StoreError("store_empty"), file untouched
+    with store_errors(db.path):                # 'database is locked' -> StoreError("store_busy_by", holder=…)
+        ...
 
 A store is checked with SQLite's quick check when it opens; a large one (over
 :data:`QUICK_CHECK_CACHE_BYTES`) is not read again while its file is as it was after its last
