@@ -180,7 +180,7 @@ def apply_aggregate(db, region: str, year: int, *, take_sums: bool = False, who:
     the transaction, so what is written is what the store holds at that moment; a locked
     region-year raises and nothing is written.
     """
-    from .db import transaction
+    from .store_basics import transaction
 
     with transaction(db):
         plan = plan_aggregate(db, region, year)

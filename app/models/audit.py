@@ -1,12 +1,18 @@
-"""The append-only, hash-chained audit trail.
+"""The append-only, hash-chained audit trail, and the check that it covers the data.
 
-Every row's ``hash`` is SHA-256 over the previous row's hash and this row's fields, and
-the newest hash is kept in ``meta.audit_head``. Editing, deleting or inserting audit rows
-outside ipdesk breaks the chain, which :func:`verify` reports with the first bad row::
+Every row's ``hash`` is SHA-256 over the previous row's hash and this row's fields; the
+newest hash is kept in ``meta.audit_head`` and the number of rows in ``meta.audit_rows``.
+:func:`verify` recomputes the chain *and replays it*: the values, notes, workflow states
+and explanations the trail says the store holds must be the ones it holds::
 
-    rows = [AuditRow(...), ...]
     append(db, rows)          # inside the caller's transaction
-    verify(db)                # -> VerifyResult(ok=True, rows=..., first_bad=None)
+    verify(db)                # -> VerifyResult(ok=True, rows=..., differences=[])
+    head(db)                  # -> (hash, rows): print it on paper, sign it in packages
+    extends(db, hash, rows)   # does today's trail continue the one that head was taken from?
+
+A chain rewritten from the first row with recomputed hashes (and matching data) verifies
+by itself; only a head kept outside the file tells: the anchor log beside the backups
+(:func:`anchor`), and the heads printed in documents and signed in packages.
 """
 from __future__ import annotations
 
@@ -15,9 +21,12 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from .db import meta_get, meta_set, now_iso
+from .store_basics import meta_get, meta_set, now_iso
+from .storefile import backup_dir
+from .messages import register
 
 GENESIS = "0" * 64
 _PLAIN = re.compile(r"[0-9.\-]+")
@@ -89,39 +98,15 @@ def append(db, rows: list[tuple], *, at: str | None = None) -> str:
             prev = h
         head[0] = prev
 
-    db.conn.executemany(
+    counted = meta_get(db, "audit_rows")
+    before = int(counted) if counted is not None else db.conn.execute("select count(*) from audit").fetchone()[0]
+    cur = db.conn.executemany(
         "insert into audit(at, who, action, region, indicator, period, old, new, why, prev_hash, hash)"
         " values (?,?,?,?,?,?,?,?,?,?,?)", chained())
     prev = head[0]
     meta_set(db, "audit_head", prev)
+    meta_set(db, "audit_rows", str(before + cur.rowcount))   # a second count, kept apart from the chain
     return prev
-
-
-@dataclass
-class VerifyResult:
-    ok: bool
-    rows: int
-    first_bad: int | None = None
-    reason: str | None = None
-
-
-def verify(db) -> VerifyResult:
-    """Recompute the chain; report the first row whose hash or link does not hold."""
-    prev = GENESIS
-    n = 0
-    cur = db.conn.execute(f"select id, {', '.join(_FIELDS)}, prev_hash, hash from audit order by id")
-    for row in cur:
-        n += 1
-        rid, fields, prev_hash, h = row[0], row[1:10], row[10], row[11]
-        if prev_hash != prev:
-            return VerifyResult(False, n, rid, "link")
-        if _digest(prev, fields) != h:
-            return VerifyResult(False, n, rid, "hash")
-        prev = h
-    head = meta_get(db, "audit_head", GENESIS)
-    if head != prev:
-        return VerifyResult(False, n, None, "head")
-    return VerifyResult(True, n)
 
 
 def history(db, region: str, indicator: str | None = None, period: str | None = None) -> list[dict]:
@@ -136,3 +121,336 @@ def history(db, region: str, indicator: str | None = None, period: str | None = 
         args.append(period)
     cols = ("id", "at", "who", "action", "region", "indicator", "period", "old", "new", "why")
     return [dict(zip(cols, r)) for r in db.execute(sql + " order by id", args)]
+
+
+
+# ---------------------------------------------------------------- verify: the chain, replayed against the data
+
+# Actions whose rows change a value (old/new are encode()d value, note and source): every ``action=`` given
+# to values.write_values, and its "delete" (a test reads the sources to keep this list whole).
+VALUE_ACTIONS = frozenset({"set", "import", "receive", "aggregate", "delete"})
+# Actions whose rows move a region-year's state (period = the year, old/new = states).
+STATE_ACTIONS = frozenset({"status", "unlock"})
+LOCKED = frozenset({"approved", "locked"})
+DIFF_LIMIT = 200          # differences kept with their detail; all are counted
+
+register({
+    "audit_intact": ("audit trail intact: {rows} rows, head {head}; values, notes, states and explanations match it",
+                     "审计记录完整：共 {rows} 条，链头 {head}；数值、备注、状态和情况说明均与记录一致"),
+    "audit_tampered": ("audit trail does NOT match the store: {count} difference(s); first: {first}",
+                       "审计记录与数据库不一致：共 {count} 处差异；首处：{first}"),
+    "audit_link": ("row {row}: its link to the row before was changed", "第 {row} 条记录与前一条的链接被改动"),
+    "audit_hash": ("row {row}: its content was changed after it was written", "第 {row} 条记录写入后内容被改动"),
+    "audit_head": ("the recorded chain head is not the last row's (rows removed or added at the end)",
+                   "记录的链头与最后一条记录不符（末尾记录被删除或添加）"),
+    "audit_count": ("the trail has {found} rows but {expected} were written", "审计记录现有 {found} 条，但应有 {expected} 条"),
+    "audit_anchor": ("the trail no longer continues the head of {at} ({expected} rows, {hash}){why}",
+                     "审计记录不再延续 {at} 记下的链头（{expected} 条，{hash}）{why}"),
+    "audit_value": ("{region} · {indicator} · {period}: the trail says {expected}, the store holds {found}",
+                    "{region}·{indicator}·{period}：审计记录为 {expected}，数据库中为 {found}"),
+    "audit_value_history": ("{region} · {indicator} · {period}: before row {row} the value was {found}, the trail "
+                            "last recorded {expected} (changed outside ipdesk)",
+                            "{region}·{indicator}·{period}：第 {row} 条记录前数值为 {found}，而审计记录上次记为 "
+                            "{expected}（曾在 ipdesk 之外被改动）"),
+    "audit_locked_write": ("{region} · {indicator} · {period}: row {row} changed it while {year} was {expected}",
+                           "{region}·{indicator}·{period}：第 {row} 条记录在 {year} 年数据{expected}时修改了它"),
+    "audit_state": ("{region} {period}: the trail says {expected}, the store holds {found}",
+                    "{region} {period} 年：审计记录的状态为{expected}，数据库中为{found}"),
+    "audit_state_history": ("{region} {period}: row {row} moved it from {found}, but the trail had it {expected} "
+                            "(changed outside ipdesk)",
+                            "{region} {period} 年：第 {row} 条记录从{found}变更，而审计记录中为{expected}"
+                            "（曾在 ipdesk 之外被改动）"),
+    "audit_value_status": ("{region} · {indicator} · {period}: the value is marked {found}, the trail says {expected}",
+                           "{region}·{indicator}·{period}：数值标记为{found}，审计记录为{expected}"),
+    "audit_explanation": ("{region} · {indicator} · {period}: the explanation is {found}, the trail says {expected}",
+                          "{region}·{indicator}·{period}：情况说明为 {found}，审计记录为 {expected}"),
+    "audit_none": ("none", "无"),
+})
+
+
+@dataclass
+class VerifyResult:
+    """``ok`` only when the chain holds, its head and count are the recorded ones, every anchor is
+    continued, and replaying it gives the store's values, notes, states and explanations.
+
+    ``first_bad``/``reason`` name the first broken row (reason: link, hash, head, count, anchor,
+    data); ``differences`` the first :data:`DIFF_LIMIT` differences as dicts of codes
+    (``kind``, ``region``, ``indicator``, ``period``, ``expected``, ``found``, ``row``), ``different``
+    how many in all; ``head``/``counted`` the last hash and meta's count; ``anchors`` how many
+    outside heads were compared.
+    """
+
+    ok: bool
+    rows: int
+    first_bad: int | None = None
+    reason: str | None = None
+    differences: list = field(default_factory=list)
+    different: int = 0
+    head: str | None = None
+    counted: int | None = None
+    anchors: int = 0
+
+
+class _Found:
+    def __init__(self):
+        self.items: list[dict] = []
+        self.count = 0
+
+    def add(self, kind, region=None, indicator=None, period=None, expected=None, found=None, row=None, **more):
+        self.count += 1
+        if len(self.items) < DIFF_LIMIT:
+            d = {"kind": kind, "region": region, "indicator": indicator, "period": period,
+                 "expected": expected, "found": found, "row": row}
+            d.update(more)
+            self.items.append({k: v for k, v in d.items() if v is not None or k in ("expected", "found")})
+
+
+def _plain(text: str | None):
+    """An encoded value as (value, note, source), empty note and source alike."""
+    d = decode(text)
+    return None if d is None else (d.get("v"), d.get("note") or "", d.get("src") or "")
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a == b or _plain(a) == _plain(b)
+
+
+def _shown(text: str | None):
+    d = _plain(text)
+    return None if d is None else {k: v for k, v in zip(("v", "note", "src"), d) if v}
+
+
+def verify(db, *, anchored: bool = True) -> VerifyResult:
+    """Recompute the chain and replay it against the store (one pass over the trail, one over each
+    table). ``anchored`` also compares the heads in the anchor log beside the backups."""
+    conn = db.conn
+    sha256 = hashlib.sha256
+    found = _Found()
+    prev, n = GENESIS, 0
+    first_bad = reason = None
+    marks = anchors(db) if anchored else []
+    pending = sorted(((a["rows"], a) for a in marks if a["rows"] > 0), key=lambda x: x[0])
+    nxt = pending[0][0] if pending else -1
+    ai = 0
+    final: dict[tuple, tuple] = {}          # (region, indicator, period) -> (encoded new, position)
+    state: dict[tuple, str] = {}            # (region, year) -> state
+    full: dict[tuple, tuple] = {}           # (region, year) -> (state, position) of the last change that marked the values
+    locked: set = set()                     # (region, "year") replayed as approved/locked
+    expl: dict[tuple, str | None] = {}      # (rule, region, indicator, period) -> text
+    value_at = None                         # the `at` of the value rows just before (a write's own status rows)
+    cur = conn.execute(f"select id, {', '.join(_FIELDS)}, prev_hash, hash from audit order by id")
+    for rid, at, who, action, region, indicator, period, old, new, why, prev_hash, h in cur:
+        n += 1
+        if prev_hash != prev or sha256(
+                f"{prev}\x1e{at}\x1f{'' if who is None else who}\x1f{'' if action is None else action}\x1f"
+                f"{'' if region is None else region}\x1f{'' if indicator is None else indicator}\x1f"
+                f"{'' if period is None else period}\x1f{'' if old is None else old}\x1f"
+                f"{'' if new is None else new}\x1f{'' if why is None else why}".encode()).hexdigest() != h:
+            if first_bad is None:
+                first_bad, reason = rid, ("link" if prev_hash != prev else "hash")
+        prev = h
+        if n == nxt:
+            while ai < len(pending) and pending[ai][0] == n:
+                a = pending[ai][1]
+                if a["hash"] != h:
+                    found.add("anchor", expected=a["hash"], found=h, row=n, at=a.get("at"), why=a.get("why"))
+                ai += 1
+            nxt = pending[ai][0] if ai < len(pending) else -1
+        if action in VALUE_ACTIONS and indicator is not None:    # (a package's own 'receive' row has none)
+            key = (region, indicator, period)
+            last = final.get(key)
+            if last is None:
+                if old is not None:
+                    found.add("value_history", region, indicator, period, None, _shown(old), rid)
+            elif last[0] != old and not _same(last[0], old):
+                found.add("value_history", region, indicator, period, _shown(last[0]), _shown(old), rid)
+            final[key] = (new, n)
+            if locked and (region, period[:4]) in locked:
+                st = state.get((region, int(period[:4])))
+                found.add("locked_write", region, indicator, period, st, None, rid, year=period[:4])
+            value_at = at
+        elif action in STATE_ACTIONS:
+            try:
+                k = (region, int(period))
+            except (TypeError, ValueError):
+                value_at = None
+                continue
+            was = state.get(k, "draft")
+            if old != was:
+                found.add("state_history", region, None, period, was, old, rid)
+            state[k] = new
+            # write_values' own "back to draft" row marks the region-year only, not its values
+            if not (action == "status" and new == "draft" and value_at == at and (why or "").startswith("changed after ")):
+                full[k] = (new, n)
+                value_at = None
+            if new in LOCKED:
+                locked.add((region, period))
+            else:
+                locked.discard((region, period))
+        elif action == "explain":
+            k = (why, region, indicator, period)
+            if expl.get(k) != old:
+                found.add("explanation_history", region, indicator, period, expl.get(k), old, rid, rule=why)
+            expl[k] = new
+            value_at = None
+        else:
+            value_at = None
+    for a_rows, a in pending[ai:]:
+        found.add("anchor", expected=a["hash"], found=None, row=a_rows, at=a.get("at"), why=a.get("why"))
+
+    # the store against the replay
+    encode_ = encode
+    for region, indicator, period, year, value, note, source, status in conn.execute(
+            'select region, indicator, period, year, value, note, source, status from "values"'):
+        key = (region, indicator, period)
+        got = '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
+        exp = final.pop(key, None)
+        if exp is None:
+            found.add("value", region, indicator, period, None, _shown(got))
+            pos = 0
+        else:
+            if exp[0] != got and not _same(exp[0], got):
+                found.add("value", region, indicator, period, _shown(exp[0]), _shown(got))
+            pos = exp[1]
+        fs = full.get((region, year))
+        want = fs[0] if fs is not None and fs[1] > pos else "draft"
+        if status != want:
+            found.add("value_status", region, indicator, period, want, status)
+    for (region, indicator, period), (new, _pos) in final.items():
+        if new is not None:
+            found.add("value", region, indicator, period, _shown(new), None)
+    for region, year, status in conn.execute("select region, year, status from region_years"):
+        want = state.pop((region, year), "draft")
+        if status != want:
+            found.add("state", region, None, str(year), want, status)
+    for (region, year), want in state.items():
+        if want != "draft":
+            found.add("state", region, None, str(year), want, None)
+    for rule, region, indicator, period, text in conn.execute(
+            "select rule, region, indicator, period, text from explanations"):
+        want = expl.pop((rule, region, indicator, period), None)
+        if text != want:
+            found.add("explanation", region, indicator, period, want, text, rule=rule)
+    for (rule, region, indicator, period), want in expl.items():
+        if want is not None:
+            found.add("explanation", region, indicator, period, want, None, rule=rule)
+
+    counted = meta_get(db, "audit_rows")
+    counted = int(counted) if counted is not None and counted.isdigit() else None
+    if first_bad is None:
+        if meta_get(db, "audit_head", GENESIS) != prev:
+            reason = "head"
+        elif counted is not None and counted != n:
+            reason = "count"
+        elif any(d["kind"] == "anchor" for d in found.items):
+            reason = "anchor"
+        elif found.count:
+            reason = "data"
+    if reason in ("head", "count"):
+        found.items.insert(0, {"kind": reason, "expected": counted if reason == "count" else meta_get(db, "audit_head"),
+                               "found": n if reason == "count" else prev, "region": None})
+        found.count += 1
+    ok = reason is None
+    return VerifyResult(ok, n, first_bad, reason, found.items, found.count, prev, counted, len(pending))
+
+
+def head(db) -> tuple[str, int]:
+    """The chain head as documents print it and packages sign it: (hash of the last row, rows)."""
+    row = db.conn.execute("select hash from audit order by id desc limit 1").fetchone()
+    return (row[0] if row else GENESIS), db.conn.execute("select count(*) from audit").fetchone()[0]
+
+
+def extends(db, old_hash: str, old_rows: int) -> bool:
+    """Does today's trail continue the one whose head was (``old_hash``, ``old_rows``)? True when its
+    row number ``old_rows`` has that hash (the chain itself is :func:`verify`'s to check)."""
+    if old_rows < 0:
+        return False
+    if old_rows == 0:
+        return old_hash == GENESIS
+    row = db.conn.execute("select hash from audit order by id limit 1 offset ?", [old_rows - 1]).fetchone()
+    return row is not None and row[0] == old_hash
+
+
+def anchor_log(db) -> Path | None:
+    """The anchor log beside the backups (None for a store in memory)."""
+    folder = backup_dir(db.path)
+    return None if folder is None else folder / "anchors.log"
+
+
+def anchor(db, why: str, *, restored: bool = False) -> tuple[str, int]:
+    """Write today's head into the anchor log outside the store (backups, documents and packages call
+    it); returns (hash, rows). ``restored`` starts a new history (a restore replaced the store)."""
+    h, rows = head(db)
+    path = anchor_log(db)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            line = {"at": now_iso(), "rows": rows, "hash": h, "why": why}
+            if restored:
+                line["restore"] = True
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as f:
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        except OSError:          # a read-only medium: the heads in documents and packages still anchor it
+            pass
+    return h, rows
+
+
+def anchors(db) -> list[dict]:
+    """The heads in the anchor log since the last restore (unreadable lines are skipped)."""
+    path = anchor_log(db)
+    if path is None or not path.is_file():
+        return []
+    out: list[dict] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            a = json.loads(line)
+            if not (isinstance(a, dict) and isinstance(a.get("rows"), int) and isinstance(a.get("hash"), str)):
+                continue
+        except ValueError:
+            continue
+        if a.get("restore"):
+            out = []
+        out.append(a)
+    return out
+
+
+def describe(db, res: VerifyResult, lang: str = "zh", limit: int = 20) -> list[str]:
+    """One line for the result, then one per difference (names, not codes, in Chinese)."""
+    from .messages import render
+    from .states import status_label
+
+    if res.ok:
+        return [render("audit_intact", lang, rows=f"{res.rows:,}", head=(res.head or GENESIS)[:16])]
+    names = {c: (zh if lang == "zh" else (en or zh)) for c, zh, en in db.execute("select code, name_zh, name_en from regions")}
+    inds = {c: (zh if lang == "zh" else (en or zh)) for c, zh, en in db.execute("select code, name_zh, name_en from indicators")}
+    none = render("audit_none", lang)
+
+    def val(x):
+        if x is None:
+            return none
+        if isinstance(x, dict):
+            return x.get("v", "") + (f"（{x['note']}）" if lang == "zh" and x.get("note") else
+                                     f" ({x['note']})" if x.get("note") else "")
+        return status_label(x, lang) if x in ("draft", "complete", "submitted", "approved", "locked") else str(x)
+
+    def line(d):
+        kind = d["kind"]
+        if kind in ("link", "hash"):
+            return render("audit_" + kind, lang, row=d.get("row"))
+        if kind in ("head", "count"):
+            return render("audit_" + kind, lang, expected=d.get("expected"), found=d.get("found"))
+        if kind == "anchor":
+            why = d.get("why")
+            return render("audit_anchor", lang, at=d.get("at"), expected=d.get("row"), hash=(d.get("expected") or "")[:16],
+                          why=(f"（{why}）" if lang == "zh" else f" ({why})") if why else "")
+        code = {"explanation_history": "audit_explanation"}.get(kind, "audit_" + kind)
+        return render(code, lang, region=names.get(d.get("region"), d.get("region")),
+                      indicator=inds.get(d.get("indicator"), d.get("indicator") or ""), period=d.get("period"),
+                      expected=val(d.get("expected")), found=val(d.get("found")), row=d.get("row"), year=d.get("year"))
+
+    lines = [line(d) for d in res.differences]
+    if res.reason in ("link", "hash"):
+        lines.insert(0, render("audit_" + res.reason, lang, row=res.first_bad))
+    count = res.different + (1 if res.reason in ("link", "hash") else 0)
+    return [render("audit_tampered", lang, count=f"{count:,}", first=lines[0] if lines else res.reason)] + lines[:limit]

@@ -125,7 +125,7 @@ def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit",
                valid_from: str | None = None, valid_to: str | None = None, who: str | None = None) -> Region:
     """Add a reporting unit or division (e.g. 新疆生产建设兵团 with a code that is not GB/T 2260)."""
     from .audit import append, current_user
-    from .db import transaction
+    from .store_basics import transaction
     from .errors import InputError
     from .reference import LEVELS
 
@@ -141,7 +141,7 @@ def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit",
         db.execute("insert into regions(code, parent, level, name_zh, name_en, valid_from, valid_to, source)"
                    " values (?,?,?,?,?,?,?, 'user')", [code, parent, level, name_zh, name_en, valid_from, valid_to])
         append(db, [(who or current_user(), "region_add", code, None, None, None, name_zh, None)])
-        from .db import bump_reference
+        from .store_basics import bump_reference
         bump_reference(db)
     return region(db, code)
 

@@ -381,7 +381,7 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
     """Store the written explanation for a finding (audited)."""
     from . import audit
     from .catalogue import indicator as get_indicator, region as get_region
-    from .db import now_iso, transaction
+    from .store_basics import now_iso, transaction
 
     get_region(db, region)
     if indicator != "*":

@@ -8,6 +8,12 @@
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
 then runs the missing migration steps in one transaction each.
+
+Opening also checks the file: a zero-byte or non-SQLite file is refused and left as it is;
+a store failing SQLite's quick check opens read-only (``db.damaged`` says what is wrong and
+``db.newest_backup`` which copy to restore). New stores are created user-only (0600). Every
+SQLite error of the medium (busy, disk full, I/O, damaged) becomes a :class:`StoreError`:
+one sentence naming the real cause.
 """
 from __future__ import annotations
 
@@ -20,7 +26,12 @@ from .errors import IpdeskError
 from .messages import register
 # the pieces every model module uses, kept in a module of their own so that the reference data
 # (loaded here into a new store) can use them without importing this module back
-from .store_basics import bump_reference, meta_get, meta_set, now_iso, reference_rev, transaction  # noqa: F401
+from . import store_basics as _basics
+from .store_basics import _refuse_readonly, bump_reference, meta_get, meta_set, now_iso, reference_rev, transaction  # noqa: F401
+from .storefile import (  # noqa: F401  (the store's file checks and errors, re-exported)
+    StoreError, busy_ms, create_private, note_good, quick_check, refuse_non_store, restore_hint, store_errors,
+    translate, _known_good)
+from .backups import backup_dir, copy_store, newest_good_backup  # noqa: F401
 
 register({
     "store_newer": ("this store was written by a newer ipdesk (schema {found} > {known}); update ipdesk",
@@ -242,11 +253,7 @@ def _backup(path: Path, conn: sqlite3.Connection, version: int) -> Path:
     while dest.exists():
         dest = path.with_name(f"{path.stem}.v{version}-{stamp}-{n}.bak")
         n += 1
-    target = sqlite3.connect(dest)
-    with target:
-        conn.backup(target)
-    target.close()
-    return dest
+    return copy_store(conn, dest)          # user-only, written whole or not at all
 
 
 class Store:
@@ -262,36 +269,73 @@ class Store:
         self.path = path
         self.backup_path: Path | None = None
         self.readonly = False
+        self.damaged: list[str] = []          # the quick check's problems: then read-only
+        self.newest_backup: Path | None = None
+        self.checked_good = False
+        self._backup_checked = path == ":memory:"     # the day's backup is looked for at the first write
 
     def execute(self, sql: str, params=()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
 
+    def damage_message(self, lang: str | None = None) -> str | None:
+        """One sentence for a damaged store (None when sound): what SQLite found and what to restore."""
+        if not self.damaged:
+            return None
+        from .messages import render
+
+        hint = render("store_no_backup", lang) if self.newest_backup is None else \
+            render("store_restore_hint", lang, backup=str(self.newest_backup))
+        return render("store_damaged", lang, text=self.path, detail="; ".join(self.damaged[:3]), restore=hint)
+
     def close(self) -> None:
         self.conn.close()
+        if self.checked_good and not self.readonly:
+            note_good(self.path)      # what this process wrote after the check is SQLite's own writing
 
 
 def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
-               schema: int | None = None) -> "Store":
+               schema: int | None = None, check: bool = True) -> "Store":
     """Open (creating or migrating) the store at ``path``.
 
     ``schema`` stops migrating at an older version (tests make old stores with it).
     The connection is in autocommit mode (``isolation_level=None``); every multi-row change
-    uses :func:`transaction`, so nothing is ever half-written.
+    uses :func:`transaction`, so nothing is ever half-written. A zero-byte or non-SQLite file
+    is refused untouched; with ``check`` a store failing the quick check opens read-only with
+    ``db.damaged`` set (a large store unchanged since its last good check is not read again).
     """
     path = Path(path) if path not in (None, ":memory:") else (default_path() if path is None else path)
+    with store_errors(path):
+        return _open(path, readonly, schema, check)
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        # on a read-only medium SQLite cannot create the WAL index: read the file as immutable
+        medium_ro = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if medium_ro else "")
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+
+def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
+    damaged: list[str] = []
     if path != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-        if readonly:
-            # on a read-only medium SQLite cannot create the WAL index: read the file as immutable
-            medium_ro = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
-            uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if medium_ro else "")
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        refuse_non_store(path)
+        new = not path.exists()
+        if new and not readonly:
+            create_private(path)
+        conn = _connect(path, readonly)
+        if check and not new and not _known_good(path):
+            damaged = quick_check(conn)
+            if damaged and not readonly:       # never write into a damaged store: read what can be read
+                conn.close()
+                readonly = True
+                conn = _connect(path, True)
     else:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("pragma busy_timeout = 5000")
+        conn.execute(f"pragma busy_timeout = {busy_ms()}")
         conn.execute("pragma foreign_keys = ON")
         if not readonly:
             conn.execute("pragma journal_mode = WAL")
@@ -299,11 +343,24 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
         version = _schema_version(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        new = translate(exc, path)       # a damaged first page, a lock held, …: said as it is
+        if new is not exc:
+            raise new from exc
         raise IpdeskError("store_not_sqlite", text=str(path)) from exc
     if version > SCHEMA_VERSION:
         conn.close()
         raise IpdeskError("store_newer", params={"found": version, "known": SCHEMA_VERSION})
     db = Store(conn, str(path))
+    db._backup_checked = True          # no day's backup while opening (a migration makes its own copy)
+    if damaged:
+        db.damaged = damaged
+        db.newest_backup = newest_good_backup(path)
+        if 0 < version < SCHEMA_VERSION or version == 0:
+            conn.close()
+            raise StoreError("store_damaged", text=str(path), params={"detail": "; ".join(damaged[:3]),
+                                                                       "restore": restore_hint(path)})
+    elif check and path != ":memory:":
+        db.checked_good = True
     if readonly and 0 < version < SCHEMA_VERSION:
         conn.close()
         raise IpdeskError("store_needs_migration", text=str(path), params={"found": version, "known": SCHEMA_VERSION})
@@ -321,15 +378,33 @@ def open_store(path: str | os.PathLike | None = None, *, readonly: bool = False,
                 conn.close()
                 if step == version and db.backup_path:   # nothing changed: the copy is not needed
                     db.backup_path.unlink(missing_ok=True)
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise IpdeskError("store_busy", text=str(path)) from exc
+                new = translate(exc, path)
+                if new is not exc:
+                    raise new from exc
                 raise
         from . import reference  # loads catalogue, packs and regions into a new store
 
         if version == 0:
             reference.load_all(db)
+    if db.checked_good and not readonly:
+        note_good(path)
+        _user_only(path)
     db.readonly = readonly
+    db._backup_checked = readonly or path == ":memory:"
     return db
+
+
+def _user_only(path: Path) -> None:
+    """A store of ours readable by others (0644, as ipdesk made them before) becomes user-only."""
+    if os.name != "posix" or path.is_symlink():
+        return
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = p.stat()
+            if st.st_uid == os.getuid() and st.st_mode & 0o077:
+                os.chmod(p, st.st_mode & 0o700)
+        except OSError:
+            pass
 
 
 def _statements(script: str):
@@ -343,3 +418,16 @@ def _statements(script: str):
             buf = ""
     if buf.strip():
         yield buf.strip()
+
+
+def _daily_backup(db) -> None:
+    """The first write of a day through this connection makes the day's backup (if none yet)."""
+    db._backup_checked = True
+    if db.path in (None, ":memory:") or os.environ.get("IPDESK_DAILY_BACKUP", "1") == "0":
+        return
+    from .backups import daily
+
+    daily(db)
+
+
+_basics.first_write_of_day = _daily_backup

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .catalogue import Region, regions as load_regions
 from .cube import Cube
-from .db import bump_reference, now_iso, reference_rev, transaction
+from .store_basics import bump_reference, now_iso, reference_rev, transaction
 from .errors import InputError, NotFoundError
 from .messages import register
 

@@ -23,7 +23,7 @@ from operator import is_not
 
 from . import audit
 from .catalogue import indicators as load_indicators
-from .db import now_iso, transaction
+from .store_basics import now_iso, transaction
 from .errors import InputError, IpdeskError, LockedError, NotFoundError
 from .messages import register
 from .parse import canonical, parse_value

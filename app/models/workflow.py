@@ -20,7 +20,7 @@ import os
 
 from . import audit
 from .catalogue import region as get_region
-from .db import now_iso, transaction
+from .store_basics import now_iso, transaction
 from .errors import AuthError, InputError, NotFoundError
 from .messages import register
 from .states import LOCKED_STATES, STATES, STATUS_ZH, region_year_status, status_label  # noqa: F401  (re-exported)

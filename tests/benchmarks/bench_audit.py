@@ -1,0 +1,114 @@
+"""Audit and store-health benchmarks (issue 13): replaying the trail, checking and copying the store.
+
+Run:  .venv/bin/python tests/benchmarks/bench_audit.py [--fresh]
+
+The national-scale store (735,490 values, see bench_core.py) with about 1 M audit rows: the
+values written once, then four years of every region revised through the one write path
+(action ``set``) and 300 region-years approved. Prints each figure with its goal and the ratio
+to a floor measured in the same run:
+- ``audit.verify``: the chain recomputed and replayed against values, notes, states and
+  explanations — goal ≤ 5 s; floor: a bare scan of the audit table (every column, in id order);
+- SQLite's ``quick_check`` of the store (what opening a store costs when it is not cached) and
+  ``open_store`` with the check cached (information);
+- a rolling backup through SQLite's online backup API (information; floor: a file copy).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+os.environ["IPDESK_DAILY_BACKUP"] = "0"        # the bench's own writes make no day's backup
+os.environ.setdefault("IPDESK_USER", "bench")
+
+from _common import cached_store, report, timed  # noqa: E402
+
+from app.models import audit, backups, storefile  # noqa: E402
+from app.models.db import SCHEMA_VERSION, open_store  # noqa: E402
+from app.models.values import Change, write_values  # noqa: E402
+from app.services.synthetic import make_nation  # noqa: E402
+
+REVISED_YEARS = ("2021", "2022", "2023", "2024")
+
+
+def audit_store(fresh: bool) -> Path:
+    """The national store plus revisions and approvals (about 1 M audit rows), generated once."""
+    path = Path(tempfile.gettempdir()) / "ipdesk-bench" / f"nation-audit-s{SCHEMA_VERSION}-seed7.sqlite"
+    if path.exists() and not fresh:
+        return path
+    nation = cached_store("nation", make_nation, fresh)
+    for p in path.parent.glob(path.name + "*"):
+        p.unlink()
+    shutil.copy(nation, path)                   # (the shared national store is only read)
+    t = time.perf_counter()
+    db = open_store(path)
+    rows = db.execute('select region, indicator, period, value from "values" where substr(period, 1, 4) in'
+                      f" ({','.join('?' * len(REVISED_YEARS))})", REVISED_YEARS).fetchall()
+    changes = [Change(r, i, p, str(int(v) + 1) if "." not in v else v + "1") for r, i, p, v in rows]
+    for k in range(0, len(changes), 100_000):
+        write_values(db, changes[k:k + 100_000], why="revised figures", action="set")
+    from app.models.workflow import add_user, approve
+
+    add_user(db, "bench-head", "head", "bench-password")
+    region_years = [(c, 2022) for c, in db.execute("select code from regions order by code limit 300")]
+    approve(db, region_years, user="bench-head", password="bench-password", why="benchmark approval")
+    db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
+    n = db.execute("select count(*) from audit").fetchone()[0]
+    db.close()
+    print(f"generated audit store: {len(changes):,} revisions, {n:,} audit rows in {time.perf_counter() - t:.1f} s -> {path}")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fresh", action="store_true", help="regenerate the stores")
+    args = ap.parse_args()
+    path = audit_store(args.fresh)
+    db = open_store(path, readonly=True, check=False)
+    n_values = db.execute('select count(*) from "values"').fetchone()[0]
+    n_audit = db.execute("select count(*) from audit").fetchone()[0]
+    print(f"store: {n_values:,} values, {n_audit:,} audit rows, {path.stat().st_size / 1e6:.0f} MB")
+
+    cols = "id, at, who, action, region, indicator, period, old, new, why, prev_hash, hash"
+
+    def bare_scan():
+        for _row in db.conn.execute(f"select {cols} from audit order by id"):
+            pass
+
+    floor, _ = timed(bare_scan)
+    seconds, res = timed(lambda: audit.verify(db))
+    assert res.ok, audit.describe(db, res)
+    report(f"audit.verify: chain + replay of {n_audit:,} rows", seconds, 5.0, "bare scan of the audit table", floor)
+
+    check, found = timed(lambda: storefile.quick_check(db.conn))
+    assert found == []
+    report("quick_check of the store (an uncached open)", check, None, "bare scan of the audit table", floor)
+    db.close()
+
+    work = Path(tempfile.mkdtemp(prefix="ipdesk-bench-audit-"))
+    try:
+        copy = work / "store.sqlite"
+        shutil.copy(path, copy)
+        first, _ = timed(lambda: open_store(copy, check=True).close(), repeat=1)
+        report("open_store, first open (quick_check, cache noted)", first, None)
+        cached, _ = timed(lambda: open_store(copy, check=True).close())
+        report("open_store, file unchanged since its check", cached, 0.2)
+        file_copy, _ = timed(lambda: shutil.copy(copy, work / "plain.sqlite"), repeat=1)
+        live = open_store(copy, check=False)
+        made, dest = timed(lambda: backups.make(live, "bench"), repeat=1)
+        live.close()
+        report("rolling backup (SQLite online backup API)", made, None, "file copy", file_copy)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

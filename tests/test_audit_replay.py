@@ -1,0 +1,275 @@
+"""The audit trail covers the data: each attack an insider with the sqlite3 shell can make on
+the store is named by ``audit.verify`` (and ``ipdesk audit --verify`` exits 1).
+
+Every attack works on the file through a second, plain sqlite3 connection — as the sqlite3
+shell would — never through ipdesk.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.models import audit
+from app.models.db import transaction
+from app.models.values import set_text
+
+ROOT = Path(__file__).resolve().parent.parent
+JIANGSU_APPROVED = ("320000", 2022)          # approved in the demo
+
+
+def shell(db):
+    """A plain sqlite3 connection on the store's file: what someone with the sqlite3 shell has."""
+    return sqlite3.connect(db.path, isolation_level=None)
+
+
+def kinds(res):
+    return {d["kind"] for d in res.differences}
+
+
+def run_cli(*args, db_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), IPDESK_USER="cli-tester", IPDESK_LANG="zh")
+    return subprocess.run([sys.executable, "-m", "app", *args, "--db", str(db_path)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+
+
+def rehash(conn):
+    """Recompute every hash and link from the first row, and meta's head: a full rewrite."""
+    prev = audit.GENESIS
+    rows = conn.execute(f"select id, {', '.join(audit._FIELDS)} from audit order by id").fetchall()
+    conn.execute("drop trigger if exists audit_no_update")
+    conn.execute("begin")
+    for rid, *fields in rows:
+        h = audit._digest(prev, tuple(fields))
+        conn.execute("update audit set prev_hash = ?, hash = ? where id = ?", [prev, h, rid])
+        prev = h
+    conn.execute("update meta set value = ? where key = 'audit_head'", [prev])
+    conn.execute("commit")
+
+
+# ---------------------------------------------------------------- the honest store
+
+def test_an_untouched_store_replays_to_what_it_holds(demo_db):
+    res = audit.verify(demo_db)
+    assert res.ok and res.reason is None and res.differences == [] and res.different == 0
+    h, rows = audit.head(demo_db)
+    assert (h, rows) == (res.head, res.rows) and rows == res.counted > 1000
+    assert audit.extends(demo_db, h, rows) and audit.extends(demo_db, audit.GENESIS, 0)
+    set_text(demo_db, "320100", "INV_GRANTS", "2024", "18,500", why="corrected")
+    assert audit.extends(demo_db, h, rows) and not audit.extends(demo_db, h, rows + 1)
+    assert audit.verify(demo_db).ok
+    assert audit.describe(demo_db, audit.verify(demo_db))[0].startswith("审计记录完整")
+
+
+def test_value_actions_cover_every_write_in_the_app():
+    """Every ``action=`` given to write_values in app/ is one verify replays as a value change."""
+    found = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "write_values":
+                for kw in node.keywords:
+                    if kw.arg == "action":
+                        assert isinstance(kw.value, ast.Constant), f"{path}: action must be a literal for the replay"
+                        found.add(kw.value.value)
+    assert found and found | {"set", "delete"} <= audit.VALUE_ACTIONS
+
+
+# ---------------------------------------------------------------- the attacks
+
+def test_a_value_edited_with_the_sqlite_shell_is_named(demo_db):
+    old = demo_db.execute('select value from "values" where region=\'320100\' and indicator=\'INV_GRANTS\''
+                          " and period='2024'").fetchone()[0]
+    shell(demo_db).execute('update "values" set value = \'1\' where region=\'320100\' and indicator=\'INV_GRANTS\''
+                           " and period='2024'")
+    res = audit.verify(demo_db)
+    assert not res.ok and res.reason == "data" and res.first_bad is None
+    src = {"src": "示例数据 demo"}                # the demo's source, kept with the value
+    assert res.differences == [{"kind": "value", "region": "320100", "indicator": "INV_GRANTS", "period": "2024",
+                                "expected": {"v": old, **src}, "found": {"v": "1", **src}}]
+    lines = audit.describe(demo_db, res)
+    assert "南京市" in lines[1] and "发明专利授权量" in lines[1] and old in lines[1] and "320100" not in lines[1]
+    out = run_cli("audit", "--verify", "--json", db_path=demo_db.path)
+    assert out.returncode == 1
+    data = json.loads(out.stdout)[0]
+    assert data["ok"] is False and data["differences"][0]["region"] == "320100"
+
+
+def test_a_note_edited_behind_the_app_is_named(demo_db):
+    set_text(demo_db, "320100", "INV_GRANTS", "2024", "18,473", note="统计公报")
+    shell(demo_db).execute('update "values" set note = \'改过\' where region=\'320100\' and indicator=\'INV_GRANTS\''
+                           " and period='2024'")
+    res = audit.verify(demo_db)
+    assert not res.ok and res.differences[0]["expected"]["note"] == "统计公报"
+    assert res.differences[0]["found"]["note"] == "改过" and res.differences[0]["found"]["v"] == "18473"
+
+
+def test_a_value_edited_behind_the_app_and_then_changed_by_it_is_still_named(demo_db):
+    """The edit is overwritten later through ipdesk: the table agrees with the trail again, but the
+    app's row recorded an old value the trail never had."""
+    shell(demo_db).execute('update "values" set value = \'1\' where region=\'320100\' and indicator=\'INV_GRANTS\''
+                           " and period='2024'")
+    set_text(demo_db, "320100", "INV_GRANTS", "2024", "2")
+    res = audit.verify(demo_db)
+    assert not res.ok and kinds(res) == {"value_history"}
+    assert res.differences[0]["found"]["v"] == "1" and res.differences[0]["row"]
+
+
+def test_a_value_inserted_or_deleted_behind_the_app_is_named(demo_db):
+    con = shell(demo_db)
+    con.execute('delete from "values" where region=\'320100\' and indicator=\'INV_GRANTS\' and period=\'2024\'')
+    con.execute('insert into "values"(region, indicator, period, year, value, updated_by, updated_at)'
+                " values ('320200', 'INV_GRANTS', '2011', 2011, '5', 'x', 'now')")
+    res = audit.verify(demo_db)
+    found = {(d["region"], d["period"]): (d["expected"], d["found"]) for d in res.differences}
+    assert found[("320100", "2024")][1] is None and found[("320200", "2011")] == (None, {"v": "5"})
+
+
+def test_a_state_flipped_approved_draft_approved_around_an_edit_is_named(demo_db):
+    region, year = JIANGSU_APPROVED
+    con = shell(demo_db)
+    con.execute("update region_years set status='draft' where region=? and year=?", [region, year])
+    set_text(demo_db, region, "INV_GRANTS", str(year), "1")          # the app lets it: the store says draft
+    con.execute("update region_years set status='approved' where region=? and year=?", [region, year])
+    con.execute('update "values" set status=\'approved\' where region=? and year=?', [region, year])
+    res = audit.verify(demo_db)
+    assert not res.ok and "locked_write" in kinds(res)
+    d = next(d for d in res.differences if d["kind"] == "locked_write")
+    assert (d["region"], d["indicator"], d["period"], d["expected"]) == (region, "INV_GRANTS", str(year), "approved")
+    assert "江苏省" in "\n".join(audit.describe(demo_db, res))
+
+
+def test_a_state_flipped_and_left_is_named_and_so_is_one_values_state(demo_db):
+    region, year = JIANGSU_APPROVED
+    shell(demo_db).execute("update region_years set status='draft' where region=? and year=?", [region, year])
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["region"], d["period"], d["expected"], d["found"]) for d in res.differences] == \
+        [("state", region, str(year), "approved", "draft")]
+    shell(demo_db).execute("update region_years set status='approved' where region=? and year=?", [region, year])
+    assert audit.verify(demo_db).ok
+    shell(demo_db).execute('update "values" set status=\'draft\' where region=? and indicator=\'POPULATION\''
+                           " and period=?", [region, str(year)])
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == [("value_status", "approved", "draft")]
+
+
+def test_a_transition_after_a_state_flip_is_named(demo_db):
+    """The shell moves a draft to approved; ipdesk's later transition recorded a state the trail never gave."""
+    con = shell(demo_db)
+    con.execute("insert or replace into region_years values ('320100', 2023, 'approved', 'x', 'now')")
+    from app.models.review import unlock
+    from app.models.workflow import add_user
+
+    add_user(demo_db, "处长", "head", "long-password")
+    unlock(demo_db, "320100", 2023, user="处长", password="long-password", why="订正")
+    res = audit.verify(demo_db)
+    assert "state_history" in kinds(res)
+
+
+def test_an_explanation_edited_behind_the_app_is_named(demo_db):
+    from app.models.checks import explain
+
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "新区划调整")
+    assert audit.verify(demo_db).ok
+    shell(demo_db).execute("update explanations set text = '随便' where region = '320100' and rule = 'yoy'")
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == [("explanation", "新区划调整", "随便")]
+
+
+def test_tail_rows_deleted_and_the_head_fixed_are_named(demo_db):
+    set_text(demo_db, "320100", "INV_GRANTS", "2024", "1")
+    set_text(demo_db, "320100", "INV_GRANTS", "2024", "2")
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_delete")
+    con.execute("delete from audit where id = (select max(id) from audit)")
+    con.execute("update meta set value = (select hash from audit order by id desc limit 1) where key = 'audit_head'")
+    res = audit.verify(demo_db)
+    assert not res.ok and res.reason == "count" and res.differences[0] == {
+        "kind": "count", "expected": res.rows + 1, "found": res.rows, "region": None}
+    # the counter fixed too: the replay still sees a value the trail does not end with
+    con.execute("update meta set value = value - 1 where key = 'audit_rows'")
+    res = audit.verify(demo_db)
+    assert not res.ok and res.reason == "data" and res.differences[0]["expected"]["v"] == "1"
+
+
+def test_the_counter_threshold_both_sides(demo_db):
+    n = audit.verify(demo_db).rows
+    con = shell(demo_db)
+    for counted, ok in ((n, True), (n + 1, False), (n - 1, False)):
+        con.execute("update meta set value = ? where key = 'audit_rows'", [str(counted)])
+        assert audit.verify(demo_db).ok is ok
+
+
+def test_a_truncated_trail_is_not_intact(demo_db):
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_delete")
+    con.execute("delete from audit")
+    con.execute("update meta set value = ? where key = 'audit_head'", [audit.GENESIS])
+    con.execute("update meta set value = '0' where key = 'audit_rows'")
+    res = audit.verify(demo_db)
+    n = demo_db.execute('select count(*) from "values"').fetchone()[0]
+    assert not res.ok and res.rows == 0 and res.reason == "data" and res.different >= n
+    assert len(res.differences) == audit.DIFF_LIMIT
+    out = run_cli("audit", "--verify", db_path=demo_db.path)
+    assert out.returncode == 1 and "完整" not in out.stdout
+
+
+def test_a_link_or_a_field_changed_names_the_row(demo_db):
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set prev_hash = ? where id = 7", ["f" * 64])
+    res = audit.verify(demo_db)
+    assert (res.ok, res.first_bad, res.reason) == (False, 7, "link")
+    con.execute("update audit set prev_hash = (select hash from audit where id = 6) where id = 7")
+    assert audit.verify(demo_db).ok
+    con.execute("update audit set old = 'x' where id = 9")
+    assert (audit.verify(demo_db).first_bad, audit.verify(demo_db).reason) == (9, "hash")
+
+
+def test_a_rewritten_chain_is_caught_only_by_a_head_kept_outside(demo_db):
+    """Value and audit row changed together, every hash recomputed, the head fixed: the store is
+    consistent with itself. The anchor log beside the backups (and the heads printed in documents
+    and signed in packages) still tell — and without any outside head nothing can."""
+    old_head, old_rows = audit.anchor(demo_db, "report 江苏 2022")
+    con = shell(demo_db)
+    rid, new = con.execute("select id, new from audit where region='320100' and indicator='INV_GRANTS'"
+                           " and period='2022' order by id desc limit 1").fetchone()
+    con.execute("drop trigger audit_no_update")
+    d = audit.decode(new)
+    con.execute("update audit set new = ? where id = ?", [audit.encode("1", d.get("note"), d.get("src")), rid])
+    con.execute('update "values" set value = \'1\' where region=\'320100\' and indicator=\'INV_GRANTS\''
+                " and period='2022'")
+    rehash(con)
+    assert audit.verify(demo_db, anchored=False).ok           # the limit: the file alone agrees with itself
+    res = audit.verify(demo_db)
+    assert not res.ok and res.reason == "anchor" and res.anchors == 1
+    assert res.differences[0]["expected"] == old_head and res.differences[0]["row"] == old_rows
+    assert not audit.extends(demo_db, old_head, old_rows)
+    assert "不再延续" in audit.describe(demo_db, res)[1]
+
+
+def test_rows_removed_below_an_anchor_are_named(demo_db):
+    h, rows = audit.anchor(demo_db, "package 320000 2022 v1")
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_delete")
+    con.execute("delete from audit where id = (select max(id) from audit)")
+    con.execute("update meta set value = (select hash from audit order by id desc limit 1) where key = 'audit_head'")
+    con.execute("update meta set value = value - 1 where key = 'audit_rows'")
+    res = audit.verify(demo_db)
+    assert not res.ok and any(d["kind"] == "anchor" and d["found"] is None and d["row"] == rows
+                              for d in res.differences)
+
+
+def test_the_counter_is_kept_by_every_append(empty_db):
+    assert audit.verify(empty_db).counted in (None, 0)
+    for i in range(3):
+        set_text(empty_db, "320100", "INV_GRANTS", "2024", str(10 + i))
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "note", None, None, None, None, None, None)] * 4)
+    res = audit.verify(empty_db)
+    assert res.ok and res.rows == res.counted == empty_db.execute("select count(*) from audit").fetchone()[0]
