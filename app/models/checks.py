@@ -392,32 +392,34 @@ class Checker:
 
     def _sums(self):
         cube = self.cube
-        kids = (self.parent >= 0) & (self.levels != "unit")
-        if not kids.any():
+        kids = np.nonzero((self.parent >= 0) & (self.levels != "unit"))[0]
+        add = [j for j, c in enumerate(cube.indicators) if self.cat[c].additive]
+        if not len(kids) or not add:
             return
+        kids = kids[np.argsort(self.parent[kids], kind="stable")]      # grouped by parent
         P = self.parent[kids]
+        starts = np.r_[0, np.nonzero(np.diff(P))[0] + 1]
+        parents = P[starts]
         n_kids = np.bincount(P, minlength=len(cube.regions))
-        valid_kids = self.valid[kids]
-        for code, ind in self.cat.items():
-            if not ind.additive:
-                continue
-            d = ind.decimals
-            j = cube.i_index[code]
-            for label, layer in self._layers():
-                v = layer[:, j]                                        # region × year × k
-                child = np.where(valid_kids[:, :, None], v[kids], 0.0)
-                total = np.zeros_like(v)
-                missing = np.zeros(v.shape, np.int64)
-                np.add.at(total, P, np.nan_to_num(child))
-                np.add.at(missing, P, np.isnan(child))
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    base = np.maximum(np.abs(v), np.abs(total))
-                    off = (v - total) / base
-                    bad = (n_kids[:, None, None] > 0) & (missing == 0) & ~np.isnan(v) & (base > 0) & (np.abs(off) > SUM_TOLERANCE)
-                for r, y, k in self._cells3(bad):
-                    yield r, y, self._f(r, code, y, "explain", "sum", "sum_mismatch",
-                                        {"a": _fmt(v[r, y, k], d), "b": _fmt(total[r, y, k], d), "n": int(n_kids[r]),
-                                         "pct": f"{off[r, y, k] * 100:+.1f}"}, period=self._period(label, y, k))
+        valid_kids = self.valid[kids][:, None, :, None]
+        for label, layer in self._layers():
+            v = layer[:, add]                                          # region × additive × year × k
+            child = np.where(valid_kids, v[kids], 0.0)
+            total = np.zeros_like(v)
+            missing = np.zeros(v.shape, np.int64)
+            total[parents] = np.add.reduceat(np.nan_to_num(child), starts, axis=0)
+            missing[parents] = np.add.reduceat(np.isnan(child).astype(np.int64), starts, axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                base = np.maximum(np.abs(v), np.abs(total))
+                off = (v - total) / base
+                bad = (missing == 0) & ~np.isnan(v) & (base > 0) & (np.abs(off) > SUM_TOLERANCE)
+            bad[n_kids == 0] = False
+            for r, a, y, k in zip(*np.nonzero(bad & self._sel[:, None, :, None])):
+                code = cube.indicators[add[a]]
+                d = self.cat[code].decimals
+                yield r, y, self._f(r, code, y, "explain", "sum", "sum_mismatch",
+                                    {"a": _fmt(v[r, a, y, k], d), "b": _fmt(total[r, a, y, k], d), "n": int(n_kids[r]),
+                                     "pct": f"{off[r, a, y, k] * 100:+.1f}"}, period=self._period(label, y, k))
 
     def _falling(self):
         eff, cube, ts = self.cube.effective, self.cube, self.ts

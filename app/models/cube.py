@@ -81,8 +81,8 @@ class Cube:
         """Values of ``regions`` (default: every region holding a value) in ``year_from..year_to``.
 
         One pass: SQLite groups the rows by region and hands back, per region, the values and
-        a key (indicator, year, quarter/month) as two comma-separated strings that NumPy parses
-        in C — no Python object per value (a nation's 735,000 values in about 0.3 s).
+        a key (indicator, year, quarter/month) as two comma-separated strings of integers that
+        NumPy parses in C — no Python object per value.
         """
         cat = load_indicators(db)
         codes = list(cat)
@@ -101,8 +101,11 @@ class Cube:
             regions = list(dict.fromkeys(regions))
             src = f'from json_each(?{len(args) + 1}) r join "values" v on v.region = r.value'
             args.append(json.dumps(regions))
-        sql = (f"select v.region, count(*), group_concat({key}), group_concat(v.value) {src}"
-               f" where +v.year between ?2 and ?3 group by v.region")
+        # values as integers in millionths: NumPy parses integers ten times faster than decimals, and
+        # n / 1e6 is the double nearest the decimal for up to six decimals (SQLite reads a text that is
+        # not a number as 0, as cast(value as real) did)
+        sql = (f"select v.region, count(*), group_concat({key}), group_concat(cast(round(v.value * 1e6) as integer))"
+               f" {src} where +v.year between ?2 and ?3 group by v.region")
         rows = db.execute(sql, args).fetchall()
         if regions is None:
             regions = sorted(r[0] for r in rows)
@@ -115,10 +118,14 @@ class Cube:
             ri = np.repeat(np.fromiter((r_index[r[0]] for r in rows), np.int64, len(rows)),
                            np.fromiter((r[1] for r in rows), np.int64, len(rows)))
             keys = np.fromstring(",".join(r[2] for r in rows), dtype=np.int64, sep=",")
-            try:
-                vals = np.fromstring(",".join(r[3] for r in rows), dtype=float, sep=",")
-            except ValueError:      # a value stored outside the write path that is not a number: read as SQL does
-                vals = cls._values_as_sql(db, sql, args)
+            micro = np.fromstring(",".join(r[3] for r in rows), dtype=np.int64, sep=",")
+            if (np.abs(micro) >= 2 ** 62).any():       # beyond 4.6e12: read the decimals themselves
+                micro = None
+                rows2 = db.execute(sql.replace("cast(round(v.value * 1e6) as integer)", "cast(v.value as real)"),
+                                   args).fetchall()
+                vals = np.fromstring(",".join(r[3] for r in rows2 if r[0] in r_index), dtype=float, sep=",")
+            else:
+                vals = micro / 1e6
             keep = keys >= 0
             ri, keys, vals = ri[keep], keys[keep], vals[keep]
             slot, rest = np.divmod(keys, SLOTS)[::-1]
@@ -135,11 +142,6 @@ class Cube:
                     months = np.full(arr.shape + (12,), np.nan)
                     months[ri[m], ii[m], yi[m], slot[m] - 5] = vals[m]
         return cls(regions, codes, years, arr, cat, quarters, months)
-
-    @staticmethod
-    def _values_as_sql(db, sql, args) -> np.ndarray:
-        sql = sql.replace("group_concat(v.value)", "group_concat(cast(v.value as real))")
-        return np.fromstring(",".join(r[3] for r in db.execute(sql, args).fetchall()), dtype=float, sep=",")
 
     def _compute_derived(self) -> dict[str, np.ndarray]:
         out = {}
