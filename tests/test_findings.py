@@ -416,3 +416,19 @@ def test_findings_all_checks_only_regions_holding_values(city):
            {(f.indicator, f.rule) for f in findings(city, CITY, Y)}
     assert everything.counts()["blocking"] == sum(f.severity == "blocking" for f in everything)
     assert len(findings_all(city, [Y])) == len(everything.of(CITY, Y))
+
+
+def test_cube_reads_values_exactly_large_small_and_sub_annual(city):
+    from app.models.cube import Cube
+
+    put(city, CITY, "PLEDGE_AMOUNT", {Y: 0.1, Y - 1: 1234567.123456, "2024Q3": 7.5, "2024-11": 3})
+    cube = Cube.load(city, regions=[CITY], year_from=Y - 1, year_to=Y)
+    assert cube.get(CITY, "PLEDGE_AMOUNT", Y) == 0.1 and cube.get(CITY, "PLEDGE_AMOUNT", Y - 1) == 1234567.123456
+    j = cube.i_index["PLEDGE_AMOUNT"]
+    assert cube.quarters[0, j, 1, 2] == 7.5 and cube.months[0, j, 1, 10] == 3
+    raw(city, CITY, "TM_REGISTRATIONS", str(Y), "98765432109876.5")     # beyond the integer fast path
+    cube = Cube.load(city, regions=[CITY], year_from=Y, year_to=Y)
+    assert cube.get(CITY, "TM_REGISTRATIONS", Y) == 98765432109876.5 and cube.get(CITY, "PLEDGE_AMOUNT", Y) == 0.1
+    # a region list and the whole store read the same
+    whole = Cube.load(city)
+    assert whole.get(CITY, "PLEDGE_AMOUNT", Y - 1) == 1234567.123456 and whole.regions == [CITY]

@@ -17,12 +17,22 @@ province. ``below`` only chooses which regions are *reported on*:
   the report, the package);
 - ``"all"`` — the region and every region below it (the subtree check, violations).
 
+The whole store at once (the violations list, the national benchmark)::
+
+    everything = findings_all(db)              # or findings_all(db, 2024), findings_all(db, [2023, 2024])
+    everything.of("320100", 2024)              # == findings(db, "320100", 2024).items
+
+A finding's ``period`` is the year (``"2024"``) or, for the checks of quarters and months,
+the sub-annual period it is about (``"2024Q1"``, ``"2024-12"``).
+
 What a finding *means* for the workflow (blocking, unexplained, open) is answered here too,
 so no caller re-derives it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .checks import HISTORY, Checker, Finding, load_explanations
 
@@ -156,7 +166,6 @@ def findings_all(db, years: int | list[int] | range | None = None) -> StoreFindi
     ts = TargetSet.load(db)
     everywhere = list(ts.regions) or list(load_regions(db))
     cube = Cube.load(db, regions=everywhere, year_from=years[0] - HISTORY, year_to=years[-1])
-    import numpy as np
 
     ys = [cube.y_index[y] for y in years]
     held = ~np.isnan(cube.values[:, :, ys]).all(axis=(1, 2))
