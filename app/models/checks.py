@@ -212,46 +212,44 @@ class Checker:
     # ---- blocking
     def _range_and_required(self):
         cube, cat = self.cube, self.cat
-        vals = cube.values
-        levels = self.levels
-        empty = np.isnan(vals).all(axis=1) & self.valid                   # region × year: nothing entered
-        reported = self._reported_by_year()
-        for code, ind in cat.items():
-            j = cube.i_index[code]
-            for label, layer in self._layers():
-                v = layer[:, j]
-                with np.errstate(invalid="ignore"):
-                    if ind.kind in KIND_BOUNDS:
-                        lo, hi = KIND_BOUNDS[ind.kind]
-                        bad = (v < lo) | (v > hi)
-                    elif ind.kind == "population":
-                        bad = v <= 0
-                    elif ind.kind == "count":
-                        bad = (v < 0) | (v != np.floor(v))
-                    else:
-                        bad = v < 0
-                bad &= ~np.isnan(v)
-                if not bad.any():
-                    continue
-                for r, y, k in self._cells3(bad):
-                    x = float(v[r, y, k])
-                    try:
-                        check_range(Decimal(repr(x)), f"{x:g}", ind.kind, ind.unit_zh)
-                    except InputError as exc:
-                        yield r, y, self._f(r, code, y, "blocking", "range", exc.code, {"text": exc.text, **exc.params},
-                                            period=self._period(label, y, k))
-            if ind.derived:
+        vals, levels = cube.values, self.levels
+        inds = list(cat.values())
+        inf = np.inf
+        lo = np.array([KIND_BOUNDS.get(i.kind, (0, inf))[0] for i in inds], float)
+        hi = np.array([KIND_BOUNDS.get(i.kind, (0, inf))[1] for i in inds], float)
+        whole = np.array([i.kind == "count" for i in inds])
+        positive = np.array([i.kind == "population" for i in inds])
+        for label, layer in self._layers():                   # every value of every indicator at once
+            shape = (1, len(inds), 1, 1)
+            with np.errstate(invalid="ignore"):
+                bad = (layer < lo.reshape(shape)) | (layer > hi.reshape(shape))
+                bad |= positive.reshape(shape) & (layer <= 0)
+                bad |= whole.reshape(shape) & (layer != np.floor(layer))
+            bad &= ~np.isnan(layer)
+            if not bad.any():
                 continue
-            applies = levels == "nation" if ind.levels == "national" else np.ones(len(levels), bool)
-            need = np.zeros(vals.shape[::2], bool)
-            if ind.required:
-                need |= applies[:, None]
-            for yy, codes in reported.items():
-                if code in codes:
-                    need[:, yy] |= applies
-            for r, y in self._cells(need & np.isnan(vals[:, j, :]) & ~empty & self.valid):
-                yield r, y, self._f(r, code, y, "blocking", "required", "required_missing")
-        n_required = {lv: sum(1 for i in cat.values() if i.required and not i.derived and i.applies_to(lv))
+            for r, j, y, k in zip(*np.nonzero(bad & self._sel[:, None, :, None])):
+                ind, x = inds[j], float(layer[r, j, y, k])
+                try:
+                    check_range(Decimal(repr(x)), f"{x:g}", ind.kind, ind.unit_zh)
+                except InputError as exc:
+                    yield r, y, self._f(r, ind.code, y, "blocking", "range", exc.code, {"text": exc.text, **exc.params},
+                                        period=self._period(label, y, k))
+        # required values: every entered indicator the level reports, and those a 'reported' target asks for
+        empty = np.isnan(vals).all(axis=1) & self.valid                   # region × year: nothing entered
+        nation = levels == "nation"
+        typed = np.array([not i.derived for i in inds])
+        applies = np.where(np.array([i.levels == "national" for i in inds])[None, :], nation[:, None], True)
+        need = (applies & np.array([bool(i.required) for i in inds])[None, :])[:, :, None] \
+            & np.ones(len(cube.years), bool)[None, None, :]
+        for yy, codes in self._reported_by_year().items():
+            for code in codes:
+                j = cube.i_index[code]
+                need[:, j, yy] |= applies[:, j]
+        need &= typed[None, :, None] & np.isnan(vals) & ~empty[:, None, :] & self.valid[:, None, :]
+        for r, j, y in zip(*np.nonzero(need & self._sel[:, None, :])):
+            yield r, y, self._f(r, inds[j].code, y, "blocking", "required", "required_missing")
+        n_required = {lv: sum(1 for i in inds if i.required and not i.derived and i.applies_to(lv))
                       for lv in set(levels)}
         for r, y in self._cells(empty):
             yield r, y, self._f(r, "*", y, "blocking", "required", "nothing_reported", {"n": n_required[levels[r]]})
@@ -359,36 +357,35 @@ class Checker:
                                          "pct": f"{change[r, y - 1]:+.1f}", "band": f"{band:g}"})
 
     def _outliers(self):
-        eff = self.cube.effective
-        kinds = np.array([self.cat[c].kind in ("count", "amount") for c in self.cube.indicators])
-        if not kinds.any():
+        cube = self.cube
+        kinds = np.array([self.cat[c].kind in ("count", "amount") for c in cube.indicators])
+        ys = np.array([y for y in range(MZ_MIN_HISTORY + 1, len(cube.years)) if self._sel[:, y].any()], np.int64)
+        if not kinds.any() or not len(ys):
             return
-        eff = eff[:, kinds, :]
-        codes = [c for c, k in zip(self.cube.indicators, kinds) if k]
+        rows = np.nonzero(self._sel[:, ys].any(axis=1))[0]
+        eff = cube.effective[rows][:, kinds, :]
+        codes = [c for c, k in zip(cube.indicators, kinds) if k]
         small = np.array([self.cat[c].kind == "count" for c in codes])
         with np.errstate(divide="ignore", invalid="ignore"):
             g = np.log(eff[:, :, 1:] / eff[:, :, :-1])          # g[..., k]: change from year k to k+1
         g[~np.isfinite(g)] = np.nan
-        for y in range(MZ_MIN_HISTORY + 1, len(self.cube.years)):
-            rows = np.nonzero(self._sel[:, y])[0]
-            if not len(rows):
-                continue
-            # the changes between years y-HISTORY .. y-1: the window findings() loads for year y
-            hist = g[rows, :, max(0, y - HISTORY): y - 1]
-            cur = g[rows, :, y - 1]
-            enough = (~np.isnan(hist)).sum(axis=2) >= MZ_MIN_HISTORY
-            if not enough.any():
-                continue
-            with np.errstate(invalid="ignore"):
-                med = _median(hist)
-                mad = np.maximum(_median(np.abs(hist - med[:, :, None])), MAD_FLOOR)
-                z = 0.6745 * (cur - med) / mad
-                bad = enough & (np.abs(z) > MZ_THRESHOLD)
-                bad &= ~(small[None, :] & (eff[rows, :, y] < SMALL_COUNT))
-            for k, j in zip(*np.nonzero(bad)):
-                r = rows[k]
-                yield r, y, self._f(r, codes[j], y, "explain", "outlier", "outlier_mz",
-                                    {"pct": f"{(math.exp(cur[k, j]) - 1) * 100:+.1f}", "z": f"{z[k, j]:.1f}"})
+        # the changes between years y-HISTORY .. y-1 (the window findings() loads for year y), for every
+        # checked year at once: windows of HISTORY-1 changes over g padded in front
+        pad = np.full(g.shape[:2] + (HISTORY - 1,), np.nan)
+        windows = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, g], axis=2), HISTORY - 1, axis=2)
+        hist = windows[:, :, ys - 1, :]                          # rows × indicators × years × HISTORY-1
+        cur = g[:, :, ys - 1]
+        enough = (~np.isnan(hist)).sum(axis=3) >= MZ_MIN_HISTORY
+        with np.errstate(invalid="ignore"):
+            med = _median(hist)
+            mad = np.maximum(_median(np.abs(hist - med[..., None])), MAD_FLOOR)
+            z = 0.6745 * (cur - med) / mad
+            bad = enough & (np.abs(z) > MZ_THRESHOLD)
+            bad &= ~(small[None, :, None] & (eff[:, :, ys] < SMALL_COUNT))
+        bad &= self._sel[rows][:, ys][:, None, :]
+        for k, j, s in zip(*np.nonzero(bad)):
+            yield rows[k], ys[s], self._f(rows[k], codes[j], ys[s], "explain", "outlier", "outlier_mz",
+                                          {"pct": f"{(math.exp(cur[k, j, s]) - 1) * 100:+.1f}", "z": f"{z[k, j, s]:.1f}"})
 
     def _sums(self):
         cube = self.cube
