@@ -46,7 +46,7 @@ class Indicator(NamedTuple):
     yoy_band: float | None
     required: int
     position: int
-    check_band: float | None = None     # resources/catalogue/checks.csv ``band`` (NaN: "off")
+    check_band: float | None = None     # resources/catalogue/checks.csv ``band`` (0: "off")
     over_year: str | None = None        # "sum" (flow), "last" (year-end stock) or None
 
     @property
@@ -67,7 +67,7 @@ class Indicator(NamedTuple):
         """Year-on-year plausibility band (in :attr:`band_unit`), or None when not checked."""
         for band in (self.yoy_band, self.check_band):
             if band is not None:
-                return None if band != band else float(band)      # NaN: "off"
+                return float(band) if band > 0 else None           # 0: "off"
         return DEFAULT_YOY_BAND.get(self.kind)
 
     @property
@@ -123,10 +123,10 @@ def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
     for n, row in enumerate(_read_csv(path, {"code", "band", "over_year"}), start=2):
         text, over = row["band"].strip(), row["over_year"].strip() or None
         try:
-            band = float("nan") if text.lower() == "off" else (float(text) if text else None)
+            band = 0.0 if text.lower() == "off" else (float(text) if text else None)
         except ValueError:
             band = -1.0
-        if band is not None and band == band and not 0 < band < float("inf"):
+        if band is not None and text.lower() != "off" and not 0 < band < float("inf"):
             raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=text,
                              params={"column": "band", "why": "a number > 0, empty or off"})
         if over not in (None, *OVER_YEAR):
