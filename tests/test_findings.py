@@ -168,7 +168,7 @@ def test_band_is_data_per_indicator(city, tmp_path):
     good.write_text("code,band,over_year\nINV_GRANT_RATE,off,\nGI_PRODUCTS,,last\n", encoding="utf-8")
     cfg = check_config(good)
     assert cfg["INV_GRANT_RATE"] == (0.0, None) and cfg["GI_PRODUCTS"] == (None, "last")
-    assert indicators(city)["INV_GRANT_RATE"]._replace(check_band=0.0).band() is None
+    assert indicators(city)["INV_GRANT_RATE"]._replace(yoy_band=None, check_band=0.0).band() is None
     bad = tmp_path / "bad.csv"
     bad.write_text("code,band,over_year\nINV_GRANTS,30,\nINV_GRANT_RATE,-5,\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
