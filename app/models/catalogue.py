@@ -18,8 +18,15 @@ register({
     "unknown_indicator": ("unknown indicator {text!r}", "未知指标“{text}”"),
 })
 
-# default year-on-year plausibility band (per cent) by kind; per-indicator yoy_band overrides
-DEFAULT_YOY_BAND = {"count": 30.0, "amount": 30.0, "population": 5.0}
+# default year-on-year plausibility band by kind: per cent of last year's figure, except for
+# POINT_KINDS where it is in percentage points (absolute change); resources/catalogue/checks.csv
+# sets it per indicator, a store's indicators.yoy_band overrides that
+DEFAULT_YOY_BAND = {"count": 30.0, "amount": 30.0, "population": 5.0, "ratio": 30.0, "months": 30.0,
+                    "percent": 10.0, "score": 10.0}
+POINT_KINDS = ("percent", "score")
+OVER_YEAR = ("sum", "last")        # quarters/months of a flow add up to the year; a stock's last one is the year end
+_DB_FIELDS = ("code", "name_zh", "name_en", "unit_zh", "unit_en", "kind", "decimals", "direction", "aggregate",
+              "formula", "levels", "frequency", "note", "yoy_band", "required", "position")
 
 
 class Indicator(NamedTuple):
@@ -39,6 +46,8 @@ class Indicator(NamedTuple):
     yoy_band: float | None
     required: int
     position: int
+    check_band: float | None = None     # resources/catalogue/checks.csv ``band`` (0: "off")
+    over_year: str | None = None        # "sum" (flow), "last" (year-end stock) or None
 
     @property
     def derived(self) -> bool:
@@ -55,8 +64,16 @@ class Indicator(NamedTuple):
         return self.unit_zh if lang == "zh" else self.unit_en
 
     def band(self) -> float | None:
-        """Year-on-year plausibility band in per cent, or None when not checked."""
-        return self.yoy_band if self.yoy_band is not None else DEFAULT_YOY_BAND.get(self.kind)
+        """Year-on-year plausibility band (in :attr:`band_unit`), or None when not checked."""
+        for band in (self.yoy_band, self.check_band):
+            if band is not None:
+                return float(band) if band > 0 else None           # 0: "off"
+        return DEFAULT_YOY_BAND.get(self.kind)
+
+    @property
+    def band_unit(self) -> str:
+        """``"points"``: the band is an absolute change (percentage points); ``"percent"``: relative."""
+        return "points" if self.kind in POINT_KINDS else "percent"
 
     def applies_to(self, level: str) -> bool:
         return self.levels == "all" or (self.levels == "national" and level == "nation")
@@ -80,10 +97,45 @@ class Region(NamedTuple):
 
 
 def indicators(db) -> dict[str, Indicator]:
-    """All indicators in catalogue order."""
-    cols = list(Indicator._fields)
-    rows = db.execute(f"select {', '.join(cols)} from indicators order by position, code").fetchall()
-    return {r[0]: Indicator(*r) for r in rows}
+    """All indicators in catalogue order, with how the checks treat them (``checks.csv``)."""
+    rows = db.execute(f"select {', '.join(_DB_FIELDS)} from indicators order by position, code").fetchall()
+    config = check_config()
+    out = {}
+    for r in rows:
+        band, over = config.get(r[0], (None, "sum" if r[8] == "sum" and not r[9] else None))
+        out[r[0]] = Indicator(*r, band, over)
+    return out
+
+
+_CHECK_CONFIG: dict[str, tuple[float | None, str | None]] | None = None
+
+
+def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
+    """``{code: (band, over_year)}`` from ``resources/catalogue/checks.csv`` (read once)."""
+    global _CHECK_CONFIG
+    if _CHECK_CONFIG is not None and path is None:
+        return _CHECK_CONFIG
+    from .reference import _read_csv, resource
+    from .errors import InputError
+
+    path = path or resource("catalogue", "checks.csv")
+    out = {}
+    for n, row in enumerate(_read_csv(path, {"code", "band", "over_year"}), start=2):
+        text, over = row["band"].strip(), row["over_year"].strip() or None
+        try:
+            band = 0.0 if text.lower() == "off" else (float(text) if text else None)
+        except ValueError:
+            band = -1.0
+        if band is not None and text.lower() != "off" and not 0 < band < float("inf"):
+            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=text,
+                             params={"column": "band", "why": "a number > 0, empty or off"})
+        if over not in (None, *OVER_YEAR):
+            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=over,
+                             params={"column": "over_year", "why": "sum, last or empty"})
+        out[row["code"].strip()] = (band, over)
+    if path == resource("catalogue", "checks.csv"):
+        _CHECK_CONFIG = out
+    return out
 
 
 def indicator(db, code: str) -> Indicator:

@@ -17,6 +17,14 @@ province. ``below`` only chooses which regions are *reported on*:
   the report, the package);
 - ``"all"`` — the region and every region below it (the subtree check, violations).
 
+The whole store at once (the violations list, the national benchmark)::
+
+    everything = findings_all(db)              # or findings_all(db, 2024), findings_all(db, [2023, 2024])
+    everything.of("320100", 2024)              # == findings(db, "320100", 2024).items
+
+A finding's ``period`` is the year (``"2024"``) or, for the checks of quarters and months,
+the sub-annual period it is about (``"2024Q1"``, ``"2024-12"``).
+
 What a finding *means* for the workflow (blocking, unexplained, open) is answered here too,
 so no caller re-derives it.
 """
@@ -24,10 +32,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import Checker, Finding, load_explanations
+import numpy as np
+
+from .checks import HISTORY, Checker, Finding, load_explanations
 
 SCOPES = ("self", "children", "all")
-HISTORY = 9           # years before the checked year that the change rules look at
 SEVERITIES = ("blocking", "explain", "info")
 
 
@@ -101,5 +110,69 @@ def findings(db, region: str, year: int, *, below: str = "self") -> Findings:
     wanted, loaded = scope_regions(db, region, year, below)
     ts = TargetSet.load(db)
     cube = Cube.load(db, regions=loaded, year_from=year - HISTORY, year_to=year)
-    found = Checker(cube, ts, load_explanations(db, wanted)).run(regions=wanted, years=[year])
+    found = Checker(cube, ts, load_explanations(db, wanted, [year])).run(regions=wanted, years=[year])
     return Findings(region, year, below, wanted, [f for code in wanted for f in found.get((code, year), [])])
+
+
+@dataclass
+class StoreFindings:
+    """The findings of every region-year of a store (:func:`findings_all`)."""
+
+    years: list[int]
+    regions: list[str]                       # the regions checked: those holding a value in the years
+    items: list[Finding] = field(default_factory=list)
+    by_region_year: dict = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    def of(self, region: str, year: int) -> list[Finding]:
+        """The findings of one region-year: what ``findings(db, region, year).items`` returns."""
+        return self.by_region_year.get((region, year), [])
+
+    def keys(self) -> set[tuple]:
+        return {(f.region, f.indicator, f.period, f.rule) for f in self.items}
+
+    def counts(self) -> dict[str, int]:
+        out = {s: sum(f.severity == s for f in self.items) for s in SEVERITIES}
+        out["unexplained"] = sum(f.severity == "explain" and not f.explanation for f in self.items)
+        out["open"] = out["blocking"] + out["unexplained"]
+        return out
+
+
+def findings_all(db, years: int | list[int] | range | None = None) -> StoreFindings:
+    """Every region-year of the store checked in one pass (the violations list, the national benchmark).
+
+    ``years``: one year, several, or None for every year holding a value. The regions checked
+    are those holding any value in those years; for each of them the findings of a year are
+    exactly what :func:`findings` returns for it (same data window: the region and everything
+    below it, the ``HISTORY`` years before).
+    """
+    from .catalogue import regions as load_regions
+    from .cube import Cube
+    from .targets import TargetSet
+
+    if years is None:
+        lo, hi = db.execute('select (select min(year) from "values"), (select max(year) from "values")').fetchone()
+        years = [] if lo is None else list(range(lo, hi + 1))
+    elif isinstance(years, int):
+        years = [years]
+    years = sorted(set(years))
+    if not years:
+        return StoreFindings([], [])
+    ts = TargetSet.load(db)
+    everywhere = list(ts.regions) or list(load_regions(db))
+    cube = Cube.load(db, regions=everywhere, year_from=years[0] - HISTORY, year_to=years[-1])
+
+    ys = [cube.y_index[y] for y in years]
+    held = ~np.isnan(cube.values[:, :, ys]).all(axis=(1, 2))
+    for sub in (cube.quarters, cube.months):
+        if sub is not None:
+            held |= ~np.isnan(sub[:, :, ys]).all(axis=(1, 2, 3))
+    checked = [cube.regions[i] for i in np.nonzero(held)[0]]
+    found = Checker(cube, ts, load_explanations(db, checked, years)).run(regions=checked, years=years)
+    items = [f for y in years for code in checked for f in found.get((code, y), [])]
+    return StoreFindings(years, checked, items, found)
