@@ -20,9 +20,9 @@ def test_report_writes_both_files_and_says_so(store, tmp_path):
     pdf, xlsx = tmp_path / "江苏 2022.pdf", tmp_path / "江苏 2022.xlsx"
     r = ipdesk("report", "--region", "320000", "--year", "2022", "--pdf", str(pdf), "--xlsx", str(xlsx),
                "--office", "江苏省知识产权局", "--contact", "张三 025-8000", "--save-office", "--json", db=store)
-    # Jiangsu 2022 is approved but one explain-level problem has no explanation: written, as a draft, exit 1
-    assert r.returncode == 1, r.stderr
-    assert "草稿（不得作为正式报送）" in r.stderr and "1 个需说明问题未说明" in r.stderr, r.stderr
+    # Jiangsu 2022 is approved and its one explain-level problem explained: final, exit 0
+    assert r.returncode == 0, r.stderr
+    assert "草稿" not in r.stderr, r.stderr
     out = json.loads(r.stdout)                      # stdout stays JSON
     assert isinstance(out, list) and len(out) == 1
     res = out[0]
@@ -33,7 +33,7 @@ def test_report_writes_both_files_and_says_so(store, tmp_path):
     assert res["findings"] == {"blocking": 0, "explain": 1, "info": 0}
     # --save-office stored the office and contact for the next report
     r = ipdesk("report", "--region", "320000", "--year", "2022", "--xlsx", str(xlsx), db=store, lang="zh")
-    assert r.returncode == 1 and "数据指纹 " + res["fingerprint_short"] in r.stdout and "XLSX" in r.stdout
+    assert r.returncode == 0 and "数据指纹 " + res["fingerprint_short"] in r.stdout and "XLSX" in r.stdout
     from openpyxl import load_workbook
 
     cover = {row[0].value: row[1].value for row in load_workbook(xlsx)["封面说明"].iter_rows(min_row=3) if row[0].value}

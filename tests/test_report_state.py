@@ -30,18 +30,29 @@ poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
 
 
 def approve_clean(db, region: str, year: int) -> None:
-    """Make ``region`` ``year`` approved and clean: every explain-level finding explained, then an
-    office head approves. The one place these tests do it (lowest-level functions available now)."""
-    from app.models import workflow
-    from app.models.checks import explain
+    """Make ``region`` ``year`` approved and clean through the review service: every explain-level
+    finding explained, the head's override for cities still in draft, complete, then approved."""
+    from app.models import review
     from app.models.findings import findings
+    from app.models.states import region_year_status
 
     fs = findings(db, region, year, below="children")
     assert not fs.blocking(everywhere=True), "a blocking finding cannot be explained away"
     for f in fs.unexplained(everywhere=True):
-        explain(db, f.region, year, f.rule, f.indicator, "已核实：数据属实。", period=f.period)
-    workflow.add_user(db, "王处长", "head", "s3cret-head")
-    workflow.set_status(db, region, year, "approved", user="王处长", password="s3cret-head")
+        review.explain(db, f.region, year, f.rule, f.indicator, "已核实：数据属实。", period=f.period)
+    if any(r.code == "rv_subordinate" for r in review.blockers(db, region, year, "approve")):
+        review.override(db, region, year, user="demo-head", password="demo1234", why="下级数据已电话核实")
+    if region_year_status(db, region, year) == "draft":
+        review.complete(db, region, year)
+    review.approve(db, [(region, year)], user="demo-head", password="demo1234")
+
+
+def district_entered(db, year: int = 2024) -> None:
+    """One of Nanjing's districts reports: from then on this store collects Nanjing's districts,
+    and the ten that did not report are each a blocking 'nothing reported'."""
+    from app.models.values import set_text
+
+    set_text(db, "320102", "INV_GRANTS", str(year), "1200")
 
 
 def pdf_text_pages(pdf: Path) -> list[str]:
@@ -77,26 +88,35 @@ def test_the_reports_problems_are_the_findings_of_the_region_with_its_children(d
         findings(demo_db, region, year, below="self").keys()
 
 
-def test_nanjing_2022_lists_its_districts_blocking_items(demo_db):
-    """The Nanjing 2022 of the issue: approved, 11 districts with nothing entered — 11 blocking problems listed."""
+def test_districts_no_one_collects_are_not_findings_but_one_that_reports_makes_the_rest_owed(demo_db):
+    """Nanjing 2022 of the issue printed 已审批 beside 11 blocking 'nothing reported' district items.
+    Districts this store never collects are not expected (review.subordinates and the findings say
+    the same); once one district reports, the other ten are owed and the report is a draft."""
+    from app.models import review
     from app.services.report.data import build_report
 
-    rep = build_report(demo_db, "320100", 2022, generated_at=WHEN)
-    assert rep.counts()["blocking"] == 11 and rep.status == "approved" and not rep.final
-    assert rep.workflow != "已审批" and "11 个阻断性问题未修正" in rep.reasons
+    rep = build_report(demo_db, "320100", 2024, generated_at=WHEN)
+    assert rep.counts()["blocking"] == 0 and rep.final and review.subordinates(demo_db, "320100", 2024) == []
+    district_entered(demo_db)
+    rep = build_report(demo_db, "320100", 2024, generated_at=WHEN)
+    assert rep.counts()["blocking"] >= 10 and not rep.final and "个阻断性问题未修正" in "".join(rep.reasons)
+    assert len(review.subordinates(demo_db, "320100", 2024)) >= 11
 
 
 # ---------------------------------------------------------------- drafts, page by page and sheet by sheet
 
 @poppler
-@pytest.mark.parametrize("region, year", [("320000", 2022), ("320100", 2022), ("320000", 2024)])
+@pytest.mark.parametrize("region, year", [("320100", 2024), ("320300", 2024), ("320000", 2024)])
 def test_an_unresolved_year_is_a_draft_on_every_page_and_sheet(demo_db, tmp_path, region, year):
-    """Jiangsu 2022 (approved, one problem unexplained), Nanjing 2022 (approved, 11 blocking district
-    items), Jiangsu 2024 (not approved): the mark on every page and sheet, the reasons on the cover,
-    and 已审批 nowhere."""
+    """Nanjing 2024 (complete, ten districts owed once one reports), Xuzhou 2024 (draft, two
+    problems unexplained), Jiangsu 2024 (draft, cities unexplained): the mark on every page and
+    sheet, the reasons on the cover, and 已审批 nowhere."""
     from openpyxl import load_workbook
 
     from app.models.review import document_state
+
+    if region == "320100":
+        district_entered(demo_db)
 
     doc = document_state(demo_db, region, year)
     assert not doc.final and doc.reasons
@@ -173,9 +193,9 @@ def test_report_exits_1_for_a_draft_and_0_when_final(store, tmp_path):
     draft = ipdesk("report", "--region", "320000", "--year", "2024", "--pdf", str(tmp_path / "d.pdf"), "--json",
                    db=store, lang="zh")
     assert draft.returncode == 1, draft.stderr
-    assert DRAFT in draft.stderr and "尚未审批" in draft.stderr and "徐州市·专利转让许可次数" in draft.stderr
+    assert DRAFT in draft.stderr and "仍为草稿" in draft.stderr and "徐州市·专利转让许可次数" in draft.stderr
     out = json.loads(draft.stdout)[0]                      # stdout stays JSON
-    assert out["final"] is False and out["status"] == "draft" and "尚未审批" in out["reasons"]
+    assert out["final"] is False and out["status"] == "draft" and "本单位尚未确认填报完成（仍为草稿）" in out["reasons"]
     assert (tmp_path / "d.pdf").exists()                   # the draft is still written
 
     db = open_store(store)

@@ -102,6 +102,30 @@ def scope_regions(db, region: str, year: int, below: str) -> tuple[list[str], li
     return [region] + reported, [region] + subtree
 
 
+def collects_below(db, parent: str) -> bool:
+    """Does this store collect the level below ``parent`` at all — does any of its direct
+    subordinate regions hold a value or a workflow state, in any year?
+
+    The one rule of who is expected to report: a city's districts that no one in this store
+    ever fills are not owed (review.subordinates) and their empty years are not findings."""
+    return db.execute(
+        "select 1 from regions r where r.parent = ? and (exists(select 1 from \"values\" v where v.region = r.code)"
+        " or exists(select 1 from region_years y where y.region = r.code)) limit 1", [parent]).fetchone() is not None
+
+
+def _expected(db, region: str, items: list[Finding]) -> list[Finding]:
+    """Drop 'nothing reported' for regions below ``region`` whose level this store does not collect."""
+    from .catalogue import region as get_region
+
+    quiet = {f.region for f in items if f.rule == "required" and f.indicator == "*" and f.region != region}
+    if not quiet:
+        return items
+    parents = {code: get_region(db, code).parent for code in quiet}
+    collected = {p: collects_below(db, p) for p in set(parents.values()) if p}
+    skip = {code for code, p in parents.items() if not collected.get(p, True)}
+    return [f for f in items if not (f.region in skip and f.rule == "required" and f.indicator == "*")]
+
+
 def findings(db, region: str, year: int, *, below: str = "self") -> Findings:
     """The findings of ``region`` in ``year`` (and of the regions below it that ``below`` asks for)."""
     from .cube import Cube
@@ -111,7 +135,8 @@ def findings(db, region: str, year: int, *, below: str = "self") -> Findings:
     ts = TargetSet.load(db)
     cube = Cube.load(db, regions=loaded, year_from=year - HISTORY, year_to=year)
     found = Checker(cube, ts, load_explanations(db, wanted, [year])).run(regions=wanted, years=[year])
-    return Findings(region, year, below, wanted, [f for code in wanted for f in found.get((code, year), [])])
+    items = _expected(db, region, [f for code in wanted for f in found.get((code, year), [])])
+    return Findings(region, year, below, wanted, items)
 
 
 @dataclass

@@ -155,14 +155,10 @@ def _finding_reason(db, code: str, f) -> Reason:
 def subordinates(db, region: str, year: int) -> list[str]:
     """The direct subordinate regions this office collects for ``region`` in ``year`` (see the module doc)."""
     from .catalogue import children
+    from .findings import collects_below
 
     kids = children(db, region, year)
-    if not kids:
-        return []
-    marks = ",".join("?" * len(kids))
-    tracked = (db.execute(f'select 1 from "values" where region in ({marks}) limit 1', kids).fetchone()
-               or db.execute(f"select 1 from region_years where region in ({marks}) limit 1", kids).fetchone())
-    return kids if tracked else []
+    return kids if kids and collects_below(db, region) else []
 
 
 def owed(db, region: str, year: int) -> list[str]:
