@@ -395,3 +395,9 @@ def test_format_value_rounds_half_up_at_every_precision():
     assert format_value(Decimal("0.125"), 2) == "0.13" and format_value(Decimal("0.124"), 2) == "0.12"
     assert format_value(Decimal("-0.4"), 0) == "0" and format_value(Decimal("-0.5"), 0) == "-1"
     assert format_value(Decimal("123456789012345678901234567890.5"), 0) == "123,456,789,012,345,678,901,234,567,891"
+
+
+def test_format_value_of_a_long_number_with_many_decimals():
+    """The rounding context grows with the digits and the decimals asked for (28 digits are not enough)."""
+    big = Decimal("1" * 30 + ".5")
+    assert format_value(big, 10) == "{:,}".format(int("1" * 30)) + ".5000000000"

@@ -276,3 +276,27 @@ def test_own_targets_and_edits_are_audited_and_checked(empty_db):
 def test_adding_an_existing_own_target_again_returns_its_id(empty_db):
     t = targets.add_own_target(empty_db, "320100", "INV_GRANTS", ">=", "1000", 2022)
     assert targets.add_own_target(empty_db, "320100", "INV_GRANTS", ">=", "1200", 2022) == t
+
+
+def test_growth_within_rounding_noise_of_the_needed_value_is_met():
+    needed = 100 * (1 + 10 / 100.0)
+    t = T("growth>=", 10.0, 2022)
+    assert evaluate(t, series((2021, 100), (2022, needed - 1e-9)), 2022)["status"] == "met"
+    assert evaluate(t, series((2021, 100), (2022, needed - 1e-6)), 2022)["status"] == "off_track"
+
+
+@pytest.mark.parametrize("comparator", ["<=", ">=", "growth>=", "increase", "reported"])
+def test_every_comparator_can_be_added_and_set(empty_db, comparator):
+    t = targets.add_own_target(empty_db, "320100", "INV_GRANTS", comparator, "5", 2022)
+    other = targets.add_own_target(empty_db, "320200", "INV_GRANTS", ">=", "5", 2022)
+    targets.edit_target(empty_db, other, comparator=comparator)
+    assert {x.comparator for x in targets.list_targets(empty_db) if x.id in (t, other)} == {comparator}
+
+
+def test_an_own_target_without_a_document_is_named_after_the_region(empty_db):
+    targets.add_own_target(empty_db, "320100", "INV_GRANTS", ">=", "5", 2022)
+    assert empty_db.execute("select document_zh, document_en from target_packs where pack = 'OWN_320100'").fetchone() \
+        == ("南京市自定目标", "Nanjing own targets")
+    targets.add_own_target(empty_db, "320200", "INV_GRANTS", ">=", "5", 2022, document="无锡市知识产权规划")
+    assert empty_db.execute("select document_zh, document_en from target_packs where pack = 'OWN_320200'").fetchone() \
+        == ("无锡市知识产权规划", "无锡市知识产权规划")

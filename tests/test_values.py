@@ -231,3 +231,35 @@ def test_a_large_region_is_read_whole(empty_db):
         assert write_values(empty_db, batch).written == n
         res = write_values(empty_db, batch)
         assert (res.written, res.unchanged) == (0, n)
+
+
+def test_the_cycle_collector_is_paused_for_a_batch_and_back_after(empty_db):
+    import gc
+
+    from app.models.values import no_gc_pauses
+
+    assert gc.isenabled()
+    with no_gc_pauses():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    write_values(empty_db, [Change(NANJING, "INV_GRANTS", "2022", "1")])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_gc_pauses():
+            pass
+        assert not gc.isenabled()          # left as it was found
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("n,switched", [(999, False), (1000, True)])
+def test_foreign_key_checks_are_left_to_the_batch_from_a_thousand_changes(empty_db, n, switched):
+    inds = [c for c, in empty_db.execute("select code from indicators")]
+    keys = [(i, str(y)) for y in range(1990, 2101) for i in inds][:n]
+    said = []
+    empty_db.conn.set_trace_callback(said.append)
+    assert write_values(empty_db, [Change(NANJING, i, p, "1") for i, p in keys]).written == n
+    empty_db.conn.set_trace_callback(None)
+    assert ("pragma foreign_keys = OFF" in said) is switched
+    assert empty_db.execute("pragma foreign_keys").fetchone()[0] == 1
