@@ -300,3 +300,13 @@ def test_an_own_target_without_a_document_is_named_after_the_region(empty_db):
     targets.add_own_target(empty_db, "320200", "INV_GRANTS", ">=", "5", 2022, document="无锡市知识产权规划")
     assert empty_db.execute("select document_zh, document_en from target_packs where pack = 'OWN_320200'").fetchone() \
         == ("无锡市知识产权规划", "无锡市知识产权规划")
+
+
+def test_the_rounding_allowances_are_tight():
+    """growth>= forgives 1e-9 below the needed value, not 2e-9; increase needs more than 1e-12 above
+    the previous year (a float's noise is not a rise), 2e-12 is one."""
+    needed = 100 * (1 + 10 / 100.0)
+    assert evaluate(T("growth>=", 10.0, 2022), series((2021, 100), (2022, needed - 2e-9)), 2022)["status"] == "off_track"
+    inc = T("increase", None, 2022)
+    assert evaluate(inc, series((2021, 100), (2022, 100 + 1e-12)), 2022)["status"] == "off_track"
+    assert evaluate(inc, series((2021, 100), (2022, 100 + 2e-12)), 2022)["status"] == "met"
