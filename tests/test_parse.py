@@ -300,3 +300,104 @@ def test_clearly_in_range_never_passes_what_check_range_refuses(x, kind):
     if parse.clearly_in_range([x], [kind]):
         text = str(int(x)) if x.is_integer() else number_text(x)
         parse.check_range(Decimal(text), text, kind, "")
+
+
+# ---------------------------------------------------------------- rules pinned against mutants (README, "Mutation testing")
+
+@pytest.mark.parametrize("text,expected", [
+    ("5百", "500"), ("5十万", "500000"), ("2千万", "20000000"), ("3百万", "3000000"), ("1万亿", "1000000000000"),
+    ("5千", "5000"), ("5万", "50000"), ("5亿", "500000000"), ("1,234百", "123400"),
+])
+def test_every_magnitude_word_has_its_power_of_ten(text, expected):
+    assert parse_value(text, **CNT) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["1234,567", "0,500", "00,500", "1,2345", "1,23,456", ",123", "1,,234"])
+def test_misplaced_thousands_separators_are_refused(text):
+    with pytest.raises(InputError) as err:
+        parse_value(text, **CNT)
+    assert err.value.code in ("bad_grouping", "not_a_number")
+
+
+@pytest.mark.parametrize("text,expected", [("123,456", "123456"), ("1,000", "1000"), ("12,345,678", "12345678")])
+def test_well_placed_thousands_separators_are_read(text, expected):
+    assert parse_value(text, **CNT) == Decimal(expected)
+
+
+@pytest.mark.parametrize("ind,low,high", [(PCT, "0", "100"), (SCORE, "0", "100"), (MON, "0", "240")])
+def test_bounded_kinds_take_both_bounds_and_nothing_beyond(ind, low, high):
+    assert parse_value(low, **ind) == Decimal(low) and parse_value(high, **ind) == Decimal(high)
+    for outside in (f"-{Decimal('0.1')}", str(Decimal(high) + Decimal("0.1"))):
+        with pytest.raises(InputError) as err:
+            parse_value(outside, **ind)
+        assert err.value.code == "out_of_range"
+
+
+def test_length_limit_on_both_sides():
+    assert parse_value("1" * 64, **AMT) == Decimal("1" * 64)
+    with pytest.raises(InputError) as err:
+        parse_value("1" * 65, **AMT)
+    assert err.value.code == "too_long"
+
+
+def test_a_sign_and_a_bracket():
+    assert parse_value("+5", **AMT) == Decimal(5) and parse_value("-0", **AMT) == 0
+    for text in ("(5", "5)"):
+        with pytest.raises(InputError) as err:
+            parse_value(text, **CNT)
+        assert err.value.code in ("not_a_number", "bad_sign")
+    with pytest.raises(InputError) as err:
+        parse_value("(5)", **CNT)
+    assert err.value.code == "bad_sign"
+
+
+def test_exponent_only_when_a_digit_or_sign_follows():
+    with pytest.raises(InputError) as err:
+        parse_value("5e", **CNT)
+    assert err.value.code == "not_a_number"
+    with pytest.raises(InputError) as err:
+        parse_value("5E-3", **AMT)
+    assert err.value.code == "exponent"
+
+
+def test_population_zero_and_counts_must_be_whole():
+    assert parse_value("0.01", **POP) == Decimal("0.01")
+    assert parse_value("0", **AMT) == 0 and parse_value("0", **CNT) == 0
+    assert parse_value("1.0", **CNT) == 1 and parse_value("0.5", **AMT) == Decimal("0.5")
+
+
+def test_spreadsheet_numbers_are_read_as_written():
+    assert parse_value(1e-05, **AMT) == Decimal("0.00001")
+    assert parse_value(12.5, **AMT) == Decimal("12.5")
+    assert parse_value(Decimal("3"), **CNT) == 3
+    with pytest.raises(InputError):
+        parse_value(True, **CNT)
+
+
+def test_control_and_format_characters_are_refused():
+    for text in ("12\x07", "1\u200e2", "\ud80012"):
+        with pytest.raises(InputError) as err:
+            parse_value(text, **CNT)
+        assert err.value.code == "control_char"
+
+
+@pytest.mark.parametrize("numbers,kinds,expected", [
+    ([0.0, 100.0, 240.0], ["percent", "score", "months"], True),
+    ([100.5], ["percent"], False), ([-0.5], ["score"], False), ([240.5], ["months"], False),
+    ([0.0], ["population"], False), ([0.5], ["population"], True), ([2.0], ["count"], True),
+    ([2.5], ["count"], False), ([2.5], ["amount"], True), ([1.0], ["weight"], False), (["1"], ["amount"], False),
+])
+def test_clearly_in_range_on_both_sides(numbers, kinds, expected):
+    assert parse.clearly_in_range(numbers, kinds) is expected
+
+
+def test_format_value_rounds_half_up_at_every_precision():
+    assert format_value(Decimal("0.125"), 2) == "0.13" and format_value(Decimal("0.124"), 2) == "0.12"
+    assert format_value(Decimal("-0.4"), 0) == "0" and format_value(Decimal("-0.5"), 0) == "-1"
+    assert format_value(Decimal("123456789012345678901234567890.5"), 0) == "123,456,789,012,345,678,901,234,567,891"
+
+
+def test_format_value_of_a_long_number_with_many_decimals():
+    """The rounding context grows with the digits and the decimals asked for (28 digits are not enough)."""
+    big = Decimal("1" * 30 + ".5")
+    assert format_value(big, 10) == "{:,}".format(int("1" * 30)) + ".5000000000"

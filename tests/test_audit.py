@@ -1,0 +1,119 @@
+"""The audit trail (app.models.audit): the chain catches each kind of tampering, encode/decode keep
+what they are given, history selects what it is asked for."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.models import audit
+from app.models.db import meta_get, transaction
+
+ROWS = [("张三", "set", "320100", "INV_GRANTS", "2022", None, '{"v":"1"}', "typed"),
+        ("李四", "set", "320100", "INV_GRANTS", "2022", '{"v":"1"}', '{"v":"2"}', None),
+        ("王五", "status", "320100", None, "2022", "complete", "draft", "changed"),
+        ("赵六", "set", "320200", "INV_APPLICATIONS", "2022Q1", None, '{"v":"3"}', None)]
+
+
+@pytest.fixture
+def chained(empty_db):
+    with transaction(empty_db):
+        head = audit.append(empty_db, ROWS, at="2024-01-01T00:00:00+08:00")
+    assert head == meta_get(empty_db, "audit_head") and len(head) == 64 and head != audit.GENESIS
+    return empty_db
+
+
+def _drop_triggers(db):
+    for name, in db.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'audit'").fetchall():
+        db.execute(f"drop trigger {name}")
+
+
+def test_an_empty_trail_verifies(empty_db):
+    res = audit.verify(empty_db)
+    assert (res.ok, res.rows, res.first_bad, res.reason) == (True, 0, None, None)
+
+
+def test_a_whole_chain_verifies_and_links(chained):
+    res = audit.verify(chained)
+    assert (res.ok, res.rows, res.first_bad) == (True, 4, None)
+    rows = chained.execute("select prev_hash, hash, at from audit order by id").fetchall()
+    assert rows[0][0] == audit.GENESIS == "0" * 64
+    assert all(rows[i][0] == rows[i - 1][1] for i in range(1, 4))
+    assert {r[2] for r in rows} == {"2024-01-01T00:00:00+08:00"}
+    with transaction(chained):                      # a second batch continues the chain
+        audit.append(chained, ROWS[:1])
+    assert audit.verify(chained).ok and audit.verify(chained).rows == 5
+
+
+@pytest.mark.parametrize("column,value", [("who", "x"), ("action", "x"), ("region", "x"), ("indicator", "x"),
+                                          ("period", "x"), ("old", "x"), ("new", "x"), ("why", "x"), ("at", "x")])
+def test_a_changed_field_is_found(chained, column, value):
+    _drop_triggers(chained)
+    chained.execute(f"update audit set {column} = ? where id = (select min(id) + 2 from audit)", [value])
+    res = audit.verify(chained)
+    first = chained.execute("select min(id) from audit").fetchone()[0]
+    assert (res.ok, res.first_bad, res.reason) == (False, first + 2, "hash")
+
+
+def test_a_removed_row_breaks_the_link(chained):
+    _drop_triggers(chained)
+    first = chained.execute("select min(id) from audit").fetchone()[0]
+    chained.execute("delete from audit where id = ?", [first + 1])
+    res = audit.verify(chained)
+    assert (res.ok, res.first_bad, res.reason) == (False, first + 2, "link")
+
+
+def test_a_rewritten_chain_without_the_head_is_found(chained):
+    """Someone rewrites every hash after changing a row: the chain holds, the head in meta does not."""
+    _drop_triggers(chained)
+    chained.execute("delete from audit where id = (select max(id) from audit)")
+    res = audit.verify(chained)
+    assert (res.ok, res.first_bad, res.reason, res.rows) == (False, None, "head", 3)
+
+
+def test_append_needs_the_callers_transaction(empty_db):
+    with pytest.raises(AssertionError):
+        audit.append(empty_db, ROWS)
+    assert empty_db.execute("select count(*) from audit").fetchone()[0] == 0
+
+
+def test_append_stamps_the_time_when_not_given(empty_db):
+    with transaction(empty_db):
+        audit.append(empty_db, ROWS[:1])
+    at = empty_db.execute("select at from audit").fetchone()[0]
+    assert at[:2] == "20" and "T" in at
+
+
+@pytest.mark.parametrize("args,expected", [
+    (("12",), {"v": "12"}), (("-1.5",), {"v": "-1.5"}), (("12", "说明"), {"v": "12", "note": "说明"}),
+    (("12", None, "年报"), {"v": "12", "src": "年报"}), (("12", "a", "b"), {"v": "12", "note": "a", "src": "b"}),
+    (('1"2',), {"v": '1"2'}), (("12", ""), {"v": "12"}),
+])
+def test_encode_decode_round_trip(args, expected):
+    text = audit.encode(*args)
+    assert json.loads(text) == expected and audit.decode(text) == expected
+    assert "\\u" not in text                      # Chinese kept readable in the trail
+
+
+def test_encode_plain_and_none():
+    assert audit.encode("12") == '{"v":"12"}'
+    assert audit.encode(None) is None and audit.encode(None, "note") is None
+    assert audit.decode(None) is None
+    assert audit.decode("complete") == {"v": "complete"}         # a status row's old/new
+    assert audit.decode("[1, 2]") == {"v": "[1, 2]"}
+
+
+def test_current_user(monkeypatch):
+    monkeypatch.setenv("IPDESK_USER", "审核员")
+    assert audit.current_user() == "审核员"
+    monkeypatch.setenv("IPDESK_USER", "")
+    assert audit.current_user() not in ("", None)
+
+
+def test_history_selects(chained):
+    rows = audit.history(chained, "320100")
+    assert [r["who"] for r in rows] == ["张三", "李四", "王五"]
+    assert [r["who"] for r in audit.history(chained, "320100", "INV_GRANTS")] == ["张三", "李四"]
+    assert [r["who"] for r in audit.history(chained, "320200", period="2022Q1")] == ["赵六"]
+    assert audit.history(chained, "320200", period="2022") == []
+    assert rows[0]["why"] == "typed" and rows[0]["new"] == '{"v":"1"}' and rows[0]["old"] is None
