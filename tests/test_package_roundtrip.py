@@ -14,7 +14,8 @@ import pytest
 
 from app.models import audit, review
 from app.models.aggregate import aggregate_into
-from app.models.checks import check, explain
+from app.models.checks import explain
+from app.models.findings import check
 from app.models.db import meta_get, meta_set, open_store
 from app.models.values import region_year_status, set_text
 from app.services.package.format import PackageError, short_hash

@@ -2,7 +2,7 @@
 import pytest
 
 from app.models import catalogue
-from app.models.checks import check
+from app.models.findings import check
 from app.models.errors import InputError, NotFoundError
 from app.models.reference import import_regions
 from app.models.values import Change, write_values

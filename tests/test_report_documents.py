@@ -166,7 +166,7 @@ def store_view(db, region: str, year: int) -> dict:
     """Everything the documents show, computed here from the store (not from report_data)."""
     from app.models.catalogue import children, indicators
     from app.models.catalogue import region as get_region
-    from app.models.checks import check
+    from app.models.findings import check
     from app.models.parse import format_value
     from app.models.targets import status_for
     from app.models.values import get_values

@@ -270,12 +270,10 @@ def test_own_targets_and_edits_are_audited_and_checked(empty_db):
     assert audit.verify(empty_db).ok
 
 
-@pytest.mark.xfail(strict=True, reason="add_own_target returns cursor.lastrowid, which after an upsert that"
-                   " updates is the id of the last row inserted anywhere (an audit row), not the target's:"
-                   " `ipdesk target add` then prints a wrong id (app/models/targets.py, add_own_target)")
 def test_adding_an_existing_own_target_again_returns_its_id(empty_db):
     t = targets.add_own_target(empty_db, "320100", "INV_GRANTS", ">=", "1000", 2022)
     assert targets.add_own_target(empty_db, "320100", "INV_GRANTS", ">=", "1200", 2022) == t
+    # (the bug: lastrowid after an upsert that updated was the audit row's id)
 
 
 def test_growth_within_rounding_noise_of_the_needed_value_is_met():

@@ -103,7 +103,7 @@ def test_canonical_values_are_written(empty_db, value):
     assert empty_db.execute('select value from "values"').fetchone()[0] == value
 
 
-@pytest.mark.parametrize("value", ["012", "1.50", "1.", "+1", "1,000", "00", "-012"])
+@pytest.mark.parametrize("value", ["012", "1.50", "1.", "+1", "1,000", "00", "-012", "-0"])
 def test_non_canonical_values_are_refused(empty_db, value):
     with pytest.raises(InputError) as err:
         write_values(empty_db, [Change(NANJING, "INV_GRANTS", "2022", value)])

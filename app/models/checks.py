@@ -490,20 +490,6 @@ def load_explanations(db, regions: list[str] | None = None, years: list[int] | N
             if (keep is None or b in keep) and (ys is None or d[:4] in ys)}
 
 
-def check(db, region: str, year: int, *, with_children: bool = False, all_below: bool = False,
-          history: int = HISTORY) -> list[Finding]:
-    """Findings for a region-year; ``with_children`` adds its direct subordinate regions,
-    ``all_below`` every region below it. The older name of :func:`app.models.findings.findings`."""
-    from .findings import findings
-
-    return findings(db, region, year, below="all" if all_below else "children" if with_children else "self").items
-
-
-def submission_blockers(findings: list[Finding]) -> list[Finding]:
-    """What still stands in the way of submission: blocking ones and unexplained explain ones."""
-    return [f for f in findings if f.severity == "blocking" or (f.severity == "explain" and not f.explanation)]
-
-
 def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *, who: str | None = None,
             period: str | None = None) -> None:
     """Store the written explanation for a finding (audited)."""

@@ -102,6 +102,12 @@ def scope_regions(db, region: str, year: int, below: str) -> tuple[list[str], li
     return [region] + reported, [region] + subtree
 
 
+def check(db, region: str, year: int, *, with_children: bool = False, all_below: bool = False) -> list[Finding]:
+    """The findings as a list, by the older names of the scopes (``with_children``: "children",
+    ``all_below``: "all") — what scripts written against ``checks.check`` call."""
+    return findings(db, region, year, below="all" if all_below else "children" if with_children else "self").items
+
+
 def collects_below(db, parent: str) -> bool:
     """Does this store collect the level below ``parent`` at all — does any of its direct
     subordinate regions hold a value or a workflow state, in any year?
@@ -113,16 +119,21 @@ def collects_below(db, parent: str) -> bool:
         " or exists(select 1 from region_years y where y.region = r.code)) limit 1", [parent]).fetchone() is not None
 
 
-def _expected(db, region: str, items: list[Finding]) -> list[Finding]:
-    """Drop 'nothing reported' for regions below ``region`` whose level this store does not collect."""
+def _expected(db, items: list[Finding]) -> list[Finding]:
+    """Drop 'nothing reported' for regions this store does not expect to report: those whose
+    level below their parent no one fills (:func:`collects_below`). The office's own region and a
+    region without a parent are always expected. Whichever way a region is asked (alone, from its
+    parent, from the top), the same rule applies, so it gets the same findings."""
     from .catalogue import region as get_region
+    from .store_basics import meta_get
 
-    quiet = {f.region for f in items if f.rule == "required" and f.indicator == "*" and f.region != region}
+    quiet = {f.region for f in items if f.rule == "required" and f.indicator == "*"}
+    quiet.discard(meta_get(db, "home_region"))
     if not quiet:
         return items
     parents = {code: get_region(db, code).parent for code in quiet}
     collected = {p: collects_below(db, p) for p in set(parents.values()) if p}
-    skip = {code for code, p in parents.items() if not collected.get(p, True)}
+    skip = {code for code, p in parents.items() if p and not collected[p]}
     return [f for f in items if not (f.region in skip and f.rule == "required" and f.indicator == "*")]
 
 
@@ -135,7 +146,7 @@ def findings(db, region: str, year: int, *, below: str = "self") -> Findings:
     ts = TargetSet.load(db)
     cube = Cube.load(db, regions=loaded, year_from=year - HISTORY, year_to=year)
     found = Checker(cube, ts, load_explanations(db, wanted, [year])).run(regions=wanted, years=[year])
-    items = _expected(db, region, [f for code in wanted for f in found.get((code, year), [])])
+    items = _expected(db, [f for code in wanted for f in found.get((code, year), [])])
     return Findings(region, year, below, wanted, items)
 
 

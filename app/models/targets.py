@@ -303,7 +303,7 @@ def add_own_target(db, region: str, indicator: str, comparator: str, value: str 
         db.execute("insert into target_packs(pack, document_zh, document_en, doc_no, issued, source) values (?,?,?,?,?, 'user')"
                    " on conflict(pack) do nothing",
                    [pack, document or f"{reg.name_zh}自定目标", document or f"{reg.name_en or region} own targets", "", now_iso()[:10]])
-        cur = db.execute(
+        db.execute(
             "insert into targets(pack, indicator, scope, region, include_children, year, from_year, comparator, value,"
             " clause, clause_text, nature, verified) values (?,?, 'region', ?,?,?,?,?,?,?,?, 'own', 'user')"
             " on conflict(pack, indicator, scope, region, year, comparator) do update set value=excluded.value,"
@@ -312,6 +312,8 @@ def add_own_target(db, region: str, indicator: str, comparator: str, value: str 
         bump_reference(db)
         audit.append(db, [(who or audit.current_user(), "target_add", region, indicator, str(year), None,
                            f"{comparator} {value}", clause)])
-        return cur.lastrowid or db.execute(
-            "select id from targets where pack=? and indicator=? and region=? and year=? and comparator=?",
-            [pack, indicator, region, year, comparator]).fetchone()[0]
+        # the id of the target itself: after an upsert that updated, lastrowid is the last row
+        # inserted anywhere (the audit row's), not this target's
+        return db.execute(
+            "select id from targets where pack=? and indicator=? and scope='region' and region=? and year=?"
+            " and comparator=?", [pack, indicator, region, year, comparator]).fetchone()[0]

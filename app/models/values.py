@@ -35,7 +35,7 @@ register({
                "{region_name} {year} 年数据{status_zh}并锁定，须由单位负责人解锁后才能修改"),
 })
 
-_CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
+_CANONICAL = re.compile(r"(?!-0$)-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")   # never -0, as parse.canonical
 _TEXT_OR_NONE = {str, type(None)}        # plain text only: a str subclass is refused, as row by row
 
 

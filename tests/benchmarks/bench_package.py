@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.models.checks import check, explain  # noqa: E402
+from app.models.checks import explain  # noqa: E402
+from app.models.findings import check  # noqa: E402
 from app.models.db import SCHEMA_VERSION, meta_set, open_store  # noqa: E402
 from app.models.values import write_values  # noqa: E402
 from app.services.demo import CITIES, make_demo  # noqa: E402
