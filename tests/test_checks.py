@@ -56,7 +56,9 @@ def test_required_missing_and_nothing_reported(demo_db):
     write_values(demo_db, [Change("320100", "GI_PRODUCTS", "2024", None)])
     f = check(demo_db, "320100", 2024)
     assert ("320100", "GI_PRODUCTS", "required") in rules(f, "blocking")
-    g = check(demo_db, "320102", 2024)   # a district with no data at all: one finding
+    assert check(demo_db, "320102", 2024) == []    # a district no one in this store fills: not expected
+    write_values(demo_db, [Change("320102", "INV_GRANTS", "2024", "12")])
+    g = check(demo_db, "320104", 2024)   # once one district reports, a district with no data: one finding
     assert [(x.indicator, x.rule) for x in g if x.severity == "blocking"] == [("*", "required")]
 
 

@@ -165,6 +165,9 @@ def test_report_model_for_a_city_the_nation_and_an_empty_store(demo_db, empty_db
     jiangsu = next(k for k in nation.children if k.code == REGION)
     assert jiangsu.values[0] is not None and all(v is None for k in nation.children if k.code == "440000"
                                                   for v in k.values)
+    from app.models.store_basics import meta_set
+
+    meta_set(empty_db, "home_region", "440000")      # the office's own region: its empty year is said
     empty = build_report(empty_db, "440000", YEAR)
     assert all(r.current is None and r.current_text == "—" for r in empty.indicators)
     assert empty.years == [YEAR] and all(s.points == () for s in empty.series)

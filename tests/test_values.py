@@ -238,7 +238,8 @@ def test_the_cycle_collector_is_paused_for_a_batch_and_back_after(empty_db):
 
     from app.models.values import no_gc_pauses
 
-    assert gc.isenabled()
+    was = gc.isenabled()        # the window (an earlier test) turns automatic collection off
+    gc.enable()
     with no_gc_pauses():
         assert not gc.isenabled()
     assert gc.isenabled()
@@ -250,7 +251,7 @@ def test_the_cycle_collector_is_paused_for_a_batch_and_back_after(empty_db):
             pass
         assert not gc.isenabled()          # left as it was found
     finally:
-        gc.enable()
+        gc.enable() if was else gc.disable()
 
 
 @pytest.mark.parametrize("n,switched", [(999, False), (1000, True)])
