@@ -8,7 +8,9 @@ semicolon or tab between fields::
 
 Refused before any cell is read (``InputError``, nothing else escapes): not a zip or a
 truncated one, too many parts, more than 200 MB unpacked or a part packed more
-than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs). Formulas are
+than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs), a sheet
+reaching farther than :data:`bounds.MAX_CELLS` cells from A1 (a cell at XFD1048576 makes
+calamine abort the process) — :mod:`app.services.sheets.bounds` scans each sheet as a stream. Formulas are
 never evaluated: calamine gives the value Excel cached; a formula cell without one is listed
 in ``Sheet.formula_cells``. Cells styled as per cent (the clerk typed ``12.5%``, Excel kept
 0.125) are listed in ``Sheet.percent_cells`` so the importer reads what the clerk saw.
@@ -29,6 +31,7 @@ from pathlib import Path
 from app.models.errors import InputError, IpdeskError
 from app.models.messages import register
 
+from app.services.sheets.bounds import inspect_parts
 from app.services.sheets.common import Steps, cell_ref
 
 register({
@@ -339,6 +342,11 @@ def read_xlsx(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book
     steps(0.0, "checking the workbook")
     try:
         checked = _check_parts(path)
+        try:         # how far each sheet reaches, before calamine sizes its grid by it (it aborts the process
+            inspect_parts(*checked[:3], path)     # on a cell at XFD1048576, whatever catches what)
+        except BaseException:
+            checked[0].close()
+            raise
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - hostile bytes: whatever zipfile/zlib/xml raise, it is "damaged"
