@@ -60,6 +60,8 @@ register({
     "sheet_damaged": ("the workbook is damaged: {why}", "工作簿已损坏：{why}"),
     "csv_encoding": ("cannot decode the CSV file: it is neither UTF-8 nor GB18030/GBK text",
                      "无法识别 CSV 文件编码：既不是 UTF-8 也不是 GB18030/GBK 文本"),
+    "csv_too_many_rows": ("refused: the file has more than {max:,} rows (as many as Excel opens); split it into "
+                          "smaller files", "已拒绝：文件超过 {max:,} 行（Excel 能打开的上限），请拆分为较小的文件"),
     "csv_binary": ("not a CSV text file (it contains binary data)", "不是 CSV 文本文件（含有二进制数据）"),
 })
 
@@ -103,6 +105,21 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
     thread, on the other core; it is called exactly once whenever the file is read."""
     path = Path(path)
     steps = steps or Steps()
+    kind = kind_of(path)
+    if kind == "xls":
+        return read_xls(path, steps=steps, meanwhile=meanwhile)
+    if kind == "csv":
+        book = Book(path, "csv", [read_csv(path)])
+        if meanwhile:
+            meanwhile()
+        return book
+    return read_xlsx(path, steps=steps, meanwhile=meanwhile)
+
+
+def kind_of(path) -> str:
+    """How :func:`read_book` reads the file: ``"xlsx"``, ``"xls"`` or ``"csv"``; ``InputError``
+    for a file it refuses whatever is inside (unreadable, too big, a web page, unknown)."""
+    path = Path(path)
     try:
         size = path.stat().st_size
         with open(path, "rb") as f:
@@ -114,23 +131,20 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
             "why": f"the file is {size >> 20} MB", "why_zh": f"文件大小为 {size >> 20} MB", "max": MAX_FILE_MB})
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):      # Excel 97-2003 (.xls, also WPS's): an OLE2 compound file
-        return read_xls(path, steps=steps, meanwhile=meanwhile)
+        return "xls"
     if suffix in (".csv", ".txt", ".tsv"):
-        book = Book(path, "csv", [read_csv(path)])
-        if meanwhile:
-            meanwhile()
-        return book
+        return "csv"
     if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, steps=steps, meanwhile=meanwhile)
+        return "xlsx"
     if suffix in (".xls", ".et"):
         if _looks_like_markup(path):
             raise InputError("sheet_web_page", file=path.name)
-        # text under an .xls name (tab-separated, as some systems export): read as the CSV it is
-        book = Book(path, "csv", [read_csv(path)])
-        if meanwhile:
-            meanwhile()
-        return book
+        return "csv"     # text under an .xls name (tab-separated, as some systems export): read as the CSV it is
     raise InputError("sheet_unsupported", file=path.name)
+
+
+def is_csv(path) -> bool:
+    return kind_of(path) == "csv"
 
 
 def _looks_like_markup(path: Path) -> bool:
@@ -511,22 +525,118 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(path: Path) -> Sheet:
+MAX_CSV_ROWS = 1_048_576       # as many as Excel opens: beyond it no clerk made the file
+MAX_LINE = 1 << 20             # characters in one line (csv's own field limit is 131,072): a 200 MB file
+                               # without a line end would otherwise become one 200 MB string
+CSV_BATCH = 50_000             # rows handed on at a time by :func:`csv_batches`
+
+
+@dataclass
+class CsvFormat:
+    """What the check pass found: the encoding, the delimiter, whether any cell may carry the
+    apostrophe that :func:`csv_unprotect` takes off."""
+
+    encoding: str
+    delimiter: str
+    quoted: bool
+
+
+def csv_format(path: Path) -> CsvFormat:
+    """One pass over the bytes, 1 MB at a time (the whole file is never held): binary content,
+    the encoding (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030), the delimiter."""
+    name = path.name
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+            if head.startswith(b"PK\x03\x04"):
+                raise InputError("csv_binary", file=name)
+            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                candidates = ["utf-16"]
+            elif head.startswith(codecs.BOM_UTF8):
+                candidates = ["utf-8-sig"]
+            else:
+                candidates = ["utf-8", "gb18030"]
+            if candidates != ["utf-16"]:
+                while block := f.read(1 << 20):
+                    if b"\x00" in block:
+                        raise InputError("csv_binary", file=name)
+            for encoding in candidates:
+                f.seek(0)
+                decoder = codecs.getincrementaldecoder(encoding)("strict")
+                first, quoted, line = "", False, 0     # line: characters since the last line end
+                try:
+                    while True:
+                        block = f.read(1 << 20)
+                        text = decoder.decode(block, final=not block)
+                        if "\x00" in text:
+                            raise InputError("csv_binary", file=name)
+                        last = max(text.rfind("\n"), text.rfind("\r"))
+                        if last < 0:
+                            line += len(text)
+                        else:       # the line ending here; those wholly inside text are shorter than a block
+                            first_end = min(i for i in (text.find("\n"), text.find("\r")) if i >= 0)
+                            if line + first_end > MAX_LINE:
+                                line += first_end
+                            else:
+                                line = len(text) - last - 1
+                        if line > MAX_LINE:
+                            raise InputError("sheet_damaged", file=name,
+                                             params={"why": f"a line longer than {MAX_LINE:,} characters"})
+                        if len(first) < 65536:
+                            first += text[:65536]
+                        quoted = quoted or "'" in text
+                        if not block:
+                            break
+                except UnicodeDecodeError:
+                    continue
+                return CsvFormat(encoding, sniff_delimiter(first), quoted)
+    except OSError as exc:
+        raise InputError("sheet_unreadable", file=name, params={"why": exc.strerror or str(exc)}) from None
+    raise InputError("csv_encoding", file=name)
+
+
+def csv_batches(path: Path, fmt: CsvFormat | None = None, *, batch: int | None = None):
+    """The file's rows, ``batch`` at a time, as lists of cells (apostrophe protection undone),
+    never more than :data:`MAX_CSV_ROWS` rows; ``InputError`` for anything unreadable."""
     from app.services.sheets.common import csv_unprotect
 
+    fmt = fmt or csv_format(path)
+    batch = batch or CSV_BATCH
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError("sheet_unreadable", file=path.name, params={"why": exc.strerror or str(exc)}) from None
-    if raw.startswith(b"PK\x03\x04") or (b"\x00" in raw and raw[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("csv_binary", file=path.name)
-    text = decode_text(raw, path.name)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-        rows = [[csv_unprotect(c) for c in row] for row in reader]
+        with open(path, encoding=fmt.encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=fmt.delimiter)      # (no line is long: csv_format saw to it)
+            rows: list = []
+            count = 0
+            for row in reader:
+                if fmt.quoted and row:
+                    row = [csv_unprotect(c) for c in row]
+                rows.append(row)
+                if len(rows) == batch:
+                    count += len(rows)
+                    yield rows
+                    rows = []
+                    if count > MAX_CSV_ROWS:
+                        break
+            count += len(rows)
+            if count > MAX_CSV_ROWS:
+                raise InputError("csv_too_many_rows", file=path.name, cell=f"row {MAX_CSV_ROWS + 1}",
+                                 params={"max": MAX_CSV_ROWS})
+            if rows:
+                yield rows
     except csv.Error as exc:
         raise InputError("sheet_damaged", file=path.name, params={"why": str(exc)}) from None
+    except UnicodeDecodeError:
+        raise InputError("csv_encoding", file=path.name) from None
+    except OSError as exc:
+        raise InputError("sheet_unreadable", file=path.name, params={"why": exc.strerror or str(exc)}) from None
+
+
+def read_csv(path: Path) -> Sheet:
+    """The whole file as one sheet (the importer reads a CSV in batches instead: :func:`csv_batches`)."""
+    rows: list = []
+    for part in csv_batches(path):
+        rows.extend(part)
     return Sheet(path.stem, rows)
 
 
-__all__ = ["Book", "Sheet", "read_book", "read_xlsx", "read_csv", "decode_text", "sniff_delimiter", "cell_ref"]
+__all__ = ["Book", "Sheet", "read_book", "read_xlsx", "read_csv", "csv_format", "csv_batches", "is_csv", "decode_text", "sniff_delimiter", "cell_ref"]
