@@ -92,23 +92,18 @@ def write_big_csv(store: Path, path: Path, megabytes: int) -> int:
                     continue
                 w.writerow((c.region, c.indicator, year, c.value, note))
                 n += 1
-                if n % 10000 == 0:
+                if n % 1000 == 0:
                     size = f.tell()
-                    if size >= target - 300_000:
+                    if size >= target - (1 << 20):        # just under the limit (200 MB is refused unread)
                         return n
     return n
 
 
 def peak_of_child(cmd: list[str], env: dict) -> tuple[float, int, str]:
-    """Run ``cmd``; (seconds, peak RSS in MB from /proc VmHWM sampled at exit via a wrapper, output)."""
-    wrapper = ("import resource, runpy, sys\n"
-               "sys.argv = sys.argv[1:]\n"
-               "try:\n"
-               "    runpy.run_module('app', run_name='__main__')\n"
-               "except SystemExit as e:\n"
-               "    code = e.code\n"
-               "else:\n"
-               "    code = 0\n"
+    """Run ``ipdesk cmd`` in a child; (seconds, its peak resident memory in MB (VmHWM at exit), the output's end)."""
+    wrapper = ("import sys\n"
+               "from app.cli import main\n"
+               "code = main(sys.argv[1:])\n"
                "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
                "print('VMHWM_KB', hwm, file=sys.stderr)\n"
                "sys.exit(code)\n")
@@ -189,8 +184,7 @@ def memory(work: Path, template: Path, megabytes: int) -> None:
         seconds, mb, out = peak_of_child(["import", str(path), *extra], env)
         print(f"[{'ok ' if mb <= 500 else 'BIG '}] ipdesk import {label:<8} {megabytes} MB CSV: peak {mb} MB (goal ≤ 500 MB), "
               f"{seconds:.1f} s")
-        if mb == 0:
-            print(out)
+        print("       " + out.strip().splitlines()[0][:160] if out.strip() else "")
 
 
 if __name__ == "__main__":

@@ -38,10 +38,10 @@ from app.services.sheets.common import col_letter
 
 register({
     "sheet_too_many_cells": (
-        "refused: sheet {sheet_name} reaches cell {text}, a range of {rows:,} rows × {cols:,} columns "
-        "({cells:,} cells, at most {max:,}); delete the stray cells far from the data, or split the sheet",
-        "已拒绝：工作表“{sheet_name}”用到了单元格 {text}，区域达 {rows:,} 行 × {cols:,} 列（{cells:,} 个单元格，"
-        "最多 {max:,} 个）；请删除远离数据的零散单元格，或将工作表拆分"),
+        "refused: cell {text} of sheet {sheet_name} makes its used range A1:{corner}, {rows:,} rows × {cols:,} "
+        "columns ({cells:,} cells, at most {max:,}); delete the stray cells far from the data, or split the sheet",
+        "已拒绝：工作表“{sheet_name}”的单元格 {text} 使已用区域达到 A1:{corner}，共 {rows:,} 行 × {cols:,} 列"
+        "（{cells:,} 个单元格，最多 {max:,} 个）；请删除远离数据的零散单元格，或将工作表拆分"),
     "sheet_too_many_rows": (
         "refused: sheet {sheet_name} has {rows:,} rows (at most {max:,}); split it into smaller files",
         "已拒绝：工作表“{sheet_name}”有 {rows:,} 行（最多 {max:,} 行），请拆分为较小的文件"),
@@ -249,14 +249,40 @@ def inspect_parts(zf: zipfile.ZipFile, by_name: dict, parts: dict[str, str], pat
             raise InputError("sheet_damaged", file=path.name, params={"why": f"{part}: {exc}"}) from None
         if ext.rows * max(ext.cols, 1) > max_cells or ext.cells > max_cells:
             cells = max(ext.rows * max(ext.cols, 1), ext.cells)
-            raise InputError("sheet_too_many_cells", file=path.name, sheet=sheet, cell=ext.corner, text=ext.corner,
-                             params={"sheet_name": sheet, "rows": ext.rows, "cols": ext.cols, "cells": cells,
-                                     "max": max_cells})
+            cell = _farthest_cell(zf, info, ext) or ext.corner
+            raise InputError("sheet_too_many_cells", file=path.name, sheet=sheet, cell=cell, text=cell,
+                             params={"sheet_name": sheet, "corner": ext.corner, "rows": ext.rows, "cols": ext.cols,
+                                     "cells": cells, "max": max_cells})
         if ext.rows > max_rows:
             raise InputError("sheet_too_many_rows", file=path.name, sheet=sheet, cell=ext.corner,
                              params={"sheet_name": sheet, "rows": ext.rows, "max": max_rows})
         out[sheet] = ext
     return out
+
+
+def _farthest_cell(zf: zipfile.ZipFile, info, ext: Extent) -> str | None:
+    """The reference of a cell in the sheet's last row (else in its last column), for the message:
+    the file is refused already, so this second pass only names the place."""
+    want_row = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']\$?([A-Za-z]{1,7})\$?0*' + str(ext.rows).encode() + rb'["\']')
+    want_col = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']\$?(' + col_letter(ext.cols).encode() + rb')\$?([0-9]{1,12})["\']', re.I)
+    by_col = None
+    try:
+        with zf.open(info) as f:
+            tail, seen = b"", 0
+            while block := f.read(CHUNK):
+                seen += len(block)
+                if seen > info.file_size:
+                    break
+                data = tail + block
+                m = want_row.search(data)
+                if m:
+                    return f"{m.group(1).decode().upper()}{ext.rows}"
+                if by_col is None and (m := want_col.search(data)):
+                    by_col = f"{m.group(1).decode().upper()}{int(m.group(2))}"
+                tail = data[-64:]
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
+        return by_col
+    return by_col
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, by_name: dict, path: Path) -> None:

@@ -566,7 +566,7 @@ def csv_format(path: Path) -> CsvFormat:
                 first, quoted, line = "", False, 0     # line: characters since the last line end
                 try:
                     while True:
-                        block = f.read(1 << 20)
+                        block = f.read(MAX_LINE)        # (so a line inside one block is never longer than the cap)
                         text = decoder.decode(block, final=not block)
                         if "\x00" in text:
                             raise InputError("csv_binary", file=name)
