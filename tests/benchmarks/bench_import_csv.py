@@ -180,6 +180,16 @@ def memory(work: Path, template: Path, megabytes: int) -> None:
         p.unlink()
     shutil.copy(template, store)
     env = dict(os.environ, IPDESK_DB=str(store), PYTHONPATH=str(ROOT))
+    short = work / "short.csv"       # the same size in short rows: ~6 M of them, beyond the row cap
+    with open(short, "w", encoding="utf-8", newline="") as f:
+        f.write(",".join(HEADER[:4]) + "\n")
+        line = "320100,INV_GRANTS,2024,18473\n"
+        f.write(line * ((megabytes << 20) // len(line) - 10))
+    seconds, mb, out = peak_of_child(["import", str(short)], env)
+    print(f"[{'ok ' if mb <= 500 else 'BIG '}] ipdesk import {short.stat().st_size / 1e6:.0f} MB CSV of short rows "
+          f"(refused: over the row cap): peak {mb} MB, {seconds:.1f} s")
+    print("       " + out.strip().splitlines()[-1][:160] if out.strip() else "")
+    short.unlink()
     for label, extra in (("dry run", []), ("apply", ["--apply"])):
         seconds, mb, out = peak_of_child(["import", str(path), *extra], env)
         print(f"[{'ok ' if mb <= 500 else 'BIG '}] ipdesk import {label:<8} {megabytes} MB CSV: peak {mb} MB (goal ≤ 500 MB), "

@@ -539,6 +539,7 @@ class CsvFormat:
     encoding: str
     delimiter: str
     quoted: bool
+    lines: int = 0                # line ends seen: at least the number of rows
 
 
 def csv_format(path: Path) -> CsvFormat:
@@ -563,7 +564,7 @@ def csv_format(path: Path) -> CsvFormat:
             for encoding in candidates:
                 f.seek(0)
                 decoder = codecs.getincrementaldecoder(encoding)("strict")
-                first, quoted, line = "", False, 0     # line: characters since the last line end
+                first, quoted, line, lines = "", False, 0, 0     # line: characters since the last line end
                 try:
                     while True:
                         block = f.read(MAX_LINE)        # (so a line inside one block is never longer than the cap)
@@ -585,11 +586,12 @@ def csv_format(path: Path) -> CsvFormat:
                         if len(first) < 65536:
                             first += text[:65536]
                         quoted = quoted or "'" in text
+                        lines += text.count("\n") or text.count("\r")
                         if not block:
                             break
                 except UnicodeDecodeError:
                     continue
-                return CsvFormat(encoding, sniff_delimiter(first), quoted)
+                return CsvFormat(encoding, sniff_delimiter(first), quoted, lines)
     except OSError as exc:
         raise InputError("sheet_unreadable", file=name, params={"why": exc.strerror or str(exc)}) from None
     raise InputError("csv_encoding", file=name)
@@ -603,6 +605,11 @@ def csv_batches(path: Path, fmt: CsvFormat | None = None, *, batch: int | None =
     fmt = fmt or csv_format(path)
     batch = batch or CSV_BATCH
     try:
+        if fmt.lines > MAX_CSV_ROWS:    # more lines than rows allowed: count the rows (quoted line ends aside)
+            with open(path, encoding=fmt.encoding, newline="") as f:     # before anything is resolved
+                if sum(1 for _ in csv.reader(f, delimiter=fmt.delimiter)) > MAX_CSV_ROWS:
+                    raise InputError("csv_too_many_rows", file=path.name, cell=f"row {MAX_CSV_ROWS + 1}",
+                                     params={"max": MAX_CSV_ROWS})
         with open(path, encoding=fmt.encoding, newline="") as f:
             reader = csv.reader(f, delimiter=fmt.delimiter)      # (no line is long: csv_format saw to it)
             rows: list = []
