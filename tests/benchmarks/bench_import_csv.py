@@ -188,7 +188,7 @@ def memory(work: Path, template: Path, megabytes: int) -> None:
     seconds, mb, out = peak_of_child(["import", str(short)], env)
     print(f"[{'ok ' if mb <= 500 else 'BIG '}] ipdesk import {short.stat().st_size / 1e6:.0f} MB CSV of short rows "
           f"(refused: over the row cap): peak {mb} MB, {seconds:.1f} s")
-    print("       " + out.strip().splitlines()[-1][:160] if out.strip() else "")
+    print("       " + next((x for x in out.strip().splitlines() if "VMHWM" not in x), "")[:160])
     short.unlink()
     for label, extra in (("dry run", []), ("apply", ["--apply"])):
         seconds, mb, out = peak_of_child(["import", str(path), *extra], env)
