@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from app.models.errors import InputError
-from app.services.sheets import bounds
+from app.services.sheets import bounds, csvfile
 from app.services.sheets import read as sheets_read
 from app.services.sheets.bounds import scan_extent
 from app.services.sheets.importer import import_file, plan_import
@@ -218,8 +218,8 @@ def test_a_cell_naming_another_row_than_its_own_is_seen():
 # ---------------------------------------------------------------- CSV: big files
 
 def test_csv_over_the_row_cap_is_refused_while_streaming(demo_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets_read, "MAX_CSV_ROWS", 100)
-    monkeypatch.setattr(sheets_read, "CSV_BATCH", 30)
+    monkeypatch.setattr(csvfile, "MAX_CSV_ROWS", 100)
+    monkeypatch.setattr(csvfile, "CSV_BATCH", 30)
     ok = tmp_path / "ok.csv"
     ok.write_text("region,indicator,period,value\n" + "".join(f"320100,INV_GRANTS,{2000 + n},{n}\n" for n in range(99)),
                   encoding="utf-8")
@@ -231,7 +231,7 @@ def test_csv_over_the_row_cap_is_refused_while_streaming(demo_db, tmp_path, monk
 
 
 def test_csv_with_an_endless_line_is_refused(demo_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets_read, "MAX_LINE", 1000)
+    monkeypatch.setattr(csvfile, "MAX_LINE", 1000)
     path = tmp_path / "line.csv"
     path.write_text("region,indicator,period,value,note\n320100,INV_GRANTS,2024,1," + "x" * 3000 + "\n", encoding="utf-8")
     _refused(demo_db, path, "sheet_damaged")
@@ -242,7 +242,7 @@ def test_csv_with_an_endless_line_is_refused(demo_db, tmp_path, monkeypatch):
 def test_csv_read_in_batches_places_everything_as_in_the_whole_file(demo_db, tmp_path, monkeypatch):
     """Batches of 4 rows: problems name the file's rows, duplicates across batches are found,
     warnings about the header come once, and apply writes everything or nothing."""
-    monkeypatch.setattr(sheets_read, "CSV_BATCH", 4)
+    monkeypatch.setattr(csvfile, "CSV_BATCH", 4)
     lines = ["地区代码,指标代码,期间,数值,说明,多余列"]
     for n in range(1, 20):
         value = {6: "abc", 11: "1,2,3", 17: "12.5"}.get(n, str(n * 100))
@@ -295,7 +295,7 @@ def test_a_csv_is_never_held_whole(demo_db, tmp_path, monkeypatch):
     bytes, the decoded text and every cell: several times the file)."""
     import tracemalloc
 
-    monkeypatch.setattr(sheets_read, "CSV_BATCH", 1000)
+    monkeypatch.setattr(csvfile, "CSV_BATCH", 1000)
     path = tmp_path / "wide.csv"
     filler = "x" * 2500
     with open(path, "w", encoding="utf-8") as f:
