@@ -107,14 +107,20 @@ def test_number_cells_lose_excel_float_noise():
 def test_float_noise_in_the_file_never_reaches_the_store(demo_db, tmp_path):
     path = tmp_path / "noise.xlsx"
     raw_xlsx(path, {"data": sheet_xml(long_rows(
-        ["320100", "INV_GRANT_RATE", "2024", "0.30000000000000004"],      # as text: the parser refuses nothing here
+        ["320100", "INV_GRANT_RATE", "2024", "0.30000000000000004"],      # as text: 17 significant digits, refused
+        ["320200", "INV_GRANT_RATE", "2024", 52.300000000000004],
+        ["320300", "PLEDGE_AMOUNT", "2024", 12.345000000000001]))})
+    plan = plan_import(demo_db, path)
+    assert [(p.code, p.text, p.cell) for p in plan.problems] == [
+        ("too_many_digits", "0.30000000000000004", "D2 (value)")]
+    got = {(r.region, r.indicator): r.value for r in plan.rows}
+    assert got == {("320200", "INV_GRANT_RATE"): "52.3", ("320300", "PLEDGE_AMOUNT"): "12.345"}
+    path.unlink()
+    raw_xlsx(path, {"data": sheet_xml(long_rows(
         ["320200", "INV_GRANT_RATE", "2024", 52.300000000000004],
         ["320300", "PLEDGE_AMOUNT", "2024", 12.345000000000001]))})
     plan = plan_import(demo_db, path)
     assert plan.ok, [p.message("en") for p in plan.problems]
-    got = {(r.region, r.indicator): r.value for r in plan.rows}
-    assert got == {("320100", "INV_GRANT_RATE"): "0.30000000000000004", ("320200", "INV_GRANT_RATE"): "52.3",
-                   ("320300", "PLEDGE_AMOUNT"): "12.345"}
     apply_plan(demo_db, plan)
     stored = {(r, i): v for r, i, v in demo_db.execute(
         'select region, indicator, value from "values" where period = \'2024\'')}

@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .catalogue import children, indicators as load_indicators, region as get_region
-from .errors import IpdeskError, LockedError
+from .errors import IpdeskError
 from .messages import register
 from .parse import canonical
-from .states import LOCKED_STATES, STATUS_ZH, region_year_status
 from .values import Change, get_values, write_values
 
 SOURCE = "Σ下级地区"                        # the source column of an aggregated value

@@ -32,9 +32,15 @@ from operator import le
 from .errors import InputError
 from .messages import register
 
-__all__ = ["parse_value", "check_range", "clearly_in_range", "format_value", "canonical", "KINDS", "MAX_LEN"]
+__all__ = ["parse_value", "check_range", "check_magnitude", "clearly_in_range", "format_value", "canonical", "KINDS",
+           "MAX_LEN", "MAX_DIGITS", "MAX_MAGNITUDE"]
 
 MAX_LEN = 64
+# Excel keeps 15 significant digits and a float holds 15 exactly; no count, amount or population an IP
+# office reports comes near 10^15 (the nation's patents in force are ~5 x 10^6). Beyond either, the
+# documents broke: 22+ digits crashed reportlab, 29+ raised decimal.InvalidOperation.
+MAX_DIGITS = 15
+MAX_MAGNITUDE = 10 ** 15                 # refused from here on: the largest accepted is 999,999,999,999,999
 KINDS = ("count", "amount", "percent", "score", "months", "population", "ratio")
 _BOUNDS = {"percent": (0, 100), "score": (0, 100), "months": (0, 240)}  # inclusive
 
@@ -93,9 +99,23 @@ register({
                  "“{text}”是负数，该指标不能小于 0"),
     "not_positive": ("{text!r} is not above 0; this indicator must be greater than 0",
                      "“{text}”不大于 0，该指标必须大于 0"),
+    "too_many_digits": ("{text!r} has {count} significant digits (at most {max}, as Excel keeps); "
+                        "check the number",
+                        "“{text}”有 {count} 位有效数字（最多 {max} 位，与 Excel 相同），请核对数值"),
+    "too_large": ("{text!r} is too large for any indicator (it must be below {limit})",
+                  "“{text}”超出任何指标可能的数量级（须小于 {limit}）"),
     "out_of_range": ("{text!r} is out of range: allowed {min} to {max} ({unit})",
                      "“{text}”超出允许范围 {min}–{max}（{unit}）"),
 })
+
+
+# What an export, a CSV or a careful clerk writes: plain ASCII digits, at most one decimal point, no
+# sign, no unit, no separator — the common path, answered here without the clerk-format machinery.
+# Only texts the full path reads as exactly this number go this way (at most 64 characters, nothing
+# to strip or translate), so the value and any refusal are the full path's own.
+_PLAIN = re.compile(r"[0-9]{1,48}(?:\.[0-9]{1,15})?").fullmatch
+_KIND_SET = frozenset(KINDS)
+_UNBOUNDED = frozenset({"amount", "ratio"})      # any value >= 0 (below the magnitude cap)
 
 
 def parse_value(text, *, kind: str, unit_zh: str, decimals: int = 0) -> Decimal:
@@ -104,6 +124,28 @@ def parse_value(text, *, kind: str, unit_zh: str, decimals: int = 0) -> Decimal:
     ``decimals`` is the display precision; input is not rounded (see ``format_value``).
     An unknown ``kind`` is a programming error and raises ``ValueError``.
     """
+    if text.__class__ is str and _PLAIN(text) is not None and kind in _KIND_SET:
+        whole, _, frac = text.partition(".")
+        whole, frac = whole.lstrip("0"), frac.rstrip("0")
+        plain = (whole or "0") + ("." + frac if frac else "")        # 12.50 -> 12.5, 007 -> 7, as canonical()
+        value = Decimal(plain)
+        # clearly within every limit, by the digits alone (check_range's verdict, without its Decimal work)
+        if len(whole) <= MAX_DIGITS and len((whole + frac).strip("0")) <= MAX_DIGITS and (
+                kind in _UNBOUNDED or (kind == "count" and not frac) or (kind == "population" and plain != "0")
+                or (kind in _BOUNDS and len(whole) <= 2)):
+            return value
+        try:
+            check_range(value, text, kind, unit_zh)
+        except InputError:
+            raise
+        except Exception:      # noqa: BLE001 - as the full path: nothing but InputError escapes
+            raise InputError("not_a_number", text=text) from None
+        return value
+    return _parse_value_full(text, kind=kind, unit_zh=unit_zh, decimals=decimals)
+
+
+def _parse_value_full(text, *, kind: str, unit_zh: str, decimals: int = 0) -> Decimal:
+    """The clerk-format path: full-width digits, 万/亿/千, thousands separators, units, per cent."""
     if kind not in KINDS:
         raise ValueError(f"unknown indicator kind {kind!r}")
     original = _as_text(text)
@@ -196,9 +238,12 @@ def _unit_shift(tail: str, unit: str, mag: int | None) -> int | None:
 
 
 def check_range(value: Decimal, original: str, kind: str, unit: str) -> None:
+    """Refuse a value outside its kind's range, or beyond any plausible magnitude (see
+    :func:`check_magnitude`)."""
     def fail(code: str, **params):
         return InputError(code, text=original, params=params)
 
+    check_magnitude(value, original)
     if kind in _BOUNDS:
         lo, hi = _BOUNDS[kind]
         if not lo <= value <= hi:
@@ -212,6 +257,32 @@ def check_range(value: Decimal, original: str, kind: str, unit: str) -> None:
         raise fail("not_whole", unit=unit)
 
 
+def check_magnitude(value: Decimal, original: str) -> None:
+    """At most :data:`MAX_DIGITS` significant digits and below :data:`MAX_MAGNITUDE` in size, or
+    ``InputError`` naming the text: every document then renders every accepted value.
+
+    >>> check_magnitude(Decimal("999999999999999"), "999999999999999")
+    >>> check_magnitude(Decimal("1000000000000000"), "1e15")
+    Traceback (most recent call last):
+    ...
+    app.models.errors.InputError: '1e15' is too large for any indicator (it must be below 1,000,000,000,000,000)
+    """
+    if not value.is_finite():
+        raise InputError("not_a_number", text=original)
+    sign, digits, exponent = value.as_tuple()
+    n = len(digits)
+    first = 0
+    while first < n - 1 and digits[first] == 0:     # (as_tuple gives no leading zeros but for 0 itself)
+        first += 1
+    last = n
+    while last > first + 1 and digits[last - 1] == 0:
+        last -= 1
+    if n + exponent > 15 and value.copy_abs() >= MAX_MAGNITUDE:
+        raise InputError("too_large", text=original, params={"limit": f"{MAX_MAGNITUDE:,}"})
+    if last - first > MAX_DIGITS:
+        raise InputError("too_many_digits", text=original, params={"count": last - first, "max": MAX_DIGITS})
+
+
 def clearly_in_range(numbers: list[float], kinds: list[str]) -> bool:
     """Whether every number (a cell's float) is well inside its kind's range, so that
     :func:`check_range` would pass each of them: a column of 100,000 cells is checked without
@@ -223,7 +294,7 @@ def clearly_in_range(numbers: list[float], kinds: list[str]) -> bool:
     >>> clearly_in_range([3.5], ["count"]), clearly_in_range([-1.0], ["amount"])
     (False, False)
     """
-    inf = float("inf")
+    inf = 1e14        # well below MAX_MAGNITUDE: larger numbers are checked one by one
     lo = {k: _BOUNDS.get(k, (0, inf))[0] for k in KINDS} | {"population": 1e-6}
     hi = {k: _BOUNDS.get(k, (0, inf))[1] for k in KINDS}
     try:           # element-wise in C (map with operator functions): 100,000 cells in a few ms
@@ -234,12 +305,19 @@ def clearly_in_range(numbers: list[float], kinds: list[str]) -> bool:
         return False
 
 
+_CANONICAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?").fullmatch
+
+
 def canonical(value: Decimal) -> str:
     """Storage string: plain digits, no exponent, no trailing fractional zeros, never "-0".
 
     >>> canonical(Decimal("3.2E+4")), canonical(Decimal("-0.00")), canonical(Decimal("0.3200"))
     ('32000', '0', '0.32')
     """
+    if value.__class__ is Decimal:
+        s = str(value)                  # already plain (what the parser returns): that is the answer
+        if _CANONICAL(s) is not None and s != "-0":
+            return s
     value = Decimal(value)
     if not value.is_finite():
         raise ValueError(f"cannot store non-finite value {value!r}")

@@ -41,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import audit
-from .store_basics import now_iso, transaction
+from .store_basics import transaction
 from .errors import AuthError, InputError
 from .findings import Findings, findings as load_findings
 from .messages import register, render

@@ -65,6 +65,18 @@ def _statuses(db) -> dict[tuple[str, int], str]:
     return {(r, y): s for r, y, s in db.execute("select region, year, status from region_years")}
 
 
+def _magnitude_checked(c) -> None:
+    """The parser's limits (15 significant digits, below 10^15) for every value written, whatever
+    path it came by (typed, imported, received in a package): every document renders them."""
+    from .parse import check_magnitude
+
+    try:
+        check_magnitude(Decimal(c.value), c.value)
+    except InputError as exc:
+        raise InputError(exc.code, text=c.value, region=c.region, indicator=c.indicator, period=c.period,
+                         params=exc.params) from None
+
+
 def _check_batch(db, changes: list[Change]) -> None:
     """Refuse the whole batch on the first unknown region or indicator, bad period, non-canonical
     value or locked region-year (each distinct region/indicator/period is looked up once)."""
@@ -84,7 +96,8 @@ def _check_batch(db, changes: list[Change]) -> None:
     try:       # the whole batch at once; on a failure, the loop below finds the first bad change
         good = (wanted <= known.keys() and all(periods.values())
                 and {c.indicator for c in changes} <= inds.keys() and set(map(type, values)) <= _TEXT_OR_NONE
-                and all(map(fullmatch, filter(partial(is_not, None), values))))
+                and all(map(fullmatch, filter(partial(is_not, None), values)))
+                and max(map(len, filter(partial(is_not, None), values)), default=0) <= 15)
     except TypeError:                 # a value that is not text
         good = False
     for c in () if good else changes:
@@ -98,6 +111,8 @@ def _check_batch(db, changes: list[Change]) -> None:
         if c.value is not None and not (c.value.__class__ is str and fullmatch(c.value)):
             raise InputError("not_a_number", text=str(c.value), region=c.region, indicator=c.indicator,
                              period=c.period)
+        if c.value is not None and len(c.value) > 15:     # (15 characters or fewer: within every limit)
+            _magnitude_checked(c)
     # locked region-years refuse the whole batch
     statuses = _statuses(db)
     if statuses:

@@ -6,7 +6,10 @@ Prints each figure with its goal and the ratio to the floor measured in the same
 - floor: the bare python-calamine read of the same file (``to_python`` of the sheet), run
   alternately with what it is the floor of, the ratio taken pair by pair (other work on a
   shared machine moves both alike);
-- dry run (``plan_import``: zip and XML checks, read, resolve, parse, compare with the store)
+- the sheet scan that runs before calamine (:func:`app.services.sheets.bounds.inspect_parts`:
+  each sheet's farthest cell, read as a stream; five regular-expression scans of the sheet's
+  bytes, where calamine makes one pass in Rust) — goal ≤ 0.5× the floor;
+- dry run (``plan_import``: zip and XML checks, sheet scan, read, resolve, parse, compare with the store)
   — goal ≤ 1.5× the floor;
 - apply (``import_file(apply=True)`` into a fresh store: the dry run, then 100,000 audited
   values through ``write_values``) — goal ≤ 1.5× its own floor, the calamine read plus
@@ -160,6 +163,18 @@ def run(work: Path, args) -> None:
 
     floor, rows = timed(bare_read, 1)
     print(f"file: {len(rows) - 1:,} rows × {len(rows[0])} columns, {path.stat().st_size / 1e6:.1f} MB")
+
+    def inspect():            # the sheet scan that runs before calamine (issue 13): its cost against the read
+        from app.services.sheets.bounds import inspect_parts
+        from app.services.sheets.read import _check_parts
+
+        zf, by_name, parts, _percent = _check_parts(path)
+        with zf:
+            return inspect_parts(zf, by_name, parts, path)
+
+    scan, scan_floor, scan_ratio, _ = paired(inspect, bare_read, args.repeat)
+    report("sheet scan before the read (bounds.inspect_parts)", scan, "≤ 0.5× floor", scan_ratio <= 0.5,
+           "calamine read", scan_floor, scan_ratio)
 
     fresh_store()
     db = open_store(store)

@@ -8,7 +8,9 @@ semicolon or tab between fields::
 
 Refused before any cell is read (``InputError``, nothing else escapes): not a zip or a
 truncated one, too many parts, more than 200 MB unpacked or a part packed more
-than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs). Formulas are
+than 100:1 (zip bombs), any XML part declaring a DTD or entities (XML bombs), a sheet
+reaching farther than :data:`bounds.MAX_CELLS` cells from A1 (a cell at XFD1048576 makes
+calamine abort the process) — :mod:`app.services.sheets.bounds` scans each sheet as a stream. Formulas are
 never evaluated: calamine gives the value Excel cached; a formula cell without one is listed
 in ``Sheet.formula_cells``. Cells styled as per cent (the clerk typed ``12.5%``, Excel kept
 0.125) are listed in ``Sheet.percent_cells`` so the importer reads what the clerk saw.
@@ -18,7 +20,6 @@ the GIL), after the zip and DTD checks, which come first.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import re
 import zipfile
@@ -29,6 +30,8 @@ from pathlib import Path
 from app.models.errors import InputError, IpdeskError
 from app.models.messages import register
 
+from app.services.sheets.bounds import inspect_parts
+from app.services.sheets.csvfile import csv_batches, csv_format, decode_text, sniff_delimiter  # noqa: F401 (re-exported)
 from app.services.sheets.common import Steps, cell_ref
 
 register({
@@ -55,9 +58,6 @@ register({
     "sheet_xml_dtd": ("refused: part {text} declares a DTD or entities, which Excel never writes (an XML bomb?)",
                       "已拒绝：部件 {text} 声明了 DTD 或实体，Excel 从不这样写（疑似 XML 炸弹）"),
     "sheet_damaged": ("the workbook is damaged: {why}", "工作簿已损坏：{why}"),
-    "csv_encoding": ("cannot decode the CSV file: it is neither UTF-8 nor GB18030/GBK text",
-                     "无法识别 CSV 文件编码：既不是 UTF-8 也不是 GB18030/GBK 文本"),
-    "csv_binary": ("not a CSV text file (it contains binary data)", "不是 CSV 文本文件（含有二进制数据）"),
 })
 
 MAX_FILE_MB = 200          # packed .xlsx or .csv
@@ -100,6 +100,21 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
     thread, on the other core; it is called exactly once whenever the file is read."""
     path = Path(path)
     steps = steps or Steps()
+    kind = kind_of(path)
+    if kind == "xls":
+        return read_xls(path, steps=steps, meanwhile=meanwhile)
+    if kind == "csv":
+        book = Book(path, "csv", [read_csv(path)])
+        if meanwhile:
+            meanwhile()
+        return book
+    return read_xlsx(path, steps=steps, meanwhile=meanwhile)
+
+
+def kind_of(path) -> str:
+    """How :func:`read_book` reads the file: ``"xlsx"``, ``"xls"`` or ``"csv"``; ``InputError``
+    for a file it refuses whatever is inside (unreadable, too big, a web page, unknown)."""
+    path = Path(path)
     try:
         size = path.stat().st_size
         with open(path, "rb") as f:
@@ -111,23 +126,20 @@ def read_book(path, *, steps: Steps | None = None, meanwhile=None) -> Book:
             "why": f"the file is {size >> 20} MB", "why_zh": f"文件大小为 {size >> 20} MB", "max": MAX_FILE_MB})
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):      # Excel 97-2003 (.xls, also WPS's): an OLE2 compound file
-        return read_xls(path, steps=steps, meanwhile=meanwhile)
+        return "xls"
     if suffix in (".csv", ".txt", ".tsv"):
-        book = Book(path, "csv", [read_csv(path)])
-        if meanwhile:
-            meanwhile()
-        return book
+        return "csv"
     if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, steps=steps, meanwhile=meanwhile)
+        return "xlsx"
     if suffix in (".xls", ".et"):
         if _looks_like_markup(path):
             raise InputError("sheet_web_page", file=path.name)
-        # text under an .xls name (tab-separated, as some systems export): read as the CSV it is
-        book = Book(path, "csv", [read_csv(path)])
-        if meanwhile:
-            meanwhile()
-        return book
+        return "csv"     # text under an .xls name (tab-separated, as some systems export): read as the CSV it is
     raise InputError("sheet_unsupported", file=path.name)
+
+
+def is_csv(path) -> bool:
+    return kind_of(path) == "csv"
 
 
 def _looks_like_markup(path: Path) -> bool:
@@ -339,6 +351,11 @@ def read_xlsx(path: Path, *, steps: Steps | None = None, meanwhile=None) -> Book
     steps(0.0, "checking the workbook")
     try:
         checked = _check_parts(path)
+        try:         # how far each sheet reaches, before calamine sizes its grid by it (it aborts the process
+            inspect_parts(*checked[:3], path)     # on a cell at XFD1048576, whatever catches what)
+        except BaseException:
+            checked[0].close()
+            raise
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - hostile bytes: whatever zipfile/zlib/xml raise, it is "damaged"
@@ -473,52 +490,15 @@ def _short(exc: Exception) -> str:
     return text[:200]
 
 
-# ---------------------------------------------------------------- csv
-
-def decode_text(raw: bytes, name: str) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (a superset of the GBK that Chinese
-    Windows Excel writes for "CSV (逗号分隔)")."""
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8", raw[3:])]
-    elif raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        candidates = [("utf-16", raw)]
-    else:
-        candidates = [("utf-8", raw), ("gb18030", raw)]
-    for encoding, data in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            raise InputError("csv_binary", file=name)
-        return text
-    raise InputError("csv_encoding", file=name)
-
-
-def sniff_delimiter(text: str) -> str:
-    """Comma, semicolon or tab: whichever the header line holds most of (comma on a tie)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
-
+# ---------------------------------------------------------------- csv (app.services.sheets.csvfile)
 
 def read_csv(path: Path) -> Sheet:
-    from app.services.sheets.common import csv_unprotect
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError("sheet_unreadable", file=path.name, params={"why": exc.strerror or str(exc)}) from None
-    if raw.startswith(b"PK\x03\x04") or (b"\x00" in raw and raw[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("csv_binary", file=path.name)
-    text = decode_text(raw, path.name)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-        rows = [[csv_unprotect(c) for c in row] for row in reader]
-    except csv.Error as exc:
-        raise InputError("sheet_damaged", file=path.name, params={"why": str(exc)}) from None
+    """The whole file as one sheet (the importer reads a CSV in batches instead: :func:`csv_batches`)."""
+    rows: list = []
+    for part in csv_batches(path):
+        rows.extend(part)
     return Sheet(path.stem, rows)
 
 
-__all__ = ["Book", "Sheet", "read_book", "read_xlsx", "read_csv", "decode_text", "sniff_delimiter", "cell_ref"]
+__all__ = ["Book", "Sheet", "read_book", "read_xlsx", "read_csv", "kind_of", "is_csv", "csv_format", "csv_batches",
+           "decode_text", "sniff_delimiter", "cell_ref"]
