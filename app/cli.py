@@ -562,7 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add verbs: each has ``add_verbs(verb, region_year)`` where
 # ``verb(name, func, help) -> subparser`` and ``region_year(subparser)`` adds --region/--year.
-PLUGIN_VERBS = ("app.cli_sheets", "app.cli_report", "app.cli_package", "app.cli_store")
+PLUGIN_VERBS = ("app.cli_sheets", "app.cli_report", "app.cli_package", "app.cli_store", "app.cli_tasks")
 
 
 def main(argv: list[str] | None = None) -> int:

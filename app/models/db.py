@@ -3,7 +3,7 @@
 >>> from app.models.db import open_store
 >>> store = open_store(":memory:")
 >>> store.execute("select value from meta where key='schema_version'").fetchone()
-('4',)
+('5',)
 
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
@@ -210,6 +210,67 @@ _MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     DELETE FROM sqlite_sequence WHERE name = 'audit';
+    """,
+    # 4 -> 5: the task ledger and the results report (issue 15): tasks from guideline packs and a region's own,
+    # their assignments, progress per task x region x period, evidence files (content kept in the store, once
+    # per SHA-256, so a package can carry them), and the report's edited section text
+    """
+    CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        pack TEXT,                        -- the guideline pack, NULL for a region's own task
+        year INTEGER NOT NULL,
+        article TEXT NOT NULL DEFAULT '', clause TEXT NOT NULL DEFAULT '',
+        scope TEXT NOT NULL CHECK (scope IN ('local','national','all','own')),
+        text_zh TEXT NOT NULL, text_en TEXT NOT NULL DEFAULT '',
+        responsible_zh TEXT NOT NULL DEFAULT '', responsible_en TEXT NOT NULL DEFAULT '',
+        due TEXT NOT NULL,                -- ISO date
+        parent TEXT REFERENCES tasks(id),
+        owner TEXT REFERENCES regions(code),    -- the region that added an own task
+        document_zh TEXT NOT NULL DEFAULT '', doc_no TEXT NOT NULL DEFAULT '',
+        source TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL
+    );
+    CREATE INDEX tasks_year ON tasks(year, owner);
+    CREATE TABLE task_assignments (
+        task TEXT NOT NULL REFERENCES tasks(id),
+        by_region TEXT NOT NULL REFERENCES regions(code),
+        kind TEXT NOT NULL CHECK (kind IN ('region','department')),
+        assignee TEXT NOT NULL,           -- a region code below by_region, or a department's name
+        due TEXT NOT NULL,
+        created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (task, by_region, kind, assignee)
+    ) WITHOUT ROWID;
+    CREATE INDEX task_assignments_to ON task_assignments(assignee, kind);
+    CREATE TABLE task_progress (
+        task TEXT NOT NULL REFERENCES tasks(id),
+        region TEXT NOT NULL REFERENCES regions(code),
+        period TEXT NOT NULL,             -- 2024Q1, 2024H1, 2024
+        year INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('not_started','in_progress','done','late','cancelled')),
+        percent INTEGER CHECK (percent BETWEEN 0 AND 100), milestone TEXT, text TEXT, person TEXT, reason TEXT,
+        updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (task, region, period)
+    ) WITHOUT ROWID;
+    CREATE INDEX task_progress_region ON task_progress(region, year);
+    CREATE TABLE evidence_files (
+        sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL, kind TEXT NOT NULL, content BLOB NOT NULL
+    );
+    CREATE TABLE evidence (
+        task TEXT NOT NULL, region TEXT NOT NULL, period TEXT NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES evidence_files(sha256),
+        name TEXT NOT NULL, kind TEXT NOT NULL, bytes INTEGER NOT NULL,
+        added_by TEXT NOT NULL, added_at TEXT NOT NULL,
+        PRIMARY KEY (task, region, period, sha256),
+        FOREIGN KEY (task, region, period) REFERENCES task_progress(task, region, period)
+    ) WITHOUT ROWID;
+    CREATE TABLE report_sections (
+        region TEXT NOT NULL REFERENCES regions(code),
+        year INTEGER NOT NULL,
+        section INTEGER NOT NULL CHECK (section BETWEEN 1 AND 5),
+        text TEXT NOT NULL,
+        base TEXT,                        -- the draft the office's text was edited from
+        author TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (region, year, section)
+    ) WITHOUT ROWID;
     """,
 ]
 

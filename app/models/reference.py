@@ -195,4 +195,5 @@ def load_all(db) -> None:
     load_indicators(db)
     load_regions(db)
     import_pack(db, resource("targets", "national.csv"), source="bundled")
+    __import__("app.models.tasks", fromlist=["load_bundled"]).load_bundled(db)   # resources/tasks (issue 15)
     meta_set(db, "created_at", now_iso())

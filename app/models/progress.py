@@ -1,0 +1,228 @@
+"""Progress of a task in a region for a period (quarter, half-year, year), with evidence files.
+
+    set_progress(db, "320100", "G2022-4.9.3", "2022Q3", "推进中", percent=60, text="已完成原因分析初稿",
+                 person="王敏", evidence=["分析报告.pdf"])
+    set_progress(db, "320100", "G2022-4.10.2", "2022H1", "滞后", why="统计口径调整，数据待复核")
+    progress_rows(db, "320100", 2022)           # every report of the region-year, with its evidence
+    evidence_content(db, sha256)                # the stored bytes (a package carries them)
+
+States are accepted as the window shows them (未开始 / 推进中 / 已完成 / 滞后 / 取消) or as codes
+(not_started / in_progress / done / late / cancelled) and stored as codes; 滞后 and 取消 need a
+reason. Periods: ``2022Q1``–``2022Q4``, ``2022H1`` / ``2022H2`` (also 2022年上半年 / 下半年), ``2022``.
+
+:func:`set_progress` is the one write path: everything is checked first (region, task applying to
+the region, period within the task's year, state, percentage, texts, every attachment by its
+content), then one transaction writes the progress row, the evidence (content once per SHA-256)
+and the audit rows (``progress``, one ``evidence`` per new file). A refusal writes nothing.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import InputError
+from .evidence import Evidence, read_all
+from .messages import register
+from .store_basics import now_iso, transaction
+from .tasks import (STATE_EN, STATE_ZH, _check_region, _region_name, _who, applies, clean, get_task, period_key,
+                    refuse_locked, task_indicator)
+
+STATES = tuple(STATE_ZH)
+NEED_REASON = ("late", "cancelled")
+
+register({
+    "progress_state": ("{text!r} is not a state (未开始 / 推进中 / 已完成 / 滞后 / 取消)",
+                       "“{text}”不是有效状态（应为 未开始 / 推进中 / 已完成 / 滞后 / 取消）"),
+    "progress_period": ("{text!r} is not a progress period (2024Q1–Q4, 2024H1, 2024H2 or 2024)",
+                        "“{text}”不是有效的进度期间（应写作 2024Q1–2024Q4、2024H1、2024H2 或 2024）"),
+    "progress_year": ("period {text} is outside the task's year {year}", "期间 {text} 不在该任务的年度（{year} 年）内"),
+    "progress_reason": ("{state_en} needs a reason (--why)", "状态为“{state_zh}”时须说明原因（--why）"),
+    "progress_percent": ("{text!r} is not a percentage 0–100", "“{text}”不是 0–100 的百分比"),
+    "progress_done_percent": ("a task marked done is 100 % complete, not {text} %",
+                              "已完成的任务进度应为 100%，而不是 {text}%"),
+})
+
+
+def parse_state(text) -> str:
+    """A state code from the window's word, a code, or the English word."""
+    raw = "" if text is None else str(text)
+    s = unicodedata.normalize("NFKC", raw).strip()
+    for code in STATES:
+        if s in (code, STATE_ZH[code]) or s.lower() in (code, STATE_EN[code]):
+            return code
+    extra = {"已取消": "cancelled", "进行中": "in_progress", "完成": "done"}
+    if s in extra:
+        return extra[s]
+    raise InputError("progress_state", text=raw)
+
+
+def parse_progress_period(text) -> str:
+    """``2024Q3`` / ``2024H1`` / ``2024`` from what a clerk types."""
+    raw = "" if text is None else str(text)
+    s = unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "")
+    m = re.fullmatch(r"(\d{4})年?(?:(Q[1-4])|(H[12])|(上半年)|(下半年)|第?([1-4一二三四])季度|(全年|年度)?)", s)
+    if m and 1990 <= int(m[1]) <= 2100:
+        y = m[1]
+        if m[2] or m[3]:
+            return y + (m[2] or m[3])
+        if m[4]:
+            return y + "H1"
+        if m[5]:
+            return y + "H2"
+        if m[6]:
+            q = m[6]
+            return f"{y}Q{'一二三四'.index(q) + 1 if q in '一二三四' else q}"
+        return y
+    raise InputError("progress_period", text=raw)
+
+
+def parse_percent(text) -> int | None:
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    s = unicodedata.normalize("NFKC", str(text)).strip().rstrip("%").strip()
+    try:
+        v = float(s)
+    except ValueError:
+        raise InputError("progress_percent", text=str(text)) from None
+    if not 0 <= v <= 100 or v != int(v):
+        raise InputError("progress_percent", text=str(text))
+    return int(v)
+
+
+@dataclass
+class ProgressResult:
+    task: str
+    region: str
+    period: str
+    state: str
+    written: bool                          # False: the same report again, no new file
+    evidence: list[dict] = field(default_factory=list)   # the files newly attached
+
+    def to_dict(self) -> dict:
+        return {"task": self.task, "region": self.region, "period": self.period, "state": self.state,
+                "state_zh": STATE_ZH[self.state], "written": self.written, "evidence": self.evidence}
+
+
+_FIELDS = ("state", "percent", "milestone", "text", "person", "reason")
+
+
+def set_progress(db, region: str, task_id: str, period, state, *, percent=None, milestone: str | None = None,
+                 text: str | None = None, person: str | None = None, why: str | None = None,
+                 evidence=(), who: str | None = None) -> ProgressResult:
+    """Record (or replace) the progress of ``task_id`` in ``region`` for ``period``; attach evidence
+    (paths, (name, bytes) pairs or :class:`Evidence`). All or nothing."""
+    _check_region(db, region)
+    task = get_task(db, task_id)
+    period = parse_progress_period(period)
+    if int(period[:4]) != task.year:
+        raise InputError("progress_year", text=period, params={"year": task.year})
+    if not applies(db, task, region):
+        raise InputError("task_not_here", text=task_id, params={"region_name": _region_name(db, region)})
+    code = parse_state(state)
+    pct = parse_percent(percent)
+    reason = clean(why, limit=1000, required=False) or None
+    if code in NEED_REASON and not reason:
+        raise InputError("progress_reason", text=task_id, params={"state_zh": STATE_ZH[code], "state_en": STATE_EN[code]})
+    if code == "done":
+        if pct is not None and pct != 100:
+            raise InputError("progress_done_percent", text=str(pct))
+        pct = 100
+    rec = {"state": code, "percent": pct, "milestone": clean(milestone, limit=200, required=False) or None,
+           "text": clean(text, required=False) or None, "person": clean(person, limit=60, required=False) or None,
+           "reason": reason}
+    files: list[Evidence] = read_all(evidence)          # every file checked before anything is written
+    refuse_locked(db, region, task.year)
+    who = _who(who)
+    at = now_iso()
+    ind = task_indicator(task_id)
+    with transaction(db):
+        old = db.execute(f"select {', '.join(_FIELDS)} from task_progress where task=? and region=? and period=?",
+                         [task_id, region, period]).fetchone()
+        old_rec = None if old is None else dict(zip(_FIELDS, old))
+        rows = []
+        if old_rec != rec:
+            db.execute("insert into task_progress(task, region, period, year, state, percent, milestone, text, person,"
+                       " reason, updated_by, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?)"
+                       " on conflict(task, region, period) do update set state=excluded.state,"
+                       " percent=excluded.percent, milestone=excluded.milestone, text=excluded.text,"
+                       " person=excluded.person, reason=excluded.reason, updated_by=excluded.updated_by,"
+                       " updated_at=excluded.updated_at",
+                       [task_id, region, period, task.year, code, pct, rec["milestone"], rec["text"], rec["person"],
+                        reason, who, at])
+            rows.append((who, "progress", region, ind, period, _enc(old_rec), _enc(rec), reason))
+        added = []
+        for ev in files:
+            if db.execute("select 1 from evidence where task=? and region=? and period=? and sha256=?",
+                          [task_id, region, period, ev.sha256]).fetchone():
+                continue                 # the same file again: nothing new
+            db.execute("insert or ignore into evidence_files(sha256, bytes, kind, content) values (?,?,?,?)",
+                       [ev.sha256, ev.bytes, ev.kind, ev.content])
+            db.execute("insert into evidence(task, region, period, sha256, name, kind, bytes, added_by, added_at)"
+                       " values (?,?,?,?,?,?,?,?,?)",
+                       [task_id, region, period, ev.sha256, ev.name, ev.kind, ev.bytes, who, at])
+            rows.append((who, "evidence", region, ind, period, None, _enc(ev.to_dict()), None))
+            added.append(ev.to_dict())
+        if rows:
+            from .audit import append
+
+            append(db, rows, at=at)
+    return ProgressResult(task_id, region, period, code, bool(rows), added)
+
+
+def _enc(d: dict | None) -> str | None:
+    if d is None:
+        return None
+    return json.dumps({k: v for k, v in d.items() if v is not None}, ensure_ascii=False, separators=(",", ":"))
+
+
+def progress_rows(db, region: str, year: int, task: str | None = None) -> list[dict]:
+    """Every progress report of ``region`` in ``year`` (optionally one task), periods in order, each
+    with its evidence list (name, kind, bytes, sha256)."""
+    sql = ("select task, period, state, percent, milestone, text, person, reason, updated_by, updated_at"
+           " from task_progress where region = ? and year = ?")
+    args: list = [region, int(year)]
+    if task:
+        sql += " and task = ?"
+        args.append(task)
+    cols = ("task", "period", "state", "percent", "milestone", "text", "person", "reason", "updated_by", "updated_at")
+    rows = [dict(zip(cols, r)) for r in db.execute(sql, args)]
+    files: dict[tuple, list] = {}
+    for t, p, name, kind, size, sha in db.execute(
+            "select task, period, name, kind, bytes, sha256 from evidence where region = ? and period like ? || '%'"
+            " order by added_at, name", [region, str(int(year))]):
+        files.setdefault((t, p), []).append({"name": name, "kind": kind, "bytes": size, "sha256": sha})
+    for r in rows:
+        r["state_zh"] = STATE_ZH[r["state"]]
+        r["evidence"] = files.get((r["task"], r["period"]), [])
+    rows.sort(key=lambda r: (r["task"], period_key(r["period"])))
+    return rows
+
+
+def evidence_content(db, sha256: str) -> bytes | None:
+    row = db.execute("select content from evidence_files where sha256 = ?", [sha256]).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def progress_matrix(db, region: str, year: int) -> dict:
+    """The province's view of its regions below: ``{"regions": [...], "tasks": [...], "cells": {(region, task):
+    (period, state, percent) | None}}`` for the tasks this region assigned downwards and the guideline's local
+    tasks — who has not reported which task."""
+    from .catalogue import children
+    from .tasks import latest_progress, tasks_for
+
+    kids = children(db, region, int(year))
+    task_ids: list[str] = []
+    for r in tasks_for(db, region, year):
+        if r.task.scope in ("local", "all") or any(a["kind"] == "region" for a in r.assignees):
+            task_ids.append(r.task.id)
+    cells = {}
+    for k in kids:
+        here = {r.task.id for r in tasks_for(db, k, year)}
+        latest = latest_progress(db, k, year)
+        for t in task_ids:
+            if t in here:
+                p = latest.get(t)
+                cells[(k, t)] = None if p is None else (p[0], p[1], p[2])
+    return {"regions": kids, "tasks": task_ids, "cells": cells}
