@@ -34,6 +34,8 @@ def test_older_store_is_backed_up_then_migrated(tmp_path):
     assert db.execute("select value from meta where key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     assert get_values(db)[("320100", "INV_GRANTS", "2022")] == Decimal(12345)
     assert db.execute("select 1 from sqlite_master where name = 'audit_place'").fetchone()
+    # the task ledger's tables, and the bundled 2022 task pack, arrive with the upgrade as in a new store
+    assert db.execute("select count(*) from tasks where pack like '%2022%'").fetchone()[0] >= 20
     backups = list(tmp_path.glob("old.v1-*.bak"))
     assert len(backups) == 1
     kept = sqlite3.connect(backups[0])

@@ -275,6 +275,7 @@ _MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
+TASKS_SCHEMA = 5          # the schema that brought the task ledger (its bundled pack is loaded on an upgrade)
 
 
 def _schema_version(conn: sqlite3.Connection) -> int:
@@ -447,6 +448,10 @@ def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
 
         if version == 0:
             reference.load_all(db)
+        elif version < TASKS_SCHEMA <= (schema or SCHEMA_VERSION):
+            from .tasks import load_bundled       # an upgraded store gets the bundled task pack too
+
+            load_bundled(db)
     if db.checked_good and not readonly:
         note_good(path)
         _user_only(path)
