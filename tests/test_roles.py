@@ -245,3 +245,33 @@ def test_the_window_offers_the_first_head_only_when_there_is_none(qtbot, empty_d
     monkeypatch.setattr(dialogs.NewHeadDialog, "exec", fake_exec)
     assert w._ensure_head() and asked == ["NewHeadDialog"] and users(empty_db) == {"王处长": "head"}
     assert w._ensure_head() and asked == ["NewHeadDialog"]             # a head exists: not offered again
+
+
+# ---------------------------------------------------------------- audit actors are the users who act here
+
+@pytest.mark.xfail(strict=True, reason="needs receive.py to pass who=<receiving user>, author=<sender's author> "
+                                       "and checks.explain an author= keyword (issue 13; see the branch's report)")
+def test_a_received_explanation_is_audited_under_the_receiving_user_not_the_senders_name(demo_file, tmp_path,
+                                                                                          monkeypatch):
+    """A package names its explanations' author; that name is kept as the author, but the audit row's
+    actor is the user who received it here — a sender cannot write a name of its choice into our trail."""
+    from app.models.findings import findings
+    from app.services.package.receive import apply_receive
+    from tests.test_package_roundtrip import Office
+
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "default-keys"))
+    xuzhou = "320300"
+    city = Office(tmp_path, "city", xuzhou, demo_file)
+    prov = Office(tmp_path, "province", "320000", demo_file)
+    for f in findings(city.db, xuzhou, 2024).unexplained(xuzhou):
+        review.explain(city.db, xuzhou, 2024, f.rule, f.indicator, "已核实：新设企业集中登记", period=f.period,
+                       who="demo-head")                    # a name the receiver also knows — as a sender might
+    res = city.export(xuzhou, 2024)
+    prov.trust(city, xuzhou)
+    n = last_id(prov.db)
+    apply_receive(prov.db, res.path, who="省局收件人")
+    rows = prov.db.execute("select who from audit where id > ? and action = 'explain'", [n]).fetchall()
+    assert rows and {w for w, in rows} == {"省局收件人"}
+    authors = prov.db.execute("select distinct author from explanations where region = ? and text like '已核实%'",
+                              [xuzhou]).fetchall()
+    assert authors == [("demo-head",)]
