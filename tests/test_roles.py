@@ -222,11 +222,12 @@ def test_a_crafted_cost_in_the_users_table_is_refused_not_computed(empty_db):
 
 # ---------------------------------------------------------------- the window: the first head, then the head's dialog
 
-def test_the_window_offers_the_first_head_only_when_there_is_none(qtbot, empty_db, monkeypatch):
+def test_the_window_offers_the_first_head_only_when_there_is_none(qtbot, empty_db):
     pytest.importorskip("PySide6")
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-    from app.ui import dialogs
+    from app.ui.dialogs import NewHeadDialog
     from app.ui.main import make_app
     from app.ui.main_window import MainWindow
 
@@ -235,16 +236,20 @@ def test_the_window_offers_the_first_head_only_when_there_is_none(qtbot, empty_d
     qtbot.addWidget(w)
     asked = []
 
-    def fake_exec(self):
-        asked.append(type(self).__name__)
-        self.name.setText("王处长")
-        self.p1.setText("first-pass")
-        self.p2.setText("first-pass")
-        return QDialog.Accepted
+    def fill_in():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, NewHeadDialog):
+            QTimer.singleShot(20, fill_in)
+            return
+        asked.append(dlg)
+        dlg.name.setText("王处长")
+        dlg.p1.setText("first-pass")
+        dlg.p2.setText("first-pass")
+        dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
 
-    monkeypatch.setattr(dialogs.NewHeadDialog, "exec", fake_exec)
-    assert w._ensure_head() and asked == ["NewHeadDialog"] and users(empty_db) == {"王处长": "head"}
-    assert w._ensure_head() and asked == ["NewHeadDialog"]             # a head exists: not offered again
+    QTimer.singleShot(0, fill_in)
+    assert w._ensure_head() and len(asked) == 1 and users(empty_db) == {"王处长": "head"}
+    assert w._ensure_head() and len(asked) == 1                       # a head exists: not offered again
 
 
 # ---------------------------------------------------------------- audit actors are the users who act here
