@@ -8,6 +8,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("IPDESK_USER", "tester")
+# Passwords hashed at scrypt n=2**10 instead of the production 2**17 (0.35 s each): honoured only while
+# pytest runs a test (app.models.workflow.scrypt_cost); tests/test_roles.py checks the production cost.
+os.environ["IPDESK_SCRYPT_TEST_COST"] = "1"
 # The window keeps the user's choices (language, region, year) in QSettings: tests keep theirs in a
 # folder of their own, never in the real ~/.config, and start each test from none (see below).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ipdesk-test-config-")

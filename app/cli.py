@@ -317,15 +317,55 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
-def cmd_user(args) -> int:
+def _passwords(args, prompts: list[str]) -> list[str]:
+    """The passwords a verb needs, in order: one line each from stdin (--password-stdin), else asked."""
     import getpass
 
+    if args.password_stdin:
+        return [sys.stdin.readline().rstrip("\r\n") for _ in prompts]
+    return [getpass.getpass(p) for p in prompts]
+
+
+def cmd_user(args) -> int:
+    """user add / role / passwd / list. Passwords: the new user's (add, passwd) first, then the
+    authorizing head's (--by) — one line each with --password-stdin."""
     from app.models import workflow
+    from app.models.errors import InputError
 
     db = _open(args)
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
-    workflow.add_user(db, args.name, args.role, password)
-    print("user added" if _lang(args) == "en" else "用户已添加")
+    zh = _lang(args) == "zh"
+    if args.action == "list":
+        rows = workflow.list_users(db)
+        if args.json:
+            _print_json(rows)
+        else:
+            _table([[u["name"], u["role"], (u["created_at"] or "")[:10], f"n=2^{u['n'].bit_length() - 1} r={u['r']}"]
+                    for u in rows], ["name", "role", "created", "scrypt"])
+        return EXIT_OK
+    if not args.name:
+        raise InputError("user_name_needed")
+    by_prompt = [(f"单位负责人 {args.by} 的密码：" if zh else f"password of office head {args.by}: ")] if args.by else []
+    if args.action == "role":
+        if args.new_role is None:
+            raise InputError("bad_status", text="", params={"allowed": "clerk/head"})
+        [by_pw] = _passwords(args, by_prompt) if args.by else [None]
+        old = workflow.set_role(db, args.name, args.new_role, by=args.by, by_password=by_pw)
+        print(f"{args.name}: {old} → {args.new_role}")
+        return EXIT_OK
+    new_prompt = [(f"{args.name} 的新密码：" if zh else f"new password for {args.name}: ")]
+    pws = _passwords(args, new_prompt + by_prompt)
+    if not args.password_stdin:
+        again = _passwords(args, ["再次输入新密码：" if zh else "repeat the new password: "])[0]
+        if again != pws[0]:
+            raise InputError("passwords_differ")
+    by_pw = pws[1] if args.by else None
+    if args.action == "passwd":
+        workflow.set_password(db, args.name, pws[0], by=args.by, by_password=by_pw)
+        print("密码已重置" if zh else "password reset")
+    else:
+        workflow.add_user(db, args.name, args.role, pws[0], by=args.by, by_password=by_pw)
+        print(f"用户已添加（{'单位负责人' if args.role == 'head' else '填报员'}）" if zh
+              else f"user added ({args.role})")
     return EXIT_OK
 
 
@@ -517,11 +557,28 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--why")
     sp.add_argument("--json", action="store_true")
 
-    sp = verb("user", cmd_user, "add a user (office heads approve and unlock) (用户)")
-    sp.add_argument("action", choices=["add"])
-    sp.add_argument("name")
-    sp.add_argument("--role", choices=["clerk", "head"], default="head")
-    sp.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    sp = verb("user", cmd_user, "users: office heads approve and unlock, clerks enter data (用户)")
+    sp.formatter_class = argparse.RawDescriptionHelpFormatter
+    sp.description = (
+        "ipdesk user add NAME [--role clerk|head] [--by HEAD]   add a user (default: clerk)\n"
+        "ipdesk user role NAME clerk|head --by HEAD               change a role\n"
+        "ipdesk user passwd NAME --by HEAD                        reset a password\n"
+        "ipdesk user list                                         users and their roles\n\n"
+        "A clerk needs no one's approval. The FIRST office head (none in the store yet) is added without\n"
+        "--by, once, at setup; from then on adding a head, changing a role or resetting a password needs\n"
+        "an existing head's name (--by) and password, and is audited with that head as the actor.\n"
+        "Passwords: at least 8 characters. With --password-stdin one line each: first the new user's\n"
+        "password (add, passwd), then the --by head's password (role: only the head's).\n"
+        "(用户：新增填报员无需审批；首位单位负责人在建库时添加一次；此后新增负责人、变更角色、重置密码须由现有负责人"
+        "以 --by 和密码授权)")
+    sp.add_argument("action", choices=["add", "role", "passwd", "list"])
+    sp.add_argument("name", nargs="?")
+    sp.add_argument("new_role", nargs="?", choices=["clerk", "head"], help="the new role (user role)")
+    sp.add_argument("--role", choices=["clerk", "head"], default="clerk", help="role of a new user (default clerk)")
+    sp.add_argument("--by", help="the office head who authorizes (adding a head, role, passwd)")
+    sp.add_argument("--password-stdin", action="store_true",
+                    help="read passwords from stdin, one line each: the new user's first, then the --by head's")
+    sp.add_argument("--json", action="store_true", help="machine-readable output (list)")
 
     for name, text in (("complete", "mark a region-year complete (填报完成)"),
                        ("submit", "mark a region-year submitted (已报送)"),

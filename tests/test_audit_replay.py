@@ -165,7 +165,7 @@ def test_a_transition_after_a_state_flip_is_named(demo_db):
     from app.models.review import unlock
     from app.models.workflow import add_user
 
-    add_user(demo_db, "处长", "head", "long-password")
+    add_user(demo_db, "处长", "head", "long-password", by="demo-head", by_password="demo1234")
     unlock(demo_db, "320100", 2023, user="处长", password="long-password", why="订正")
     res = audit.verify(demo_db)
     assert "state_history" in kinds(res)

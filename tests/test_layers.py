@@ -374,7 +374,7 @@ def test_heads_and_store_changes(demo_db, tmp_path):
     from app.models.workflow import add_user
 
     for name, role in (("乙", "head"), ("甲", "head"), ("丙", "clerk")):
-        add_user(demo_db, name, role, "a-long-enough-pass-9")
+        add_user(demo_db, name, role, "a-long-enough-pass-9", by="demo-head", by_password="demo1234")
     assert browse.head_names(demo_db) == [n for n, in _raw(demo_db, "select name from users where role = 'head'"
                                                                      " order by name")]
     assert "丙" not in browse.head_names(demo_db) and {"甲", "乙"} <= set(browse.head_names(demo_db))

@@ -181,9 +181,9 @@ def test_unlock_needs_a_reason_and_the_password_and_a_failure_is_audited(demo_db
     with pytest.raises(AuthError):
         review.unlock(demo_db, PROVINCE, 2022, user=HEAD[0], password="wrong!", why="订正")
     assert last_audit(demo_db, n) == [("demo-head", "auth_failed", PROVINCE, "2022", None, "unlock", "bad_password")]
-    workflow.add_user(demo_db, "clerk1", "clerk", "secret1")
+    workflow.add_user(demo_db, "clerk1", "clerk", "secret12")
     with pytest.raises(AuthError):                              # a clerk is not a head
-        review.unlock(demo_db, PROVINCE, 2022, user="clerk1", password="secret1", why="订正")
+        review.unlock(demo_db, PROVINCE, 2022, user="clerk1", password="secret12", why="订正")
     assert region_year_status(demo_db, PROVINCE, 2022) == "approved"
     with pytest.raises(review.Refused):                         # unlock of what is not locked
         review.unlock(demo_db, NANJING, 2024, user=HEAD[0], password=HEAD[1], why="订正")

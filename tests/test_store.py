@@ -211,9 +211,9 @@ def test_locked_region_year_refuses_until_a_head_unlocks(demo_db):
     assert "320000" in exc.value.message("en") and "2022" in exc.value.message("en")
     with pytest.raises(AuthError):
         review.unlock(demo_db, "320000", 2022, user="demo-head", password="wrong!", why="fix")
-    workflow.add_user(demo_db, "clerk1", "clerk", "secret1")
+    workflow.add_user(demo_db, "clerk1", "clerk", "secret12")
     with pytest.raises(AuthError):
-        review.unlock(demo_db, "320000", 2022, user="clerk1", password="secret1", why="fix")
+        review.unlock(demo_db, "320000", 2022, user="clerk1", password="secret12", why="fix")
     review.unlock(demo_db, "320000", 2022, user="demo-head", password="demo1234", why="订正")
     set_text(demo_db, "320000", "INV_GRANTS", "2022", "1")
     actions = [r["action"] for r in audit.history(demo_db, "320000")[-3:]]
@@ -223,7 +223,7 @@ def test_locked_region_year_refuses_until_a_head_unlocks(demo_db):
 
 def test_passwords_are_salted_scrypt(empty_db):
     workflow.add_user(empty_db, "a", "head", "same-password")
-    workflow.add_user(empty_db, "b", "head", "same-password")
+    workflow.add_user(empty_db, "b", "head", "same-password", by="a", by_password="same-password")
     (s1, h1), (s2, h2) = empty_db.execute("select salt, hash from users order by name").fetchall()
     assert s1 != s2 and h1 != h2 and b"same-password" not in h1
     assert workflow.authenticate(empty_db, "a", "same-password") == "head"

@@ -491,8 +491,9 @@ def load_explanations(db, regions: list[str] | None = None, years: list[int] | N
 
 
 def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *, who: str | None = None,
-            period: str | None = None) -> None:
-    """Store the written explanation for a finding (audited)."""
+            period: str | None = None, author: str | None = None) -> None:
+    """Store the written explanation for a finding (audited with ``who``, the user acting here, as the
+    actor; ``author``, default ``who``: the name kept with the text — e.g. a package's sender's)."""
     from . import audit
     from .catalogue import indicator as get_indicator, region as get_region
     from .store_basics import now_iso, transaction
@@ -509,5 +510,6 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
                          [rule, region, indicator, period]).fetchone()
         db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
                    " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
-                   " author=excluded.author, at=excluded.at", [rule, region, indicator, period, text.strip(), who, now_iso()])
+                   " author=excluded.author, at=excluded.at",
+                   [rule, region, indicator, period, text.strip(), author or who, now_iso()])
         audit.append(db, [(who, "explain", region, indicator, period, old[0] if old else None, text.strip(), rule)])

@@ -22,10 +22,13 @@ action                from                             needs
                                                        override with a reason
 ``reopen``            已完成 / 已报送 → 草稿           a reason
 ``unlock``            已审批 / 已锁定 → 草稿           head + password + a reason
-``explain``           not 已审批 / 已锁定              the finding exists now and is not blocking
-``aggregate``         not 已审批 / 已锁定              each subordinate at least 已完成 (or override)
-``receive``           not 已审批 / 已锁定              —
+``explain``           not 已审批 / 已锁定 (*)          the finding exists now and is not blocking
+``aggregate``         not 已审批 / 已锁定 (*)          each subordinate at least 已完成 (or override)
+``receive``           not 已审批 / 已锁定 (*)          —
 ====================  ===============================  ===========================================
+
+(*) nor below an approved/locked region of that year (:mod:`app.models.freeze`): approval freezes
+the subtree it approved until an unlock; the write path (set, import) refuses the same.
 
 "Subordinates" are the region's direct subordinate regions (``catalogue.children``) when the
 store collects that level at all (any of them has a value or a workflow state, in any
@@ -42,7 +45,7 @@ from dataclasses import dataclass, field
 
 from . import audit
 from .store_basics import transaction
-from .errors import AuthError, InputError
+from .errors import InputError
 from .findings import Findings, findings as load_findings
 from .messages import register, render
 from .states import LOCKED_STATES, STATUS_ZH, region_year_status
@@ -78,6 +81,8 @@ register({
                  "{region} {year} 年当前为“{status_zh}”，只能从“{allowed_zh}”进行此操作"),
     "rv_frozen": ("{region} {year} is {status}: explanations and values are frozen until an office head unlocks it",
                   "{region} {year} 年数据{status_zh}，在单位负责人解锁前不能修改数据或说明"),
+    "rv_frozen_below": ("{ancestor} {year} is {status}: the data of the regions below it ({region}) cannot change "
+                        "until it is unlocked", "{ancestor} {year} 年{status_zh}，其下级地区（{region}）的数据在解锁前不能修改"),
     "rv_no_finding": ("{region}: there is no such finding ({indicator}, {period}) now — nothing to explain",
                       "{region}：{indicator}（{period}）当前没有该问题，无需说明"),
     "rv_blocking_rule": ("{region}: {indicator} ({period}) is a blocking finding — fix the figure, an explanation "
@@ -197,6 +202,19 @@ def _frozen_reason(db, region, year, status) -> Reason:
                                         ("status_zh", STATUS_ZH.get(status, status))))
 
 
+def _frozen_below_reason(db, region, year) -> Reason | None:
+    """An approved/locked ancestor freezes ``region`` ``year`` (:func:`app.models.freeze.frozen_by`)."""
+    from .freeze import frozen_by
+
+    found = frozen_by(db, region, year)
+    if found is None:
+        return None
+    ancestor, status = found
+    return Reason("rv_frozen_below", region, (("ancestor", _names(db, ancestor)), ("region", _names(db, region)),
+                                              ("year", year), ("status", status),
+                                              ("status_zh", STATUS_ZH.get(status, status))))
+
+
 def blockers(db, region: str, year: int, action: str, *, fs: Findings | None = None) -> list[Reason]:
     """What blocks ``action`` for ``region`` ``year`` now — empty when it may go ahead.
 
@@ -213,6 +231,8 @@ def blockers(db, region: str, year: int, action: str, *, fs: Findings | None = N
             out.append(_state_reason(db, region, year, status, FROM[action]))
     elif status in LOCKED_STATES:                       # aggregate, receive
         out.append(_frozen_reason(db, region, year, status))
+    elif (below := _frozen_below_reason(db, region, year)) is not None:     # an approved ancestor
+        out.append(below)
     if action in CLEAN:
         fs = fs if fs is not None else load_findings(db, region, year)
         out += [_finding_reason(db, "rv_blocking", f) for f in fs.blocking(region)]
@@ -229,6 +249,9 @@ def explain_blockers(db, region: str, year: int, rule: str, indicator: str, peri
     status = region_year_status(db, region, year)
     if status in LOCKED_STATES:
         return [_frozen_reason(db, region, year, status)]
+    below = _frozen_below_reason(db, region, year)
+    if below is not None:
+        return [below]
     fs = fs if fs is not None else load_findings(db, region, year)
     match = [f for f in fs.at(region, indicator, period) if f.rule == rule]
     place = (("region", _names(db, region)), ("indicator", _indicator_names(db, indicator, rule)), ("period", period))
@@ -263,20 +286,11 @@ def check_receive(db, region: str, year: int) -> None:
 # ---------------------------------------------------------------- writers
 
 def _authenticate(db, user: str | None, password: str | None, action: str, items) -> None:
-    """The office head's password; a failure is audited in its own transaction (kept when the
-    transition is refused). Call it outside any open transaction, or the row goes with it."""
-    from .workflow import authenticate
+    """The office head's password: :func:`app.models.workflow.head_auth`, the one audited check
+    (a failure is written as ``auth_failed`` and kept although the transition is refused)."""
+    from .workflow import head_auth
 
-    try:
-        if not user:
-            raise AuthError("not_head", text=audit.current_user())
-        authenticate(db, user, password or "", role="head")
-    except AuthError as exc:
-        if not db.conn.in_transaction:
-            with transaction(db):
-                audit.append(db, [(user or audit.current_user(), "auth_failed", r, None, str(y), None, action, exc.code)
-                                  for r, y in items])
-        raise
+    head_auth(db, user, password, action, items)
 
 
 def _write(db, region, year, old, new, who, why, action="status") -> None:

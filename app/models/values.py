@@ -2,7 +2,8 @@
 
 Every change of a value — typed in the grid, set from the CLI, imported, received — goes
 through :func:`write_values`, which validates the whole batch, refuses locked
-region-years, and writes values and their audit rows in one transaction::
+region-years and those below an approved one (:mod:`app.models.freeze`), and writes values
+and their audit rows in one transaction::
 
     write_values(db, [Change("320000", "INV_GRANTS", "2022", "89000")], who="clerk", why="typed")
     set_text(db, "320000", "INV_GRANTS", "2022", "8.9万")      # parsed the way clerks type
@@ -25,6 +26,7 @@ from . import audit
 from .catalogue import indicators as load_indicators
 from .store_basics import now_iso, transaction
 from .errors import InputError, IpdeskError, LockedError, NotFoundError
+from .freeze import frozen_error, frozen_in
 from .messages import register
 from .parse import canonical, parse_value
 from .periods import parse_period
@@ -113,14 +115,20 @@ def _check_batch(db, changes: list[Change]) -> None:
                              period=c.period)
         if c.value is not None and len(c.value) > 15:     # (15 characters or fewer: within every limit)
             _magnitude_checked(c)
-    # locked region-years refuse the whole batch
+    # locked region-years, and those below an approved/locked ancestor (freeze.py), refuse the whole batch
     statuses = _statuses(db)
     if statuses:
-        for region, year in sorted({(c.region, int(c.period[:4])) for c in changes}):
+        pairs = sorted({(c.region, int(c.period[:4])) for c in changes})
+        for region, year in pairs:
             status = statuses.get((region, year), "draft")
             if status in LOCKED_STATES:
                 raise LockedError("locked", region=region, period=str(year), params={
                     "region_name": known[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
+        if any(s in LOCKED_STATES for s in statuses.values()):
+            frozen = frozen_in(db, pairs)
+            if frozen:
+                region, year = min(frozen)
+                raise frozen_error(db, region, year, frozen[(region, year)])
 
 
 def _period_or_none(text):

@@ -418,7 +418,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         step(0.7, "写入情况说明", "writing explanations")
         for e in plan.explanations:
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
-                    who=e.get("author") or a.sender_id, period=e["period"])
+                    who=who, author=e.get("author") or a.sender_id, period=e["period"])
         apply_answers(db, plan.answers, package=a.hash, who=who)
         for code in pkg.regions:      # write_values sent changed region-years back to draft
             review.record_received(db, code, pkg.year, who=who, why=f"received {why}")
