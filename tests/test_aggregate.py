@@ -180,3 +180,27 @@ def test_all_or_nothing(demo_db):
     with pytest.raises(sqlite3.DatabaseError):
         apply_aggregate(demo_db, PROV, YEAR, take_sums=True)
     assert _snapshot(demo_db) == before and _stored(demo_db, "INV_GRANTS") is None
+
+
+def test_quarters_and_months_aggregate_up_like_the_year(demo_db):
+    """Sub-annual figures aggregate like annual ones: a quarter every city holds is summed into the
+    province (new, audited as an aggregation); a quarter one city lacks is not (a partial sum would
+    look like a fall); a month every city holds is summed too."""
+    from app.models.values import Change, write_values
+
+    q1 = {c: 100 + n for n, c in enumerate(CITIES)}
+    write_values(demo_db, [Change(c, TM, "2024Q1", str(v)) for c, v in q1.items()]
+                 + [Change(c, TM, "2024Q2", "7") for c in CITIES[:-1]]
+                 + [Change(c, TM, "2024-03", "2") for c in CITIES])
+    plan = plan_aggregate(demo_db, PROV, YEAR)
+    by_period = {(i.indicator, i.period): i for i in plan.items}
+    assert by_period[(TM, "2024Q1")].kind == "new" and by_period[(TM, "2024Q1")].new == str(sum(q1.values()))
+    assert (TM, "2024Q2") not in by_period
+    assert by_period[(TM, "2024-03")].new == str(2 * len(CITIES))
+    res = apply_aggregate(demo_db, PROV, YEAR)
+    got = get_values(demo_db, regions=[PROV], indicators=[TM], year_from=YEAR, year_to=YEAR)
+    assert got[(PROV, TM, "2024Q1")] == sum(q1.values()) and (PROV, TM, "2024Q2") not in got
+    assert res.written >= 2
+    rows = demo_db.execute("select action, why from audit where region=? and indicator=? and period='2024Q1'",
+                           [PROV, TM]).fetchall()
+    assert rows == [("aggregate", "aggregated from subordinate regions")]

@@ -91,13 +91,15 @@ class AggregateResult:
         return {**self.plan.to_dict(), "written": self.written, "kept": [i.to_dict() for i in self.kept]}
 
 
-def _sums(db, region: str, year: int, period: str) -> tuple[dict[str, tuple[Decimal, int]], dict[str, list[str]], list[str]]:
+def _sums(db, region: str, year: int, period: str, vals: dict | None = None
+          ) -> tuple[dict[str, tuple[Decimal, int]], dict[str, list[str]], list[str]]:
     kids = list(children(db, region, year))
     if not kids:
         return {}, {}, kids
     cat = load_indicators(db)
     additive = [c for c, ind in cat.items() if ind.additive]
-    vals = get_values(db, regions=kids, indicators=additive, year_from=year, year_to=year)
+    if vals is None:
+        vals = get_values(db, regions=kids, indicators=additive, year_from=year, year_to=year)
     out, missing = {}, {}
     for code in additive:
         parts = [vals.get((k, code, period)) for k in kids]
@@ -106,6 +108,13 @@ def _sums(db, region: str, year: int, period: str) -> tuple[dict[str, tuple[Deci
         elif any(p is not None for p in parts):
             missing[code] = [k for k, p in zip(kids, parts) if p is None]
     return out, missing, kids
+
+
+def periods_held(vals: dict, year: int) -> list[str]:
+    """The year, then the quarters and months of it that the subordinate regions hold: sub-annual
+    figures aggregate up like annual ones (each period on its own, when every subordinate has it)."""
+    sub = sorted({p for (_r, _i, p) in vals if p != str(year) and p[:4] == str(year)})
+    return [str(year)] + sub
 
 
 def aggregate(db, region: str, year: int, *, period: str | None = None) -> dict[str, tuple[Decimal, int]]:
@@ -141,10 +150,24 @@ def _last_writes(db, region: str, period: str) -> dict[str, tuple[str, str, str]
 
 
 def plan_aggregate(db, region: str, year: int) -> AggregatePlan:
-    """The dry run: what summing the subordinate regions would write into ``region`` ``year``. Writes nothing."""
-    period = str(year)
+    """The dry run: what summing the subordinate regions would write into ``region`` ``year`` — the
+    year and each quarter and month the subordinates hold. Writes nothing. ``missing`` names the
+    indicators left out of the year's sum because a subordinate has no value."""
     reg = get_region(db, region)
-    sums, missing, kids = _sums(db, region, year, period)
+    kids = list(children(db, region, year))
+    cat = load_indicators(db)
+    additive = [c for c, ind in cat.items() if ind.additive]
+    vals = get_values(db, regions=kids, indicators=additive, year_from=year, year_to=year) if kids else {}
+    items, missing = [], {}
+    for period in periods_held(vals, year):
+        sums, gaps, kids = _sums(db, region, year, period, vals)
+        if period == str(year):
+            missing = gaps
+        items += _items(db, region, period, sums)
+    return AggregatePlan(region, reg.name_zh, year, items, missing, refusal(db, region, year), kids)
+
+
+def _items(db, region: str, period: str, sums: dict) -> list[AggregateItem]:
     stored = {}
     if sums:
         marks = ",".join("?" * len(sums))
@@ -167,7 +190,7 @@ def plan_aggregate(db, region: str, year: int) -> AggregatePlan:
             derived = action == "aggregate" if action else source == SOURCE
             kind = "changed" if derived else "conflict"
         items.append(AggregateItem(code, period, kind, old, new, n, source, who, at))
-    return AggregatePlan(region, reg.name_zh, year, items, missing, refusal(db, region, year), kids)
+    return items
 
 
 def apply_aggregate(db, region: str, year: int, *, take_sums: bool = False, who: str | None = None) -> AggregateResult:
