@@ -8,6 +8,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("IPDESK_USER", "tester")
+# the day's backup at the first write of each test's store copied the store each time; its own test
+# turns it back on (tests/test_store_health.py)
+os.environ.setdefault("IPDESK_DAILY_BACKUP", "0")
 # Passwords hashed at scrypt n=2**10 instead of the production 2**17 (0.35 s each): honoured only while
 # pytest runs a test (app.models.workflow.scrypt_cost); tests/test_roles.py checks the production cost.
 os.environ["IPDESK_SCRYPT_TEST_COST"] = "1"
@@ -64,12 +67,27 @@ def store(demo_file, tmp_path):
     return path
 
 
-@pytest.fixture
-def empty_db(tmp_path):
-    """A new store with the bundled reference data and no values."""
+@pytest.fixture(scope="session")
+def empty_file(tmp_path_factory):
+    """A new store with the bundled reference data, built once per session; copy it, never change it."""
     from app.models.db import open_store
 
-    db = open_store(tmp_path / "empty.sqlite")
+    path = tmp_path_factory.mktemp("empty") / "empty.sqlite"
+    db = open_store(path)
+    db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def empty_db(empty_file, tmp_path):
+    """A new store with the bundled reference data and no values (a copy of one built once: loading
+    the reference data took a third of a second a test)."""
+    from app.models.db import open_store
+
+    path = tmp_path / "empty.sqlite"
+    shutil.copy(empty_file, path)
+    db = open_store(path)
     yield db
     db.conn.close()
 

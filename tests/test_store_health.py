@@ -152,7 +152,8 @@ def test_backups_rotate_to_the_number_kept(store_file, monkeypatch):
     assert backups.keep(db) == 2
 
 
-def test_the_first_write_of_a_day_makes_the_days_backup(store_file):
+def test_the_first_write_of_a_day_makes_the_days_backup(store_file, monkeypatch):
+    monkeypatch.setenv("IPDESK_DAILY_BACKUP", "1")        # (the suite turns it off for speed: conftest)
     db = open_store(store_file)
     assert backups.rolling(store_file) == []
     set_text(db, *KEY, "1")
