@@ -92,24 +92,9 @@ def cmd_verify_docs(args) -> int:
     if args.json:
         _print_json([res.to_dict()])
         return EXIT_OK if res.ok else EXIT_FINDINGS
-    for line in verify_lines(res, lang):
+    for line in res.lines(lang):
         print(line)
     return EXIT_OK if res.ok else EXIT_FINDINGS
-
-
-def verify_lines(res, lang: str) -> list[str]:
-    """What verify-docs says, line by line (the window's dialog shows the same)."""
-    from app.services.fingerprint import short
-
-    zh = lang == "zh"
-    head = (f"核对 {res.pdf.name} 与 {res.xlsx.name}：" + ("一致" if res.ok else "不一致")) if zh else \
-        (f"{res.pdf.name} and {res.xlsx.name}: " + ("they agree" if res.ok else "they DIFFER"))
-    printed = sorted({p for p in res.pages if p}) or ["—"]
-    fp = (f"  数据指纹：纸质件 {'、'.join(printed)}（共 {len(res.pages)} 页）；电子件记载 {short(res.recorded)}"
-          + (f"；按单元格重算 {short(res.recomputed)}" if res.recomputed else "")) if zh else \
-        (f"  data fingerprint: PDF {', '.join(printed)} ({len(res.pages)} pages); workbook {short(res.recorded)}"
-         + (f"; recomputed from its cells {short(res.recomputed)}" if res.recomputed else ""))
-    return [head, fp] + [f"  {p.message(lang)}" for p in res.problems]
 
 
 def add_verbs(verb, region_year) -> None:

@@ -171,6 +171,23 @@ class DocsCheck:
     def ok(self) -> bool:
         return not any(p.code != "docs_no_record" for p in self.problems)
 
+    def lines(self, lang: str = "zh") -> list[str]:
+        """What ``verify-docs`` prints and the window shows: the verdict, the fingerprints, each problem."""
+        from app.services.fingerprint import short
+
+        zh = lang == "zh"
+        head = (f"核对 {self.pdf.name} 与 {self.xlsx.name}：" + ("一致" if self.ok else "不一致")) if zh else \
+            (f"{self.pdf.name} and {self.xlsx.name}: " + ("they agree" if self.ok else "they DIFFER"))
+        printed = sorted({p for p in self.pages if p}) or ["—"]
+        again = short(self.recomputed) if self.recomputed else ""
+        if zh:
+            fp = (f"  数据指纹：纸质件 {'、'.join(printed)}（共 {len(self.pages)} 页）；电子件记载 {short(self.recorded)}"
+                  + (f"；按单元格重算 {again}" if again else ""))
+        else:
+            fp = (f"  data fingerprint: PDF {', '.join(printed)} ({len(self.pages)} pages); workbook "
+                  f"{short(self.recorded)}" + (f"; recomputed from its cells {again}" if again else ""))
+        return [head, fp] + [f"  {p.message(lang)}" for p in self.problems]
+
     def to_dict(self) -> dict:
         return {"ok": self.ok, "pdf": str(self.pdf), "xlsx": str(self.xlsx), "region": self.region,
                 "year": self.year, "fingerprint": {"xlsx": self.recorded, "cells": self.recomputed,
