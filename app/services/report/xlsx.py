@@ -60,6 +60,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from app.services.files import atomic_write, say
 from app.services.report.data import Report, check_cancel, show
+from app.services.report.sheet_words import COMPARATOR_ZH, clause_zh, method_zh, requirement_zh
 
 FONT_NAME = "宋体"          # SimSun: Excel on Chinese Windows has it, LibreOffice substitutes its CJK face
 FONT_SIZE = 10.5            # 五号
@@ -89,7 +90,9 @@ MAX_WIDTH = 48
 
 
 def number_format(decimals: int) -> str:
-    """>>> number_format(0), number_format(2)
+    """The number format of ``decimals`` places with thousands separators.
+
+    >>> number_format(0), number_format(2)
     ('#,##0', '#,##0.00')
     """
     return "#,##0" if decimals <= 0 else "#,##0." + "0" * decimals
@@ -257,82 +260,6 @@ def draft_line(rep: Report) -> str:
     return f"{rep.mark}：{'；'.join(rep.reasons)}（详见“封面说明”）"
 
 
-# ---------------------------------------------------------------- words of a Chinese report
-
-COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-# The two clause texts of the bundled packs given only in English: a Chinese rendering, said to be one.
-CLAUSE_ZH = {
-    "Satisfaction with intellectual property protection remains at a high level":
-        "知识产权保护社会满意度保持较高水平",
-    "strictly exclude patents related to applicants and agencies of irregular patent applications":
-        "严格将非正常专利申请的申请人、代理机构相关专利排除在高价值专利统计之外；定期对非正常专利申请进行统计扣除",
-}
-RENDERED = "（据英文摘录转译，非文件原文）"
-
-
-def requirement_zh(t) -> str:
-    """A target as a Chinese form words it: ``不低于26件（2025年）``, ``增长不低于10%``, ``高于上年``, ``须填报``.
-
-    >>> from types import SimpleNamespace as T
-    >>> requirement_zh(T(comparator=">=", target=Decimal("26"), unit="件", target_year=2025))
-    '不低于26件（2025年）'
-    >>> requirement_zh(T(comparator="growth>=", target=Decimal("10"), unit="亿元", target_year=2024))
-    '增长不低于10%'
-    """
-    word = COMPARATOR_ZH.get(t.comparator, t.comparator)
-    if t.comparator in (">=", "<=") and t.target is not None:
-        unit = "" if t.unit in ("", "%") and t.unit != "%" else t.unit
-        return f"{word}{format(t.target.normalize(), 'f')}{unit}（{t.target_year}年）"
-    if t.comparator == "growth>=" and t.target is not None:
-        return f"{word}{format(t.target.normalize(), 'f')}%"
-    return word
-
-
-def clause_zh(text: str) -> str:
-    """The clause in the document's Chinese: the Chinese original the pack quotes in brackets,
-    a Chinese text as it is (English notes dropped), the two English-only ones rendered and
-    marked so; anything else as given.
-
-    >>> clause_zh("reducing the cycle to 16.5 months (发明专利审查周期压减至16.5个月)")
-    '发明专利审查周期压减至16.5个月'
-    >>> clause_zh("每万人口高价值发明专利拥有量 6.3 (2020) -> 12 (2025)")
-    '每万人口高价值发明专利拥有量 6.3（2020年）→ 12（2025年）'
-    """
-    text = (text or "").strip()
-    m = re.search(r"[（(]([^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]\s*$", text)
-    if m and not _CJK.search(text[:m.start()]):
-        return m.group(1).strip()
-    if _CJK.search(text):
-        parts = [p for p in re.split(r";\s*", text) if _CJK.search(p)]
-        out = "；".join(parts)
-        out = re.sub(r"\s*\((\d{4})\)", r"（\1年）", out)
-        return re.sub(r"\s*->\s*", "→ ", out)
-    for english, chinese in CLAUSE_ZH.items():
-        if text.startswith(english):
-            note = re.search(r"\(read as: at least the plan's (\d{4}) baseline of ([\d.]+)\)", text)
-            extra = f"（本软件解读为不低于规划{note.group(1)}年基数{note.group(2)}）" if note else ""
-            return chinese + extra + RENDERED
-    return text
-
-
-def method_zh(text: str) -> str:
-    """The projection method in Chinese.
-
-    >>> method_zh("linear least squares over 2016–2021 (6 points)")
-    '最小二乘线性趋势外推（2016—2021年，6个数据点）'
-    >>> method_zh("not enough data (fewer than 3 annual values)")
-    '数据不足（年度值少于3个），未作趋势外推'
-    """
-    m = re.match(r"linear least squares over (\d{4})\D+(\d{4}) \((\d+) points?\)", text or "")
-    if m:
-        return f"最小二乘线性趋势外推（{m.group(1)}—{m.group(2)}年，{m.group(3)}个数据点）"
-    m = re.match(r"not enough data \(fewer than (\d+) annual values\)", text or "")
-    if m:
-        return f"数据不足（年度值少于{m.group(1)}个），未作趋势外推"
-    return text or ""
-
-
 # ---------------------------------------------------------------- sheets
 
 def _page_setup(ws, rep: Report, orientation: str = "landscape"):
@@ -469,8 +396,8 @@ def _targets(ws, rep: Report):
         s.put(i, 16, t.doc_no)
         s.put(i, 17, method_zh(t.projection_method))
     s.finish("landscape", wrap={1: (7, 14), 2: (8, 18), 3: (4, 6), 4: (5, 10), 5: (5, 8), 6: (5, 7), 7: (7, 16),
-                                9: (5, 9), 11: (6, 12), 12: (5, 12), 13: (8, 20), 14: (5, 12), 15: (10, 30),
-                                16: (7, 14), 17: (8, 18)})
+                                9: (5, 9), 11: (6, 12), 12: (5, 12), 13: (7, 20), 14: (5, 12), 15: (9, 30),
+                                16: (7, 14), 17: (7, 18)})
     ws.freeze_panes = f"C{s.top + 1}"
     _page_setup(ws, rep)
 
@@ -560,6 +487,7 @@ def _detail(ws, rep: Report, cancel):
     for col, width in zip("ABCDE", (10, 24, 8, 14, 19)):
         ws.column_dimensions[col].width = width
     ws.auto_filter.ref = f"A{s.top}:E{len(rep.detail) + s.top}"
+    ws.row_dimensions[s.top].height = row_height(1)
     if s.draft:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
         ws["A1"].alignment = WRAP_TOP
