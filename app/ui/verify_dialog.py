@@ -113,7 +113,7 @@ class VerifyDialog(Retranslating, QDialog):
         self.result_view.setPlainText("\n".join(line.strip() if n < 1 else line for n, line in enumerate(lines)))
 
 
-class _MenuText(QObject):
+class VerifyMenuEntry(QObject):
     """Keeps the menu entry's text in the window's language (the window redoes only its own texts)."""
 
     def __init__(self, window, action: QAction):
@@ -136,6 +136,6 @@ def add_to_menu(window, menu) -> QAction:
     action = QAction(window)
     action.setObjectName("verifyDocsAction")
     action.triggered.connect(lambda: VerifyDialog(window).exec())
-    _MenuText(window, action)
+    VerifyMenuEntry(window, action)
     menu.addAction(action)
     return action
