@@ -193,3 +193,41 @@ def test_the_window_checks_a_chosen_or_dropped_pair(qtbot, pair, tmp_path):
     dlg.check_button.click()
     qtbot.waitUntil(lambda: dlg.result is not None and not dlg.result.ok, timeout=10000)
     assert "指标数据!F3：336,048 → 346,048" in dlg.result_view.toPlainText()
+
+
+def test_the_file_menu_offers_it_in_the_windows_language(open_main_window):
+    from app.ui import i18n
+
+    w = open_main_window("320000", 2022)
+    action = next(a for a in w.file_menu.actions() if a.objectName() == "verifyDocsAction")
+    assert action.text() == "核对报送材料（PDF + XLSX）…"
+    i18n.set_language("en")
+    try:
+        assert action.text() == "Check documents (PDF + XLSX)…"
+    finally:
+        i18n.set_language("zh")
+    assert action.text() == "核对报送材料（PDF + XLSX）…"
+
+
+def test_a_libreoffice_resave_of_an_untouched_workbook_still_agrees(pair, tmp_path):
+    """Opening and saving the workbook in another program is not an edit: no false alarm."""
+    import subprocess
+
+    from app.services.report.verify import verify_docs
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) not installed: re-saving is not checked")
+    src = tmp_path / "copy.xlsx"
+    shutil.copy(pair["xlsx"], src)
+    out = tmp_path / "resaved"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "xlsx", "--outdir", str(out), str(src)], capture_output=True, timeout=300, check=True)
+    res = verify_docs(pair["pdf"], out / "copy.xlsx")
+    assert res.ok and res.edits == [], [p.message("zh") for p in res.problems]
+    bad = edited(pair, tmp_path, "edited.xlsx", lambda wb: wb["指标数据"].__setitem__("F3", 346048))
+    shutil.copy(bad, src)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "xlsx", "--outdir", str(out), str(src)], capture_output=True, timeout=300, check=True)
+    assert [p.message("zh") for p in verify_docs(pair["pdf"], out / "copy.xlsx").problems] == \
+        ["指标数据!F3：336,048 → 346,048"]
