@@ -14,6 +14,10 @@ not approved, or a blocking problem or an unexplained one is left: every page an
 marked 草稿（不得作为正式报送）, and stderr says so and why (stdout stays the files, or the
 JSON); 2 usage or input error (unknown region, no output named, unwritable path; nothing is
 left half-written).
+
+``ipdesk verify-docs 江苏省-2024.pdf 江苏省-2024.xlsx [--json]`` checks a loose pair without
+a store: 0 they agree, 1 they differ (each difference named, an edited cell as
+``指标数据!F3：336,048 → 346,048``), 2 a file cannot be read (see app.services.report.verify).
 """
 from __future__ import annotations
 
@@ -73,7 +77,34 @@ def cmd_report(args) -> int:
     return done
 
 
+VERIFY_HELP = ("exit codes: 0 the PDF and the XLSX agree (every page's fingerprint = the workbook's = the one "
+               "recomputed from its cells, no cell changed); 1 they do not (each difference named: the pages, "
+               "the cells as sheet!cell old → new); 2 a file cannot be read or is not an ipdesk report.")
+
+
+def cmd_verify_docs(args) -> int:
+    """``ipdesk verify-docs PDF XLSX``: do a loose paper copy and electronic copy still agree?"""
+    from app.cli import EXIT_FINDINGS, EXIT_OK, _lang, _print_json
+    from app.services.report.verify import verify_docs
+
+    lang = _lang(args)
+    res = verify_docs(args.pdf, args.xlsx)
+    if args.json:
+        _print_json([res.to_dict()])
+        return EXIT_OK if res.ok else EXIT_FINDINGS
+    for line in res.lines(lang):
+        print(line)
+    return EXIT_OK if res.ok else EXIT_FINDINGS
+
+
 def add_verbs(verb, region_year) -> None:
+    sp = verb("verify-docs", cmd_verify_docs,
+              "check a PDF and XLSX written together by `ipdesk report`: fingerprints and edited cells (核对报送材料)")
+    sp.epilog = VERIFY_HELP
+    sp.add_argument("pdf", metavar="PDF", help="the paper copy (.pdf)")
+    sp.add_argument("xlsx", metavar="XLSX", help="the electronic copy (.xlsx)")
+    sp.add_argument("--json", action="store_true", help="machine-readable output")
+
     sp = verb("report", cmd_report,
               "write the submission documents: PDF (paper copy) and/or XLSX (electronic copy) (报送材料)")
     sp.epilog = EXIT_HELP

@@ -140,6 +140,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.data_export_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_action)
+        self.verify_action = __import__("app.ui.verify_dialog", fromlist=["add_to_menu"]).add_to_menu(self, self.file_menu)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.Quit)

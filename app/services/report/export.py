@@ -71,10 +71,12 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         result.pdf_pages = write_pdf(rep, result.pdf, progress=stage(progress, 0.1, split), cancel=cancel)
         result.pdf_bytes = result.pdf.stat().st_size
     if xlsx is not None:
+        from app.services.report.verify import fingerprint_parts
         from app.services.report.xlsx import write_xlsx
 
         result.xlsx = Path(xlsx)
-        write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel)
+        write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel,
+                   fingerprint_parts=fingerprint_parts(db, rep.region, rep.year, rep.regions))
         result.xlsx_bytes = result.xlsx.stat().st_size
     step(1.0, say("完成", "done"))
     return result

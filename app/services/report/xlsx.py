@@ -29,9 +29,25 @@ prints, with a number format of the indicator's decimals, so the cell shows exac
 paper's figure. Every string is written as a string (``data_type = "s"``): text from users
 that begins with ``=`` is never a formula. Headers are frozen and repeat on every printed
 page; pages are A4, fitted to the page width, with the fingerprint in the page footer.
+
+Printing (LibreOffice and Excel): every style names the Song face 宋体 (SimSun, which Excel on
+Chinese Windows has; LibreOffice substitutes the system's CJK face for it), so one face prints
+instead of three fallbacks. Column widths fit a page at full scale (:data:`PAGE_UNITS` width
+units: landscape for the tables, portrait for the cover and 明细); long text wraps and each
+row is as tall as its tallest wrapped cell (:func:`lines_needed`), so no row prints over the
+next. Every sheet is fitted to one page wide (fitToWidth=1, fitToHeight=0) and repeats its
+header row. 明细 (thousands of rows, for programs and ``ipdesk import``) stays visible but its
+print area is its header only: printing the workbook gives one page for it saying how many
+rows it holds, not forty. Comparators are words (不低于 / 不高于 / 增长不低于 / 高于上年 /
+须填报), clause text is the document's Chinese wording and the projection method is said in
+Chinese (:func:`clause_zh`, :func:`method_zh`).
+
+The hidden 元数据 sheet also carries what ``ipdesk verify-docs`` needs to recompute the data
+fingerprint from the cells and to name an edited cell (:mod:`app.services.report.verify`).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -44,14 +60,27 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from app.services.files import atomic_write, say
 from app.services.report.data import Report, check_cancel, show
+from app.services.report.sheet_words import COMPARATOR_ZH, clause_zh, method_zh, requirement_zh
 
+FONT_NAME = "宋体"          # SimSun: Excel on Chinese Windows has it, LibreOffice substitutes its CJK face
+FONT_SIZE = 10.5            # 五号
+GB2312 = 134                # the font's charset: tells Excel / LibreOffice to pick a Chinese face
+BODY = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312)
 HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-BOLD = Font(bold=True)
-DRAFT_FONT = Font(bold=True, size=12, color="B3261E")
+BOLD = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312, bold=True)
+DRAFT_FONT = Font(name=FONT_NAME, size=12, charset=GB2312, bold=True, color="B3261E")
 DRAFT_RED = "B3261E"
-TITLE = Font(bold=True, size=16)
+TITLE = Font(name=FONT_NAME, size=16, charset=GB2312, bold=True)
+HF_FONT = f"{FONT_NAME},Regular"   # header / footer: the same face, 11 pt (printed ≥ 9 pt when scaled)
+HF_BOLD = f"{FONT_NAME},Bold"
+# Width units across a printed A4 page at full scale, margins 1.5 cm. A unit is about 5.3 pt
+# in Excel with SimSun and about 6.7 pt in LibreOffice with its substitute face (measured:
+# 90 units printed at 85 % on a portrait page), so the budget is LibreOffice's; a table wider
+# than this is scaled down by fitToWidth.
+PAGE_UNITS = {"landscape": 112, "portrait": 75}
+LINE_PT = 15.0              # height of one wrapped line of 10.5 pt type (with leading)
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 TOP = Alignment(vertical="top")
 HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -61,7 +90,9 @@ MAX_WIDTH = 48
 
 
 def number_format(decimals: int) -> str:
-    """>>> number_format(0), number_format(2)
+    """The number format of ``decimals`` places with thousands separators.
+
+    >>> number_format(0), number_format(2)
     ('#,##0', '#,##0.00')
     """
     return "#,##0" if decimals <= 0 else "#,##0." + "0" * decimals
@@ -87,14 +118,18 @@ def _number(value: Decimal):
 
 
 class _Sheet:
-    """Writes rows into a worksheet: strings as strings, numbers with formats, widths tracked."""
+    """Writes rows into a worksheet: strings as strings, numbers with formats, widths tracked;
+    :meth:`finish` sizes the columns to the page and every row to its wrapped text."""
 
     def __init__(self, ws, rep: Report | None = None):
         self.ws = ws
         self.widths: dict[int, int] = {}
+        self.texts: dict[tuple[int, int], str] = {}
         self.top = 1                        # the table's header row
+        self.draft = ""
         if rep is not None and rep.draft:   # the draft line above the table
-            cell = ws.cell(row=1, column=1, value=draft_line(rep))
+            self.draft = draft_line(rep)
+            cell = ws.cell(row=1, column=1, value=self.draft)
             cell.data_type = "s"
             cell.font = DRAFT_FONT
             self.top = 2
@@ -115,6 +150,7 @@ class _Sheet:
         if style is not None:
             cell.alignment = style
         text = shown if shown is not None else ("" if value is None else str(value))
+        self.texts[(r, c)] = text
         longest = max((display_width(line) for line in text.split("\n")), default=0)
         self.widths[c] = max(self.widths.get(c, 0), longest)
         return cell
@@ -129,13 +165,94 @@ class _Sheet:
         self.ws.freeze_panes = self.ws.cell(row=r + 1, column=1)
         self.ws.print_title_rows = f"{r}:{r}"
 
-    def finish(self, *, wrap_cols=(), min_width: int = 6):
-        for c, w in self.widths.items():
-            width = min(max(w + 2, min_width), MAX_WIDTH)
+    def finish(self, orientation: str = "landscape", *, wrap: dict[int, tuple[int, int]] | None = None,
+               fixed: dict[int, int] | None = None, min_width: int = 6):
+        """Column widths that fit ``orientation``'s page, then row heights that fit the wrapped text.
+
+        ``wrap`` maps a column to (narrowest, widest) width: its text wraps and it gives way first
+        when the table is wider than the page; ``fixed`` sets a column's width outright; the others
+        take their longest text (at most :data:`MAX_WIDTH`)."""
+        wrap, fixed = wrap or {}, fixed or {}
+        widths = {}
+        for c in sorted(set(self.widths) | set(fixed)):
+            natural = self.widths.get(c, 0) + 2
+            if c in fixed:
+                widths[c] = fixed[c]
+            elif c in wrap:
+                widths[c] = min(max(natural, wrap[c][0]), wrap[c][1])
+            else:
+                widths[c] = min(max(natural, min_width), MAX_WIDTH)
+        fit_columns(widths, wrap, PAGE_UNITS[orientation])
+        for c, width in widths.items():
             self.ws.column_dimensions[get_column_letter(c)].width = width
-            if c in wrap_cols:
-                for (cell,) in self.ws.iter_rows(min_col=c, max_col=c, min_row=self.top + 1):
-                    cell.alignment = WRAP_TOP
+        for c in wrap:
+            for (cell,) in self.ws.iter_rows(min_col=c, max_col=c, min_row=self.top + 1):
+                cell.alignment = WRAP_TOP
+        wrapped = set(wrap)
+        heights: dict[int, int] = {}
+        for (r, c), text in self.texts.items():
+            if text and (c in wrapped or r == self.top):
+                heights[r] = max(heights.get(r, 1), lines_needed(text, widths.get(c, 8)))
+        last = max([r for r, _c in self.texts] + [self.top])
+        for r in range(self.top, last + 1):
+            self.ws.row_dimensions[r].height = row_height(heights.get(r, 1))
+        if self.draft:                      # the draft line spans the table and wraps within it
+            span = max(widths) if widths else 1
+            self.ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
+            self.ws.cell(row=1, column=1).alignment = WRAP_TOP
+            self.ws.row_dimensions[1].height = row_height(lines_needed(self.draft, sum(widths.values()) * 0.8), 12)
+        return widths
+
+
+def fit_columns(widths: dict[int, float], wrap: dict[int, tuple[int, int]], page: int) -> None:
+    """Narrow the wrapping columns (toward their narrowest width, in proportion) until the
+    table fits ``page`` width units; columns that do not wrap keep their width.
+
+    >>> w = {1: 10, 2: 40, 3: 40}; fit_columns(w, {2: (10, 40), 3: (20, 40)}, 70); w
+    {1: 10, 2: 28, 3: 32}
+    """
+    over = sum(widths.values()) - page
+    slack = {c: widths[c] - lo for c, (lo, _hi) in wrap.items() if c in widths and widths[c] > lo}
+    total = sum(slack.values())
+    if over <= 0 or not total:
+        return
+    take = min(over, total)
+    for c, s in slack.items():
+        widths[c] = widths[c] - round(take * s / total)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Printed lines of ``text`` in a wrapping cell ``width`` units wide: CJK characters take
+    two units and break anywhere, other words break at spaces (a word longer than the line
+    breaks inside). A 10 % margin covers the substitute face's wider glyphs.
+
+    >>> lines_needed("数据", 10), lines_needed("数据" * 10, 12), lines_needed("a\\nb", 10)
+    (1, 5, 2)
+    """
+    usable = max(2.0, (width - 1) * 0.9)
+    total = 0
+    for para in str(text).split("\n"):
+        lines, cur = 1, 0.0
+        for token in re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s", para):
+            w = display_width(token)
+            if cur + w <= usable or (token.isspace() and cur == 0):
+                cur += w
+                continue
+            if token.isspace():
+                lines, cur = lines + 1, 0.0
+                continue
+            lines, cur = lines + 1, 0.0
+            while w > usable:                  # a word longer than the line
+                lines, w = lines + 1, w - usable
+            cur = w
+        total += lines
+    return total
+
+
+def row_height(lines: int, size: float = FONT_SIZE) -> float:
+    """Points for ``lines`` lines of ``size`` pt type: >>> row_height(1), row_height(3)
+    (17.0, 47.0)"""
+    return round(lines * LINE_PT * size / FONT_SIZE + 2, 1)
 
 
 def draft_line(rep: Report) -> str:
@@ -143,29 +260,38 @@ def draft_line(rep: Report) -> str:
     return f"{rep.mark}：{'；'.join(rep.reasons)}（详见“封面说明”）"
 
 
-def _page_setup(ws, rep: Report, *, landscape: bool = False):
+# ---------------------------------------------------------------- sheets
+
+def _page_setup(ws, rep: Report, orientation: str = "landscape"):
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.orientation = orientation
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 0               # as many pages down as it takes
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.page_margins.header = ws.page_margins.footer = 0.35
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = ws.title not in (SHEETS[0], SHEETS[7])   # ruled tables on paper, cheaper than borders
     ws.oddHeader.center.text = f"{rep.region_name} {rep.year}年度 {ws.title}"
+    ws.oddHeader.center.font, ws.oddHeader.center.size = HF_FONT, 11
     if rep.draft:                # the mark on every printed page, and a red tab on screen
         ws.oddHeader.left.text = rep.mark
         ws.oddHeader.left.color = DRAFT_RED
-        ws.oddHeader.left.font = "-,Bold"
+        ws.oddHeader.left.font, ws.oddHeader.left.size = HF_BOLD, 11
         ws.sheet_properties.tabColor = DRAFT_RED
     ws.oddFooter.left.text = f"数据指纹 {rep.fingerprint_short}  ipdesk {rep.app_version}"
     ws.oddFooter.right.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.left.font = ws.oddFooter.right.font = HF_FONT
+    ws.oddFooter.left.size = ws.oddFooter.right.size = 11
 
 
 def _cover(ws, rep: Report):
     s = _Sheet(ws)
     s.put(1, 1, rep.title).font = TITLE
+    ws.merge_cells("A1:B1")
+    ws["A1"].alignment = WRAP_TOP
+    ws.row_dimensions[1].height = row_height(lines_needed(rep.title, 75 * 10.5 / 16), 16)
     if rep.draft:
         cell = ws.cell(row=2, column=1, value=rep.mark)
         cell.data_type = "s"
@@ -179,39 +305,50 @@ def _cover(ws, rep: Report):
             ("程序版本", f"ipdesk {rep.app_version}"), ("指标目录版本", rep.catalogue_version)]
     if rep.key_fingerprint:          # the signing key of the package, as on the PDF cover
         info.append(("密钥指纹", rep.key_fingerprint))
+    label_w, value_w = 20, 55
     r = 3
     for label, value in info:
         s.put(r, 1, label).font = BOLD
-        s.put(r, 2, value)
+        s.put(r, 2, value, style=WRAP_TOP)
+        ws.row_dimensions[r].height = row_height(lines_needed(str(value), value_w))
         r += 1
     for n, line in enumerate(rep.draft_lines):     # why the workbook is a draft, one line each
         s.put(r, 1, "未定稿原因" if n == 0 else "").font = DRAFT_FONT if n == 0 else BOLD
-        s.put(r, 2, line)
+        s.put(r, 2, line, style=WRAP_TOP)
+        ws.row_dimensions[r].height = row_height(lines_needed(line, value_w))
         r += 1
     r += 1
     s.put(r, 1, "说明").font = BOLD
     notes = [
-        "本电子件与纸质件（PDF）由同一数据生成；纸质件每页页脚所印数据指纹与本表“数据指纹”一致。",
+        "本电子件与纸质件（PDF）由同一数据生成；纸质件每页页脚所印数据指纹与本表“数据指纹”一致，"
+        "可用 ipdesk verify-docs 核对纸质件与电子件是否一致、电子件是否被改动。",
         "指标数据：本级各指标上年值、本年值、同比变化、适用目标和达标状态（与纸质件“二、主要指标数据”相同）；"
         "带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。",
         "目标核查：适用目标的完成情况、预测值与年均需变化（纸质件“一、目标完成情况”）。",
         "问题与说明：数据核查发现的问题及情况说明。",
         "下级地区、历年趋势：与纸质件相应表格相同。",
-        "明细：数据指纹所覆盖的全部数值（长表：地区代码、指标代码、期间、数值、说明），可用 ipdesk import 导入。",
+        "明细：数据指纹所覆盖的全部数值（长表：地区代码、指标代码、期间、数值、说明），可用 ipdesk import 导入；"
+        "为电子核对用，打印时只印表头。",
         "状态符号：● 已达标　◐ 有望达标　▲ 存在风险　✕ 难以达标　○ 无数据。",
     ]
-    for line in notes:
+    for line in notes:               # a note spans both columns and wraps
         r += 1
         s.put(r, 1, line)
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 70
-    _page_setup(ws, rep)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        ws.cell(row=r, column=1).alignment = WRAP_TOP
+        ws.row_dimensions[r].height = row_height(lines_needed(line, label_w + value_w))
+    ws.column_dimensions["A"].width = label_w
+    ws.column_dimensions["B"].width = value_w
+    _page_setup(ws, rep, "portrait")
 
 
 def _indicators(ws, rep: Report):
     s = _Sheet(ws, rep)
     s.header(["序号", "指标代码", "指标名称", "单位", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标",
               "状态", "说明"])
+    targets: dict[str, list[str]] = {}
+    for t in rep.targets:
+        targets.setdefault(t.indicator, []).append(requirement_zh(t))
     for i, row in enumerate(rep.indicators, start=s.top + 1):
         fmt = number_format(row.decimals)
         s.put(i, 1, row.seq)
@@ -224,12 +361,12 @@ def _indicators(ws, rep: Report):
         if row.yoy is not None:
             change = row.yoy / 100 if row.yoy_unit == "%" else row.yoy
         s.put(i, 7, change, change_format(row.yoy_unit), shown=row.yoy_text)
-        s.put(i, 8, row.target)
+        s.put(i, 8, "；".join(dict.fromkeys(targets.get(row.code, []))) or row.target)
         s.put(i, 9, row.status_text)
         s.put(i, 10, row.note, style=WRAP_TOP)
-    s.finish(wrap_cols=(10,))
+    s.finish("landscape", wrap={2: (12, 30), 8: (10, 22), 10: (12, 36)}, fixed={1: 5, 4: 8})
     ws.freeze_panes = f"D{s.top + 1}"
-    _page_setup(ws, rep, landscape=True)
+    _page_setup(ws, rep)
 
 
 def _targets(ws, rep: Report):
@@ -241,13 +378,13 @@ def _targets(ws, rep: Report):
         s.put(i, 1, t.indicator)
         s.put(i, 2, t.name)
         s.put(i, 3, t.unit)
-        s.put(i, 4, t.comparator)
+        s.put(i, 4, COMPARATOR_ZH.get(t.comparator, t.comparator))
         if t.target is not None:
             s.put(i, 5, t.target, "General", shown=str(t.target))
         else:
             s.put(i, 5, None)
         s.put(i, 6, t.target_year)
-        s.put(i, 7, t.requirement)
+        s.put(i, 7, requirement_zh(t))
         s.put(i, 8, t.latest, fmt, shown=t.latest_text)
         s.put(i, 9, t.latest_period)
         s.put(i, 10, t.projected, fmt, shown=t.projected_text)
@@ -255,12 +392,14 @@ def _targets(ws, rep: Report):
         s.put(i, 12, t.status_text)
         s.put(i, 13, t.document)
         s.put(i, 14, t.clause)
-        s.put(i, 15, t.clause_text)
+        s.put(i, 15, clause_zh(t.clause_text))
         s.put(i, 16, t.doc_no)
-        s.put(i, 17, t.projection_method)
-    s.finish(wrap_cols=(13, 15, 17))
+        s.put(i, 17, method_zh(t.projection_method))
+    s.finish("landscape", wrap={1: (7, 14), 2: (8, 18), 3: (4, 6), 4: (5, 10), 5: (5, 8), 6: (5, 7), 7: (7, 16),
+                                9: (5, 9), 11: (6, 12), 12: (5, 12), 13: (7, 20), 14: (5, 12), 15: (9, 30),
+                                16: (7, 14), 17: (7, 18)})
     ws.freeze_panes = f"C{s.top + 1}"
-    _page_setup(ws, rep, landscape=True)
+    _page_setup(ws, rep)
 
 
 def _findings(ws, rep: Report):
@@ -278,10 +417,12 @@ def _findings(ws, rep: Report):
         s.put(i, 8, f.rule_text)
         s.put(i, 9, f.message)
         s.put(i, 10, f.explanation or ("（未说明）" if f.severity == "explain" else ""))
-    s.finish(wrap_cols=(5, 9, 10))
     if not rep.findings:
-        ws.cell(row=s.top + 1, column=1, value="经核查，未发现数据问题。").data_type = "s"
-    _page_setup(ws, rep, landscape=True)
+        s.put(s.top + 1, 1, "经核查，未发现数据问题。")
+        s.widths[1] = 5
+    s.finish("landscape", wrap={3: (7, 12), 4: (8, 16), 5: (8, 18), 8: (6, 10), 9: (16, 44), 10: (16, 44)},
+             fixed={1: 5, 2: 8, 6: 8, 7: 7})
+    _page_setup(ws, rep)
 
 
 def _children(ws, rep: Report):
@@ -294,11 +435,11 @@ def _children(ws, rep: Report):
             s.put(i, j, v, number_format(c.decimals), shown=show(v, c.decimals))
         s.put(i, 3 + len(rep.child_columns), k.workflow)
     for c in range(3, 3 + len(rep.child_columns)):   # long headers wrap instead of widening the column
-        s.widths[c] = min(s.widths.get(c, 0), 16)
-    s.finish()
-    ws.row_dimensions[s.top].height = 45
+        value_width = max((display_width(t) for (r, cc), t in s.texts.items() if cc == c and r > s.top), default=0)
+        s.widths[c] = max(min(s.widths.get(c, 0), 16), value_width)
+    s.finish("landscape")
     ws.freeze_panes = f"C{s.top + 1}"
-    _page_setup(ws, rep, landscape=True)
+    _page_setup(ws, rep)
 
 
 def _trends(ws, rep: Report):
@@ -311,9 +452,10 @@ def _trends(ws, rep: Report):
         for j, y in enumerate(rep.years, start=3):
             v = by_year.get(y)
             s.put(i, j, v, number_format(series.decimals), shown=show(v, series.decimals))
-    s.finish()
+    s.finish("landscape", wrap={1: (14, 30), 2: (16, 40)})
     ws.freeze_panes = f"C{s.top + 1}"
-    _page_setup(ws, rep, landscape=True)
+    _page_setup(ws, rep)
+
 
 
 def detail_cell(value: str):
@@ -342,10 +484,19 @@ def _detail(ws, rep: Report, cancel):
         ws.cell(row=i, column=4, value=detail_cell(value))
         if note:
             ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)).data_type = "s"
-    for col, width in zip("ABCDE", (10, 30, 8, 16, 40)):
+    for col, width in zip("ABCDE", (10, 24, 8, 14, 19)):
         ws.column_dimensions[col].width = width
     ws.auto_filter.ref = f"A{s.top}:E{len(rep.detail) + s.top}"
-    _page_setup(ws, rep)
+    ws.row_dimensions[s.top].height = row_height(1)
+    if s.draft:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+        ws["A1"].alignment = WRAP_TOP
+        ws.row_dimensions[1].height = row_height(lines_needed(s.draft, 75 * 0.8), 12)
+    _page_setup(ws, rep, "portrait")
+    # thousands of rows for programs and `ipdesk import`: printing the workbook gives its header only
+    # (LibreOffice and Excel print a sheet's print area); clear the print area to print it all
+    ws.print_area = f"A1:E{s.top}"
+    ws.oddHeader.center.text = f"{rep.region_name} {rep.year}年度 明细（共 {len(rep.detail):,} 行，只印表头）"
 
 
 def _meta(ws, rep: Report):
@@ -366,9 +517,21 @@ def _meta(ws, rep: Report):
     ws.sheet_state = "hidden"
 
 
-def build_workbook(rep: Report, *, progress=None, cancel=None) -> Workbook:
-    """The workbook in memory (written by :func:`write_xlsx`)."""
+def _name_the_font(wb: Workbook) -> None:
+    """Make 宋体 the workbook's default face (style 0 and the Normal style), so every cell and
+    the column-width unit use it, not Calibri (which has no Chinese and leaves the choice of face
+    to each program)."""
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb._fonts = IndexedList([BODY])
+    wb._named_styles["Normal"].font = BODY
+
+
+def build_workbook(rep: Report, *, progress=None, cancel=None, fingerprint_parts: dict | None = None) -> Workbook:
+    """The workbook in memory (written by :func:`write_xlsx`); with ``fingerprint_parts``
+    (:func:`app.services.report.verify.fingerprint_parts`) it carries what ``verify-docs`` needs."""
     wb = Workbook()
+    _name_the_font(wb)
     first = wb.active
     first.title = SHEETS[0]
     steps = [(_cover, first)] + [(fn, wb.create_sheet(name)) for fn, name in
@@ -380,6 +543,10 @@ def build_workbook(rep: Report, *, progress=None, cancel=None) -> Workbook:
             progress((n + 1) / 9, say(f"工作表“{ws.title}”", f"sheet {ws.title}"))
     _detail(wb.create_sheet(SHEETS[6]), rep, cancel)
     _meta(wb.create_sheet(SHEETS[7]), rep)
+    if fingerprint_parts is not None:           # what verify-docs needs (rows added to 元数据)
+        from app.services.report.verify import seal
+
+        seal(wb, rep, fingerprint_parts)
     wb.active = 0
     props = wb.properties
     props.title = rep.title
@@ -390,9 +557,9 @@ def build_workbook(rep: Report, *, progress=None, cancel=None) -> Workbook:
     return wb
 
 
-def write_xlsx(rep: Report, path, *, progress=None, cancel=None) -> None:
+def write_xlsx(rep: Report, path, *, progress=None, cancel=None, fingerprint_parts: dict | None = None) -> None:
     """Write the electronic copy of ``rep`` to ``path`` (atomically)."""
-    wb = build_workbook(rep, progress=progress, cancel=cancel)
+    wb = build_workbook(rep, progress=progress, cancel=cancel, fingerprint_parts=fingerprint_parts)
     check_cancel(cancel)
 
     def write(tmp: Path):
