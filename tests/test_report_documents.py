@@ -346,11 +346,14 @@ def test_paper_equals_electronic_equals_store(docs):
     rows, _ = pdf_rows(section(pages, "一、目标完成情况"),
                        [(key, name_start(name)) for key, (name, _) in want["targets"].items()])
     assert {k: sorted(v) for k, v in rows.items()} == {k: v for k, (_n, v) in want["targets"].items()}
+    from app.services.report.sheet_words import COMPARATOR_ZH
+
+    back = {v: k for k, v in COMPARATOR_ZH.items()}         # the sheet says 不低于 where the data says >=
     xl = {}
     for r in sheet_rows(wb["目标核查"]):
         nums = tokens(r[6].value) + [shown(c) for c in (r[7], r[9], r[10]) if c.value is not None]
         nums += [r[8].value] if r[8].value and r[8].value != str(YEAR) else []
-        xl[r[0].value + r[3].value] = sorted(nums + tokens(f"《{r[12].value}》{r[13].value or ''}"))
+        xl[r[0].value + back[r[3].value]] = sorted(nums + tokens(f"《{r[12].value}》{r[13].value or ''}"))
     assert xl == {k: v for k, (_n, v) in want["targets"].items()}
 
     # ---- 三、下级地区主要指标 / 下级地区 (where it breaks across pages its header is repeated on each)
