@@ -211,6 +211,15 @@ _MIGRATIONS: list[str] = [
         BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     DELETE FROM sqlite_sequence WHERE name = 'audit';
     """,
+    # 4 -> 5 (issue 13): a trusted key carries the regions the receiver confirmed for it (JSON list; NULL for a key
+    # trusted before: re-confirm), and is retired (never deleted) when a newer key of its office replaces it;
+    # a sent package keeps its signed manifest, whose audit head the next package names as its previous head
+    """
+    ALTER TABLE trusted_keys ADD COLUMN regions TEXT;
+    ALTER TABLE trusted_keys ADD COLUMN retired_at TEXT;
+    ALTER TABLE trusted_keys ADD COLUMN replaced_by TEXT;
+    ALTER TABLE packages_sent ADD COLUMN manifest TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -179,6 +179,9 @@ def _cover(ws, rep: Report):
             ("程序版本", f"ipdesk {rep.app_version}"), ("指标目录版本", rep.catalogue_version)]
     if rep.key_fingerprint:          # the signing key of the package, as on the PDF cover
         info.append(("密钥指纹", rep.key_fingerprint))
+    head = getattr(rep, "audit_head", None)
+    if isinstance(head, tuple) and len(head) == 2:
+        info.append(("审计链头", f"第 {head[1]:,} 行（SHA-256：{head[0]}）"))
     r = 3
     for label, value in info:
         s.put(r, 1, label).font = BOLD
@@ -356,6 +359,9 @@ def _meta(ws, rep: Report):
             ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
             ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or ""),
             ("status", rep.status), ("final", "true" if rep.final else "false"), ("mark", rep.mark)]
+    head = getattr(rep, "audit_head", None)
+    if isinstance(head, tuple) and len(head) == 2:      # the audit chain head at export, as on the PDF cover
+        rows.append(("audit_head", f"{head[0]}:{head[1]}"))
     ws.cell(row=1, column=1, value="key").data_type = "s"
     ws.cell(row=1, column=2, value="value").data_type = "s"
     for i, (k, v) in enumerate(rows, start=2):
