@@ -79,6 +79,18 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(cell):
+    """Keep ``cell`` text: a string, and quote-prefixed when it looks like a formula (``=HYPERLINK(…)``,
+    ``+86 25 …``, ``-5%``), so that Excel, WPS and LibreOffice keep it text when it is edited."""
+    cell.data_type = "s"
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
+
+
 def _number(value: Decimal):
     """An exact int for whole numbers, else the float of the (already rounded) Decimal."""
     if value == value.to_integral_value():
@@ -95,7 +107,7 @@ class _Sheet:
         self.top = 1                        # the table's header row
         if rep is not None and rep.draft:   # the draft line above the table
             cell = ws.cell(row=1, column=1, value=draft_line(rep))
-            cell.data_type = "s"
+            _text(cell)
             cell.font = DRAFT_FONT
             self.top = 2
 
@@ -105,7 +117,7 @@ class _Sheet:
             pass
         elif isinstance(value, str):
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"            # never a formula, whatever the text begins with
+            _text(cell)                     # never a formula, whatever the text begins with
         elif isinstance(value, Decimal):
             cell.value = _number(value)
         else:
@@ -167,8 +179,7 @@ def _cover(ws, rep: Report):
     s = _Sheet(ws)
     s.put(1, 1, rep.title).font = TITLE
     if rep.draft:
-        cell = ws.cell(row=2, column=1, value=rep.mark)
-        cell.data_type = "s"
+        cell = _text(ws.cell(row=2, column=1, value=rep.mark))
         cell.font = DRAFT_FONT
     info = [("报告名称", rep.title), ("填报单位", rep.office), ("所属地区", rep.region_name), ("地区代码", rep.region),
             ("报告年度", rep.year), ("报送单位", rep.recipient), ("截止日期", rep.deadline_text),
@@ -283,7 +294,7 @@ def _findings(ws, rep: Report):
         s.put(i, 10, f.explanation or ("（未说明）" if f.severity == "explain" else ""))
     s.finish(wrap_cols=(5, 9, 10))
     if not rep.findings:
-        ws.cell(row=s.top + 1, column=1, value="经核查，未发现数据问题。").data_type = "s"
+        _text(ws.cell(row=s.top + 1, column=1, value="经核查，未发现数据问题。"))
     _page_setup(ws, rep, landscape=True)
 
 
@@ -339,12 +350,14 @@ def _detail(ws, rep: Report, cancel):
     for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=s.top + 1):
         if i % 2000 == 0:
             check_cancel(cancel)
-        ws.cell(row=i, column=1, value=region).data_type = "s"
-        ws.cell(row=i, column=2, value=indicator).data_type = "s"
-        ws.cell(row=i, column=3, value=period).data_type = "s"
-        ws.cell(row=i, column=4, value=detail_cell(value))
+        _text(ws.cell(row=i, column=1, value=region))
+        _text(ws.cell(row=i, column=2, value=indicator))
+        _text(ws.cell(row=i, column=3, value=period))
+        shown = ws.cell(row=i, column=4, value=detail_cell(value))
+        if isinstance(shown.value, str):      # a value no float holds: text, kept text
+            _text(shown)
         if note:
-            ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)).data_type = "s"
+            _text(ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)))
     for col, width in zip("ABCDE", (10, 30, 8, 16, 40)):
         ws.column_dimensions[col].width = width
     ws.auto_filter.ref = f"A{s.top}:E{len(rep.detail) + s.top}"
@@ -362,11 +375,11 @@ def _meta(ws, rep: Report):
     head = getattr(rep, "audit_head", None)
     if isinstance(head, tuple) and len(head) == 2:      # the audit chain head at export, as on the PDF cover
         rows.append(("audit_head", f"{head[0]}:{head[1]}"))
-    ws.cell(row=1, column=1, value="key").data_type = "s"
-    ws.cell(row=1, column=2, value="value").data_type = "s"
+    _text(ws.cell(row=1, column=1, value="key"))
+    _text(ws.cell(row=1, column=2, value="value"))
     for i, (k, v) in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=k).data_type = "s"
-        ws.cell(row=i, column=2, value=ILLEGAL_CHARACTERS_RE.sub("", v)).data_type = "s"
+        _text(ws.cell(row=i, column=1, value=k))
+        _text(ws.cell(row=i, column=2, value=ILLEGAL_CHARACTERS_RE.sub("", v)))
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"
