@@ -152,6 +152,19 @@ def test_values_times_ten_beside_the_original_pdf_are_refused(world, prov, tmp_p
     assert grants(prov) == before
 
 
+def test_a_data_json_naming_another_fingerprint_is_refused(world, prov, tmp_path):
+    """data.json's own ``fingerprint`` must be what its rows give, like every other part's."""
+    pkg = write(tmp_path, resign(world["raw"], world["key"], data=lambda d: d.update(fingerprint="a" * 64)))
+    v = verify_file(prov, pkg)
+    assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason
+
+
+def test_a_manifest_naming_another_fingerprint_is_refused(world, prov, tmp_path):
+    pkg = write(tmp_path, resign(world["raw"], world["key"], manifest=lambda m: m.update(data_fingerprint="b" * 64)))
+    v = verify_file(prov, pkg)
+    assert not v.ok and v.code == "pkg_binding" and "manifest" in v.reason
+
+
 def test_the_provinces_pdf_in_a_citys_package_is_refused(world, prov, tmp_path):
     ms = dict(members(world["raw"]))
     pkg = write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", world["prov_pdf"])]))
@@ -195,6 +208,17 @@ def test_a_manifest_head_other_than_the_documents_is_refused(world, prov, tmp_pa
                                  manifest=lambda m: m["audit_head"].update(rows=m["audit_head"]["rows"] - 5)))
     v = verify_file(prov, pkg)
     assert not v.ok and v.code == "pkg_binding_head"
+
+
+def test_an_xlsx_keeping_another_head_is_refused(world, prov, tmp_path):
+    wb = load_workbook(io.BytesIO(dict(members(world["raw"]))["report.xlsx"]))
+    for row in wb["元数据"].iter_rows(min_row=2):
+        if row[0].value == "audit_head":
+            row[1].value = f"{'c' * 64}:{world['head'][1]}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.xlsx", buf.getvalue())])))
+    assert not v.ok and v.code == "pkg_binding_head" and "XLSX" in v.reason
 
 
 # ---------------------------------------------------------------- the sender's history
