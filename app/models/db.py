@@ -3,7 +3,7 @@
 >>> from app.models.db import open_store
 >>> store = open_store(":memory:")
 >>> store.execute("select value from meta where key='schema_version'").fetchone()
-('4',)
+('5',)
 
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
