@@ -60,6 +60,11 @@ def test_an_unencrypted_key_keeps_working_and_the_cli_says_to_protect_it(tmp_pat
     with pytest.raises(IpdeskError) as exc:
         office_key(folder)
     assert exc.value.code == "key_passphrase_needed"
+    shown = existing_key(folder)                 # the window shows the fingerprint without the passphrase …
+    assert shown.fingerprint == old.fingerprint
+    with pytest.raises(IpdeskError) as exc:      # … and cannot sign with it
+        shown.sign(b"x")
+    assert exc.value.code == "key_passphrase_needed"
     with pytest.raises(IpdeskError) as exc:
         office_key(folder, passphrase="wrong horse")
     assert exc.value.code == "key_passphrase_wrong"

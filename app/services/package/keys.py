@@ -120,6 +120,8 @@ class OfficeKey:
         return base64.b64encode(self.public).decode("ascii")
 
     def sign(self, data: bytes) -> bytes:
+        if self.private is None:
+            raise IpdeskError("key_passphrase_needed", text=str(self.path), params={"env": PASSPHRASE_ENV})
         return self.private.sign(data)
 
 
@@ -191,9 +193,15 @@ def _load(path: Path, passphrase: str | bytes | None = None) -> OfficeKey:
 
 
 def existing_key(directory: str | os.PathLike | None = None, *, passphrase=None) -> OfficeKey | None:
-    """The office key if one was made already (never creates one)."""
+    """The office key if one was made already (never creates one). An encrypted key without its
+    passphrase comes back without its private half (enough to show the fingerprint; signing asks)."""
     path = Path(directory or keys_dir()) / PRIVATE_NAME
-    return _load(path, passphrase) if (path.exists() or path.is_symlink()) else None
+    if not (path.exists() or path.is_symlink()):
+        return None
+    _refuse_link(path)
+    if is_encrypted(path) and _passphrase(passphrase) is None and (path.parent / PUBLIC_NAME).exists():
+        return OfficeKey(None, read_public_key(path.parent / PUBLIC_NAME), path, True)
+    return _load(path, passphrase)
 
 
 def public_of_existing(directory: str | os.PathLike | None = None) -> tuple[bytes, bool] | None:
