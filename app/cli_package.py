@@ -3,10 +3,12 @@
     ipdesk office --id 320100 --name 南京市知识产权局      # who signs; prints the key fingerprint
     ipdesk export --region 320100 --year 2024 -o E:/      # E:/320100_2024_v1.ipdx + .pdf + .xlsx
     ipdesk verify E:/320100_2024_v1.ipdx                   # exit 0 valid (trusted or not), 1 not
-    ipdesk trust add E:/320100_2024_v1.ipdx --fingerprint D089-BA8B   # after a phone call
+    ipdesk office protect-key | ipdesk office rotate-key  # passphrase: IPDESK_KEY_PASSPHRASE, stdin or asked
+    ipdesk trust add E:/320100_2024_v1.ipdx --fingerprint D089-BA8B-1C2D-3E4F-5A6B --region 320100   # after a phone call
     ipdesk trust list | ipdesk trust remove D089-BA8B
     ipdesk receive E:/320100_2024_v1.ipdx                  # dry run: new / changed / removed
     ipdesk receive E:/320100_2024_v1.ipdx --apply          # all or nothing
+    ipdesk receive E:/320100_2024_v7.ipdx --apply --accept-gap       # v4–v6 never came: receive anyway
     ipdesk receive E:/320100_2024_v2.ipdx --apply --keep-mine        # values changed here since v1: keep ours
     ipdesk receive E:/320100_2024_v2.ipdx --apply --take-theirs 320100:INV_GRANTS --keep-mine   # or each
     ipdesk inbox --year 2024                               # who has sent, who not, days left
@@ -34,24 +36,70 @@ def _t(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
+def _passphrase(args, *, new: bool = False) -> str | None:
+    """The key's passphrase: ``IPDESK_KEY_PASSPHRASE``, one line of stdin (``--passphrase-stdin``), or asked
+    on the terminal; None when none is given (an unencrypted key needs none)."""
+    import getpass
+    import os
+
+    from app.services.package.keys import PASSPHRASE_ENV
+
+    if getattr(args, "passphrase_stdin", False):
+        return sys.stdin.readline().rstrip("\n") or None
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if sys.stdin.isatty():
+        prompt = "新口令（保护本单位密钥）：" if new else "本单位密钥口令："
+        return getpass.getpass(prompt) or None
+    return None
+
+
+def _key_for(args, db, *, create: bool = True):
+    """The office key, asking for its passphrase only when it is encrypted."""
+    from app.services.package.keys import existing_key, is_encrypted, keys_dir, office_key, PRIVATE_NAME
+
+    path = keys_dir() / PRIVATE_NAME
+    secret = _passphrase(args, new=not path.exists()) if (not path.exists() or is_encrypted(path)) else None
+    return office_key(db=db, passphrase=secret) if create else existing_key(passphrase=secret)
+
+
 def cmd_office(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json
-    from app.services.package.keys import office_key
+    from app.services.package.keys import protect_key, rotate_key
     from app.services.package.write import office_identity, save_identity
 
     db = _open(args)
+    lang = _lang(args)
     if args.id or args.name:
         save_identity(db, args.id, args.name)
+    if args.action == "protect-key":
+        secret = _passphrase(args, new=True)
+        key = protect_key(passphrase=secret, old_passphrase=secret)
+        print(_t(lang, "本单位密钥已用口令加密保存；导出数据包时须提供该口令",
+                 "the office key is now encrypted with the passphrase; exporting asks for it"))
+    elif args.action == "rotate-key":
+        secret = _passphrase(args, new=True)
+        key, endorsed = rotate_key(db, passphrase=secret)
+        print(_t(lang, "已更换本单位密钥；" + ("新密钥由旧密钥签署，接收单位收到下一个数据包时自动改用新密钥"
+                                        if endorsed else "旧密钥缺失，新密钥须由各接收单位电话核对指纹后重新信任"),
+                 "the office key was replaced; " + ("the old key signed the new one: receivers move to it with the "
+                                                    "next package" if endorsed else "the old key is missing: each "
+                                                    "receiver must confirm the new fingerprint by phone")))
+    else:
+        key = _key_for(args, db)
     office_id, name = office_identity(db)
-    key = office_key()
     if args.json:
         _print_json([{"office_id": office_id, "office_name": name, "key_fingerprint": key.fingerprint,
-                      "key_fingerprint_text": key.text, "public_key_file": str(key.path.with_suffix(".pub"))}])
+                      "key_fingerprint_text": key.text, "public_key_file": str(key.path.with_suffix(".pub")),
+                      "key_encrypted": key.encrypted}])
         return EXIT_OK
-    lang = _lang(args)
     print(f"{_t(lang, '本单位', 'office')}  {office_id} {name}")
     print(f"{_t(lang, '密钥指纹', 'key fingerprint')}  {key.text}")
     print(f"{_t(lang, '公钥文件', 'public key')}  {key.path.with_suffix('.pub')}")
+    if not key.encrypted:
+        print(_t(lang, "注意：本单位密钥未加密保存，请执行 ipdesk office protect-key 设置口令",
+                 "note: the office key is stored unencrypted: run ipdesk office protect-key to set a passphrase"),
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -62,7 +110,12 @@ def cmd_export(args) -> int:
 
     db = _open(args, create=False)
     get_region(db, args.region)
-    res = export_package(db, args.region, args.year, args.out, office=args.office, contact=args.contact)
+    from app.services.package.keys import PRIVATE_NAME, is_encrypted, keys_dir
+
+    path = keys_dir() / PRIVATE_NAME
+    secret = _passphrase(args, new=not path.exists()) if (not path.exists() or is_encrypted(path)) else None
+    res = export_package(db, args.region, args.year, args.out, office=args.office, contact=args.contact,
+                         passphrase=secret)
     if args.json:
         _print_json([res.to_dict()])
         return EXIT_OK
@@ -71,6 +124,8 @@ def cmd_export(args) -> int:
     print(f"PDF  {res.pdf}")
     print(f"XLSX {res.xlsx}")
     print(f"{_t(lang, '密钥指纹', 'key fingerprint')}  {res.key_text}")
+    for line in res.reconciled or []:
+        print(line, file=sys.stderr)
     print(f"{_t(lang, '哈希', 'hash')}  {res.short}  ({_t(lang, '地区', 'regions')} {len(res.regions)}, "
           f"{_t(lang, '数值', 'values')} {res.values}, {_t(lang, '状态', 'status')} {res.status})")
     if res.bytes > SIZE_GOAL:
@@ -82,8 +137,12 @@ def cmd_export(args) -> int:
 
 def _show_verification(v, lang: str) -> None:
     trust = {"trusted": _t(lang, f"已信任（{v.trusted_as}）", f"trusted ({v.trusted_as})"),
-             "unknown": _t(lang, "未信任：请电话核对指纹后执行 ipdesk trust add 文件",
-                           "NOT trusted: confirm the fingerprint by phone, then ipdesk trust add FILE")}[v.trust]
+             "rollover": _t(lang, f"新密钥，由已信任的旧密钥（{v.trusted_as}）签署；接收后取代旧密钥",
+                            f"a new key signed by the trusted old key ({v.trusted_as}); replaces it once received"),
+             "retired": _t(lang, "已更换的旧密钥：拒收", "a replaced (retired) key: refused"),
+             "unknown": _t(lang, "未信任：请电话核对指纹后执行 ipdesk trust add 文件 --fingerprint 完整指纹",
+                           "NOT trusted: confirm the fingerprint by phone, then ipdesk trust add FILE --fingerprint "
+                           "FULL-FINGERPRINT")}.get(v.trust, v.trust)
     kind = {"package": _t(lang, "数据包", "package"), "query": _t(lang, "查询单", "questions")}[v.kind]
     print(f"{_t(lang, '有效', 'valid')} {kind}  {v.file}")
     print(f"{_t(lang, '发送单位', 'sender')}  {v.sender_id} {v.sender_name}")
@@ -94,6 +153,8 @@ def _show_verification(v, lang: str) -> None:
 
         print(f"{_t(lang, '数据指纹', 'data fingerprint')}  {short(v.data_fingerprint)}")
     print(f"{_t(lang, '哈希', 'hash')}  {v.hash}")
+    if v.audit_head:
+        print(f"{_t(lang, '审计链头', 'audit chain head')}  {v.audit_head}")
 
 
 def cmd_verify(args) -> int:
@@ -135,9 +196,11 @@ def cmd_trust(args) -> int:
         if args.json:
             _print_json([k.to_dict() for k in rows])
         else:
-            _table([[k.text, k.office_id, k.name, k.added_at, k.added_by] for k in rows],
-                   ["fingerprint", "office", "name", "added", "by"] if lang == "en"
-                   else ["密钥指纹", "单位代码", "名称", "登记时间", "登记人"])
+            _table([[k.text, k.office_id, k.name, ",".join(k.regions) if k.regions is not None
+                     else _t(lang, "待重新确认", "to re-confirm"), k.added_at, k.added_by,
+                     (k.retired_at or "")[:16]] for k in rows],
+                   ["fingerprint", "office", "name", "regions", "added", "by", "retired"] if lang == "en"
+                   else ["密钥指纹", "单位代码", "名称", "可报送地区", "登记时间", "登记人", "停用时间"])
         return EXIT_OK
     if not args.source:
         raise InputError("trust_source_needed")
@@ -150,12 +213,20 @@ def cmd_trust(args) -> int:
         if not args.office:
             raise InputError("trust_office_needed")
         public, office, name = keys.read_public_key(args.source), args.office, args.name or ""
-        k = keys.trust_add(db, public, office, name, expect=args.fingerprint)
+        k = keys.trust_add(db, public, office, name, expect=args.fingerprint, regions=args.region,
+                           require_expect=True)
     else:
         from app.services.package.receive import trust_sender
 
-        k = trust_sender(db, args.source, expect=args.fingerprint, office_id=args.office, name=args.name)
-    print(_t(lang, f"已信任 {k.text}（{k.office_id} {k.name}）", f"trusted: {k.text} ({k.office_id} {k.name})"))
+        k = trust_sender(db, args.source, expect=args.fingerprint, office_id=args.office, name=args.name,
+                         regions=args.region)
+    from app.models.catalogue import regions as all_regions
+
+    regs = all_regions(db)
+    scope = _t(lang, "、", ", ").join(f"{regs[c].name(lang) if c in regs else c}" + _t(lang, f"（{c}）", f" ({c})")
+                                     for c in k.regions or ())
+    print(_t(lang, f"已信任 {k.text}（{k.office_id} {k.name}），可报送地区：{scope} 及其下级",
+             f"trusted: {k.text} ({k.office_id} {k.name}) for {scope} and the regions below"))
     return EXIT_OK
 
 
@@ -165,7 +236,7 @@ def cmd_receive(args) -> int:
 
     db = _open(args, create=False)
     lang = _lang(args)
-    plan = plan_receive(db, args.file)
+    plan = plan_receive(db, args.file, accept_gap=args.accept_gap)
     if args.apply and plan.state != "duplicate":
         if plan.refusal:
             raise plan.refusal
@@ -174,7 +245,7 @@ def cmd_receive(args) -> int:
         if unchosen:        # the conflicts listed on stdout, the refusal on stderr (exit 2): nothing written
             _print_conflicts(db, unchosen, lang)
             raise conflicts_error(db, plan, unchosen)
-        res = apply_receive(db, plan, choice=chosen)
+        res = apply_receive(db, plan, choice=chosen, accept_gap=args.accept_gap)
         if args.json:
             _print_json([{**plan.to_dict(), "applied": res.to_dict()}])
         else:
@@ -239,6 +310,12 @@ def _print_plan(plan, lang: str, show_unchanged: bool, db=None) -> None:
         fixed = f"（{_t(lang, '订正为', 'corrected to')} {a['corrected']}）" if a.get("corrected") else ""
         print(f"{_t(lang, '答复', 'answer')}\t{a['region']}\t{a['indicator']}\t{a['period']}\t{a['question']} → "
               f"{a['answer']}{fixed}")
+    if plan.gap:
+        lo, hi = plan.gap
+        span = f"v{lo}" if lo == hi else f"v{lo}–v{hi}"
+        print(_t(lang, f"缺少版本：{span}（本单位未收到）", f"versions missing: {span} (never received here)"))
+    for note in plan.notes:
+        print(_t(lang, "审计记录：", "audit history: ") + note.message(lang))
     c = plan.counts()
     print(_t(lang, f"新增 {c['new']}，修改 {c['changed']}，删除 {c['removed']}，未变 {c['unchanged']}，"
                    f"说明 {c['explanations']}，答复 {c['answers']}，冲突 {c['conflicts']}",
@@ -353,7 +430,11 @@ def cmd_answer(args) -> int:
 
 
 def add_verbs(verb, region_year) -> None:
-    sp = verb("office", cmd_office, "this office's id, name and signing-key fingerprint (本单位与密钥)")
+    sp = verb("office", cmd_office, "this office's id, name and signing-key fingerprint; protect-key encrypts "
+                                    "the key, rotate-key replaces it (本单位与密钥)")
+    sp.add_argument("action", nargs="?", choices=["show", "protect-key", "rotate-key"], default="show")
+    sp.add_argument("--passphrase-stdin", action="store_true",
+                    help="read the key's passphrase from stdin (else IPDESK_KEY_PASSPHRASE, else asked)")
     sp.add_argument("--id", help="office id packages are signed for (default: the home region code)")
     sp.add_argument("--name", help="office name")
     sp.add_argument("--json", action="store_true")
@@ -364,6 +445,7 @@ def add_verbs(verb, region_year) -> None:
     sp.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write into (a USB stick, …)")
     sp.add_argument("--office", help="reporting office's name on the cover")
     sp.add_argument("--contact", help="contact person and telephone on the cover")
+    sp.add_argument("--passphrase-stdin", action="store_true", help="read the key's passphrase from stdin")
     sp.add_argument("--json", action="store_true")
 
     sp = verb("verify", cmd_verify, "check a package or query file: exit 0 valid, 1 not (校验数据包)")
@@ -375,7 +457,11 @@ def add_verbs(verb, region_year) -> None:
     sp.add_argument("source", nargs="?", help="add: a .ipdx/.ipdq or .pub file; remove: the fingerprint")
     sp.add_argument("--office", help="office id of a .pub key (or to override the package's)")
     sp.add_argument("--name", help="name to remember the sender by")
-    sp.add_argument("--fingerprint", help="the fingerprint read out on the phone: refused if it differs")
+    sp.add_argument("--fingerprint", help="add: the whole fingerprint read out on the phone (required; refused if it "
+                                          "differs or is cut short)")
+    sp.add_argument("--region", action="append", metavar="CODE",
+                    help="add: a region this key may send (with the regions below it), as confirmed by phone; "
+                         "repeat for more (default: the office id, when it is a region code)")
     sp.add_argument("--json", action="store_true")
 
     sp = verb("receive", cmd_receive, "dry run of a received package; --apply to merge it, all or nothing (接收数据包)")
@@ -386,6 +472,8 @@ def add_verbs(verb, region_year) -> None:
                          "for all, or for the conflicts named (保留本单位的值)")
     sp.add_argument("--take-theirs", dest="take_theirs", nargs="*", metavar="REGION:INDICATOR[:PERIOD]",
                     help="conflicts: take the package's value — for all, or for the conflicts named (采用对方的值)")
+    sp.add_argument("--accept-gap", dest="accept_gap", action="store_true",
+                    help="receive although earlier versions from this sender never came here (listed in the dry run)")
     sp.add_argument("--all", action="store_true", help="also list unchanged values")
     sp.add_argument("--json", action="store_true")
 

@@ -15,7 +15,6 @@ nothing written.
 """
 from __future__ import annotations
 
-import sys
 
 EXIT_HELP = ("exit codes: 0 done; 1 an overdue task is listed (tasks) / an edited section differs from the new "
              "draft (report-text draft); 2 usage or input error, nothing written.")

@@ -42,7 +42,9 @@ def test_export_verify_trust_receive_inbox(offices, capsys, monkeypatch):
     rc, out, _ = ipdesk(city, "office", "--id", "320100", "--name", "南京市知识产权局", "--json")
     me = json.loads(out)[0]
     assert rc == 0 and me["office_id"] == "320100" and len(me["key_fingerprint"]) == 64
-    assert ipdesk(prov, "office", "--id", "320000")[0] == 0
+    rc, out, _ = ipdesk(prov, "office", "--id", "320000", "--json")
+    prov_key = json.loads(out)[0]["key_fingerprint_text"]
+    assert rc == 0
     monkeypatch.setenv("IPDESK_KEYS_DIR", city["keys"])
     from app.models.db import meta_set, open_store
 
@@ -69,10 +71,17 @@ def test_export_verify_trust_receive_inbox(offices, capsys, monkeypatch):
     rc, out, err = ipdesk(prov, "receive", str(pkg), "--apply")
     assert rc == 2 and out == "" and err.count("\n") == 1 and "not trusted" in err
 
-    rc, out, err = ipdesk(prov, "trust", "add", str(pkg), "--fingerprint", "0000-0000-0000")
+    rc, out, err = ipdesk(prov, "trust", "add", str(pkg), "--fingerprint", "0000-0000-0000-0000-0000")
     assert rc == 2 and err.count("\n") == 1 and "do not trust" in err
+    # the whole printed fingerprint, never a prefix (14 of 24 characters) and never none at all
     rc, out, err = ipdesk(prov, "trust", "add", str(pkg), "--fingerprint", me["key_fingerprint_text"][:14])
-    assert rc == 0 and "trusted" in out
+    assert rc == 2 and err.count("\n") == 1 and "whole fingerprint" in err
+    rc, out, err = ipdesk(prov, "trust", "add", str(pkg))
+    assert rc == 2 and "whole fingerprint" in err
+    rc, out, _ = ipdesk(prov, "trust", "list", "--json")
+    assert json.loads(out) == []
+    rc, out, err = ipdesk(prov, "trust", "add", str(pkg), "--fingerprint", me["key_fingerprint_text"].lower())
+    assert rc == 0 and "trusted" in out and "(320100)" in out
     rc, out, _ = ipdesk(prov, "trust", "list", "--json")
     assert [(k["office_id"], k["fingerprint"]) for k in json.loads(out)] == [("320100", me["key_fingerprint"])]
 
@@ -99,7 +108,7 @@ def test_export_verify_trust_receive_inbox(offices, capsys, monkeypatch):
     assert q["path"].endswith("320100_2024_v1_q1.ipdq") and len(q["ids"]) == 2
     rc, out, err = ipdesk(city, "questions", "--import", q["path"])
     assert rc == 2 and "not trusted" in err
-    assert ipdesk(city, "trust", "add", q["path"])[0] == 0
+    assert ipdesk(city, "trust", "add", q["path"], "--fingerprint", prov_key)[0] == 0
     rc, out, _ = ipdesk(city, "questions", "--import", q["path"])
     assert rc == 0 and "2 question(s) imported" in out and "请核实" in out
     rc, out, _ = ipdesk(city, "questions", "--open", "--json")
@@ -111,6 +120,7 @@ def test_export_verify_trust_receive_inbox(offices, capsys, monkeypatch):
     rc, out, err = ipdesk(city, "export", "--region", "320100", "--year", "2024", "-o", str(city["out"]))
     assert rc == 0 and "320100_2024_v2.ipdx" in out
     rc, out, _ = ipdesk(prov, "receive", str(city["out"] / "320100_2024_v2.ipdx"))
+    assert "audit history" not in out         # the city's history continues the one v1 showed
     assert "answer" in out and "已核实" in out and "changed\t320100\tINV_GRANTS\t2024" in out
     assert ipdesk(prov, "receive", str(city["out"] / "320100_2024_v2.ipdx"), "--apply")[0] == 0
     rc, out, _ = ipdesk(prov, "questions", "--json")

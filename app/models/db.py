@@ -3,7 +3,7 @@
 >>> from app.models.db import open_store
 >>> store = open_store(":memory:")
 >>> store.execute("select value from meta where key='schema_version'").fetchone()
-('5',)
+('6',)
 
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
@@ -271,6 +271,15 @@ _MIGRATIONS: list[str] = [
         author TEXT NOT NULL, at TEXT NOT NULL,
         PRIMARY KEY (region, year, section)
     ) WITHOUT ROWID;
+    """,
+    # 5 -> 6 (issue 13): a trusted key carries the regions the receiver confirmed for it (JSON list; NULL for a key
+    # trusted before: re-confirm), and is retired (never deleted) when a newer key of its office replaces it;
+    # a sent package keeps its signed manifest, whose audit head the next package names as its previous head
+    """
+    ALTER TABLE trusted_keys ADD COLUMN regions TEXT;
+    ALTER TABLE trusted_keys ADD COLUMN retired_at TEXT;
+    ALTER TABLE trusted_keys ADD COLUMN replaced_by TEXT;
+    ALTER TABLE packages_sent ADD COLUMN manifest TEXT;
     """,
 ]
 

@@ -71,6 +71,10 @@ register({
     "pkg_bad_signature": ("the signature does not match: the manifest was altered, or signed by another key than "
                           "the sender's {text}", "签名不符：清单被改动，或签名密钥不是发送方密钥 {text}"),
     "pkg_hash": ("member {text!r} does not match the manifest ({why})", "成员“{text}”与清单不符（{why}）"),
+    "pkg_year_range": ("the package's year {text} is not a year between {lo} and {hi}",
+                       "数据包年度 {text} 不在 {lo}–{hi} 之间"),
+    "pkg_seq_range": ("the package's version number {text} is not a whole number from {lo} to {hi}",
+                      "数据包版本号 {text} 不是 {lo} 至 {hi} 之间的整数"),
     "pkg_data": ("data.json is not valid: {why}", "data.json 无效：{why}"),
     "pkg_data_schema": ("data schema {text} is unknown to this ipdesk (reads {known}): update ipdesk",
                         "数据结构版本 {text} 无法识别（本程序支持 {known}），请升级 ipdesk"),
@@ -92,6 +96,8 @@ MAX_MEMBER_BYTES = 48 * 2**20
 MAX_TOTAL_BYTES = 64 * 2**20
 MAX_RATIO = 100
 MAX_MANIFEST_BYTES = 256 * 2**10
+YEARS = (1990, 2100)         # a package's year
+SEQS = (1, 10**6)            # a package's sequence number
 _DOS_DATE, _DOS_TIME = 0x0021, 0           # 1980-01-01 00:00
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -325,9 +331,19 @@ def _manifest(body: bytes, file: str) -> dict:
                                             and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str)
                                             for e in files)):
         _fail("pkg_manifest", file, why="files")
-    if not isinstance(m.get("region"), str) or not isinstance(m.get("year"), int):
-        _fail("pkg_manifest", file, why="region/year")
+    if not isinstance(m.get("region"), str):
+        _fail("pkg_manifest", file, why="region")
+    year = m.get("year")
+    if not _bounded(year, *YEARS):
+        _fail("pkg_year_range", file, str(year)[:40], lo=YEARS[0], hi=YEARS[1])
+    if "seq" in m and not _bounded(m["seq"], *SEQS):
+        _fail("pkg_seq_range", file, str(m["seq"])[:40], lo=SEQS[0], hi=f"{SEQS[1]:,}")
     return m
+
+
+def _bounded(n, lo: int, hi: int) -> bool:
+    """An integer (not a bool) in ``lo..hi``: a sequence or year of 2^63 is refused here, before SQLite sees it."""
+    return isinstance(n, int) and not isinstance(n, bool) and lo <= n <= hi
 
 
 def _public_key(manifest: dict, file: str) -> bytes:

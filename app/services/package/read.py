@@ -74,7 +74,7 @@ def parse_package(archive) -> Package:
     from app.services.package.write import DATA_SCHEMA
 
     file, m = archive.file, archive.manifest
-    if not (isinstance(m.get("seq"), int) and m["seq"] >= 1 and isinstance(m.get("regions"), list)):
+    if not (isinstance(m.get("seq"), int) and isinstance(m.get("regions"), list)):
         raise PackageError("pkg_manifest", file=file, params={"why": "seq/regions"})
     try:
         data = json.loads(archive.members["data.json"].decode("utf-8"))
@@ -108,7 +108,11 @@ def parse_package(archive) -> Package:
     for e in data["explanations"]:
         if e["region"] not in keep or not e["period"].startswith(year):
             _bad(file, f"explanation {e['region']}·{e['indicator']}·{e['period']}")
-    return Package(archive, data)
+    pkg = Package(archive, data)
+    from app.services.package.binding import check_binding
+
+    check_binding(pkg)          # data.json, manifest, PDF and XLSX give one data fingerprint
+    return pkg
 
 
 def read_package(source) -> Package:
@@ -141,11 +145,13 @@ class Verification:
     data_fingerprint: str = ""
     trust: str = "unknown"         # trusted / unknown / conflict
     trusted_as: str = ""           # the name the key is trusted under
+    rollover_from: str = ""        # trust "rollover": the trusted old key that signed this new one
+    audit_head: str = ""           # the sender's audit chain head signed in the manifest: 'hash:rows'
     error: IpdeskError | None = field(default=None, repr=False)
 
     @property
     def trusted(self) -> bool:
-        return self.ok and self.trust == "trusted"
+        return self.ok and self.trust in ("trusted", "rollover")
 
     @property
     def key_text(self) -> str:
@@ -161,6 +167,30 @@ class Verification:
         return d
 
 
+def endorsed_by(db, archive):
+    """The trusted (active) key of the sending office that signed the package's key over to it (the
+    manifest's ``rollover``), or None."""
+    import base64
+    import binascii
+
+    from app.services.package.keys import key_fingerprint, rollover_message, trust_status, verify_signature
+
+    proof = archive.manifest.get("rollover")
+    if not isinstance(proof, dict) or proof.get("office_id") != archive.sender_id:
+        return None
+    try:
+        old = base64.b64decode(str(proof.get("old_key")), validate=True)
+        sig = base64.b64decode(str(proof.get("signature")), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(old) != 32:
+        return None
+    state, key = trust_status(db, archive.sender_id, key_fingerprint(old))
+    if state != "trusted" or not verify_signature(old, sig, rollover_message(archive.public, archive.sender_id)):
+        return None
+    return key
+
+
 def verification_of(archive, db) -> Verification:
     m = archive.manifest
     v = Verification(archive.file, True, kind=archive.kind, hash=archive.hash, bytes=archive.size,
@@ -168,9 +198,16 @@ def verification_of(archive, db) -> Verification:
                      region=m["region"], region_name=str(m.get("region_name") or ""), year=m["year"],
                      seq=m.get("seq") if isinstance(m.get("seq"), int) else 0, previous=m.get("previous"),
                      created_at=str(m.get("created_at") or ""), data_fingerprint=str(m.get("data_fingerprint") or ""))
+    h = m.get("audit_head")
+    if isinstance(h, dict) and isinstance(h.get("hash"), str) and isinstance(h.get("rows"), int):
+        v.audit_head = f"{h['hash']}:{h['rows']}"
     if db is not None:
         v.trust, key = trust_status(db, archive.sender_id, archive.fingerprint)
         v.trusted_as = key.name if key else ""
+        if v.trust == "conflict" and key.office_id == archive.sender_id:
+            old = endorsed_by(db, archive)
+            if old is not None:           # a new key of a known office, signed over by its trusted old key
+                v.trust, v.trusted_as, v.rollover_from = "rollover", old.name, old.fingerprint
         if v.trust == "conflict":
             err = PackageError("pkg_key_mismatch", text=v.key_text, file=archive.file,
                                params={"office": archive.sender_id, "trusted": f"{key.office_id} {key.text}"})

@@ -33,6 +33,7 @@ from app.models.errors import Cancelled, IpdeskError
 from app.models.messages import register
 
 from app.services.package.format import PackageError, read_archive, short_hash
+from app.services.package.keys import confirmed_regions, trust_status
 from app.services.package.read import Package, Verification, read_any, read_package, verification_of, verify_file  # noqa: F401
 
 register({
@@ -48,7 +49,27 @@ register({
                  "版本 {seq} 与先前收到的版本 {prev} 不衔接（前序哈希不一致）"),
     "pkg_locked": ("{region} {year} is {status} here: unlock it before receiving",
                    "本单位的 {region} {year} 年数据{status_zh}，须先解锁才能接收"),
-    "pkg_outside": ("office {office} may not send data of {text}", "单位 {office} 无权报送 {text} 的数据"),
+    "pkg_outside": ("office {office} may not send data of {text}: its key is confirmed here for {scope}",
+                    "单位 {office} 无权报送 {text} 的数据：本单位确认该密钥可报送的地区为 {scope}"),
+    "pkg_reconfirm": ("the key {text} of {office} was trusted before the regions it may send were recorded: confirm "
+                      "them by phone, then ipdesk trust add FILE --fingerprint … --region CODE",
+                      "{office} 的密钥 {text} 登记时未记录其可报送的地区：请电话确认后执行 ipdesk trust add 文件 "
+                      "--fingerprint 完整指纹 --region 地区代码"),
+    "pkg_key_retired": ("the key {text} of {office} was replaced by a newer key on {at}: a package it signs now is "
+                        "refused", "{office} 的密钥 {text} 已于 {at} 更换为新密钥，此后用旧密钥签名的数据包一律拒收"),
+    "pkg_gap": ("version {seq} from {office} skips {missing}, never received here: ask for them, or receive with "
+                "--accept-gap", "{office} 的版本 {seq} 之前缺少 {missing}（本单位未收到）：请向对方索取，或确认后加 "
+                "--accept-gap 接收"),
+    "pkg_head_missing": ("the package of {office} carries no audit chain head (an older ipdesk)",
+                         "{office} 的数据包未携带审计链头（对方 ipdesk 版本较旧）"),
+    "pkg_head_shorter": ("{office}'s audit history does not continue the one its last package showed: it now has "
+                         "{new} where it had {held} — rows were removed or rewritten",
+                         "{office} 的审计记录与其上次数据包所示不衔接：上次为 {held}，本次为 {new}，记录被删除或改写"),
+    "pkg_head_diverged": ("{office}'s audit history does not continue the one its last package showed: the package "
+                          "names {prev} as its previous head, this office holds {held}",
+                          "{office} 的审计记录与其上次数据包所示不衔接：本包声明的前一链头为 {prev}，本单位保存的为 {held}"),
+    "pkg_head_skipped": ("{office} sent a package in between that did not come here (previous head {prev}, held here "
+                         "{held})", "{office} 在此之间另发过数据包，本单位未收到（前一链头 {prev}，本单位保存的为 {held}）"),
     "pkg_own_region": ("the package would change this office's own region {text}",
                        "该数据包会改动本单位自己的地区 {text}"),
     "pkg_unknown_region": ("region {text} and its parent are unknown here", "本单位不认识地区 {text} 及其上级"),
@@ -104,6 +125,8 @@ class ReceivePlan:
     answers: list[dict]            # answers to our questions: id, answer, corrected, old
     new_regions: list[dict]
     statuses: dict[str, str]       # region -> status here now
+    gap: list[int] = field(default_factory=list)          # [first, last] version missing before this one
+    notes: list[IpdeskError] = field(default_factory=list)  # the sender's audit history does not continue …
 
     @property
     def can_apply(self) -> bool:
@@ -125,7 +148,8 @@ class ReceivePlan:
         return c
 
     def to_dict(self, *, unchanged: bool = False) -> dict:
-        return {"verification": self.verification.to_dict(), "state": self.state,
+        return {"verification": self.verification.to_dict(), "state": self.state, "gap": self.gap,
+                "notes": [n.to_dict() for n in self.notes],
                 "refusal": self.refusal.to_dict() if self.refusal else None, "counts": self.counts(),
                 "diffs": [d.__dict__ for d in self.diffs if unchanged or d.kind != "unchanged"],
                 "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions}
@@ -135,17 +159,91 @@ def _norm(text: str | None) -> str:
     return text or ""
 
 
-def _within(db, code: str, ancestor: str) -> bool:
+def _inside(db, code: str, ancestor: str, parents: dict) -> bool:
+    """Is ``code`` ``ancestor`` or below it — by this store's tree, or for a region new here by the parent
+    the package gives (which must itself lead into this store's tree)?"""
     seen = 0
     while code and seen < 10:
         if code == ancestor:
             return True
         row = db.execute("select parent from regions where code = ?", [code]).fetchone()
-        code, seen = (row[0] if row else None), seen + 1
+        code, seen = (row[0] if row else parents.get(code)), seen + 1
     return False
 
 
-def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, IpdeskError | None]:
+def _region_name(db, code: str, parents: dict, pkg) -> str:
+    row = db.execute("select name_zh from regions where code = ?", [code]).fetchone()
+    if row:
+        return f"{row[0]}（{code}）"
+    sent = next((r.get("name_zh") for r in pkg.data["regions"] if r["code"] == code), None)
+    return f"{sent}（{code}）" if sent else code
+
+
+def signing_key(db, v: Verification, archive):
+    """The trusted key a package's scope comes from: its own, or for a rollover the old key that endorsed it."""
+    from app.services.package.read import endorsed_by
+
+    if v.trust == "rollover":
+        return endorsed_by(db, archive)
+    return trust_status(db, archive.sender_id, archive.fingerprint)[1]
+
+
+def gap_of(db, pkg: Package) -> list[int]:
+    """The version numbers between the last one received from this sender for the package's region-year
+    and the package's (all before it when none was received yet)."""
+    row = db.execute("select max(seq) from packages_received where sender_id = ? and region = ? and year = ?",
+                     [pkg.archive.sender_id, pkg.region, pkg.year]).fetchone()
+    latest = row[0] if row and row[0] is not None else 0
+    if pkg.seq <= latest + 1:
+        return []
+    return [latest + 1, pkg.seq - 1]          # the first and last missing (a range: may be large)
+
+
+def _span(missing: list[int]) -> str:
+    lo, hi = missing
+    return f"v{lo}" if lo == hi else f"v{lo}–v{hi}"
+
+
+def head_notes(db, pkg: Package) -> list[IpdeskError]:
+    """Does the sender's audit history continue the one its last package here showed? The receiver cannot
+    replay the sender's chain; it can hold the sender to what it signed: the rows never fewer, and the
+    package naming as its previous head the head this office holds (or a later one, when a package sent
+    in between did not come here). A mismatch is reported (the dry run, the window) — evidence for an
+    auditor who compares the heads held here with the sender's store (``audit.extends``)."""
+    from app.services.package.binding import head_of
+
+    a = pkg.archive
+    new = head_of(pkg.manifest)
+    prev = pkg.manifest.get("previous_head")
+    prev = (prev["hash"], prev["rows"]) if isinstance(prev, dict) and isinstance(prev.get("hash"), str) \
+        and isinstance(prev.get("rows"), int) else None
+    held = None
+    for (text,) in db.execute("select manifest from packages_received where sender_id = ? and hash <> ?"
+                              " order by received_at desc, rowid desc", [a.sender_id, a.hash]):
+        try:
+            held = head_of(json.loads(text))
+        except ValueError:
+            held = None
+        if held:
+            break
+    office = f"{a.sender_id} {a.sender_name}".strip()
+    if new is None:
+        return [PackageError("pkg_head_missing", file=a.file, params={"office": office})]
+    if held is None:
+        return []
+    shown = {"office": office, "held": f"{held[0][:16]}（{held[1]:,}）", "new": f"{new[0][:16]}（{new[1]:,}）",
+             "prev": f"{prev[0][:16]}（{prev[1]:,}）" if prev else "—"}
+    if new[1] < held[1] or (new[1] == held[1] and new[0] != held[0]):
+        return [PackageError("pkg_head_shorter", file=a.file, params=shown)]
+    if prev == held or new == held:
+        return []
+    if prev is not None and prev[1] > held[1]:
+        return [PackageError("pkg_head_skipped", file=a.file, params=shown)]
+    return [PackageError("pkg_head_diverged", file=a.file, params=shown)]
+
+
+def _refusal(db, pkg: Package, v: Verification, known: set[str], accept_gap: bool = False
+             ) -> tuple[str, IpdeskError | None]:
     from app.models.db import meta_get
     from app.models.values import LOCKED_STATES, region_year_status
 
@@ -154,15 +252,27 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, I
                       " and year = ?", [a.sender_id, pkg.region, pkg.year]).fetchall()
     if any(h == a.hash for h, _s, _p in rows):
         return "duplicate", None
-    if v.trust != "trusted":
+    if v.trust == "retired":
+        key = trust_status(db, a.sender_id, a.fingerprint)[1]
+        return "refused", PackageError("pkg_key_retired", text=v.key_text, file=file, params={
+            "office": f"{a.sender_id} {a.sender_name}".strip(), "at": (key.retired_at or "")[:10]})
+    if v.trust not in ("trusted", "rollover"):
         return "refused", PackageError("pkg_untrusted", text=v.key_text, file=file,
                                        params={"office": f"{a.sender_id} {a.sender_name}".strip()})
-    sender_is_region = db.execute("select 1 from regions where code = ?", [a.sender_id]).fetchone() is not None
-    if sender_is_region and not _within(db, pkg.region, a.sender_id):
-        return "refused", PackageError("pkg_outside", text=pkg.region, file=file, params={"office": a.sender_id})
+    key = signing_key(db, v, a)
+    scope = confirmed_regions(db, key)
+    if scope is None:
+        return "refused", PackageError("pkg_reconfirm", text=key.text, file=file, params={"office": key.office_id})
+    parents = {r["code"]: r.get("parent") for r in pkg.data["regions"]}
+    for code in pkg.regions:       # every region carried: one confirmed for the key, or below one
+        if not any(_inside(db, code, allowed, parents) for allowed in scope):
+            return "refused", PackageError("pkg_outside", text=_region_name(db, code, parents, pkg), file=file,
+                                           params={"office": f"{a.sender_id} {a.sender_name}".strip(),
+                                                   "scope": "、".join(_region_name(db, c, {}, pkg) for c in scope)})
     for code in pkg.regions[1:]:
-        if code in known and not _within(db, code, pkg.region):
-            return "refused", PackageError("pkg_outside", text=code, file=file, params={"office": a.sender_id})
+        if not _inside(db, code, pkg.region, parents):
+            return "refused", PackageError("pkg_outside", text=_region_name(db, code, parents, pkg), file=file,
+                                           params={"office": a.sender_id, "scope": _region_name(db, pkg.region, {}, pkg)})
     home = meta_get(db, "home_region")
     if home and home in pkg.regions:
         return "refused", PackageError("pkg_own_region", text=home, file=file)
@@ -177,6 +287,10 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, I
         before = [h for h, s, _p in rows if s == pkg.seq - 1]
         if before and pkg.manifest.get("previous") != before[0]:
             return "refused", PackageError("pkg_fork", file=file, params={"seq": pkg.seq, "prev": pkg.seq - 1})
+    missing = gap_of(db, pkg)
+    if missing and not accept_gap:
+        return "refused", PackageError("pkg_gap", file=file, params={
+            "office": a.sender_id, "seq": pkg.seq, "missing": _span(missing)})
     for code in pkg.regions:
         if code not in known:
             continue
@@ -191,7 +305,7 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str]) -> tuple[str, I
     return "new", None
 
 
-def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
+def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> ReceivePlan:
     from app.models.values import region_year_status, stored_values
 
     known = {c for (c,) in db.execute(f"select code from regions where code in ({','.join('?' * len(pkg.regions))})",
@@ -203,7 +317,7 @@ def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
                 raise PackageError("pkg_unknown_region", text=r["code"], file=pkg.archive.file)
             new_regions.append({k: r.get(k) for k in ("code", "parent", "level", "name_zh", "name_en",
                                                       "valid_from", "valid_to")})
-    state, refusal = _refusal(db, pkg, v, known)
+    state, refusal = _refusal(db, pkg, v, known, accept_gap)
     marks = ",".join("?" * len(pkg.regions))
     old = stored_values(db, pkg.regions, pkg.year, pkg.year)
     expl_by_cell: dict[tuple, list[str]] = {}
@@ -238,7 +352,8 @@ def _plan(db, pkg: Package, v: Verification) -> ReceivePlan:
 
     answers = pending_answers(db, pkg.data["answers"], pkg.regions)
     statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
-    return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses)
+    return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses,
+                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [])
 
 
 def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
@@ -321,14 +436,15 @@ def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict
     return out
 
 
-def plan_receive(db, source) -> ReceivePlan:
+def plan_receive(db, source, *, accept_gap: bool = False) -> ReceivePlan:
     """The dry run: what applying would change, and whether it may. Raises :class:`PackageError`
-    for a broken or forged package; writes nothing."""
+    for a broken or forged package; writes nothing. Versions missing before this one (``plan.gap``)
+    refuse it unless ``accept_gap``."""
     pkg = source if isinstance(source, Package) else read_package(source)
     v = verification_of(pkg.archive, db)
     if not v.ok:
         raise v.error
-    return _plan(db, pkg, v)
+    return _plan(db, pkg, v, accept_gap)
 
 
 # ---------------------------------------------------------------- apply
@@ -354,7 +470,7 @@ class ReceiveResult:
 
 
 def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=None,
-                  choice: str | dict | None = None) -> ReceiveResult:
+                  choice: str | dict | None = None, accept_gap: bool = False) -> ReceiveResult:
     """Apply a package (path, bytes, :class:`Package` or :class:`ReceivePlan`) in one transaction.
 
     The plan is made again inside the transaction, so what is applied is what the store
@@ -370,7 +486,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
     from app.models.catalogue import add_region
     from app.models.checks import explain
     from app.models.db import now_iso, transaction
-    from app.models.values import Change, region_year_status, write_values
+    from app.models.values import Change, write_values
 
     from app.services.package.queries import apply_answers
     from app.services.files import say
@@ -386,8 +502,13 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
     a = pkg.archive
     who = who or audit.current_user()
     step(0.1, "校验数据包", "verifying")
+    first = plan_receive(db, pkg, accept_gap=accept_gap)
+    if first.state == "new" and first.refusal is None:
+        from app.services import backup
+
+        backup.before(db, "receive")          # the rolling copy before the values change
     with transaction(db):
-        plan = plan_receive(db, pkg)
+        plan = plan_receive(db, pkg, accept_gap=accept_gap)
         if plan.state == "duplicate":
             return ReceiveResult(a.hash, a.file, True, plan.counts(), pkg.regions, pkg.year, pkg.seq, a.sender_id,
                                  _parent(db, pkg.region))
@@ -420,6 +541,12 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
                     who=who, author=e.get("author") or a.sender_id, period=e["period"])
         apply_answers(db, plan.answers, package=a.hash, who=who)
+        if plan.verification.trust == "rollover":      # the new key takes over the old one's confirmed regions
+            from app.services.package.keys import trust_add
+
+            old = signing_key(db, plan.verification, a)
+            trust_add(db, a.public, a.sender_id, old.name or a.sender_name, replaces=old,
+                      regions=list(confirmed_regions(db, old)), who=who)
         for code in pkg.regions:      # write_values sent changed region-years back to draft
             review.record_received(db, code, pkg.year, who=who, why=f"received {why}")
         counts = {**plan.counts(), "kept_mine": len(kept), "took_theirs": len(plan.conflicts) - len(kept)}
@@ -430,6 +557,9 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
                     pkg.manifest.get("previous"), now_iso(), who, a.file, a.members["manifest.json"].decode("utf-8"),
                     json.dumps(counts)])
         audit.append(db, [(who, "receive", pkg.region, None, str(pkg.year), None, a.hash, why)])
+        if plan.gap:
+            audit.append(db, [(who, "receive_gap", pkg.region, None, str(pkg.year), None, _span(plan.gap),
+                               f"accepted with versions missing: {why}")])
         if kept:      # after the package's row: the next package from this sender sees them as changed here
             audit.append(db, [(who, "keep_mine", *d.key, audit.encode(d.new, d.new_note),
                                audit.encode(d.old, d.old_note), f"kept over {why}") for d in kept])
@@ -444,10 +574,12 @@ def _parent(db, region: str) -> str | None:
 
 
 def trust_sender(db, source, *, expect: str | None = None, office_id: str | None = None,
-                 name: str | None = None):
-    """Trust the key that signed a package or query file (after the fingerprint was confirmed
-    by phone: ``expect`` refuses a mismatch). Returns the :class:`TrustedKey`."""
+                 name: str | None = None, regions=None):
+    """Trust the key that signed a package or query file, after the fingerprint was confirmed by phone:
+    ``expect`` — the whole printed fingerprint — is required, and ``regions`` (default: the office id,
+    when it is a region code here) are the regions the key may send. Returns the :class:`TrustedKey`."""
     from app.services.package.keys import trust_add
 
     a = read_archive(source)
-    return trust_add(db, a.public, office_id or a.sender_id, name or a.sender_name, expect=expect)
+    return trust_add(db, a.public, office_id or a.sender_id, name or a.sender_name, expect=expect,
+                     regions=regions, require_expect=True)

@@ -36,19 +36,22 @@ from pathlib import Path
 from app.models.errors import InputError
 from app.models.messages import register
 
-from app.services.package.format import safe_stem, seal, sha256, short_hash
+from app.services.package.binding import documents_block, recompute
+from app.services.package.format import SEQS, safe_stem, seal, sha256, short_hash
 from app.services.package.identity import office_identity, save_identity  # noqa: F401 (re-exported)
-from app.services.package.keys import fingerprint_text, office_key
+from app.services.package.keys import fingerprint_text, office_key, rollover_proof
 
 register({
     "pkg_blocking": ("{count} blocking finding(s) must be fixed before exporting: {first_en}",
                      "仍有 {count} 个阻断性问题，须修正后才能导出数据包：{first_zh}"),
     "pkg_unexplained": ("{count} finding(s) need a written explanation before exporting: {first_en}",
                         "{count} 个问题须先填写情况说明才能导出数据包：{first_zh}"),
+    "pkg_self_binding": ("internal error: the package's data does not give the documents' fingerprint; "
+                         "nothing written", "内部错误：数据包数据重算的指纹与文件不一致，未写出"),
     "pkg_no_data": ("nothing to export: {region} has no values for {year}", "无可导出数据：{region} {year} 年没有数值"),
 })
 
-DATA_SCHEMA = 1
+DATA_SCHEMA = 2               # 2: ``documents`` (what the fingerprint covers beyond the year's rows)
 SIZE_GOAL = 5 * 2**20          # a province-year package; larger ones are written but reported
 
 
@@ -69,6 +72,8 @@ class PackageResult:
     values: int
     status: str                # workflow status of the region-year after export
     findings: dict
+    reconciled: list = None    # sentences: packages of an interrupted export recorded or removed
+    audit_head: tuple = None   # (hash, rows) signed in the manifest
 
     @property
     def key_text(self) -> str:
@@ -83,7 +88,8 @@ class PackageResult:
                 "region": self.region, "year": self.year, "seq": self.seq, "hash": self.hash, "previous": self.previous,
                 "key_fingerprint": self.key_fingerprint, "key_fingerprint_text": self.key_text,
                 "data_fingerprint": self.data_fingerprint, "regions": self.regions, "values": self.values,
-                "status": self.status, "findings": self.findings}
+                "status": self.status, "findings": self.findings, "reconciled": self.reconciled or [],
+                "audit_head": list(self.audit_head) if self.audit_head else None}
 
 
 # ---------------------------------------------------------------- data.json
@@ -171,7 +177,7 @@ def refuse_open(db, fs, year: int) -> None:
 def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, office: str | None = None,
                    contact: str | None = None, key_dir: str | os.PathLike | None = None,
                    generated_at: datetime | None = None, who: str | None = None,
-                   progress=None, cancel=None) -> PackageResult:
+                   progress=None, cancel=None, passphrase=None) -> PackageResult:
     """Write ``<code>_<year>_v<seq>.ipdx`` and the PDF/XLSX beside it into ``out_dir``; mark submitted.
 
     ``progress(fraction, message)`` and ``cancel()`` as for the report export; a cancel or
@@ -186,7 +192,7 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
 
     from app.services.files import atomic_write, say, stage
     from app.services.report.data import check_cancel
-    from app.services.report.export import export_report
+    from app.services.report.export import export_report, remove_leftovers
 
     reg = get_region(db, region)
     year = int(year)
@@ -208,21 +214,30 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
             raise review.refusal(db, "submit", region, year, reasons)
     findings = fs.items
     check_cancel(cancel)
-    key = office_key(key_dir)
+    key = office_key(key_dir, db=db, passphrase=passphrase)
     office_id, office_name = office_identity(db, region)
+    out = Path(out_dir)
+    reconciled = reconcile_unrecorded(db, out, key, who=who) if out.is_dir() else []
     last = db.execute("select seq, hash from packages_sent where region = ? and year = ? order by seq desc limit 1",
                       [region, year]).fetchone()
     seq, previous = (last[0] + 1, last[1]) if last else (1, None)
+    if seq > SEQS[1]:
+        raise InputError("pkg_seq_range", text=str(seq), params={"lo": SEQS[0], "hi": f"{SEQS[1]:,}"})
+    head = audit.head(db)                    # signed in the manifest, printed on the cover, kept in the XLSX
+    previous_head = last_sent_head(db)
 
     with tempfile.TemporaryDirectory(prefix="ipdesk-pkg-") as tmp:
         rep = export_report(db, region, year, pdf=Path(tmp) / "report.pdf", xlsx=Path(tmp) / "report.xlsx",
                             office=office, contact=contact, include_children=len(regions) > 1,
                             generated_at=generated_at, progress=stage(progress, 0.05, 0.85), cancel=cancel,
-                            key_fingerprint=key.text,
+                            key_fingerprint=key.text, audit_head=head,
                             workflow=None if region_year_status(db, region, year) in LOCKED_STATES else "submitted")
         pdf_bytes, xlsx_bytes = rep.pdf.read_bytes(), rep.xlsx.read_bytes()
     step(0.88, say("签名打包", "signing"))
     data = build_data(db, region, year, regions, findings, rep.report.fingerprint)
+    data["documents"] = documents_block(db, region, year, rep.report.regions, regions)
+    if recompute(data) != rep.report.fingerprint:       # what every receiver checks, checked before signing
+        raise InputError("pkg_self_binding", region=region, period=str(year))
     status = region_year_status(db, region, year)
     if status not in LOCKED_STATES:          # what the region-year is once this export is recorded
         data["regions"][0]["status"] = "submitted"
@@ -235,14 +250,19 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
               "created_at": (generated_at.astimezone().isoformat(timespec="seconds") if generated_at else now_iso()),
               "store_schema": SCHEMA_VERSION, "data_schema": DATA_SCHEMA, "app_version": __version__,
               "catalogue_version": meta_get(db, "catalogue_version", "") or "",
-              "data_fingerprint": rep.report.fingerprint, "regions": regions}
+              "data_fingerprint": rep.report.fingerprint, "regions": regions,
+              "audit_head": {"hash": head[0], "rows": head[1]}, "previous_head": previous_head}
+    proof = rollover_proof(key)
+    if proof:
+        fields["rollover"] = proof
     archive = seal("package", fields, [("data.json", data_bytes), ("report.pdf", pdf_bytes),
                                        ("report.xlsx", xlsx_bytes)], key, office_id=office_id, office_name=office_name)
     check_cancel(cancel)
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = safe_stem(region, year, seq)
     path, pdf, xlsx = out / f"{stem}.ipdx", out / f"{stem}.pdf", out / f"{stem}.xlsx"
+    for target in (path, pdf, xlsx):
+        remove_leftovers(target)
     step(0.93, say("写入文件", "writing files"))
     digest = sha256(archive)
     written: list[Path] = []
@@ -254,9 +274,9 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
             written.append(target)
         with transaction(db):
             db.execute("insert into packages_sent(hash, region, year, seq, prev_hash, file, bytes, key_fingerprint,"
-                       " data_fingerprint, created_at, created_by) values (?,?,?,?,?,?,?,?,?,?,?)",
+                       " data_fingerprint, created_at, created_by, manifest) values (?,?,?,?,?,?,?,?,?,?,?,?)",
                        [digest, region, year, seq, previous, path.name, len(archive), key.fingerprint,
-                        rep.report.fingerprint, fields["created_at"], who])
+                        rep.report.fingerprint, fields["created_at"], who, _manifest_text(archive)])
             audit.append(db, [(who, "export_package", region, None, str(year), previous, digest, path.name)])
             if status not in LOCKED_STATES and status != "submitted":
                 review.submit(db, region, year, who=who, why=f"exported {path.name}")
@@ -264,8 +284,77 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
         for target in written:
             target.unlink(missing_ok=True)
         raise
+    audit.anchor(db, f"package {path.name}")
     step(1.0, say("完成", "done"))
     counts = {k: v for k, v in fs.counts(everywhere=True).items() if k in ("blocking", "explain", "info")}
     return PackageResult(path, pdf, xlsx, len(archive), region, year, seq, digest, previous, key.fingerprint,
                          rep.report.fingerprint, regions, len(data["values"]), region_year_status(db, region, year),
-                         counts)
+                         counts, reconciled, head)
+
+
+# ---------------------------------------------------------------- leftovers and heads
+
+def _manifest_text(archive: bytes) -> str:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        return zf.read("manifest.json").decode("utf-8")
+
+
+def last_sent_head(db) -> dict | None:
+    """The audit head signed in the last package this office sent (any region-year): the next
+    package names it as its ``previous_head``, so a receiver sees whether the history continues."""
+    for (text,) in db.execute("select manifest from packages_sent where manifest is not null"
+                              " order by created_at desc, rowid desc limit 1"):
+        try:
+            h = json.loads(text).get("audit_head")
+        except (ValueError, AttributeError):
+            return None
+        return h if isinstance(h, dict) else None
+    return None
+
+
+def reconcile_unrecorded(db, folder: Path, key, *, who: str | None = None) -> list[str]:
+    """Packages in ``folder`` signed by this office's key but not in ``packages_sent`` (an export killed
+    between writing the file and recording it): recorded when they follow the last recorded package of
+    their region-year, else removed. Returns one sentence per file (the user's language)."""
+    from app.models import audit
+    from app.models.db import transaction
+
+    from app.services.files import say
+    from app.services.package.format import PackageError, read_archive
+
+    done = []
+    for p in sorted(folder.glob("*_v*.ipdx")):
+        if p.is_symlink() or not p.is_file():
+            continue
+        try:
+            a = read_archive(p, kind="package")
+        except PackageError:
+            continue
+        if a.fingerprint != key.fingerprint:
+            continue
+        if db.execute("select 1 from packages_sent where hash = ?", [a.hash]).fetchone():
+            continue
+        m = a.manifest
+        last = db.execute("select seq, hash from packages_sent where region = ? and year = ? order by seq desc limit 1",
+                          [m["region"], m["year"]]).fetchone()
+        follows = m.get("seq") == (last[0] + 1 if last else 1) and m.get("previous") == (last[1] if last else None)
+        if follows:
+            with transaction(db):
+                db.execute("insert into packages_sent(hash, region, year, seq, prev_hash, file, bytes, key_fingerprint,"
+                           " data_fingerprint, created_at, created_by, manifest) values (?,?,?,?,?,?,?,?,?,?,?,?)",
+                           [a.hash, m["region"], m["year"], m["seq"], m.get("previous"), p.name, a.size,
+                            a.fingerprint, m.get("data_fingerprint"), m.get("created_at") or "", who or audit.current_user(),
+                            a.members["manifest.json"].decode("utf-8")])
+                audit.append(db, [(who or audit.current_user(), "export_package", m["region"], None, str(m["year"]),
+                                   m.get("previous"), a.hash, f"{p.name} (recorded after an interrupted export)")])
+            done.append(say(f"已补记上次中断导出时写出但未登记的数据包 {p.name}",
+                            f"recorded {p.name}, written by an interrupted export but not recorded"))
+        else:
+            p.unlink(missing_ok=True)
+            done.append(say(f"已删除上次中断导出时写出、未登记且与已登记版本不衔接的数据包 {p.name}",
+                            f"removed {p.name}: written by an interrupted export, never recorded, and it does not "
+                            f"follow the recorded versions"))
+    return done

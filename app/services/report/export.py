@@ -44,7 +44,8 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
                   xlsx: str | os.PathLike | None = None, office: str | None = None, contact: str | None = None,
                   include_children: bool = True, generated_at: datetime | None = None,
                   progress: Progress | None = None, cancel: Cancel | None = None,
-                  key_fingerprint: str | None = None, workflow: str | None = None) -> ExportResult:
+                  key_fingerprint: str | None = None, workflow: str | None = None,
+                  audit_head: tuple[str, int] | None = None) -> ExportResult:
     """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
 
     Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
@@ -61,6 +62,13 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     check_cancel(cancel)
     rep = build_report(db, region, year, office=office, contact=contact, include_children=include_children,
                        generated_at=generated_at, key_fingerprint=key_fingerprint, workflow=workflow)
+    from app.models import audit
+
+    # the audit chain head, printed on the cover and kept in the workbook's metadata (a package signs the same)
+    rep.audit_head = tuple(audit_head) if audit_head else audit.head(db)
+    for target in (pdf, xlsx):
+        if target is not None:
+            remove_leftovers(Path(target))
     result = ExportResult(rep)
     check_cancel(cancel)
     split = 0.8 if xlsx is not None else 1.0
@@ -78,5 +86,52 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel,
                    fingerprint_parts=fingerprint_parts(db, rep.region, rep.year, rep.regions))
         result.xlsx_bytes = result.xlsx.stat().st_size
+    if audit_head is None:       # a package anchors its head itself, once it is recorded
+        audit.anchor(db, f"report {region} {year}")
     step(1.0, say("完成", "done"))
     return result
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary ``.<name>.<pid>.<n>.part`` files a killed write of ``target`` left beside it
+    (those of a process still running are another export's, and are left alone)."""
+    import re
+
+    removed = []
+    pattern = re.compile(r"\." + re.escape(target.name) + r"\.([0-9]+)\.[0-9]+\.part")
+    try:
+        entries = list(target.parent.iterdir()) if target.parent.is_dir() else []
+    except OSError:
+        return removed
+    for p in entries:
+        m = pattern.fullmatch(p.name)
+        if not m or p.is_symlink() or not p.is_file():
+            continue
+        if _alive(int(m.group(1)), p):
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int, part: Path) -> bool:
+    """May the process that writes ``part`` still be writing it?"""
+    if os.name != "posix":       # no harmless liveness probe (os.kill would end the process): by age
+        import time
+
+        try:
+            return time.time() - part.stat().st_mtime < 12 * 3600
+        except OSError:
+            return True
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True

@@ -305,6 +305,17 @@ def _charts(rep: Report, font) -> Table | None:
     return t
 
 
+def audit_head_of(rep: Report) -> tuple[str, int] | None:
+    """The audit chain head (hash, rows) the export took (set by :func:`~app.services.report.export.export_report`)."""
+    head = getattr(rep, "audit_head", None)
+    return head if isinstance(head, tuple) and len(head) == 2 else None
+
+
+def _keywords(rep: Report) -> str:
+    head = audit_head_of(rep)
+    return f"fingerprint:{rep.fingerprint}" + (f" audit:{head[0]}:{head[1]}" if head else "")
+
+
 def _cover(rep: Report, st, font) -> list:
     info = [("填报单位", rep.office), ("所属地区", f"{rep.region_name}（{rep.region}）"), ("报告年度", f"{rep.year}年度")]
     if rep.recipient:
@@ -314,8 +325,12 @@ def _cover(rep: Report, st, font) -> list:
              ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
     if rep.key_fingerprint:          # the signing key of the electronic package, confirmed by phone
         info.append(("密钥指纹", rep.key_fingerprint))
+    head = audit_head_of(rep)
+    if head:                         # the store's audit chain at export: anchors it outside the store
+        info.append(("审计链头", f"第 {head[1]:,} 行（SHA-256：{head[0]}）"))
     rows = [[_p(label + "：", st["info_label"]),
-             _p(value, st["cell_small"] if label == "数据指纹" else st["info_value"])] for label, value in info]
+             _p(value, st["cell_small"] if label in ("数据指纹", "审计链头") else st["info_value"])]
+            for label, value in info]
     t = Table(rows, colWidths=[26 * mm, TYPE_W - 40 * mm], hAlign="CENTER")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
@@ -450,7 +465,7 @@ class _Doc(BaseDocTemplate):
         super().__init__(str(path), pagesize=A4, leftMargin=LEFT, rightMargin=PAGE_W - LEFT - TYPE_W,
                          topMargin=TOP, bottomMargin=BOTTOM, title=rep.title, author=rep.office,
                          subject=f"{rep.region_name} {rep.year} 数据指纹 {rep.fingerprint}",
-                         creator=f"ipdesk {rep.app_version}", keywords=f"fingerprint:{rep.fingerprint}", lang="zh-CN",
+                         creator=f"ipdesk {rep.app_version}", keywords=_keywords(rep), lang="zh-CN",
                          initialFontName=font, initialFontSize=10)   # no Helvetica in any page's resources
         self.rep, self.font = rep, font
         self.progress, self.cancel, self.total, self.done = progress, cancel, max(total, 1), 0

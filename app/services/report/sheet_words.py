@@ -5,7 +5,6 @@ method in Chinese. (The paper copy's wording is app.services.report.words; these
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")

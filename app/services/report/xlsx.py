@@ -110,6 +110,18 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(cell):
+    """Keep ``cell`` text: a string, and quote-prefixed when it looks like a formula (``=HYPERLINK(…)``,
+    ``+86 25 …``, ``-5%``), so that Excel, WPS and LibreOffice keep it text when it is edited."""
+    cell.data_type = "s"
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
+
+
 def _number(value: Decimal):
     """An exact int for whole numbers, else the float of the (already rounded) Decimal."""
     if value == value.to_integral_value():
@@ -130,7 +142,7 @@ class _Sheet:
         if rep is not None and rep.draft:   # the draft line above the table
             self.draft = draft_line(rep)
             cell = ws.cell(row=1, column=1, value=self.draft)
-            cell.data_type = "s"
+            _text(cell)
             cell.font = DRAFT_FONT
             self.top = 2
 
@@ -140,7 +152,7 @@ class _Sheet:
             pass
         elif isinstance(value, str):
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"            # never a formula, whatever the text begins with
+            _text(cell)                     # never a formula, whatever the text begins with
         elif isinstance(value, Decimal):
             cell.value = _number(value)
         else:
@@ -293,8 +305,7 @@ def _cover(ws, rep: Report):
     ws["A1"].alignment = WRAP_TOP
     ws.row_dimensions[1].height = row_height(lines_needed(rep.title, 75 * 10.5 / 16), 16)
     if rep.draft:
-        cell = ws.cell(row=2, column=1, value=rep.mark)
-        cell.data_type = "s"
+        cell = _text(ws.cell(row=2, column=1, value=rep.mark))
         cell.font = DRAFT_FONT
     info = [("报告名称", rep.title), ("填报单位", rep.office), ("所属地区", rep.region_name), ("地区代码", rep.region),
             ("报告年度", rep.year), ("报送单位", rep.recipient), ("截止日期", rep.deadline_text),
@@ -305,6 +316,9 @@ def _cover(ws, rep: Report):
             ("程序版本", f"ipdesk {rep.app_version}"), ("指标目录版本", rep.catalogue_version)]
     if rep.key_fingerprint:          # the signing key of the package, as on the PDF cover
         info.append(("密钥指纹", rep.key_fingerprint))
+    head = getattr(rep, "audit_head", None)
+    if isinstance(head, tuple) and len(head) == 2:
+        info.append(("审计链头", f"第 {head[1]:,} 行（SHA-256：{head[0]}）"))
     label_w, value_w = 20, 55
     r = 3
     for label, value in info:
@@ -478,12 +492,14 @@ def _detail(ws, rep: Report, cancel):
     for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=s.top + 1):
         if i % 2000 == 0:
             check_cancel(cancel)
-        ws.cell(row=i, column=1, value=region).data_type = "s"
-        ws.cell(row=i, column=2, value=indicator).data_type = "s"
-        ws.cell(row=i, column=3, value=period).data_type = "s"
-        ws.cell(row=i, column=4, value=detail_cell(value))
+        _text(ws.cell(row=i, column=1, value=region))
+        _text(ws.cell(row=i, column=2, value=indicator))
+        _text(ws.cell(row=i, column=3, value=period))
+        shown = ws.cell(row=i, column=4, value=detail_cell(value))
+        if isinstance(shown.value, str):      # a value no float holds: text, kept text
+            _text(shown)
         if note:
-            ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)).data_type = "s"
+            _text(ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)))
     for col, width in zip("ABCDE", (10, 24, 8, 14, 19)):
         ws.column_dimensions[col].width = width
     ws.auto_filter.ref = f"A{s.top}:E{len(rep.detail) + s.top}"
@@ -507,11 +523,14 @@ def _meta(ws, rep: Report):
             ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
             ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or ""),
             ("status", rep.status), ("final", "true" if rep.final else "false"), ("mark", rep.mark)]
-    ws.cell(row=1, column=1, value="key").data_type = "s"
-    ws.cell(row=1, column=2, value="value").data_type = "s"
+    head = getattr(rep, "audit_head", None)
+    if isinstance(head, tuple) and len(head) == 2:      # the audit chain head at export, as on the PDF cover
+        rows.append(("audit_head", f"{head[0]}:{head[1]}"))
+    _text(ws.cell(row=1, column=1, value="key"))
+    _text(ws.cell(row=1, column=2, value="value"))
     for i, (k, v) in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=k).data_type = "s"
-        ws.cell(row=i, column=2, value=ILLEGAL_CHARACTERS_RE.sub("", v)).data_type = "s"
+        _text(ws.cell(row=i, column=1, value=k))
+        _text(ws.cell(row=i, column=2, value=ILLEGAL_CHARACTERS_RE.sub("", v)))
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"
