@@ -73,4 +73,7 @@ def apply(canv, *, title: str, author: str, subject: str, keywords: str, creator
                             "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"),
                             "Info": PDFString("sRGB IEC61966-2.1"),
                             "DestOutputProfile": doc.Reference(profile)})
-    doc.Catalog.OutputIntents = PDFArray([intent])
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]   # a key reportlab does not know
+    catalog.__Refs__ = list(type(catalog).__Refs__)                          # (written inline, not referenced)
+    catalog.OutputIntents = PDFArray([intent])
