@@ -94,6 +94,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "info_label": ParagraphStyle("info_label", fontSize=14, leading=20, alignment=TA_LEFT, **base),
         "info_value": ParagraphStyle("info_value", fontSize=14, leading=20, **base),
         "mark": ParagraphStyle("mark", fontSize=TABLE_SIZE, leading=TABLE_SIZE * 1.4, alignment=TA_LEFT, **base),
+        "fp": ParagraphStyle("fp", fontSize=FOOTER_SIZE, leading=13, **base),     # 64 hex digits on one line
         "sign": ParagraphStyle("sign", fontSize=BODY_SIZE, leading=BODY_LEADING, **base),
         "seal": ParagraphStyle("seal", fontSize=TABLE_SIZE, leading=14, alignment=TA_CENTER, textColor=GREY, **grey),
     }
@@ -144,6 +145,12 @@ def _status_width(rows, style) -> float:
 def _symbols(text: str, size: float) -> str:
     """Escaped text with the status symbols enlarged (for running text)."""
     out = escape(text)
+    if size >= 12:        # at body size the symbols are legible as they are (and line widths stay exact)
+        return out.replace("●", f'<font face="{_SYMBOL_FONT["name"]}">●</font>').replace(
+            "◐", f'<font face="{_SYMBOL_FONT["name"]}">◐</font>').replace(
+            "▲", f'<font face="{_SYMBOL_FONT["name"]}">▲</font>').replace(
+            "✕", f'<font face="{_SYMBOL_FONT["name"]}">✕</font>').replace(
+            "○", f'<font face="{_SYMBOL_FONT["name"]}">○</font>')
     for sym in SYMBOLS:
         out = out.replace(sym, f'<font face="{_SYMBOL_FONT["name"]}" size="{size * SYMBOL_SCALE:g}">{sym}</font>')
     return out
@@ -210,10 +217,13 @@ def _target_status(t, st):
 
 
 def _target_requirement(t) -> str:
-    text = t.requirement
+    """Markup: the figure, then the target year (and any warning) on lines of their own, so
+    ``≥1300（2025年）`` never breaks inside the year."""
+    head, sep, tail = t.requirement.partition("（")
+    out = escape(head) + ("<br/>" + escape(sep + tail) if sep else "")
     if t.rose_against_direction:     # e.g. irregular applications: filed, but rising is the wrong way
-        text += f"（较上年上升{t.change}%，该指标越低越好）"
-    return text
+        out += "<br/>" + escape(f"（较上年上升{t.change}%，该指标越低越好）")
+    return out
 
 
 def _target_table(rep: Report, st, font) -> Table:
@@ -222,12 +232,12 @@ def _target_table(rep: Report, st, font) -> Table:
     for t in rep.targets:
         latest = t.latest_text + (f"（{t.latest_period}年）" if t.latest_period and t.latest_period != str(rep.year)
                                   else "")
-        rows.append([f"{t.name}（{t.unit}）", _p(_target_requirement(t), st["cell_small"]), _p(latest, st["cell_right"]),
+        rows.append([f"{t.name}（{t.unit}）", Paragraph(_target_requirement(t), st["cell_small"]), _p(latest, st["cell_right"]),
                      t.projected_text, t.needed_text, _target_status(t, st), _p(t.source, st["cell_small"])])
     num = {3: [r[3] for r in rows[1:]] + ["预测值"], 4: [r[4] for r in rows[1:]] + ["年均需"]}
     latest_w = _fit({2: [t.latest_text for t in rep.targets] + ["最新值"]}, font)[2]
-    req = _fit({1: [t.requirement for t in rep.targets] + ["目标"]}, font, pad=6)[1]
-    fixed = {**_fit(num, font), 2: latest_w, 1: min(req, 24 * mm), 5: _status_width(rep.targets, st["cell"]),
+    req = _fit({1: [t.requirement.partition("（")[0] for t in rep.targets] + ["（2025年）"]}, font, pad=10)[1]
+    fixed = {**_fit(num, font), 2: latest_w, 1: min(req, 26 * mm), 5: _status_width(rep.targets, st["cell"]),
              6: 38 * mm}
     widths = _widths(fixed, 0, len(head))
     for r, t in zip(rows[1:], rep.targets):
@@ -239,11 +249,13 @@ def _indicator_table(rep: Report, st, font) -> Table:
     head = ["序号", "指标（单位）", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标", "状态"]
     rows = [[_p(h, st["cell_head"]) for h in head]]
     for r in rep.indicators:
-        rows.append([str(r.seq), None, r.previous_text, r.current_text, r.yoy_text, _p(r.target, st["cell_small"]),
+        target = "<br/>".join(escape(part).replace("（", "<br/>（") for part in r.target.split("；")) if r.target else ""
+        rows.append([str(r.seq), None, r.previous_text, r.current_text, r.yoy_text, Paragraph(target, st["cell_small"]),
                      _status(r.status, st["cell"])])
     num = {c: [row[c] for row in rows[1:]] + ["0000年"] for c in (2, 3, 4)}
-    fit = _fit({5: [r.target for r in rep.indicators] + ["目标"]}, font, pad=6)
-    fixed = {0: 9 * mm, **_fit(num, font), 5: min(fit[5], 24 * mm), 6: _status_width(rep.indicators, st["cell"])}
+    parts = [p.partition("（")[0] for r in rep.indicators for p in r.target.split("；")]
+    fit = _fit({5: parts + ["（2025年）"]}, font, pad=10)
+    fixed = {0: 9 * mm, **_fit(num, font), 5: min(fit[5], 26 * mm), 6: _status_width(rep.indicators, st["cell"])}
     widths = _widths(fixed, 1, len(head))
     for row, r in zip(rows[1:], rep.indicators):
         row[1] = Paragraph(_name_unit(r.display_name, r.unit, font, TABLE_SIZE, widths[1] - 5), st["cell"])
@@ -362,11 +374,11 @@ def _cover(rep: Report, st, font) -> list:
     info += [("截止日期", rep.deadline_text), ("联系人", rep.contact or "＿" * 10),
              ("联系电话", rep.phone or "＿" * 10), ("报送日期", rep.date_text),
              ("数据状态", rep.workflow), ("文件性质", rep.mark),
-             ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
+             ("数据指纹", f"{rep.fingerprint_short}（SHA-256 全值：）\n{rep.fingerprint}")]
     if rep.key_fingerprint:          # the signing key of the electronic package, confirmed by phone
         info.append(("密钥指纹", rep.key_fingerprint))
     rows = [[_p(label + "：", st["info_label"]),
-             _p(value, st["cell_small"] if label in ("数据指纹", "密钥指纹") else st["info_value"])]
+             _p(value, st["fp"] if label in ("数据指纹", "密钥指纹") else st["info_value"])]
             for label, value in info]
     t = Table(rows, colWidths=[33 * mm, TYPE_W - 41 * mm], hAlign="CENTER")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
