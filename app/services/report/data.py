@@ -180,7 +180,12 @@ class TargetRow:
     @property
     def interpretation(self) -> bool:
         """The figure is the app's reading of the document, not its wording (printed as such)."""
-        return bool(self.verified) and not self.verified.lower().startswith("yes")
+        return self.verified.lower().startswith("interpret")
+
+    @property
+    def unconfirmed(self) -> bool:
+        """The pack is unsure of the figure (``partly …``): printed as 数值待核."""
+        return self.verified.lower().startswith("partly")
 
     @property
     def reporting_only(self) -> bool:
@@ -212,7 +217,7 @@ class TargetRow:
         """``《知识产权高质量发展年度工作指引（2022）》（国知发运字〔2022〕15号）1(3)``, and 〔解读〕 for an
         interpretation."""
         no = f"（{self.doc_no}）" if self.doc_no and self.doc_no not in self.document else ""
-        mark = "〔解读，非原文〕" if self.interpretation else ""
+        mark = "〔解读，非原文〕" if self.interpretation else ("〔数值待核〕" if self.unconfirmed else "")
         return f"《{self.document}》{no}{self.clause}{mark}".strip() if self.document else self.clause + mark
 
 
