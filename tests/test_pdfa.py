@@ -174,3 +174,12 @@ def test_the_song_subset_has_every_character_the_app_prints():
         lacking = {ch for ch in build.wanted() if ord(ch) not in cmap and not ch.isspace()}
         assert lacking <= set("✕✔▸\ufffd"), "".join(sorted(lacking))
         assert serif_font_path(bold).stat().st_size < 4_000_000
+
+
+def test_indicator_row_of_a_reporting_only_requirement_has_no_target_status(demo_db):
+    from app.services.report.data import build_report
+
+    rep = build_report(demo_db, "320000", 2022)
+    row = rep.indicator("HV_PATENTS_ABNORMAL")
+    assert row.target == "按时填报" and row.status is None          # was ● 已达标 while rising 20.3 %
+    assert rep.indicator("PLEDGE_SMES").status == "met"             # a real target keeps its status

@@ -2,8 +2,8 @@
 render only from it, with one number formatter, so both say the same thing by construction.
 
 >>> rep = build_report(db, "320000", 2022, generated_at=datetime(2022, 12, 10, 9, 30))
->>> rep.title, rep.office, rep.date_text
-('江苏省2022年度知识产权高质量发展指标报告', '江苏省知识产权局', '2022年12月10日')
+>>> rep.title, rep.office, rep.date_text == date_zh(rep.approved_at)   # approved: the approval's date
+('江苏省2022年度知识产权高质量发展指标报告', '江苏省知识产权局', True)
 >>> row = rep.indicator("INV_GRANTS")
 >>> row.current_text, row.yoy_text
 ('74,750', '+11.4%')
@@ -589,7 +589,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         elif prev is not None and cur is not None and prev > 0:
             yoy = rounded((cur / prev - 1) * 100, 1)
         ts = by_indicator.get(code, [])
-        status = min((t.status for t in ts), key=STATUS_RANK.index) if ts else None
+        scored = [t for t in ts if not t.reporting_only]     # 'must be reported' is no target to meet
+        status = min((t.status for t in scored), key=STATUS_RANK.index) if scored else None
         rows.append(IndicatorRow(
             seq=seq, code=code, name=ind.name_zh, unit=ind.unit_zh, decimals=d, previous=rounded(prev, d),
             current=rounded(cur, d),

@@ -91,8 +91,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "cell_small": ParagraphStyle("cell_small", **cell, **base),
         "cell_head": ParagraphStyle("cell_head", alignment=TA_CENTER, **cell, **{**base, "fontName": bold}),
         "cell_right": ParagraphStyle("cell_right", alignment=TA_RIGHT, **cell, **base),
-        "info_label": ParagraphStyle("info_label", fontSize=14, leading=20, alignment=TA_LEFT, **base),
-        "info_value": ParagraphStyle("info_value", fontSize=14, leading=20, **base),
+        "info_label": ParagraphStyle("info_label", fontSize=12, leading=17, alignment=TA_LEFT, **base),
+        "info_value": ParagraphStyle("info_value", fontSize=12, leading=17, **base),
         "mark": ParagraphStyle("mark", fontSize=TABLE_SIZE, leading=TABLE_SIZE * 1.4, alignment=TA_LEFT, **base),
         "fp": ParagraphStyle("fp", fontSize=FOOTER_SIZE, leading=13, **base),     # 64 hex digits on one line
         "sign": ParagraphStyle("sign", fontSize=BODY_SIZE, leading=BODY_LEADING, **base),
@@ -371,16 +371,16 @@ def _cover(rep: Report, st, font) -> list:
     info = [("报送单位", rep.office), ("所属地区", f"{rep.region_name}（{rep.region}）"), ("报告年度", f"{rep.year}年度")]
     if rep.recipient:
         info.append(("报送至", rep.recipient))
-    info += [("截止日期", rep.deadline_text), ("联系人", rep.contact or "＿" * 10),
-             ("联系电话", rep.phone or "＿" * 10), ("报送日期", rep.date_text),
+    info += [("截止日期", rep.deadline_text),
+             ("联系人", f"{rep.contact or '＿' * 8}　　联系电话：{rep.phone or '＿' * 8}"), ("报送日期", rep.date_text),
              ("数据状态", rep.workflow), ("文件性质", rep.mark),
-             ("数据指纹", f"{rep.fingerprint_short}（SHA-256 全值：）\n{rep.fingerprint}")]
+             ("数据指纹", f"{rep.fingerprint_short}（SHA-256 全值见下行）\n{rep.fingerprint}")]
     if rep.key_fingerprint:          # the signing key of the electronic package, confirmed by phone
         info.append(("密钥指纹", rep.key_fingerprint))
     rows = [[_p(label + "：", st["info_label"]),
              _p(value, st["fp"] if label in ("数据指纹", "密钥指纹") else st["info_value"])]
             for label, value in info]
-    t = Table(rows, colWidths=[33 * mm, TYPE_W - 41 * mm], hAlign="CENTER")
+    t = Table(rows, colWidths=[31 * mm, TYPE_W - 31 * mm], hAlign="CENTER")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("TOPPADDING", (0, 0), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.0),
                            ("LINEBELOW", (1, 0), (1, -1), 0.4, colors.HexColor("#999999"))]))
@@ -392,7 +392,7 @@ def _cover(rep: Report, st, font) -> list:
              f"每页页脚所印数据指纹与电子件“封面说明”工作表中的数据指纹一致。")
     first = f"{rep.region_name}{rep.year}年度"           # the title in two lines, broken where it means
     title = escape(first) + "<br/>" + escape(rep.title[len(first):])
-    out = [_marks(rep, st, font), Spacer(1, 4 * mm), Paragraph(title, st["title"]),
+    out = [_marks(rep, st, font), Spacer(1, 2 * mm), Paragraph(title, st["title"]),
            _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"])]
     if rep.draft:
         out += [_draft_box(rep, st, font), Spacer(1, 3 * mm)]
