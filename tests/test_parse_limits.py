@@ -202,10 +202,6 @@ def test_documents_render_the_largest_accepted_values(empty_db, tmp_path):
     assert any(v == 999999999999999 or (isinstance(v, str) and "999,999,999,999,999" in v) for v in shown)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="report/pdf.py _trend_table: the largest amount (999,999,999,999,999.00) in 2024 and the "
-                          "finest values in 2020 give the trend table a first column of negative width (reportlab "
-                          "ValueError); the layout needs a fallback (smaller type, wrapping, or the years split)")
 def test_report_renders_the_largest_and_finest_values_in_one_trend(empty_db, tmp_path):
     from app.cli import main
     from app.models.catalogue import indicators
@@ -232,9 +228,6 @@ def test_five_years_of_the_largest_values_fit_the_trend_table(empty_db, tmp_path
                  "--pdf", str(tmp_path / "r.pdf"), "--xlsx", str(tmp_path / "r.xlsx")]) in (0, 1)
 
 
-@pytest.mark.xfail(strict=True, raises=__import__("decimal").InvalidOperation,
-                   reason="report/data.py rounded() quantizes a growth of 10^32 % in the default 28-digit context; "
-                          "needs a context sized to the value, as parse.format_value has")
 def test_report_renders_growth_from_the_smallest_to_the_largest_value(empty_db, tmp_path):
     """0.000000000000001 in 2023, 999,999,999,999,999 in 2024: both accepted, the growth is 10^32 %."""
     from app.cli import main

@@ -120,12 +120,14 @@ def test_unknown_region_is_an_error_with_a_code(demo_db):
 
 def test_report_model_jiangsu(demo_db):
     from app.models.db import meta_set, transaction
-    from app.services.report.data import build_report, save_office
+    from app.services.report.data import build_report, date_zh, save_office
 
     rep = build_report(demo_db, REGION, YEAR, generated_at=datetime(2022, 12, 10, 9, 30))
     assert rep.title == "江苏省2022年度知识产权高质量发展指标报告"
+    # approved: the copy's one date is the approval's (from the audit trail), not the day it was generated
+    assert rep.final and rep.approved_at is not None and rep.approver == "demo-head"
     assert (rep.office, rep.recipient, rep.date_text, rep.deadline_text) == (
-        "江苏省知识产权局", "国家知识产权局知识产权运用促进司", "2022年12月10日", "2022年12月15日")
+        "江苏省知识产权局", "国家知识产权局知识产权运用促进司", date_zh(rep.approved_at), "2022年12月15日")
     assert len(rep.indicators) == 23 and [r.seq for r in rep.indicators] == list(range(1, 24))
     assert not any(r.code.endswith("EXAM_CYCLE") for r in rep.indicators), "national-only indicators left out"
     assert [c.code for c in rep.children][:2] == ["320100", "320200"] and len(rep.children) == 13

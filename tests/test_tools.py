@@ -41,7 +41,7 @@ def test_every_tool_imports_without_running(path):
 
 def test_tools_are_all_covered():
     """A new tool gets a test of its entry point below (sample_pages.py is covered by its owner's test)."""
-    assert {p.name for p in TOOLS} == {"build_regions.py", "i18n.py", "make_icon.py", "mutate.py", "sample_pages.py",
+    assert {p.name for p in TOOLS} == {"build_fonts.py", "build_regions.py", "i18n.py", "make_icon.py", "mutate.py", "sample_pages.py",
                                        "screenshots.py"}      # mutate.py: tests/test_mutate_tool.py
 
 

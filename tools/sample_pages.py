@@ -3,14 +3,17 @@
 Run:  .venv/bin/python tools/sample_pages.py [--dpi 96] [--out docs/img]
 
 Builds a fresh demo store in a temporary folder (Jiangsu and its 13 cities, 2016–2024),
-exports the Jiangsu 2024 report dated 2024-12-10 and renders with poppler's ``pdftoppm``:
+exports the Jiangsu 2022 report (approved in the demo: the final copy, dated the day it was
+approved) and the Jiangsu 2024 report dated 2024-12-10 (not approved: a draft), and renders
+every kind of page with poppler's ``pdftoppm``:
 
-- ``report-page1.png``  — the cover block and the target summary (page 1);
-- ``report-table.png``  — the indicator table (page 2);
-- ``report-charts.png`` — the trend charts (the page with the heading 主要指标趋势图).
-
-Jiangsu 2024 in the demo is not approved, so every page carries the draft mark
-草稿（不得作为正式报送） — the pages show what the tool prints for such a year.
+- ``report-page1.png``     — the cover: form marks, title, sender / recipient, one date (2022);
+- ``report-targets.png``   — the target table with the cited document numbers (2022);
+- ``report-table.png``     — the indicator table and the net high-value count (2022);
+- ``report-charts.png``    — the trend charts (the page with the heading 主要指标趋势图, 2022);
+- ``report-notes.png``     — 填报说明: each indicator's source and 口径 (2022);
+- ``report-signature.png`` — the last page: closing paragraph, names, seal over unit name and date (2022);
+- ``report-draft.png``     — a draft's cover with its reasons and the stamp (2024).
 
 The demo data and the date are fixed, so the pages (and the fingerprint printed on them)
 are the same on every run unless the layout or the demo changes.
@@ -47,19 +50,26 @@ def main() -> int:
         tmp = Path(d)
         db = open_store(tmp / "demo.sqlite")
         make_demo(db)
-        res = export_report(db, "320000", 2024, pdf=tmp / "report.pdf", generated_at=datetime(2024, 12, 10, 9, 30))
+        final = export_report(db, "320000", 2022, pdf=tmp / "final.pdf", generated_at=datetime(2022, 12, 10, 9, 30))
+        draft = export_report(db, "320000", 2024, pdf=tmp / "draft.pdf", generated_at=datetime(2024, 12, 10, 9, 30))
         db.conn.close()
-        text = subprocess.run(["pdftotext", "-layout", str(res.pdf), "-"], capture_output=True, text=True,
+        text = subprocess.run(["pdftotext", "-layout", str(final.pdf), "-"], capture_output=True, text=True,
                               encoding="utf-8", check=True).stdout.split("\f")
-        charts = next((n for n, page in enumerate(text, start=1) if "主要指标趋势图" in page), res.pdf_pages)
-        pages = {"report-page1": 1, "report-table": 2, "report-charts": charts}
-        for name, page in pages.items():
+
+        def page_of(heading: str) -> int:
+            return next((n for n, page in enumerate(text, start=1) if heading in page), final.pdf_pages)
+
+        shots = {"report-page1": (final, 1), "report-targets": (final, page_of("一、目标完成情况")),
+                 "report-table": (final, page_of("二、主要指标数据")),
+                 "report-charts": (final, page_of("主要指标趋势图")), "report-notes": (final, page_of("填报说明")),
+                 "report-signature": (final, final.pdf_pages), "report-draft": (draft, 1)}
+        for name, (res, page) in shots.items():
             stem = tmp / name
             subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(page), "-l", str(page),
                             "-singlefile", str(res.pdf), str(stem)], check=True)
             shutil.copy(stem.with_suffix(".png"), args.out / f"{name}.png")
             print(f"{args.out / f'{name}.png'}  (page {page} of {res.pdf_pages})")
-        print(f"fingerprint {res.report.fingerprint_short}, {res.pdf_bytes:,} bytes")
+        print(f"fingerprint {final.report.fingerprint_short}, {final.pdf_bytes:,} bytes")
     return 0
 
 

@@ -30,7 +30,7 @@ MAX_NAME = 120
 MAX_FILES = 20
 KINDS = {"pdf": ("PDF", (".pdf",)), "png": ("PNG 图片", (".png",)), "jpeg": ("JPEG 图片", (".jpg", ".jpeg")),
          "docx": ("Word 文档（DOCX）", (".docx",)), "xlsx": ("Excel 表格（XLSX）", (".xlsx",))}
-_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)", re.I)
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)", re.I)
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 register({

@@ -32,7 +32,7 @@ from _common import cached_store, report, timed  # noqa: E402
 from app.models.db import open_store  # noqa: E402
 from app.models.values import write_values  # noqa: E402
 from app.services.demo import make_demo  # noqa: E402
-from app.services.fonts import register_reportlab_font  # noqa: E402
+from app.services.fonts import register_reportlab_font, register_serif_fonts  # noqa: E402
 from app.services.report.data import build_report, show  # noqa: E402
 from app.services.report.export import export_report  # noqa: E402
 from app.services.report.pdf import write_pdf  # noqa: E402
@@ -68,7 +68,7 @@ def bare_pdf(rep, path: Path) -> None:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    font = register_reportlab_font()
+    font = register_serif_fonts()[0]      # the documents' face: the same glyph embedding work
     flow = [Paragraph(rep.title, ParagraphStyle("t", fontName=font, fontSize=18, leading=24))]
     for rows in tables(rep):
         t = Table(rows, repeatRows=1)
@@ -133,6 +133,7 @@ def main() -> None:
     ap.add_argument("--fresh", action="store_true", help="regenerate the province-level store")
     args = ap.parse_args()
     register_reportlab_font()   # once per process, as in the app
+    register_serif_fonts()
     with tempfile.TemporaryDirectory(prefix="ipdesk-bench-report-") as d:
         tmp = Path(d)
         demo = open_store(demo_store(tmp))

@@ -2,8 +2,8 @@
 render only from it, with one number formatter, so both say the same thing by construction.
 
 >>> rep = build_report(db, "320000", 2022, generated_at=datetime(2022, 12, 10, 9, 30))
->>> rep.title, rep.office, rep.date_text
-('江苏省2022年度知识产权高质量发展指标报告', '江苏省知识产权局', '2022年12月10日')
+>>> rep.title, rep.office, rep.date_text == date_zh(rep.approved_at)   # approved: the approval's date
+('江苏省2022年度知识产权高质量发展指标报告', '江苏省知识产权局', True)
 >>> row = rep.indicator("INV_GRANTS")
 >>> row.current_text, row.yoy_text
 ('74,750', '+11.4%')
@@ -27,7 +27,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Context, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable
 
 from app.models.errors import IpdeskError
@@ -92,7 +92,9 @@ def rounded(value, decimals: int) -> Decimal | None:
     d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     if not d.is_finite():
         return None
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # a context sized to the value (a growth of 10^32 % has more digits than the default 28)
+    ctx = Context(prec=max(28, d.adjusted() + decimals + 5))
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=ctx)
     return abs(q) if q.is_zero() else q
 
 
@@ -173,6 +175,28 @@ class TargetRow:
     clause_text: str
     doc_no: str
     projection_method: str
+    verified: str = ""        # the pack's ``verified``: "yes…" = the document's figure, "interpretation" = ours
+    change: Decimal | None = None   # this year's change over last (per cent), for reporting-only rows
+    lower_is_better: bool = False
+
+    @property
+    def interpretation(self) -> bool:
+        """The figure is the app's reading of the document, not its wording (printed as such)."""
+        return self.verified.lower().startswith("interpret")
+
+    @property
+    def unconfirmed(self) -> bool:
+        """The pack is unsure of the figure (``partly …``): printed as 数值待核."""
+        return self.verified.lower().startswith("partly")
+
+    @property
+    def reporting_only(self) -> bool:
+        """A 'must be reported' requirement: filled or not, never a target met (see status_counts)."""
+        return self.comparator == "reported"
+
+    @property
+    def rose_against_direction(self) -> bool:
+        return self.lower_is_better and self.change is not None and self.change > 0
 
     @property
     def latest_text(self) -> str:
@@ -192,7 +216,11 @@ class TargetRow:
 
     @property
     def source(self) -> str:
-        return f"《{self.document}》{self.clause}".strip()
+        """``《知识产权高质量发展年度工作指引（2022）》（国知发运字〔2022〕15号）1(3)``, and 〔解读〕 for an
+        interpretation."""
+        no = f"（{self.doc_no}）" if self.doc_no and self.doc_no not in self.document else ""
+        mark = "〔解读，非原文〕" if self.interpretation else ("〔数值待核〕" if self.unconfirmed else "")
+        return f"《{self.document}》{no}{self.clause}{mark}".strip() if self.document else self.clause + mark
 
 
 @dataclass(frozen=True)
@@ -242,6 +270,7 @@ class Series:
     target: Decimal | None = None
     target_year: int | None = None
     comparator: str | None = None
+    kind: str = "count"       # catalogue kind: counts and amounts are charted from zero
 
     @property
     def target_label(self) -> str:
@@ -280,6 +309,16 @@ class Report:
     final: bool = False          # approved and nothing unresolved: no draft mark, may say 已审批
     reasons: list[str] = field(default_factory=list)     # why not final, in words (review.document_state)
     open_items: list[str] = field(default_factory=list)  # the unresolved findings, named (region · indicator)
+    # --- statistical-form furniture (issue 14)
+    phone: str = ""                                         # contact telephone (office setting office_phone)
+    form_marks: list[tuple[str, str]] = field(default_factory=list)   # 表号 / 制定机关 / 批准文号 / 有效期至
+    preparer: str = ""                                      # who wrote the values / explanations (audit)
+    reviewer: str = ""                                      # who marked it complete / submitted it (audit)
+    approver: str = ""                                      # who approved it (audit)
+    approved_at: date | None = None                         # when (local date), None unless approved
+    definitions: list = field(default_factory=list)         # front.Definition: 填报说明, source and 口径
+    high_value: object = None                               # front.HighValueNet or None
+    guideline_loaded: bool = True                           # an annual guideline pack for the year is loaded
 
     @property
     def draft(self) -> bool:
@@ -309,8 +348,16 @@ class Report:
         return f"{self.region_name}{self.year}年度知识产权高质量发展指标{kind}"
 
     @property
+    def sign_date(self) -> date:
+        """The one date of the copy (cover, signature): the approval date once approved, else the day
+        it was generated."""
+        if self.final and self.approved_at is not None:
+            return self.approved_at
+        return self.generated_at.date()
+
+    @property
     def date_text(self) -> str:
-        return date_zh(self.generated_at)
+        return date_zh(self.sign_date)
 
     @property
     def deadline_text(self) -> str:
@@ -327,7 +374,14 @@ class Report:
         return {s: sum(f.severity == s for f in self.findings) for s in ("blocking", "explain", "info")}
 
     def status_counts(self) -> dict[str, int]:
-        return {s: sum(t.status == s for t in self.targets) for s in STATUS_RANK}
+        """Targets by status; a 'must be reported' requirement is not a target and is not counted
+        (see :meth:`reporting_counts`) — filing a rising lower-is-better figure is not meeting a target."""
+        return {s: sum(t.status == s for t in self.targets if not t.reporting_only) for s in STATUS_RANK}
+
+    def reporting_counts(self) -> tuple[int, int]:
+        """``(required, filed)`` of the 'must be reported' requirements."""
+        rows = [t for t in self.targets if t.reporting_only]
+        return len(rows), sum(t.status == "met" for t in rows)
 
     @property
     def file_stem(self) -> str:
@@ -425,15 +479,22 @@ def office_of(db, region) -> tuple[str, str]:
     return meta_get(db, "office_name") or default, meta_get(db, "office_contact") or ""
 
 
-def save_office(db, name: str | None = None, contact: str | None = None) -> None:
-    """Remember the office name / contact for later reports (the Export dialog's settings)."""
+def save_office(db, name: str | None = None, contact: str | None = None, **settings: str | None) -> None:
+    """Remember the office name / contact (and ``phone``, ``form_no``, ``form_authority``,
+    ``form_approval_no``, ``form_valid_until``) for later reports, in one transaction."""
     from app.models.db import meta_set, transaction
+    from app.services.report.front import OFFICE_SETTINGS
 
+    values = {"office_name": name, "office_contact": contact}
+    for key, value in settings.items():
+        meta = key if key in OFFICE_SETTINGS else f"office_{key}"
+        if meta not in OFFICE_SETTINGS:
+            raise ValueError(f"unknown office setting {key!r}")
+        values[meta] = value
     with transaction(db):
-        if name is not None:
-            meta_set(db, "office_name", clean_text(name))
-        if contact is not None:
-            meta_set(db, "office_contact", clean_text(contact))
+        for meta, value in values.items():
+            if value is not None:
+                meta_set(db, meta, clean_text(value))
 
 
 def _deadline(db, year: int) -> date:
@@ -512,7 +573,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
             projected=rounded(s["projected_value"], d), needed=rounded(s["required_annual_change"], d),
             status=s["status"], document=s["document"] or "", clause=s["clause"] or "",
             clause_text=clean_text(s["clause_text"]), doc_no=s["doc_no"] or "",
-            projection_method=s["projection_method"] or ""))
+            projection_method=s["projection_method"] or "", verified=s.get("verified") or "",
+            change=_change(eff, region, ind.code, year), lower_is_better=ind.direction == "lower"))
     by_indicator: dict[str, list[TargetRow]] = {}
     for t in targets:
         by_indicator.setdefault(t.indicator, []).append(t)
@@ -529,7 +591,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         elif prev is not None and cur is not None and prev > 0:
             yoy = rounded((cur / prev - 1) * 100, 1)
         ts = by_indicator.get(code, [])
-        status = min((t.status for t in ts), key=STATUS_RANK.index) if ts else None
+        scored = [t for t in ts if not t.reporting_only]     # 'must be reported' is no target to meet
+        status = min((t.status for t in scored), key=STATUS_RANK.index) if scored else None
         rows.append(IndicatorRow(
             seq=seq, code=code, name=ind.name_zh, unit=ind.unit_zh, decimals=d, previous=rounded(prev, d),
             current=rounded(cur, d),
@@ -569,9 +632,12 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         level = next((t for t in by_indicator.get(code, []) if t.comparator in (">=", "<=")), None)
         series.append(Series(code, ind.name_zh, ind.unit_zh, ind.decimals, pts,
                              level.target if level else None, level.target_year if level else None,
-                             level.comparator if level else None))
+                             level.comparator if level else None, kind=ind.kind))
+
+    from app.services.report import front
 
     name, phone = office_of(db, reg)
+    people = front.people_of(db, region, year)
     return Report(
         region=region, region_name=reg.name_zh, level=reg.level, year=year,
         generated_at=generated_at or datetime.now().astimezone(),
@@ -583,7 +649,18 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
         children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered,
-        key_fingerprint=key_fingerprint or "")
+        key_fingerprint=key_fingerprint or "", phone=clean_text(meta_get(db, "office_phone")),
+        form_marks=front.form_marks(db), preparer=people.preparer, reviewer=people.reviewer,
+        approver=people.approver, approved_at=people.approved_at, definitions=front.definitions(cat, reg.level),
+        high_value=front.high_value_net(eff, region, year), guideline_loaded=front.guideline_loaded(db, year))
+
+
+def _change(eff, region: str, code: str, year: int) -> Decimal | None:
+    """Per-cent change of ``code`` over the previous year, rounded to 0.1 (None without both)."""
+    prev, cur = eff.get((region, code, year - 1)), eff.get((region, code, year))
+    if prev is None or cur is None or prev <= 0:
+        return None
+    return rounded((cur / prev - 1) * 100, 1)
 
 
 def _child_state(db, code: str, year: int) -> str:

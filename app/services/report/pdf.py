@@ -8,12 +8,16 @@ odd pages right and even pages left, one character in from the edge (§7.5). Bel
 every page carries the data fingerprint and the app version, so a signed paper copy can be
 matched with the electronic one.
 
-Fonts: everything is set in WenQuanYi Micro Hei (TrueType, embedded and subset by
-reportlab; no base-14 font is ever used, so ``pdffonts`` lists only embedded fonts). The
-font has no bold face, so the title and headings are "bolded" by drawing the glyphs with
-fill *and* stroke (PDF text render mode 2) with a stroke of 3–4 % of the font size — the
-same technique word processors use for synthetic bold. It keeps the text extractable
-(``pdftotext`` still reads it) and needs no second font.
+Type (GB/T 9704 sizes): a Song face, Noto Serif SC (TrueType, embedded subset; see
+app/services/fonts.py). Title 22 pt (二号) in the Bold face; headings 16 pt Bold; body 16 pt
+(三号) on a 29 pt line — 22 lines of 27–28 characters in the 156 × 225 mm type area; tables
+and notes 10.5 pt (五号); page numbers 14 pt (四号); the footer with the data fingerprint
+9 pt. Status symbols come from WenQuanYi Micro Hei (the Song face lacks ✕). No base-14 font
+is ever used, so ``pdffonts`` lists only embedded fonts.
+
+The last page of text carries the signatures: the closing paragraph is kept with the sign-off
+(never a page holding only "此页无正文"), and a dashed 42 mm seal circle presses on the unit
+name and the date, as GB/T 9704 §7.3.5.1 shows. The document is PDF/A-2b (app/services/report/pdfa.py).
 
 Target status is written as symbol *and* word (● 已达标 …), never by colour alone.
 
@@ -39,8 +43,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
-from app.services.fonts import cjk_font_path, register_reportlab_font
+from app.services.fonts import cjk_font_path, register_reportlab_font, register_serif_fonts
 from app.services.files import atomic_write, say
+from app.services.report import pdfa
 from app.services.report.data import Report, check_cancel, show, status_label
 
 PAGE_W, PAGE_H = A4
@@ -48,6 +53,10 @@ LEFT, TOP = 28 * mm, 37 * mm
 TYPE_W, TYPE_H = 156 * mm, 225 * mm
 BOTTOM = PAGE_H - TOP - TYPE_H            # 35 mm
 PAGE_NO_SIZE = 14                         # 4号
+BODY_SIZE, BODY_LEADING = 16, 29          # 三号 on a 29 pt line: 22 lines in the 225 mm type area
+TABLE_SIZE = 10.5                         # 五号: the smallest text of the page body
+FOOTER_SIZE = 9                           # the fingerprint line
+SEAL_D = 42 * mm                          # the seal area: a 42 mm circle
 PAGE_NO_GAP = 7 * mm                      # from the type area's lower edge to the dash
 SYMBOL_SCALE = 1.35                       # status symbols drawn this much larger than their text
 GRID = colors.HexColor("#444444")
@@ -58,48 +67,36 @@ DRAFT_LINE_Y = PAGE_H - 24 * mm             # the mark's baseline in the top mar
 STAMP_W = 175 * mm                          # the diagonal stamp's length
 NOTE = "注：带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。状态：" \
        "● 已达标　◐ 有望达标　▲ 存在风险　✕ 难以达标　○ 无数据。"
-
-
-class BoldParagraph(Paragraph):
-    """A Paragraph drawn with fill + stroke (render mode 2): synthetic bold for a font without a bold face."""
-
-    def __init__(self, text, style, weight: float = 0.035):
-        super().__init__(text, style)
-        self.weight = weight
-
-    def beginText(self, x, y):  # noqa: N802 - reportlab's name
-        t = self.canv.beginText(x, y)
-        t.setTextRenderMode(2)
-        return t
-
-    def draw(self):
-        self.canv.saveState()          # the render mode is graphics state: q … Q keeps it to this paragraph
-        self.canv.setLineWidth(self.style.fontSize * self.weight)
-        self.canv.setStrokeColor(self.style.textColor)
-        self.canv.setLineJoin(1)
-        super().draw()
-        self.canv.restoreState()
+SYMBOLS = "●◐▲✕○"
+_SYMBOL_FONT = {"name": "WQYMicroHei"}    # set by write_pdf / story (register_reportlab_font)
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
+    bold = font + "-Bold" if not font.endswith("-Bold") else font
     base = dict(fontName=font, wordWrap="CJK", textColor=colors.black)
+    grey = {k: v for k, v in base.items() if k != "textColor"}
+    cell = dict(fontSize=TABLE_SIZE, leading=TABLE_SIZE * 1.32)
     return {
-        "title": ParagraphStyle("title", fontSize=22, leading=32, alignment=TA_CENTER, spaceAfter=4 * mm, **base),
-        "subtitle": ParagraphStyle("subtitle", fontSize=12, leading=18, alignment=TA_CENTER, spaceAfter=6 * mm,
-                                   **base),
-        "h1": ParagraphStyle("h1", fontSize=14, leading=22, spaceBefore=5 * mm, spaceAfter=2.5 * mm, **base),
-        "body": ParagraphStyle("body", fontSize=11, leading=18, firstLineIndent=22, spaceAfter=2 * mm, **base),
-        "note": ParagraphStyle("note", fontSize=8, leading=11.5, spaceBefore=1.5 * mm, textColor=GREY,
-                               **{k: v for k, v in base.items() if k != "textColor"}),
-        "cell": ParagraphStyle("cell", fontSize=8.5, leading=11, **base),
-        "cell_small": ParagraphStyle("cell_small", fontSize=7.5, leading=9.8, **base),
-        "cell_head": ParagraphStyle("cell_head", fontSize=8.5, leading=11, alignment=TA_CENTER, **base),
-        "cell_right": ParagraphStyle("cell_right", fontSize=8.5, leading=11, alignment=TA_RIGHT, **base),
-        "info_label": ParagraphStyle("info_label", fontSize=11, leading=16, alignment=TA_LEFT, **base),
-        "info_value": ParagraphStyle("info_value", fontSize=11, leading=16, **base),
-        "sign": ParagraphStyle("sign", fontSize=11, leading=16, **base),
-        "seal": ParagraphStyle("seal", fontSize=10, leading=14, alignment=TA_CENTER, textColor=GREY,
-                               **{k: v for k, v in base.items() if k != "textColor"}),
+        "title": ParagraphStyle("title", fontSize=22, leading=34, alignment=TA_CENTER, spaceAfter=3 * mm,
+                                **{**base, "fontName": bold}),
+        "subtitle": ParagraphStyle("subtitle", fontSize=BODY_SIZE, leading=BODY_LEADING, alignment=TA_CENTER,
+                                   spaceAfter=4 * mm, **base),
+        "h1": ParagraphStyle("h1", fontSize=BODY_SIZE, leading=BODY_LEADING, spaceBefore=3 * mm, spaceAfter=1 * mm,
+                             **{**base, "fontName": bold}),
+        "body": ParagraphStyle("body", fontSize=BODY_SIZE, leading=BODY_LEADING, firstLineIndent=2 * BODY_SIZE,
+                               **base),
+        "note": ParagraphStyle("note", leading=TABLE_SIZE * 1.45, spaceBefore=1.5 * mm, textColor=GREY,
+                               fontSize=TABLE_SIZE, **grey),
+        "cell": ParagraphStyle("cell", **cell, **base),
+        "cell_small": ParagraphStyle("cell_small", **cell, **base),
+        "cell_head": ParagraphStyle("cell_head", alignment=TA_CENTER, **cell, **{**base, "fontName": bold}),
+        "cell_right": ParagraphStyle("cell_right", alignment=TA_RIGHT, **cell, **base),
+        "info_label": ParagraphStyle("info_label", fontSize=12, leading=17, alignment=TA_LEFT, **base),
+        "info_value": ParagraphStyle("info_value", fontSize=12, leading=17, **base),
+        "mark": ParagraphStyle("mark", fontSize=TABLE_SIZE, leading=TABLE_SIZE * 1.4, alignment=TA_LEFT, **base),
+        "fp": ParagraphStyle("fp", fontSize=FOOTER_SIZE, leading=13, **base),     # 64 hex digits on one line
+        "sign": ParagraphStyle("sign", fontSize=BODY_SIZE, leading=BODY_LEADING, **base),
+        "seal": ParagraphStyle("seal", fontSize=TABLE_SIZE, leading=14, alignment=TA_CENTER, textColor=GREY, **grey),
     }
 
 
@@ -115,7 +112,8 @@ class StatusMark(Flowable):
 
     def natural_width(self) -> float:
         font, size = self.style.fontName, self.style.fontSize
-        return stringWidth(self.symbol, font, size * SYMBOL_SCALE) + size * 0.45 + stringWidth(self.word, font, size)
+        return (stringWidth(self.symbol, _SYMBOL_FONT["name"], size * SYMBOL_SCALE) + size * 0.45
+                + stringWidth(self.word, font, size))
 
     def wrap(self, avail_width, avail_height):
         self.width, self.height = avail_width, self.style.leading
@@ -127,10 +125,10 @@ class StatusMark(Flowable):
         big = size * SYMBOL_SCALE
         c = self.canv
         c.setFillColor(self.style.textColor)
-        c.setFont(font, big)
+        c.setFont(_SYMBOL_FONT["name"], big)
         c.drawString(0, base, self.symbol)
         c.setFont(font, size)
-        c.drawString(stringWidth(self.symbol, font, big) + size * 0.45, base, self.word)
+        c.drawString(stringWidth(self.symbol, _SYMBOL_FONT["name"], big) + size * 0.45, base, self.word)
 
 
 def _status(status: str | None, style: ParagraphStyle):
@@ -147,8 +145,14 @@ def _status_width(rows, style) -> float:
 def _symbols(text: str, size: float) -> str:
     """Escaped text with the status symbols enlarged (for running text)."""
     out = escape(text)
-    for sym in "●◐▲✕○":
-        out = out.replace(sym, f'<font size="{size * SYMBOL_SCALE:g}">{sym}</font>')
+    if size >= 12:        # at body size the symbols are legible as they are (and line widths stay exact)
+        return out.replace("●", f'<font face="{_SYMBOL_FONT["name"]}">●</font>').replace(
+            "◐", f'<font face="{_SYMBOL_FONT["name"]}">◐</font>').replace(
+            "▲", f'<font face="{_SYMBOL_FONT["name"]}">▲</font>').replace(
+            "✕", f'<font face="{_SYMBOL_FONT["name"]}">✕</font>').replace(
+            "○", f'<font face="{_SYMBOL_FONT["name"]}">○</font>')
+    for sym in SYMBOLS:
+        out = out.replace(sym, f'<font face="{_SYMBOL_FONT["name"]}" size="{size * SYMBOL_SCALE:g}">{sym}</font>')
     return out
 
 
@@ -169,21 +173,21 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 # ---------------------------------------------------------------- tables
 
 def _table(rows, widths, *, header_rows: int = 1, numeric_from: int | None = None, numeric_cols=(),
-           font: str, size: float = 8.5, extra=()) -> Table:
+           font: str, size: float = TABLE_SIZE, extra=()) -> Table:
     """A ruled table that breaks across pages with its header repeated."""
     t = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     cols = set(numeric_cols) | (set(range(numeric_from, len(widths))) if numeric_from is not None else set())
     style = [
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), size * 1.3),
+        ("LEADING", (0, 0), (-1, -1), size * 1.32),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
         ("ALIGN", (0, 0), (-1, header_rows - 1), "CENTER"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.0),
         ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
     ]
@@ -194,8 +198,8 @@ def _table(rows, widths, *, header_rows: int = 1, numeric_from: int | None = Non
     return t
 
 
-def _fit(texts_by_col: dict[int, list[str]], font: str, size: float, pad: float = 5.5) -> dict[int, float]:
-    """Widths that fit the longest text of each numeric column on one line."""
+def _fit(texts_by_col: dict[int, list[str]], font: str, size: float = TABLE_SIZE, pad: float = 5.5) -> dict[int, float]:
+    """Widths that fit the longest text of each column on one line."""
     return {c: max(stringWidth(s, font, size) for s in texts) + pad for c, texts in texts_by_col.items()}
 
 
@@ -205,39 +209,71 @@ def _widths(fixed: dict[int, float], flexible: int, n: int, total: float = TYPE_
     return w
 
 
+def _target_status(t, st):
+    """A reporting-only requirement prints 已填报 / 未填报, never a target's 已达标."""
+    if t.reporting_only:
+        return _p("已填报" if t.status == "met" else "未填报", st["cell"])
+    return _status(t.status, st["cell"])
+
+
+def _target_requirement(t) -> str:
+    """Markup: the figure, then the target year (and any warning) on lines of their own, so
+    ``≥1300（2025年）`` never breaks inside the year."""
+    head, sep, tail = t.requirement.partition("（")
+    out = escape(head) + ("<br/>" + escape(sep + tail) if sep else "")
+    if t.rose_against_direction:     # e.g. irregular applications: filed, but rising is the wrong way
+        out += "<br/>" + escape(f"（较上年上升{t.change}%，该指标越低越好）")
+    return out
+
+
 def _target_table(rep: Report, st, font) -> Table:
     head = ["指标（单位）", "目标", "最新值", "预测值", "年均需变化", "状态", "依据"]
     rows = [[_p(h, st["cell_head"]) for h in head]]
     for t in rep.targets:
         latest = t.latest_text + (f"（{t.latest_period}年）" if t.latest_period and t.latest_period != str(rep.year)
                                   else "")
-        rows.append([f"{t.name}（{t.unit}）", _p(t.requirement, st["cell_small"]), latest,
-                     t.projected_text, t.needed_text, _status(t.status, st["cell"]),
-                     _p(t.source, st["cell_small"])])
-    num = {2: [r[2] for r in rows[1:]] + ["最新值"], 3: [r[3] for r in rows[1:]] + ["预测值"],
-           4: [r[4] for r in rows[1:]] + ["年均需变化"]}
-    req = _fit({1: [t.requirement for t in rep.targets] + ["目标"]}, font, 7.5, pad=6)[1]
-    fixed = {**_fit(num, font, 8.5), 1: min(req, 28 * mm), 5: _status_width(rep.targets, st["cell"]), 6: 36 * mm}
+        rows.append([f"{t.name}（{t.unit}）", Paragraph(_target_requirement(t), st["cell_small"]), _p(latest, st["cell_right"]),
+                     t.projected_text, t.needed_text, _target_status(t, st), _p(t.source, st["cell_small"])])
+    num = {3: [r[3] for r in rows[1:]] + ["预测值"], 4: [r[4] for r in rows[1:]] + ["年均需"]}
+    latest_w = _fit({2: [t.latest_text for t in rep.targets] + ["最新值"]}, font)[2]
+    req = _fit({1: [t.requirement.partition("（")[0] for t in rep.targets] + ["（2025年）"]}, font, pad=10)[1]
+    fixed = {**_fit(num, font), 2: latest_w, 1: min(req, 26 * mm), 5: _status_width(rep.targets, st["cell"]),
+             6: 38 * mm}
     widths = _widths(fixed, 0, len(head))
     for r, t in zip(rows[1:], rep.targets):
-        r[0] = Paragraph(_name_unit(t.name, t.unit, font, 8.5, widths[0] - 5), st["cell"])
+        r[0] = Paragraph(_name_unit(t.name, t.unit, font, TABLE_SIZE, widths[0] - 5), st["cell"])
     return _table(rows, widths, numeric_cols=(2, 3, 4), font=font)
 
 
 def _indicator_table(rep: Report, st, font) -> Table:
-    head = ["序号", "指标", "单位", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标", "状态"]
+    head = ["序号", "指标（单位）", f"{rep.previous_year}年", f"{rep.year}年", "同比变化", "目标", "状态"]
     rows = [[_p(h, st["cell_head"]) for h in head]]
     for r in rep.indicators:
-        rows.append([str(r.seq), _p(r.display_name, st["cell"]), _p(r.unit, st["cell"]), r.previous_text,
-                     r.current_text, r.yoy_text, _p(r.target, st["cell_small"]), _status(r.status, st["cell"])])
-    num = {c: [row[c] for row in rows[1:]] + ["0000年"] for c in (3, 4, 5)}
-    text = {2: [r.unit for r in rep.indicators], 6: [r.target for r in rep.indicators] + ["目标"]}
-    fit = _fit(text, font, 8.5, pad=6)
-    fit[6] = _fit({6: text[6]}, font, 7.5, pad=6)[6]
-    fit[7] = _status_width(rep.indicators, st["cell"])
-    fixed = {0: 8 * mm, 2: fit[2], **_fit(num, font, 8.5), 6: min(fit[6], 30 * mm), 7: fit[7]}
-    return _table(rows, _widths(fixed, 1, len(head)), numeric_cols=(0, 3, 4, 5), font=font,
+        target = "<br/>".join(escape(part).replace("（", "<br/>（") for part in r.target.split("；")) if r.target else ""
+        rows.append([str(r.seq), None, r.previous_text, r.current_text, r.yoy_text, Paragraph(target, st["cell_small"]),
+                     _status(r.status, st["cell"])])
+    num = {c: [row[c] for row in rows[1:]] + ["0000年"] for c in (2, 3, 4)}
+    parts = [p.partition("（")[0] for r in rep.indicators for p in r.target.split("；")]
+    fit = _fit({5: parts + ["（2025年）"]}, font, pad=10)
+    fixed = {0: 9 * mm, **_fit(num, font), 5: min(fit[5], 26 * mm), 6: _status_width(rep.indicators, st["cell"])}
+    widths = _widths(fixed, 1, len(head))
+    for row, r in zip(rows[1:], rep.indicators):
+        row[1] = Paragraph(_name_unit(r.display_name, r.unit, font, TABLE_SIZE, widths[1] - 5), st["cell"])
+    return _table(rows, widths, numeric_cols=(0, 2, 3, 4), font=font,
                   extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
+
+
+def _high_value_line(rep: Report, st) -> Paragraph | None:
+    """Gross − deduction = net: the count the per-10k figure uses (seed: deduct irregular applications)."""
+    hv = rep.high_value
+    if hv is None:
+        return None
+    row = rep.indicator("HV_PATENTS") if any(r.code == "HV_PATENTS" for r in rep.indicators) else None
+    d = row.decimals if row else 0
+    text = (f"高价值发明专利拥有量（扣除后）：{rep.year}年高价值发明专利拥有量 {show(hv.gross, d)} 件，"
+            f"扣除非正常申请相关专利 {show(hv.deducted, d)} 件，净值为 {show(hv.net, d)} 件；"
+            f"每万人口高价值发明专利拥有量按净值计算。")
+    return _p(text, st["body"])
 
 
 def _children_table(rep: Report, st, font) -> Table:
@@ -249,8 +285,8 @@ def _children_table(rep: Report, st, font) -> Table:
         rows.append([_p(k.name, st["cell"])] + [show(v, c.decimals) for v, c in zip(k.values, rep.child_columns)]
                     + [_p(k.workflow, st["cell"])])
     n = len(head)
-    name_w = max([stringWidth(k.name, font, 8.5) for k in rep.children] + [stringWidth("地区", font, 8.5)]) + 6
-    status_w = 15 * mm
+    name_w = max([stringWidth(k.name, font, TABLE_SIZE) for k in rep.children] + [stringWidth("地区", font, TABLE_SIZE)]) + 6
+    status_w = stringWidth("审批后仍有", font, TABLE_SIZE) + 6
     col_w = (TYPE_W - name_w - status_w) / (n - 2)
     widths = [name_w] + [col_w] * (n - 2) + [status_w]
     return _table(rows, widths, numeric_cols=range(1, n - 1), font=font)
@@ -264,30 +300,21 @@ def _findings_table(rep: Report, st, font) -> Table:
         rows.append([str(i), _p(f.region_name, st["cell"]), _p(f.indicator_name, st["cell_small"]),
                      _p(f"{f.severity_text}·{f.rule_text}", st["cell_small"]), _p(f.message, st["cell_small"]),
                      _p(explanation, st["cell_small"])])
-    fixed = {0: 9 * mm, 1: 16 * mm, 2: 26 * mm, 3: 17 * mm, 5: 44 * mm}
+    fixed = {0: 10 * mm, 1: 18 * mm, 2: 27 * mm, 3: 19 * mm, 5: 40 * mm}
     return _table(rows, _widths(fixed, 4, len(head)), font=font, extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
 
 
 def _trend_table(rep: Report, st, font) -> Table:
-    years = rep.years
-    head = ["指标（单位）"] + [str(y) for y in years]
-    rows = [[_p(h, st["cell_head"]) for h in head]]
-    for s in rep.series:
-        by_year = dict(s.points)
-        rows.append([f"{s.name}（{s.unit}）"] + [show(by_year.get(y), s.decimals) for y in years])
-    size = 8.5
-    while True:
-        num = {c: [r[c] for r in rows[1:]] + ["0000"] for c in range(1, len(head))}
-        fit = _fit(num, font, size, pad=7)
-        if sum(fit.values()) <= TYPE_W - 30 * mm or size <= 6:
-            break
-        size -= 0.5
-    col_w = max(fit.values())
-    widths = [TYPE_W - col_w * len(years)] + [col_w] * len(years)
-    for r in rows[1:]:
-        s = next(x for x in rep.series if r[0] == f"{x.name}（{x.unit}）")
-        r[0] = Paragraph(_name_unit(s.name, s.unit, font, 8.5, widths[0] - 5), st["cell"])
-    return _table(rows, widths, numeric_from=1, font=font, size=size)
+    """Years down, key indicators across (nine years of figures do not fit across at 10.5 pt)."""
+    head = [_p("年份", st["cell_head"])] + [Paragraph(escape(s.name) + "<br/>" + escape(f"（{s.unit}）"),
+                                                     st["cell_head"]) for s in rep.series]
+    rows = [head]
+    for y in rep.years:
+        rows.append([f"{y}年"] + [show(dict(s.points).get(y), s.decimals) for s in rep.series])
+    year_w = stringWidth("0000年", font, TABLE_SIZE) + 10
+    col = (TYPE_W - year_w) / max(len(rep.series), 1)
+    return _table(rows, [year_w] + [col] * len(rep.series), numeric_from=1, font=font,
+                  extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
 
 
 def _charts(rep: Report, font) -> Table | None:
@@ -295,10 +322,10 @@ def _charts(rep: Report, font) -> Table | None:
 
     if not rep.series:
         return None
-    w, h = (TYPE_W - 6 * mm) / 2, 54 * mm
+    w, h = (TYPE_W - 6 * mm) / 2, 66 * mm
     drawings = [trend_drawing(s, width=w, height=h, font=font) for s in rep.series]
     cells = [drawings[i:i + 2] + [""] * (2 - len(drawings[i:i + 2])) for i in range(0, len(drawings), 2)]
-    t = Table(cells, colWidths=[w + 3 * mm, w + 3 * mm], rowHeights=[h + 5 * mm] * len(cells), hAlign="LEFT")
+    t = Table(cells, colWidths=[w + 3 * mm, w + 3 * mm], rowHeights=[h + 4 * mm] * len(cells), hAlign="LEFT")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                            ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -316,46 +343,86 @@ def _keywords(rep: Report) -> str:
     return f"fingerprint:{rep.fingerprint}" + (f" audit:{head[0]}:{head[1]}" if head else "")
 
 
+def _definitions_table(rep: Report, st, font) -> Table:
+    """填报说明: each indicator's data source and 口径."""
+    head = ["序号", "指标（单位）", "数据来源", "统计口径"]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for n, d in enumerate(rep.definitions, start=1):
+        rows.append([str(n), _p(f"{d.name}（{d.unit}）", st["cell"]), _p(d.source, st["cell"]), _p(d.scope, st["cell"])])
+    return _table(rows, [10 * mm, 38 * mm, 34 * mm, TYPE_W - 82 * mm], font=font,
+                  extra=[("ALIGN", (0, 1), (0, -1), "CENTER")])
+
+
+# ---------------------------------------------------------------- the cover
+
+def _marks(rep: Report, st, font) -> Table:
+    """表号 / 制定机关 / 批准文号 / 有效期至, top right as on statistical forms; a line to fill when unset."""
+    rows = [[_p(f"{label}：", st["mark"]), _p(value or "＿" * 9, st["mark"])] for label, value in rep.form_marks]
+    t = Table(rows, colWidths=[20 * mm, 46 * mm], hAlign="RIGHT")
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+def _guideline_sentence(rep: Report) -> str:
+    """Which documents the targets come from, with their numbers; says so when the year has no guideline."""
+    docs = list(dict.fromkeys(f"《{t.document}》（{t.doc_no}）" if t.doc_no and t.doc_no not in t.document
+                              else f"《{t.document}》" for t in rep.targets if t.document))
+    out = f"目标依据：{'、'.join(docs)}。" if docs else ""
+    if not rep.guideline_loaded:
+        out += f"本系统未载入{rep.year}年度《知识产权高质量发展年度工作指引》，本年度无年度指引目标；" \
+               f"所列目标来自上述文件或本地区自定目标。"
+    if any(t.interpretation for t in rep.targets):
+        out += "标注“解读，非原文”的目标值系本系统对文件的理解，文件原文未给出该数值，仅供参考。"
+    return out
+
+
 def _cover(rep: Report, st, font) -> list:
-    info = [("填报单位", rep.office), ("所属地区", f"{rep.region_name}（{rep.region}）"), ("报告年度", f"{rep.year}年度")]
+    info = [("报送单位", rep.office), ("所属地区", f"{rep.region_name}（{rep.region}）"), ("报告年度", f"{rep.year}年度")]
     if rep.recipient:
-        info.append(("报送单位", rep.recipient))
-    info += [("截止日期", rep.deadline_text), ("联系方式", rep.contact), ("制表日期", rep.date_text),
+        info.append(("报送至", rep.recipient))
+    info += [("截止日期", rep.deadline_text),
+             ("联系人", f"{rep.contact or '＿' * 8}　　联系电话：{rep.phone or '＿' * 8}"), ("报送日期", rep.date_text),
              ("数据状态", rep.workflow), ("文件性质", rep.mark),
-             ("数据指纹", f"{rep.fingerprint_short}（SHA-256：{rep.fingerprint}）")]
+             ("数据指纹", f"{rep.fingerprint_short}（SHA-256 全值见下行）\n{rep.fingerprint}")]
     if rep.key_fingerprint:          # the signing key of the electronic package, confirmed by phone
         info.append(("密钥指纹", rep.key_fingerprint))
     head = audit_head_of(rep)
     if head:                         # the store's audit chain at export: anchors it outside the store
         info.append(("审计链头", f"第 {head[1]:,} 行（SHA-256：{head[0]}）"))
     rows = [[_p(label + "：", st["info_label"]),
-             _p(value, st["cell_small"] if label in ("数据指纹", "审计链头") else st["info_value"])]
+             _p(value, st["fp"] if label in ("数据指纹", "密钥指纹", "审计链头") else st["info_value"])]
             for label, value in info]
-    t = Table(rows, colWidths=[26 * mm, TYPE_W - 40 * mm], hAlign="CENTER")
+    t = Table(rows, colWidths=[31 * mm, TYPE_W - 31 * mm], hAlign="CENTER")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                           ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                           ("TOPPADDING", (0, 0), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.0),
                            ("LINEBELOW", (1, 0), (1, -1), 0.4, colors.HexColor("#999999"))]))
-    intro = (f"根据《知识产权高质量发展年度工作指引》“工作要求”，现将{rep.region_name}{rep.year}年度知识产权高质量发展"
+    guideline = next((t for t in rep.targets if t.document.startswith("知识产权高质量发展年度工作指引")), None)
+    cite = (f"《{guideline.document}》（{guideline.doc_no}）" if guideline and guideline.doc_no
+            else "《知识产权高质量发展年度工作指引》")
+    intro = (f"根据{cite}“工作要求”，现将{rep.region_name}{rep.year}年度知识产权高质量发展"
              f"指标数据、目标完成情况和数据核查情况报送如下。本报告纸质件与电子件（XLSX）由同一数据生成，"
              f"每页页脚所印数据指纹与电子件“封面说明”工作表中的数据指纹一致。")
     first = f"{rep.region_name}{rep.year}年度"           # the title in two lines, broken where it means
     title = escape(first) + "<br/>" + escape(rep.title[len(first):])
-    out = [BoldParagraph(title, st["title"], weight=0.04), _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"])]
+    out = [_marks(rep, st, font), Spacer(1, 2 * mm), Paragraph(title, st["title"]),
+           _p(f"（{rep.office}　{rep.date_text}）", st["subtitle"])]
     if rep.draft:
-        out += [_draft_box(rep, st, font), Spacer(1, 4 * mm)]
-    return out + [t, Spacer(1, 5 * mm), _p(intro, st["body"])]
+        out += [_draft_box(rep, st, font), Spacer(1, 3 * mm)]
+    return out + [t, Spacer(1, 3 * mm), _p(intro, st["body"])]
 
 
 def _draft_box(rep: Report, st, font) -> Table:
     """The cover's boxed notice: 草稿（不得作为正式报送）, then why, one reason or problem a line."""
     head = ParagraphStyle("draft_head", parent=st["h1"], textColor=DRAFT_RED, alignment=TA_CENTER,
                           spaceBefore=0, spaceAfter=1 * mm)
-    rows = [[BoldParagraph(escape(rep.mark), head, weight=0.035)],
-            [_p("本文件生成时数据尚未定稿，不得作为正式报送材料。原因：", st["info_value"])]]
+    rows = [[_p(rep.mark, head)],
+            [_p("本文件生成时数据尚未定稿，不得作为正式报送材料。原因：", st["cell"])]]
     rows += [[_p(line, st["cell"])] for line in rep.draft_lines]
     t = Table(rows, colWidths=[TYPE_W - 10 * mm], hAlign="CENTER")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BOX", (0, 0), (-1, -1), 1.2, DRAFT_RED),
-                           ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                           ("TOPPADDING", (0, 0), (-1, -1), 1.0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.0),
                            ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
                            ("TOPPADDING", (0, 0), (-1, 0), 3), ("BOTTOMPADDING", (0, -1), (-1, -1), 3 * mm)]))
     return t
@@ -377,75 +444,48 @@ def draft_stamp(text: str):
     return ImageReader(img.convert("RGBA")), img.width / img.height
 
 
-class NoBodyNote(Flowable):
-    """"（此页无正文）" when the signature lands at the top of a page of its own — the convention of
-    Chinese official documents for a seal page without body text; nothing otherwise."""
-
-    def __init__(self, style: ParagraphStyle):
-        super().__init__()
-        self.style = style
-        self.on = False
-
-    def wrap(self, avail_width, avail_height):
-        frame = getattr(self, "_frame", None)
-        self.on = bool(frame is not None and getattr(frame, "_atTop", 0))
-        self.width, self.height = avail_width, (self.style.leading * 2 if self.on else 0)
-        return self.width, self.height
-
-    def draw(self):
-        if self.on:
-            self.canv.setFont(self.style.fontName, self.style.fontSize)
-            self.canv.drawString(2 * self.style.fontSize, self.height - self.style.fontSize, "（此页无正文）")
-
-
-def _sign_block(rep: Report, st, font) -> KeepTogether:
-    """填报单位（盖章）/ 填表人 / 审核人 / 单位负责人 / 日期, to sign by hand, beside a box for the seal."""
-    line = "＿" * 8
-    left = [[_p(f"填报单位（盖章）：{rep.office}", st["sign"])], [_p(f"填表人：{line}", st["sign"])],
-            [_p(f"审核人：{line}", st["sign"])], [_p(f"单位负责人：{line}", st["sign"])],
-            [_p("日期：＿＿＿＿年＿＿月＿＿日", st["sign"])]]
-    lt = Table(left, colWidths=[104 * mm], rowHeights=[9.5 * mm] * len(left), hAlign="LEFT")
-    lt.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                            ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    seal = Table([[_p("（单位盖章）", st["seal"])]], colWidths=[40 * mm], rowHeights=[40 * mm])
-    seal.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BOX", (0, 0), (-1, -1), 0.8, GREY),
-                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    outer = Table([[lt, seal]], colWidths=[108 * mm, TYPE_W - 108 * mm], hAlign="LEFT")
-    outer.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                               ("LINEABOVE", (0, 0), (-1, 0), 0.6, GREY), ("TOPPADDING", (0, 0), (-1, 0), 3 * mm)]))
-    return KeepTogether([NoBodyNote(st["sign"]), outer])
-
+# ---------------------------------------------------------------- the document
 
 def story(rep: Report, font: str) -> list:
     """The flowables of the document, in order (also used by the benchmark)."""
+    from app.services.report.pdf_sign import closing
+
+    _SYMBOL_FONT["name"] = register_reportlab_font()
     st = _styles(font)
 
     def h1(text):
-        return BoldParagraph(escape(text), st["h1"], weight=0.03)
+        return Paragraph(escape(text), st["h1"])
 
     out = _cover(rep, st, font)
     counts = rep.status_counts()
-    out += [CondPageBreak(40 * mm), h1("一、目标完成情况")]
+    out += [CondPageBreak(60 * mm), h1("一、目标完成情况")]
     if rep.targets:
+        scored = [t for t in rep.targets if not t.reporting_only]
         summary = "，".join(f"{status_label(s)} {counts[s]} 项" for s in ("met", "on_track", "at_risk", "off_track",
                                                                         "no_data") if counts[s])
-        out += [Paragraph(_symbols(f"本年度适用目标 {len(rep.targets)} 项：{summary}。预测值按最近 5 年（至少 3 年）"
-                                   f"数据的最小二乘趋势外推至目标年；“年均需变化”为达到目标每年还需的变化量。",
-                                   st["body"].fontSize), st["body"]),
-                _target_table(rep, st, font)]
+        required, filed = rep.reporting_counts()
+        extra = f"另有填报要求 {required} 项（已填报 {filed} 项，不计入目标达标）。" if required else ""
+        lead = (f"本年度适用目标 {len(scored)} 项：{summary}。" if scored else "本年度无适用的数值目标。") + extra
+        out += [Paragraph(_symbols(lead + "预测值按最近 5 年（至少 3 年）数据的最小二乘趋势外推至目标年；"
+                                          "“年均需变化”为达到目标每年还需的变化量。", st["body"].fontSize), st["body"])]
+        sentence = _guideline_sentence(rep)
+        if sentence:
+            out.append(_p(sentence, st["note"]))
+        out.append(_target_table(rep, st, font))
     else:
-        out.append(_p("本年度无适用目标。", st["body"]))
-    out += [CondPageBreak(40 * mm), h1("二、主要指标数据"), _indicator_table(rep, st, font),
+        out.append(_p("本年度无适用目标。" + _guideline_sentence(rep), st["body"]))
+    out += [CondPageBreak(60 * mm), h1("二、主要指标数据"), _indicator_table(rep, st, font),
             Paragraph(_symbols(NOTE, st["note"].fontSize), st["note"])]
-    section = iter("三四五六七")
+    net = _high_value_line(rep, st)
+    if net is not None:
+        out.append(net)
+    section = iter("三四五六七八")
     if rep.children:
-        out += [CondPageBreak(40 * mm), h1(f"{next(section)}、下级地区主要指标（{rep.year}年）"),
+        out += [CondPageBreak(60 * mm), h1(f"{next(section)}、下级地区主要指标（{rep.year}年）"),
                 _children_table(rep, st, font)]
     c = rep.counts()
     explained = sum(1 for f in rep.findings if f.severity == "explain" and f.explanation)
-    out += [CondPageBreak(40 * mm), h1(f"{next(section)}、数据核查问题及情况说明")]
+    out += [CondPageBreak(60 * mm), h1(f"{next(section)}、数据核查问题及情况说明")]
     if rep.findings:
         out += [_p(f"核查发现阻断性问题 {c['blocking']} 项、需说明问题 {c['explain']} 项（已说明 {explained} 项）、"
                    f"提示 {c['info']} 项。", st["body"]), _findings_table(rep, st, font)]
@@ -454,18 +494,24 @@ def story(rep: Report, font: str) -> list:
     if any(s.points for s in rep.series):
         # a few rows: kept whole with their heading rather than split over a page break
         out += [KeepTogether([h1(f"{next(section)}、主要指标历年数据"), _trend_table(rep, st, font)]),
-                CondPageBreak(140 * mm), h1(f"{next(section)}、主要指标趋势图"), _charts(rep, font),
-                _p("实线为实际值，虚线为目标值，菱形为目标年份。", st["note"])]
-    out += [Spacer(1, 4 * mm), _sign_block(rep, st, font)]
+                CondPageBreak(150 * mm), h1(f"{next(section)}、主要指标趋势图"), _charts(rep, font),
+                _p("实线为实际值，虚线为目标值，菱形为目标年份；数量、金额类纵轴自零起，比率类纵轴起点非零处以双斜线标示截断。",
+                   st["note"])]
+    if rep.definitions:
+        out += [CondPageBreak(80 * mm), h1(f"{next(section)}、填报说明"),
+                _p("各指标的数据来源和统计口径如下。本表数据以国家统计口径为准，计算类指标按目录公式由组成指标计算。",
+                   st["note"]), _definitions_table(rep, st, font)]
+    out += closing(rep, st, font)
     return out
 
 
 class _Doc(BaseDocTemplate):
     def __init__(self, path, rep: Report, font: str, progress, cancel, total: int):
+        self.meta = dict(title=rep.title, author=rep.office,
+                         subject=f"{rep.region_name}{rep.year}年度知识产权高质量发展指标数据报送；数据指纹 {rep.fingerprint}",
+                         keywords=_keywords(rep), creator=f"ipdesk {rep.app_version}")
         super().__init__(str(path), pagesize=A4, leftMargin=LEFT, rightMargin=PAGE_W - LEFT - TYPE_W,
-                         topMargin=TOP, bottomMargin=BOTTOM, title=rep.title, author=rep.office,
-                         subject=f"{rep.region_name} {rep.year} 数据指纹 {rep.fingerprint}",
-                         creator=f"ipdesk {rep.app_version}", keywords=_keywords(rep), lang="zh-CN",
+                         topMargin=TOP, bottomMargin=BOTTOM, lang="zh-CN", **self.meta,
                          initialFontName=font, initialFontSize=10)   # no Helvetica in any page's resources
         self.rep, self.font = rep, font
         self.progress, self.cancel, self.total, self.done = progress, cancel, max(total, 1), 0
@@ -473,6 +519,9 @@ class _Doc(BaseDocTemplate):
                       id="type-area")
         self.addPageTemplates([PageTemplate("gbt9704", frames=[frame], onPage=self._furniture,
                                             onPageEnd=self._stamp)])
+
+    def beforeDocument(self):  # noqa: N802 - reportlab's name
+        pdfa.apply(self.canv, **self.meta)
 
     def afterFlowable(self, flowable):  # noqa: N802 - reportlab's name
         self.done += 1
@@ -490,10 +539,10 @@ class _Doc(BaseDocTemplate):
             canv.drawRightString(LEFT + TYPE_W - PAGE_NO_SIZE, y, text)
         else:
             canv.drawString(LEFT + PAGE_NO_SIZE, y, text)
-        canv.setFont(self.font, 7.5)
+        canv.setFont(self.font, FOOTER_SIZE)
         canv.setFillColor(GREY)
         rep = self.rep
-        canv.drawCentredString(LEFT + TYPE_W / 2, 15 * mm,
+        canv.drawCentredString(LEFT + TYPE_W / 2, 14 * mm,
                                f"{rep.region_name}　{rep.year}年度　数据指纹 {rep.fingerprint_short}　ipdesk {rep.app_version}")
         if rep.draft:                  # the mark in the top margin, on every page
             canv.setFont(self.font, 12)
@@ -515,8 +564,8 @@ class _Doc(BaseDocTemplate):
 
 
 def write_pdf(rep: Report, path, *, progress=None, cancel=None) -> int:
-    """Write the paper copy of ``rep`` to ``path`` (atomically); returns the number of pages."""
-    font = register_reportlab_font()
+    """Write the paper copy of ``rep`` to ``path`` (atomically, PDF/A-2b); returns the number of pages."""
+    font, _bold = register_serif_fonts()
     flow = story(rep, font)
     pages = {}
 
