@@ -21,6 +21,7 @@ RENDERED = "（据英文摘录转译，非文件原文）"
 def requirement_zh(t) -> str:
     """A target as a Chinese form words it: ``不低于26件（2025年）``, ``增长不低于10%``, ``高于上年``, ``须填报``.
 
+    >>> from decimal import Decimal
     >>> from types import SimpleNamespace as T
     >>> requirement_zh(T(comparator=">=", target=Decimal("26"), unit="件", target_year=2025))
     '不低于26件（2025年）'
