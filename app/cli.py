@@ -75,7 +75,35 @@ def _open(args, *, create: bool = True):
     if due and db.backup_path:
         print(f"已升级；升级前的副本：{db.backup_path}" if zh else f"upgraded; the copy from before: {db.backup_path}",
               file=sys.stderr)
+    _resolve_names(db, args)
     return db
+
+
+# arguments that name a region or an indicator, by verb (None: every verb); the value may be a code or a name
+REGION_ARGS = {"region": None, "parent": ("regions",)}
+INDICATOR_ARGS = {"indicator": None, "indicators": None}
+
+
+def _resolve_names(db, args) -> None:
+    """Regions and indicators named by code or by name (江苏, 南京市, 有效发明专利拥有量) become their codes,
+    in place, as soon as the store is open: every verb then sees codes (app.models.names decides)."""
+    from app.models.names import resolve_indicator, resolve_region
+
+    year = getattr(args, "year", None)
+    year = year if isinstance(year, int) else None
+    verb = getattr(args, "verb", None)
+
+    def each(value, resolve):
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value if value in (None, "", "*") else resolve(value)
+
+    for name, verbs in REGION_ARGS.items():
+        if getattr(args, name, None) and (verbs is None or verb in verbs):
+            setattr(args, name, each(getattr(args, name), lambda t: resolve_region(db, t, year)))
+    for name, verbs in INDICATOR_ARGS.items():
+        if getattr(args, name, None) and (verbs is None or verb in verbs):
+            setattr(args, name, each(getattr(args, name), lambda t: resolve_indicator(db, t)))
 
 
 def _print_json(rows) -> None:
@@ -95,6 +123,23 @@ def _table(rows: list[list], headers: list[str]) -> None:
         print("  ".join(c + " " * (widths[i] - width(c)) for i, c in enumerate(r)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级", "unit": "单位"}
+COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
+SCOPE_ZH = {"national": "全国", "each_region": "各地区", "region": "本地区"}
+
+
+def requirement(comparator: str, value, lang: str) -> str:
+    """A target's requirement in words: 不低于 26, 增长不低于 10%, 高于上年, 须填报 (``>= 26`` in English).
+
+    >>> requirement("growth>=", 10.0, "zh"), requirement("reported", None, "zh"), requirement("<=", 16.5, "en")
+    ('增长不低于 10%', '须填报', '<= 16.5')
+    """
+    shown = "" if value is None else f"{value:g}"
+    if lang != "zh":
+        return f"{comparator} {shown}".strip()
+    return f"{COMPARATOR_ZH.get(comparator, comparator)} {shown}{'%' if comparator == 'growth>=' and shown else ''}".strip()
 
 
 def _year(text: str) -> int:
@@ -138,7 +183,8 @@ def cmd_regions(args) -> int:
         _print_json([{"code": r.code, "parent": r.parent, "level": r.level, "name_zh": r.name_zh, "name_en": r.name_en,
                       "valid_from": r.valid_from, "valid_to": r.valid_to} for r in rows])
     else:
-        _table([[r.code, r.level, r.name(lang), r.parent or ""] for r in rows],
+        _table([[r.code, r.level if lang == "en" else LEVEL_ZH.get(r.level, r.level), r.name(lang),
+                 r.parent or "" if lang == "en" else regs[r.parent].name_zh if r.parent in regs else ""] for r in rows],
                ["code", "level", "name", "parent"] if lang == "en" else ["代码", "层级", "名称", "上级"])
     return EXIT_OK
 
@@ -186,6 +232,7 @@ def _scope(args) -> str:
 def cmd_check(args) -> int:
     from app.models.catalogue import indicators, regions
     from app.models.findings import findings as load_findings
+    from app.services.report.words import ALL_INDICATORS
 
     db = _check_region_year(args)
     fs = load_findings(db, args.region, args.year, below=_scope(args))
@@ -200,7 +247,7 @@ def cmd_check(args) -> int:
         for f in fs:
             extra = f"  [{'已说明' if lang == 'zh' else 'explained'}: {f.explanation}]" if f.explanation else ""
             if lang == "zh":      # names, not catalogue codes or rule ids (those are in --json)
-                name = inds[f.indicator].name_zh if f.indicator in inds else "全部指标"
+                name = inds[f.indicator].name_zh if f.indicator in inds else ALL_INDICATORS.get(f.rule, "全部指标")
                 print(f"{sev.get(f.severity, f.severity)}\t{regs[f.region].name_zh}\t{name}\t{f.period}\t{f.message(lang)}{extra}")
             else:
                 print(f"{f.severity}\t{f.region}\t{f.indicator}\t{f.period}\t{f.rule}\t{f.message(lang)}{extra}")
@@ -238,12 +285,16 @@ def cmd_status(args) -> int:
     def num(v, d):
         return "" if v is None else f"{v:,.{d}f}"
 
-    _table([[r["indicator"], r["indicator_name"], r["comparator"] + ("" if r["target"] is None else f" {r['target']:g}"),
-             r["target_year"], num(r["latest_value"], r["decimals"]), r["latest_period"] or "",
-             f"{SYMBOL[r['status']]} {render('status_' + r['status'], lang)}", num(r["projected_value"], r["decimals"]),
-             num(r["required_annual_change"], r["decimals"]), f"{r['document']} {r['clause'] or ''}"] for r in rows],
-           ["indicator", "name", "target", "year", "latest", "period", "status", "projected", "needed/yr", "source"]
-           if lang == "en" else ["指标", "名称", "目标", "目标年", "最新值", "期间", "状态", "预测值", "年均需变化", "依据"])
+    rows_out = [[r["indicator"], r["indicator_name"], requirement(r["comparator"], r["target"], lang),
+                 r["target_year"], num(r["latest_value"], r["decimals"]), r["latest_period"] or "",
+                 f"{SYMBOL[r['status']]} {render('status_' + r['status'], lang)}", num(r["projected_value"], r["decimals"]),
+                 num(r["required_annual_change"], r["decimals"]), f"{r['document']} {r['clause'] or ''}".strip()]
+                for r in rows]
+    if lang == "en":
+        _table(rows_out, ["indicator", "name", "target", "year", "latest", "period", "status", "projected",
+                          "needed/yr", "source"])
+    else:                # names, not catalogue codes (those are in --json)
+        _table([r[1:] for r in rows_out], ["指标", "目标", "目标年", "最新值", "期间", "状态", "预测值", "年均需变化", "依据"])
     return EXIT_OK
 
 
@@ -308,10 +359,18 @@ def cmd_targets(args) -> int:
         rows = targets.list_targets(db, pack=args.pack, region=args.region)
         if args.json:
             _print_json([t.__dict__ for t in rows])
-        else:
+        elif lang == "en":
             _table([[t.id, t.pack, t.indicator, t.scope + (f":{t.region}" if t.region else ""), t.comparator,
                      "" if t.value is None else f"{t.value:g}", t.year, t.clause or ""] for t in rows],
                    ["id", "pack", "indicator", "scope", "cmp", "value", "year", "clause"])
+        else:            # names and words, not codes or comparator tokens (those are in --json)
+            from app.models.catalogue import indicators, regions
+
+            inds, regs = indicators(db), regions(db)
+            _table([[t.id, t.pack, inds[t.indicator].name_zh if t.indicator in inds else t.indicator,
+                     regs[t.region].name_zh if t.region in regs else SCOPE_ZH.get(t.scope, t.scope),
+                     requirement(t.comparator, t.value, lang), t.year, t.clause or ""] for t in rows],
+                   ["编号", "目标包", "指标", "适用范围", "要求", "年度", "条款"])
     return EXIT_OK
 
 
@@ -350,7 +409,9 @@ def cmd_workflow(args) -> int:
         review.reopen(db, args.region, args.year, why=args.why or "")
     else:
         {"complete": review.complete, "submit": review.submit}[args.verb](db, args.region, args.year, why=args.why)
-    print(region_year_status(db, args.region, args.year))
+    from app.models.states import status_label
+
+    print(status_label(region_year_status(db, args.region, args.year), _lang(args)))
     return EXIT_OK
 
 
@@ -638,7 +699,8 @@ def run(args) -> int:
     try:
         return args.func(args)
     except IpdeskError as exc:
-        sys.stderr.write(f"ipdesk {args.verb}: {exc.message(_lang(args))}\n")
+        zh = _lang(args) == "zh"
+        sys.stderr.write(f"ipdesk {args.verb}{'：' if zh else ': '}{exc.message(_lang(args))}\n")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK

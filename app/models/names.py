@@ -48,6 +48,9 @@ _EN_SUFFIXES = (" autonomous region", " special administrative region", " provin
                 " district", " county", " league", " banner", " municipality")
 
 
+_LEVEL_WEIGHT = {"nation": 0.05, "province": 0.05, "prefecture": 0.03, "county": 0.0, "unit": -0.02}
+
+
 class AmbiguousName(NotFoundError):
     """A name shared by several regions (or indicators): the message lists them."""
 
@@ -166,13 +169,24 @@ def resolve_region(db, text: str, year: int | None = None) -> str:
             raise _ambiguous_region(text, found, regs)
     raise _unknown(text, key, {n: code for code, (f, s) in names.items() for n in (f | s)},
                    lambda c, lang: f"{regs[c].name(lang)} ({c})" if lang == "en" else f"{regs[c].name_zh}（{c}）",
-                   "unknown_region")
+                   "unknown_region", lambda c: _LEVEL_WEIGHT.get(regs[c].level, 0))
 
 
-def _unknown(text: str, key: str, by_name: dict[str, str], show, code: str) -> NotFoundError:
-    close = difflib.get_close_matches(key, list(by_name), n=6, cutoff=0.6)
-    close += [n for n in by_name if len(key) >= 2 and key in n and n not in close]   # 有效发明专利 → …拥有量
-    codes = list(dict.fromkeys(by_name[n] for n in close))[:3]
+def _unknown(text: str, key: str, by_name: dict[str, str], show, code: str, weight=None) -> NotFoundError:
+    """Unknown: the three closest names (difflib's ratio; at equal distance the same first character and
+    ``weight(code)`` — a higher level — come first), and names containing what was typed."""
+    cutoff = 0.5 if len(key) <= 3 and not key.isascii() else 0.6      # 江舒 → 江苏 (one of two characters)
+    scored = []
+    for name, found in by_name.items():
+        m = difflib.SequenceMatcher(None, key, name)
+        if m.real_quick_ratio() >= cutoff and m.quick_ratio() >= cutoff:
+            ratio = m.ratio()
+            if ratio >= cutoff:
+                scored.append((ratio + 0.1 * (name[:1] == key[:1]) + (weight(found) if weight else 0), found))
+    scored.sort(key=lambda t: -t[0])
+    close = [found for _, found in scored]
+    close += [found for name, found in by_name.items() if len(key) >= 2 and key in name]   # 有效发明专利 → …拥有量
+    codes = list(dict.fromkeys(close))[:3]
     if not codes:
         return NotFoundError(code, text=text)
     return NotFoundError(code + "_suggest", text=text,
