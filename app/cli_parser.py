@@ -134,11 +134,22 @@ class Parser(argparse.ArgumentParser):
 
     # ------------------------------------------------------------ speaking
 
+    def _in_lang(self, args):
+        """The top parser built again when ``args`` ask for the other language, else this one."""
+        wanted = peek_lang(args)
+        return self._rebuild(lang=wanted) if self._rebuild and wanted and wanted != self.lang else self
+
+    def parse_args(self, args=None, namespace=None):
+        args = list(sys.argv[1:] if args is None else args)
+        parser = self._in_lang(args)
+        with speaking(parser.lang):          # parse_args says "unrecognized arguments" itself
+            return argparse.ArgumentParser.parse_args(parser, args, namespace)
+
     def parse_known_args(self, args=None, namespace=None):
         args = list(sys.argv[1:] if args is None else args)
-        wanted = peek_lang(args)
-        if self._rebuild and wanted and wanted != self.lang:
-            return self._rebuild(lang=wanted).parse_known_args(args, namespace)
+        parser = self._in_lang(args)
+        if parser is not self:
+            return parser.parse_known_args(args, namespace)
         with speaking(self.lang):
             self._refuse_unknown(args)
             return super().parse_known_args(args, namespace)
