@@ -12,40 +12,11 @@ import json
 import os
 import sys
 
-from app import __version__
+from app.cli_parser import Parser as _Parser  # the parser in the user's language (argparse's words too)
+from app.cli_parser import Version as _Version
+from app.cli_parser import choose_lang, said
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-from app.cli_parser import Parser as _Parser, choose_lang, said  # noqa: E402  (the parser in the user's language)
-
-
-class _Version(argparse.Action):
-    """``ipdesk --version``: the app's version, where the data lives, and the store's schema."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        import sqlite3
-
-        from app.models.db import SCHEMA_VERSION, default_path
-
-        en = getattr(parser, "lang", "zh") == "en"
-        path = default_path() if not getattr(namespace, "db", None) else namespace.db
-        lines = [f"ipdesk {__version__}", (f"data directory: {os.path.dirname(os.path.abspath(path))}" if en else
-                                           f"数据目录：{os.path.dirname(os.path.abspath(path))}"),
-                 f"schema: {SCHEMA_VERSION} (this ipdesk)" if en else f"数据库结构版本：{SCHEMA_VERSION}（本程序）"]
-        if os.path.exists(path):
-            try:
-                con = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
-                found = con.execute("select value from meta where key = 'schema_version'").fetchone()
-                con.close()
-                lines.append(f"store: {path} (schema {found[0] if found else '?'})" if en else
-                             f"数据库：{path}（结构版本 {found[0] if found else '?'}）")
-            except sqlite3.Error as exc:
-                lines.append(f"store: {path} (unreadable: {exc})" if en else f"数据库：{path}（无法读取：{exc}）")
-        else:
-            lines.append(f"store: {path} (not created yet)" if en else f"数据库：{path}（尚未创建）")
-        print("\n".join(lines))
-        parser.exit()
 
 
 def _lang(args) -> str:

@@ -166,7 +166,7 @@ class Parser(argparse.ArgumentParser):
                 text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
         return text
 
-    def error(self, message):  # noqa: D401
+    def error(self, message):
         with speaking(self.lang):
             line = word("%(prog)s: %(message)s (see %(prog)s --help)") % {"prog": self.prog, "message": message}
         self.fail(line)
@@ -219,3 +219,33 @@ class Parser(argparse.ArgumentParser):
                         "prog": self.prog, "message": said("unknown command %r", tok)})
                 return
             i += 1
+
+
+class Version(argparse.Action):
+    """``ipdesk --version``: the app's version, where the data lives, and the store's schema."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import os
+        import sqlite3
+
+        from app import __version__
+        from app.models.db import SCHEMA_VERSION, default_path
+
+        en = getattr(parser, "lang", "zh") == "en"
+        path = default_path() if not getattr(namespace, "db", None) else namespace.db
+        lines = [f"ipdesk {__version__}", (f"data directory: {os.path.dirname(os.path.abspath(path))}" if en else
+                                           f"数据目录：{os.path.dirname(os.path.abspath(path))}"),
+                 f"schema: {SCHEMA_VERSION} (this ipdesk)" if en else f"数据库结构版本：{SCHEMA_VERSION}（本程序）"]
+        if os.path.exists(path):
+            try:
+                con = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
+                found = con.execute("select value from meta where key = 'schema_version'").fetchone()
+                con.close()
+                lines.append(f"store: {path} (schema {found[0] if found else '?'})" if en else
+                             f"数据库：{path}（结构版本 {found[0] if found else '?'}）")
+            except sqlite3.Error as exc:
+                lines.append(f"store: {path} (unreadable: {exc})" if en else f"数据库：{path}（无法读取：{exc}）")
+        else:
+            lines.append(f"store: {path} (not created yet)" if en else f"数据库：{path}（尚未创建）")
+        print("\n".join(lines))
+        parser.exit()
