@@ -670,8 +670,7 @@ def run(args) -> int:
     try:
         return args.func(args)
     except IpdeskError as exc:
-        zh = _lang(args) == "zh"
-        sys.stderr.write(f"ipdesk {args.verb}{'：' if zh else ': '}{exc.message(_lang(args))}\n")
+        sys.stderr.write(f"ipdesk {args.verb}: {exc.message(_lang(args))}\n")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK

@@ -47,8 +47,9 @@ ARGPARSE_ZH = {
     "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
     "unexpected option string: %s": "意外的选项 %s",
     "unknown parser %(parser_name)r (choices: %(choices)s)": "未知命令 %(parser_name)r（可选：%(choices)s）",
-    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误：%(message)s\n",
     "subcommands": "命令",
+    # an error line starts "ipdesk VERB: " in both languages (the program's name, as scripts and tools expect)
     # our own words said while parsing (type functions, the errors below)
     "%r is not a year": "“%s”不是年份",
     "%d is outside 1990–2100": "%d 不在 1990–2100 之间",
@@ -56,8 +57,8 @@ ARGPARSE_ZH = {
     "unknown command %r": "未知命令“%s”",
     "unknown option %r; did you mean %s?": "未知选项“%s”，您是否要输入 %s？",
     "unknown option %r": "未知选项“%s”",
-    "%(prog)s: %(message)s (see %(prog)s --help)": "%(prog)s：%(message)s（见 %(prog)s --help）",
-    "%(prog)s: %(message)s": "%(prog)s：%(message)s",
+    "%(prog)s: %(message)s (see %(prog)s --help)": "%(prog)s: %(message)s（见 %(prog)s --help）",
+    "%(prog)s: %(message)s": "%(prog)s: %(message)s",
 }
 
 

@@ -78,7 +78,7 @@ def test_a_missing_required_argument_is_named_in_chinese(capsys, monkeypatch):
     monkeypatch.delenv("IPDESK_LANG", raising=False)
     code, out, err = run_main(capsys, "check", "--year", "2024")
     assert (code, out) == (2, "")
-    assert err == "ipdesk check：缺少必需的参数：--region（见 ipdesk check --help）\n"
+    assert err == "ipdesk check: 缺少必需的参数：--region（见 ipdesk check --help）\n"
     code, _, err = run_main(capsys, "set", "320100")
     assert code == 2 and "缺少必需的参数：指标, 期间, 数值" in err
     code, _, err = run_main(capsys, "--lang", "en", "check", "--year", "2024")
@@ -124,13 +124,13 @@ def test_a_mistyped_option_is_named_with_the_right_one(capsys, monkeypatch):
     monkeypatch.delenv("IPDESK_LANG", raising=False)
     code, out, err = run_main(capsys, "check", "--region", "320000", "--yaer", "2024")
     assert (code, out) == (2, "")
-    assert err == "ipdesk check：未知选项“--yaer”，您是否要输入 --year？\n"        # not "--year is required"
+    assert err == "ipdesk check: 未知选项“--yaer”，您是否要输入 --year？\n"        # not "--year is required"
     code, _, err = run_main(capsys, "--lang", "en", "status", "--regoin", "320000", "--year", "2024")
     assert code == 2 and err == "ipdesk status: unknown option '--regoin'; did you mean --region?\n"
     code, _, err = run_main(capsys, "--lnag", "en", "check")            # a top-level option too
     assert code == 2 and "未知选项“--lnag”，您是否要输入 --lang？" in err
     code, _, err = run_main(capsys, "check", "--region", "320000", "--year", "2024", "--zzzzzz")
-    assert code == 2 and err == "ipdesk check：未知选项“--zzzzzz”（见 ipdesk check --help）\n"
+    assert code == 2 and err == "ipdesk check: 未知选项“--zzzzzz”（见 ipdesk check --help）\n"
 
 
 def test_an_abbreviated_option_argparse_accepts_is_not_refused(capsys, store, monkeypatch):
@@ -145,11 +145,11 @@ def test_a_mistyped_verb_is_named_with_the_right_one(capsys, monkeypatch):
     monkeypatch.delenv("IPDESK_LANG", raising=False)
     code, out, err = run_main(capsys, "chek", "--region", "320000")
     assert (code, out) == (2, "")
-    assert err == "ipdesk：未知命令“chek”，您是否要输入 check？\n"
+    assert err == "ipdesk: 未知命令“chek”，您是否要输入 check？\n"
     code, _, err = run_main(capsys, "--db", "x.sqlite", "--lang", "en", "stauts")
     assert code == 2 and err == "ipdesk: unknown command 'stauts'; did you mean status?\n"
     code, _, err = run_main(capsys, "frobnicate")
-    assert code == 2 and err == "ipdesk：未知命令“frobnicate”（见 ipdesk --help）\n"
+    assert code == 2 and err == "ipdesk: 未知命令“frobnicate”（见 ipdesk --help）\n"
 
 
 def test_peek_lang():
@@ -276,7 +276,7 @@ def test_verbs_take_regions_and_indicators_by_name(store):
 def test_an_ambiguous_region_on_the_command_line_is_one_line_and_writes_nothing(store):
     before = fingerprint(store)
     line = assert_one_line_error(zh("set", "朝阳区", "INV_GRANTS", "2024", "5", db=store))
-    assert line.startswith("ipdesk set：“朝阳区”对应多个地区：") and "北京市朝阳区（110105）" in line
+    assert line.startswith("ipdesk set: “朝阳区”对应多个地区：") and "北京市朝阳区（110105）" in line
     line = assert_one_line_error(zh("check", "--region", "江舒", "--year", "2024", db=store))
     assert "您是否要输入 江苏省（320000）" in line
     assert fingerprint(store) == before
