@@ -12,42 +12,11 @@ import json
 import os
 import sys
 
-from app import __version__
+from app.cli_parser import Parser as _Parser  # the parser in the user's language (argparse's words too)
+from app.cli_parser import Version as _Version
+from app.cli_parser import choose_lang, said
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2."""
-
-    def error(self, message):  # noqa: D401
-        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
-        raise SystemExit(EXIT_USAGE)
-
-
-class _Version(argparse.Action):
-    """``ipdesk --version``: the app's version, where the data lives, and the store's schema."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        import sqlite3
-
-        from app.models.db import SCHEMA_VERSION, default_path
-
-        path = default_path() if not getattr(namespace, "db", None) else namespace.db
-        lines = [f"ipdesk {__version__}", f"data directory: {os.path.dirname(os.path.abspath(path))}",
-                 f"schema: {SCHEMA_VERSION} (this ipdesk)"]
-        if os.path.exists(path):
-            try:
-                con = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
-                found = con.execute("select value from meta where key = 'schema_version'").fetchone()
-                con.close()
-                lines.append(f"store: {path} (schema {found[0] if found else '?'})")
-            except sqlite3.Error as exc:
-                lines.append(f"store: {path} (unreadable: {exc})")
-        else:
-            lines.append(f"store: {path} (not created yet)")
-        print("\n".join(lines))
-        parser.exit()
 
 
 def _lang(args) -> str:
@@ -77,7 +46,35 @@ def _open(args, *, create: bool = True):
     if due and db.backup_path:
         print(f"已升级；升级前的副本：{db.backup_path}" if zh else f"upgraded; the copy from before: {db.backup_path}",
               file=sys.stderr)
+    _resolve_names(db, args)
     return db
+
+
+# arguments that name a region or an indicator, by verb (None: every verb); the value may be a code or a name
+REGION_ARGS = {"region": None, "parent": ("regions",)}
+INDICATOR_ARGS = {"indicator": None, "indicators": None}
+
+
+def _resolve_names(db, args) -> None:
+    """Regions and indicators named by code or by name (江苏, 南京市, 有效发明专利拥有量) become their codes,
+    in place, as soon as the store is open: every verb then sees codes (app.models.names decides)."""
+    from app.models.names import resolve_indicator, resolve_region
+
+    year = getattr(args, "year", None)
+    year = year if isinstance(year, int) else None
+    verb = getattr(args, "verb", None)
+
+    def each(value, resolve):
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value if value in (None, "", "*") else resolve(value)
+
+    for name, verbs in REGION_ARGS.items():
+        if getattr(args, name, None) and (verbs is None or verb in verbs):
+            setattr(args, name, each(getattr(args, name), lambda t: resolve_region(db, t, year)))
+    for name, verbs in INDICATOR_ARGS.items():
+        if getattr(args, name, None) and (verbs is None or verb in verbs):
+            setattr(args, name, each(getattr(args, name), lambda t: resolve_indicator(db, t)))
 
 
 def _print_json(rows) -> None:
@@ -99,13 +96,30 @@ def _table(rows: list[list], headers: list[str]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级", "unit": "单位"}
+COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
+SCOPE_ZH = {"national": "全国", "each_region": "各地区", "region": "本地区"}
+
+
+def requirement(comparator: str, value, lang: str) -> str:
+    """A target's requirement in words: 不低于 26, 增长不低于 10%, 高于上年, 须填报 (``>= 26`` in English).
+
+    >>> requirement("growth>=", 10.0, "zh"), requirement("reported", None, "zh"), requirement("<=", 16.5, "en")
+    ('增长不低于 10%', '须填报', '<= 16.5')
+    """
+    shown = "" if value is None else f"{value:g}"
+    if lang != "zh":
+        return f"{comparator} {shown}".strip()
+    return f"{COMPARATOR_ZH.get(comparator, comparator)} {shown}{'%' if comparator == 'growth>=' and shown else ''}".strip()
+
+
 def _year(text: str) -> int:
     try:
         year = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+        raise argparse.ArgumentTypeError(said("%r is not a year", text)) from None
     if not 1990 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"{year} is outside 1990–2100")
+        raise argparse.ArgumentTypeError(said("%d is outside 1990–2100", year))
     return year
 
 
@@ -140,7 +154,8 @@ def cmd_regions(args) -> int:
         _print_json([{"code": r.code, "parent": r.parent, "level": r.level, "name_zh": r.name_zh, "name_en": r.name_en,
                       "valid_from": r.valid_from, "valid_to": r.valid_to} for r in rows])
     else:
-        _table([[r.code, r.level, r.name(lang), r.parent or ""] for r in rows],
+        _table([[r.code, r.level if lang == "en" else LEVEL_ZH.get(r.level, r.level), r.name(lang),
+                 r.parent or "" if lang == "en" else regs[r.parent].name_zh if r.parent in regs else ""] for r in rows],
                ["code", "level", "name", "parent"] if lang == "en" else ["代码", "层级", "名称", "上级"])
     return EXIT_OK
 
@@ -188,6 +203,7 @@ def _scope(args) -> str:
 def cmd_check(args) -> int:
     from app.models.catalogue import indicators, regions
     from app.models.findings import findings as load_findings
+    from app.services.report.words import ALL_INDICATORS
 
     db = _check_region_year(args)
     fs = load_findings(db, args.region, args.year, below=_scope(args))
@@ -202,7 +218,7 @@ def cmd_check(args) -> int:
         for f in fs:
             extra = f"  [{'已说明' if lang == 'zh' else 'explained'}: {f.explanation}]" if f.explanation else ""
             if lang == "zh":      # names, not catalogue codes or rule ids (those are in --json)
-                name = inds[f.indicator].name_zh if f.indicator in inds else "全部指标"
+                name = inds[f.indicator].name_zh if f.indicator in inds else ALL_INDICATORS.get(f.rule, "全部指标")
                 print(f"{sev.get(f.severity, f.severity)}\t{regs[f.region].name_zh}\t{name}\t{f.period}\t{f.message(lang)}{extra}")
             else:
                 print(f"{f.severity}\t{f.region}\t{f.indicator}\t{f.period}\t{f.rule}\t{f.message(lang)}{extra}")
@@ -240,12 +256,16 @@ def cmd_status(args) -> int:
     def num(v, d):
         return "" if v is None else f"{v:,.{d}f}"
 
-    _table([[r["indicator"], r["indicator_name"], r["comparator"] + ("" if r["target"] is None else f" {r['target']:g}"),
-             r["target_year"], num(r["latest_value"], r["decimals"]), r["latest_period"] or "",
-             f"{SYMBOL[r['status']]} {render('status_' + r['status'], lang)}", num(r["projected_value"], r["decimals"]),
-             num(r["required_annual_change"], r["decimals"]), f"{r['document']} {r['clause'] or ''}"] for r in rows],
-           ["indicator", "name", "target", "year", "latest", "period", "status", "projected", "needed/yr", "source"]
-           if lang == "en" else ["指标", "名称", "目标", "目标年", "最新值", "期间", "状态", "预测值", "年均需变化", "依据"])
+    rows_out = [[r["indicator"], r["indicator_name"], requirement(r["comparator"], r["target"], lang),
+                 r["target_year"], num(r["latest_value"], r["decimals"]), r["latest_period"] or "",
+                 f"{SYMBOL[r['status']]} {render('status_' + r['status'], lang)}", num(r["projected_value"], r["decimals"]),
+                 num(r["required_annual_change"], r["decimals"]), f"{r['document']} {r['clause'] or ''}".strip()]
+                for r in rows]
+    if lang == "en":
+        _table(rows_out, ["indicator", "name", "target", "year", "latest", "period", "status", "projected",
+                          "needed/yr", "source"])
+    else:                # names, not catalogue codes (those are in --json)
+        _table([r[1:] for r in rows_out], ["指标", "目标", "目标年", "最新值", "期间", "状态", "预测值", "年均需变化", "依据"])
     return EXIT_OK
 
 
@@ -310,10 +330,18 @@ def cmd_targets(args) -> int:
         rows = targets.list_targets(db, pack=args.pack, region=args.region)
         if args.json:
             _print_json([t.__dict__ for t in rows])
-        else:
+        elif lang == "en":
             _table([[t.id, t.pack, t.indicator, t.scope + (f":{t.region}" if t.region else ""), t.comparator,
                      "" if t.value is None else f"{t.value:g}", t.year, t.clause or ""] for t in rows],
                    ["id", "pack", "indicator", "scope", "cmp", "value", "year", "clause"])
+        else:            # names and words, not codes or comparator tokens (those are in --json)
+            from app.models.catalogue import indicators, regions
+
+            inds, regs = indicators(db), regions(db)
+            _table([[t.id, t.pack, inds[t.indicator].name_zh if t.indicator in inds else t.indicator,
+                     regs[t.region].name_zh if t.region in regs else SCOPE_ZH.get(t.scope, t.scope),
+                     requirement(t.comparator, t.value, lang), t.year, t.clause or ""] for t in rows],
+                   ["编号", "目标包", "指标", "适用范围", "要求", "年度", "条款"])
     return EXIT_OK
 
 
@@ -392,7 +420,9 @@ def cmd_workflow(args) -> int:
         review.reopen(db, args.region, args.year, why=args.why or "")
     else:
         {"complete": review.complete, "submit": review.submit}[args.verb](db, args.region, args.year, why=args.why)
-    print(region_year_status(db, args.region, args.year))
+    from app.models.states import status_label
+
+    print(status_label(region_year_status(db, args.region, args.year), _lang(args)))
     return EXIT_OK
 
 
@@ -461,105 +491,149 @@ def cmd_aggregate(args) -> int:
 
 # ---------------------------------------------------------------- parser
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="ipdesk", description="ipdesk 知识产权指标填报与核查 — IP indicator entry, checks and targets. "
-                "Without a verb the desktop window opens.")
-    p.add_argument("--version", action=_Version, nargs=0, help="version, data directory and schema versions")
-    p.add_argument("--db", help="store file (default: IPDESK_DB or the user's data directory)")
-    p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh, or IPDESK_LANG)")
-    p.add_argument("--demo", action="store_true", help="open the window on a fresh demo store")
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The parser in ``lang`` (default: ``--lang`` in sys.argv, then IPDESK_LANG, then Chinese); help
+    texts are ``(english, chinese)`` pairs. ``parse_args`` honours a ``--lang`` in the arguments it is given."""
+    lang = lang or choose_lang()
+    JSON = ("machine-readable output", "输出 JSON（供脚本读取）")
+    p = _Parser(prog="ipdesk", lang=lang, rebuild=build_parser,
+                description=("ipdesk — IP indicator entry, checks and targets. Without a verb the desktop window opens.",
+                             "ipdesk 知识产权指标填报与核查。不带命令时打开桌面窗口。"))
+    p.add_argument("--version", action=_Version, nargs=0,
+                   help=("version, data directory and schema versions", "显示版本、数据目录和数据库结构版本"))
+    p.add_argument("--db", help=("store file (default: IPDESK_DB or the user's data directory)",
+                                 "数据库文件（默认：环境变量 IPDESK_DB，或用户数据目录）"))
+    p.add_argument("--lang", choices=["zh", "en"], help=("language of messages (default zh, or IPDESK_LANG)",
+                                                          "提示语言（默认 zh 中文，或按环境变量 IPDESK_LANG）"))
+    p.add_argument("--demo", action="store_true", help=("open the window on a fresh demo store",
+                                                        "用新建的示例数据库打开窗口"))
     p.add_argument("--self-test", dest="self_test", action="store_true",
-                   help="open the window offscreen on a fresh demo store, render it, check fonts and store, exit")
-    sub = p.add_subparsers(dest="verb", parser_class=_Parser, metavar="VERB")
+                   help=("open the window offscreen on a fresh demo store, render it, check fonts and store, exit",
+                         "在后台用示例数据库打开窗口并绘制一次，检查字体和数据库后退出（自检）"))
+    sub = p.add_subparsers(dest="verb", parser_class=_Parser, metavar=p.pick(("VERB", "命令")))
+    p.verbs = sub.choices
 
     def verb(name, func, help_text):
-        sp = sub.add_parser(name, help=help_text.replace("%", "%%"), description=help_text.replace("%", "%%"))
+        text = p.pick(help_text).replace("%", "%%")
+        sp = sub.add_parser(name, help=text, description=text, lang=lang)
         sp.set_defaults(func=func)
-        sp.add_argument("--db", default=argparse.SUPPRESS, help="store file")
-        sp.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="message language")
+        sp.add_argument("--db", default=argparse.SUPPRESS, help=("store file", "数据库文件"))
+        sp.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                        help=("message language", "提示语言"))
         return sp
 
     def region_year(sp):
-        sp.add_argument("--region", required=True, help="region code, e.g. 320000")
-        sp.add_argument("--year", required=True, type=_year, help="year, e.g. 2022")
+        sp.add_argument("--region", required=True, help=("region: code or name, e.g. 320000, 江苏省, 南京",
+                                                         "地区：代码或名称，如 320000、江苏省、南京"))
+        sp.add_argument("--year", required=True, type=_year, help=("year, e.g. 2022", "年度，如 2022"))
 
-    sp = verb("demo", cmd_demo, "create a demo store: Jiangsu and its 13 cities, 2016–2024; a store holding values the "
-              "demo did not write is refused (exit 2) unless --force (创建示例数据)")
+    sp = verb("demo", cmd_demo, ("create a demo store: Jiangsu and its 13 cities, 2016–2024; a store holding values the "
+                                 "demo did not write is refused (exit 2) unless --force",
+                                 "创建示例数据库：江苏省及其 13 个设区市，2016–2024 年；数据库中已有非示例写入的数值时"
+                                 "拒绝执行（退出码 2），除非加 --force"))
     sp.add_argument("--force", action="store_true",
-                    help="write the demo data over values it did not write (typed, imported, received); "
-                         "their notes are cleared (强制覆盖)")
+                    help=("write the demo data over values it did not write (typed, imported, received); "
+                          "their notes are cleared", "强制以示例数据覆盖非示例写入的数值（填报、导入、接收的），其说明一并清除"))
 
-    sp = verb("regions", cmd_regions, "list regions; 'add' a reporting unit; 'import' a division file (地区)")
+    sp = verb("regions", cmd_regions, ("list regions; 'add' a reporting unit; 'import' a division file",
+                                       "地区：列出地区；add 添加填报单位；import 导入区划文件"))
     sp.add_argument("action", nargs="?", choices=["list", "add", "import"], default="list")
-    sp.add_argument("file", nargs="?", help="CSV for import: code,parent,level,name_zh,name_en,valid_from,valid_to")
-    sp.add_argument("--parent", help="filter by / parent of the new region")
-    sp.add_argument("--level", help="filter by / level of the new region (nation/province/prefecture/county/unit)")
-    sp.add_argument("--code", help="code of the new region (may be non-numeric, e.g. XJBT)")
-    sp.add_argument("--name-zh", dest="name_zh", help="Chinese name of the new region")
-    sp.add_argument("--name-en", dest="name_en", help="English name of the new region")
-    sp.add_argument("--valid-from", dest="valid_from")
-    sp.add_argument("--valid-to", dest="valid_to")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp.add_argument("file", nargs="?", metavar=sp.pick(("file", "文件")),
+                    help=("CSV for import: code,parent,level,name_zh,name_en,valid_from,valid_to",
+                          "import 用的 CSV 文件，列为 code,parent,level,name_zh,name_en,valid_from,valid_to"))
+    sp.add_argument("--parent", help=("filter by / parent of the new region", "按上级地区筛选 / 新地区的上级"))
+    sp.add_argument("--level", help=("filter by / level of the new region (nation/province/prefecture/county/unit)",
+                                     "按层级筛选 / 新地区的层级（nation 全国、province 省、prefecture 地市、county 县区、"
+                                     "unit 单位）"))
+    sp.add_argument("--code", help=("code of the new region (may be non-numeric, e.g. XJBT)",
+                                    "新地区的代码（可以不是数字，如 XJBT）"))
+    sp.add_argument("--name-zh", dest="name_zh", help=("Chinese name of the new region", "新地区的中文名称"))
+    sp.add_argument("--name-en", dest="name_en", help=("English name of the new region", "新地区的英文名称"))
+    sp.add_argument("--valid-from", dest="valid_from", help=("valid from (date)", "启用日期"))
+    sp.add_argument("--valid-to", dest="valid_to", help=("valid until (date)", "停用日期"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("indicators", cmd_indicators, "list the indicator catalogue (指标目录)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp = verb("indicators", cmd_indicators, ("list the indicator catalogue", "指标目录：列出全部指标"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("set", cmd_set, "set one value as a clerk types it: 1,234 / １２３４ / 3.2万 / 12.5% (填报数值)")
-    sp.add_argument("region")
-    sp.add_argument("indicator")
-    sp.add_argument("period", help="2022, 2022Q3 or 2022-07")
-    sp.add_argument("text", help="the value as typed")
-    sp.add_argument("--note", help="note stored with the value")
-    sp.add_argument("--source", help="source of the figure")
-    sp.add_argument("--why", help="reason recorded in the audit trail")
+    sp = verb("set", cmd_set, ("set one value as a clerk types it: 1,234 / １２３４ / 3.2万 / 12.5%",
+                               "填报一个数值，按平常的写法即可：1,234 / １２３４ / 3.2万 / 12.5%"))
+    sp.add_argument("region", metavar=sp.pick(("region", "地区")),
+                    help=("region: code or name (320100, 南京市, 南京)", "地区：代码或名称（320100、南京市、南京）"))
+    sp.add_argument("indicator", metavar=sp.pick(("indicator", "指标")),
+                    help=("indicator: code or name (INV_GRANTS, 发明专利授权量)", "指标：代码或名称（INV_GRANTS、发明专利授权量）"))
+    sp.add_argument("period", metavar=sp.pick(("period", "期间")),
+                    help=("2022, 2022Q3 or 2022-07", "期间：2022、2022Q3 或 2022-07"))
+    sp.add_argument("text", metavar=sp.pick(("text", "数值")), help=("the value as typed", "数值，按输入的原样"))
+    sp.add_argument("--note", help=("note stored with the value", "随数值保存的备注"))
+    sp.add_argument("--source", help=("source of the figure", "数据来源"))
+    sp.add_argument("--why", help=("reason recorded in the audit trail", "修改原因（记入审计记录）"))
 
-    sp = verb("check", cmd_check, "run the checks for a region-year; exit 1 when blocking findings exist (核查)")
+    sp = verb("check", cmd_check, ("run the checks for a region-year; exit 1 when blocking findings exist",
+                                   "核查一个地区年度的数据；有阻断问题时退出码为 1"))
     region_year(sp)
-    sp.add_argument("--children", action="store_true", help="also check the direct subordinate regions (cities)")
+    sp.add_argument("--children", action="store_true", help=("also check the direct subordinate regions (cities)",
+                                                             "同时核查直属下级地区（如各设区市）"))
     sp.add_argument("--all-below", dest="all_below", action="store_true",
-                    help="also check every region below (cities, counties, units)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+                    help=("also check every region below (cities, counties, units)", "同时核查全部下级地区（市、县、单位）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("status", cmd_status, "target status with projection and needed annual change (目标进度)")
+    sp = verb("status", cmd_status, ("target status with projection and needed annual change",
+                                     "目标进度：完成情况、趋势预测和年均需变化"))
     region_year(sp)
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("explain", cmd_explain, "store the explanation for an explain-level finding (情况说明)")
+    sp = verb("explain", cmd_explain, ("store the explanation for an explain-level finding",
+                                       "情况说明：为需说明的核查问题填写说明"))
     region_year(sp)
-    sp.add_argument("rule", help="rule of the finding: yoy, outlier, sum, falling, benford")
-    sp.add_argument("indicator", help="indicator code of the finding (* for benford)")
-    sp.add_argument("text", help="the explanation")
-    sp.add_argument("--period", help="period of the finding (default: the year)")
+    sp.add_argument("rule", metavar=sp.pick(("rule", "规则")),
+                    help=("rule of the finding: yoy, outlier, sum, falling, benford",
+                          "问题所属规则：yoy 同比变化、outlier 历史变化异常、sum 与下级合计不符、falling 不增反降、"
+                          "benford 首位数字分布"))
+    sp.add_argument("indicator", metavar=sp.pick(("indicator", "指标")),
+                    help=("indicator of the finding: code or name (* for benford)", "问题所属指标：代码或名称（首位数字分布用 *）"))
+    sp.add_argument("text", metavar=sp.pick(("text", "说明")), help=("the explanation", "说明内容"))
+    sp.add_argument("--period", help=("period of the finding (default: the year)", "问题所属期间（默认为该年度）"))
 
-    sp = verb("audit", cmd_audit, "show the audit trail, or --verify its hash chain (审计记录)")
-    sp.add_argument("--verify", action="store_true", help="exit 1 when the trail was altered outside ipdesk")
-    sp.add_argument("--region")
-    sp.add_argument("--indicator")
-    sp.add_argument("--period")
-    sp.add_argument("--limit", type=int, default=50)
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp = verb("audit", cmd_audit, ("show the audit trail, or --verify its hash chain",
+                                   "审计记录：查看修改记录，或用 --verify 校验其哈希链"))
+    sp.add_argument("--verify", action="store_true", help=("exit 1 when the trail was altered outside ipdesk",
+                                                           "校验审计记录；在 ipdesk 之外被改动时退出码为 1"))
+    sp.add_argument("--region", help=("only this region (code or name)", "只看此地区（代码或名称）"))
+    sp.add_argument("--indicator", help=("only this indicator (code or name)", "只看此指标（代码或名称）"))
+    sp.add_argument("--period", help=("only this period", "只看此期间"))
+    sp.add_argument("--limit", type=int, default=50, help=("how many of the latest rows (default 50)",
+                                                           "显示最近多少条（默认 50）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("targets", cmd_targets, "list, import, edit or add targets (目标管理)")
+    sp = verb("targets", cmd_targets, ("list, import, edit or add targets", "目标管理：列出、导入、修改或添加目标"))
     sp.add_argument("action", nargs="?", choices=["list", "import", "edit", "add"], default="list")
-    sp.add_argument("file", nargs="?", help="CSV pack for import")
-    sp.add_argument("--id", type=int, help="target id to edit")
-    sp.add_argument("--pack")
-    sp.add_argument("--region", help="filter / region for an own target")
-    sp.add_argument("--indicator")
-    sp.add_argument("--comparator", choices=["<=", ">=", "growth>=", "increase", "reported"])
-    sp.add_argument("--value")
-    sp.add_argument("--year", type=int)
-    sp.add_argument("--from-year", dest="from_year", type=int)
-    sp.add_argument("--clause")
-    sp.add_argument("--text", help="wording of the clause")
-    sp.add_argument("--document")
-    sp.add_argument("--self-only", dest="self_only", action="store_true", help="not for subordinate regions")
-    sp.add_argument("--why")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("file", nargs="?", metavar=sp.pick(("file", "文件")),
+                    help=("CSV pack for import", "import 用的目标包 CSV 文件"))
+    sp.add_argument("--id", type=int, help=("target id to edit", "要修改的目标编号"))
+    sp.add_argument("--pack", help=("only this target pack", "只看此目标包"))
+    sp.add_argument("--region", help=("filter / region for an own target (code or name)",
+                                      "按地区筛选 / 本地区自定目标的地区（代码或名称）"))
+    sp.add_argument("--indicator", help=("indicator (code or name)", "指标（代码或名称）"))
+    sp.add_argument("--comparator", choices=["<=", ">=", "growth>=", "increase", "reported"],
+                    help=("<= not above, >= not below, growth>= growth not below, increase above last year, "
+                          "reported must be reported", "<= 不高于、>= 不低于、growth>= 增长不低于、increase 高于上年、"
+                          "reported 须填报"))
+    sp.add_argument("--value", help=("target value", "目标值"))
+    sp.add_argument("--year", type=int, help=("target year", "目标年度"))
+    sp.add_argument("--from-year", dest="from_year", type=int, help=("first year it applies to", "起始年度"))
+    sp.add_argument("--clause", help=("clause of the document", "文件条款"))
+    sp.add_argument("--text", help=("wording of the clause", "条款原文"))
+    sp.add_argument("--document", help=("document the target comes from", "目标出处文件"))
+    sp.add_argument("--self-only", dest="self_only", action="store_true",
+                    help=("not for subordinate regions", "不适用于下级地区"))
+    sp.add_argument("--why", help=("reason recorded in the audit trail", "修改原因（记入审计记录）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("user", cmd_user, "users: office heads approve and unlock, clerks enter data (用户)")
+    sp = verb("user", cmd_user, ("users: office heads approve and unlock, clerks enter data",
+                                 "用户：单位负责人审批和解锁，填报员填报数据"))
     sp.formatter_class = argparse.RawDescriptionHelpFormatter
-    sp.description = (
+    sp.description = sp.pick((
         "ipdesk user add NAME [--role clerk|head] [--by HEAD]   add a user (default: clerk)\n"
         "ipdesk user role NAME clerk|head --by HEAD               change a role\n"
         "ipdesk user passwd NAME --by HEAD                        reset a password\n"
@@ -568,40 +642,60 @@ def build_parser() -> argparse.ArgumentParser:
         "--by, once, at setup; from then on adding a head, changing a role or resetting a password needs\n"
         "an existing head's name (--by) and password, and is audited with that head as the actor.\n"
         "Passwords: at least 8 characters. With --password-stdin one line each: first the new user's\n"
-        "password (add, passwd), then the --by head's password (role: only the head's).\n"
-        "(用户：新增填报员无需审批；首位单位负责人在建库时添加一次；此后新增负责人、变更角色、重置密码须由现有负责人"
-        "以 --by 和密码授权)")
+        "password (add, passwd), then the --by head's password (role: only the head's).",
+        "ipdesk user add 用户名 [--role clerk|head] [--by 负责人]   新增用户（默认：填报员）\n"
+        "ipdesk user role 用户名 clerk|head --by 负责人             变更角色\n"
+        "ipdesk user passwd 用户名 --by 负责人                      重置密码\n"
+        "ipdesk user list                                           列出用户及其角色\n\n"
+        "新增填报员无需审批。首位单位负责人（库中尚无负责人时）在建库时不带 --by 添加一次；此后新增负责人、\n"
+        "变更角色、重置密码须由现有负责人以 --by 及其密码授权，审计记录以该负责人为操作人。\n"
+        "密码至少 8 个字符。使用 --password-stdin 时每行一个：先是新用户的密码（add、passwd），\n"
+        "再是 --by 负责人的密码（role 只需负责人的）。"))
     sp.add_argument("action", choices=["add", "role", "passwd", "list"])
-    sp.add_argument("name", nargs="?")
-    sp.add_argument("new_role", nargs="?", choices=["clerk", "head"], help="the new role (user role)")
-    sp.add_argument("--role", choices=["clerk", "head"], default="clerk", help="role of a new user (default clerk)")
-    sp.add_argument("--by", help="the office head who authorizes (adding a head, role, passwd)")
+    sp.add_argument("name", nargs="?", metavar=sp.pick(("name", "用户名")))
+    sp.add_argument("new_role", nargs="?", choices=["clerk", "head"],
+                    help=("the new role (user role)", "新角色（user role 时）"))
+    sp.add_argument("--role", choices=["clerk", "head"], default="clerk",
+                    help=("role of a new user (default clerk)", "新用户的角色（默认 clerk 填报员）"))
+    sp.add_argument("--by", help=("the office head who authorizes (adding a head, role, passwd)",
+                                  "授权的单位负责人（新增负责人、变更角色、重置密码时）"))
     sp.add_argument("--password-stdin", action="store_true",
-                    help="read passwords from stdin, one line each: the new user's first, then the --by head's")
-    sp.add_argument("--json", action="store_true", help="machine-readable output (list)")
+                    help=("read passwords from stdin, one line each: the new user's first, then the --by head's",
+                          "从标准输入读取密码，每行一个：先新用户的，再 --by 负责人的"))
+    sp.add_argument("--json", action="store_true", help=("machine-readable output (list)", "输出 JSON（list 时）"))
 
-    for name, text in (("complete", "mark a region-year complete (填报完成)"),
-                       ("submit", "mark a region-year submitted (已报送)"),
-                       ("approve", "approve and lock a region-year: office head + password (审批锁定)"),
-                       ("unlock", "unlock an approved region-year: office head + password + reason (解锁)"),
-                       ("reopen", "send a complete/submitted region-year back to draft, with --why (退回草稿)"),
-                       ("override", "let a region-year go ahead while subordinate regions are not complete: office "
-                                    "head + password + reason (放行)")):
+    for name, text in (("complete", ("mark a region-year complete", "标记地区年度为填报完成")),
+                       ("submit", ("mark a region-year submitted", "标记地区年度为已报送")),
+                       ("approve", ("approve and lock a region-year: office head + password",
+                                    "审批并锁定地区年度：须单位负责人及其密码")),
+                       ("unlock", ("unlock an approved region-year: office head + password + reason",
+                                   "解锁已审批的地区年度：须单位负责人、密码及原因")),
+                       ("reopen", ("send a complete/submitted region-year back to draft, with --why",
+                                   "将已完成或已报送的地区年度退回草稿，须用 --why 说明原因")),
+                       ("override", ("let a region-year go ahead while subordinate regions are not complete: office "
+                                     "head + password + reason", "下级地区未完成时放行本地区年度：须单位负责人、密码及原因"))):
         sp = verb(name, cmd_workflow, text)
         region_year(sp)
-        sp.add_argument("--user", help="office head's user name (approve/unlock/override)")
-        sp.add_argument("--why", help="reason recorded in the audit trail")
-        sp.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        sp.add_argument("--user", help=("office head's user name (approve/unlock/override)",
+                                        "单位负责人的用户名（审批、解锁、放行时需要）"))
+        sp.add_argument("--why", help=("reason recorded in the audit trail", "原因（记入审计记录）"))
+        sp.add_argument("--password-stdin", action="store_true", help=("read the password from stdin",
+                                                                       "从标准输入读取密码"))
 
-    sp = verb("aggregate", cmd_aggregate, "dry run of summing a region's additive indicators from its subordinate "
-              "regions: new / changed old → new / conflicts with the region's own figures; --apply writes (汇总)")
+    sp = verb("aggregate", cmd_aggregate, ("dry run of summing a region's additive indicators from its subordinate "
+                                           "regions: new / changed old → new / conflicts with the region's own figures; "
+                                           "--apply writes",
+                                           "汇总：试算由下级地区合计本地区的可加总指标，列出新增、修改（原值 → 新值）及与"
+                                           "本级自填数的冲突；加 --apply 写入"))
     region_year(sp)
     sp.add_argument("--apply", action="store_true",
-                    help="write the new and changed sums, all or nothing (default: show what would change)")
+                    help=("write the new and changed sums, all or nothing (default: show what would change)",
+                          "写入新增和修改的合计数，要么全部写入要么都不写（默认只显示将要的变化）"))
     sp.add_argument("--take-sums", dest="take_sums", action="store_true",
-                    help="also replace the region's own figures that differ from the sum (conflicts; kept otherwise)")
-    sp.add_argument("--all", action="store_true", help="also list unchanged values")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+                    help=("also replace the region's own figures that differ from the sum (conflicts; kept otherwise)",
+                          "以下级合计覆盖与之不符的本级自填数（冲突项；默认保留）"))
+    sp.add_argument("--all", action="store_true", help=("also list unchanged values", "同时列出未变的数值"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
     # verbs of the file services live beside them, one module each (calibre's cmd_* style)
     import importlib
@@ -625,7 +719,8 @@ PLUGIN_VERBS = ("app.cli_sheets", "app.cli_report", "app.cli_package", "app.cli_
 def main(argv: list[str] | None = None) -> int:
     """The command line alone: a verb is run; without one, a line says where the window is (exit 2).
     The ``ipdesk`` command is :func:`app.__main__.main`, which opens the window without a verb."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(choose_lang(argv)).parse_args(argv)
     if not args.verb:
         sys.stderr.write("ipdesk: 未指定命令（见 ipdesk --help）；打开窗口请运行 python -m app\n"
                          if _lang(args) == "zh" else

@@ -430,80 +430,112 @@ def cmd_answer(args) -> int:
 
 
 def add_verbs(verb, region_year) -> None:
-    sp = verb("office", cmd_office, "this office's id, name and signing-key fingerprint; protect-key encrypts "
-                                    "the key, rotate-key replaces it (本单位与密钥)")
+    JSON = ("machine-readable output", "输出 JSON（供脚本读取）")
+    sp = verb("office", cmd_office, ("this office's id, name and signing-key fingerprint; protect-key encrypts the key, "
+                                     "rotate-key replaces it",
+                                     "本单位与密钥：本单位的标识、名称和签名密钥指纹；protect-key 为私钥加密口令，rotate-key 更换密钥"))
     sp.add_argument("action", nargs="?", choices=["show", "protect-key", "rotate-key"], default="show")
     sp.add_argument("--passphrase-stdin", action="store_true",
-                    help="read the key's passphrase from stdin (else IPDESK_KEY_PASSPHRASE, else asked)")
-    sp.add_argument("--id", help="office id packages are signed for (default: the home region code)")
-    sp.add_argument("--name", help="office name")
-    sp.add_argument("--json", action="store_true")
+                    help=("read the key's passphrase from stdin (else IPDESK_KEY_PASSPHRASE, else asked)",
+                          "从标准输入读取私钥口令（否则读 IPDESK_KEY_PASSPHRASE，再否则询问）"))
+    sp.add_argument("--id", help=("office id packages are signed for (default: the home region code)",
+                                  "签署数据包所用的单位标识（默认：本地区代码）"))
+    sp.add_argument("--name", help=("office name", "单位名称"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
     sp = verb("export", cmd_export,
-              "write the signed package <code>_<year>_v<seq>.ipdx, with its PDF and XLSX (导出数据包)")
+              ("write the signed package <code>_<year>_v<seq>.ipdx, with its PDF and XLSX",
+               "导出数据包：写出签名的 <代码>_<年度>_v<序号>.ipdx，附 PDF 和 XLSX"))
     region_year(sp)
-    sp.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write into (a USB stick, …)")
-    sp.add_argument("--office", help="reporting office's name on the cover")
-    sp.add_argument("--contact", help="contact person and telephone on the cover")
-    sp.add_argument("--passphrase-stdin", action="store_true", help="read the key's passphrase from stdin")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("-o", "--out", required=True, metavar="DIR", help=("folder to write into (a USB stick, …)",
+                                                                       "写入的文件夹（如U盘）"))
+    sp.add_argument("--office", help=("reporting office's name on the cover", "封面上的报送单位名称"))
+    sp.add_argument("--contact", help=("contact person and telephone on the cover", "封面上的联系人及电话"))
+    sp.add_argument("--passphrase-stdin", action="store_true",
+                    help=("read the key's passphrase from stdin", "从标准输入读取私钥口令"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("verify", cmd_verify, "check a package or query file: exit 0 valid, 1 not (校验数据包)")
-    sp.add_argument("file", metavar="PKG")
-    sp.add_argument("--json", action="store_true")
+    sp = verb("verify", cmd_verify, ("check a package or query file: exit 0 valid, 1 not",
+                                     "校验数据包或查询文件：有效时退出码为 0，否则为 1"))
+    sp.add_argument("file", metavar="PKG", help=("the .ipdx or .ipdq file", ".ipdx 或 .ipdq 文件"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("trust", cmd_trust, "the senders this office trusts: add / list / remove (受信任的发送方)")
+    sp = verb("trust", cmd_trust, ("the senders this office trusts: add / list / remove",
+                                   "受信任的发送方：add 添加、list 列出、remove 移除"))
     sp.add_argument("action", choices=["add", "list", "remove"])
-    sp.add_argument("source", nargs="?", help="add: a .ipdx/.ipdq or .pub file; remove: the fingerprint")
-    sp.add_argument("--office", help="office id of a .pub key (or to override the package's)")
-    sp.add_argument("--name", help="name to remember the sender by")
-    sp.add_argument("--fingerprint", help="add: the whole fingerprint read out on the phone (required; refused if it "
-                                          "differs or is cut short)")
+    sp.add_argument("source", nargs="?", metavar=sp.pick(("source", "来源")),
+                    help=("add: a .ipdx/.ipdq or .pub file; remove: the fingerprint",
+                          "add：.ipdx/.ipdq 或 .pub 文件；remove：密钥指纹"))
+    sp.add_argument("--office", help=("office id of a .pub key (or to override the package's)",
+                                      ".pub 密钥所属的单位标识（或替代数据包中的标识）"))
+    sp.add_argument("--name", help=("name to remember the sender by", "记下的发送方名称"))
+    sp.add_argument("--fingerprint", help=("add: the whole fingerprint read out on the phone (required; refused if it "
+                                           "differs or is cut short)",
+                                           "add：电话中核对的完整密钥指纹（必填；不一致或不完整时拒绝）"))
     sp.add_argument("--region", action="append", metavar="CODE",
-                    help="add: a region this key may send (with the regions below it), as confirmed by phone; "
-                         "repeat for more (default: the office id, when it is a region code)")
-    sp.add_argument("--json", action="store_true")
+                    help=("add: a region this key may send (with the regions below it), as confirmed by phone; "
+                          "repeat for more (default: the office id, when it is a region code)",
+                          "add：电话确认的、该密钥可报送的地区（含其下级地区），可重复（默认：单位标识为地区代码时即该地区）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("receive", cmd_receive, "dry run of a received package; --apply to merge it, all or nothing (接收数据包)")
-    sp.add_argument("file", metavar="PKG")
-    sp.add_argument("--apply", action="store_true", help="merge it (default: show what would change)")
+    sp = verb("receive", cmd_receive, ("dry run of a received package; --apply to merge it, all or nothing",
+                                       "接收数据包：试接收并列出变化；加 --apply 合并，要么全部合并要么都不合并"))
+    sp.add_argument("file", metavar="PKG", help=("the received .ipdx file", "收到的 .ipdx 文件"))
+    sp.add_argument("--apply", action="store_true", help=("merge it (default: show what would change)",
+                                                          "合并（默认只显示将要的变化）"))
     sp.add_argument("--keep-mine", dest="keep_mine", nargs="*", metavar="REGION:INDICATOR[:PERIOD]",
-                    help="values changed here since the sender's last package (conflicts): keep this office's value — "
-                         "for all, or for the conflicts named (保留本单位的值)")
+                    help=("values changed here since the sender's last package (conflicts): keep this office's value — "
+                          "for all, or for the conflicts named",
+                          "冲突（对方上次报送后本单位改过的数值）：保留本单位的值——不带参数为全部，或只对列出的冲突"))
     sp.add_argument("--take-theirs", dest="take_theirs", nargs="*", metavar="REGION:INDICATOR[:PERIOD]",
-                    help="conflicts: take the package's value — for all, or for the conflicts named (采用对方的值)")
+                    help=("conflicts: take the package's value — for all, or for the conflicts named",
+                          "冲突：采用对方的值——不带参数为全部，或只对列出的冲突"))
     sp.add_argument("--accept-gap", dest="accept_gap", action="store_true",
-                    help="receive although earlier versions from this sender never came here (listed in the dry run)")
-    sp.add_argument("--all", action="store_true", help="also list unchanged values")
-    sp.add_argument("--json", action="store_true")
+                    help=("receive although earlier versions from this sender never came here (listed in the dry run)",
+                          "尽管该发送方的较早版本未收到（试运行中列出），仍予接收"))
+    sp.add_argument("--all", action="store_true", help=("also list unchanged values", "同时列出未变的数值"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("inbox", cmd_inbox, "who has sent for the year, who not, days left; received packages (收件箱)")
-    sp.add_argument("--year", required=True, type=int)
-    sp.add_argument("--region", help="the receiving region (default: the store's home region)")
-    sp.add_argument("--json", action="store_true")
+    sp = verb("inbox", cmd_inbox, ("who has sent for the year, who not, days left; received packages",
+                                   "收件箱：本年度哪些下级已报送、哪些未报送、剩余天数，以及收到的数据包"))
+    sp.add_argument("--year", required=True, type=int, help=("year, e.g. 2024", "年度，如 2024"))
+    sp.add_argument("--region", help=("the receiving region (default: the store's home region)",
+                                      "接收地区（默认：本库的本地区）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("accept", cmd_accept, "accept a received package; with --user an office head also locks it (受理)")
-    sp.add_argument("package", metavar="HASH", help="hash (≥ 8 digits) of a received package")
-    sp.add_argument("--user", help="office head who approves the data")
-    sp.add_argument("--password-stdin", action="store_true")
+    sp = verb("accept", cmd_accept, ("accept a received package; with --user an office head also locks it",
+                                     "受理收到的数据包；加 --user 时由单位负责人同时审批锁定"))
+    sp.add_argument("package", metavar="HASH", help=("hash (≥ 8 digits) of a received package",
+                                                     "收到的数据包的哈希（至少 8 位）"))
+    sp.add_argument("--user", help=("office head who approves the data", "审批数据的单位负责人"))
+    sp.add_argument("--password-stdin", action="store_true", help=("read the password from stdin", "从标准输入读取密码"))
 
-    sp = verb("query", cmd_query, "send questions about a received package back down as a signed .ipdq (查询)")
-    sp.add_argument("package", metavar="PKG", help="the received .ipdx, or its hash (≥ 8 digits)")
+    sp = verb("query", cmd_query, ("send questions about a received package back down as a signed .ipdq",
+                                   "查询：就收到的数据包向下级发出问题（签名的 .ipdq 文件）"))
+    sp.add_argument("package", metavar="PKG", help=("the received .ipdx, or its hash (≥ 8 digits)",
+                                                    "收到的 .ipdx 文件，或其哈希（至少 8 位）"))
     sp.add_argument("-q", "--question", nargs=4, action="append", metavar=("RULE", "INDICATOR", "PERIOD", "TEXT"),
-                    help="a question (RULE of the finding, or '-'); repeat for more")
-    sp.add_argument("--region", help="region the questions are about (default: the package's region)")
-    sp.add_argument("-o", "--out", required=True, metavar="DIR|FILE.ipdq")
-    sp.add_argument("--json", action="store_true")
+                    help=("a question (RULE of the finding, or '-'); repeat for more",
+                          "一个问题（RULE 为问题所属规则，或 '-'）；可重复给出多个"))
+    sp.add_argument("--region", help=("region the questions are about (default: the package's region)",
+                                      "问题所涉地区（默认：数据包的地区）"))
+    sp.add_argument("-o", "--out", required=True, metavar="DIR|FILE.ipdq",
+                    help=("folder or .ipdq file to write", "写出的文件夹或 .ipdq 文件"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("questions", cmd_questions, "questions asked and received, beside their values; --import a .ipdq (问题)")
-    sp.add_argument("--import", dest="import_file", metavar="FILE.ipdq", help="read questions sent to this office")
-    sp.add_argument("--region")
-    sp.add_argument("--year", type=int)
-    sp.add_argument("--open", action="store_true", help="unanswered only")
-    sp.add_argument("--json", action="store_true")
+    sp = verb("questions", cmd_questions, ("questions asked and received, beside their values; --import a .ipdq",
+                                           "问题：发出和收到的问题及所涉数值；用 --import 读入 .ipdq 文件"))
+    sp.add_argument("--import", dest="import_file", metavar="FILE.ipdq", help=("read questions sent to this office",
+                                                                              "读入发给本单位的问题"))
+    sp.add_argument("--region", help=("only this region (code or name)", "只看此地区（代码或名称）"))
+    sp.add_argument("--year", type=int, help=("only this year", "只看此年度"))
+    sp.add_argument("--open", action="store_true", help=("unanswered only", "只看未答复的"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("answer", cmd_answer, "answer a question; --value corrects the figure (audited) (答复与订正)")
-    sp.add_argument("id", help="question id (ipdesk questions)")
-    sp.add_argument("text", help="the answer")
-    sp.add_argument("--value", help="the corrected value, as typed")
-    sp.add_argument("--json", action="store_true")
+    sp = verb("answer", cmd_answer, ("answer a question; --value corrects the figure (audited)",
+                                     "答复与订正：答复一个问题；加 --value 订正数值（记入审计记录）"))
+    sp.add_argument("id", metavar=sp.pick(("id", "编号")), help=("question id (ipdesk questions)",
+                                                                "问题编号（见 ipdesk questions）"))
+    sp.add_argument("text", metavar=sp.pick(("text", "答复")), help=("the answer", "答复内容"))
+    sp.add_argument("--value", help=("the corrected value, as typed", "订正后的数值，按输入的原样"))
+    sp.add_argument("--json", action="store_true", help=JSON)

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 EXIT_HELP = ("exit codes: 0 written and final (approved, nothing unresolved); 1 written as a DRAFT (not approved, "
              "or blocking / unexplained problems left): every page and sheet is marked 草稿（不得作为正式报送）, "
-             "and stderr says why; 2 usage or input error, nothing written.")
+             "and stderr says why; 2 usage or input error, nothing written.",
+             "退出码：0 已写出正式报送件（已审批且无未解决问题）；1 已写出草稿（未审批，或仍有阻断或未说明的问题）："
+             "每页每表均标注“草稿（不得作为正式报送）”，标准错误输出说明原因；2 用法或输入错误，未写入任何文件。")
 
 
 def draft_notice(rep, lang: str) -> str:
@@ -79,7 +81,9 @@ def cmd_report(args) -> int:
 
 VERIFY_HELP = ("exit codes: 0 the PDF and the XLSX agree (every page's fingerprint = the workbook's = the one "
                "recomputed from its cells, no cell changed); 1 they do not (each difference named: the pages, "
-               "the cells as sheet!cell old → new); 2 a file cannot be read or is not an ipdesk report.")
+               "the cells as sheet!cell old → new); 2 a file cannot be read or is not an ipdesk report.",
+               "退出码：0 纸质件与电子件一致（每页的数据指纹 = 工作簿记录的 = 由单元格重算的，无单元格被改动）；"
+               "1 不一致（逐项列出：哪些页、哪些单元格，格式为 工作表!单元格 原值 → 现值）；2 文件无法读取或不是 ipdesk 报送材料。")
 
 
 def cmd_verify_docs(args) -> int:
@@ -99,22 +103,28 @@ def cmd_verify_docs(args) -> int:
 
 def add_verbs(verb, region_year) -> None:
     sp = verb("verify-docs", cmd_verify_docs,
-              "check a PDF and XLSX written together by `ipdesk report`: fingerprints and edited cells (核对报送材料)")
-    sp.epilog = VERIFY_HELP
-    sp.add_argument("pdf", metavar="PDF", help="the paper copy (.pdf)")
-    sp.add_argument("xlsx", metavar="XLSX", help="the electronic copy (.xlsx)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+              ("check a PDF and XLSX written together by `ipdesk report`: fingerprints and edited cells",
+               "核对报送材料：同一次 `ipdesk report` 写出的 PDF 与 XLSX 的数据指纹及被改动的单元格"))
+    sp.epilog = sp.pick(VERIFY_HELP)
+    sp.add_argument("pdf", metavar="PDF", help=("the paper copy (.pdf)", "纸质件（.pdf）"))
+    sp.add_argument("xlsx", metavar="XLSX", help=("the electronic copy (.xlsx)", "电子件（.xlsx）"))
+    sp.add_argument("--json", action="store_true", help=("machine-readable output", "输出 JSON（供脚本读取）"))
 
     sp = verb("report", cmd_report,
-              "write the submission documents: PDF (paper copy) and/or XLSX (electronic copy) (报送材料)")
-    sp.epilog = EXIT_HELP
+              ("write the submission documents: PDF (paper copy) and/or XLSX (electronic copy)",
+               "报送材料：写出 PDF（纸质件）和/或 XLSX（电子件）"))
+    sp.epilog = sp.pick(EXIT_HELP)
     region_year(sp)
-    sp.add_argument("--pdf", metavar="FILE.pdf", help="write the paper copy (A4, GB/T 9704 page) here")
-    sp.add_argument("--xlsx", metavar="FILE.xlsx", help="write the electronic copy here")
-    sp.add_argument("--office", help="reporting office's name (default: stored, or 〈region〉知识产权局)")
-    sp.add_argument("--contact", help="contact person and telephone printed on the cover")
+    sp.add_argument("--pdf", metavar="FILE.pdf", help=("write the paper copy (A4, GB/T 9704 page) here",
+                                                       "纸质件（A4，GB/T 9704 版式）写到此文件"))
+    sp.add_argument("--xlsx", metavar="FILE.xlsx", help=("write the electronic copy here", "电子件写到此文件"))
+    sp.add_argument("--office", help=("reporting office's name (default: stored, or 〈region〉知识产权局)",
+                                      "报送单位名称（默认：已保存的名称，或“〈地区〉知识产权局”）"))
+    sp.add_argument("--contact", help=("contact person and telephone printed on the cover", "封面上的联系人及电话"))
     sp.add_argument("--save-office", dest="save_office", action="store_true",
-                    help="remember --office/--contact in the store for later reports")
+                    help=("remember --office/--contact in the store for later reports",
+                          "把 --office/--contact 保存到数据库，供以后的报告使用"))
     sp.add_argument("--no-children", dest="no_children", action="store_true",
-                    help="leave out the subordinate regions (table, checks and fingerprint)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+                    help=("leave out the subordinate regions (table, checks and fingerprint)",
+                          "不含下级地区（表格、核查和数据指纹均不含）"))
+    sp.add_argument("--json", action="store_true", help=("machine-readable output", "输出 JSON（供脚本读取）"))

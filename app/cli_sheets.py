@@ -18,33 +18,48 @@ import sys
 def add_verbs(verb, region_year) -> None:
     from app.cli import _year
 
-    sp = verb("template", cmd_template, "write the fill-in workbook (.xlsx) for a region and year (生成填报模板)")
+    JSON = ("machine-readable output", "输出 JSON（供脚本读取）")
+    sp = verb("template", cmd_template, ("write the fill-in workbook (.xlsx) for a region and year",
+                                         "生成填报模板：为一个地区年度写出填报用的 .xlsx 工作簿"))
     region_year(sp)
-    sp.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="where to write the template")
+    sp.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help=("where to write the template",
+                                                                                "模板写到此文件"))
     sp.add_argument("--context", type=int, default=3, choices=range(0, 11), metavar="N",
-                    help="earlier years shown for reference (default 3)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+                    help=("earlier years shown for reference (default 3)", "列出往年数据供参考的年数（默认 3）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("import", cmd_import, "read a filled template or a long-format .xlsx/.xls/.csv (region, indicator, period, "
-              "value, note); a dry run unless --apply (导入)")
-    sp.add_argument("file", help="the .xlsx, .xls or .csv file")
-    sp.add_argument("--apply", action="store_true", help="write the values (all of them, or nothing on any problem)")
-    sp.add_argument("--region", help="refuse a template made for another region")
-    sp.add_argument("--year", type=_year, help="refuse a template made for another year")
-    sp.add_argument("--all", action="store_true", help="also list the new values, not only the changed ones")
-    sp.add_argument("--why", help="reason recorded in the audit trail (default: import FILE)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp = verb("import", cmd_import, ("read a filled template or a long-format .xlsx/.xls/.csv (region, indicator, "
+                                     "period, value, note); a dry run unless --apply",
+                                     "导入：读取填好的模板，或长表格式的 .xlsx/.xls/.csv（地区、指标、期间、数值、说明）；"
+                                     "不加 --apply 时只试导入"))
+    sp.add_argument("file", metavar=sp.pick(("file", "文件")), help=("the .xlsx, .xls or .csv file",
+                                                                     ".xlsx、.xls 或 .csv 文件"))
+    sp.add_argument("--apply", action="store_true", help=("write the values (all of them, or nothing on any problem)",
+                                                          "写入数值（全部写入；有任何问题则都不写）"))
+    sp.add_argument("--region", help=("refuse a template made for another region (code or name)",
+                                      "模板不是为此地区生成的则拒绝（代码或名称）"))
+    sp.add_argument("--year", type=_year, help=("refuse a template made for another year",
+                                                "模板不是为此年度生成的则拒绝"))
+    sp.add_argument("--all", action="store_true", help=("also list the new values, not only the changed ones",
+                                                        "同时列出新增的数值，而不只是修改的"))
+    sp.add_argument("--why", help=("reason recorded in the audit trail (default: import FILE)",
+                                   "原因，记入审计记录（默认：导入 文件名）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("export-data", cmd_export_data, "export values in the long format (.csv or .xlsx) that import reads "
-              "back (导出数据)")
-    sp.add_argument("--region", required=True, action="append", help="region code (repeat for several)")
-    sp.add_argument("--children", action="store_true", help="also the direct subordinate regions")
-    sp.add_argument("--all-below", dest="all_below", action="store_true", help="also every region below")
-    sp.add_argument("--year-from", dest="year_from", type=_year)
-    sp.add_argument("--year-to", dest="year_to", type=_year)
-    sp.add_argument("--indicators", nargs="+", metavar="CODE", help="only these indicators")
-    sp.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.xlsx")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp = verb("export-data", cmd_export_data, ("export values in the long format (.csv or .xlsx) that import reads "
+                                               "back", "导出数据：以长表格式（.csv 或 .xlsx）导出数值，可再导入"))
+    sp.add_argument("--region", required=True, action="append", help=("region: code or name (repeat for several)",
+                                                                      "地区：代码或名称（可重复给出多个）"))
+    sp.add_argument("--children", action="store_true", help=("also the direct subordinate regions", "同时导出直属下级地区"))
+    sp.add_argument("--all-below", dest="all_below", action="store_true", help=("also every region below",
+                                                                                "同时导出全部下级地区"))
+    sp.add_argument("--year-from", dest="year_from", type=_year, help=("first year", "起始年度"))
+    sp.add_argument("--year-to", dest="year_to", type=_year, help=("last year", "截止年度"))
+    sp.add_argument("--indicators", nargs="+", metavar="CODE", help=("only these indicators (codes or names)",
+                                                                     "只导出这些指标（代码或名称）"))
+    sp.add_argument("-o", "--output", required=True, metavar="FILE", help=("FILE.csv or FILE.xlsx",
+                                                                           "写到 FILE.csv 或 FILE.xlsx"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
 
 def cmd_template(args) -> int:

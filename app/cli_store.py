@@ -69,10 +69,15 @@ def cmd_restore(args) -> int:
 
 
 def add_verbs(verb, region_year) -> None:
-    sp = verb("backup", cmd_backup, "copy the store now, or --to a file, or --list the copies (备份)")
-    sp.add_argument("--to", metavar="FILE", help="write the copy here (a new file) instead of the backup folder")
-    sp.add_argument("--list", action="store_true", help="list the backups, newest first, and whether each is sound")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
-    sp = verb("restore", cmd_restore, "replace the store by a backup; the current store is copied first (恢复)")
-    sp.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    JSON = ("machine-readable output", "输出 JSON（供脚本读取）")
+    sp = verb("backup", cmd_backup, ("copy the store now, or --to a file, or --list the copies",
+                                     "备份：立即备份数据库，或用 --to 备份到指定文件，或用 --list 列出备份"))
+    sp.add_argument("--to", metavar="FILE", help=("write the copy here (a new file) instead of the backup folder",
+                                                  "备份到此文件（须为新文件），而不是备份文件夹"))
+    sp.add_argument("--list", action="store_true", help=("list the backups, newest first, and whether each is sound",
+                                                         "列出全部备份（最新的在前）及其是否完好"))
+    sp.add_argument("--json", action="store_true", help=JSON)
+    sp = verb("restore", cmd_restore, ("replace the store by a backup; the current store is copied first",
+                                       "恢复：用备份替换数据库；替换前先另存当前数据库"))
+    sp.add_argument("backup", metavar="BACKUP", help=("the backup file to restore", "要恢复的备份文件"))
+    sp.add_argument("--json", action="store_true", help=JSON)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 
 EXIT_HELP = ("exit codes: 0 done; 1 an overdue task is listed (tasks) / an edited section differs from the new "
-             "draft (report-text draft); 2 usage or input error, nothing written.")
+             "draft (report-text draft); 2 usage or input error, nothing written.",
+             "退出码：0 完成；1 列出了逾期任务（tasks），或有改写过的部分与新草稿不同（report-text draft）；"
+             "2 用法或输入错误，未写入任何数据。")
 
 
 def _common():
@@ -174,45 +176,64 @@ def add_verbs(verb, region_year) -> None:
     from app.models.messages import register
 
     register({"tasks_region_year": ("name --region and --year", "请用 --region 和 --year 指明地区和年度")})
+    JSON = ("machine-readable output", "输出 JSON（供脚本读取）")
 
-    sp = verb("tasks", cmd_tasks, "the task ledger: list the tasks of a region-year, import a year's list, add an own "
-              "task, assign it to a division or a region below, explain an overdue task (任务清单)")
-    sp.epilog = EXIT_HELP
+    sp = verb("tasks", cmd_tasks, ("the task ledger: list the tasks of a region-year, import a year's list, add an own "
+                                   "task, assign it to a division or a region below, explain an overdue task",
+                                   "任务清单：列出地区年度的任务，导入年度任务清单，添加本地区任务，分派给处室或下级地区，"
+                                   "说明逾期任务"))
+    sp.epilog = sp.pick(EXIT_HELP)
     sp.add_argument("action", nargs="?", choices=["list", "import", "add", "assign", "explain"], default="list")
-    sp.add_argument("target", nargs="?", help="import: the CSV file; assign/explain: the task id")
-    sp.add_argument("--region", help="region code (list / add / explain; assign: the assigning region, default the "
-                                     "task's owner)")
-    sp.add_argument("--year", type=int, help="year (list / explain; add: default the parent task's year)")
-    sp.add_argument("--parent", help="add: the task this one is decomposed from")
-    sp.add_argument("--text", help="add: the task's text; explain: the explanation")
-    sp.add_argument("--due", help="add/assign: due date, e.g. 2024-06-30 (default 15 December / the parent's)")
-    sp.add_argument("--responsible", help="add: responsible party (default: the region's office)")
-    sp.add_argument("--to", help="assign: a region code below, or a division's name (e.g. 战略规划处)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp.add_argument("target", nargs="?", metavar=sp.pick(("target", "对象")),
+                    help=("import: the CSV file; assign/explain: the task id", "import：CSV 文件；assign/explain：任务编号"))
+    sp.add_argument("--region", help=("region: code or name (list / add / explain; assign: the assigning region, "
+                                      "default the task's owner)",
+                                      "地区：代码或名称（list/add/explain；assign 时为分派地区，默认为任务所属地区）"))
+    sp.add_argument("--year", type=int, help=("year (list / explain; add: default the parent task's year)",
+                                              "年度（list/explain；add 时默认为上级任务的年度）"))
+    sp.add_argument("--parent", help=("add: the task this one is decomposed from", "add：本任务分解自哪项任务"))
+    sp.add_argument("--text", help=("add: the task's text; explain: the explanation", "add：任务内容；explain：说明内容"))
+    sp.add_argument("--due", help=("add/assign: due date, e.g. 2024-06-30 (default 15 December / the parent's)",
+                                   "add/assign：完成期限，如 2024-06-30（默认 12 月 15 日或上级任务的期限）"))
+    sp.add_argument("--responsible", help=("add: responsible party (default: the region's office)",
+                                           "add：责任单位（默认：本地区知识产权局）"))
+    sp.add_argument("--to", help=("assign: a region code below, or a division's name (e.g. 战略规划处)",
+                                  "assign：下级地区代码，或处室名称（如 战略规划处）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("progress", cmd_progress, "record the progress of a task in a region for a period, with evidence files "
-              "(PDF, PNG, JPEG, DOCX, XLSX; at most 20 MB each, checked by content) (推进情况)")
-    sp.epilog = "states: 未开始 推进中 已完成 滞后 取消 (滞后 and 取消 need --why). " + EXIT_HELP
-    sp.add_argument("region")
-    sp.add_argument("task")
-    sp.add_argument("period", help="2024Q1–2024Q4, 2024H1, 2024H2 or 2024")
-    sp.add_argument("--state", required=True, help="未开始 / 推进中 / 已完成 / 滞后 / 取消")
-    sp.add_argument("--percent", help="0–100")
-    sp.add_argument("--milestone", help="milestone reached (text)")
-    sp.add_argument("--text", help="what was done")
-    sp.add_argument("--person", help="responsible person")
-    sp.add_argument("--why", help="reason (required for 滞后 and 取消)")
-    sp.add_argument("--evidence", nargs="+", metavar="FILE", help="evidence files (at most 20 MB each)")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp = verb("progress", cmd_progress, ("record the progress of a task in a region for a period, with evidence files "
+                                         "(PDF, PNG, JPEG, DOCX, XLSX; at most 20 MB each, checked by content)",
+                                         "推进情况：记录某地区某期间的任务进展，可附佐证材料（PDF、PNG、JPEG、DOCX、XLSX；"
+                                         "每个不超过 20 MB，按内容核验）"))
+    sp.epilog = sp.pick(("states: 未开始 推进中 已完成 滞后 取消 (滞后 and 取消 need --why). " + EXIT_HELP[0],
+                         "状态：未开始、推进中、已完成、滞后、取消（滞后和取消须用 --why 说明原因）。" + EXIT_HELP[1]))
+    sp.add_argument("region", metavar=sp.pick(("region", "地区")), help=("region: code or name", "地区：代码或名称"))
+    sp.add_argument("task", metavar=sp.pick(("task", "任务")), help=("task id", "任务编号"))
+    sp.add_argument("period", metavar=sp.pick(("period", "期间")),
+                    help=("2024Q1–2024Q4, 2024H1, 2024H2 or 2024", "期间：2024Q1–2024Q4、2024H1、2024H2 或 2024"))
+    sp.add_argument("--state", required=True, help=("未开始 / 推进中 / 已完成 / 滞后 / 取消",
+                                                    "状态：未开始 / 推进中 / 已完成 / 滞后 / 取消"))
+    sp.add_argument("--percent", help=("0–100", "完成百分比，0–100"))
+    sp.add_argument("--milestone", help=("milestone reached (text)", "已达到的节点（文字）"))
+    sp.add_argument("--text", help=("what was done", "进展情况"))
+    sp.add_argument("--person", help=("responsible person", "责任人"))
+    sp.add_argument("--why", help=("reason (required for 滞后 and 取消)", "原因（滞后和取消时必填）"))
+    sp.add_argument("--evidence", nargs="+", metavar="FILE", help=("evidence files (at most 20 MB each)",
+                                                                   "佐证材料文件（每个不超过 20 MB）"))
+    sp.add_argument("--json", action="store_true", help=JSON)
 
-    sp = verb("report-text", cmd_report_text, "the results report's five sections: show them, re-draft them from the "
-              "store (edited text is kept, the difference shown), set a section's text (推进情况报告)")
-    sp.epilog = EXIT_HELP
+    sp = verb("report-text", cmd_report_text, ("the results report's five sections: show them, re-draft them from the "
+                                               "store (edited text is kept, the difference shown), set a section's text",
+                                               "推进情况报告的五个部分：查看；按数据库重新起草（已改写的文字保留，"
+                                               "并显示差异）；设置某部分的文字"))
+    sp.epilog = sp.pick(EXIT_HELP)
     region_year(sp)
     sp.add_argument("action", nargs="?", choices=["show", "draft", "set"], default="show")
-    sp.add_argument("section", nargs="?", help="set: section 1–5 (or 一 … 五)")
-    sp.add_argument("--text", help="set: the section's text")
-    sp.add_argument("--file", help="set: read the section's text from a UTF-8 file")
+    sp.add_argument("section", nargs="?", metavar=sp.pick(("section", "部分")),
+                    help=("set: section 1–5 (or 一 … 五)", "set：第几部分，1–5（或 一 … 五）"))
+    sp.add_argument("--text", help=("set: the section's text", "set：该部分的文字"))
+    sp.add_argument("--file", help=("set: read the section's text from a UTF-8 file", "set：从 UTF-8 文本文件读取该部分的文字"))
     sp.add_argument("--take-draft", dest="take_draft", action="append", metavar="SECTION",
-                    help="drop the edited text of SECTION: it follows the draft again")
-    sp.add_argument("--json", action="store_true", help="machine-readable output")
+                    help=("drop the edited text of SECTION: it follows the draft again",
+                          "放弃 SECTION 部分改写的文字，恢复为随草稿更新"))
+    sp.add_argument("--json", action="store_true", help=JSON)

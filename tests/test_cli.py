@@ -472,7 +472,7 @@ def test_locked_message_in_chinese_reads_well(store):
 def _verbs() -> dict[str, str]:
     from app.cli import build_parser
 
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    sub = next(a for a in build_parser("en")._actions if isinstance(a, argparse._SubParsersAction))
     return {name: p.description for name, p in sub.choices.items()}
 
 
@@ -531,7 +531,7 @@ def test_version_names_data_directory_and_schema(tmp_path):
 
     from app.models.db import SCHEMA_VERSION, open_store
     open_store(tmp_path / "v.sqlite").close()
-    out = subprocess.run([sys.executable, "-m", "app", "--db", str(tmp_path / "v.sqlite"), "--version"],
+    out = subprocess.run([sys.executable, "-m", "app", "--db", str(tmp_path / "v.sqlite"), "--lang", "en", "--version"],
                          capture_output=True, text=True, env=dict(os.environ), timeout=60)
     assert out.returncode == 0
     assert "ipdesk 0.1.0" in out.stdout and f"data directory: {tmp_path}" in out.stdout

@@ -287,7 +287,7 @@ def test_cli_approve_with_something_left_is_refused_and_changes_nothing(demo_db,
     assert run_cli(["--db", path, "complete", "--region", XUZHOU, "--year", "2024"], monkeypatch, capsys)[0] == 0
     code, out, _err = run_cli(["--db", path, "approve", "--region", XUZHOU, "--year", "2024", "--user", HEAD[0],
                                "--password-stdin"], monkeypatch, capsys, HEAD[1] + "\n")
-    assert code == 0 and out.strip() == "approved"
+    assert code == 0 and out.strip() == "已审批"
     code, _out, err = run_cli(["--db", path, "--lang", "zh", "explain", "--region", XUZHOU, "--year", "2024",
                                "yoy", "PATENT_TRANSFERS", "改写"], monkeypatch, capsys)
     assert code == 2 and "解锁" in err                           # frozen by the approval
