@@ -193,11 +193,19 @@ def test_explanation_typed_in_the_side_panel(window, qtbot):
 
     window.select_region("320300")                      # 徐州: its two planted findings explained → nothing blocks
     assert "专利转让许可次数" in page.blockers_label.text() and not page.complete_button.isEnabled()
-    for rule in ("yoy", "outlier"):
-        items = [page.findings.item(i) for i in range(page.findings.count())]
-        page.findings.setCurrentItem(next(it for it in items if it.data(Qt.UserRole).rule == rule))
-        page.explain_edit.setPlainText("技术转移中心集中登记")
-        qtbot.mouseClick(page.explain_button, Qt.LeftButton)
+    # the change band and the outlier rule flag the same cell: one item in the panel, explained once
+    items = [page.findings.item(i) for i in range(page.findings.count())]
+    both = [it for it in items if {f.rule for f in it.data(Qt.UserRole + 1)} == {"yoy", "outlier"}]
+    assert len(both) == 1 and not [it for it in items if it.data(Qt.UserRole).rule in ("yoy", "outlier")
+                                   and it is not both[0]]
+    assert "同比变化" in both[0].text() and "与本地区历年变化相比异常" in both[0].text()
+    page.findings.setCurrentItem(both[0])
+    page.explain_edit.setPlainText("技术转移中心集中登记")
+    qtbot.mouseClick(page.explain_button, Qt.LeftButton)
+    stored = window.db.execute("select rule, text from explanations where region='320300' and rule in ('yoy', 'outlier')"
+                               " order by rule").fetchall()
+    assert stored == [("outlier", "技术转移中心集中登记"), ("yoy", "技术转移中心集中登记")]
+    assert window.db.execute("select count(*) from audit where action='explain' and region='320300'").fetchone()[0] == 2
     assert "无阻碍报送的问题" in page.blockers_label.text() and page.complete_button.isEnabled()
     qtbot.mouseClick(page.complete_button, Qt.LeftButton)
     assert region_year_status(window.db, "320300", 2024) == "complete"

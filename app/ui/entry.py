@@ -60,6 +60,17 @@ class GridView(QTableView):
         super().keyPressEvent(event)
 
 
+def finding_groups(found) -> list[list]:
+    """The findings in the side panel's order, those of one cell at one severity together: a value that
+    trips the change band and the outlier rule is one item, explained once."""
+    order = ("blocking", "explain", "info")
+    groups: dict = {}
+    for f in sorted(found, key=lambda f: order.index(f.severity)):
+        key = (f.severity, f.region, f.indicator, f.period) if f.severity == "explain" else id(f)
+        groups.setdefault(key, []).append(f)
+    return list(groups.values())
+
+
 class EntryPage(Retranslating, QWidget):
     """Indicators × years for the selected region; every edit is saved at once."""
 
@@ -201,12 +212,19 @@ class EntryPage(Retranslating, QWidget):
         from app.models import review
 
         names = {i.code: i.name(lang) for i in g.indicators}
+        names["*"] = self.tr("All indicators")
         sev_text = {"blocking": self.tr("Blocking"), "explain": self.tr("Explain"), "info": self.tr("Note")}
-        for f in sorted(g.findings, key=lambda f: ("blocking", "explain", "info").index(f.severity)):
-            mark = "✔ " if f.explanation else ""
-            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}: {f.message(lang)}")
+        for group in finding_groups(g.findings):
+            f = group[0]
+            mark = "✔ " if all(x.explanation for x in group) else ""
+            text = "；".join(x.message(lang) for x in group) if lang == "zh" else "; ".join(x.message(lang) for x in group)
+            sep = "：" if lang == "zh" else ": "
+            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}"
+                                   f"{'' if f.period == str(g.year) else ' ' + f.period}{sep}{text}")
             item.setData(Qt.UserRole, f)
-            item.setToolTip(f"{f.document or ''} {f.clause or ''}".strip())
+            item.setData(Qt.UserRole + 1, group)
+            item.setToolTip(" ".join(f"{x.document or ''} {x.clause or ''}".strip() for x in group).strip()
+                            + f"\n{f.region} · {f.indicator} · {f.period}")
             self.findings.addItem(item)
         # what blocks the next step, as the review service says it (the same words as a refusal)
         step = {"draft": "complete", "complete": "submit", "submitted": "approve"}.get(g.status)
@@ -309,8 +327,10 @@ class EntryPage(Retranslating, QWidget):
             self._apply(changes, self.tr("Clear {n} values").format(n=len(changes)))
 
     def _refuse(self, errors, title=None):
+        from app.services.place_names import message
+
         lang = current()
-        lines = [e.message(lang) for e in errors[:12]]
+        lines = [message(self.db, e, lang) for e in errors[:12]]
         if len(errors) > 12:
             lines.append(self.tr("… and {n} more").format(n=len(errors) - 12))
         self.message.emit(lines[0])
@@ -339,11 +359,11 @@ class EntryPage(Retranslating, QWidget):
         f = item.data(Qt.UserRole) if item else None
         if f is None:
             return
-        from app.models.review import explain
+        from app.models.explain_cell import explain_cell
 
-        try:
-            explain(self.db, f.region, int(f.period[:4]), f.rule, f.indicator, self.explain_edit.toPlainText(),
-                    period=f.period)
+        try:        # one text for every explain-level finding of the cell (change band and outlier alike)
+            explain_cell(self.db, f.region, int(f.period[:4]), f.indicator, f.period, self.explain_edit.toPlainText(),
+                         fs=self.model.grid.found)
         except IpdeskError as exc:
             self._refuse([exc])
             return
