@@ -1,9 +1,10 @@
 """The clerk's page: the indicator grid, paste, undo/redo, and the findings panel."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPolygon, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView,
+                               QStyledItemDelegate,
                                QLabel, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
@@ -31,6 +32,29 @@ class _WriteCommand(QUndoCommand):
         self.page.write(self.before, why="undo")
 
 
+NOTE_MARK = QColor("#c0392b")
+
+
+class NoteMarkDelegate(QStyledItemDelegate):
+    """Paints the cell as usual, then a small red triangle in its top-right corner when the value has a
+    note (Excel's comment marker); the note itself is in the tooltip."""
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        model = index.model()
+        if getattr(model, "grid", None) is None or not model.has_note(index.row(), index.column()):
+            return
+        r = option.rect
+        size = max(5, r.height() // 4)
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(NOTE_MARK)
+        painter.drawPolygon(QPolygon([QPoint(r.right() - size, r.top()), QPoint(r.right(), r.top()),
+                                      QPoint(r.right(), r.top() + size)]))
+        painter.restore()
+
+
 class GridView(QTableView):
     """Excel-like keys: typing edits, Enter commits and moves down, Tab moves right, Delete clears."""
 
@@ -41,6 +65,7 @@ class GridView(QTableView):
         self.setSelectionMode(QAbstractItemView.ContiguousSelection)
         self.setAlternatingRowColors(False)
         self.setWordWrap(False)
+        self.setItemDelegate(NoteMarkDelegate(self))
 
     def closeEditor(self, editor, hint):
         super().closeEditor(editor, hint)
@@ -50,7 +75,19 @@ class GridView(QTableView):
             if nxt.isValid():
                 self.setCurrentIndex(nxt)
 
+    typedOnReadOnly = Signal(object)      # a key typed on a cell that cannot be edited: its index
+
     def keyPressEvent(self, event):
+        text = event.text()
+        if (text and text.isprintable() and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)
+                and self.state() != QAbstractItemView.EditingState):
+            cur = self.currentIndex()
+            if cur.isValid() and not (self.model().flags(cur) & Qt.ItemIsEditable):
+                # Qt would search the column for a cell starting with the key and move there: the next
+                # figure typed would land in another row. The cursor stays, and the page says why.
+                event.accept()
+                self.typedOnReadOnly.emit(cur)
+                return
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
             cur = self.currentIndex()
             nxt = self.model().index(cur.row() + 1, cur.column())
@@ -85,11 +122,14 @@ class EntryPage(Retranslating, QWidget):
         self.undo_stack = QUndoStack(self)
         self.view = GridView(self)
         self.view.setModel(self.model)
+        self.view.typedOnReadOnly.connect(self.why_read_only)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.view.horizontalHeader().setMinimumSectionSize(90)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)     # no per-row size hints to compute
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.verticalHeader().setMaximumWidth(290)      # long names elide; the full name is in the tooltip
+        # the longest Chinese name (高价值发明专利中应扣除的非正常申请相关专利（件）) fits whole; longer English
+        # names elide in the middle, the full name in the tooltip
+        self.view.verticalHeader().setMaximumWidth(max(380, self.fontMetrics().horizontalAdvance("高" * 25) + 24))
         self.view.verticalHeader().setTextElideMode(Qt.ElideMiddle)
         self.view.verticalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
 
@@ -188,7 +228,19 @@ class EntryPage(Retranslating, QWidget):
         if self.model.grid is None or (self.model.grid.region, self.model.grid.year) != (region, year):
             self.undo_stack.clear()
         self.model.set_grid(entry_grid(self.db, region, year, with_checks=with_checks, kind=self.window.period_kind()))
+        self._fit_row_labels()
         self._fill_side(checked=with_checks)
+
+    def _fit_row_labels(self) -> None:
+        """The row header as wide as its longest label (up to its maximum): Qt sizes it from a sample
+        of the rows, which cut the longest names."""
+        header = self.view.verticalHeader()
+        labels = [self.model.headerData(r, Qt.Vertical, Qt.DisplayRole) or "" for r in range(self.model.rowCount())]
+        fm = header.fontMetrics()
+        need = max((fm.horizontalAdvance(t) for t in labels), default=0) + 16
+        width = min(need, header.maximumWidth())
+        if header.minimumWidth() != width:
+            header.setMinimumWidth(width)
 
     def refresh(self, keep_current: bool = True) -> None:
         cur = self.view.currentIndex()
@@ -273,6 +325,25 @@ class EntryPage(Retranslating, QWidget):
             self._refuse([exc])
             return False
         return self._apply([change], self.tr("Edit {indicator} {period}").format(indicator=ind.name(current()), period=period))
+
+    def why_read_only(self, index) -> str:
+        """Say why the cell at ``index`` takes no typing (status bar and a bubble at the cell)."""
+        from PySide6.QtWidgets import QToolTip
+
+        ind = self.model.indicator_at(index.row())
+        period = self.model.period_at(index.column())
+        if self.model.readonly:
+            text = self.tr("The store is open read-only: nothing can be changed here")
+        elif ind.derived:
+            text = self.tr("This cell is a computed value and cannot be typed in: it follows its components")
+        else:
+            text = self.tr("{region} {year} is approved and locked: an office head must unlock it before it can "
+                           "be changed").format(region=self.window.region_name(self.model.grid.region),
+                                                year=period[:4])
+        self.message.emit(text)
+        rect = self.view.visualRect(index)
+        QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), text, self.view.viewport(), rect, 5000)
+        return text
 
     def copy(self):
         """The selected block as tab-separated lines, as Excel and WPS put it on the clipboard (cells
@@ -386,7 +457,11 @@ class EntryPage(Retranslating, QWidget):
             from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
 
             dlg = QDialog(self)
-            dlg.setWindowTitle(self.tr("Note and source of this value…"))
+            dlg.setObjectName("noteDialog")
+            dlg.setWindowTitle(self.tr("Note and source: {indicator} {period}").format(indicator=ind.name(current()),
+                                                                                     period=period))
+            # wide enough for its title (the title bar does not wrap: a narrow dialog cut it)
+            dlg.setMinimumWidth(min(900, max(460, dlg.fontMetrics().horizontalAdvance(dlg.windowTitle()) + 140)))
             note_edit, source_edit = QLineEdit(cell.note or "", dlg), QLineEdit(cell.source or "", dlg)
             form = QFormLayout(dlg)
             form.addRow(self.tr("Note on the value"), note_edit)

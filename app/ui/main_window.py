@@ -57,7 +57,7 @@ class MainWindow(Retranslating, QMainWindow):
         split.addWidget(self.tree)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([200, 1080])
+        split.setSizes([230, 1050])
         self.split = split
         self.setCentralWidget(split)
 
@@ -92,13 +92,33 @@ class MainWindow(Retranslating, QMainWindow):
         except (TypeError, ValueError):
             restored = False
         if not restored or self.width() < 400 or self.height() < 300:    # none, or a damaged settings file
-            self.resize(1280, 800)
+            self._fit_to_screen(first=True)
+        else:
+            self._fit_to_screen(first=False)     # a size kept from a larger screen is brought back onto this one
         try:
             sizes = [int(x) for x in settings.value("window/split") or []]
         except (TypeError, ValueError):       # a hand-edited settings file: the default widths
             sizes = []
         if len(sizes) == 2 and min(sizes) >= 0 and sum(sizes) > 0:
             self.split.setSizes(sizes)
+
+    def _fit_to_screen(self, *, first: bool) -> None:
+        """The first start: 1280 × 800 where the screen's free area (without the task bar) holds it, else
+        that area less the title bar and frame — a 1366 × 768 laptop, or 1920 × 1080 at 150 %. Later
+        starts keep the size they had, made smaller when it no longer fits (another screen)."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        free = screen.availableGeometry()
+        frame_w, frame_h = 16, 40                  # the window manager's frame and title bar (not ours to measure
+        width = min(1280 if first else self.width(), free.width() - frame_w)       # before the first show)
+        height = min(800 if first else self.height(), free.height() - frame_h)
+        if first or (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+            self.move(free.x() + (free.width() - width - frame_w) // 2, free.y() + (free.height() - height - frame_h) // 2)
 
     def closeEvent(self, event):
         self._remember("window/geometry", self.saveGeometry())
