@@ -222,63 +222,63 @@
 <context>
     <name>ChartsPage</name>
     <message>
-        <location filename="../../app/ui/charts.py" line="50"/>
+        <location filename="../../app/ui/charts.py" line="51"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="51"/>
-        <location filename="../../app/ui/charts.py" line="277"/>
+        <location filename="../../app/ui/charts.py" line="52"/>
+        <location filename="../../app/ui/charts.py" line="278"/>
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="109"/>
+        <location filename="../../app/ui/charts.py" line="110"/>
         <source>{name} — trend and target</source>
         <translation>{name} — 趋势与目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="110"/>
+        <location filename="../../app/ui/charts.py" line="111"/>
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="116"/>
+        <location filename="../../app/ui/charts.py" line="117"/>
         <source>Reported</source>
         <translation>填报值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="125"/>
+        <location filename="../../app/ui/charts.py" line="126"/>
         <source>Target {cmp} {value:g} ({year})</source>
         <translation>目标 {cmp} {value:g}（{year}年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="131"/>
+        <location filename="../../app/ui/charts.py" line="132"/>
         <source>Target path</source>
         <translation>目标路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="135"/>
+        <location filename="../../app/ui/charts.py" line="136"/>
         <source>Projection (linear trend)</source>
         <translation>预测（线性趋势）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="139"/>
+        <location filename="../../app/ui/charts.py" line="140"/>
         <source>Lower is better for this indicator.</source>
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="142"/>
+        <location filename="../../app/ui/charts.py" line="143"/>
         <source>No data or target for {region} on this indicator</source>
         <translation>{region}暂无该指标的数据和目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="238"/>
+        <location filename="../../app/ui/charts.py" line="239"/>
         <source>Regions under {parent} ranked, {year}</source>
         <translation>{parent}下级地区排名（{year} 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="263"/>
+        <location filename="../../app/ui/charts.py" line="264"/>
         <source>No region under {region} has data on this indicator</source>
         <translation>{region}的下级地区暂无该指标数据</translation>
     </message>
@@ -286,108 +286,108 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="76"/>
+        <location filename="../../app/ui/dashboard.py" line="80"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="77"/>
+        <location filename="../../app/ui/dashboard.py" line="81"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="78"/>
+        <location filename="../../app/ui/dashboard.py" line="82"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="79"/>
+        <location filename="../../app/ui/dashboard.py" line="83"/>
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80"/>
+        <location filename="../../app/ui/dashboard.py" line="84"/>
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81"/>
+        <location filename="../../app/ui/dashboard.py" line="85"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81"/>
+        <location filename="../../app/ui/dashboard.py" line="85"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81"/>
+        <location filename="../../app/ui/dashboard.py" line="85"/>
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
-        <location filename="../../app/ui/dashboard.py" line="84"/>
+        <location filename="../../app/ui/dashboard.py" line="86"/>
+        <location filename="../../app/ui/dashboard.py" line="88"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="86"/>
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="86"/>
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83"/>
+        <location filename="../../app/ui/dashboard.py" line="87"/>
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84"/>
+        <location filename="../../app/ui/dashboard.py" line="88"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84"/>
+        <location filename="../../app/ui/dashboard.py" line="88"/>
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="89"/>
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="99"/>
+        <location filename="../../app/ui/dashboard.py" line="103"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="101"/>
+        <location filename="../../app/ui/dashboard.py" line="105"/>
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
         <translation>阻断：{b}&#x3000;需说明：{e}（未说明 {u}）&#x3000;提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="138"/>
+        <location filename="../../app/ui/dashboard.py" line="149"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="140"/>
+        <location filename="../../app/ui/dashboard.py" line="151"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="1"/>
+        <location filename="../../app/ui/dashboard.py" line="112"/>
         <source>Not ready for approval: {n}</source>
         <translation>尚不能审批：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="1"/>
+        <location filename="../../app/ui/dashboard.py" line="136"/>
         <source>Still owed by subordinate regions: {n} of {total}</source>
         <translation>下级地区尚未报送：{n} / {total}</translation>
     </message>
@@ -463,168 +463,192 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="153"/>
+        <location filename="../../app/ui/entry.py" line="204"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154"/>
+        <location filename="../../app/ui/entry.py" line="205"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155"/>
+        <location filename="../../app/ui/entry.py" line="206"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156"/>
+        <location filename="../../app/ui/entry.py" line="207"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157"/>
+        <location filename="../../app/ui/entry.py" line="208"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158"/>
+        <location filename="../../app/ui/entry.py" line="209"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="159"/>
+        <location filename="../../app/ui/entry.py" line="210"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="160"/>
+        <location filename="../../app/ui/entry.py" line="211"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="161"/>
-        <location filename="../../app/ui/entry.py" line="363"/>
+        <location filename="../../app/ui/entry.py" line="212"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="162"/>
+        <location filename="../../app/ui/entry.py" line="213"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="163"/>
+        <location filename="../../app/ui/entry.py" line="214"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="164"/>
+        <location filename="../../app/ui/entry.py" line="215"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="194"/>
+        <location filename="../../app/ui/entry.py" line="257"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198"/>
+        <location filename="../../app/ui/entry.py" line="261"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="267"/>
+        <source>All indicators</source>
+        <translation>全部指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="268"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="268"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="268"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="213"/>
+        <location filename="../../app/ui/entry.py" line="286"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="217"/>
+        <location filename="../../app/ui/entry.py" line="292"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="252"/>
+        <location filename="../../app/ui/entry.py" line="327"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="270"/>
+        <location filename="../../app/ui/entry.py" line="336"/>
+        <source>The store is open read-only: nothing can be changed here</source>
+        <translation>数据库以只读方式打开，不能在此修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="338"/>
+        <source>This cell is a computed value and cannot be typed in: it follows its components</source>
+        <translation>该单元格为计算值，不能直接填写（由组成指标自动计算）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="340"/>
+        <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
+        <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="364"/>
         <source>Copied {n} cells</source>
         <translation>已复制 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="284"/>
+        <location filename="../../app/ui/entry.py" line="378"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="287"/>
+        <location filename="../../app/ui/entry.py" line="381"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="289"/>
+        <location filename="../../app/ui/entry.py" line="383"/>
         <source>{n} cells on computed indicators were left alone: they follow their components</source>
         <translation>已跳过 {n} 个计算得出的指标单元格：它们按组成指标自动计算</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="304"/>
+        <location filename="../../app/ui/entry.py" line="398"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="310"/>
+        <location filename="../../app/ui/entry.py" line="406"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="312"/>
+        <location filename="../../app/ui/entry.py" line="408"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="344"/>
+        <location filename="../../app/ui/entry.py" line="441"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="357"/>
+        <location filename="../../app/ui/entry.py" line="454"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="366"/>
+        <location filename="../../app/ui/entry.py" line="461"/>
+        <source>Note and source: {indicator} {period}</source>
+        <translation>备注与来源：{indicator} {period}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="467"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="367"/>
+        <location filename="../../app/ui/entry.py" line="468"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="379"/>
+        <location filename="../../app/ui/entry.py" line="480"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="1"/>
+        <location filename="../../app/ui/entry.py" line="289"/>
         <source>Approved: values and explanations are frozen until an office head unlocks the year.</source>
         <translation>已审批：在单位负责人解锁前，数值和说明均不能修改。</translation>
     </message>
@@ -747,78 +771,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="370"/>
+        <location filename="../../app/ui/models.py" line="369"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="370"/>
+        <location filename="../../app/ui/models.py" line="369"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="371"/>
+        <location filename="../../app/ui/models.py" line="370"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="376"/>
+        <location filename="../../app/ui/models.py" line="375"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="379"/>
+        <location filename="../../app/ui/models.py" line="378"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="381"/>
+        <location filename="../../app/ui/models.py" line="380"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="383"/>
+        <location filename="../../app/ui/models.py" line="382"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="385"/>
+        <location filename="../../app/ui/models.py" line="384"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="387"/>
+        <location filename="../../app/ui/models.py" line="386"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="391"/>
+        <location filename="../../app/ui/models.py" line="390"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="393"/>
-        <location filename="../../app/ui/models.py" line="417"/>
+        <location filename="../../app/ui/models.py" line="392"/>
+        <location filename="../../app/ui/models.py" line="416"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="423"/>
+        <location filename="../../app/ui/models.py" line="422"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="426"/>
+        <location filename="../../app/ui/models.py" line="425"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="428"/>
+        <location filename="../../app/ui/models.py" line="427"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="429"/>
+        <location filename="../../app/ui/models.py" line="428"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -1183,211 +1207,211 @@
         <translation>没有与“{text}”相符的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="223"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>This &amp;office…</source>
         <translation>本单位设置(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Export &amp;data (long format)…</source>
         <translation>导出数据（长表格式）(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="235"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
-        <location filename="../../app/ui/main_window.py" line="552"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="632"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>Targets…</source>
         <translation>目标管理…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>&amp;Find a region…</source>
         <translation>查找地区(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Find a region: name or code (Ctrl+F)</source>
         <translation>查找地区：名称或代码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="373"/>
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="362"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="427"/>
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428"/>
+        <location filename="../../app/ui/main_window.py" line="474"/>
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="448"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="449"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="484"/>
+        <location filename="../../app/ui/main_window.py" line="564"/>
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="570"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="572"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="529"/>
+        <location filename="../../app/ui/main_window.py" line="609"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="532"/>
+        <location filename="../../app/ui/main_window.py" line="612"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>Go ahead without subordinate regions…</source>
         <translation>下级未完成时放行…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1"/>
+        <location filename="../../app/ui/main_window.py" line="525"/>
         <source>Go ahead without subordinate regions</source>
         <translation>下级未完成时放行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1"/>
+        <location filename="../../app/ui/main_window.py" line="527"/>
         <source>Lets {region} {year} be completed and approved while subordinate regions are not complete. The reason is kept in the audit trail.</source>
         <translation>允许{region} {year} 年在下级地区尚未完成时完成并审批。原因将记入审计记录。</translation>
     </message>
