@@ -79,7 +79,10 @@ def test_bad_value_is_refused_with_the_place_and_nothing_saved(window, qtbot):
     before = stored(window, "INV_GRANTS", "2024")
     assert not window.entry.model.setData(cell_index(window, "INV_GRANTS", "2024"), "12%%")
     boxes = refusal_boxes()
-    assert boxes and "320100" in boxes[0].text() and "INV_GRANTS" in boxes[0].text() and "12%%" in boxes[0].text()
+    # the place by names (codes only in the tooltip)
+    assert boxes and boxes[0].text().startswith("南京市·发明专利授权量·2024：") and "12%%" in boxes[0].text()
+    assert "320100" not in boxes[0].text() and "INV_GRANTS" not in boxes[0].text()
+    assert "320100 · INV_GRANTS · 2024" in boxes[0].toolTip()
     assert stored(window, "INV_GRANTS", "2024") == before
     for b in boxes:
         b.close()

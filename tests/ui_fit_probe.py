@@ -29,7 +29,7 @@ def inside_scroll_area(w) -> bool:
 
 
 def probe(out_png: str, lang: str = "zh") -> dict:
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QSplitter, QWidget
 
     from app.ui.main import make_app, open_window
 
@@ -73,11 +73,16 @@ def probe(out_png: str, lang: str = "zh") -> dict:
         label = model.headerData(row, Qt.Vertical, Qt.DisplayRole)
         if fm.horizontalAdvance(label) + 12 > header.width():
             elided.append(label)
+    # every year's column shown: no sideways scrolling to reach this year
+    if view.horizontalScrollBar().isVisible():
+        clipped.append("grid scrolls sideways")
+    sizes = {"tree": window.split.sizes(), "entry": window.entry.findChild(QSplitter).sizes(),
+             "columns": [view.columnWidth(c) for c in range(model.columnCount())]}
     ok = window.grab().save(out_png)
     result = {"screen": screen.getRect(), "window": window.geometry().getRect(), "frame": frame.getRect(),
               "min_height": window.minimumSizeHint().height(), "outside": outside, "clipped": clipped,
               "elided": elided, "header_width": header.width(), "saved": ok,
-              "dpr": window.devicePixelRatioF(), "store": str(window.db.path)}
+              "dpr": window.devicePixelRatioF(), "sizes": sizes, "store": str(window.db.path)}
     window.close()
     return result
 

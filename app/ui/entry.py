@@ -124,7 +124,7 @@ class EntryPage(Retranslating, QWidget):
         self.view.setModel(self.model)
         self.view.typedOnReadOnly.connect(self.why_read_only)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.view.horizontalHeader().setMinimumSectionSize(90)
+        self.view.horizontalHeader().setMinimumSectionSize(80)      # five years beside the names at 1280 px
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)     # no per-row size hints to compute
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         # the longest Chinese name (高价值发明专利中应扣除的非正常申请相关专利（件）) fits whole; longer English
@@ -408,6 +408,7 @@ class EntryPage(Retranslating, QWidget):
         box = QMessageBox(QMessageBox.Warning, title or self.tr("Value not saved"), "\n".join(lines),
                           QMessageBox.Ok, self)
         box.setObjectName("refusal")
+        box.setToolTip("\n".join(e.place() for e in errors[:12] if e.place()))      # the codes, for the helpdesk
         box.open()       # not exec(): tests and the window keep running
 
     # ---------------------------------------------------------------- explanations and history

@@ -57,7 +57,7 @@ class MainWindow(Retranslating, QMainWindow):
         split.addWidget(self.tree)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([230, 1050])
+        split.setSizes([200, 1080])
         self.split = split
         self.setCentralWidget(split)
 
@@ -330,7 +330,7 @@ class MainWindow(Retranslating, QMainWindow):
             elif page == 2:
                 self._charts().load(self.region, self.year.value())
         except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+            self.warn(self.error_text(exc))
         self._loaded.add(key)
         self.statusBar().showMessage(self.db.path)
 
@@ -426,7 +426,7 @@ class MainWindow(Retranslating, QMainWindow):
             else:
                 move[status](self.db, self.region, year, why="changed in the window")
         except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+            self.warn(self.error_text(exc))
             return False
         finally:
             self.reload(statuses_changed=True)
@@ -453,9 +453,36 @@ class MainWindow(Retranslating, QMainWindow):
         try:
             add_user(self.db, dlg.name.text().strip(), "head", dlg.p1.text())
         except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+            self.warn(self.error_text(exc))
             return False
         return True
+
+    def _as_head(self, act, credentials, *, title: str, prompt: str, with_reason: bool) -> bool:
+        """Run ``act((user, password, reason))`` as an office head: with ``credentials`` at once (tests,
+        scripts), else in the head's dialog, which asks again after a wrong password or a missing reason."""
+        try:
+            if credentials is not None:
+                act(tuple(credentials) + ("",) * (3 - len(credentials)))
+                return True
+            from app.ui.dialogs import HeadDialog
+
+            dlg = HeadDialog(self, self._heads(), title=title, prompt=prompt, with_reason=with_reason, attempt=act)
+            self.head_dialog = dlg
+            done = bool(dlg.exec())
+            if dlg.failure is not None:
+                self.warn(self.error_text(dlg.failure))
+            return done
+        except IpdeskError as exc:
+            self.warn(self.error_text(exc))
+            return False
+        finally:
+            self.reload(statuses_changed=True)
+
+    def error_text(self, exc) -> str:
+        """A refusal in the reader's words: regions and indicators named, not coded."""
+        from app.services.place_names import message
+
+        return message(self.db, exc, i18n.current())
 
     def approve(self, *, credentials=None) -> bool:
         """Approve (lock) the region-year; ``credentials`` = (user, password) skips the dialog (tests, scripts).
@@ -465,80 +492,41 @@ class MainWindow(Retranslating, QMainWindow):
 
         if self._refused_before_asking("approve"):
             return False
-        if credentials is None:
-            if not self._ensure_head():
-                return False
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=self.tr("Approve and lock"), with_reason=False,
-                             prompt=self.tr("Approving locks {region} {year}: values become read-only until an "
-                                            "office head unlocks them.").format(region=self.region_name(self.region),
-                                                                                year=self.year.value()))
-            if not dlg.exec():
-                return False
-            credentials = dlg.values()[:2]
-        try:
-            review.approve(self.db, [(self.region, self.year.value())], user=credentials[0], password=credentials[1],
-                           why="approved in the window")
-        except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+        if credentials is None and not self._ensure_head():
             return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
+        region, year = self.region, self.year.value()
+        return self._as_head(
+            lambda v: review.approve(self.db, [(region, year)], user=v[0], password=v[1], why="approved in the window"),
+            credentials, title=self.tr("Approve and lock"), with_reason=False,
+            prompt=self.tr("Approving locks {region} {year}: values become read-only until an office head unlocks "
+                           "them.").format(region=self.region_name(region), year=year))
 
     def unlock(self, *, credentials=None) -> bool:
         from app.models import review
 
         if self._refused_before_asking("unlock"):
             return False
-        if credentials is None:
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=self.tr("Unlock"), with_reason=True,
-                             prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is "
-                                            "kept in the audit trail.").format(region=self.region_name(self.region),
-                                                                               year=self.year.value()))
-            if not dlg.exec():
-                return False
-            credentials = dlg.values()
-        try:
-            review.unlock(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
-                          why=credentials[2])
-        except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
-            return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
+        region, year = self.region, self.year.value()
+        return self._as_head(
+            lambda v: review.unlock(self.db, region, year, user=v[0], password=v[1], why=v[2]),
+            credentials, title=self.tr("Unlock"), with_reason=True,
+            prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is kept in the audit "
+                           "trail.").format(region=self.region_name(region), year=year))
 
     def override(self, *, credentials=None) -> bool:
         """An office head lets the region-year go ahead although subordinate regions are not complete
         (name, password and a reason; audited). ``credentials`` = (user, password, reason)."""
         from app.models import review
 
-        if credentials is None:
-            if not self._ensure_head():
-                return False
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=self.tr("Go ahead without subordinate regions"),
-                             with_reason=True,
-                             prompt=self.tr("Lets {region} {year} be completed and approved while subordinate regions "
-                                            "are not complete. The reason is kept in the audit trail.").format(
-                                 region=self.region_name(self.region), year=self.year.value()))
-            if not dlg.exec():
-                return False
-            credentials = dlg.values()
-        try:
-            review.override(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
-                            why=credentials[2])
-        except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+        if credentials is None and not self._ensure_head():
             return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
+        region, year = self.region, self.year.value()
+        return self._as_head(
+            lambda v: review.override(self.db, region, year, user=v[0], password=v[1], why=v[2]),
+            credentials, title=self.tr("Go ahead without subordinate regions"), with_reason=True,
+            prompt=self.tr("Lets {region} {year} be completed and approved while subordinate regions are not "
+                           "complete. The reason is kept in the audit trail.").format(
+                region=self.region_name(region), year=year))
 
     def import_file(self, path: str | None = None):
         from app.ui.import_dialog import ImportDialog
