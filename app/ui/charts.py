@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
 from app.services.browse import store_changes
+from app.ui import file_dialogs
 from app.ui.i18n import Retranslating, current
 
 
@@ -275,7 +276,7 @@ class ChartsPage(Retranslating, QWidget):
         if self.trend_plot is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export chart as PNG…"), "chart.png", "PNG (*.png)")
+            path = file_dialogs.save_file(self, self.tr("Export chart as PNG…"), "chart.png", "PNG (*.png)")
             if not path:
                 return None
         from pyqtgraph.exporters import ImageExporter

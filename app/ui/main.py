@@ -158,6 +158,11 @@ def open_window(db_path=None, *, demo: bool = False):
     from app.ui.main_window import MainWindow
 
     window = MainWindow(db, readonly_reason=readonly_reason)
+    window.demo_dir = path.parent if demo else None      # removed when the window's store is closed
+    if not demo:
+        from app.ui.stores import remember_store
+
+        remember_store(path)
     if readonly_reason:
         window.warn(readonly_reason)
     elif upgraded:
@@ -165,6 +170,29 @@ def open_window(db_path=None, *, demo: bool = False):
             "Start", "The store was upgraded for this version of ipdesk; the copy from before is {backup}").format(
             backup=upgraded), 30000)
     return window
+
+
+def close_store(window) -> None:
+    """Close the window's store for good: the WAL checkpointed into the file, the connection closed,
+    the lock released; a ``--demo`` run's temporary folder removed with everything in it."""
+    import shutil
+
+    db = window.db
+    if getattr(window, "_store_closed", False):
+        return
+    window._store_closed = True
+    try:
+        if not getattr(db, "readonly", False):
+            db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
+    except Exception:  # noqa: BLE001 - closing anyway: SQLite checkpoints on the last close too
+        pass
+    db.close()
+    lock = getattr(db, "lock", None)
+    if lock is not None:
+        lock.unlock()
+    demo_dir = getattr(window, "demo_dir", None)
+    if demo_dir is not None:
+        shutil.rmtree(demo_dir, ignore_errors=True)
 
 
 def upgrade_store(path: Path, *, show_after_ms: int = 300):
@@ -262,6 +290,9 @@ def self_test(out_dir: str | None = None) -> int:
         problems.append("audit chain broken")
     n = count_values(db)
     window.close()
+    close_store(window)
+    if window.demo_dir is not None and window.demo_dir.exists():
+        problems.append(f"the demo's temporary folder was left behind: {window.demo_dir}")
     for p in problems:
         print("self-test: " + p, file=sys.stderr)
     print(f"self-test {'failed' if problems else 'ok'}: {n} demo values, screenshot {out}")
@@ -280,4 +311,8 @@ def run_gui(db=None, demo: bool = False, open_file: str | None = None) -> int:
     window.show()
     if open_file:
         window.open_file(open_file)
+
+    def at_quit():          # the window shown last (File ▸ Open store… replaces the first one)
+        close_store(getattr(app, "_ipdesk_window", None) or window)
+    app.aboutToQuit.connect(at_quit)
     return app.exec()

@@ -153,6 +153,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.data_export_action.triggered.connect(lambda: self.export_data())
         self.office_action = QAction(self)
         self.office_action.triggered.connect(lambda: self.office_settings())
+        self.open_store_action = QAction(self)
+        self.open_store_action.setShortcut(QKeySequence.Open)
+        self.open_store_action.triggered.connect(lambda: self.open_store())
+        self.file_menu.addAction(self.open_store_action)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.office_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_action)
@@ -199,6 +206,11 @@ class MainWindow(Retranslating, QMainWindow):
             a.triggered.connect(lambda _c=False, code=code: self.set_language(code))
         (self.lang_zh if i18n.current() == "zh" else self.lang_en).setChecked(True)
         self.help_menu = self.menuBar().addMenu("")
+        self.help_action = QAction(self)
+        self.help_action.setShortcut(QKeySequence.HelpContents)
+        self.help_action.setShortcutContext(Qt.ApplicationShortcut)
+        self.help_action.triggered.connect(lambda: self.show_help())
+        self.help_menu.addAction(self.help_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.about)
         self.help_menu.addAction(self.about_action)
@@ -235,6 +247,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.unlock_action.setText(self.tr("Unlock…"))
         self.override_action.setText(self.tr("Go ahead without subordinate regions…"))
         self.about_action.setText(self.tr("About ipdesk"))
+        self.help_action.setText(self.tr("Keys and workflow…"))
+        self.open_store_action.setText(self.tr("&Open store…"))
+        self.recent_menu.setTitle(self.tr("Recent stores"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
         self.targets_action.setText(self.tr("Targets…"))
         self.find_action.setText(self.tr("&Find a region…"))
@@ -339,7 +354,8 @@ class MainWindow(Retranslating, QMainWindow):
             self._checks_pending = False
             from PySide6.QtCore import QTimer
 
-            QTimer.singleShot(0, lambda: self.entry.load(self.region, self.year.value()))
+            QTimer.singleShot(0, self, lambda: getattr(self, "_store_closed", False)      # (another store opened)
+                              or self.entry.load(self.region, self.year.value()))
             # pyqtgraph takes 0.3-0.6 s to import (it binds every Qt class): import it on another thread
             # while the user reads the first screen, so that the Charts tab opens at once
             QTimer.singleShot(500, self, self._warm_charts)
@@ -538,18 +554,16 @@ class MainWindow(Retranslating, QMainWindow):
 
     def make_template(self, path: str | None = None):
         """Write the fill-in workbook for the selected region-year (in a worker)."""
-        from pathlib import Path
-
-        from PySide6.QtWidgets import QFileDialog
-
         from app.models.catalogue import region as get_region
         from app.services.sheets.template import make_template
         from app.ui.tasks import error_text, on_store, run_task
 
         region, year, store = self.region, self.year.value(), self.db.path
         if path is None:
-            default = Path.home() / f"{region}_{year}_{get_region(self.db, region).name_zh}_填报模板.xlsx"
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Make fill-in template…"), str(default), "Excel (*.xlsx)")
+            from app.ui import file_dialogs
+
+            default = f"{region}_{year}_{get_region(self.db, region).name_zh}_填报模板.xlsx"
+            path = file_dialogs.save_file(self, self.tr("Make fill-in template…"), default, "Excel (*.xlsx)")
             if not path:
                 return
 
@@ -613,6 +627,25 @@ class MainWindow(Retranslating, QMainWindow):
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
         self.statusBar().showMessage(text, 10000)
+
+    def show_help(self):
+        """F1: the keys and the workflow (window-modal, not blocking)."""
+        from app.ui.help_dialog import HelpDialog
+
+        self.help_dialog = HelpDialog(self)
+        self.help_dialog.open()
+        return self.help_dialog
+
+    def _fill_recent(self) -> None:
+        from app.ui.stores import fill_recent
+
+        fill_recent(self)
+
+    def open_store(self, path: str | None = None):
+        """Open another store in a new window in place of this one (see app.ui.stores)."""
+        from app.ui.stores import open_store
+
+        return open_store(self, path)
 
     def about(self):
         from app.ui.dialogs import about_text
