@@ -357,6 +357,7 @@ def test_quarterly_entry_and_value_history(window, qtbot):
     assert dlg.table.rowCount() == 2
     assert [dlg.table.item(r, 4).text() for r in range(2)] == ["3456", "3500"]
     assert dlg.table.item(1, 3).text() == "3456" and dlg.table.item(1, 1).text() == "tester"
+    assert [dlg.table.item(r, 2).text() for r in range(2)] == ["填报", "填报"]      # words, not the trail's `set`
     dlg.close()
     window.period_kind_box.setCurrentIndex(0)
     assert m.grid.periods[-1] == "2024"

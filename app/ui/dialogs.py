@@ -23,7 +23,8 @@ class HistoryDialog(QDialog):
                                          self.tr("New"), self.tr("Why")])
         for i, r in enumerate(rows):
             old, new = audit.decode(r["old"]) or {}, audit.decode(r["new"]) or {}
-            for j, text in enumerate((when(r["at"]), r["who"], r["action"], old.get("v", ""), new.get("v", ""), r["why"] or "")):
+            for j, text in enumerate((when(r["at"]), r["who"], self.action_word(r["action"]), old.get("v", ""),
+                                      new.get("v", ""), r["why"] or "")):
                 item = QTableWidgetItem(str(text))
                 if j in (3, 4):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -38,6 +39,13 @@ class HistoryDialog(QDialog):
         lay.addWidget(table)
         lay.addWidget(buttons)
         self.resize(760, 320)
+
+    def action_word(self, action: str) -> str:
+        """The audit trail's action in words (the code stays in the trail and the CLI's JSON)."""
+        words = {"set": self.tr("Entered"), "import": self.tr("Imported"), "receive": self.tr("Received"),
+                 "aggregate": self.tr("Summed up"), "delete": self.tr("Cleared"), "explain": self.tr("Explained"),
+                 "status": self.tr("Status changed"), "unlock": self.tr("Unlocked"), "override": self.tr("Let go ahead")}
+        return words.get(action, action)
 
 
 class HeadDialog(QDialog):
