@@ -1658,7 +1658,7 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/preview.py" line="77"/>
+        <location filename="../../app/ui/preview.py" line="78"/>
         <source>Print preview — {name}</source>
         <translation>打印预览 — {name}</translation>
     </message>
@@ -1669,11 +1669,26 @@
     </message>
     <message>
         <location filename="../../app/ui/preview.py" line="93"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="96"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="99"/>
+        <source>Fit width</source>
+        <translation>适合宽度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="101"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/preview.py" line="95"/>
+        <location filename="../../app/ui/preview.py" line="103"/>
         <source>Open with system viewer</source>
         <translation>用系统程序打开</translation>
     </message>
