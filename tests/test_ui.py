@@ -308,6 +308,12 @@ def test_chart_ranking_follows_an_edit(window):
     after = dict((c, v) for c, _n, v in charts._ranking_rows)
     assert before["320200"] != 999999 and after["320200"] == 999999
     assert charts._ranking_rows[0][0] == "320200"          # now first
+    # each bar carries its figure, grouped as the grid shows it, at the bar's end
+    shown = [(lab.toPlainText(), lab.pos().x(), lab.pos().y()) for lab in charts._value_labels if lab.isVisible()]
+    assert len(shown) == len(charts._ranking_rows) == 13
+    assert shown[0] == ("999,999", 999999, 0)
+    (x0, x1), _y = charts.rank_plot.getPlotItem().getViewBox().viewRange()
+    assert x1 >= 999999 * 1.15          # room for the figure beyond the longest bar
 
 
 def test_language_switch(window):
