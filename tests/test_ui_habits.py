@@ -127,6 +127,7 @@ def test_open_another_store_from_the_file_menu_and_find_it_among_the_recent(wind
 
     close_store(new)
     assert not Path(str(other) + ".lock").exists()
+    assert not Path(str(other) + "-wal").exists() and not Path(str(first_path) + "-wal").exists()   # checkpointed
 
 
 def test_recent_stores_keep_five_newest_first(tmp_path):

@@ -173,7 +173,7 @@ def open_window(db_path=None, *, demo: bool = False):
 
 
 def close_store(window) -> None:
-    """Close the window's store for good: the WAL checkpointed into the file, the connection closed,
+    """Close the window's store for good: the connection closed (SQLite then checkpoints the WAL),
     the lock released; a ``--demo`` run's temporary folder removed with everything in it."""
     import shutil
 
@@ -181,12 +181,7 @@ def close_store(window) -> None:
     if getattr(window, "_store_closed", False):
         return
     window._store_closed = True
-    try:
-        if not getattr(db, "readonly", False):
-            db.conn.execute("pragma wal_checkpoint(TRUNCATE)")
-    except Exception:  # noqa: BLE001 - closing anyway: SQLite checkpoints on the last close too
-        pass
-    db.close()
+    db.close()          # the last connection's close checkpoints the WAL into the file and removes it
     lock = getattr(db, "lock", None)
     if lock is not None:
         lock.unlock()
