@@ -107,7 +107,10 @@ def test_open_another_store_from_the_file_menu_and_find_it_among_the_recent(wind
     other = tmp_path / "other" / "store.sqlite"
     other.parent.mkdir()
     shutil.copy(demo_file, other)
+    from app.ui.main import open_window
+
     first_path = window.db.path
+    window.opener = open_window               # (the window open_window makes has it; the fixture's is made directly)
     new = window.open_store(str(other))
     qtbot.addWidget(new)
     assert new is not window and str(new.db.path) == str(other) and new.isVisible() and not window.isVisible()
@@ -123,7 +126,7 @@ def test_open_another_store_from_the_file_menu_and_find_it_among_the_recent(wind
     assert new.open_store(str(gone)) is None
     assert str(gone) not in recent_stores()
     new.close()
-    from app.ui.main import close_store
+    from app.ui.stores import close_store
 
     close_store(new)
     assert not Path(str(other) + ".lock").exists()

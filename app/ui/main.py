@@ -159,6 +159,7 @@ def open_window(db_path=None, *, demo: bool = False):
 
     window = MainWindow(db, readonly_reason=readonly_reason)
     window.demo_dir = path.parent if demo else None      # removed when the window's store is closed
+    window.opener = open_window                          # File ▸ Open store… opens the next one the same way
     if not demo:
         from app.ui.stores import remember_store
 
@@ -170,24 +171,6 @@ def open_window(db_path=None, *, demo: bool = False):
             "Start", "The store was upgraded for this version of ipdesk; the copy from before is {backup}").format(
             backup=upgraded), 30000)
     return window
-
-
-def close_store(window) -> None:
-    """Close the window's store for good: the connection closed (SQLite then checkpoints the WAL),
-    the lock released; a ``--demo`` run's temporary folder removed with everything in it."""
-    import shutil
-
-    db = window.db
-    if getattr(window, "_store_closed", False):
-        return
-    window._store_closed = True
-    db.close()          # the last connection's close checkpoints the WAL into the file and removes it
-    lock = getattr(db, "lock", None)
-    if lock is not None:
-        lock.unlock()
-    demo_dir = getattr(window, "demo_dir", None)
-    if demo_dir is not None:
-        shutil.rmtree(demo_dir, ignore_errors=True)
 
 
 def upgrade_store(path: Path, *, show_after_ms: int = 300):
@@ -285,6 +268,8 @@ def self_test(out_dir: str | None = None) -> int:
         problems.append("audit chain broken")
     n = count_values(db)
     window.close()
+    from app.ui.stores import close_store
+
     close_store(window)
     if window.demo_dir is not None and window.demo_dir.exists():
         problems.append(f"the demo's temporary folder was left behind: {window.demo_dir}")
@@ -306,6 +291,8 @@ def run_gui(db=None, demo: bool = False, open_file: str | None = None) -> int:
     window.show()
     if open_file:
         window.open_file(open_file)
+
+    from app.ui.stores import close_store
 
     def at_quit():          # the window shown last (File ▸ Open store… replaces the first one)
         close_store(getattr(app, "_ipdesk_window", None) or window)

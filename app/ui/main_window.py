@@ -61,6 +61,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.split = split
         self.setCentralWidget(split)
 
+        self.opener = None      # app.ui.main.open_window when it made this window: File ▸ Open store… uses it
         self.entry.changed.connect(self._values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._build_menus()

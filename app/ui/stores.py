@@ -44,6 +44,9 @@ def open_store(window, path: str | None = None):
     or None when nothing was opened (the reason shown)."""
     from app.ui import file_dialogs
 
+    opener = getattr(window, "opener", None)     # app.ui.main.open_window, set when it made the window
+    if opener is None:
+        return None
     if path is None:
         path = file_dialogs.open_file(window, QCoreApplication.translate("Stores", "Open store…"), QCoreApplication.translate("Stores", "ipdesk stores (*.sqlite *.db);;All files (*)"))
         if not path:
@@ -54,10 +57,8 @@ def open_store(window, path: str | None = None):
         window.warn(QCoreApplication.translate("Stores", "There is no store at {path}").format(path=path))
         forget_store(path)
         return None
-    from app.ui.main import open_window
-
     try:
-        new = open_window(path)
+        new = opener(path)
     except IpdeskError as exc:
         window.warn(window.error_text(exc))
         return None
@@ -69,7 +70,24 @@ def open_store(window, path: str | None = None):
     QApplication.instance()._ipdesk_window = new        # kept alive (run_gui holds the first window)
     new.show()
     window.close()
-    from app.ui.main import close_store
-
     close_store(window)
     return new
+
+
+def close_store(window) -> None:
+    """Close the window's store for good: the connection closed (SQLite then checkpoints the WAL),
+    the lock released; a ``--demo`` run's temporary folder removed with everything in it."""
+    import shutil
+
+    db = window.db
+    if getattr(window, "_store_closed", False):
+        return
+    window._store_closed = True
+    db.close()          # the last connection's close checkpoints the WAL into the file and removes it
+    lock = getattr(db, "lock", None)
+    if lock is not None:
+        lock.unlock()
+    demo_dir = getattr(window, "demo_dir", None)
+    if demo_dir is not None:
+        shutil.rmtree(demo_dir, ignore_errors=True)
+

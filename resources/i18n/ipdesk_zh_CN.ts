@@ -222,63 +222,63 @@
 <context>
     <name>ChartsPage</name>
     <message>
-        <location filename="../../app/ui/charts.py" line="52"/>
+        <location filename="../../app/ui/charts.py" line="54"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="53"/>
-        <location filename="../../app/ui/charts.py" line="279"/>
+        <location filename="../../app/ui/charts.py" line="55"/>
+        <location filename="../../app/ui/charts.py" line="303"/>
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="111"/>
+        <location filename="../../app/ui/charts.py" line="113"/>
         <source>{name} — trend and target</source>
         <translation>{name} — 趋势与目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="112"/>
+        <location filename="../../app/ui/charts.py" line="114"/>
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="118"/>
+        <location filename="../../app/ui/charts.py" line="120"/>
         <source>Reported</source>
         <translation>填报值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="127"/>
+        <location filename="../../app/ui/charts.py" line="129"/>
         <source>Target {cmp} {value:g} ({year})</source>
         <translation>目标 {cmp} {value:g}（{year}年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="133"/>
+        <location filename="../../app/ui/charts.py" line="135"/>
         <source>Target path</source>
         <translation>目标路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="137"/>
+        <location filename="../../app/ui/charts.py" line="139"/>
         <source>Projection (linear trend)</source>
         <translation>预测（线性趋势）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="141"/>
+        <location filename="../../app/ui/charts.py" line="143"/>
         <source>Lower is better for this indicator.</source>
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="144"/>
+        <location filename="../../app/ui/charts.py" line="146"/>
         <source>No data or target for {region} on this indicator</source>
         <translation>{region}暂无该指标的数据和目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="240"/>
+        <location filename="../../app/ui/charts.py" line="242"/>
         <source>Regions under {parent} ranked, {year}</source>
         <translation>{parent}下级地区排名（{year} 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="265"/>
+        <location filename="../../app/ui/charts.py" line="269"/>
         <source>No region under {region} has data on this indicator</source>
         <translation>{region}的下级地区暂无该指标数据</translation>
     </message>
@@ -1023,7 +1023,7 @@
     <message>
         <location filename="../../app/ui/dialogs.py" line="45"/>
         <source>Received</source>
-        <translation type="unfinished">接收时间</translation>
+        <translation>接收</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs.py" line="46"/>
@@ -1866,7 +1866,7 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <translation>数据库已升级以适配当前版本的 ipdesk；升级前的副本保存在 {backup}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="223"/>
+        <location filename="../../app/ui/main.py" line="218"/>
         <source>Upgrading the store for this version of ipdesk (a copy is kept)…
 {path}</source>
         <translation>正在升级数据库以适配当前版本的 ipdesk（原数据库会先备份）……
