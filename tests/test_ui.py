@@ -79,7 +79,10 @@ def test_bad_value_is_refused_with_the_place_and_nothing_saved(window, qtbot):
     before = stored(window, "INV_GRANTS", "2024")
     assert not window.entry.model.setData(cell_index(window, "INV_GRANTS", "2024"), "12%%")
     boxes = refusal_boxes()
-    assert boxes and "320100" in boxes[0].text() and "INV_GRANTS" in boxes[0].text() and "12%%" in boxes[0].text()
+    # the place by names (codes only in the tooltip)
+    assert boxes and boxes[0].text().startswith("南京市·发明专利授权量·2024：") and "12%%" in boxes[0].text()
+    assert "320100" not in boxes[0].text() and "INV_GRANTS" not in boxes[0].text()
+    assert "320100 · INV_GRANTS · 2024" in boxes[0].toolTip()
     assert stored(window, "INV_GRANTS", "2024") == before
     for b in boxes:
         b.close()
@@ -193,11 +196,19 @@ def test_explanation_typed_in_the_side_panel(window, qtbot):
 
     window.select_region("320300")                      # 徐州: its two planted findings explained → nothing blocks
     assert "专利转让许可次数" in page.blockers_label.text() and not page.complete_button.isEnabled()
-    for rule in ("yoy", "outlier"):
-        items = [page.findings.item(i) for i in range(page.findings.count())]
-        page.findings.setCurrentItem(next(it for it in items if it.data(Qt.UserRole).rule == rule))
-        page.explain_edit.setPlainText("技术转移中心集中登记")
-        qtbot.mouseClick(page.explain_button, Qt.LeftButton)
+    # the change band and the outlier rule flag the same cell: one item in the panel, explained once
+    items = [page.findings.item(i) for i in range(page.findings.count())]
+    both = [it for it in items if {f.rule for f in it.data(Qt.UserRole + 1)} == {"yoy", "outlier"}]
+    assert len(both) == 1 and not [it for it in items if it.data(Qt.UserRole).rule in ("yoy", "outlier")
+                                   and it is not both[0]]
+    assert "同比变化" in both[0].text() and "与本地区历年变化相比异常" in both[0].text()
+    page.findings.setCurrentItem(both[0])
+    page.explain_edit.setPlainText("技术转移中心集中登记")
+    qtbot.mouseClick(page.explain_button, Qt.LeftButton)
+    stored = window.db.execute("select rule, text from explanations where region='320300' and rule in ('yoy', 'outlier')"
+                               " order by rule").fetchall()
+    assert stored == [("outlier", "技术转移中心集中登记"), ("yoy", "技术转移中心集中登记")]
+    assert window.db.execute("select count(*) from audit where action='explain' and region='320300'").fetchone()[0] == 2
     assert "无阻碍报送的问题" in page.blockers_label.text() and page.complete_button.isEnabled()
     qtbot.mouseClick(page.complete_button, Qt.LeftButton)
     assert region_year_status(window.db, "320300", 2024) == "complete"
@@ -297,6 +308,12 @@ def test_chart_ranking_follows_an_edit(window):
     after = dict((c, v) for c, _n, v in charts._ranking_rows)
     assert before["320200"] != 999999 and after["320200"] == 999999
     assert charts._ranking_rows[0][0] == "320200"          # now first
+    # each bar carries its figure, grouped as the grid shows it, at the bar's end
+    shown = [(lab.toPlainText(), lab.pos().x(), lab.pos().y()) for lab in charts._value_labels if lab.isVisible()]
+    assert len(shown) == len(charts._ranking_rows) == 13
+    assert shown[0] == ("999,999", 999999, 0)
+    (x0, x1), _y = charts.rank_plot.getPlotItem().getViewBox().viewRange()
+    assert x1 >= 999999 * 1.15          # room for the figure beyond the longest bar
 
 
 def test_language_switch(window):
@@ -346,6 +363,7 @@ def test_quarterly_entry_and_value_history(window, qtbot):
     assert dlg.table.rowCount() == 2
     assert [dlg.table.item(r, 4).text() for r in range(2)] == ["3456", "3500"]
     assert dlg.table.item(1, 3).text() == "3456" and dlg.table.item(1, 1).text() == "tester"
+    assert [dlg.table.item(r, 2).text() for r in range(2)] == ["填报", "填报"]      # words, not the trail's `set`
     dlg.close()
     window.period_kind_box.setCurrentIndex(0)
     assert m.grid.periods[-1] == "2024"

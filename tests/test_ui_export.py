@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 pytest.importorskip("pypdfium2")
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
@@ -33,6 +34,21 @@ def test_export_dialog_writes_pdf_and_xlsx_then_previews_and_prints(window, qtbo
     assert prev.pages.count() == dlg.result.pdf_pages >= 3
     icon = prev.pages.item(0).icon().pixmap(300, 424).toImage()
     assert icon.width() > 100 and not icon.isNull()
+    # zoom: the pages are drawn larger (rendered again, not scaled), smaller, and as wide as the view
+    first = prev.pages.iconSize().width()
+    qtbot.mouseClick(prev.zoom_in_button, Qt.LeftButton)
+    assert abs(prev.pages.iconSize().width() - first * 1.25) <= 2          # (PDFium rounds the page's size)
+    assert abs(prev.pages.item(0).icon().availableSizes()[0].width() - first * 1.25) <= 2
+    qtbot.mouseClick(prev.zoom_out_button, Qt.LeftButton)
+    qtbot.mouseClick(prev.zoom_out_button, Qt.LeftButton)
+    assert prev.pages.iconSize().width() < first
+    prev.show()
+    qtbot.mouseClick(prev.fit_button, Qt.LeftButton)
+    view_width = prev.pages.viewport().width()
+    assert view_width - 80 <= prev.pages.iconSize().width() <= view_width
+    for _ in range(30):
+        prev.zoom(1.25)
+    assert abs(prev.pages.iconSize().width() - prev.MAX_WIDTH) <= 2
     # print pages 2-3 to a PDF "printer" and read the result back with poppler
     from PySide6.QtPrintSupport import QPrinter
 

@@ -76,8 +76,9 @@ register({
                    "{a}% → {b}%：同比变化 {d} 个百分点，超出 ±{band} 个百分点合理区间"),
     "yoy_score": ("{a} → {b}: change of {d} points beyond the ±{band} point plausibility band",
                   "{a} → {b}：同比变化 {d} 分，超出 ±{band} 分合理区间"),
-    "outlier_mz": ("this year's change ({pct}%) is an outlier against the region's own history (modified z = {z})",
-                   "本年变化（{pct}%）相对本地区历史变化异常（修正 z 值 = {z}）"),
+    "outlier_mz": ("this year's change ({pct}%) is unusual against the region's own changes of past years "
+                   "(deviation score {z}; above 3.5 is flagged)",
+                   "本年变化（{pct}%）与本地区历年变化相比异常（偏离程度 {z}，超过 3.5 即提示）"),
     "sum_mismatch": ("region figure {a} differs from the sum of its {n} subordinate regions {b} by {pct}%",
                      "本级数值 {a} 与 {n} 个下级地区合计 {b} 相差 {pct}%"),
     "falling": ("fell from {a} to {b} where {document} {clause} asks for growth",

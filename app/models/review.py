@@ -9,7 +9,7 @@ Every screen, verb and document asks here; none re-derives a rule.
 ...     print(r.message("zh"))
 徐州市 2024 年当前为“草稿”，只能从“已完成”或“已报送”进行此操作
 徐州市：专利转让许可次数（2024）需说明问题尚未说明——1,936 → 4,241：同比变化 +119.1%，超出 ±30% 合理区间
-徐州市：专利转让许可次数（2024）需说明问题尚未说明——本年变化（+119.1%）相对本地区历史变化异常（修正 z 值 = 21.9）
+徐州市：专利转让许可次数（2024）需说明问题尚未说明——本年变化（+119.1%）与本地区历年变化相比异常（偏离程度 21.9，超过 3.5 即提示）
 
 The transitions and what each needs — stated once, in :func:`blockers`:
 

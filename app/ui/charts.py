@@ -6,12 +6,15 @@ target as a ceiling and rank the smallest first.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
 from app.services.browse import store_changes
+from app.ui import file_dialogs
 from app.ui.i18n import Retranslating, current
 
 
@@ -259,10 +262,32 @@ class ChartsPage(Retranslating, QWidget):
             axis.setWidth(width)
         lo, hi = min(min(widths, default=0), 0), max(max(widths, default=0), 0)       # bars can be negative
         span = (hi - lo) or 1.0
-        plot.getViewBox().setRange(xRange=(lo - (span * 0.05 if lo < 0 else 0), hi + span * 0.05),
+        self._label_bars(plot, ys, widths, ind)
+        # room beyond the longest bar for its figure
+        plot.getViewBox().setRange(xRange=(lo - (span * 0.2 if lo < 0 else 0), hi + span * 0.2),
                                    yRange=(-0.6, max(len(rows), 1) - 0.4), padding=0)
         self._notice(plot, None if rows else self.tr("No region under {region} has data on this indicator").format(
             region=self.window.region_name(parent)))
+
+    def _label_bars(self, plot, ys, widths, ind) -> None:
+        """Each bar's figure at its end (as the indicator shows it: its decimals, thousands grouped);
+        text items kept and reused, the ones not needed hidden."""
+        import pyqtgraph as pg
+
+        from app.models.parse import format_value
+
+        labels = self.__dict__.setdefault("_value_labels", [])
+        while len(labels) < len(ys):
+            item = pg.TextItem(color="#333333")
+            plot.addItem(item, ignoreBounds=True)
+            labels.append(item)
+        for item, y, v in zip(labels, ys, widths):
+            item.setText(format_value(Decimal(repr(round(float(v), ind.decimals + 4))), ind.decimals))
+            item.setAnchor((0, 0.5) if v >= 0 else (1, 0.5))
+            item.setPos(v, y)
+            item.setVisible(True)
+        for item in labels[len(ys):]:
+            item.setVisible(False)
 
     def _colors(self, rows):
         return ["#d35400" if code == self.region else "#2e86c1" for code, _n, _v in rows]
@@ -275,7 +300,7 @@ class ChartsPage(Retranslating, QWidget):
         if self.trend_plot is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export chart as PNG…"), "chart.png", "PNG (*.png)")
+            path = file_dialogs.save_file(self, self.tr("Export chart as PNG…"), "chart.png", "PNG (*.png)")
             if not path:
                 return None
         from pyqtgraph.exporters import ImageExporter

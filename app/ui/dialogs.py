@@ -23,7 +23,8 @@ class HistoryDialog(QDialog):
                                          self.tr("New"), self.tr("Why")])
         for i, r in enumerate(rows):
             old, new = audit.decode(r["old"]) or {}, audit.decode(r["new"]) or {}
-            for j, text in enumerate((when(r["at"]), r["who"], r["action"], old.get("v", ""), new.get("v", ""), r["why"] or "")):
+            for j, text in enumerate((when(r["at"]), r["who"], self.action_word(r["action"]), old.get("v", ""),
+                                      new.get("v", ""), r["why"] or "")):
                 item = QTableWidgetItem(str(text))
                 if j in (3, 4):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -39,13 +40,30 @@ class HistoryDialog(QDialog):
         lay.addWidget(buttons)
         self.resize(760, 320)
 
+    def action_word(self, action: str) -> str:
+        """The audit trail's action in words (the code stays in the trail and the CLI's JSON)."""
+        words = {"set": self.tr("Entered"), "import": self.tr("Imported"), "receive": self.tr("Received"),
+                 "aggregate": self.tr("Summed up"), "delete": self.tr("Cleared"), "explain": self.tr("Explained"),
+                 "status": self.tr("Status changed"), "unlock": self.tr("Unlocked"), "override": self.tr("Let go ahead")}
+        return words.get(action, action)
+
 
 class HeadDialog(QDialog):
     """An office head's name and password (approve), plus a reason (unlock)."""
 
-    def __init__(self, parent, heads: list[str], *, title: str, prompt: str, with_reason: bool):
+    def __init__(self, parent, heads: list[str], *, title: str, prompt: str, with_reason: bool, attempt=None):
+        """``attempt(values)``, if given, runs on OK: a wrong name or password, or a missing reason
+        (AuthError, InputError), leaves the dialog open with the message; another refusal closes it
+        and is kept in ``failure`` for the window to show."""
         super().__init__(parent)
         self.setObjectName("headDialog")
+        self.attempt = attempt
+        self.failure = None
+        self.error = QLabel(self)
+        self.error.setObjectName("headDialogError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b03a2e;")
+        self.error.hide()
         self.setWindowTitle(title)
         self.user = QComboBox(self)
         self.user.addItems(heads)
@@ -67,7 +85,26 @@ class HeadDialog(QDialog):
         label.setWordWrap(True)
         lay.addWidget(label)
         lay.addLayout(form)
+        lay.addWidget(self.error)
         lay.addWidget(buttons)
+
+    def accept(self):
+        if self.attempt is None:
+            return super().accept()
+        from app.models.errors import AuthError, InputError, IpdeskError
+
+        try:
+            self.attempt(self.values())
+        except (AuthError, InputError) as exc:       # asked again: the dialog stays, the password cleared
+            self.error.setText(exc.message(current()))
+            self.error.show()
+            self.password.clear()
+            self.password.setFocus()
+            return None
+        except IpdeskError as exc:
+            self.failure = exc
+            return super().reject()
+        return super().accept()
 
     def values(self) -> tuple[str, str, str]:
         return (self.user.currentText().strip(), self.password.text(),

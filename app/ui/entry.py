@@ -1,9 +1,10 @@
 """The clerk's page: the indicator grid, paste, undo/redo, and the findings panel."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPolygon, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView,
+                               QStyledItemDelegate,
                                QLabel, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
@@ -31,6 +32,29 @@ class _WriteCommand(QUndoCommand):
         self.page.write(self.before, why="undo")
 
 
+NOTE_MARK = QColor("#c0392b")
+
+
+class NoteMarkDelegate(QStyledItemDelegate):
+    """Paints the cell as usual, then a small red triangle in its top-right corner when the value has a
+    note (Excel's comment marker); the note itself is in the tooltip."""
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        model = index.model()
+        if getattr(model, "grid", None) is None or not model.has_note(index.row(), index.column()):
+            return
+        r = option.rect
+        size = max(5, r.height() // 4)
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(NOTE_MARK)
+        painter.drawPolygon(QPolygon([QPoint(r.right() - size, r.top()), QPoint(r.right(), r.top()),
+                                      QPoint(r.right(), r.top() + size)]))
+        painter.restore()
+
+
 class GridView(QTableView):
     """Excel-like keys: typing edits, Enter commits and moves down, Tab moves right, Delete clears."""
 
@@ -41,6 +65,7 @@ class GridView(QTableView):
         self.setSelectionMode(QAbstractItemView.ContiguousSelection)
         self.setAlternatingRowColors(False)
         self.setWordWrap(False)
+        self.setItemDelegate(NoteMarkDelegate(self))
 
     def closeEditor(self, editor, hint):
         super().closeEditor(editor, hint)
@@ -50,7 +75,19 @@ class GridView(QTableView):
             if nxt.isValid():
                 self.setCurrentIndex(nxt)
 
+    typedOnReadOnly = Signal(object)      # a key typed on a cell that cannot be edited: its index
+
     def keyPressEvent(self, event):
+        text = event.text()
+        if (text and text.isprintable() and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)
+                and self.state() != QAbstractItemView.EditingState):
+            cur = self.currentIndex()
+            if cur.isValid() and not (self.model().flags(cur) & Qt.ItemIsEditable):
+                # Qt would search the column for a cell starting with the key and move there: the next
+                # figure typed would land in another row. The cursor stays, and the page says why.
+                event.accept()
+                self.typedOnReadOnly.emit(cur)
+                return
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
             cur = self.currentIndex()
             nxt = self.model().index(cur.row() + 1, cur.column())
@@ -58,6 +95,17 @@ class GridView(QTableView):
                 self.setCurrentIndex(nxt)
             return
         super().keyPressEvent(event)
+
+
+def finding_groups(found) -> list[list]:
+    """The findings in the side panel's order, those of one cell at one severity together: a value that
+    trips the change band and the outlier rule is one item, explained once."""
+    order = ("blocking", "explain", "info")
+    groups: dict = {}
+    for f in sorted(found, key=lambda f: order.index(f.severity)):
+        key = (f.severity, f.region, f.indicator, f.period) if f.severity == "explain" else id(f)
+        groups.setdefault(key, []).append(f)
+    return list(groups.values())
 
 
 class EntryPage(Retranslating, QWidget):
@@ -74,11 +122,14 @@ class EntryPage(Retranslating, QWidget):
         self.undo_stack = QUndoStack(self)
         self.view = GridView(self)
         self.view.setModel(self.model)
+        self.view.typedOnReadOnly.connect(self.why_read_only)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.view.horizontalHeader().setMinimumSectionSize(90)
+        self.view.horizontalHeader().setMinimumSectionSize(80)      # five years beside the names at 1280 px
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)     # no per-row size hints to compute
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.verticalHeader().setMaximumWidth(290)      # long names elide; the full name is in the tooltip
+        # the longest Chinese name (高价值发明专利中应扣除的非正常申请相关专利（件）) fits whole; longer English
+        # names elide in the middle, the full name in the tooltip
+        self.view.verticalHeader().setMaximumWidth(max(380, self.fontMetrics().horizontalAdvance("高" * 25) + 24))
         self.view.verticalHeader().setTextElideMode(Qt.ElideMiddle)
         self.view.verticalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
 
@@ -177,7 +228,19 @@ class EntryPage(Retranslating, QWidget):
         if self.model.grid is None or (self.model.grid.region, self.model.grid.year) != (region, year):
             self.undo_stack.clear()
         self.model.set_grid(entry_grid(self.db, region, year, with_checks=with_checks, kind=self.window.period_kind()))
+        self._fit_row_labels()
         self._fill_side(checked=with_checks)
+
+    def _fit_row_labels(self) -> None:
+        """The row header as wide as its longest label (up to its maximum): Qt sizes it from a sample
+        of the rows, which cut the longest names."""
+        header = self.view.verticalHeader()
+        labels = [self.model.headerData(r, Qt.Vertical, Qt.DisplayRole) or "" for r in range(self.model.rowCount())]
+        fm = header.fontMetrics()
+        need = max((fm.horizontalAdvance(t) for t in labels), default=0) + 16
+        width = min(need, header.maximumWidth())
+        if header.minimumWidth() != width:
+            header.setMinimumWidth(width)
 
     def refresh(self, keep_current: bool = True) -> None:
         cur = self.view.currentIndex()
@@ -201,12 +264,19 @@ class EntryPage(Retranslating, QWidget):
         from app.models import review
 
         names = {i.code: i.name(lang) for i in g.indicators}
+        names["*"] = self.tr("All indicators")
         sev_text = {"blocking": self.tr("Blocking"), "explain": self.tr("Explain"), "info": self.tr("Note")}
-        for f in sorted(g.findings, key=lambda f: ("blocking", "explain", "info").index(f.severity)):
-            mark = "✔ " if f.explanation else ""
-            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}: {f.message(lang)}")
+        for group in finding_groups(g.findings):
+            f = group[0]
+            mark = "✔ " if all(x.explanation for x in group) else ""
+            text = "；".join(x.message(lang) for x in group) if lang == "zh" else "; ".join(x.message(lang) for x in group)
+            sep = "：" if lang == "zh" else ": "
+            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}"
+                                   f"{'' if f.period == str(g.year) else ' ' + f.period}{sep}{text}")
             item.setData(Qt.UserRole, f)
-            item.setToolTip(f"{f.document or ''} {f.clause or ''}".strip())
+            item.setData(Qt.UserRole + 1, group)
+            item.setToolTip(" ".join(f"{x.document or ''} {x.clause or ''}".strip() for x in group).strip()
+                            + f"\n{f.region} · {f.indicator} · {f.period}")
             self.findings.addItem(item)
         # what blocks the next step, as the review service says it (the same words as a refusal)
         step = {"draft": "complete", "complete": "submit", "submitted": "approve"}.get(g.status)
@@ -255,6 +325,25 @@ class EntryPage(Retranslating, QWidget):
             self._refuse([exc])
             return False
         return self._apply([change], self.tr("Edit {indicator} {period}").format(indicator=ind.name(current()), period=period))
+
+    def why_read_only(self, index) -> str:
+        """Say why the cell at ``index`` takes no typing (status bar and a bubble at the cell)."""
+        from PySide6.QtWidgets import QToolTip
+
+        ind = self.model.indicator_at(index.row())
+        period = self.model.period_at(index.column())
+        if self.model.readonly:
+            text = self.tr("The store is open read-only: nothing can be changed here")
+        elif ind.derived:
+            text = self.tr("This cell is a computed value and cannot be typed in: it follows its components")
+        else:
+            text = self.tr("{region} {year} is approved and locked: an office head must unlock it before it can "
+                           "be changed").format(region=self.window.region_name(self.model.grid.region),
+                                                year=period[:4])
+        self.message.emit(text)
+        rect = self.view.visualRect(index)
+        QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), text, self.view.viewport(), rect, 5000)
+        return text
 
     def copy(self):
         """The selected block as tab-separated lines, as Excel and WPS put it on the clipboard (cells
@@ -309,14 +398,17 @@ class EntryPage(Retranslating, QWidget):
             self._apply(changes, self.tr("Clear {n} values").format(n=len(changes)))
 
     def _refuse(self, errors, title=None):
+        from app.services.place_names import message
+
         lang = current()
-        lines = [e.message(lang) for e in errors[:12]]
+        lines = [message(self.db, e, lang) for e in errors[:12]]
         if len(errors) > 12:
             lines.append(self.tr("… and {n} more").format(n=len(errors) - 12))
         self.message.emit(lines[0])
         box = QMessageBox(QMessageBox.Warning, title or self.tr("Value not saved"), "\n".join(lines),
                           QMessageBox.Ok, self)
         box.setObjectName("refusal")
+        box.setToolTip("\n".join(e.place() for e in errors[:12] if e.place()))      # the codes, for the helpdesk
         box.open()       # not exec(): tests and the window keep running
 
     # ---------------------------------------------------------------- explanations and history
@@ -339,11 +431,11 @@ class EntryPage(Retranslating, QWidget):
         f = item.data(Qt.UserRole) if item else None
         if f is None:
             return
-        from app.models.review import explain
+        from app.models.explain_cell import explain_cell
 
-        try:
-            explain(self.db, f.region, int(f.period[:4]), f.rule, f.indicator, self.explain_edit.toPlainText(),
-                    period=f.period)
+        try:        # one text for every explain-level finding of the cell (change band and outlier alike)
+            explain_cell(self.db, f.region, int(f.period[:4]), f.indicator, f.period, self.explain_edit.toPlainText(),
+                         fs=self.model.grid.found)
         except IpdeskError as exc:
             self._refuse([exc])
             return
@@ -366,7 +458,11 @@ class EntryPage(Retranslating, QWidget):
             from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
 
             dlg = QDialog(self)
-            dlg.setWindowTitle(self.tr("Note and source of this value…"))
+            dlg.setObjectName("noteDialog")
+            dlg.setWindowTitle(self.tr("Note and source: {indicator} {period}").format(indicator=ind.name(current()),
+                                                                                     period=period))
+            # wide enough for its title (the title bar does not wrap: a narrow dialog cut it)
+            dlg.setMinimumWidth(min(900, max(460, dlg.fontMetrics().horizontalAdvance(dlg.windowTitle()) + 140)))
             note_edit, source_edit = QLineEdit(cell.note or "", dlg), QLineEdit(cell.source or "", dlg)
             form = QFormLayout(dlg)
             form.addRow(self.tr("Note on the value"), note_edit)

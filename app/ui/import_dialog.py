@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QMessageBox, QPushButton, QTableWidget, QVBoxLayout)
 
+from app.ui import file_dialogs
 from app.ui.tasks import error_text
 from app.ui import i18n
 from app.ui.shown import Shown
@@ -61,8 +62,7 @@ class ImportDialog(QDialog):
             self.plan_file(path)
 
     def choose(self):
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a spreadsheet"), str(Path.home()),
-                                              self.tr("Spreadsheets (*.xlsx *.xls *.csv)"))
+        path = file_dialogs.open_file(self, self.tr("Import a spreadsheet"), self.tr("Spreadsheets (*.xlsx *.xls *.csv)"))
         if path:
             self.plan_file(path)
 

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from app.models.errors import IpdeskError
 from app.models.states import status_label
+from app.ui import file_dialogs
 from app.ui.i18n import Retranslating, current
 from app.ui.look import page_title
 from app.ui.shown import Shown, when
@@ -184,8 +185,7 @@ class InboxPage(Retranslating, QWidget):
 
     def open_package(self, path: str | None = None):
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a package…"), str(Path.home()),
-                                                  self.tr("ipdesk packages (*.ipdx)"))
+            path = file_dialogs.open_file(self, self.tr("Open a package…"), self.tr("ipdesk packages (*.ipdx)"))
             if not path:
                 return None
         self.receive_dialog = ReceiveDialog(self.window, path)
@@ -199,7 +199,7 @@ class InboxPage(Retranslating, QWidget):
         from app.ui.tasks import error_text, on_store, run_task
 
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, self.tr("Scan a USB stick or folder…"), str(Path.home()))
+            folder = file_dialogs.folder(self, self.tr("Scan a USB stick or folder…"))
             if not folder:
                 return
         store = self.window.db.path

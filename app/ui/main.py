@@ -158,6 +158,12 @@ def open_window(db_path=None, *, demo: bool = False):
     from app.ui.main_window import MainWindow
 
     window = MainWindow(db, readonly_reason=readonly_reason)
+    window.demo_dir = path.parent if demo else None      # removed when the window's store is closed
+    window.opener = open_window                          # File ▸ Open store… opens the next one the same way
+    if not demo:
+        from app.ui.stores import remember_store
+
+        remember_store(path)
     if readonly_reason:
         window.warn(readonly_reason)
     elif upgraded:
@@ -262,6 +268,11 @@ def self_test(out_dir: str | None = None) -> int:
         problems.append("audit chain broken")
     n = count_values(db)
     window.close()
+    from app.ui.stores import close_store
+
+    close_store(window)
+    if window.demo_dir is not None and window.demo_dir.exists():
+        problems.append(f"the demo's temporary folder was left behind: {window.demo_dir}")
     for p in problems:
         print("self-test: " + p, file=sys.stderr)
     print(f"self-test {'failed' if problems else 'ok'}: {n} demo values, screenshot {out}")
@@ -280,4 +291,10 @@ def run_gui(db=None, demo: bool = False, open_file: str | None = None) -> int:
     window.show()
     if open_file:
         window.open_file(open_file)
+
+    from app.ui.stores import close_store
+
+    def at_quit():          # the window shown last (File ▸ Open store… replaces the first one)
+        close_store(getattr(app, "_ipdesk_window", None) or window)
+    app.aboutToQuit.connect(at_quit)
     return app.exec()

@@ -61,6 +61,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.split = split
         self.setCentralWidget(split)
 
+        self.opener = None      # app.ui.main.open_window when it made this window: File ▸ Open store… uses it
         self.entry.changed.connect(self._values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._build_menus()
@@ -92,13 +93,33 @@ class MainWindow(Retranslating, QMainWindow):
         except (TypeError, ValueError):
             restored = False
         if not restored or self.width() < 400 or self.height() < 300:    # none, or a damaged settings file
-            self.resize(1280, 800)
+            self._fit_to_screen(first=True)
+        else:
+            self._fit_to_screen(first=False)     # a size kept from a larger screen is brought back onto this one
         try:
             sizes = [int(x) for x in settings.value("window/split") or []]
         except (TypeError, ValueError):       # a hand-edited settings file: the default widths
             sizes = []
         if len(sizes) == 2 and min(sizes) >= 0 and sum(sizes) > 0:
             self.split.setSizes(sizes)
+
+    def _fit_to_screen(self, *, first: bool) -> None:
+        """The first start: 1280 × 800 where the screen's free area (without the task bar) holds it, else
+        that area less the title bar and frame — a 1366 × 768 laptop, or 1920 × 1080 at 150 %. Later
+        starts keep the size they had, made smaller when it no longer fits (another screen)."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        free = screen.availableGeometry()
+        frame_w, frame_h = 16, 40                  # the window manager's frame and title bar (not ours to measure
+        width = min(1280 if first else self.width(), free.width() - frame_w)       # before the first show)
+        height = min(800 if first else self.height(), free.height() - frame_h)
+        if first or (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+            self.move(free.x() + (free.width() - width - frame_w) // 2, free.y() + (free.height() - height - frame_h) // 2)
 
     def closeEvent(self, event):
         self._remember("window/geometry", self.saveGeometry())
@@ -133,6 +154,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.data_export_action.triggered.connect(lambda: self.export_data())
         self.office_action = QAction(self)
         self.office_action.triggered.connect(lambda: self.office_settings())
+        self.open_store_action = QAction(self)
+        self.open_store_action.setShortcut(QKeySequence.Open)
+        self.open_store_action.triggered.connect(lambda: self.open_store())
+        self.file_menu.addAction(self.open_store_action)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.office_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_action)
@@ -180,6 +208,11 @@ class MainWindow(Retranslating, QMainWindow):
             a.triggered.connect(lambda _c=False, code=code: self.set_language(code))
         (self.lang_zh if i18n.current() == "zh" else self.lang_en).setChecked(True)
         self.help_menu = self.menuBar().addMenu("")
+        self.help_action = QAction(self)
+        self.help_action.setShortcut(QKeySequence.HelpContents)
+        self.help_action.setShortcutContext(Qt.ApplicationShortcut)
+        self.help_action.triggered.connect(lambda: self.show_help())
+        self.help_menu.addAction(self.help_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.about)
         self.help_menu.addAction(self.about_action)
@@ -216,6 +249,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.unlock_action.setText(self.tr("Unlock…"))
         self.override_action.setText(self.tr("Go ahead without subordinate regions…"))
         self.about_action.setText(self.tr("About ipdesk"))
+        self.help_action.setText(self.tr("Keys and workflow…"))
+        self.open_store_action.setText(self.tr("&Open store…"))
+        self.recent_menu.setTitle(self.tr("Recent stores"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
         self.targets_action.setText(self.tr("Targets…"))
         self.find_action.setText(self.tr("&Find a region…"))
@@ -311,7 +347,7 @@ class MainWindow(Retranslating, QMainWindow):
             elif page == 2:
                 self._charts().load(self.region, self.year.value())
         except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+            self.warn(self.error_text(exc))
         self._loaded.add(key)
         self.statusBar().showMessage(self.db.path)
 
@@ -320,7 +356,8 @@ class MainWindow(Retranslating, QMainWindow):
             self._checks_pending = False
             from PySide6.QtCore import QTimer
 
-            QTimer.singleShot(0, lambda: self.entry.load(self.region, self.year.value()))
+            QTimer.singleShot(0, self, lambda: getattr(self, "_store_closed", False)      # (another store opened)
+                              or self.entry.load(self.region, self.year.value()))
             # pyqtgraph takes 0.3-0.6 s to import (it binds every Qt class): import it on another thread
             # while the user reads the first screen, so that the Charts tab opens at once
             QTimer.singleShot(500, self, self._warm_charts)
@@ -407,7 +444,7 @@ class MainWindow(Retranslating, QMainWindow):
             else:
                 move[status](self.db, self.region, year, why="changed in the window")
         except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+            self.warn(self.error_text(exc))
             return False
         finally:
             self.reload(statuses_changed=True)
@@ -434,9 +471,36 @@ class MainWindow(Retranslating, QMainWindow):
         try:
             add_user(self.db, dlg.name.text().strip(), "head", dlg.p1.text())
         except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+            self.warn(self.error_text(exc))
             return False
         return True
+
+    def _as_head(self, act, credentials, *, title: str, prompt: str, with_reason: bool) -> bool:
+        """Run ``act((user, password, reason))`` as an office head: with ``credentials`` at once (tests,
+        scripts), else in the head's dialog, which asks again after a wrong password or a missing reason."""
+        try:
+            if credentials is not None:
+                act(tuple(credentials) + ("",) * (3 - len(credentials)))
+                return True
+            from app.ui.dialogs import HeadDialog
+
+            dlg = HeadDialog(self, self._heads(), title=title, prompt=prompt, with_reason=with_reason, attempt=act)
+            self.head_dialog = dlg
+            done = bool(dlg.exec())
+            if dlg.failure is not None:
+                self.warn(self.error_text(dlg.failure))
+            return done
+        except IpdeskError as exc:
+            self.warn(self.error_text(exc))
+            return False
+        finally:
+            self.reload(statuses_changed=True)
+
+    def error_text(self, exc) -> str:
+        """A refusal in the reader's words: regions and indicators named, not coded."""
+        from app.services.place_names import message
+
+        return message(self.db, exc, i18n.current())
 
     def approve(self, *, credentials=None) -> bool:
         """Approve (lock) the region-year; ``credentials`` = (user, password) skips the dialog (tests, scripts).
@@ -446,80 +510,41 @@ class MainWindow(Retranslating, QMainWindow):
 
         if self._refused_before_asking("approve"):
             return False
-        if credentials is None:
-            if not self._ensure_head():
-                return False
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=self.tr("Approve and lock"), with_reason=False,
-                             prompt=self.tr("Approving locks {region} {year}: values become read-only until an "
-                                            "office head unlocks them.").format(region=self.region_name(self.region),
-                                                                                year=self.year.value()))
-            if not dlg.exec():
-                return False
-            credentials = dlg.values()[:2]
-        try:
-            review.approve(self.db, [(self.region, self.year.value())], user=credentials[0], password=credentials[1],
-                           why="approved in the window")
-        except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+        if credentials is None and not self._ensure_head():
             return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
+        region, year = self.region, self.year.value()
+        return self._as_head(
+            lambda v: review.approve(self.db, [(region, year)], user=v[0], password=v[1], why="approved in the window"),
+            credentials, title=self.tr("Approve and lock"), with_reason=False,
+            prompt=self.tr("Approving locks {region} {year}: values become read-only until an office head unlocks "
+                           "them.").format(region=self.region_name(region), year=year))
 
     def unlock(self, *, credentials=None) -> bool:
         from app.models import review
 
         if self._refused_before_asking("unlock"):
             return False
-        if credentials is None:
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=self.tr("Unlock"), with_reason=True,
-                             prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is "
-                                            "kept in the audit trail.").format(region=self.region_name(self.region),
-                                                                               year=self.year.value()))
-            if not dlg.exec():
-                return False
-            credentials = dlg.values()
-        try:
-            review.unlock(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
-                          why=credentials[2])
-        except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
-            return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
+        region, year = self.region, self.year.value()
+        return self._as_head(
+            lambda v: review.unlock(self.db, region, year, user=v[0], password=v[1], why=v[2]),
+            credentials, title=self.tr("Unlock"), with_reason=True,
+            prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is kept in the audit "
+                           "trail.").format(region=self.region_name(region), year=year))
 
     def override(self, *, credentials=None) -> bool:
         """An office head lets the region-year go ahead although subordinate regions are not complete
         (name, password and a reason; audited). ``credentials`` = (user, password, reason)."""
         from app.models import review
 
-        if credentials is None:
-            if not self._ensure_head():
-                return False
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=self.tr("Go ahead without subordinate regions"),
-                             with_reason=True,
-                             prompt=self.tr("Lets {region} {year} be completed and approved while subordinate regions "
-                                            "are not complete. The reason is kept in the audit trail.").format(
-                                 region=self.region_name(self.region), year=self.year.value()))
-            if not dlg.exec():
-                return False
-            credentials = dlg.values()
-        try:
-            review.override(self.db, self.region, self.year.value(), user=credentials[0], password=credentials[1],
-                            why=credentials[2])
-        except IpdeskError as exc:
-            self.warn(exc.message(i18n.current()))
+        if credentials is None and not self._ensure_head():
             return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
+        region, year = self.region, self.year.value()
+        return self._as_head(
+            lambda v: review.override(self.db, region, year, user=v[0], password=v[1], why=v[2]),
+            credentials, title=self.tr("Go ahead without subordinate regions"), with_reason=True,
+            prompt=self.tr("Lets {region} {year} be completed and approved while subordinate regions are not "
+                           "complete. The reason is kept in the audit trail.").format(
+                region=self.region_name(region), year=year))
 
     def import_file(self, path: str | None = None):
         from app.ui.import_dialog import ImportDialog
@@ -531,18 +556,16 @@ class MainWindow(Retranslating, QMainWindow):
 
     def make_template(self, path: str | None = None):
         """Write the fill-in workbook for the selected region-year (in a worker)."""
-        from pathlib import Path
-
-        from PySide6.QtWidgets import QFileDialog
-
         from app.models.catalogue import region as get_region
         from app.services.sheets.template import make_template
         from app.ui.tasks import error_text, on_store, run_task
 
         region, year, store = self.region, self.year.value(), self.db.path
         if path is None:
-            default = Path.home() / f"{region}_{year}_{get_region(self.db, region).name_zh}_填报模板.xlsx"
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Make fill-in template…"), str(default), "Excel (*.xlsx)")
+            from app.ui import file_dialogs
+
+            default = f"{region}_{year}_{get_region(self.db, region).name_zh}_填报模板.xlsx"
+            path = file_dialogs.save_file(self, self.tr("Make fill-in template…"), default, "Excel (*.xlsx)")
             if not path:
                 return
 
@@ -606,6 +629,25 @@ class MainWindow(Retranslating, QMainWindow):
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
         self.statusBar().showMessage(text, 10000)
+
+    def show_help(self):
+        """F1: the keys and the workflow (window-modal, not blocking)."""
+        from app.ui.help_dialog import HelpDialog
+
+        self.help_dialog = HelpDialog(self)
+        self.help_dialog.open()
+        return self.help_dialog
+
+    def _fill_recent(self) -> None:
+        from app.ui.stores import fill_recent
+
+        fill_recent(self)
+
+    def open_store(self, path: str | None = None):
+        """Open another store in a new window in place of this one (see app.ui.stores)."""
+        from app.ui.stores import open_store
+
+        return open_store(self, path)
 
     def about(self):
         from app.ui.dialogs import about_text

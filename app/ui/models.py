@@ -299,6 +299,12 @@ class GridModel(QAbstractTableModel):
             return self._data(row, column, _DISPLAY).replace(",", "")
         return "" if cell.value is None else format(cell.value, "f")
 
+    def has_note(self, row: int, column: int) -> bool:
+        """Does the value carry a note (drawn as a small triangle in the corner, as Excel does)? A source
+        alone is not marked: imported and demo values all name theirs."""
+        cell = self.grid.cells.get((self.grid.indicators[row].code, self.grid.periods[column]))
+        return cell is not None and bool(cell.note)
+
     def is_locked(self, column: int) -> bool:
         return int(self.grid.periods[column][:4]) in self.grid.locked_years
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout)
 
@@ -66,7 +66,8 @@ def print_pdf(path: str | Path, printer, first: int = 1, last: int | None = None
 
 
 class PdfPreviewDialog(QDialog):
-    """Thumbnails of every page, then Print (with a page range) or Open with the system viewer."""
+    """Every page, zoomed in and out or fitted to the width, then Print (with a page range) or Open with
+    the system viewer."""
 
     def __init__(self, parent, path: str | Path):
         super().__init__(parent)
@@ -77,19 +78,26 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(self.tr("Print preview — {name}").format(name=self.path.name))
         self.pages = QListWidget(self)
         self.pages.setViewMode(QListWidget.IconMode)
-        self.pages.setIconSize(QSize(300, 424))
         self.pages.setResizeMode(QListWidget.Adjust)
         self.pages.setMovement(QListWidget.Static)
         self.pages.setSpacing(12)
         pdf = pdfium.PdfDocument(str(self.path))
         try:
             self.page_total = len(pdf)
-            for i in range(self.page_total):
-                item = QListWidgetItem(QPixmap.fromImage(render_page(pdf, i, 48)), f"— {i + 1} —")
-                self.pages.addItem(item)
+            self.page_width_pt = pdf[0].get_width() if self.page_total else 595.0
         finally:
             pdf.close()
+        self.page_width = 300               # pixels a page is shown wide; zoomed by the buttons
+        self.render_pages()
         self.info = QLabel(self.tr("{n} pages, A4").format(n=self.page_total), self)
+        self.zoom_out_button = QPushButton(self.tr("Zoom out"), self)
+        self.zoom_out_button.setShortcut(QKeySequence.ZoomOut)
+        self.zoom_out_button.clicked.connect(lambda: self.zoom(1 / 1.25))
+        self.zoom_in_button = QPushButton(self.tr("Zoom in"), self)
+        self.zoom_in_button.setShortcut(QKeySequence.ZoomIn)
+        self.zoom_in_button.clicked.connect(lambda: self.zoom(1.25))
+        self.fit_button = QPushButton(self.tr("Fit width"), self)
+        self.fit_button.clicked.connect(self.fit_width)
         self.print_button = QPushButton(self.tr("Print…"), self)
         self.print_button.clicked.connect(self.print_dialog)
         self.open_button = QPushButton(self.tr("Open with system viewer"), self)
@@ -98,6 +106,9 @@ class PdfPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.info, 1)
+        row.addWidget(self.zoom_out_button)
+        row.addWidget(self.zoom_in_button)
+        row.addWidget(self.fit_button)
         row.addWidget(self.open_button)
         row.addWidget(self.print_button)
         lay = QVBoxLayout(self)
@@ -105,6 +116,36 @@ class PdfPreviewDialog(QDialog):
         lay.addLayout(row)
         lay.addWidget(buttons)
         self.resize(1000, 720)
+
+    MIN_WIDTH, MAX_WIDTH = 150, 2400
+
+    def render_pages(self) -> None:
+        """Every page drawn ``page_width`` pixels wide (sharp at that size: rendered, not scaled)."""
+        import pypdfium2 as pdfium
+
+        dpi = self.page_width / (self.page_width_pt / 72.0)
+        self.pages.clear()
+        pdf = pdfium.PdfDocument(str(self.path))
+        try:
+            images = [render_page(pdf, i, dpi) for i in range(self.page_total)]
+        finally:
+            pdf.close()
+        if images:
+            self.pages.setIconSize(images[0].size())
+        for i, image in enumerate(images):
+            self.pages.addItem(QListWidgetItem(QPixmap.fromImage(image), f"— {i + 1} —"))
+
+    def zoom(self, factor: float) -> None:
+        width = int(min(self.MAX_WIDTH, max(self.MIN_WIDTH, self.page_width * factor)))
+        if width != self.page_width:
+            self.page_width = width
+            self.render_pages()
+
+    def fit_width(self) -> None:
+        """One page as wide as the view (less the margins and the scroll bar)."""
+        available = self.pages.viewport().width() - 2 * self.pages.spacing() - 24
+        self.page_width = int(min(self.MAX_WIDTH, max(self.MIN_WIDTH, available)))
+        self.render_pages()
 
     def print_dialog(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

@@ -7,14 +7,13 @@ again — the answers travel up inside the next package.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
 
 from app.models.errors import IpdeskError
+from app.ui import file_dialogs
 from app.ui.i18n import current
 
 
@@ -88,7 +87,7 @@ class AskDialog(QDialog):
         from app.services.package.queries import create_query
 
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, self.tr("Save the signed question file…"), str(Path.home()))
+            folder = file_dialogs.folder(self, self.tr("Save the signed question file…"))
             if not folder:
                 return None
         try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
 
 from app.models.errors import IpdeskError
+from app.ui import file_dialogs
 from app.ui.i18n import current
 
 COMPARATORS = ("<=", ">=", "growth>=", "increase", "reported")
@@ -137,8 +138,7 @@ class TargetsDialog(QDialog):
         from app.models.reference import import_pack
 
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a target pack (CSV)…"), str(Path.home()),
-                                                  "CSV (*.csv)")
+            path = file_dialogs.open_file(self, self.tr("Import a target pack (CSV)…"), "CSV (*.csv)")
             if not path:
                 return 0
         try:

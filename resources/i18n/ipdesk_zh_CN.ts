@@ -4,22 +4,22 @@
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="149"/>
+        <location filename="../../app/ui/dialogs.py" line="186"/>
         <source>Data directory: {dir}</source>
         <translation>数据目录：{dir}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="150"/>
+        <location filename="../../app/ui/dialogs.py" line="187"/>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="151"/>
+        <location filename="../../app/ui/dialogs.py" line="188"/>
         <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
         <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="154"/>
+        <location filename="../../app/ui/dialogs.py" line="191"/>
         <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
         <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
     </message>
@@ -105,63 +105,63 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../app/ui/questions.py" line="111"/>
+        <location filename="../../app/ui/questions.py" line="110"/>
         <source>Questions from the office above</source>
         <translation>上级单位的查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="113"/>
+        <location filename="../../app/ui/questions.py" line="112"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="113"/>
+        <location filename="../../app/ui/questions.py" line="112"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="113"/>
+        <location filename="../../app/ui/questions.py" line="112"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="114"/>
+        <location filename="../../app/ui/questions.py" line="113"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="114"/>
+        <location filename="../../app/ui/questions.py" line="113"/>
         <source>Question</source>
         <translation>查询内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="114"/>
-        <location filename="../../app/ui/questions.py" line="125"/>
+        <location filename="../../app/ui/questions.py" line="113"/>
+        <location filename="../../app/ui/questions.py" line="124"/>
         <source>Answer</source>
         <translation>答复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="121"/>
+        <location filename="../../app/ui/questions.py" line="120"/>
         <source>corrected value, as you would type it (optional)</source>
         <translation>订正后的数值，按平时填报的写法（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="122"/>
+        <location filename="../../app/ui/questions.py" line="121"/>
         <source>Save the answer</source>
         <translation>保存答复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="126"/>
+        <location filename="../../app/ui/questions.py" line="125"/>
         <source>Correct the value</source>
         <translation>订正数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="127"/>
+        <location filename="../../app/ui/questions.py" line="126"/>
         <source>Answers go up with the next package you export.</source>
         <translation>答复将随下一次导出的数据包一并上报。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="171"/>
+        <location filename="../../app/ui/questions.py" line="170"/>
         <source>Answer saved; it goes up with the next package you export.</source>
         <translation>答复已保存，将随下一次导出的数据包一并上报。</translation>
     </message>
@@ -169,52 +169,52 @@
 <context>
     <name>AskDialog</name>
     <message>
-        <location filename="../../app/ui/questions.py" line="33"/>
+        <location filename="../../app/ui/questions.py" line="32"/>
         <source>Questions about the package of {region} {year}</source>
         <translation>对 {region} {year} 年数据包的查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="43"/>
+        <location filename="../../app/ui/questions.py" line="42"/>
         <source>Add the question</source>
         <translation>添加查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="46"/>
-        <location filename="../../app/ui/questions.py" line="51"/>
+        <location filename="../../app/ui/questions.py" line="45"/>
+        <location filename="../../app/ui/questions.py" line="50"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="47"/>
-        <location filename="../../app/ui/questions.py" line="51"/>
+        <location filename="../../app/ui/questions.py" line="46"/>
+        <location filename="../../app/ui/questions.py" line="50"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="48"/>
-        <location filename="../../app/ui/questions.py" line="51"/>
+        <location filename="../../app/ui/questions.py" line="47"/>
+        <location filename="../../app/ui/questions.py" line="50"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="49"/>
-        <location filename="../../app/ui/questions.py" line="51"/>
+        <location filename="../../app/ui/questions.py" line="48"/>
+        <location filename="../../app/ui/questions.py" line="50"/>
         <source>Question</source>
         <translation>查询内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="55"/>
-        <location filename="../../app/ui/questions.py" line="91"/>
+        <location filename="../../app/ui/questions.py" line="54"/>
+        <location filename="../../app/ui/questions.py" line="90"/>
         <source>Save the signed question file…</source>
         <translation>保存签名查询文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="76"/>
+        <location filename="../../app/ui/questions.py" line="75"/>
         <source>Write the question first.</source>
         <translation>请先填写查询内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/questions.py" line="99"/>
+        <location filename="../../app/ui/questions.py" line="98"/>
         <source>Saved {path}: send it back to the office that sent the package.</source>
         <translation>已保存 {path}：请发回报送该数据包的单位。</translation>
     </message>
@@ -222,63 +222,63 @@
 <context>
     <name>ChartsPage</name>
     <message>
-        <location filename="../../app/ui/charts.py" line="51"/>
+        <location filename="../../app/ui/charts.py" line="54"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="52"/>
-        <location filename="../../app/ui/charts.py" line="278"/>
+        <location filename="../../app/ui/charts.py" line="55"/>
+        <location filename="../../app/ui/charts.py" line="303"/>
         <source>Export chart as PNG…</source>
         <translation>导出图表为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="110"/>
+        <location filename="../../app/ui/charts.py" line="113"/>
         <source>{name} — trend and target</source>
         <translation>{name} — 趋势与目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="111"/>
+        <location filename="../../app/ui/charts.py" line="114"/>
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="117"/>
+        <location filename="../../app/ui/charts.py" line="120"/>
         <source>Reported</source>
         <translation>填报值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="126"/>
+        <location filename="../../app/ui/charts.py" line="129"/>
         <source>Target {cmp} {value:g} ({year})</source>
         <translation>目标 {cmp} {value:g}（{year}年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="132"/>
+        <location filename="../../app/ui/charts.py" line="135"/>
         <source>Target path</source>
         <translation>目标路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="136"/>
+        <location filename="../../app/ui/charts.py" line="139"/>
         <source>Projection (linear trend)</source>
         <translation>预测（线性趋势）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="140"/>
+        <location filename="../../app/ui/charts.py" line="143"/>
         <source>Lower is better for this indicator.</source>
         <translation>该指标越低越好。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="143"/>
+        <location filename="../../app/ui/charts.py" line="146"/>
         <source>No data or target for {region} on this indicator</source>
         <translation>{region}暂无该指标的数据和目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="239"/>
+        <location filename="../../app/ui/charts.py" line="242"/>
         <source>Regions under {parent} ranked, {year}</source>
         <translation>{parent}下级地区排名（{year} 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/charts.py" line="264"/>
+        <location filename="../../app/ui/charts.py" line="269"/>
         <source>No region under {region} has data on this indicator</source>
         <translation>{region}的下级地区暂无该指标数据</translation>
     </message>
@@ -463,168 +463,192 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="153"/>
+        <location filename="../../app/ui/entry.py" line="204"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="154"/>
+        <location filename="../../app/ui/entry.py" line="205"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="155"/>
+        <location filename="../../app/ui/entry.py" line="206"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="156"/>
+        <location filename="../../app/ui/entry.py" line="207"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="157"/>
+        <location filename="../../app/ui/entry.py" line="208"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="158"/>
+        <location filename="../../app/ui/entry.py" line="209"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="159"/>
+        <location filename="../../app/ui/entry.py" line="210"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="160"/>
+        <location filename="../../app/ui/entry.py" line="211"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="161"/>
-        <location filename="../../app/ui/entry.py" line="369"/>
+        <location filename="../../app/ui/entry.py" line="212"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="162"/>
+        <location filename="../../app/ui/entry.py" line="213"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="163"/>
+        <location filename="../../app/ui/entry.py" line="214"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="164"/>
+        <location filename="../../app/ui/entry.py" line="215"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="194"/>
+        <location filename="../../app/ui/entry.py" line="257"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="198"/>
+        <location filename="../../app/ui/entry.py" line="261"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="267"/>
+        <source>All indicators</source>
+        <translation>全部指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="268"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="268"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="268"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="216"/>
+        <location filename="../../app/ui/entry.py" line="286"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="222"/>
+        <location filename="../../app/ui/entry.py" line="292"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="257"/>
+        <location filename="../../app/ui/entry.py" line="327"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="275"/>
+        <location filename="../../app/ui/entry.py" line="336"/>
+        <source>The store is open read-only: nothing can be changed here</source>
+        <translation>数据库以只读方式打开，不能在此修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="338"/>
+        <source>This cell is a computed value and cannot be typed in: it follows its components</source>
+        <translation>该单元格为计算值，不能直接填写（由组成指标自动计算）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="340"/>
+        <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
+        <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="364"/>
         <source>Copied {n} cells</source>
         <translation>已复制 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="289"/>
+        <location filename="../../app/ui/entry.py" line="378"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="292"/>
+        <location filename="../../app/ui/entry.py" line="381"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="294"/>
+        <location filename="../../app/ui/entry.py" line="383"/>
         <source>{n} cells on computed indicators were left alone: they follow their components</source>
         <translation>已跳过 {n} 个计算得出的指标单元格：它们按组成指标自动计算</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="309"/>
+        <location filename="../../app/ui/entry.py" line="398"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="315"/>
+        <location filename="../../app/ui/entry.py" line="406"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="317"/>
+        <location filename="../../app/ui/entry.py" line="408"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="350"/>
+        <location filename="../../app/ui/entry.py" line="442"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="363"/>
+        <location filename="../../app/ui/entry.py" line="455"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="372"/>
+        <location filename="../../app/ui/entry.py" line="462"/>
+        <source>Note and source: {indicator} {period}</source>
+        <translation>备注与来源：{indicator} {period}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/entry.py" line="468"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="373"/>
+        <location filename="../../app/ui/entry.py" line="469"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="385"/>
+        <location filename="../../app/ui/entry.py" line="481"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="219"/>
+        <location filename="../../app/ui/entry.py" line="289"/>
         <source>Approved: values and explanations are frozen until an office head unlocks the year.</source>
         <translation>已审批：在单位负责人解锁前，数值和说明均不能修改。</translation>
     </message>
@@ -747,78 +771,78 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="363"/>
+        <location filename="../../app/ui/models.py" line="369"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="363"/>
+        <location filename="../../app/ui/models.py" line="369"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="364"/>
+        <location filename="../../app/ui/models.py" line="370"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="369"/>
+        <location filename="../../app/ui/models.py" line="375"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="372"/>
+        <location filename="../../app/ui/models.py" line="378"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="374"/>
+        <location filename="../../app/ui/models.py" line="380"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="376"/>
+        <location filename="../../app/ui/models.py" line="382"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="378"/>
+        <location filename="../../app/ui/models.py" line="384"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="380"/>
+        <location filename="../../app/ui/models.py" line="386"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="384"/>
+        <location filename="../../app/ui/models.py" line="390"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="386"/>
-        <location filename="../../app/ui/models.py" line="410"/>
+        <location filename="../../app/ui/models.py" line="392"/>
+        <location filename="../../app/ui/models.py" line="416"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="416"/>
+        <location filename="../../app/ui/models.py" line="422"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="419"/>
+        <location filename="../../app/ui/models.py" line="425"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="421"/>
+        <location filename="../../app/ui/models.py" line="427"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="422"/>
+        <location filename="../../app/ui/models.py" line="428"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -826,19 +850,122 @@
 <context>
     <name>HeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="57"/>
+        <location filename="../../app/ui/dialogs.py" line="75"/>
         <source>Office head</source>
         <translation>单位负责人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="58"/>
+        <location filename="../../app/ui/dialogs.py" line="76"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="61"/>
+        <location filename="../../app/ui/dialogs.py" line="79"/>
         <source>Reason</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="22"/>
+        <source>ipdesk help: keys and workflow</source>
+        <translation>ipdesk 帮助：快捷键与报送流程</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="24"/>
+        <source>This help</source>
+        <translation>本帮助</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="25"/>
+        <source>Type a figure</source>
+        <translation>输入数字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="25"/>
+        <source>Starts editing the selected cell (as in Excel)</source>
+        <translation>直接开始填写所选单元格（与 Excel 相同）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="26"/>
+        <source>Saves the figure and moves down</source>
+        <translation>保存数值并下移一行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="27"/>
+        <source>Moves right / left</source>
+        <translation>向右／向左移动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="28"/>
+        <source>Cancels the figure being typed</source>
+        <translation>取消正在输入的数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="29"/>
+        <source>Clears the selected cells</source>
+        <translation>清除所选单元格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="30"/>
+        <source>Copies / pastes a block of cells (with Excel and WPS; all or nothing)</source>
+        <translation>复制／粘贴一块单元格（与 Excel、WPS 互通；要么全部粘贴，要么都不粘贴）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="31"/>
+        <source>Undoes / redoes a change (a whole paste at once)</source>
+        <translation>撤销／重做一次修改（一次粘贴整体撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="32"/>
+        <source>Note and source of the value</source>
+        <translation>数值的备注与来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="33"/>
+        <source>History of the value: who changed it, when and why</source>
+        <translation>数值的修改记录：谁、何时、为何修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="34"/>
+        <source>Finds a region by name or code</source>
+        <translation>按名称或代码查找地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="35"/>
+        <source>Imports a spreadsheet</source>
+        <translation>导入电子表格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="36"/>
+        <source>Exports the submission documents (PDF, XLSX)</source>
+        <translation>导出报送材料（PDF、XLSX）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="37"/>
+        <source>Opens another store</source>
+        <translation>打开另一个数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="38"/>
+        <source>Quits</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="41"/>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="41"/>
+        <source>What it does</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="52"/>
+        <source>&lt;b&gt;How a year&apos;s figures go up&lt;/b&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Draft&lt;/b&gt;: the clerk types or imports the figures. Cells in red must be fixed; cells in yellow need a written explanation (one explanation per cell, in the panel on the right).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Complete&lt;/b&gt;: when nothing blocks, the clerk presses “Mark as complete”.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Submitted&lt;/b&gt;: the package is sent to the office above (Packages tab).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Approved&lt;/b&gt;: an office head approves with a password; the year is locked. Only an office head can unlock it, with a reason kept in the audit trail.&lt;/li&gt;&lt;/ol&gt;Cells with a small red triangle carry a note; a padlock on a year means it is locked; grey italic figures are computed from other indicators.</source>
+        <translation>&lt;b&gt;一年数据的报送流程&lt;/b&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;草稿&lt;/b&gt;：填报人录入或导入数据。红色单元格须修正；黄色单元格须填写情况说明（每个单元格只需说明一次，在右侧面板填写）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;填报完成&lt;/b&gt;：没有阻碍报送的问题时，填报人点击“标记为填报完成”。&lt;/li&gt;&lt;li&gt;&lt;b&gt;已报送&lt;/b&gt;：数据包报送至上级单位（“数据包收发”页）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;已审批&lt;/b&gt;：单位负责人凭密码审批，该年度数据即锁定；只有单位负责人可以解锁，解锁原因记入审计记录。&lt;/li&gt;&lt;/ol&gt;单元格右上角的红色小三角表示该数值有备注；年份旁的锁形图标表示该年已锁定；灰色斜体数字由其他指标计算得出。</translation>
     </message>
 </context>
 <context>
@@ -879,56 +1006,101 @@
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="37"/>
+        <location filename="../../app/ui/dialogs.py" line="38"/>
         <source>{n} changes, oldest first</source>
         <translation>共 {n} 次修改，按时间先后排列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="45"/>
+        <source>Entered</source>
+        <translation>填报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="45"/>
+        <source>Imported</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="45"/>
+        <source>Received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="46"/>
+        <source>Summed up</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="46"/>
+        <source>Cleared</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="46"/>
+        <source>Explained</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="47"/>
+        <source>Status changed</source>
+        <translation>状态变更</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="47"/>
+        <source>Unlocked</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="47"/>
+        <source>Let go ahead</source>
+        <translation>放行</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="24"/>
-        <location filename="../../app/ui/import_dialog.py" line="64"/>
+        <location filename="../../app/ui/import_dialog.py" line="25"/>
+        <location filename="../../app/ui/import_dialog.py" line="65"/>
         <source>Import a spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="27"/>
+        <location filename="../../app/ui/import_dialog.py" line="28"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="32"/>
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="32"/>
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="32"/>
+        <location filename="../../app/ui/import_dialog.py" line="33"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="33"/>
+        <location filename="../../app/ui/import_dialog.py" line="34"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="33"/>
+        <location filename="../../app/ui/import_dialog.py" line="34"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="33"/>
+        <location filename="../../app/ui/import_dialog.py" line="34"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="40"/>
+        <location filename="../../app/ui/import_dialog.py" line="41"/>
         <source>Write these changes</source>
         <translation>写入这些修改</translation>
     </message>
@@ -981,146 +1153,146 @@
 <context>
     <name>InboxPage</name>
     <message>
-        <location filename="../../app/ui/inbox.py" line="83"/>
-        <location filename="../../app/ui/inbox.py" line="187"/>
+        <location filename="../../app/ui/inbox.py" line="84"/>
+        <location filename="../../app/ui/inbox.py" line="188"/>
         <source>Open a package…</source>
         <translation>打开数据包…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="84"/>
+        <location filename="../../app/ui/inbox.py" line="85"/>
         <location filename="../../app/ui/inbox.py" line="202"/>
         <source>Scan a USB stick or folder…</source>
         <translation>扫描U盘或文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="85"/>
+        <location filename="../../app/ui/inbox.py" line="86"/>
         <source>Ask about the selected package…</source>
         <translation>对所选数据包发起查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="86"/>
+        <location filename="../../app/ui/inbox.py" line="87"/>
         <source>Questions to answer…</source>
         <translation>待答复的查询…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="87"/>
+        <location filename="../../app/ui/inbox.py" line="88"/>
         <source>Sum up from subordinate regions</source>
         <translation>由下级地区汇总</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="88"/>
+        <location filename="../../app/ui/inbox.py" line="89"/>
         <source>Show what summing the subordinate regions would write into this region (ratios are recomputed, not averaged), then write it; the region&apos;s own figures are kept unless you choose the sums; audited</source>
         <translation>先显示由下级地区汇总将写入本地区的数值（比率类指标按汇总后的组成重新计算，不取平均），确认后再写入；本级自填数默认保留，除非选择以合计覆盖；记入审计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="91"/>
+        <location filename="../../app/ui/inbox.py" line="92"/>
         <source>Who has sent for the year</source>
         <translation>本年度报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="92"/>
+        <location filename="../../app/ui/inbox.py" line="93"/>
         <source>Received packages</source>
         <translation>已接收的数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="93"/>
-        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
+        <location filename="../../app/ui/inbox.py" line="96"/>
         <location filename="../../app/ui/inbox.py" line="218"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="93"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
         <source>Sent</source>
         <translation>是否报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="93"/>
+        <location filename="../../app/ui/inbox.py" line="94"/>
         <source>Package</source>
         <translation>数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="94"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>Status here</source>
         <translation>本地状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="94"/>
+        <location filename="../../app/ui/inbox.py" line="95"/>
         <source>Questions</source>
         <translation>查询（未答/已答）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="96"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="95"/>
+        <location filename="../../app/ui/inbox.py" line="96"/>
         <source>State</source>
         <translation>处理状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="96"/>
+        <location filename="../../app/ui/inbox.py" line="97"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="96"/>
+        <location filename="../../app/ui/inbox.py" line="97"/>
         <source>Sender</source>
         <translation>发送单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="96"/>
+        <location filename="../../app/ui/inbox.py" line="97"/>
         <source>Changes</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="107"/>
+        <location filename="../../app/ui/inbox.py" line="108"/>
         <source>{region} · {year} · packages from subordinate regions</source>
         <translation>{region} · {year}年 · 下级地区数据包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="110"/>
+        <location filename="../../app/ui/inbox.py" line="111"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="111"/>
+        <location filename="../../app/ui/inbox.py" line="112"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="112"/>
+        <location filename="../../app/ui/inbox.py" line="113"/>
         <source>{sent} of {total} have sent · deadline {deadline} · {left}</source>
         <translation>{total} 个下级地区中已报送 {sent} 个 · 截止 {deadline} · {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="115"/>
+        <location filename="../../app/ui/inbox.py" line="116"/>
         <source>This office&apos;s key: {fp} (read it out when a receiver asks)</source>
         <translation>本单位密钥指纹：{fp}（接收方电话核对时请念出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="116"/>
+        <location filename="../../app/ui/inbox.py" line="117"/>
         <source>This office has no key yet: it is made at the first package export.</source>
         <translation>本单位尚无密钥：首次导出数据包时生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="119"/>
+        <location filename="../../app/ui/inbox.py" line="120"/>
         <source>sent</source>
         <translation>已报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="119"/>
+        <location filename="../../app/ui/inbox.py" line="120"/>
         <source>not sent</source>
         <translation>未报送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="132"/>
+        <location filename="../../app/ui/inbox.py" line="133"/>
         <source>{new} new, {changed} changed, {removed} removed</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="156"/>
+        <location filename="../../app/ui/inbox.py" line="157"/>
         <source>Select a received package first.</source>
         <translation>请先选择一个已接收的数据包。</translation>
     </message>
@@ -1183,211 +1355,226 @@
         <translation>没有与“{text}”相符的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>This &amp;office…</source>
         <translation>本单位设置(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Export &amp;data (long format)…</source>
         <translation>导出数据（长表格式）(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218"/>
-        <location filename="../../app/ui/main_window.py" line="613"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="655"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="252"/>
+        <source>Keys and workflow…</source>
+        <translation>快捷键与报送流程…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="253"/>
+        <source>&amp;Open store…</source>
+        <translation>打开数据库(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="254"/>
+        <source>Recent stores</source>
+        <translation>最近打开的数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>Targets…</source>
         <translation>目标管理…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>&amp;Find a region…</source>
         <translation>查找地区(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source>Find a region: name or code (Ctrl+F)</source>
         <translation>查找地区：名称或代码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
-        <location filename="../../app/ui/main_window.py" line="345"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="405"/>
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="454"/>
+        <location filename="../../app/ui/main_window.py" line="518"/>
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="455"/>
+        <location filename="../../app/ui/main_window.py" line="519"/>
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479"/>
+        <location filename="../../app/ui/main_window.py" line="530"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="480"/>
+        <location filename="../../app/ui/main_window.py" line="531"/>
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="545"/>
+        <location filename="../../app/ui/main_window.py" line="568"/>
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="551"/>
+        <location filename="../../app/ui/main_window.py" line="574"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="553"/>
+        <location filename="../../app/ui/main_window.py" line="576"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="590"/>
+        <location filename="../../app/ui/main_window.py" line="613"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="593"/>
+        <location filename="../../app/ui/main_window.py" line="616"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>Go ahead without subordinate regions…</source>
         <translation>下级未完成时放行…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="506"/>
+        <location filename="../../app/ui/main_window.py" line="544"/>
         <source>Go ahead without subordinate regions</source>
         <translation>下级未完成时放行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="508"/>
+        <location filename="../../app/ui/main_window.py" line="545"/>
         <source>Lets {region} {year} be completed and approved while subordinate regions are not complete. The reason is kept in the audit trail.</source>
         <translation>允许{region} {year} 年在下级地区尚未完成时完成并审批。原因将记入审计记录。</translation>
     </message>
@@ -1395,32 +1582,32 @@
 <context>
     <name>NewHeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="82"/>
+        <location filename="../../app/ui/dialogs.py" line="119"/>
         <source>Create the office head&apos;s account</source>
         <translation>创建单位负责人账户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="89"/>
+        <location filename="../../app/ui/dialogs.py" line="126"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="90"/>
+        <location filename="../../app/ui/dialogs.py" line="127"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="91"/>
+        <location filename="../../app/ui/dialogs.py" line="128"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="96"/>
+        <location filename="../../app/ui/dialogs.py" line="133"/>
         <source>Approving locks a region-year; only an office head can approve or unlock.</source>
         <translation>审批会锁定地区年度数据；只有单位负责人可以审批或解锁。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="104"/>
+        <location filename="../../app/ui/dialogs.py" line="141"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -1471,7 +1658,7 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/preview.py" line="77"/>
+        <location filename="../../app/ui/preview.py" line="78"/>
         <source>Print preview — {name}</source>
         <translation>打印预览 — {name}</translation>
     </message>
@@ -1482,11 +1669,26 @@
     </message>
     <message>
         <location filename="../../app/ui/preview.py" line="93"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="96"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="99"/>
+        <source>Fit width</source>
+        <translation>适合宽度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/preview.py" line="101"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/preview.py" line="95"/>
+        <location filename="../../app/ui/preview.py" line="103"/>
         <source>Open with system viewer</source>
         <translation>用系统程序打开</translation>
     </message>
@@ -1659,12 +1861,12 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 是否载入示例数据（江苏省及其 13 个设区市，2016–2024 年）以便试用？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="164"/>
+        <location filename="../../app/ui/main.py" line="170"/>
         <source>The store was upgraded for this version of ipdesk; the copy from before is {backup}</source>
         <translation>数据库已升级以适配当前版本的 ipdesk；升级前的副本保存在 {backup}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="195"/>
+        <location filename="../../app/ui/main.py" line="201"/>
         <source>Upgrading the store for this version of ipdesk (a copy is kept)…
 {path}</source>
         <translation>正在升级数据库以适配当前版本的 ipdesk（原数据库会先备份）……
@@ -1672,39 +1874,67 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
     </message>
 </context>
 <context>
+    <name>Stores</name>
+    <message>
+        <location filename="../../app/ui/stores.py" line="38"/>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stores.py" line="51"/>
+        <source>Open store…</source>
+        <translation>打开数据库…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stores.py" line="51"/>
+        <source>ipdesk stores (*.sqlite *.db);;All files (*)</source>
+        <translation>ipdesk 数据库 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stores.py" line="57"/>
+        <source>There is no store at {path}</source>
+        <translation>找不到数据库：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/stores.py" line="66"/>
+        <source>{path} is not an ipdesk store: {error}</source>
+        <translation>{path} 不是 ipdesk 数据库：{error}</translation>
+    </message>
+</context>
+<context>
     <name>SweepDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="117"/>
+        <location filename="../../app/ui/dialogs.py" line="154"/>
         <source>Regions with findings</source>
         <translation>存在问题的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119"/>
+        <location filename="../../app/ui/dialogs.py" line="156"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119"/>
+        <location filename="../../app/ui/dialogs.py" line="156"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119"/>
+        <location filename="../../app/ui/dialogs.py" line="156"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="120"/>
+        <location filename="../../app/ui/dialogs.py" line="157"/>
         <source>Unexplained</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="120"/>
+        <location filename="../../app/ui/dialogs.py" line="157"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="134"/>
+        <location filename="../../app/ui/dialogs.py" line="171"/>
         <source>{n} regions have findings; double-click one to open it.</source>
         <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
     </message>
@@ -1712,88 +1942,88 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TargetsDialog</name>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="39"/>
+        <location filename="../../app/ui/targets_dialog.py" line="40"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="41"/>
+        <location filename="../../app/ui/targets_dialog.py" line="42"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="41"/>
+        <location filename="../../app/ui/targets_dialog.py" line="42"/>
         <source>Clause</source>
         <translation>条款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="41"/>
+        <location filename="../../app/ui/targets_dialog.py" line="42"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="42"/>
+        <location filename="../../app/ui/targets_dialog.py" line="43"/>
         <source>Applies to</source>
         <translation>适用范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="42"/>
+        <location filename="../../app/ui/targets_dialog.py" line="43"/>
         <source>Comparator</source>
         <translation>比较方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="42"/>
+        <location filename="../../app/ui/targets_dialog.py" line="43"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="43"/>
+        <location filename="../../app/ui/targets_dialog.py" line="44"/>
         <source>Target year</source>
         <translation>目标年</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="43"/>
+        <location filename="../../app/ui/targets_dialog.py" line="44"/>
         <source>Certainty</source>
         <translation>核实情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="49"/>
+        <location filename="../../app/ui/targets_dialog.py" line="50"/>
         <source>Add an own target for the selected region…</source>
         <translation>为所选地区添加自定目标…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="51"/>
-        <location filename="../../app/ui/targets_dialog.py" line="140"/>
+        <location filename="../../app/ui/targets_dialog.py" line="52"/>
+        <location filename="../../app/ui/targets_dialog.py" line="141"/>
         <source>Import a target pack (CSV)…</source>
         <translation>导入目标包（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="60"/>
+        <location filename="../../app/ui/targets_dialog.py" line="61"/>
         <source>Double-click a target figure to change it; every change is audited.</source>
         <translation>双击目标值即可修改；每次修改都记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="78"/>
+        <location filename="../../app/ui/targets_dialog.py" line="79"/>
         <source>the nation</source>
         <translation>全国</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="78"/>
+        <location filename="../../app/ui/targets_dialog.py" line="79"/>
         <source>every region</source>
         <translation>各地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="79"/>
+        <location filename="../../app/ui/targets_dialog.py" line="80"/>
         <source> and below</source>
         <translation>及下级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="109"/>
+        <location filename="../../app/ui/targets_dialog.py" line="110"/>
         <source>Target changed; the change is in the audit trail.</source>
         <translation>目标已修改，修改已记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/targets_dialog.py" line="131"/>
+        <location filename="../../app/ui/targets_dialog.py" line="132"/>
         <source>Own target added for {region}.</source>
         <translation>已为 {region} 添加自定目标。</translation>
     </message>
