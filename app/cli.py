@@ -46,6 +46,8 @@ def _open(args, *, create: bool = True):
     if due and db.backup_path:
         print(f"已升级；升级前的副本：{db.backup_path}" if zh else f"upgraded; the copy from before: {db.backup_path}",
               file=sys.stderr)
+    if getattr(db, "damaged", None):      # opened read-only: say so, and which backup to restore, before anything
+        print(db.damage_message(_lang(args)), file=sys.stderr)
     _resolve_names(db, args)
     return db
 
@@ -735,10 +737,20 @@ def run(args) -> int:
         os.environ["IPDESK_LANG"] = args.lang
     from app.models.errors import IpdeskError
 
+    import sqlite3
+
     try:
         return args.func(args)
     except IpdeskError as exc:
         sys.stderr.write(f"ipdesk {args.verb}: {exc.message(_lang(args))}\n")
+        return EXIT_USAGE
+    except sqlite3.Error as exc:          # a read that met a busy, full or damaged store: its cause in one line
+        from app.models.db import default_path
+        from app.models.storefile import translate
+
+        err = translate(exc, getattr(args, "db", None) or default_path())
+        text = err.message(_lang(args)) if isinstance(err, IpdeskError) else str(exc)
+        sys.stderr.write(f"ipdesk {args.verb}: {text}\n")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK

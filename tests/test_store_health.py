@@ -289,3 +289,33 @@ def test_a_full_disk_is_named_and_nothing_is_kept(store_file):
     assert "cannot rollback" not in err.value.message("en") and not db.conn.in_transaction
     assert db.execute("select count(*) from audit").fetchone()[0] == n and audit.verify(db).ok
     assert isinstance(err.value, sqlite3.OperationalError)
+
+
+def test_a_read_verb_on_a_damaged_store_says_so_and_never_a_traceback(store_file):
+    """A damaged store opens read-only: a command that only reads (export-data, check) first says so
+    and which backup to restore; whatever SQLite then meets is one Chinese line, never a traceback."""
+    damage(store_file)
+    out = run_cli("check", "--region", "320000", "--year", "2024", db_path=store_file)
+    assert "Traceback" not in out.stderr and out.returncode in (0, 1, 2)
+    first = out.stderr.strip().splitlines()[0]
+    assert any("\u4e00" <= c <= "\u9fff" for c in first) and ("损坏" in out.stderr or "只读" in out.stderr), out.stderr
+
+
+def test_the_window_opens_a_damaged_store_read_only_and_says_which_backup(store_file, qtbot):
+    """The window, like the CLI, opens a damaged store read-only with the reason and the backup to
+    restore; a zero-byte file is refused (run_gui shows the message), left as it is, and no lock stays."""
+    pytest.importorskip("PySide6")
+    from app.models.errors import IpdeskError
+    from app.ui.main import make_app, open_window
+
+    make_app()
+    damage(store_file)
+    window = open_window(store_file)
+    qtbot.addWidget(window)
+    assert window.readonly_reason and ("损坏" in window.readonly_reason or "damaged" in window.readonly_reason)
+    window.db.lock.unlock()
+    empty = store_file.parent / "empty.sqlite"
+    empty.write_bytes(b"")
+    with pytest.raises(IpdeskError):
+        open_window(empty)
+    assert empty.read_bytes() == b"" and not list(store_file.parent.glob("empty.sqlite*.lock"))

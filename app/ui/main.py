@@ -139,8 +139,15 @@ def open_window(db_path=None, *, demo: bool = False):
     upgraded = None
     if not is_new and readonly_reason is None:
         upgraded = upgrade_store(path)
-    db = open_store(path, readonly=readonly_reason is not None)
+    try:
+        db = open_store(path, readonly=readonly_reason is not None)
+    except BaseException:           # a zero-byte or foreign file is refused (and left as it is): no stale lock
+        if lock is not None:
+            lock.unlock()
+        raise
     db.lock = lock
+    if getattr(db, "damaged", None):          # opened read-only: what SQLite found and which backup to restore
+        readonly_reason = db.damage_message()
     if demo:
         from app.services.demo import make_demo
 
