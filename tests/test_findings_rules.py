@@ -218,3 +218,15 @@ def test_a_checker_over_two_years_judges_the_second(city):
     rules = {(f.indicator, f.rule) for f in found[(CITY, Y)]}
     assert ("INV_GRANTS", "falling") in rules and ("PLEDGE_AMOUNT", "yoy") in rules
     assert not any(f.rule == "outlier" for fs in found.values() for f in fs)
+
+
+# ---------------------------------------------------------------- the older name: the region alone by default
+
+def test_check_reports_the_region_alone_unless_asked(city):
+    from app.models.findings import check
+
+    put(city, CITY, "INV_GRANTS", {Y - 1: 100, Y: 200})
+    put(city, KIDS[0], "INV_GRANTS", {Y - 1: 100, Y: 200})
+    assert {f.region for f in check(city, CITY, Y)} == {CITY}
+    assert {f.region for f in check(city, CITY, Y, with_children=True)} == {CITY, *KIDS}   # KIDS[1]: nothing reported
+    assert {f.region for f in check(city, CITY, Y, all_below=True)} == {CITY, *KIDS}
