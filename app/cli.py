@@ -46,8 +46,8 @@ def _open(args, *, create: bool = True):
     if due and db.backup_path:
         print(f"已升级；升级前的副本：{db.backup_path}" if zh else f"upgraded; the copy from before: {db.backup_path}",
               file=sys.stderr)
-    if getattr(db, "damaged", None):      # opened read-only: say so, and which backup to restore, before anything
-        print(db.damage_message(_lang(args)), file=sys.stderr)
+    if not create and getattr(db, "damaged", None):     # a verb that reads: say the store is damaged and which
+        print(db.damage_message(_lang(args)), file=sys.stderr)     # backup to restore (a write is refused saying it)
     _resolve_names(db, args)
     return db
 
