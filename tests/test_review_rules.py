@@ -314,3 +314,19 @@ def test_aggregate_into_returns_what_it_wrote_and_the_result_says_what_it_kept(d
     d = apply_aggregate(demo_db, PROVINCE, 2023).to_dict()
     assert d["written"] == 1 and [k["indicator"] for k in d["kept"]] == plan_kept
     assert d["region"] == PROVINCE and d["counts"]["new"] == 1
+
+
+def test_apply_aggregate_itself_refuses_drafts_below_without_an_override(demo_db):
+    """The service refuses on its own (not only the CLI's dry run): Jiangsu 2024 with eight
+    cities still drafts is not summed — Refused naming one, nothing written; with the head's
+    override it is."""
+    delete_value(demo_db, PROVINCE, "INV_GRANTS", "2024", why="重算")
+    n = last_id(demo_db)
+    with pytest.raises(review.Refused) as exc:
+        apply_aggregate(demo_db, PROVINCE, 2024)
+    assert "徐州市仍为“草稿”" in exc.value.message("zh") and last_id(demo_db) == n
+    with pytest.raises(review.Refused):
+        aggregate_into(demo_db, PROVINCE, 2024, take_sums=True)
+    assert last_id(demo_db) == n
+    review.override(demo_db, PROVINCE, 2024, why="先行汇总", **HEAD)
+    assert apply_aggregate(demo_db, PROVINCE, 2024).written == 1
