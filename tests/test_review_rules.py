@@ -232,10 +232,6 @@ def test_a_stored_cost_is_used_within_its_bounds_and_refused_beyond(empty_db, r,
     assert exc.value.code == "bad_hash"
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True,
-                   reason="bug: authenticate bounds n, r, p one by one (1 <= v <= MAX_COST) but scrypt refuses "
-                          "n not a power of 2, n >= 2**(16 r) and maxmem >= 2**31 (n=2**20, r=8 is within the "
-                          "bounds): hashlib's ValueError escapes, so it is neither bad_hash nor audited")
 @pytest.mark.parametrize("n, r, p", [(3, 8, 1), (1, 8, 1), (2**16, 1, 1)])
 def test_a_stored_cost_scrypt_cannot_compute_is_a_bad_hash_and_audited(demo_db, n, r, p):
     demo_db.execute("update users set n = ?, r = ?, p = ? where name = 'demo-head'", [n, r, p])

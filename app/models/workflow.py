@@ -120,7 +120,11 @@ def authenticate(db, name: str, password: str, *, role: str | None = None) -> st
     user_role, salt, stored, n, r, p = row
     if not all(isinstance(v, int) and 1 <= v <= MAX_COST[k] for k, v in (("n", n), ("r", r), ("p", p))):
         raise AuthError("bad_hash", text=name)
-    if not hmac.compare_digest(_hash(password or "", salt, n, r, p), stored):
+    try:
+        given = _hash(password or "", salt, n, r, p)
+    except (ValueError, MemoryError):   # a stored cost within the bounds that scrypt itself refuses (n not a
+        raise AuthError("bad_hash", text=name) from None     # power of 2, n >= 2**(16 r), too much memory)
+    if not hmac.compare_digest(given, stored):
         raise AuthError("bad_password", text=name)
     if role and user_role != role:
         raise AuthError("not_head", text=name)
