@@ -2,11 +2,14 @@
 
     ipdesk report --region 320000 --year 2022 --pdf 江苏-2022.pdf --xlsx 江苏-2022.xlsx
     ipdesk report --region 100000 --year 2022 --pdf 全国-2022.pdf          # national summary
+    ipdesk report --region 320000 --year 2022 --docx 江苏-2022-推进情况报告.docx   # the results report, to edit
     ipdesk report --region 320000 --year 2022 --xlsx out.xlsx --office "江苏省知识产权局" \\
         --contact "张三 025-12345678" --save-office --json
 
-Both files come from one model of the store (app.services.report.data), so they show the
-same figures and carry the same data fingerprint.
+All files come from one model of the store (app.services.report.data), so they show the
+same figures and carry the same data fingerprint; the PDF ends with the results report
+(推进情况报告), the XLSX has a 任务 sheet when tasks apply, the DOCX is that report to finish in
+WPS or Word (app.services.report.results_docx).
 
 Exit codes (like ``ipdesk check``): 0 written and final — the region-year is approved and
 nothing in it is unresolved, the documents say 已审批 / 正式报送件; 1 written as a *draft* —
@@ -120,8 +123,9 @@ def add_verbs(verb, region_year) -> None:
     sp.add_argument("--pdf", metavar="FILE.pdf", help=("write the paper copy (A4, GB/T 9704 page) here",
                                                        "纸质件（A4，GB/T 9704 版式）写到此文件"))
     sp.add_argument("--xlsx", metavar="FILE.xlsx", help=("write the electronic copy here", "电子件写到此文件"))
-    sp.add_argument("--docx", metavar="FILE.docx", help=("write the results report (推进情况报告) as a DOCX to finish in "
-                                                         "WPS or Word", "推进情况报告写成 DOCX（可在 WPS 或 Word 中修改）"))
+    sp.add_argument("--docx", metavar="FILE.docx", help=(
+        "write the results report (推进情况报告) as a DOCX to finish in WPS or Word",
+        "推进情况报告写成 DOCX（可在 WPS 或 Word 中修改）"))
     sp.add_argument("--office", help=("reporting office's name (default: stored, or 〈region〉知识产权局)",
                                       "报送单位名称（默认：已保存的名称，或“〈地区〉知识产权局”）"))
     sp.add_argument("--contact", help=("contact person and telephone printed on the cover", "封面上的联系人及电话"))

@@ -115,7 +115,7 @@ def test_docx_converted_by_libreoffice_shows_the_numbers_of_section_two(db24, tm
     out = tmp_path / "pdf"
     r = subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
                         "--convert-to", "pdf", "--outdir", str(out), str(path)],
-                       capture_output=True, text=True, timeout=240)
+                       check=False, capture_output=True, text=True, timeout=240)
     pdf = out / "report.pdf"
     assert pdf.exists(), r.stdout + r.stderr
     text = _pdftotext(pdf)
@@ -163,6 +163,17 @@ def test_xlsx_has_a_task_sheet_with_every_task_of_the_region(db24, tmp_path):
     wb.save(xlsx)
     res = verify_docs(pdf, xlsx)
     assert not res.ok and any("任务" in line for line in res.lines("zh")), res.lines("zh")
+
+
+def test_a_year_without_tasks_keeps_the_eight_sheets(demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.models.tasks import tasks_for
+    from app.services.report.export import export_report
+
+    assert tasks_for(demo_db, "320000", 2024) == []        # the demo store has the 2022 guideline only
+    export_report(demo_db, "320000", 2024, xlsx=tmp_path / "r.xlsx")
+    assert "任务" not in load_workbook(tmp_path / "r.xlsx").sheetnames
 
 
 def test_pdf_ends_with_the_results_report(db24, tmp_path):

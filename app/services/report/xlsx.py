@@ -560,7 +560,7 @@ def build_workbook(rep: Report, *, progress=None, cancel=None, fingerprint_parts
         fn(ws, rep)
         if progress:
             progress((n + 1) / 9, say(f"工作表“{ws.title}”", f"sheet {ws.title}"))
-    if getattr(rep, "tasks", None) is not None:         # set by export_report: the tasks of the region-year
+    if getattr(rep, "tasks", None):     # set by export_report; a year without a task list keeps the 8 sheets
         _tasks(wb.create_sheet(TASK_SHEET), rep)
     _detail(wb.create_sheet(SHEETS[6]), rep, cancel)
     _meta(wb.create_sheet(SHEETS[7]), rep)
@@ -616,8 +616,5 @@ def _tasks(ws, rep: Report):
         if r.overdue:
             ws.cell(row=i, column=9).font = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312, bold=True,
                                                  color=DRAFT_RED)
-    if not rep.tasks:
-        s.put(s.top + 1, 1, "本年度暂无适用的重点任务。")
-        s.widths[1] = 5
     s.finish("landscape", wrap={2: (10, 16), 4: (24, 60), 5: (10, 20)}, fixed={1: 5, 3: 9, 8: 8, 9: 8})
     _page_setup(ws, rep)
