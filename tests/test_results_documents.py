@@ -185,6 +185,7 @@ def test_pdf_ends_with_the_results_report(db24, tmp_path):
     text = _pdftotext(pdf)
     assert text.count("推进情况报告") >= 1
     tail = text[text.rindex("推进情况报告"):]
+    assert "附件" in text[text.rindex("特此报送"):text.rindex("推进情况报告")]    # the attachment after the signature
     positions = [tail.find(t) for t in rr.TITLES.values()]
     assert -1 not in positions and positions == sorted(positions)
     assert "部分城市数据报送不及时" in tail and "有效发明专利拥有量达到" in tail.replace("\n", "")

@@ -507,14 +507,14 @@ def story(rep: Report, font: str) -> list:
 
 
 def results_part(rep: Report, st) -> list:
-    """The results report (推进情况报告, ``rep.results`` set by export_report) after the signed content:
-    its heading and title, then the five sections' text in the body style."""
+    """The results report (推进情况报告, ``rep.results`` set by export_report) as the attachment after the
+    signature (GB/T 9704: 附件 follow the 落款): 附件, its heading and title, the five sections' text."""
     from reportlab.platypus import PageBreak
 
     rr = getattr(rep, "results", None)
     if rr is None:
         return []
-    out = [PageBreak(), _p("推进情况报告", st["title"]), _p(rr.title, st["subtitle"])]
+    out = [PageBreak(), _p("附件", st["h1"]), _p("推进情况报告", st["title"]), _p(rr.title, st["subtitle"])]
     for s in rr.sections:
         out.append(_p(s.title, st["h1"]))
         out += [_p(line.strip(), st["body"]) for line in (s.text or "").split("\n") if line.strip()]
