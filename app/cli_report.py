@@ -2,11 +2,14 @@
 
     ipdesk report --region 320000 --year 2022 --pdf 江苏-2022.pdf --xlsx 江苏-2022.xlsx
     ipdesk report --region 100000 --year 2022 --pdf 全国-2022.pdf          # national summary
+    ipdesk report --region 320000 --year 2022 --docx 江苏-2022-推进情况报告.docx   # the results report, to edit
     ipdesk report --region 320000 --year 2022 --xlsx out.xlsx --office "江苏省知识产权局" \\
         --contact "张三 025-12345678" --save-office --json
 
-Both files come from one model of the store (app.services.report.data), so they show the
-same figures and carry the same data fingerprint.
+All files come from one model of the store (app.services.report.data), so they show the
+same figures and carry the same data fingerprint; the PDF ends with the results report
+(推进情况报告), the XLSX has a 任务 sheet when tasks apply, the DOCX is that report to finish in
+WPS or Word (app.services.report.results_docx).
 
 Exit codes (like ``ipdesk check``): 0 written and final — the region-year is approved and
 nothing in it is unresolved, the documents say 已审批 / 正式报送件; 1 written as a *draft* —
@@ -47,7 +50,7 @@ def cmd_report(args) -> int:
     from app.services.report.export import export_report
 
     lang = _lang(args)
-    if not args.pdf and not args.xlsx:
+    if not args.pdf and not args.xlsx and not args.docx:
         from app.models.errors import IpdeskError
 
         raise IpdeskError("export_nothing")
@@ -55,7 +58,7 @@ def cmd_report(args) -> int:
     get_region(db, args.region)
     if args.save_office:
         save_office(db, args.office, args.contact)
-    res = export_report(db, args.region, args.year, pdf=args.pdf, xlsx=args.xlsx, office=args.office,
+    res = export_report(db, args.region, args.year, pdf=args.pdf, xlsx=args.xlsx, docx=args.docx, office=args.office,
                         contact=args.contact, include_children=not args.no_children)
     rep = res.report
     done = EXIT_OK if rep.final else EXIT_FINDINGS
@@ -70,6 +73,8 @@ def cmd_report(args) -> int:
               else f"PDF  {res.pdf}  {res.pdf_pages} pages  {res.pdf_bytes:,} bytes")
     if res.xlsx:
         print(f"XLSX {res.xlsx}  {res.xlsx_bytes:,} 字节" if zh else f"XLSX {res.xlsx}  {res.xlsx_bytes:,} bytes")
+    if res.docx:
+        print(f"DOCX {res.docx}  {res.docx_bytes:,} 字节" if zh else f"DOCX {res.docx}  {res.docx_bytes:,} bytes")
     c = rep.counts()
     if zh:
         print(f"数据指纹 {rep.fingerprint_short}（阻断 {c['blocking']} 项，需说明 {c['explain']} 项，提示 {c['info']} 项）")
@@ -118,6 +123,9 @@ def add_verbs(verb, region_year) -> None:
     sp.add_argument("--pdf", metavar="FILE.pdf", help=("write the paper copy (A4, GB/T 9704 page) here",
                                                        "纸质件（A4，GB/T 9704 版式）写到此文件"))
     sp.add_argument("--xlsx", metavar="FILE.xlsx", help=("write the electronic copy here", "电子件写到此文件"))
+    sp.add_argument("--docx", metavar="FILE.docx", help=(
+        "write the results report (推进情况报告) as a DOCX to finish in WPS or Word",
+        "推进情况报告写成 DOCX（可在 WPS 或 Word 中修改）"))
     sp.add_argument("--office", help=("reporting office's name (default: stored, or 〈region〉知识产权局)",
                                       "报送单位名称（默认：已保存的名称，或“〈地区〉知识产权局”）"))
     sp.add_argument("--contact", help=("contact person and telephone printed on the cover", "封面上的联系人及电话"))

@@ -27,12 +27,15 @@ class ExportResult:
     pdf_bytes: int = 0
     xlsx: Path | None = None
     xlsx_bytes: int = 0
+    docx: Path | None = None
+    docx_bytes: int = 0
 
     def to_dict(self) -> dict:
         return {"region": self.report.region, "year": self.report.year, "fingerprint": self.report.fingerprint,
                 "fingerprint_short": self.report.fingerprint_short,
                 "pdf": str(self.pdf) if self.pdf else None, "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes,
                 "xlsx": str(self.xlsx) if self.xlsx else None, "xlsx_bytes": self.xlsx_bytes,
+                "docx": str(self.docx) if self.docx else None, "docx_bytes": self.docx_bytes,
                 "findings": self.report.counts(), "targets": self.report.status_counts(),
                 "status": self.report.status, "final": self.report.final, "mark": self.report.mark,
                 "reasons": self.report.reasons, "open": self.report.open_items}
@@ -45,16 +48,18 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
                   include_children: bool = True, generated_at: datetime | None = None,
                   progress: Progress | None = None, cancel: Cancel | None = None,
                   key_fingerprint: str | None = None, workflow: str | None = None,
-                  audit_head: tuple[str, int] | None = None) -> ExportResult:
-    """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it.
+                  audit_head: tuple[str, int] | None = None, docx: str | os.PathLike | None = None) -> ExportResult:
+    """Build the model once and write the paper (PDF) and/or electronic (XLSX) copy from it, and/or
+    the results report (推进情况报告) as a DOCX; the PDF ends with that report's text and the XLSX
+    has the 任务 sheet.
 
     Runs off the UI thread: ``progress(fraction, message)`` is called as work advances and
     ``cancel()`` is polled; a cancel raises :class:`ExportCancelled` and leaves no file behind.
     Files that already exist are replaced only once the new one is complete.
     """
-    if pdf is None and xlsx is None:
+    if pdf is None and xlsx is None and docx is None:
         raise IpdeskError("export_nothing")
-    for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
+    for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx"), (docx, ".docx")):
         if p is not None and Path(p).suffix.lower() != suffix:
             raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
     step = stage(progress, 0, 1)
@@ -66,7 +71,12 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
 
     # the audit chain head, printed on the cover and kept in the workbook's metadata (a package signs the same)
     rep.audit_head = tuple(audit_head) if audit_head else audit.head(db)
-    for target in (pdf, xlsx):
+    from app.models.tasks import tasks_for
+    from app.services.results_report import show as results_show
+
+    rep.tasks = tasks_for(db, region, int(year))           # the XLSX's 任务 sheet, the DOCX's task table
+    rep.results = results_show(db, region, int(year))      # the PDF's closing part, the DOCX's text
+    for target in (pdf, xlsx, docx):
         if target is not None:
             remove_leftovers(Path(target))
     result = ExportResult(rep)
@@ -86,6 +96,12 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel,
                    fingerprint_parts=fingerprint_parts(db, rep.region, rep.year, rep.regions))
         result.xlsx_bytes = result.xlsx.stat().st_size
+    if docx is not None:
+        from app.services.report.results_docx import write_docx
+
+        check_cancel(cancel)
+        result.docx = write_docx(db, region, year, docx, rep=rep, results=rep.results, tasks=rep.tasks)
+        result.docx_bytes = result.docx.stat().st_size
     if audit_head is None:       # a package anchors its head itself, once it is recorded
         audit.anchor(db, f"report {region} {year}")
     step(1.0, say("完成", "done"))

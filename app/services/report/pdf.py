@@ -502,6 +502,22 @@ def story(rep: Report, font: str) -> list:
                 _p("各指标的数据来源和统计口径如下。本表数据以国家统计口径为准，计算类指标按目录公式由组成指标计算。",
                    st["note"]), _definitions_table(rep, st, font)]
     out += closing(rep, st, font)
+    out += results_part(rep, st)
+    return out
+
+
+def results_part(rep: Report, st) -> list:
+    """The results report (推进情况报告, ``rep.results`` set by export_report) as the attachment after the
+    signature (GB/T 9704: 附件 follow the 落款): 附件, its heading and title, the five sections' text."""
+    from reportlab.platypus import PageBreak
+
+    rr = getattr(rep, "results", None)
+    if rr is None:
+        return []
+    out = [PageBreak(), _p("附件", st["h1"]), _p("推进情况报告", st["title"]), _p(rr.title, st["subtitle"])]
+    for s in rr.sections:
+        out.append(_p(s.title, st["h1"]))
+        out += [_p(line.strip(), st["body"]) for line in (s.text or "").split("\n") if line.strip()]
     return out
 
 

@@ -560,6 +560,8 @@ def build_workbook(rep: Report, *, progress=None, cancel=None, fingerprint_parts
         fn(ws, rep)
         if progress:
             progress((n + 1) / 9, say(f"工作表“{ws.title}”", f"sheet {ws.title}"))
+    if getattr(rep, "tasks", None):     # set by export_report; a year without a task list keeps the 8 sheets
+        _tasks(wb.create_sheet(TASK_SHEET), rep)
     _detail(wb.create_sheet(SHEETS[6]), rep, cancel)
     _meta(wb.create_sheet(SHEETS[7]), rep)
     if fingerprint_parts is not None:           # what verify-docs needs (rows added to 元数据)
@@ -587,3 +589,32 @@ def write_xlsx(rep: Report, path, *, progress=None, cancel=None, fingerprint_par
     atomic_write(Path(path), write)
     if progress:
         progress(1.0, say("已保存", "saved"))
+
+
+TASK_SHEET = "任务"
+TASK_HEADER = ("序号", "任务编号", "来源条款", "任务内容", "责任单位", "完成期限", "状态", "进度（%）", "是否逾期",
+               "最近报送")
+
+
+def _tasks(ws, rep: Report):
+    """The 任务 sheet: every task that applies to the region in the year (``rep.tasks``, from
+    app.models.tasks.tasks_for) with its latest state, percentage, due date and whether it is overdue."""
+    s = _Sheet(ws, rep)
+    s.header(list(TASK_HEADER))
+    for i, r in enumerate(rep.tasks, start=s.top + 1):
+        t = r.task
+        s.put(i, 1, i - s.top)
+        s.put(i, 2, t.id)
+        s.put(i, 3, t.place or "本级")
+        s.put(i, 4, t.text_zh)
+        s.put(i, 5, t.responsible_zh)
+        s.put(i, 6, r.due)
+        s.put(i, 7, r.state_zh)
+        s.put(i, 8, r.percent)
+        s.put(i, 9, "是" if r.overdue else "否")
+        s.put(i, 10, r.period or "未报送")
+        if r.overdue:
+            ws.cell(row=i, column=9).font = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312, bold=True,
+                                                 color=DRAFT_RED)
+    s.finish("landscape", wrap={2: (10, 16), 4: (24, 60), 5: (10, 20)}, fixed={1: 5, 3: 9, 8: 8, 9: 8})
+    _page_setup(ws, rep)
