@@ -73,7 +73,11 @@ def _words(pdf, page):
 def test_signed_copy_names_people_one_date_and_a_seal_over_name_and_date(approved_pdf):
     import subprocess
 
-    rep, pdf, n = approved_pdf.report, approved_pdf.pdf, approved_pdf.pdf_pages
+    rep, pdf = approved_pdf.report, approved_pdf.pdf
+    # the signature page: the one with the closing sentence (the results report follows it as an
+    # attachment, as GB/T 9704 puts attachments after the signature)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    n = next(k for k, page in enumerate(pages, start=1) if "特此报送" in page)
     assert rep.final and rep.approver == "demo-head" and rep.approved_at is not None
     assert rep.date_text != "2022年12月10日"           # the approval's date, not the generation's
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout

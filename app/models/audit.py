@@ -226,6 +226,7 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
     conn = db.conn
     sha256 = hashlib.sha256
     found = _Found()
+    add = found.add
     prev, n = GENESIS, 0
     first_bad = reason = None
     marks = anchors(db) if anchored else []
@@ -238,7 +239,11 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
     locked: set = set()                     # (region, "year") replayed as approved/locked
     expl: dict[tuple, str | None] = {}      # (rule, region, indicator, period) -> text
     value_at = None                         # the `at` of the value rows just before (a write's own status rows)
+    value_actions, state_actions = VALUE_ACTIONS, STATE_ACTIONS
+    last_of = final.get
     cur = conn.execute(f"select id, {', '.join(_FIELDS)}, prev_hash, hash from audit order by id")
+    # (the loop is the whole cost of a verify: ~1 M rows; its common case, a value row, goes first and
+    # touches locals only)
     for rid, at, who, action, region, indicator, period, old, new, why, prev_hash, h in cur:
         n += 1
         if prev_hash != prev or sha256(
@@ -253,23 +258,23 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
             while ai < len(pending) and pending[ai][0] == n:
                 a = pending[ai][1]
                 if a["hash"] != h:
-                    found.add("anchor", expected=a["hash"], found=h, row=n, at=a.get("at"), why=a.get("why"))
+                    add("anchor", expected=a["hash"], found=h, row=n, at=a.get("at"), why=a.get("why"))
                 ai += 1
             nxt = pending[ai][0] if ai < len(pending) else -1
-        if action in VALUE_ACTIONS and indicator is not None:    # (a package's own 'receive' row has none)
+        if action in value_actions and indicator is not None:    # (a package's own 'receive' row has none)
             key = (region, indicator, period)
-            last = final.get(key)
+            last = last_of(key)
             if last is None:
                 if old is not None:
-                    found.add("value_history", region, indicator, period, None, _shown(old), rid)
+                    add("value_history", region, indicator, period, None, _shown(old), rid)
             elif last[0] != old and not _same(last[0], old):
-                found.add("value_history", region, indicator, period, _shown(last[0]), _shown(old), rid)
+                add("value_history", region, indicator, period, _shown(last[0]), _shown(old), rid)
             final[key] = (new, n)
             if locked and (region, period[:4]) in locked:
                 st = state.get((region, int(period[:4])))
-                found.add("locked_write", region, indicator, period, st, None, rid, year=period[:4])
+                add("locked_write", region, indicator, period, st, None, rid, year=period[:4])
             value_at = at
-        elif action in STATE_ACTIONS:
+        elif action in state_actions:
             try:
                 k = (region, int(period))
             except (TypeError, ValueError):
@@ -277,7 +282,7 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
                 continue
             was = state.get(k, "draft")
             if old != was:
-                found.add("state_history", region, None, period, was, old, rid)
+                add("state_history", region, None, period, was, old, rid)
             state[k] = new
             # write_values' own "back to draft" row marks the region-year only, not its values
             if not (action == "status" and new == "draft" and value_at == at and (why or "").startswith("changed after ")):
@@ -290,50 +295,33 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
         elif action == "explain":
             k = (why, region, indicator, period)
             if expl.get(k) != old:
-                found.add("explanation_history", region, indicator, period, expl.get(k), old, rid, rule=why)
+                add("explanation_history", region, indicator, period, expl.get(k), old, rid, rule=why)
             expl[k] = new
             value_at = None
         else:
             value_at = None
     for a_rows, a in pending[ai:]:
-        found.add("anchor", expected=a["hash"], found=None, row=a_rows, at=a.get("at"), why=a.get("why"))
+        add("anchor", expected=a["hash"], found=None, row=a_rows, at=a.get("at"), why=a.get("why"))
 
-    # the store against the replay
-    encode_ = encode
-    for region, indicator, period, year, value, note, source, status in conn.execute(
-            'select region, indicator, period, year, value, note, source, status from "values"'):
-        key = (region, indicator, period)
-        got = '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
-        exp = final.pop(key, None)
-        if exp is None:
-            found.add("value", region, indicator, period, None, _shown(got))
-            pos = 0
-        else:
-            if exp[0] != got and not _same(exp[0], got):
-                found.add("value", region, indicator, period, _shown(exp[0]), _shown(got))
-            pos = exp[1]
-        fs = full.get((region, year))
-        want = fs[0] if fs is not None and fs[1] > pos else "draft"
-        if status != want:
-            found.add("value_status", region, indicator, period, want, status)
-    for (region, indicator, period), (new, _pos) in final.items():
-        if new is not None:
-            found.add("value", region, indicator, period, _shown(new), None)
+    # the store against the replay: a quick pass that only says "all the same"; on any doubt the
+    # exact pass below names each difference in the store's order
+    if not _values_match(conn, final, full):
+        _values_differ(conn, final, full, found)
     for region, year, status in conn.execute("select region, year, status from region_years"):
         want = state.pop((region, year), "draft")
         if status != want:
-            found.add("state", region, None, str(year), want, status)
+            add("state", region, None, str(year), want, status)
     for (region, year), want in state.items():
         if want != "draft":
-            found.add("state", region, None, str(year), want, None)
+            add("state", region, None, str(year), want, None)
     for rule, region, indicator, period, text in conn.execute(
             "select rule, region, indicator, period, text from explanations"):
         want = expl.pop((rule, region, indicator, period), None)
         if text != want:
-            found.add("explanation", region, indicator, period, want, text, rule=rule)
+            add("explanation", region, indicator, period, want, text, rule=rule)
     for (rule, region, indicator, period), want in expl.items():
         if want is not None:
-            found.add("explanation", region, indicator, period, want, None, rule=rule)
+            add("explanation", region, indicator, period, want, None, rule=rule)
 
     counted = meta_get(db, "audit_rows")
     counted = int(counted) if counted is not None and counted.isdigit() else None
@@ -352,6 +340,72 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
         found.count += 1
     ok = reason is None
     return VerifyResult(ok, n, first_bad, reason, found.items, found.count, prev, counted, len(pending))
+
+
+def _want_status(full: dict, region, year, pos: int) -> str:
+    """The status a value must carry: its region-year's last marking state, if that came after the value's last write."""
+    fs = full.get((region, year))
+    return fs[0] if fs is not None and fs[1] > pos else "draft"
+
+
+def _values_match(conn, final: dict, full: dict) -> bool:
+    """True when the values table is exactly the replay (values, notes, sources, statuses); False at the
+    first doubt (:func:`_values_differ` then names the differences). Reads each value once but keeps its
+    status out of Python: only the values not in draft, and the values of the region-years the trail marked,
+    are looked at for their status."""
+    encode_ = encode
+    last_of = final.get
+    left = final.copy()
+    take = left.pop
+    for region, indicator, period, value, note, source in conn.execute(
+            'select region, indicator, period, value, note, source from "values"'):
+        exp = take((region, indicator, period), None)
+        if exp is None:
+            return False
+        got = '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
+        if exp[0] != got and not _same(exp[0], got):
+            return False
+    for new, _pos in left.values():
+        if new is not None:
+            return False            # the trail holds a value the store does not
+    for region, indicator, period, year, status in conn.execute(
+            "select region, indicator, period, year, status from \"values\" where status is not 'draft'"):
+        exp = last_of((region, indicator, period))
+        if status != _want_status(full, region, year, 0 if exp is None else exp[1]):
+            return False
+    for (region, year), (st, _pos) in full.items():
+        if st == "draft":
+            continue
+        for indicator, period, status in conn.execute(
+                'select indicator, period, status from "values" where year = ? and region = ?', (year, region)):
+            if status == "draft":
+                exp = last_of((region, indicator, period))
+                if _want_status(full, region, year, 0 if exp is None else exp[1]) != "draft":
+                    return False
+    return True
+
+
+def _values_differ(conn, final: dict, full: dict, found: _Found) -> None:
+    """Each difference between the values table and the replay, in the table's order (empties ``final``)."""
+    encode_ = encode
+    for region, indicator, period, year, value, note, source, status in conn.execute(
+            'select region, indicator, period, year, value, note, source, status from "values"'):
+        key = (region, indicator, period)
+        got = '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
+        exp = final.pop(key, None)
+        if exp is None:
+            found.add("value", region, indicator, period, None, _shown(got))
+            pos = 0
+        else:
+            if exp[0] != got and not _same(exp[0], got):
+                found.add("value", region, indicator, period, _shown(exp[0]), _shown(got))
+            pos = exp[1]
+        want = _want_status(full, region, year, pos)
+        if status != want:
+            found.add("value_status", region, indicator, period, want, status)
+    for (region, indicator, period), (new, _pos) in final.items():
+        if new is not None:
+            found.add("value", region, indicator, period, _shown(new), None)
 
 
 def head(db) -> tuple[str, int]:
