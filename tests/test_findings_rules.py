@@ -230,3 +230,21 @@ def test_check_reports_the_region_alone_unless_asked(city):
     assert {f.region for f in check(city, CITY, Y)} == {CITY}
     assert {f.region for f in check(city, CITY, Y, with_children=True)} == {CITY, *KIDS}   # KIDS[1]: nothing reported
     assert {f.region for f in check(city, CITY, Y, all_below=True)} == {CITY, *KIDS}
+
+
+@pytest.mark.parametrize("kid, flagged", [(0.3, False), (0.2, True)])
+def test_sums_below_one_unit_are_compared_too(city, kid, flagged):
+    # 亿元: a city's 0.8 against its counties' 0.5 + 0.2 is 12.5 % off, however small the figures
+    put(city, CITY, "PLEDGE_AMOUNT", {Y: 0.8})
+    put(city, KIDS[0], "PLEDGE_AMOUNT", {Y: 0.5})
+    put(city, KIDS[1], "PLEDGE_AMOUNT", {Y: kid})
+    assert ((CITY, "PLEDGE_AMOUNT", str(Y), "sum") in got(city)) == flagged
+
+
+def test_a_national_growth_target_holds_the_nation_and_no_province(city):
+    _target(city, "PLEDGE_SMES", "increase", "national", Y, Y)
+    for r in ("100000", "320000"):
+        put(city, r, "PLEDGE_SMES", {Y - 1: 100, Y: 90})
+    falling = got(city, "100000", below="children", rule="falling")
+    assert ("100000", "PLEDGE_SMES", str(Y), "falling") in falling
+    assert ("320000", "PLEDGE_SMES", str(Y), "falling") not in falling
