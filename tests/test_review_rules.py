@@ -78,6 +78,11 @@ def test_explaining_for_an_unknown_region_is_not_found_and_writes_nothing(demo_d
     n = last_id(demo_db)
     with pytest.raises(NotFoundError):
         review.explain(demo_db, "999999", 2024, "yoy", "INV_GRANTS", "无此地区")
+    with pytest.raises(NotFoundError):               # a wrong code is named before the missing text
+        review.explain(demo_db, "999999", 2024, "yoy", "INV_GRANTS", " ")
+    with pytest.raises(InputError) as exc:           # a known region: then the text is asked for
+        review.explain(demo_db, NANJING, 2024, "yoy", "INV_GRANTS", " ")
+    assert exc.value.code == "why_needed"
     with pytest.raises(NotFoundError):
         review.explain(demo_db, NANJING, 2024, "yoy", "NO_SUCH_INDICATOR", "无此指标")
     assert last_id(demo_db) == n
