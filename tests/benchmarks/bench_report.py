@@ -64,16 +64,37 @@ def tables(rep) -> list[list[list[str]]]:
 
 
 def bare_pdf(rep, path: Path) -> None:
+    """The same content through bare reportlab: the tables, the 填报说明, one line chart per series
+    (reportlab.graphics, as the report draws them) and the results report's text, in the same face."""
+    from reportlab.graphics.charts.lineplots import LinePlot
+    from reportlab.graphics.shapes import Drawing
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     font = register_serif_fonts()[0]      # the documents' face: the same glyph embedding work
-    flow = [Paragraph(rep.title, ParagraphStyle("t", fontName=font, fontSize=18, leading=24))]
-    for rows in tables(rep):
+    body = ParagraphStyle("b", fontName=font, fontSize=16, leading=29)
+    flow = [Paragraph(rep.title, ParagraphStyle("t", fontName=font, fontSize=22, leading=30))]
+    definitions = [["序号", "指标", "数据来源", "统计口径"]] + [
+        [str(n), f"{d.name}（{d.unit}）", d.source, d.scope] for n, d in enumerate(rep.definitions, start=1)]
+    for rows in tables(rep) + [definitions]:
         t = Table(rows, repeatRows=1)
         t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7)]))
         flow.append(t)
+    for s in rep.series:
+        if len(s.points) < 2:
+            continue
+        d = Drawing(220, 120)
+        plot = LinePlot()
+        plot.x, plot.y, plot.width, plot.height = 30, 20, 180, 90
+        plot.data = [[(y, float(v)) for y, v in s.points]]
+        plot.xValueAxis.labels.fontName = plot.yValueAxis.labels.fontName = font
+        d.add(plot)
+        flow.append(d)
+    rr = getattr(rep, "results", None)
+    for sec in (rr.sections if rr is not None else []):
+        flow.append(Paragraph(sec.title, body))
+        flow += [Paragraph(line.strip(), body) for line in (sec.text or "").split("\n") if line.strip()]
     SimpleDocTemplate(str(path), pagesize=A4, initialFontName=font).build(flow)
 
 
