@@ -346,3 +346,46 @@ def test_apply_aggregate_itself_refuses_drafts_below_without_an_override(demo_db
     assert last_id(demo_db) == n
     review.override(demo_db, PROVINCE, 2024, why="先行汇总", **HEAD)
     assert apply_aggregate(demo_db, PROVINCE, 2024).written == 1
+
+
+# ---------------------------------------------------------------- found by a second sample (--seed 13)
+
+def test_aggregate_sums_each_additive_indicator_over_every_city(demo_db):
+    from app.models.aggregate import aggregate
+    from app.models.catalogue import children
+    from app.models.values import get_values
+
+    cities = list(children(demo_db, PROVINCE, 2023))
+    vals = get_values(demo_db, regions=cities, indicators=["INV_GRANTS"], year_from=2023, year_to=2023)
+    sums = aggregate(demo_db, PROVINCE, 2023)
+    assert sums["INV_GRANTS"] == (sum(vals[(c, "INV_GRANTS", "2023")] for c in cities), 13)
+    assert aggregate(demo_db, PROVINCE, 2023, period="2023Q1") == {}           # no city holds a quarter
+
+
+def test_a_transition_of_an_unknown_region_is_not_found_and_writes_nothing(demo_db):
+    n = last_id(demo_db)
+    for action in (review.complete, review.submit):
+        with pytest.raises(NotFoundError):
+            action(demo_db, "999999", 2024)
+    assert last_id(demo_db) == n and not demo_db.execute("select 1 from region_years where region = '999999'").fetchone()
+
+
+def test_an_explanation_is_for_the_period_it_names_never_moved_to_the_year(demo_db):
+    f = findings(demo_db, XUZHOU, 2024).unexplained()[0]
+    assert f.period == "2024"
+    with pytest.raises(review.Refused) as exc:                         # no such finding in the quarter
+        review.explain(demo_db, XUZHOU, 2024, f.rule, f.indicator, "一季度说明", period="2024Q1")
+    assert "没有该问题" in exc.value.message("zh")
+    assert len(findings(demo_db, XUZHOU, 2024).unexplained()) == 2
+    review.explain(demo_db, XUZHOU, 2024, f.rule, f.indicator, "全年说明")  # no period: the year's
+    assert len(findings(demo_db, XUZHOU, 2024).unexplained()) == 1
+
+
+def test_a_document_counts_what_is_open_below_the_region_too(demo_db):
+    """江苏省 2024 with its own finding explained: the cities' open findings still count on its documents."""
+    review.explain(demo_db, PROVINCE, 2024, "sum", "TM_REGISTRATIONS", "含省直属单位")
+    fs = findings(demo_db, PROVINCE, 2024, below="children")
+    assert fs.open(PROVINCE) == [] and fs.open(everywhere=True)
+    doc = review.document_state(demo_db, PROVINCE, 2024)
+    assert doc.open_findings == len(fs.open(everywhere=True)) > 0 and not doc.final
+    assert any("需说明问题未说明" in r for r in doc.reasons)
