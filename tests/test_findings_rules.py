@@ -248,3 +248,19 @@ def test_a_national_growth_target_holds_the_nation_and_no_province(city):
     falling = got(city, "100000", below="children", rule="falling")
     assert ("100000", "PLEDGE_SMES", str(Y), "falling") in falling
     assert ("320000", "PLEDGE_SMES", str(Y), "falling") not in falling
+
+
+def test_whole_store_counts_unexplained_and_open(city):
+    from app.models.checks import explain
+    from app.models.findings import findings_all
+
+    put(city, CITY, "INV_GRANT_RATE", {Y - 1: 60.4, Y: 12.5})           # explain: the band
+    put(city, CITY, "PATENT_TRANSFERS", {Y - 1: 100, Y: 200})           # explain: the band
+    everything = findings_all(city, Y)
+    counts = everything.counts()
+    assert counts["explain"] >= 2 and counts["unexplained"] == counts["explain"]
+    assert counts["open"] == counts["blocking"] + counts["unexplained"]
+    explain(city, CITY, Y, "yoy", "INV_GRANT_RATE", "统计口径调整", who="tester")
+    after = findings_all(city, Y).counts()
+    assert after["unexplained"] == counts["unexplained"] - 1 and after["explain"] == counts["explain"]
+    assert after["open"] == counts["open"] - 1
