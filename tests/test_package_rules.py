@@ -375,3 +375,28 @@ def test_trusting_a_sender_takes_the_name_given_or_the_one_it_sends(world, tmp_p
         assert got.name == expected and got.office_id == CITY and got.regions == (CITY,)
         db.conn.close()
         (tmp_path / "t.sqlite").unlink()
+
+
+def test_a_trusted_key_carrying_a_rollover_proof_is_no_rollover(world, prov, tmp_path):
+    """Only a key in conflict is looked at as a rollover: a trusted key's package that also carries a
+    proof (here signed by itself) stays a plain trusted package, and an unknown key stays unknown."""
+    key = world["key"]
+    pkg = write(tmp_path, resign(world["raw"], key, manifest=lambda m: m.update(rollover=proof(key, key))))
+    v = verify_file(prov, pkg)
+    assert v.ok and v.trust == "trusted" and v.rollover_from == ""
+    shutil.copy(world["demo"], tmp_path / "u.sqlite")
+    nobody = open_store(tmp_path / "u.sqlite")
+    v = verify_file(nobody, pkg)
+    assert v.ok and v.trust == "unknown" and not v.trusted
+
+
+def test_a_value_changed_here_is_taken_from_the_package(world, prov, tmp_path):
+    before = grants(prov)
+    prov.execute('update "values" set value = ? where region=? and indicator=? and period=?',
+                 ["1", CITY, "INV_GRANTS", "2024"])
+    pkg = write(tmp_path, world["raw"])
+    plan = plan_receive(prov, pkg)
+    assert [(d.indicator, d.kind, d.old, d.new) for d in plan.diffs if d.kind != "unchanged"] == [
+        ("INV_GRANTS", "changed", "1", before)]
+    assert apply_receive(prov, pkg).counts["changed"] == 1
+    assert grants(prov) == before

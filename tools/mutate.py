@@ -70,9 +70,12 @@ TESTS: dict[str, list[str]] = {
     "app/models/freeze.py": ["tests/test_review_rules.py", "tests/test_freeze.py"],
     "app/models/aggregate.py": ["tests/test_review_rules.py", "tests/test_aggregate.py"],
     # the package reader and receiver: the defences of issue 13 (hostile archives, scope, binding, history)
-    "app/services/package/read.py": ["tests/test_package_hostile.py", "tests/test_package_binding.py"],
-    "app/services/package/binding.py": ["tests/test_package_binding.py"],
-    "app/services/package/receive.py": ["tests/test_package_binding.py", "tests/test_receive_conflicts.py",
+    # tests/test_package_rules.py first: one crafted package per rule, 7 s, so most mutants stop there
+    "app/services/package/read.py": ["tests/test_package_rules.py", "tests/test_package_hostile.py",
+                                     "tests/test_package_binding.py"],
+    "app/services/package/binding.py": ["tests/test_package_rules.py", "tests/test_package_binding.py"],
+    "app/services/package/receive.py": ["tests/test_package_rules.py", "tests/test_package_binding.py",
+                                        "tests/test_receive_conflicts.py",
                                         "tests/test_package_hostile.py", "tests/test_freeze.py"],
 }
 
