@@ -264,3 +264,28 @@ def test_whole_store_counts_unexplained_and_open(city):
     after = findings_all(city, Y).counts()
     assert after["unexplained"] == counts["unexplained"] - 1 and after["explain"] == counts["explain"]
     assert after["open"] == counts["open"] - 1
+
+
+@pytest.mark.parametrize("value, flagged", [("999999999999999", False), ("1000000000000000", True),
+                                            ("12000000000000000000", True), ("1e999", True)])
+def test_a_stored_value_beyond_the_parsers_limit_is_a_range_finding(city, value, flagged):
+    """A figure put into the store behind the app beyond what the parser accepts (15 digits, below
+    10^15; inf) is a blocking range finding for every kind, not only the bounded ones."""
+    from tests.test_findings import CITY, Y, got, raw
+
+    raw(city, CITY, "INV_GRANTS", str(Y), value)
+    raw(city, CITY, "PLEDGE_AMOUNT", str(Y), value)
+    found = got(city, rule="range")
+    assert ((CITY, "INV_GRANTS", str(Y), "range") in found) == flagged
+    assert ((CITY, "PLEDGE_AMOUNT", str(Y), "range") in found) == flagged
+
+
+@pytest.mark.parametrize("before, after, flagged", [(100, 130, False), (100, 70, False), (100, 131, True),
+                                                    (100, 69, True)])
+def test_a_change_of_exactly_the_band_is_within_it(city, before, after, flagged):
+    """±30 % is the band: 100 → 130 and 100 → 70 are inside it (in binary floating point 130/100 - 1
+    is 30.000000000000004 %), 131 and 69 outside."""
+    from tests.test_findings import CITY, Y, got, put
+
+    put(city, CITY, "INV_GRANTS", {Y - 1: before, Y: after})
+    assert ((CITY, "INV_GRANTS", str(Y), "yoy") in got(city, rule="yoy")) == flagged

@@ -40,7 +40,7 @@ import numpy as np
 from .cube import Cube
 from .errors import InputError
 from .messages import register, render
-from .parse import check_range, format_value
+from .parse import MAX_MAGNITUDE, check_range, format_value
 from .targets import TargetSet
 
 # Parts that may not exceed their whole: (part, whole, rule message code)
@@ -215,9 +215,11 @@ class Checker:
         cube, cat = self.cube, self.cat
         vals, levels = cube.values, self.levels
         inds = list(cat.values())
-        inf = np.inf
-        lo = np.array([KIND_BOUNDS.get(i.kind, (0, inf))[0] for i in inds], float)
-        hi = np.array([KIND_BOUNDS.get(i.kind, (0, inf))[1] for i in inds], float)
+        # unbounded kinds end where the parser's limit ends: a value put into the store behind the app
+        # beyond it (1e16, inf) is a range finding too, as the parser would have refused it
+        top = float(MAX_MAGNITUDE - 1)       # the largest the parser accepts
+        lo = np.array([KIND_BOUNDS.get(i.kind, (0, top))[0] for i in inds], float)
+        hi = np.array([KIND_BOUNDS.get(i.kind, (0, top))[1] for i in inds], float)
         whole = np.array([i.kind == "count" for i in inds])
         positive = np.array([i.kind == "population" for i in inds])
         for label, layer in self._layers():                   # every value of every indicator at once
@@ -342,7 +344,8 @@ class Checker:
                     bad = np.abs(change) > band + 1e-9
                 else:
                     change = (b / a - 1) * 100
-                    bad = (a > 0) & (np.abs(change) > band)
+                    # (+1e-9: 100 → 130 is 30.000000000000004 % in binary floating point, and exactly the band)
+                    bad = (a > 0) & (np.abs(change) > band + 1e-9)
                     if ind.kind in SMALL_KINDS:
                         bad &= np.maximum(a, b) >= SMALL_COUNT
             bad = np.concatenate([np.zeros((len(v), 1), bool), bad], axis=1)
