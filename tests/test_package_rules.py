@@ -400,3 +400,41 @@ def test_a_value_changed_here_is_taken_from_the_package(world, prov, tmp_path):
         ("INV_GRANTS", "changed", "1", before)]
     assert apply_receive(prov, pkg).counts["changed"] == 1
     assert grants(prov) == before
+
+
+def test_documents_that_are_not_lists_give_no_fingerprint_and_the_binding_names_it(world, prov, tmp_path):
+    from app.services.package.binding import check_binding, recompute
+    from app.services.package.read import read_package
+
+    data = json.loads(member(world["raw"], "data.json"))
+    fp = manifest_of(world["raw"])["data_fingerprint"]
+    assert recompute(data) == fp == check_binding(read_package(world["raw"]))
+    for field in ("history", "regions"):
+        broken = json.loads(json.dumps(data))
+        broken["documents"][field] = "x"
+        with pytest.raises(ValueError):
+            recompute(broken)
+    # a PDF naming another head: the refusal shows both heads' first 16 digits and their rows
+    head = manifest_of(world["raw"])["audit_head"]
+    other = "0" * 64
+    pdf = keywords_pdf(f"fingerprint:{fp} audit:{other}:{head['rows']}")
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf)])))
+    assert f"{other[:16]}:{head['rows']}" in v.reason and f"{head['hash'][:16]}:{head['rows']}" in v.reason
+
+
+def test_a_version_not_following_the_one_received_is_a_fork(world, prov, tmp_path):
+    key = world["key"]
+    v1 = write(tmp_path, world["raw"], "v1.ipdx")
+    assert plan_receive(prov, v1).reason == ""
+    first = apply_receive(prov, v1)
+    forked = write(tmp_path, resign(world["raw"], key, manifest=lambda m: m.update(seq=2, previous="0" * 64)),
+                   "v2f.ipdx")
+    plan = plan_receive(prov, forked)
+    assert plan.refusal.code == "pkg_fork" and plan.reason == plan.refusal.message()
+    follows = write(tmp_path, resign(world["raw"], key, manifest=lambda m: m.update(seq=2, previous=first.hash)),
+                    "v2.ipdx")
+    assert plan_receive(prov, follows).refusal is None
+    third = write(tmp_path, resign(world["raw"], key, manifest=lambda m: m.update(seq=3, previous="0" * 64)),
+                  "v3.ipdx")
+    apply_receive(prov, follows)
+    assert plan_receive(prov, third).refusal.code == "pkg_fork"
