@@ -438,3 +438,32 @@ def test_a_version_not_following_the_one_received_is_a_fork(world, prov, tmp_pat
                   "v3.ipdx")
     apply_receive(prov, follows)
     assert plan_receive(prov, third).refusal.code == "pkg_fork"
+
+
+def test_an_explanation_sent_is_shown_with_its_value_and_only_when_new_here(world, tmp_path):
+    """Nanjing explains its INV_GRANTS 2024 and sends it: the dry run shows the text beside the value and
+    lists it to write; once the province holds the same text, it is no longer listed."""
+    from app.models.checks import explain
+    from app.services.package.write import export_package
+
+    shutil.copy(world["demo"], tmp_path / "c.sqlite")
+    city = open_store(tmp_path / "c.sqlite")
+    meta_set(city, "home_region", CITY)
+    explain(city, CITY, 2024, "R_JUMP", "INV_GRANTS", "含补报", who="t", period="2024")
+    shutil.copytree(world["root"] / "city-keys", tmp_path / "k")
+    sent = export_package(city, CITY, 2024, tmp_path / "out", key_dir=tmp_path / "k").path
+    shutil.copy(world["demo"], tmp_path / "p.sqlite")
+    db = open_store(tmp_path / "p.sqlite")
+    meta_set(db, "home_region", PROVINCE)
+    trust_add(db, world["key"].public, CITY, "南京", expect=world["key"].text)
+    prov_before = grants(db)
+    db.execute('update "values" set value = ? where region=? and indicator=? and period=?',
+               ["1", CITY, "INV_GRANTS", "2024"])
+    plan = plan_receive(db, sent)
+    [d] = [d for d in plan.diffs if d.kind != "unchanged"]
+    assert (d.indicator, d.explanations) == ("INV_GRANTS", ["含补报"])
+    assert [(e["region"], e["rule"], e["text"], e["old"]) for e in plan.explanations] == [
+        (CITY, "R_JUMP", "含补报", None)]
+    explain(db, CITY, 2024, "R_JUMP", "INV_GRANTS", "含补报", who="t", period="2024")
+    assert plan_receive(db, sent).explanations == []
+    assert grants(db) == "1" != prov_before
