@@ -467,3 +467,14 @@ def test_an_explanation_sent_is_shown_with_its_value_and_only_when_new_here(worl
     explain(db, CITY, 2024, "R_JUMP", "INV_GRANTS", "含补报", who="t", period="2024")
     assert plan_receive(db, sent).explanations == []
     assert grants(db) == "1" != prov_before
+
+
+def test_a_fingerprint_refusal_shows_the_short_forms(world, prov, tmp_path):
+    from app.services.fingerprint import short
+
+    fp = manifest_of(world["raw"])["data_fingerprint"]
+    other = "ab" * 32
+    raw = write(tmp_path, resign(world["raw"], world["key"], manifest=lambda m: m.update(data_fingerprint=other)))
+    v = verify_file(prov, raw)
+    assert v.code == "pkg_binding" and short(other) in v.reason and short(fp) in v.reason
+    assert other not in v.reason and fp not in v.reason
