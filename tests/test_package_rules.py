@@ -478,3 +478,20 @@ def test_a_fingerprint_refusal_shows_the_short_forms(world, prov, tmp_path):
     v = verify_file(prov, raw)
     assert v.code == "pkg_binding" and short(other) in v.reason and short(fp) in v.reason
     assert other not in v.reason and fp not in v.reason
+
+
+def test_a_value_the_package_no_longer_carries_is_removed_here(world, prov, tmp_path):
+    from app.services.package.receive import conflicts_error
+
+    code = prov.execute('select code from indicators where code not in (select indicator from "values"'
+                        " where region = ? and period = '2024') order by code", [CITY]).fetchone()[0]
+    from app.models.values import set_text
+
+    set_text(prov, CITY, code, "2024", "5", why="本地补录")
+    pkg = write(tmp_path, world["raw"])
+    plan = plan_receive(prov, pkg)
+    assert [(d.indicator, d.kind) for d in plan.diffs if d.kind != "unchanged"] == [(code, "removed")]
+    assert conflicts_error(prov, plan).params["n"] == 0                 # no conflict on a first package
+    assert apply_receive(prov, pkg).counts["removed"] == 1
+    assert prov.execute('select count(*) from "values" where region=? and indicator=? and period=?',
+                        [CITY, code, "2024"]).fetchone()[0] == 0
