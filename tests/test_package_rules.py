@@ -464,9 +464,13 @@ def test_an_explanation_sent_is_shown_with_its_value_and_only_when_new_here(worl
     assert (d.indicator, d.explanations) == ("INV_GRANTS", ["含补报"])
     assert [(e["region"], e["rule"], e["text"], e["old"]) for e in plan.explanations] == [
         (CITY, "R_JUMP", "含补报", None)]
-    explain(db, CITY, 2024, "R_JUMP", "INV_GRANTS", "含补报", who="t", period="2024")
-    assert plan_receive(db, sent).explanations == []
-    assert grants(db) == "1" != prov_before
+    apply_receive(db, sent, who="省局")
+    assert db.execute("select author from explanations where region = ? and rule = ?",
+                      [CITY, "R_JUMP"]).fetchone()[0] == "t"            # the sender's author is kept
+    assert plan_receive(db, sent).state == "duplicate"
+    db.execute("delete from packages_received")
+    assert plan_receive(db, sent).explanations == []                     # the same text held here: not listed
+    assert grants(db) == prov_before
 
 
 def test_a_fingerprint_refusal_shows_the_short_forms(world, prov, tmp_path):
