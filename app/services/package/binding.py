@@ -42,7 +42,7 @@ register({
 PARTS = {"manifest": ("the manifest", "清单（manifest.json）"), "data": ("data.json", "data.json"),
          "pdf": ("the PDF (report.pdf)", "PDF 纸质件（report.pdf）"),
          "xlsx": ("the XLSX (report.xlsx)", "XLSX 电子件（report.xlsx）")}
-_FP = re.compile(r"fingerprint:([0-9a-f]{64})")
+_FP = re.compile(r"fingerprint:([0-9a-f]{64})(?![0-9a-f])")
 _HEAD = re.compile(r"audit:([0-9a-f]{64}):([0-9]+)")
 
 
