@@ -24,15 +24,13 @@ callbacks, files written to a temporary name and moved into place only when comp
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Context, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from app.models.errors import IpdeskError
 from app.models.messages import register, render
-from app.models.parse import format_value
 from app.models.states import LOCKED_STATES
 from app.models.states import STATUS_ZH as WORKFLOW_ZH  # one wording of the workflow states
 from app.services.report.words import (ALL_INDICATORS, DRAFT_MARK, FINAL_MARK, OPEN_LISTED, RULE_ZH,  # noqa: F401
@@ -51,8 +49,6 @@ CHILD_INDICATORS = ("HV_PATENTS_PER_10K", "INV_PATENTS_IN_FORCE", "INV_GRANTS", 
                     "PATENT_INDUSTRIALIZATION_RATE", "TM_REGISTRATIONS")
 STATUS_RANK = ("off_track", "at_risk", "no_data", "on_track", "met")   # worst first
 PP_KINDS = ("percent",)   # year-on-year change of a rate is shown in percentage points
-DEFAULT_DEADLINE = "12-15"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -62,58 +58,10 @@ class ExportCancelled(IpdeskError):
     """The user cancelled; nothing was written."""
 
 
-# ---------------------------------------------------------------- the one formatter
-
-def show(value: Decimal | None, decimals: int) -> str:
-    """The text of a number on paper (and the XLSX number format shows the same): ``—`` for none.
-
-    >>> show(Decimal("1234567.125"), 2), show(None, 0)
-    ('1,234,567.13', '—')
-    """
-    return "—" if value is None else format_value(value, decimals)
-
-
-def signed(value: Decimal | None, decimals: int, suffix: str) -> str:
-    """A change with its sign: ``+11.4%``, ``-0.7个百分点``, ``0.0%``.
-
-    >>> signed(Decimal("11.4"), 1, "%"), signed(Decimal("-0.7"), 1, "个百分点"), signed(None, 1, "%")
-    ('+11.4%', '-0.7个百分点', '—')
-    """
-    if value is None:
-        return "—"
-    text = format_value(value, decimals)
-    return ("+" + text if value > 0 else text) + suffix
-
-
-def rounded(value, decimals: int) -> Decimal | None:
-    """A Decimal (or float from the checks) rounded half-up to ``decimals`` places."""
-    if value is None:
-        return None
-    d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    if not d.is_finite():
-        return None
-    # a context sized to the value (a growth of 10^32 % has more digits than the default 28)
-    ctx = Context(prec=max(28, d.adjusted() + decimals + 5))
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=ctx)
-    return abs(q) if q.is_zero() else q
-
-
-def canonical_target(value) -> str:
-    """A target figure as written in its document: ``26``, ``16.5``."""
-    d = Decimal(repr(float(value))).normalize()
-    return format(d, "f")
-
-
-def date_zh(d: date | datetime) -> str:
-    """>>> date_zh(date(2022, 12, 10))
-    '2022年12月10日'
-    """
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def clean_text(text: str | None) -> str:
-    """User text as both documents print it: control characters (except line breaks) removed."""
-    return _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+# the one formatter and the office's settings live beside this module (re-exported: callers import them here)
+from app.services.report.numbers import canonical_target, clean_text, date_zh, rounded, show, signed  # noqa: E402,F401
+from app.services.report.office import (DEFAULT_DEADLINE, _deadline, _recipient, office_of,  # noqa: E402,F401
+                                        save_office)
 
 
 # ---------------------------------------------------------------- the model
@@ -468,59 +416,6 @@ def effective_values(db, regions: list[str], year_from: int, year_to: int, catal
                 if v is not None:
                     out[(r, code, y)] = v
     return out
-
-
-def office_of(db, region) -> tuple[str, str]:
-    """The reporting office's name and contact: ``meta`` keys office_name/office_contact, or a
-    name derived from the region (江苏省 → 江苏省知识产权局)."""
-    from app.models.db import meta_get
-
-    default = "国家知识产权局" if region.level == "nation" else f"{region.name_zh}知识产权局"
-    return meta_get(db, "office_name") or default, meta_get(db, "office_contact") or ""
-
-
-def save_office(db, name: str | None = None, contact: str | None = None, **settings: str | None) -> None:
-    """Remember the office name / contact (and ``phone``, ``form_no``, ``form_authority``,
-    ``form_approval_no``, ``form_valid_until``) for later reports, in one transaction."""
-    from app.models.db import meta_set, transaction
-    from app.services.report.front import OFFICE_SETTINGS
-
-    values = {"office_name": name, "office_contact": contact}
-    for key, value in settings.items():
-        meta = key if key in OFFICE_SETTINGS else f"office_{key}"
-        if meta not in OFFICE_SETTINGS:
-            raise ValueError(f"unknown office setting {key!r}")
-        values[meta] = value
-    with transaction(db):
-        for meta, value in values.items():
-            if value is not None:
-                meta_set(db, meta, clean_text(value))
-
-
-def _deadline(db, year: int) -> date:
-    from app.models.db import meta_get
-
-    text = meta_get(db, "deadline", DEFAULT_DEADLINE) or DEFAULT_DEADLINE
-    try:
-        month, day = (int(x) for x in text.split("-"))
-        return date(year, month, day)
-    except ValueError:
-        month, day = (int(x) for x in DEFAULT_DEADLINE.split("-"))
-        return date(year, month, day)
-
-
-def _recipient(db, region) -> str:
-    from app.models.catalogue import region as get_region
-
-    if region.level == "nation":
-        return ""
-    if region.level == "province" or not region.parent:
-        return "国家知识产权局知识产权运用促进司"
-    try:
-        parent = get_region(db, region.parent)
-    except IpdeskError:
-        return ""
-    return "国家知识产权局" if parent.level == "nation" else f"{parent.name_zh}知识产权局"
 
 
 def build_report(db, region: str, year: int, *, office: str | None = None, contact: str | None = None,
