@@ -72,7 +72,10 @@ def cmd_tasks(args) -> int:
         db = _open(args, create=False)
         if not args.region or not args.year:
             raise InputError("task_assign_by")
-        tasks.explain_overdue(db, args.region, args.year, args.target, args.text)
+        from app.models import review
+
+        review.explain(db, args.region, args.year, tasks.RULE_OVERDUE, tasks.task_indicator(args.target or ""),
+                       args.text or "")
         print("说明已保存" if zh else "explanation saved")
         return EXIT_OK
     # list

@@ -500,7 +500,7 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
     actor; ``author``, default ``who``: the name kept with the text — e.g. a package's sender's)."""
     from . import audit
     from .catalogue import indicator as get_indicator, region as get_region
-    from .store_basics import now_iso, transaction
+    from .store_basics import transaction
 
     get_region(db, region)
     if indicator != "*":
@@ -510,10 +510,20 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
     period = period or str(year)
     who = who or audit.current_user()
     with transaction(db):
-        old = db.execute("select text from explanations where rule=? and region=? and indicator=? and period=?",
-                         [rule, region, indicator, period]).fetchone()
-        db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
-                   " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
-                   " author=excluded.author, at=excluded.at",
-                   [rule, region, indicator, period, text.strip(), author or who, now_iso()])
-        audit.append(db, [(who, "explain", region, indicator, period, old[0] if old else None, text.strip(), rule)])
+        store_explanation(db, rule, region, indicator, period, text.strip(), who=who, author=author)
+
+
+def store_explanation(db, rule: str, region: str, indicator: str, period: str, text: str, *, who: str,
+                      author: str | None = None) -> None:
+    """The one upsert of a finding's explanation with its ``explain`` audit row (``who`` the actor,
+    ``author`` the name kept with the text, default ``who``). Callers check and open the transaction:
+    :func:`explain` for the indicator rules, :func:`app.models.overdue.explain_overdue` for tasks."""
+    from . import audit
+    from .store_basics import now_iso
+
+    old = db.execute("select text from explanations where rule=? and region=? and indicator=? and period=?",
+                     [rule, region, indicator, period]).fetchone()
+    db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
+               " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
+               " author=excluded.author, at=excluded.at", [rule, region, indicator, period, text, author or who, now_iso()])
+    audit.append(db, [(who, "explain", region, indicator, period, old[0] if old else None, text, rule)])

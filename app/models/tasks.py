@@ -7,14 +7,14 @@ their assignments to divisions and to the regions below, and the overdue finding
     assign(db, t.id, "320100", "2022-09-30")            # to a city below (by the task's owner)
     assign(db, t.id, "战略规划处", "2022-09-30")          # to one of the office's divisions
     rows = tasks_for(db, "320100", 2022)                # what applies to a region, with state and due date
-    task_findings(db, "320100", 2022, today=date(2022, 10, 1))   # overdue tasks: explain-level findings
 
 Which tasks apply to a region: a guideline task of scope ``local`` (its responsible party is
 各地方知识产权局) applies to every region below the nation, ``national`` (a CNIPA department's)
 to the nation only, ``all`` to both; an own task applies to the region that added it and to
 the regions it was assigned to. A task is due on the date of its assignment to the region (the
 earliest, if assigned twice), else on its own date. Every change writes its audit row in the
-same transaction (actions ``task_import``, ``task_add``, ``task_assign``, ``explain``).
+same transaction (actions ``task_import``, ``task_add``, ``task_assign``). Overdue tasks are findings
+(:mod:`app.models.overdue`, through :func:`app.models.findings.findings`).
 """
 from __future__ import annotations
 
@@ -285,58 +285,21 @@ def tasks_for(db, region: str, year: int, *, today: date | None = None) -> list[
         state = p[1] if p else None
         rows.append(TaskRow(t, region, due, by, mine.get(t.id, []), state, p[0] if p else None,
                             p[2] if p else None, p[3] if p else None, p[4] if p else None,
-                            overdue=due < today and state not in DONE_STATES))
+                            overdue=is_overdue(due, state, today)))
     return rows
 
 
-# ---------------------------------------------------------------- the overdue finding
+# ---------------------------------------------------------------- the overdue rule
 
 def task_indicator(task_id: str) -> str:
     """The finding's ``indicator`` for a task (explanations are keyed by it)."""
     return f"task:{task_id}"
 
 
-def task_findings(db, region: str, year: int, today: date | None = None) -> list:
-    """Overdue tasks of ``region`` in ``year`` as explain-level findings (rule ``task_overdue``):
-    due before ``today`` (default: today) and neither 已完成 nor 取消. Due on ``today`` is not overdue.
-    The explanation, if written, is the one stored under (task_overdue, region, task:<id>, year)."""
-    from .checks import Finding
-
-    year = int(year)
-    rows = [r for r in tasks_for(db, region, year, today=today) if r.overdue]
-    if not rows:
-        return []
-    ex = {ind: text for ind, text in db.execute(
-        "select indicator, text from explanations where rule = ? and region = ? and period = ?",
-        [RULE_OVERDUE, region, str(year)])}
-    out = []
-    for r in rows:
-        ind = task_indicator(r.task.id)
-        out.append(Finding(region=region, indicator=ind, period=str(year), severity="explain", rule=RULE_OVERDUE,
-                           code="task_overdue", params={"task": r.task.short(), "place": r.task.place or "本级任务",
-                                                        "due": r.due, "state": r.state_zh},
-                           document=r.task.document_zh or None, clause=r.task.clause or None,
-                           explanation=ex.get(ind)))
-    return out
-
-
-def explain_overdue(db, region: str, year: int, task_id: str, text: str, *, who: str | None = None) -> None:
-    """Store the explanation of an overdue task (the same table and audit action as other findings,
-    so ``audit.verify`` replays it)."""
-    year = int(year)
-    get_task(db, task_id)
-    _check_region(db, region)
-    text = clean(text)
-    refuse_locked(db, region, year)
-    who = _who(who)
-    ind = task_indicator(task_id)
-    with transaction(db):
-        old = db.execute("select text from explanations where rule=? and region=? and indicator=? and period=?",
-                         [RULE_OVERDUE, region, ind, str(year)]).fetchone()
-        db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
-                   " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
-                   " author=excluded.author, at=excluded.at", [RULE_OVERDUE, region, ind, str(year), text, who, now_iso()])
-        _audit(db, [(who, "explain", region, ind, str(year), old[0] if old else None, text, RULE_OVERDUE)])
+def is_overdue(due: str, state: str | None, today: str) -> bool:
+    """The one rule: due (ISO date) before ``today`` (ISO date) and neither 已完成 nor 取消 (the
+    findings, in :mod:`app.models.overdue`, and the task list's red mark both ask here)."""
+    return due < today and state not in DONE_STATES
 
 
 # ---------------------------------------------------------------- packs

@@ -187,7 +187,8 @@ def _section_three(db, region: str, year: int, rows) -> str:
 
 
 def _section_four(db, region: str, year: int, rep, rows, today) -> str:
-    from app.models.tasks import RULE_OVERDUE, task_findings
+    from app.models.findings import findings
+    from app.models.tasks import RULE_OVERDUE
 
     cat_names = {r.code: r.name for r in rep.indicators}
     items = []
@@ -196,7 +197,7 @@ def _section_four(db, region: str, year: int, rep, rows, today) -> str:
             " and rule != ? order by indicator, period", [region, str(year), RULE_OVERDUE]):
         name = cat_names.get(indicator, "全部指标" if indicator == "*" else indicator)
         items.append(f"{name}（{period}）：{text.strip().rstrip('。')}。")
-    for f in task_findings(db, region, year, today=today):
+    for f in (f for f in findings(db, region, year, today=today).of(region) if f.rule == RULE_OVERDUE):
         why = f.explanation.strip().rstrip("。") if f.explanation else "尚未说明原因"
         items.append(f"任务“{f.params['task']}”已于 {f.params['due']} 到期，当前为{f.params['state']}：{why}。")
     for r in rows:

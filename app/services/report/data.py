@@ -33,6 +33,7 @@ from app.models.errors import IpdeskError
 from app.models.messages import register, render
 from app.models.states import LOCKED_STATES
 from app.models.states import STATUS_ZH as WORKFLOW_ZH  # one wording of the workflow states
+from app.models.findings import subject_name
 from app.services.report.words import (ALL_INDICATORS, DRAFT_MARK, FINAL_MARK, OPEN_LISTED, RULE_ZH,  # noqa: F401
                                        SEVERITY_ZH, finding_label, state_text)
 
@@ -506,7 +507,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     findings = [FindingRow(
         region=f.region, region_name=(regs[f.region].name_zh if f.region in regs else reg.name_zh),
         indicator=f.indicator,
-        indicator_name=cat[f.indicator].name_zh if f.indicator in cat else ALL_INDICATORS.get(f.rule, "全部指标"),
+        indicator_name=subject_name(f, cat),
         period=f.period, severity=f.severity, rule=f.rule, message=clean_text(f.message("zh")),
         explanation=clean_text(f.explanation)) for f in fs.items]
 

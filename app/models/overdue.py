@@ -1,0 +1,134 @@
+"""Overdue tasks as findings: the rule, loaded for many regions and years in one pass.
+
+    found = overdue_findings(db, ["320100", "320200"], [2022], today=date(2023, 1, 5))
+    found[("320100", 2022)]        # [Finding(rule="task_overdue", severity="explain", indicator="task:G2022-4.9.3", ...)]
+    explain_overdue(db, "320100", 2022, "G2022-4.9.3", "原因分析报告待省局复核后报送")
+
+A task is overdue for a region when it applies to the region (:mod:`app.models.tasks`), the date it is
+due for the region (its assignment there, else its own) is before ``today``, and its latest progress
+is neither 已完成 nor 取消 (:func:`app.models.tasks.is_overdue`). Due on ``today`` is not overdue.
+
+The findings of a region-year come from :func:`app.models.findings.findings` only — the window, ``check``,
+the review rules and the documents ask there; this module is its loader (a handful of queries whatever
+the number of regions, so a nation's store is checked at the cost of a few milliseconds).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .store_basics import transaction
+from .tasks import (_COLS, RULE_OVERDUE, STATE_ZH, Task, _check_region, _who, clean, get_task, is_overdue, period_key,
+                    refuse_locked, task_indicator)
+
+IN_LIMIT = 500            # regions named in an IN (...) list; more: read every row and filter here
+
+
+def _in(items) -> str:
+    return ",".join("?" * len(items))
+
+
+def overdue_findings(db, regions, years, today: date | None = None) -> dict[tuple[str, int], list]:
+    """``{(region, year): [Finding, ...]}`` of the overdue tasks of ``regions`` in ``years`` (only
+    region-years with an overdue task appear). ``today`` defaults to the date today."""
+    from .checks import Finding
+
+    years = sorted({int(y) for y in years})
+    regions = list(dict.fromkeys(regions))
+    if not years or not regions:
+        return {}
+    today_s = (today or date.today()).isoformat()
+    tasks = [Task(*r) for r in db.execute(f"select {_COLS} from tasks where year in ({_in(years)}) order by rowid",
+                                          years)]
+    if not tasks:
+        return {}
+    few = len(regions) <= IN_LIMIT
+    wanted = set(regions)
+    where_r = f" and region in ({_in(regions)})" if few else ""
+    args_r = regions if few else []
+    level = dict(db.execute(f"select code, level from regions where code in ({_in(regions)})", regions) if few
+                 else db.execute("select code, level from regions"))
+    by_id = {t.id: t for t in tasks}
+    order = {t.id: n for n, t in enumerate(tasks)}
+    # guideline tasks by scope; own tasks by owner; tasks assigned to a region (the earliest date)
+    guide: dict[tuple[int, str], list[Task]] = {}
+    own: dict[tuple[int, str], list[Task]] = {}
+    for t in tasks:
+        if t.owner is None:
+            guide.setdefault((t.year, t.scope), []).append(t)
+        elif t.owner in wanted:
+            own.setdefault((t.year, t.owner), []).append(t)
+    assigned: dict[tuple[str, str], str] = {}
+    for task, to, due in db.execute(
+            f"select a.task, a.assignee, min(a.due) from task_assignments a join tasks t on t.id = a.task"
+            f" where a.kind = 'region' and t.year in ({_in(years)})" + (f" and a.assignee in ({_in(regions)})"
+                                                                       if few else "")
+            + " group by a.task, a.assignee", years + (regions if few else [])):
+        if to in wanted:
+            assigned[(task, to)] = due
+    latest: dict[tuple[str, str], tuple[str, str]] = {}
+    for task, region, period, state in db.execute(
+            f"select task, region, period, state from task_progress where year in ({_in(years)}){where_r}",
+            years + args_r):
+        key = (task, region)
+        if key not in latest or period_key(period) > period_key(latest[key][0]):
+            latest[key] = (period, state)
+    explained = {(r, ind, p): text for r, ind, p, text in db.execute(
+        f"select region, indicator, period, text from explanations where rule = ? and period in ({_in(years)})"
+        + where_r, [RULE_OVERDUE] + [str(y) for y in years] + args_r)}
+    mine: dict[str, list[str]] = {}
+    for task, to in assigned:
+        mine.setdefault(to, []).append(task)
+
+    out: dict[tuple[str, int], list] = {}
+    for region in regions:
+        lv = level.get(region)
+        if lv is None:
+            continue
+        scopes = ("all", "national") if lv == "nation" else ("all", "local")
+        for year in years:
+            here = [t for s in scopes for t in guide.get((year, s), ())] + own.get((year, region), [])
+            here += [by_id[tid] for tid in mine.get(region, ()) if by_id[tid].year == year]
+            if not here:
+                continue
+            seen: set[str] = set()
+            found = []
+            for t in sorted(here, key=lambda t: order[t.id]):
+                if t.id in seen:
+                    continue
+                seen.add(t.id)
+                due = assigned.get((t.id, region), t.due)
+                state = latest.get((t.id, region), (None, None))[1]
+                if not is_overdue(due, state, today_s):
+                    continue
+                ind = task_indicator(t.id)
+                found.append(Finding(
+                    region=region, indicator=ind, period=str(year), severity="explain", rule=RULE_OVERDUE,
+                    code="task_overdue", params={"task": t.short(), "place": t.place or "本级任务", "due": due,
+                                                 "state": STATE_ZH.get(state or "not_started", "")},
+                    document=t.document_zh or None, clause=t.clause or None,
+                    explanation=explained.get((region, ind, str(year)))))
+            if found:
+                out[(region, year)] = found
+    return out
+
+
+def task_findings(db, region: str, year: int, today: date | None = None) -> list:
+    """The overdue-task findings of one region-year (the loader of :func:`overdue_findings`; screens and
+    documents ask :func:`app.models.findings.findings`, which adds these to the rest)."""
+    _check_region(db, region)
+    return overdue_findings(db, [region], [year], today).get((region, int(year)), [])
+
+
+def explain_overdue(db, region: str, year: int, task_id: str, text: str, *, who: str | None = None) -> None:
+    """Store the explanation of an overdue task — the low-level writer :func:`app.models.review.explain`
+    calls once the finding exists and the region-year is open (same table and audit action as any
+    other finding's explanation, so ``audit.verify`` replays it)."""
+    from .checks import store_explanation
+
+    year = int(year)
+    get_task(db, task_id)
+    _check_region(db, region)
+    text = clean(text)
+    refuse_locked(db, region, year)
+    with transaction(db):
+        store_explanation(db, RULE_OVERDUE, region, task_indicator(task_id), str(year), text, who=_who(who))
