@@ -79,34 +79,37 @@ def overdue_findings(db, regions, years, today: date | None = None) -> dict[tupl
     for task, to in assigned:
         mine.setdefault(to, []).append(task)
 
+    short = {t.id: (t.short(), t.place or "本级任务", t.document_zh or None, t.clause or None, task_indicator(t.id))
+             for t in tasks}
+    task_years = sorted({t.year for t in tasks})
+    common = {(y, nation): [t for s in (("all", "national") if nation else ("all", "local")) for t in guide.get((y, s), ())]
+              for y in task_years for nation in (False, True)}
+    not_started = STATE_ZH["not_started"]
     out: dict[tuple[str, int], list] = {}
     for region in regions:
         lv = level.get(region)
         if lv is None:
             continue
-        scopes = ("all", "national") if lv == "nation" else ("all", "local")
-        for year in years:
-            here = [t for s in scopes for t in guide.get((year, s), ())] + own.get((year, region), [])
-            here += [by_id[tid] for tid in mine.get(region, ()) if by_id[tid].year == year]
-            if not here:
-                continue
-            seen: set[str] = set()
+        for year in task_years:
+            here = common[(year, lv == "nation")]
+            extra = own.get((year, region), []) + [by_id[tid] for tid in mine.get(region, ()) if by_id[tid].year == year]
+            if extra:
+                here = sorted({t.id: t for t in here + extra}.values(), key=lambda t: order[t.id])
             found = []
-            for t in sorted(here, key=lambda t: order[t.id]):
-                if t.id in seen:
-                    continue
-                seen.add(t.id)
+            y = str(year)
+            for t in here:
                 due = assigned.get((t.id, region), t.due)
-                state = latest.get((t.id, region), (None, None))[1]
+                if due >= today_s:                     # (most tasks, most days: not even looked at)
+                    continue
+                state = latest.get((t.id, region))
+                state = state and state[1]
                 if not is_overdue(due, state, today_s):
                     continue
-                ind = task_indicator(t.id)
-                found.append(Finding(
-                    region=region, indicator=ind, period=str(year), severity="explain", rule=RULE_OVERDUE,
-                    code="task_overdue", params={"task": t.short(), "place": t.place or "本级任务", "due": due,
-                                                 "state": STATE_ZH.get(state or "not_started", "")},
-                    document=t.document_zh or None, clause=t.clause or None,
-                    explanation=explained.get((region, ind, str(year)))))
+                text, place, document, clause, ind = short[t.id]
+                found.append(Finding(region, ind, y, "explain", RULE_OVERDUE, "task_overdue",
+                                     {"task": text, "place": place, "due": due,
+                                      "state": STATE_ZH[state] if state else not_started},
+                                     document, clause, explained.get((region, ind, y))))
             if found:
                 out[(region, year)] = found
     return out
