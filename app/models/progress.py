@@ -135,40 +135,55 @@ def set_progress(db, region: str, task_id: str, period, state, *, percent=None, 
     files: list[Evidence] = read_all(evidence)          # every file checked before anything is written
     refuse_locked(db, region, task.year)
     who = _who(who)
-    at = now_iso()
-    ind = task_indicator(task_id)
     with transaction(db):
-        old = db.execute(f"select {', '.join(_FIELDS)} from task_progress where task=? and region=? and period=?",
-                         [task_id, region, period]).fetchone()
-        old_rec = None if old is None else dict(zip(_FIELDS, old))
-        rows = []
-        if old_rec != rec:
-            db.execute("insert into task_progress(task, region, period, year, state, percent, milestone, text, person,"
-                       " reason, updated_by, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?)"
-                       " on conflict(task, region, period) do update set state=excluded.state,"
-                       " percent=excluded.percent, milestone=excluded.milestone, text=excluded.text,"
-                       " person=excluded.person, reason=excluded.reason, updated_by=excluded.updated_by,"
-                       " updated_at=excluded.updated_at",
-                       [task_id, region, period, task.year, code, pct, rec["milestone"], rec["text"], rec["person"],
-                        reason, who, at])
-            rows.append((who, "progress", region, ind, period, _enc(old_rec), _enc(rec), reason))
-        added = []
-        for ev in files:
-            if db.execute("select 1 from evidence where task=? and region=? and period=? and sha256=?",
-                          [task_id, region, period, ev.sha256]).fetchone():
-                continue                 # the same file again: nothing new
-            db.execute("insert or ignore into evidence_files(sha256, bytes, kind, content) values (?,?,?,?)",
-                       [ev.sha256, ev.bytes, ev.kind, ev.content])
-            db.execute("insert into evidence(task, region, period, sha256, name, kind, bytes, added_by, added_at)"
-                       " values (?,?,?,?,?,?,?,?,?)",
-                       [task_id, region, period, ev.sha256, ev.name, ev.kind, ev.bytes, who, at])
-            rows.append((who, "evidence", region, ind, period, None, _enc(ev.to_dict()), None))
-            added.append(ev.to_dict())
-        if rows:
-            from .audit import append
+        written, added = write_progress(db, task_id, region, period, task.year, rec, files, who=who)
+    return ProgressResult(task_id, region, period, code, written, added)
 
-            append(db, rows, at=at)
-    return ProgressResult(task_id, region, period, code, bool(rows), added)
+
+def write_progress(db, task_id: str, region: str, period: str, year: int, rec: dict, files, *, who: str,
+                   at: str | None = None) -> tuple[bool, list[dict]]:
+    """The one writer of a progress row and its evidence, with their audit rows, inside the caller's
+    transaction; everything checked before. ``rec``: state, percent, milestone, text, person, reason.
+    ``files``: :class:`Evidence` — one whose content is empty is a file a package listed but did not
+    carry (its metadata and SHA-256 are kept; the bytes stay with the sender until a package carries
+    them). Returns (anything written, the files newly attached)."""
+    at = at or now_iso()
+    ind = task_indicator(task_id)
+    rec = {k: rec.get(k) for k in _FIELDS}
+    old = db.execute(f"select {', '.join(_FIELDS)} from task_progress where task=? and region=? and period=?",
+                     [task_id, region, period]).fetchone()
+    old_rec = None if old is None else dict(zip(_FIELDS, old))
+    rows = []
+    if old_rec != rec:
+        db.execute("insert into task_progress(task, region, period, year, state, percent, milestone, text, person,"
+                   " reason, updated_by, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?)"
+                   " on conflict(task, region, period) do update set state=excluded.state,"
+                   " percent=excluded.percent, milestone=excluded.milestone, text=excluded.text,"
+                   " person=excluded.person, reason=excluded.reason, updated_by=excluded.updated_by,"
+                   " updated_at=excluded.updated_at",
+                   [task_id, region, period, int(year), rec["state"], rec["percent"], rec["milestone"], rec["text"],
+                    rec["person"], rec["reason"], who, at])
+        rows.append((who, "progress", region, ind, period, _enc(old_rec), _enc(rec), rec["reason"]))
+    added = []
+    for ev in files:
+        # the content once per SHA-256; a placeholder (a file not carried) gets its bytes when a package brings them
+        db.execute("insert into evidence_files(sha256, bytes, kind, content) values (?,?,?,?) on conflict(sha256)"
+                   " do update set content = excluded.content where length(evidence_files.content) = 0"
+                   " and length(excluded.content) = evidence_files.bytes",
+                   [ev.sha256, ev.bytes, ev.kind, ev.content])
+        if db.execute("select 1 from evidence where task=? and region=? and period=? and sha256=?",
+                      [task_id, region, period, ev.sha256]).fetchone():
+            continue                 # the same file again: nothing new
+        db.execute("insert into evidence(task, region, period, sha256, name, kind, bytes, added_by, added_at)"
+                   " values (?,?,?,?,?,?,?,?,?)",
+                   [task_id, region, period, ev.sha256, ev.name, ev.kind, ev.bytes, who, at])
+        rows.append((who, "evidence", region, ind, period, None, _enc(ev.to_dict()), None))
+        added.append(ev.to_dict())
+    if rows:
+        from .audit import append
+
+        append(db, rows, at=at)
+    return bool(rows), added
 
 
 def _enc(d: dict | None) -> str | None:
@@ -179,7 +194,8 @@ def _enc(d: dict | None) -> str | None:
 
 def progress_rows(db, region: str, year: int, task: str | None = None) -> list[dict]:
     """Every progress report of ``region`` in ``year`` (optionally one task), periods in order, each
-    with its evidence list (name, kind, bytes, sha256)."""
+    with its evidence list (name, kind, bytes, sha256, carried — False: a package listed the file
+    without its bytes, 未随包传送)."""
     sql = ("select task, period, state, percent, milestone, text, person, reason, updated_by, updated_at"
            " from task_progress where region = ? and year = ?")
     args: list = [region, int(year)]
@@ -189,10 +205,12 @@ def progress_rows(db, region: str, year: int, task: str | None = None) -> list[d
     cols = ("task", "period", "state", "percent", "milestone", "text", "person", "reason", "updated_by", "updated_at")
     rows = [dict(zip(cols, r)) for r in db.execute(sql, args)]
     files: dict[tuple, list] = {}
-    for t, p, name, kind, size, sha in db.execute(
-            "select task, period, name, kind, bytes, sha256 from evidence where region = ? and period like ? || '%'"
-            " order by added_at, name", [region, str(int(year))]):
-        files.setdefault((t, p), []).append({"name": name, "kind": kind, "bytes": size, "sha256": sha})
+    for t, p, name, kind, size, sha, carried in db.execute(
+            "select e.task, e.period, e.name, e.kind, e.bytes, e.sha256, length(f.content) = f.bytes from evidence e"
+            " join evidence_files f on f.sha256 = e.sha256 where e.region = ? and e.period like ? || '%'"
+            " order by e.added_at, e.name", [region, str(int(year))]):
+        files.setdefault((t, p), []).append({"name": name, "kind": kind, "bytes": size, "sha256": sha,
+                                             "carried": bool(carried)})
     for r in rows:
         r["state_zh"] = STATE_ZH[r["state"]]
         r["evidence"] = files.get((r["task"], r["period"]), [])
@@ -201,8 +219,9 @@ def progress_rows(db, region: str, year: int, task: str | None = None) -> list[d
 
 
 def evidence_content(db, sha256: str) -> bytes | None:
-    row = db.execute("select content from evidence_files where sha256 = ?", [sha256]).fetchone()
-    return None if row is None else bytes(row[0])
+    """The stored bytes of an evidence file; None when unknown, or listed by a package that did not carry it."""
+    row = db.execute("select content, bytes from evidence_files where sha256 = ?", [sha256]).fetchone()
+    return None if row is None or len(row[0]) != row[1] else bytes(row[0])
 
 
 def progress_matrix(db, region: str, year: int) -> dict:

@@ -462,14 +462,35 @@ def add_task(db, region: str, year: int | None, text: str, *, parent: str | None
         n = 1 + max([int(r[0][len(prefix):]) for r in db.execute(
             "select id from tasks where id like ? || '%'", [prefix]) if r[0][len(prefix):].isdigit()] or [0])
         tid = f"{prefix}{n:03d}"
-        db.execute("insert into tasks(id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh,"
-                   " responsible_en, due, parent, owner, document_zh, doc_no, source, created_by, created_at)"
-                   " values (?, null, ?, '', '', 'own', ?, ?, ?, '', ?, ?, ?, '', '', 'own', ?, ?)",
-                   [tid, year, text, text_en, responsible, due, parent, region, who, now_iso()])
-        _audit(db, [(who, "task_add", region, task_indicator(tid), str(year), None,
-                     json.dumps({"text": text, "due": due, "parent": parent}, ensure_ascii=False,
-                                separators=(",", ":")), None)])
+        row = write_own_task(db, {"id": tid, "year": year, "text_zh": text, "text_en": text_en,
+                                  "responsible_zh": responsible, "due": due, "parent": parent, "owner": region},
+                             who=who)
+        _audit(db, [row])
     return get_task(db, tid)
+
+
+OWN_FIELDS = ("id", "year", "text_zh", "text_en", "responsible_zh", "due", "parent", "owner")
+
+
+def write_own_task(db, rec: dict, *, who: str, at: str | None = None) -> tuple | None:
+    """The one writer of a region's own task (added here, or received from the office that added it),
+    inside the caller's transaction, everything checked before: returns its ``task_add`` audit row, or
+    None when the stored task is the same."""
+    old = db.execute("select text_zh, due, parent from tasks where id = ?", [rec["id"]]).fetchone()
+    new = (rec["text_zh"], rec["due"], rec.get("parent"))
+    if old == new:
+        return None
+    db.execute("insert into tasks(id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh,"
+               " responsible_en, due, parent, owner, document_zh, doc_no, source, created_by, created_at)"
+               " values (?, null, ?, '', '', 'own', ?, ?, ?, '', ?, ?, ?, '', '', 'own', ?, ?)"
+               " on conflict(id) do update set text_zh=excluded.text_zh, text_en=excluded.text_en,"
+               " responsible_zh=excluded.responsible_zh, due=excluded.due, parent=excluded.parent",
+               [rec["id"], int(rec["year"]), rec["text_zh"], rec.get("text_en") or "", rec.get("responsible_zh") or "",
+                rec["due"], rec.get("parent"), rec["owner"], who, at or now_iso()])
+    enc = lambda t: json.dumps({"text": t[0], "due": t[1], "parent": t[2]}, ensure_ascii=False,  # noqa: E731
+                               separators=(",", ":"))
+    return (who, "task_add", rec["owner"], task_indicator(rec["id"]), str(int(rec["year"])),
+            None if old is None else enc(old), enc(new), None)
 
 
 def assign(db, task_id: str, to: str, due: str, *, by_region: str | None = None, who: str | None = None) -> dict:
@@ -504,16 +525,27 @@ def assign(db, task_id: str, to: str, due: str, *, by_region: str | None = None,
     refuse_locked(db, by_region, task.year)
     who = _who(who)
     with transaction(db):
-        old = db.execute("select due from task_assignments where task=? and by_region=? and kind=? and assignee=?",
-                         [task_id, by_region, kind, to]).fetchone()
-        db.execute("insert into task_assignments(task, by_region, kind, assignee, due, created_by, created_at)"
-                   " values (?,?,?,?,?,?,?) on conflict(task, by_region, kind, assignee) do update set"
-                   " due=excluded.due, created_by=excluded.created_by, created_at=excluded.created_at",
-                   [task_id, by_region, kind, to, due, who, now_iso()])
-        _audit(db, [(who, "task_assign", by_region, task_indicator(task_id), str(task.year),
-                     None if old is None else json.dumps({"to": to, "due": old[0]}, ensure_ascii=False),
-                     json.dumps({"to": to, "kind": kind, "due": due}, ensure_ascii=False), None)])
+        row = write_assignment(db, task_id, task.year, by_region, kind, to, due, who=who)
+        if row:
+            _audit(db, [row])
     return {"task": task_id, "by_region": by_region, "kind": kind, "assignee": to, "due": due}
+
+
+def write_assignment(db, task_id: str, year: int, by_region: str, kind: str, to: str, due: str, *, who: str,
+                     at: str | None = None) -> tuple | None:
+    """The one writer of an assignment (made here, or received from the office that made it), inside the
+    caller's transaction, everything checked before: returns its ``task_assign`` audit row (None: the same)."""
+    old = db.execute("select due from task_assignments where task=? and by_region=? and kind=? and assignee=?",
+                     [task_id, by_region, kind, to]).fetchone()
+    if old is not None and old[0] == due:
+        return None
+    db.execute("insert into task_assignments(task, by_region, kind, assignee, due, created_by, created_at)"
+               " values (?,?,?,?,?,?,?) on conflict(task, by_region, kind, assignee) do update set"
+               " due=excluded.due, created_by=excluded.created_by, created_at=excluded.created_at",
+               [task_id, by_region, kind, to, due, who, at or now_iso()])
+    return (who, "task_assign", by_region, task_indicator(task_id), str(int(year)),
+            None if old is None else json.dumps({"to": to, "due": old[0]}, ensure_ascii=False),
+            json.dumps({"to": to, "kind": kind, "due": due}, ensure_ascii=False), None)
 
 
 def state_label(state: str | None, lang: str = "zh") -> str:

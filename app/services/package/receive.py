@@ -20,7 +20,9 @@ Rules, each refusing the whole package with one reason (nothing written):
 
 Applying writes values through :func:`app.models.values.write_values` (action ``receive``,
 ``package`` = the short hash), explanations through :func:`app.models.checks.explain`
-(author as sent), answers to our questions, marks each region-year ``submitted`` and records
+(author as sent), the task ledger (own tasks, assignments, progress, evidence, the report's text)
+through :func:`app.models.ledger.write_ledger` — its regions held to the same scope, evidence bytes
+to their SHA-256 —, answers to our questions, marks each region-year ``submitted`` and records
 the package (state ``received``) — all in one transaction.
 """
 from __future__ import annotations
@@ -127,6 +129,7 @@ class ReceivePlan:
     statuses: dict[str, str]       # region -> status here now
     gap: list[int] = field(default_factory=list)          # [first, last] version missing before this one
     notes: list[IpdeskError] = field(default_factory=list)  # the sender's audit history does not continue …
+    ledger: object = None          # app.models.ledger.LedgerPlan: tasks, progress, evidence, report text
 
     @property
     def can_apply(self) -> bool:
@@ -145,6 +148,8 @@ class ReceivePlan:
         c = {k: sum(d.kind == k for d in self.diffs) for k in ("new", "changed", "unchanged", "removed")}
         c.update(explanations=len(self.explanations), answers=len(self.answers), regions=len(self.new_regions),
                  conflicts=sum(d.conflict for d in self.diffs))
+        if self.ledger is not None:
+            c.update({f"ledger_{k}": n for k, n in self.ledger.counts().items()})
         return c
 
     def to_dict(self, *, unchanged: bool = False) -> dict:
@@ -152,7 +157,8 @@ class ReceivePlan:
                 "notes": [n.to_dict() for n in self.notes],
                 "refusal": self.refusal.to_dict() if self.refusal else None, "counts": self.counts(),
                 "diffs": [d.__dict__ for d in self.diffs if unchanged or d.kind != "unchanged"],
-                "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions}
+                "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions,
+                "ledger": self.ledger.to_dict() if self.ledger is not None else None}
 
 
 def _norm(text: str | None) -> str:
@@ -318,6 +324,9 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> Receiv
             new_regions.append({k: r.get(k) for k in ("code", "parent", "level", "name_zh", "name_en",
                                                       "valid_from", "valid_to")})
     state, refusal = _refusal(db, pkg, v, known, accept_gap)
+    ledger = None
+    if state == "new" and refusal is None:
+        state, refusal, ledger = _ledger_plan(db, pkg, v)
     marks = ",".join("?" * len(pkg.regions))
     old = stored_values(db, pkg.regions, pkg.year, pkg.year)
     expl_by_cell: dict[tuple, list[str]] = {}
@@ -353,7 +362,40 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> Receiv
     answers = pending_answers(db, pkg.data["answers"], pkg.regions)
     statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
     return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses,
-                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [])
+                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [], ledger)
+
+
+def _ledger_plan(db, pkg: Package, v: Verification):
+    """(state, refusal, LedgerPlan) of the package's task ledger: every region it names must be one the
+    key may send and below the package's region (never this office's own), open here for receiving; every
+    row checked (:func:`app.models.ledger.plan_ledger`)."""
+    from app.models.db import meta_get
+    from app.models.errors import InputError
+    from app.models.ledger import plan_ledger
+
+    ledger = pkg.data.get("ledger")
+    if not isinstance(ledger, dict):
+        return "new", None, None
+    a = pkg.archive
+    scope = confirmed_regions(db, signing_key(db, v, a)) or []
+    parents = {r["code"]: r.get("parent") for r in pkg.data["regions"]}
+    home = meta_get(db, "home_region")
+    named: set[str] = set()
+
+    def inside(code):
+        named.add(code)
+        return (code != home and _inside(db, code, pkg.region, parents)
+                and any(_inside(db, code, allowed, parents) for allowed in scope))
+    try:
+        plan = plan_ledger(db, ledger.get("rows"), pkg.evidence, year=pkg.year, inside=inside)
+    except InputError as exc:
+        return "refused", exc, None
+    for code in sorted(named - set(pkg.regions)):     # regions the values did not bring (no values this year)
+        try:
+            review.check_receive(db, code, pkg.year)
+        except review.Refused as exc:
+            return "refused", exc, None
+    return "new", None, plan
 
 
 def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
@@ -541,6 +583,11 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
                     who=who, author=e.get("author") or a.sender_id, period=e["period"])
         apply_answers(db, plan.answers, package=a.hash, who=who)
+        if plan.ledger is not None and not plan.ledger.empty:
+            from app.models.ledger import write_ledger
+
+            step(0.8, "写入任务与推进情况", "writing tasks and progress")
+            write_ledger(db, plan.ledger, who=who, why=why)
         if plan.verification.trust == "rollover":      # the new key takes over the old one's confirmed regions
             from app.services.package.keys import trust_add
 

@@ -34,6 +34,7 @@ from app.models.messages import register, render
 from app.models.states import LOCKED_STATES
 from app.models.states import STATUS_ZH as WORKFLOW_ZH  # one wording of the workflow states
 from app.models.findings import subject_name
+from app.models.ledger import ledger_fingerprint, ledger_rows
 from app.services.report.words import (ALL_INDICATORS, DRAFT_MARK, FINAL_MARK, OPEN_LISTED, RULE_ZH,  # noqa: F401
                                        SEVERITY_ZH, finding_label, state_text)
 
@@ -254,6 +255,7 @@ class Report:
     detail: list[list]           # [region, indicator, period, canonical value, note]: the 明细 sheet
     regions: list[str] = field(default_factory=list)
     key_fingerprint: str = ""    # the office's signing key (packages), printed on the cover when known
+    ledger_fingerprint: str = ""  # the task ledger of ``regions`` (app.models.ledger): PDF keywords, XLSX 元数据
     status: str = "draft"        # the workflow state at export (review.document_state)
     final: bool = False          # approved and nothing unresolved: no draft mark, may say 已审批
     reasons: list[str] = field(default_factory=list)     # why not final, in words (review.document_state)
@@ -542,6 +544,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         workflow=state_text(doc.status, doc.final), status=doc.status, final=doc.final, reasons=list(doc.reasons),
         open_items=open_items if not doc.final else [],
         fingerprint=fingerprint(db, region, year, covered),
+        ledger_fingerprint=ledger_fingerprint(ledger_rows(db, covered, year)),
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
         children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered,

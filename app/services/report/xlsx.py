@@ -523,6 +523,8 @@ def _meta(ws, rep: Report):
             ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
             ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or ""),
             ("status", rep.status), ("final", "true" if rep.final else "false"), ("mark", rep.mark)]
+    if getattr(rep, "ledger_fingerprint", ""):          # the task ledger a package carries (app.models.ledger)
+        rows.append(("ledger_fingerprint", rep.ledger_fingerprint))
     head = getattr(rep, "audit_head", None)
     if isinstance(head, tuple) and len(head) == 2:      # the audit chain head at export, as on the PDF cover
         rows.append(("audit_head", f"{head[0]}:{head[1]}"))
