@@ -224,24 +224,110 @@ def evidence_content(db, sha256: str) -> bytes | None:
     return None if row is None or len(row[0]) != row[1] else bytes(row[0])
 
 
-def progress_matrix(db, region: str, year: int) -> dict:
-    """The province's view of its regions below: ``{"regions": [...], "tasks": [...], "cells": {(region, task):
-    (period, state, percent) | None}}`` for the tasks this region assigned downwards and the guideline's local
-    tasks — who has not reported which task."""
-    from .catalogue import children
-    from .tasks import latest_progress, tasks_for
+NOT_REPORTED = "未报"           # a task that applies to the region with nothing reported for the year
+NOT_APPLICABLE = "—"
 
-    kids = children(db, region, int(year))
-    task_ids: list[str] = []
-    for r in tasks_for(db, region, year):
-        if r.task.scope in ("local", "all") or any(a["kind"] == "region" for a in r.assignees):
-            task_ids.append(r.task.id)
+
+@dataclass
+class OwedCell:
+    state: str | None              # latest state (code), None = nothing reported
+    period: str | None = None
+    percent: int | None = None
+    overdue: bool = False
+
+    @property
+    def word(self) -> str:
+        """What the table prints: 已完成 / 推进中 60% / 滞后 / 取消 / 未开始 / 未报 (+ “逾期” when overdue)."""
+        if self.state is None:
+            w = NOT_REPORTED
+        else:
+            w = STATE_ZH[self.state] + (f" {self.percent}%" if self.state in ("in_progress", "late")
+                                        and self.percent is not None else "")
+        return w + ("（逾期）" if self.overdue else "")
+
+    def to_dict(self) -> dict:
+        return {"state": self.state or "none", "state_zh": STATE_ZH[self.state] if self.state else NOT_REPORTED,
+                "period": self.period, "percent": self.percent, "overdue": self.overdue, "word": self.word}
+
+
+@dataclass
+class OwedTasks:
+    """Who has not reported which task: the regions below ``region`` × the tasks that go down to them."""
+
+    region: str
+    year: int
+    regions: list[tuple[str, str]]          # (code, Chinese name) of the subordinate regions, in code order
+    tasks: list                             # app.models.tasks.Task
+    cells: dict = field(default_factory=dict)   # (region, task id) -> OwedCell; missing: does not apply there
+
+    def cell(self, region: str, task: str) -> OwedCell | None:
+        return self.cells.get((region, task))
+
+    def word(self, region: str, task: str) -> str:
+        c = self.cells.get((region, task))
+        return NOT_APPLICABLE if c is None else c.word
+
+    def labels(self) -> list[str]:
+        """A short heading per task for a table: its clause (4(9)), numbered where two share one (5-1, 5-2),
+        本级-1 … for own tasks."""
+        base = [t.clause or "本级" for t in self.tasks]
+        seen: dict[str, int] = {}
+        out = []
+        for b in base:
+            seen[b] = seen.get(b, 0) + 1
+            out.append(f"{b}-{seen[b]}" if base.count(b) > 1 else b)
+        return out
+
+    def owed(self) -> list[tuple[str, str]]:
+        """(region, task) with nothing reported."""
+        return [k for k, c in self.cells.items() if c.state is None]
+
+    def to_dict(self) -> dict:
+        return {"region": self.region, "year": self.year,
+                "regions": [{"code": c, "name": n} for c, n in self.regions],
+                "tasks": [{"id": t.id, "clause": t.clause, "label": h, "text": t.short()}
+                          for t, h in zip(self.tasks, self.labels())],
+                "cells": [{"region": r, "task": t, **c.to_dict()} for (r, t), c in self.cells.items()],
+                "not_reported": len(self.owed())}
+
+
+def owed_tasks(db, region: str, year: int, *, today=None) -> OwedTasks:
+    """For ``region`` (a province, a city): each subordinate region this store collects
+    (:func:`app.models.review.subordinates`) × each task that goes down to it — a guideline task for every
+    local office, or one of this region's own tasks it assigned there — with the latest state reported
+    there, or 未报 (:data:`NOT_REPORTED`) when nothing was. The one source of the window's, the CLI's and
+    the documents' table (``ipdesk progress --owed``)."""
+    from datetime import date
+
+    from .catalogue import region as get_region
+    from .review import subordinates
+    from .tasks import is_overdue, latest_progress, tasks_for
+
+    year = int(year)
+    today_s = (today or date.today()).isoformat()
+    kids = subordinates(db, region, year)
+    down = [r.task for r in tasks_for(db, region, year)
+            if r.task.scope in ("local", "all") or any(a["kind"] == "region" for a in r.assignees)]
+    ids = {t.id for t in down}
     cells = {}
     for k in kids:
-        here = {r.task.id for r in tasks_for(db, k, year)}
         latest = latest_progress(db, k, year)
-        for t in task_ids:
-            if t in here:
-                p = latest.get(t)
-                cells[(k, t)] = None if p is None else (p[0], p[1], p[2])
-    return {"regions": kids, "tasks": task_ids, "cells": cells}
+        for r in tasks_for(db, k, year):
+            if r.task.id not in ids:
+                continue
+            p = latest.get(r.task.id)
+            state = p[1] if p else None
+            cells[(k, r.task.id)] = OwedCell(state, p[0] if p else None, p[2] if p else None,
+                                            is_overdue(r.due, state, today_s))
+    return OwedTasks(region, year, [(k, get_region(db, k).name_zh) for k in kids], down, cells)
+
+
+def progress_matrix(db, region: str, year: int) -> dict:
+    """``{"regions", "tasks", "cells": {(region, task): (period, state, percent) | None}}`` — the older shape
+    of :func:`owed_tasks` (every child region, reported or not)."""
+    from .catalogue import children
+
+    t = owed_tasks(db, region, year)
+    kids = children(db, region, int(year))
+    return {"regions": kids, "tasks": [x.id for x in t.tasks],
+            "cells": {k: (None if c.state is None else (c.period, c.state, c.percent)) for k, c in t.cells.items()}}
