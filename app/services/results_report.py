@@ -39,10 +39,17 @@ register({
 
 
 def cn_number(n: int) -> str:
-    """>>> cn_number(3), cn_number(12), cn_number(20)
-    ('三', '十二', '二十')"""
+    """>>> cn_number(3), cn_number(12), cn_number(20), cn_number(100), cn_number(105), cn_number(123)
+    ('三', '十二', '二十', '一百', '一百零五', '一百二十三')"""
     if n < 10:
         return CN_DIGITS[n]
+    if n >= 1000:
+        return str(n)
+    if n >= 100:                         # a province's list runs past 99 tasks
+        hundreds, rest = divmod(n, 100)
+        tail = "" if rest == 0 else ("零" + CN_DIGITS[rest] if rest < 10 else
+                                     ("一" if rest < 20 else "") + cn_number(rest))
+        return cn_number(hundreds) + "百" + tail
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
 
