@@ -115,3 +115,13 @@ def test_check_and_the_report_name_the_task_in_chinese(store, tmp_path):
     assert row.indicator_name == "任务 9(1)" and "质押融资入园惠企行动" in row.message
     assert any("淮安市·任务 9(1)：任务逾期未完成" in item for item in rep.open_items)
     db.conn.close()
+
+
+def test_the_owed_board_counts_an_overdue_task_of_a_city_still_owing(demo_db, tmp_path):
+    from app.services.views import dashboard
+
+    import_tasks(demo_db, _pack(tmp_path, date(2024, 6, 30)))
+    before = {r.region: r.unexplained for r in dashboard(demo_db, "320000", 2024, today=date(2024, 6, 30)).owed}
+    after = {r.region: r.unexplained for r in dashboard(demo_db, "320000", 2024, today=date(2024, 7, 1)).owed}
+    assert before and after.keys() == before.keys()
+    assert all(after[k] == before[k] + 1 for k in before)         # each city still owing has the task open

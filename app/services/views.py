@@ -154,7 +154,7 @@ def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Da
     ts = TargetSet.load(db)
     hi = max([year] + [t.year for t in ts.targets])
     cube = Cube.load(db, regions=[region], year_from=year - 9, year_to=hi)
-    fs = load_findings(db, region, year, below="children")
+    fs = load_findings(db, region, year, below="children", today=today)     # today also decides overdue tasks
     owed_codes = review.owed(db, region, year)
     n_values = count_by_region(db, year, owed_codes)
     owed = []
