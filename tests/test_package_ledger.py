@@ -78,13 +78,19 @@ def world(demo_file, tmp_path_factory):
                           milestone="报告印发", evidence=[small[2], *big])
     progress.set_progress(city, CITY, "G2024-4.9.1", "2024Q3", "已完成", text="反馈数据原因分析完成", person="李强")
     progress.set_progress(city, CITY, "G2024-4.10.1", "2024H1", "取消", why="并入省局统一开展的指标质量分析")
+    late = tasks.add_task(city, CITY, None, "建立全市专利密集型产业统计监测台账", parent="G2024-4.10.1",
+                          due="2024-06-30")
+    progress.set_progress(city, CITY, late.id, "2024Q3", "推进中", percent=70, text="台账已建成，数据核对中")
+    from app.models import review
+
+    review.explain(city, CITY, YEAR, "task_overdue", f"task:{late.id}", "统计口径调整，台账数据核对推迟至第四季度")
     rr.set_text(city, CITY, YEAR, 3, "（一）专利申请质量原因分析。全市按季度完成反馈数据分析，形成报告报省局。")
     res = export_package(city, CITY, YEAR, root / "out", key_dir=root / "city-keys")
     city_rows = progress.progress_rows(city, CITY, YEAR)
     city_audit = city.execute("select count(*) from audit").fetchone()[0]
     city.conn.close()
     return {"raw": res.path.read_bytes(), "key": office_key(root / "city-keys"), "demo": demo_file, "pack": pack,
-            "own": own, "progress": city_rows, "big": big, "small": small, "audit": city_audit}
+            "own": own, "late": late, "progress": city_rows, "big": big, "small": small, "audit": city_audit}
 
 
 @pytest.fixture
@@ -139,11 +145,17 @@ def test_city_to_province_loses_nothing(world, prov, tmp_path):
     before = counts(prov)
     plan = plan_receive(prov, pkg)                           # the dry run lists what the ledger would change
     c = plan.counts()
-    assert (c["ledger_tasks"], c["ledger_assignments"], c["ledger_progress"], c["ledger_sections"]) == (1, 2, 4, 1)
+    assert (c["ledger_tasks"], c["ledger_assignments"], c["ledger_progress"], c["ledger_sections"]) == (2, 2, 5, 1)
     assert (c["ledger_evidence"], c["ledger_evidence_not_carried"]) == (5, 1)
     assert counts(prov) == before                            # a dry run writes nothing
     res = apply_receive(prov, pkg, who="省局张三")
-    assert res.counts["ledger_progress"] == 4
+    assert res.counts["ledger_progress"] == 5
+    # the late own task arrives with its explanation: explained here too, nothing open
+    from app.models.findings import findings
+
+    late = [f for f in findings(prov, CITY, YEAR) if f.rule == "task_overdue"]
+    assert [(f.indicator, f.explanation) for f in late] == [(f"task:{world['late'].id}",
+                                                             "统计口径调整，台账数据核对推迟至第四季度")]
     # tasks and assignments as the city made them
     own = world["own"]
     t = tasks.get_task(prov, own.id)
@@ -172,6 +184,7 @@ def test_city_to_province_loses_nothing(world, prov, tmp_path):
                                       "'progress','evidence','report_text')")}
     assert who == {"省局张三"}
     assert {r["person"] for r in got} == {"王敏", "李强", None}
+    assert prov.execute("select author from explanations where rule = 'task_overdue'").fetchone()[0] != "省局张三"
     assert audit.verify(prov).ok
     # the same package again: nothing new
     assert apply_receive(prov, pkg, who="省局张三").noop

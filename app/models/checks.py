@@ -503,7 +503,11 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
     from .store_basics import transaction
 
     get_region(db, region)
-    if indicator != "*":
+    if indicator.startswith("task:"):            # an overdue task's explanation (a package brings it)
+        from .tasks import get_task
+
+        get_task(db, indicator[5:])
+    elif indicator != "*":
         get_indicator(db, indicator)
     if not (text or "").strip():
         raise InputError("why_needed", region=region, indicator=indicator, period=str(year))

@@ -578,16 +578,16 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         step(0.5, "写入数值", "writing values")
         why = f"{a.file} v{pkg.seq} from {a.sender_id} {a.sender_name or ''}".rstrip()
         write_values(db, changes, who=who, why=why, action="receive")
+        if plan.ledger is not None and not plan.ledger.empty:     # before the explanations: an own task first
+            from app.models.ledger import write_ledger
+
+            step(0.6, "写入任务与推进情况", "writing tasks and progress")
+            write_ledger(db, plan.ledger, who=who, why=why)
         step(0.7, "写入情况说明", "writing explanations")
         for e in plan.explanations:
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
                     who=who, author=e.get("author") or a.sender_id, period=e["period"])
         apply_answers(db, plan.answers, package=a.hash, who=who)
-        if plan.ledger is not None and not plan.ledger.empty:
-            from app.models.ledger import write_ledger
-
-            step(0.8, "写入任务与推进情况", "writing tasks and progress")
-            write_ledger(db, plan.ledger, who=who, why=why)
         if plan.verification.trust == "rollover":      # the new key takes over the old one's confirmed regions
             from app.services.package.keys import trust_add
 
