@@ -294,3 +294,17 @@ def test_a_progress_row_changed_in_data_json_is_caught_by_the_binding(world, pro
     v = verify_file(prov, write(tmp_path, raw, "b.ipdx"))
     assert not v.ok and v.code == "pkg_binding" and "PDF" in v.reason, v.reason
     assert counts(prov) == before
+
+
+def test_the_receive_dry_run_lists_the_ledger(world, prov, tmp_path):
+    from tests.test_cli import ipdesk
+
+    pkg = write(tmp_path, world["raw"])
+    before = counts(prov)
+    res = ipdesk("receive", str(pkg), db=tmp_path / "p.sqlite", lang="zh")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert any(ln.startswith("推进情况\t320100\t") and "→ 已完成" in ln for ln in lines)
+    assert sum(ln.startswith("佐证材料") and "未随包传送" in ln for ln in lines) == 1 and any(ln.startswith("任务\t320100\t") for ln in lines)
+    assert "任务 2，任务分解 2，推进情况 5，佐证材料 5（其中未随包传送 1），报告文字 1 部分" in res.stdout
+    assert counts(prov) == before
