@@ -218,7 +218,7 @@ def _refused(world, prov, tmp_path, raw, code_or_words):
 def test_progress_of_a_region_outside_the_keys_scope_is_refused(world, prov, tmp_path):
     def outside(rows):
         rows["progress"][0]["region"] = "320200"           # 无锡: the key is confirmed for 南京 only
-    _refused(world, prov, tmp_path, rebind(world, outside), "ledger_outside")
+    _refused(world, prov, tmp_path, rebind(world, outside), "无锡市（320200）")
 
 
 def test_a_report_section_of_the_province_itself_is_refused(world, prov, tmp_path):

@@ -175,7 +175,9 @@ def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside) ->
 
     def region_ok(code, what, what_zh):
         if not isinstance(code, str) or code not in known or not inside(code):
-            raise InputError("ledger_outside", text=str(code)[:40], params={"what": what, "what_zh": what_zh})
+            row = db.execute("select name_zh from regions where code = ?", [str(code)]).fetchone()
+            shown = f"{row[0]}（{code}）" if row else str(code)[:40]
+            raise InputError("ledger_outside", text=shown, params={"what": what, "what_zh": what_zh})
 
     carried_tasks = {}
     for t in _rows(ledger, "tasks", TASK_KEYS):
