@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from app.models import audit, progress, tasks
 from app.models.db import meta_set, open_store
-from app.models.ledger import ledger_fingerprint
+from app.models.ledger import ledger_fingerprint, pack, unpack
 from app.services import results_report as rr
 from app.services.package.receive import apply_receive, plan_receive, verify_file
 from app.services.package.keys import office_key, trust_add
@@ -115,8 +115,10 @@ def rebind(world, change) -> bytes:
     manifest, PDF keywords, XLSX 元数据) made to agree, re-signed with the city's key."""
     ms = dict(members(world["raw"]))
     data = json.loads(ms["data.json"])
-    change(data["ledger"]["rows"])
-    fp = ledger_fingerprint(data["ledger"]["rows"])
+    rows = unpack(data["ledger"]["rows"])
+    change(rows)
+    fp = ledger_fingerprint(rows)
+    data["ledger"]["rows"] = pack(rows)
     data["ledger"]["fingerprint"] = fp
     m = json.loads(ms["manifest.json"])
     head = m["audit_head"]
@@ -274,22 +276,24 @@ def test_an_executable_carried_as_a_pdf_is_refused(world, prov, tmp_path):
 
 def test_a_progress_row_changed_in_data_json_is_caught_by_the_binding(world, prov, tmp_path):
     """Re-signed by the city's key but the documents not re-made: the ledger fingerprint differs."""
+    def ninety(led):
+        rows = unpack(led["rows"])
+        rows["progress"][0]["percent"] = 90
+        led["rows"] = pack(rows)
+        return rows
+
     def change(d):
-        d["ledger"]["rows"]["progress"][0]["percent"] = 90
+        ninety(d["ledger"])
     raw = resign(world["raw"], world["key"], data=change)
     v = verify_file(prov, write(tmp_path, raw))
     assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason
 
+    fp = {}
+
     def consistent(d):            # data.json's and the manifest's ledger fingerprints made to agree: the PDF's not
-        d["ledger"]["rows"]["progress"][0]["percent"] = 90
-        d["ledger"]["fingerprint"] = ledger_fingerprint(d["ledger"]["rows"])
+        fp["new"] = d["ledger"]["fingerprint"] = ledger_fingerprint(ninety(d["ledger"]))
     raw = resign(world["raw"], world["key"], data=consistent,
-                 manifest=lambda m: m.update(ledger_fingerprint=ledger_fingerprint(
-                     {**json.loads(dict(members(world["raw"]))["data.json"])["ledger"]["rows"],
-                      "progress": [{**json.loads(dict(members(world["raw"]))["data.json"])["ledger"]["rows"]
-                                    ["progress"][0], "percent": 90},
-                                   *json.loads(dict(members(world["raw"]))["data.json"])["ledger"]["rows"]
-                                   ["progress"][1:]]})))
+                 manifest=lambda m: m.update(ledger_fingerprint=fp["new"]))
     before = counts(prov)
     v = verify_file(prov, write(tmp_path, raw, "b.ipdx"))
     assert not v.ok and v.code == "pkg_binding" and "PDF" in v.reason, v.reason

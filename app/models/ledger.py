@@ -78,6 +78,29 @@ def ledger_rows(db, regions: list[str], year: int) -> dict:
     }
 
 
+KEYS = {"tasks": TASK_KEYS, "assignments": ASSIGN_KEYS, "progress": PROGRESS_KEYS, "evidence": EVIDENCE_KEYS,
+        "sections": SECTION_KEYS}
+
+
+def pack(ledger: dict) -> dict:
+    """The ledger as a package carries it: each table a list of rows in :data:`KEYS` order (the keys
+    once, not on every row — a province's 5,600 progress rows are a third smaller)."""
+    return {"format": ledger["format"], **{t: [[r[k] for k in keys] for r in ledger[t]] for t, keys in KEYS.items()}}
+
+
+def unpack(packed) -> dict:
+    """:func:`pack` undone; a table that is not a list of rows of the right length raises ``ledger_bad``."""
+    if not isinstance(packed, dict):
+        _bad("format")
+    out = {"format": packed.get("format")}
+    for t, keys in KEYS.items():
+        rows = packed.get(t, [])
+        if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == len(keys) for r in rows):
+            _bad(t)
+        out[t] = [dict(zip(keys, r)) for r in rows]
+    return out
+
+
 def ledger_fingerprint(ledger: dict) -> str:
     """SHA-256 (hex) of the ledger's canonical JSON — what a package's manifest, PDF and XLSX bind."""
     body = json.dumps({k: ledger.get(k) for k in ("format", "tasks", "assignments", "progress", "evidence",

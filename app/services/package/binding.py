@@ -188,7 +188,8 @@ def check_ledger(pkg, words: str, meta: dict) -> None:
     data.json must equal the one data.json states, the manifest's ``ledger_fingerprint`` and the ones in
     the PDF's Keywords and the XLSX's 元数据 sheet. A package whose documents name no ledger (an older
     ipdesk) carries none."""
-    from app.models.ledger import ledger_fingerprint
+    from app.models.errors import InputError
+    from app.models.ledger import ledger_fingerprint, unpack
 
     a, data, file = pkg.archive, pkg.data, pkg.archive.file
     ledger = data.get("ledger")
@@ -197,8 +198,8 @@ def check_ledger(pkg, words: str, meta: dict) -> None:
     if ledger is None and not any(marks.values()):
         return
     try:
-        expected = ledger_fingerprint(ledger["rows"])
-    except (TypeError, KeyError, AttributeError):
+        expected = ledger_fingerprint(unpack(ledger["rows"]))
+    except (TypeError, KeyError, AttributeError, InputError):
         _refuse(file, "data", "—", "—")
     if ledger.get("fingerprint") != expected:
         _refuse(file, "data", ledger.get("fingerprint"), expected)

@@ -371,7 +371,7 @@ def _ledger_plan(db, pkg: Package, v: Verification):
     row checked (:func:`app.models.ledger.plan_ledger`)."""
     from app.models.db import meta_get
     from app.models.errors import InputError
-    from app.models.ledger import plan_ledger
+    from app.models.ledger import plan_ledger, unpack
 
     ledger = pkg.data.get("ledger")
     if not isinstance(ledger, dict):
@@ -387,7 +387,7 @@ def _ledger_plan(db, pkg: Package, v: Verification):
         return (code != home and _inside(db, code, pkg.region, parents)
                 and any(_inside(db, code, allowed, parents) for allowed in scope))
     try:
-        plan = plan_ledger(db, ledger.get("rows"), pkg.evidence, year=pkg.year, inside=inside)
+        plan = plan_ledger(db, unpack(ledger.get("rows")), pkg.evidence, year=pkg.year, inside=inside)
     except InputError as exc:
         return "refused", exc, None
     for code in sorted(named - set(pkg.regions)):     # regions the values did not bring (no values this year)

@@ -150,7 +150,7 @@ def ledger_block(db, regions: list[str], year: int, cap: int = EVIDENCE_CAP) -> 
     """``data.json``'s ``ledger`` — the task ledger of ``regions`` (:func:`app.models.ledger.ledger_rows`),
     its fingerprint, and where each carried evidence file lies in ``evidence.bin`` — and those bytes.
     Files beyond ``cap`` travel as metadata and SHA-256 only (the receiver shows them as not carried)."""
-    from app.models.ledger import evidence_contents, ledger_fingerprint, ledger_rows
+    from app.models.ledger import evidence_contents, ledger_fingerprint, ledger_rows, pack
 
     rows = ledger_rows(db, regions, year)
     carried, blob = evidence_contents(db, rows, cap)
@@ -159,7 +159,7 @@ def ledger_block(db, regions: list[str], year: int, cap: int = EVIDENCE_CAP) -> 
     for sha in carried:
         index.append({"sha256": sha, "offset": offset, "size": sizes[sha]})
         offset += sizes[sha]
-    return {"fingerprint": ledger_fingerprint(rows), "rows": rows, "cap": cap, "carried": index}, blob
+    return {"fingerprint": ledger_fingerprint(rows), "rows": pack(rows), "cap": cap, "carried": index}, blob
 
 
 def package_scope(regions: list[str]) -> str:
