@@ -146,12 +146,15 @@ def main() -> None:
             body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
             floor_zip = bare_zip([("data.json", body)] + [m for m in members if m[0] != "data.json"])
             floors.append(time.perf_counter() - t)
+        from app.models.ledger import unpack
+
         ledger = data["ledger"]
+        rows = unpack(ledger["rows"])
         carried = sum(e["size"] for e in ledger["carried"])
-        all_files = {e["sha256"]: e["bytes"] for e in ledger["rows"]["evidence"]}
+        all_files = {e["sha256"]: e["bytes"] for e in rows["evidence"]}
         size = res.bytes
         mb = 2 ** 20
-        print(f"ledger: {len(ledger['rows']['progress']):,} progress rows, {len(all_files)} evidence files "
+        print(f"ledger: {len(rows['progress']):,} progress rows, {len(all_files)} evidence files "
               f"({sum(all_files.values()) / mb:.2f} MB), {len(ledger['carried'])} carried ({carried / mb:.2f} MB, "
               f"cap {EVIDENCE_CAP / mb:.0f} MB), {len(all_files) - len(ledger['carried'])} as metadata + SHA-256 only")
         sizes = {n: len(d) for n, d in members}
