@@ -74,8 +74,9 @@ def _resolve_names(db, args) -> None:
     for name, verbs in REGION_ARGS.items():
         if getattr(args, name, None) and (verbs is None or verb in verbs):
             setattr(args, name, each(getattr(args, name), lambda t: resolve_region(db, t, year)))
+    task = getattr(args, "rule", None) == "task_overdue"      # explain …: the "indicator" is a task id
     for name, verbs in INDICATOR_ARGS.items():
-        if getattr(args, name, None) and (verbs is None or verb in verbs):
+        if getattr(args, name, None) and (verbs is None or verb in verbs) and not task:
             setattr(args, name, each(getattr(args, name), lambda t: resolve_indicator(db, t)))
 
 

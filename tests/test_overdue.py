@@ -20,7 +20,7 @@ TASK = "task:G2026-9.1"
 
 
 def _pack(tmp_path, due: date, year: int = 2024, tid: str = "G2026-9.1"):
-    return write_csv(tmp_path / f"pack-{tid}.csv", [[tid, "TEST_PACK", str(year), "9", "9(1)", "local",
+    return write_csv(tmp_path / f"pack-{tid}.csv", [[tid, f"TEST_{tid}", str(year), "9", "9(1)", "local",
                                                      "开展知识产权质押融资入园惠企行动，按季度报送工作进展。",
                                                      "Pledge financing campaign", "各地方知识产权局", due.isoformat()]])
 
@@ -125,3 +125,22 @@ def test_the_owed_board_counts_an_overdue_task_of_a_city_still_owing(demo_db, tm
     after = {r.region: r.unexplained for r in dashboard(demo_db, "320000", 2024, today=date(2024, 7, 1)).owed}
     assert before and after.keys() == before.keys()
     assert all(after[k] == before[k] + 1 for k in before)         # each city still owing has the task open
+
+
+def test_cli_explains_an_overdue_task_through_the_review_service(store, tmp_path):
+    from app.models.db import open_store
+
+    db = open_store(store)
+    import_tasks(db, _pack(tmp_path, TODAY - timedelta(days=1)))
+    import_tasks(db, _pack(tmp_path, TODAY + timedelta(days=1), tid="G2026-9.2"))
+    db.conn.close()
+    res = ipdesk("tasks", "explain", "G2026-9.1", "--region", "320800", "--year", "2024", "--text",
+                 "园区走访安排调整至第四季度", db=store, lang="zh")
+    assert res.returncode == 0 and "说明已保存" in res.stdout, res.stderr
+    res = ipdesk("check", "--region", "320800", "--year", "2024", db=store, lang="zh")
+    assert "[已说明: 园区走访安排调整至第四季度]" in res.stdout and "未说明 0 项" in res.stdout
+    # not overdue yet: refused in one Chinese line, nothing written (the generic verb, by task id)
+    res = ipdesk("explain", "--region", "320800", "--year", "2024", "task_overdue", "G2026-9.2", "说明", db=store,
+                 lang="zh")
+    assert res.returncode == 2 and "当前没有该问题" in res.stderr and "任务 9(1)" in res.stderr
+    assert "G2026" not in res.stderr
