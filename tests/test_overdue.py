@@ -13,7 +13,7 @@ from app.models.progress import set_progress
 from app.models.states import region_year_status
 from app.models.tasks import import_tasks
 from tests.test_cli import ipdesk
-from tests.test_tasks import HEADER, write_csv
+from tests.test_tasks import write_csv
 
 TODAY = date.today()
 TASK = "task:G2026-9.1"
