@@ -638,14 +638,13 @@ def _owed(ws, rep: Report, owed):
     last = s.top
     for i, (t, lab) in enumerate(zip(owed.tasks, owed.labels()), start=s.top + 1):
         s.put(i, 1, lab)
-        s.put(i, 2, t.short(40))
+        s.put(i, 2, t.short(30))
         for j, (code, _n) in enumerate(owed.regions, start=3):
             s.put(i, j, owed.word(code, t.id))
             if owed.cell(code, t.id) is not None and owed.cell(code, t.id).state is None:
                 ws.cell(row=i, column=j).font = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312, bold=True,
                                                      color=DRAFT_RED)
         last = i
-    s.finish("landscape", wrap={2: (14, 30), **{j: (6, 10) for j in range(3, 3 + len(owed.regions))}},
-             fixed={1: 7})
+    s.finish("landscape", wrap={1: (6, 8), 2: (16, 30), **{j: (6, 10) for j in range(3, 3 + len(owed.regions))}})
     _text(ws.cell(row=last + 2, column=1, value=OWED_NOTE))
     _page_setup(ws, rep)
