@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.models import audit, overdue, progress, tasks
+from app.models import audit, progress, tasks
 from app.services import results_report as rr
 from tests.test_tasks import ROWS_2024, write_csv
 
@@ -48,7 +48,7 @@ def test_sections_three_and_four_come_from_progress_and_explanations(db24):
     progress.set_progress(db24, "320000", "G2024-4.9.1", "2024Q3", "推进中", percent=60,
                           text="已完成 2 批次反馈数据的原因分析", evidence=[("分析报告.pdf", b"%PDF-1.4\n")])
     progress.set_progress(db24, "320000", "G2024-4.10.1", "2024H1", "滞后", why="统计口径调整，数据待复核")
-    overdue.explain_overdue(db24, "320000", 2024, "G2024-4.10.1", "省统计局数据发布推迟至 7 月")
+    tasks.explain_overdue(db24, "320000", 2024, "G2024-4.10.1", "省统计局数据发布推迟至 7 月")
     rep = rr.show(db24, "320000", 2024, today=date(2024, 7, 1))
     three, four = rep.section(3).text, rep.section(4).text
     assert "截至2024年第三季度，推进中，完成 60%" in three and "附佐证材料 1 份" in three

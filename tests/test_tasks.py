@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from app.models import audit, overdue, tasks
+from app.models import audit, tasks
 from app.models.errors import InputError, LockedError, NotFoundError
 
 HEADER = ["id", "pack", "year", "article", "clause", "scope", "text_zh", "text_en", "responsible_zh", "due"]
@@ -151,8 +151,8 @@ def test_overdue_on_both_sides_of_the_due_date(db24):
     from app.models.progress import set_progress
 
     due = date(2024, 6, 30)          # G2024-4.10.1
-    on_the_day = {f.indicator for f in overdue.task_findings(db24, "320100", 2024, today=due)}
-    day_after = overdue.task_findings(db24, "320100", 2024, today=date(2024, 7, 1))
+    on_the_day = {f.indicator for f in tasks.task_findings(db24, "320100", 2024, today=due)}
+    day_after = tasks.task_findings(db24, "320100", 2024, today=date(2024, 7, 1))
     assert "task:G2024-4.10.1" not in on_the_day
     f = next(f for f in day_after if f.indicator == "task:G2024-4.10.1")
     assert isinstance(f, Finding) and (f.severity, f.rule, f.period, f.explanation) == ("explain", "task_overdue", "2024", None)
@@ -160,21 +160,21 @@ def test_overdue_on_both_sides_of_the_due_date(db24):
     assert "task_overdue" not in f.message("zh") and "G2024" not in f.message("zh")
     # in progress is still overdue; done or cancelled is not
     set_progress(db24, "320100", "G2024-4.10.1", "2024H1", "推进中", percent=80)
-    assert any(f.indicator == "task:G2024-4.10.1" for f in overdue.task_findings(db24, "320100", 2024, today=date(2024, 7, 1)))
+    assert any(f.indicator == "task:G2024-4.10.1" for f in tasks.task_findings(db24, "320100", 2024, today=date(2024, 7, 1)))
     set_progress(db24, "320100", "G2024-4.10.1", "2024Q3", "已完成")
-    assert not any(f.indicator == "task:G2024-4.10.1" for f in overdue.task_findings(db24, "320100", 2024, today=date(2024, 7, 1)))
+    assert not any(f.indicator == "task:G2024-4.10.1" for f in tasks.task_findings(db24, "320100", 2024, today=date(2024, 7, 1)))
     set_progress(db24, "320200", "G2024-4.10.1", "2024Q2", "取消", why="该项工作并入省级统一部署")
-    assert not any(f.indicator == "task:G2024-4.10.1" for f in overdue.task_findings(db24, "320200", 2024, today=date(2024, 7, 1)))
+    assert not any(f.indicator == "task:G2024-4.10.1" for f in tasks.task_findings(db24, "320200", 2024, today=date(2024, 7, 1)))
     # the latest period decides: a later 推进中 after 已完成 in an earlier quarter is overdue again
     set_progress(db24, "320300", "G2024-4.10.1", "2024Q1", "已完成")
     set_progress(db24, "320300", "G2024-4.10.1", "2024Q2", "推进中", percent=90)
-    assert any(f.indicator == "task:G2024-4.10.1" for f in overdue.task_findings(db24, "320300", 2024, today=date(2024, 7, 1)))
+    assert any(f.indicator == "task:G2024-4.10.1" for f in tasks.task_findings(db24, "320300", 2024, today=date(2024, 7, 1)))
 
 
 def test_an_explanation_answers_the_overdue_finding_and_the_replay_covers_it(db24):
     today = date(2024, 7, 1)
-    overdue.explain_overdue(db24, "320100", 2024, "G2024-4.10.1", "省局统计口径调整，数据待复核后报送")
-    f = next(f for f in overdue.task_findings(db24, "320100", 2024, today=today) if f.indicator == "task:G2024-4.10.1")
+    tasks.explain_overdue(db24, "320100", 2024, "G2024-4.10.1", "省局统计口径调整，数据待复核后报送")
+    f = next(f for f in tasks.task_findings(db24, "320100", 2024, today=today) if f.indicator == "task:G2024-4.10.1")
     assert f.explanation == "省局统计口径调整，数据待复核后报送"
     assert audit.verify(db24).ok
     db24.execute("update explanations set text = '改过' where rule = 'task_overdue'")
@@ -186,5 +186,5 @@ def test_task_findings_is_fast(db24):
 
     t0 = time.perf_counter()
     for _ in range(20):
-        overdue.task_findings(db24, "320000", 2024, today=date(2024, 12, 31))
+        tasks.task_findings(db24, "320000", 2024, today=date(2024, 12, 31))
     assert (time.perf_counter() - t0) / 20 < 0.05

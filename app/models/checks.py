@@ -504,7 +504,7 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
 
     get_region(db, region)
     if indicator.startswith("task:"):            # an overdue task's explanation (a package brings it)
-        from .tasks import get_task
+        from .task_basics import get_task
 
         get_task(db, indicator[5:])
     elif indicator != "*":
@@ -521,7 +521,7 @@ def store_explanation(db, rule: str, region: str, indicator: str, period: str, t
                       author: str | None = None) -> None:
     """The one upsert of a finding's explanation with its ``explain`` audit row (``who`` the actor,
     ``author`` the name kept with the text, default ``who``). Callers check and open the transaction:
-    :func:`explain` for the indicator rules, :func:`app.models.overdue.explain_overdue` for tasks."""
+    :func:`explain` for the indicator rules, :func:`app.models.tasks.explain_overdue` for tasks."""
     from . import audit
     from .store_basics import now_iso
 

@@ -2,11 +2,11 @@
 
     found = overdue_findings(db, ["320100", "320200"], [2022], today=date(2023, 1, 5))
     found[("320100", 2022)]        # [Finding(rule="task_overdue", severity="explain", indicator="task:G2022-4.9.3", ...)]
-    explain_overdue(db, "320100", 2022, "G2022-4.9.3", "原因分析报告待省局复核后报送")
 
 A task is overdue for a region when it applies to the region (:mod:`app.models.tasks`), the date it is
 due for the region (its assignment there, else its own) is before ``today``, and its latest progress
-is neither 已完成 nor 取消 (:func:`app.models.tasks.is_overdue`). Due on ``today`` is not overdue.
+is neither 已完成 nor 取消 (:func:`app.models.task_basics.is_overdue`). Due on ``today`` is not overdue.
+The explanation's writer is :func:`app.models.tasks.explain_overdue`, reached through :func:`app.models.review.explain`.
 
 The findings of a region-year come from :func:`app.models.findings.findings` only — the window, ``check``,
 the review rules and the documents ask there; this module is its loader (a handful of queries whatever
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .store_basics import transaction
-from .tasks import (_COLS, RULE_OVERDUE, STATE_ZH, Task, _check_region, _who, clean, get_task, is_overdue, period_key,
-                    refuse_locked, task_indicator)
+from .task_basics import _COLS, RULE_OVERDUE, STATE_ZH, Task, is_overdue, period_key, task_indicator
 
 IN_LIMIT = 500            # regions named in an IN (...) list; more: read every row and filter here
 
@@ -113,25 +111,3 @@ def overdue_findings(db, regions, years, today: date | None = None) -> dict[tupl
             if found:
                 out[(region, year)] = found
     return out
-
-
-def task_findings(db, region: str, year: int, today: date | None = None) -> list:
-    """The overdue-task findings of one region-year (the loader of :func:`overdue_findings`; screens and
-    documents ask :func:`app.models.findings.findings`, which adds these to the rest)."""
-    _check_region(db, region)
-    return overdue_findings(db, [region], [year], today).get((region, int(year)), [])
-
-
-def explain_overdue(db, region: str, year: int, task_id: str, text: str, *, who: str | None = None) -> None:
-    """Store the explanation of an overdue task — the low-level writer :func:`app.models.review.explain`
-    calls once the finding exists and the region-year is open (same table and audit action as any
-    other finding's explanation, so ``audit.verify`` replays it)."""
-    from .checks import store_explanation
-
-    year = int(year)
-    get_task(db, task_id)
-    _check_region(db, region)
-    text = clean(text)
-    refuse_locked(db, region, year)
-    with transaction(db):
-        store_explanation(db, RULE_OVERDUE, region, task_indicator(task_id), str(year), text, who=_who(who))

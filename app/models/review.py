@@ -415,12 +415,11 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
             who: str | None = None, fs: Findings | None = None) -> None:
     """Store the written explanation for a finding that exists now and is not blocking, while the
     region-year is not approved (audited). An overdue task's (rule ``task_overdue``, indicator
-    ``task:<id>``) goes to :func:`app.models.overdue.explain_overdue`, any other to
+    ``task:<id>``) goes to :func:`app.models.tasks.explain_overdue`, any other to
     :func:`app.models.checks.explain`. ``fs``: the findings now, if the caller has them."""
     from .catalogue import indicator as get_indicator, region as get_region
     from .checks import explain as store
-    from .overdue import explain_overdue
-    from .tasks import RULE_OVERDUE, get_task
+    from .tasks import RULE_OVERDUE, explain_overdue, get_task
 
     year = int(year)
     get_region(db, region)

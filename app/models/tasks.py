@@ -27,14 +27,14 @@ from pathlib import Path
 from .errors import InputError, LockedError, NotFoundError
 from .messages import register, render
 from .store_basics import now_iso, transaction
+from .task_basics import (_COLS, DONE_STATES, PERIOD_END, RULE_OVERDUE, STATE_EN, STATE_ZH, Task,  # noqa: F401
+                          get_task, is_overdue, period_key, task_indicator)
 
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources" / "tasks"
 PACK_SCOPES = ("local", "national", "all")
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")       # (line breaks are allowed in texts)
 DEFAULT_DUE = "12-15"
-RULE_OVERDUE = "task_overdue"
-DONE_STATES = ("done", "cancelled")
 MAX_TEXT = 2000
 MAX_DEPARTMENT = 60
 REQUIRED = ("id", "pack", "year", "article", "clause", "scope", "text_zh", "due")
@@ -42,7 +42,6 @@ OPTIONAL = ("text_en", "responsible_zh", "responsible_en", "document_zh", "doc_n
 
 register({
     "task_csv_bad": ("column {column}: {text!r} is not valid ({why_en})", "列 {column}：“{text}”无效（{why_zh}）"),
-    "task_unknown": ("unknown task {text!r}", "未知任务“{text}”"),
     "task_not_here": ("task {text} does not apply to {region_name}", "任务 {text} 不适用于{region_name}"),
     "task_id_taken": ("task id {text!r} already belongs to {other}", "任务编号“{text}”已被{other}使用"),
     "task_bad_date": ("{text!r} is not a date (write 2024-06-30)", "“{text}”不是有效日期（应写作 2024-06-30）"),
@@ -56,51 +55,11 @@ register({
                           "{to_name}不是{by_name}的下级地区：任务只能下达给下级地区"),
     "task_department_bad": ("{text!r} is not a department name (1–60 characters, no control characters)",
                             "“{text}”不是有效的部门名称（1–60 个字，不含控制字符）"),
-    "task_overdue": ("task {task} ({place}) was due {due} and is {state}: explain or update its progress",
-                     "任务“{task}”（{place}）已于 {due} 到期，当前为{state}，请说明原因或更新推进情况"),
     "task_own_year": ("year {text} of the own task differs from the year of the task it comes from ({limit})",
                       "本级任务年度 {text} 与上级任务年度（{limit}）不一致"),
 })
 
-STATE_ZH = {"not_started": "未开始", "in_progress": "推进中", "done": "已完成", "late": "滞后", "cancelled": "取消"}
-STATE_EN = {"not_started": "not started", "in_progress": "in progress", "done": "done", "late": "late",
-            "cancelled": "cancelled"}
 
-
-@dataclass(frozen=True)
-class Task:
-    id: str
-    pack: str | None
-    year: int
-    article: str
-    clause: str
-    scope: str
-    text_zh: str
-    text_en: str
-    responsible_zh: str
-    responsible_en: str
-    due: str
-    parent: str | None
-    owner: str | None
-    document_zh: str
-    doc_no: str
-
-    @property
-    def place(self) -> str:
-        """Where the task comes from: ``4(9)`` of the guideline, or 本级 for an own task."""
-        return self.clause or self.article or ""
-
-    def text(self, lang: str = "zh") -> str:
-        return self.text_en if lang == "en" and self.text_en else self.text_zh
-
-    def short(self, n: int = 24) -> str:
-        """The first words of the Chinese text, for a finding or a list."""
-        first = re.split(r"[。；;\n]", self.text_zh, maxsplit=1)[0]
-        return first if len(first) <= n else first[:n] + "…"
-
-
-_COLS = ("id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh, responsible_en, due, parent, "
-         "owner, document_zh, doc_no")
 
 
 @dataclass
@@ -199,13 +158,6 @@ def _who(who):
 
 # ---------------------------------------------------------------- reading
 
-def get_task(db, task_id: str) -> Task:
-    row = db.execute(f"select {_COLS} from tasks where id = ?", [task_id]).fetchone()
-    if not row:
-        raise NotFoundError("task_unknown", text=task_id)
-    return Task(*row)
-
-
 def all_tasks(db, year: int | None = None) -> list[Task]:
     sql = f"select {_COLS} from tasks" + (" where year = ?" if year is not None else "") + " order by rowid"
     return [Task(*r) for r in db.execute(sql, [] if year is None else [int(year)])]
@@ -232,14 +184,6 @@ def due_for(db, task: Task, region: str) -> str:
     row = db.execute("select min(due) from task_assignments where task = ? and kind = 'region' and assignee = ?",
                      [task.id, region]).fetchone()
     return row[0] or task.due
-
-
-PERIOD_END = {"Q1": (3, 0), "Q2": (6, 0), "H1": (6, 1), "Q3": (9, 0), "Q4": (12, 0), "H2": (12, 1), "": (12, 2)}
-
-
-def period_key(period: str) -> tuple:
-    """Order of progress periods: by the date they end, the longer one last (2024Q2 < 2024H1 < … < 2024)."""
-    return (int(period[:4]),) + PERIOD_END.get(period[4:], (12, 2))
 
 
 def latest_progress(db, region: str, year: int) -> dict[str, tuple]:
@@ -289,17 +233,31 @@ def tasks_for(db, region: str, year: int, *, today: date | None = None) -> list[
     return rows
 
 
-# ---------------------------------------------------------------- the overdue rule
+# ---------------------------------------------------------------- the overdue finding
 
-def task_indicator(task_id: str) -> str:
-    """The finding's ``indicator`` for a task (explanations are keyed by it)."""
-    return f"task:{task_id}"
+def task_findings(db, region: str, year: int, today: date | None = None) -> list:
+    """The overdue-task findings of one region-year (:func:`app.models.overdue.overdue_findings`, the loader
+    :func:`app.models.findings.findings` adds to the rest — screens and documents ask there): due before
+    ``today`` (default: today) and neither 已完成 nor 取消; due on ``today`` is not overdue."""
+    from .overdue import overdue_findings
+
+    _check_region(db, region)
+    return overdue_findings(db, [region], [year], today).get((region, int(year)), [])
 
 
-def is_overdue(due: str, state: str | None, today: str) -> bool:
-    """The one rule: due (ISO date) before ``today`` (ISO date) and neither 已完成 nor 取消 (the
-    findings, in :mod:`app.models.overdue`, and the task list's red mark both ask here)."""
-    return due < today and state not in DONE_STATES
+def explain_overdue(db, region: str, year: int, task_id: str, text: str, *, who: str | None = None) -> None:
+    """Store the explanation of an overdue task — the low-level writer :func:`app.models.review.explain`
+    routes a ``task_overdue`` finding to once it exists and the region-year is open (the same table and
+    audit action as any finding's explanation: :func:`app.models.checks.store_explanation`)."""
+    from .checks import store_explanation
+
+    year = int(year)
+    get_task(db, task_id)
+    _check_region(db, region)
+    text = clean(text)
+    refuse_locked(db, region, year)
+    with transaction(db):
+        store_explanation(db, RULE_OVERDUE, region, task_indicator(task_id), str(year), text, who=_who(who))
 
 
 # ---------------------------------------------------------------- packs
