@@ -53,6 +53,9 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
         self.tabs.addTab(QWidget(self), "")     # placeholder for the charts page
         self._inbox = None
         self.tabs.addTab(QWidget(self), "")     # placeholder for the package inbox
+        self._tasks_page = self._report_page = None
+        self.tabs.addTab(QWidget(self), "")     # 4: placeholder for the task ledger (任务)
+        self.tabs.addTab(QWidget(self), "")     # 5: placeholder for the results report (报告)
         self.tabs.currentChanged.connect(lambda _i: self.reload_current())
         split = QSplitter(Qt.Horizontal, self)
         split.addWidget(self.tree)
@@ -267,6 +270,8 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
         self.tabs.setTabText(1, self.tr("Dashboard"))
         self.tabs.setTabText(2, self.tr("Charts"))
         self.tabs.setTabText(3, self.tr("Packages"))
+        self.tabs.setTabText(4, self.tr("Tasks"))
+        self.tabs.setTabText(5, self.tr("Report"))
         self.tree_model.layoutAboutToBeChanged.emit()
         self.tree_model.layoutChanged.emit()
         if getattr(self, "region", None) and self.isVisible():
@@ -347,6 +352,10 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
                 self.inbox.load(self.region, self.year.value())
             elif page == 2:
                 self._charts().load(self.region, self.year.value())
+            elif page == 4:
+                self.tasks_page.load(self.region, self.year.value())
+            elif page == 5:
+                self.report_page.load(self.region, self.year.value())
         except IpdeskError as exc:
             self.warn(self.error_text(exc))
         self._loaded.add(key)
@@ -391,6 +400,28 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
             self._inbox = InboxPage(self)
             self._put_page(3, self._inbox, self.tr("Packages"))
         return self._inbox
+
+    @property
+    def tasks_page(self):
+        if self._tasks_page is None:
+            from app.ui.task_page import TaskPage
+
+            self._tasks_page = self._hook_page(TaskPage(self), 4, self.tr("Tasks"))
+        return self._tasks_page
+
+    @property
+    def report_page(self):
+        if self._report_page is None:
+            from app.ui.report_page import ReportPage
+
+            self._report_page = self._hook_page(ReportPage(self), 5, self.tr("Report"))
+        return self._report_page
+
+    def _hook_page(self, page, index: int, title: str):
+        page.changed.connect(self._values_changed)
+        page.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self._put_page(index, page, title)
+        return page
 
     def open_file(self, path: str):
         """A file given on the command line (double-clicked): a package, or a spreadsheet to import."""
