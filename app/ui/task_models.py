@@ -118,7 +118,7 @@ class TaskTreeModel(QAbstractItemModel):
             lines = [t.text_zh if current() == "zh" else (t.text_en or t.text_zh)]
             if t.document_zh:
                 lines.append(f"{t.document_zh} {t.clause}".strip())
-            lines.append(f"{self.tr('Task id')}: {t.id}")
+            lines.append(self.tr("Task id: {id}").format(id=t.id))
             if r.period:
                 lines.append(self.tr("Last reported: {period}").format(period=r.period))
             if r.overdue:
@@ -169,6 +169,12 @@ class ProgressGridModel(QAbstractTableModel):
         self.commit = None
 
     def set_lines(self, lines, year: int) -> None:
+        """Show ``lines``; the same regions and year again (after an edit) update in place: the editor
+        closing and the cursor are left alone."""
+        if self.lines and [ln.region for ln in lines] == [ln.region for ln in self.lines] and self.year == int(year):
+            self.lines = lines
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            return
         self.beginResetModel()
         self.lines, self.year = lines, int(year)
         self.endResetModel()
