@@ -335,7 +335,7 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
             self._status_year = (self.year.value(), getattr(self, "_status_rev", 0))
             self.tree_model.set_statuses(statuses(self.db, self.year.value()))
         key = (self.tabs.currentIndex(), self.region, self.year.value())
-        if key in getattr(self, "_loaded", set()):
+        if key in getattr(self, "_loaded", set()) and key[0] != 5:      # the report's live draft: read at each show
             return
         page = self.tabs.currentIndex()
         try:
