@@ -102,6 +102,7 @@ class ProgressLine:
 
     region: str
     name: str
+    name_en: str
     applies: bool
     status: str                       # the region-year's workflow status
     locked: bool
@@ -120,7 +121,8 @@ def progress_grid(db, region: str, year: int, task_id: str) -> list[ProgressLine
     out = []
     for code in [region, *children(db, region, year)]:
         status = region_year_status(db, code, year)
-        line = ProgressLine(code, get_region(db, code).name_zh, applies(db, task, code), status,
+        reg = get_region(db, code)
+        line = ProgressLine(code, reg.name_zh, reg.name_en or reg.name_zh, applies(db, task, code), status,
                             status in LOCKED_STATES)
         if line.applies:
             for r in progress_rows(db, code, year, task_id):

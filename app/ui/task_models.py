@@ -202,7 +202,7 @@ class ProgressGridModel(QAbstractTableModel):
             return None
         if orientation == Qt.Vertical:
             line = self.lines[section]
-            return line.name if current() == "zh" else line.region
+            return line.name if current() == "zh" else line.name_en
         from app.services.task_views import PERIODS
 
         return {"Q1": self.tr("Q1"), "Q2": self.tr("Q2"), "H1": self.tr("First half"), "Q3": self.tr("Q3"),

@@ -256,7 +256,7 @@ class TaskPage(Retranslating, QWidget):
         for w in (self.milestone, self.person, self.reason, self.text, self.save_button, self.add_file_button):
             w.setEnabled(bool(writable))
         if ok:
-            self.cell_label.setText(f"{line.name} · {self.grid_model.period_at(index.column())}")
+            self.cell_label.setText(f"{self._name(line)} · {self.grid_model.period_at(index.column())}")
         else:
             self.cell_label.setText("")
         self.show_evidence(line.region if ok and line.applies else None)
@@ -275,6 +275,10 @@ class TaskPage(Retranslating, QWidget):
                 self.evidence.setItem(i, j, item)
         self.open_button.setEnabled(bool(files))
         self.save_as_button.setEnabled(bool(files))
+
+    @staticmethod
+    def _name(line) -> str:
+        return line.name if current() == "zh" else line.name_en
 
     def _cell(self):
         """(region, period, line) of the grid's current cell, or None."""
@@ -316,7 +320,7 @@ class TaskPage(Retranslating, QWidget):
         try:
             state = parse_cell(text, old["state"] if old else None)[0] if text.strip() else None
             if state in NEED_REASON and why is None:
-                why = self.ask_reason(state, line.name, period, (old or {}).get("reason") or "")
+                why = self.ask_reason(state, self._name(line), period, (old or {}).get("reason") or "")
                 if why is None:
                     self.message.emit(self.tr("Not saved: no reason given"))
                     return False
@@ -324,7 +328,7 @@ class TaskPage(Retranslating, QWidget):
         except IpdeskError as exc:
             self.refuse(exc)
             return False
-        return self._done(self.tr("Progress saved: {region} {period}").format(region=line.name, period=period),
+        return self._done(self.tr("Progress saved: {region} {period}").format(region=self._name(line), period=period),
                           (row, column))
 
     def ask_reason(self, state: str, region_name: str, period: str, text: str = "") -> str | None:
@@ -357,10 +361,10 @@ class TaskPage(Retranslating, QWidget):
         if self.grid_model.readonly:
             text = self.tr("The store is open read-only: nothing can be changed here")
         elif not line.applies:
-            text = self.tr("This task does not apply to {region}").format(region=line.name)
+            text = self.tr("This task does not apply to {region}").format(region=self._name(line))
         else:
             text = self.tr("{region} {year} is approved and locked: an office head must unlock it before it can "
-                           "be changed").format(region=line.name, year=self.year)
+                           "be changed").format(region=self._name(line), year=self.year)
         self.message.emit(text)
         return text
 
@@ -377,7 +381,7 @@ class TaskPage(Retranslating, QWidget):
         except IpdeskError as exc:
             self.refuse(exc)
             return False
-        return self._done(self.tr("Progress saved: {region} {period}").format(region=line.name, period=period))
+        return self._done(self.tr("Progress saved: {region} {period}").format(region=self._name(line), period=period))
 
     def add_evidence(self, paths=None) -> bool:
         """Attach files to the selected cell's report (checked by content; a refused file: nothing written)."""
@@ -400,7 +404,7 @@ class TaskPage(Retranslating, QWidget):
             self.refuse(exc)
             return False
         return self._done(self.tr("{n} files attached to {region} {period}").format(
-            n=len(res.evidence), region=line.name, period=period))
+            n=len(res.evidence), region=self._name(line), period=period))
 
     def _chosen_file(self):
         items = self.evidence.selectedItems()
