@@ -22,7 +22,7 @@ def page(open_main_window, demo_db, tmp_path, qtbot):
     w = open_main_window("320000", 2024)
     w.tabs.setCurrentIndex(5)
     p = w.report_page
-    qtbot.waitUntil(lambda: p.report is not None and p.region == "320000")
+    qtbot.waitUntil(lambda: p.report is not None and p.region == "320000" and p._job is None)
     return p
 
 
@@ -58,18 +58,21 @@ def test_the_five_sections_beside_the_live_draft(page):
     assert "未编辑" in page.state.text()
 
 
-def test_an_edited_section_is_saved_through_the_results_report_with_its_audit_row(page):
+def test_an_edited_section_is_saved_through_the_results_report_with_its_audit_row(page, qtbot):
     page.sections.setCurrentRow(0)
     page.editor.setPlainText(MINE)
-    assert page.save()
+    with qtbot.waitSignal(page.ready):
+        assert page.save()                 # (stored off the UI thread: the nation's draft takes a second)
     s = rr.show(page.db, "320000", 2024).section(1)
     assert (s.edited, s.text, s.author) == (True, MINE, "tester")
     assert report_text_audit(page.db) == [("320000", "section:1", "2024", None, MINE)]
-    assert page.sections.item(0).text() == "一、总体情况 · 已编辑"
+    assert page.sections.item(0).text() == "一、总体情况\n    ✎ 已编辑"
     assert page.draft.toPlainText() == s.draft != MINE           # the live draft still beside it
     # typed text is saved when another section is chosen (as the value grid saves at once)
     page.editor.setPlainText(MINE + "\n（二）运用成效明显。")
-    page.sections.setCurrentRow(2)
+    with qtbot.waitSignal(page.ready):
+        page.sections.setCurrentRow(2)
+    assert page.sections.currentRow() == 2
     assert rr.show(page.db, "320000", 2024).section(1).text.endswith("运用成效明显。")
     assert page.editor.toPlainText() == rr.show(page.db, "320000", 2024).section(3).text
 
@@ -78,19 +81,22 @@ def test_redraft_shows_the_difference_and_keeps_mine_when_chosen(page, qtbot):
     db = page.db
     page.sections.setCurrentRow(2)                             # 三、重点任务推进情况: drafted from task progress
     page.editor.setPlainText(MINE)
-    assert page.save()
+    with qtbot.waitSignal(page.ready):
+        page.save()
     # new progress: the draft of section 三 moves
     progress.set_progress(db, "320300", "G2024-4.9.1", "2024Q3", "已完成", text="徐州市已完成原因分析")
     progress.set_progress(db, "320000", "G2024-4.9.1", "2024Q4", "推进中", percent=90, text="全省分析报告已形成终稿")
     page.window.tabs.setCurrentIndex(0)
-    page.window.tabs.setCurrentIndex(5)                        # shown again: the live draft is read again
+    with qtbot.waitSignal(page.ready):
+        page.window.tabs.setCurrentIndex(5)                    # shown again: the live draft is read again
     assert "全省分析报告已形成终稿" in page.draft.toPlainText()
     assert page.editor.toPlainText() == MINE                    # not overwritten
-    assert "草稿已变化" in page.sections.item(2).text() and "重新起草" in page.state.text()
+    assert page.sections.item(2).text().endswith("✎ 已编辑 · 草稿已变化") and "重新起草" in page.state.text()
     audit_before = report_text_audit(db)
     seen = when_shown("redraftDialog", lambda d: d.keep_button.click())
-    chosen = page.redraft()
-    assert chosen == {3: "mine"}
+    with qtbot.waitSignal(page.ready):
+        page.redraft()
+    assert page.last_choices == {3: "mine"}
     assert "全省分析报告已形成终稿" in seen["diff"] and "+" in seen["diff"] and "-（一）专利质量持续提升。" in seen["diff"]
     assert seen["mine"] == MINE and "全省分析报告已形成终稿" in seen["draft"]
     s = rr.show(db, "320000", 2024).section(3)
@@ -98,14 +104,18 @@ def test_redraft_shows_the_difference_and_keeps_mine_when_chosen(page, qtbot):
     assert report_text_audit(db) == audit_before                # keeping mine writes nothing
     # the other choice: the draft replaces the text (audited), the section follows the draft again
     when_shown("redraftDialog", lambda d: d.take_button.click())
-    assert page.redraft() == {3: "draft"}
+    with qtbot.waitSignal(page.ready):
+        page.redraft()
+    assert page.last_choices == {3: "draft"}
     s = rr.show(db, "320000", 2024).section(3)
     assert not s.edited and page.editor.toPlainText() == s.draft
     assert report_text_audit(db)[-1][3:] == (MINE, None)
 
 
-def test_redraft_with_nothing_edited_asks_nothing(page):
-    assert page.redraft() == {}
+def test_redraft_with_nothing_edited_asks_nothing(page, qtbot):
+    with qtbot.waitSignal(page.ready):
+        page.redraft()
+    assert page.last_choices == {}
     assert "保留 0 个已编辑部分" in page.window.statusBar().currentMessage()
 
 
@@ -113,11 +123,12 @@ def test_a_locked_year_refuses_edits_with_a_clear_message(open_main_window, qtbo
     w = open_main_window("320000", 2022)          # 江苏省 2022: approved and locked in the demo
     w.tabs.setCurrentIndex(5)
     page = w.report_page
-    qtbot.waitUntil(lambda: page.report is not None)
+    qtbot.waitUntil(lambda: page.report is not None and page._job is None)
     assert page.banner.isVisible() and "江苏省 2022 年已审批" in page.banner.text() and "冻结" in page.banner.text()
     assert page.editor.isReadOnly() and not page.save_button.isEnabled()
     before = report_text_audit(w.db)
     page.editor.setPlainText(MINE)                 # (a script, or the text kept from before the lock)
-    assert not page.save()
+    with qtbot.waitSignal(page.ready):
+        page.save()                                # the results report refuses
     assert "江苏省" in page.refusal.text() and "锁定" in page.refusal.text() and "解锁" in page.refusal.text()
     assert report_text_audit(w.db) == before and not rr.show(w.db, "320000", 2022).section(1).edited

@@ -50,7 +50,21 @@ def show_page(window, app, page: str) -> list[str]:
                "save details": p.save_button, "add task": p.add_button, "assign": p.assign_button,
                "explain": p.explain_button, "hint": p.grid_hint}
     else:
+        import time
+
+        from app.models import progress
+        from app.services import results_report as rr
+
         p = window.report_page
+        # an edited section whose draft has moved since: the list marks it
+        rr.set_text(window.db, "320000", 2024, 3, "本年度全省重点任务推进有力。\n（一）专利申请质量分析按期推进。")
+        progress.set_progress(window.db, "320000", "G2024-4.9.1", "2024Q4", "推进中", percent=90, text="分析报告已形成终稿")
+        window.tabs.setCurrentIndex(0)
+        window.tabs.setCurrentIndex(5)
+        until = time.monotonic() + 20
+        while (p.report is None or p._job is not None) and time.monotonic() < until:   # drafted off the UI thread
+            app.processEvents()
+            time.sleep(0.02)
         p.sections.setCurrentRow(2)
         key = {"sections": p.sections, "editor": p.editor, "live draft": p.draft, "save": p.save_button,
                "re-draft": p.redraft_button}

@@ -9,7 +9,7 @@ import difflib
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTextBrowser,
                                QVBoxLayout, QWidget)
@@ -77,6 +77,7 @@ class DiffDialog(QDialog):
 class ReportPage(Retranslating, QWidget):
     changed = Signal()
     message = Signal(str)
+    ready = Signal()              # the last reading or change finished (its result shown)
 
     def __init__(self, window):
         super().__init__(window)
@@ -84,6 +85,9 @@ class ReportPage(Retranslating, QWidget):
         self.region = self.year = None
         self.report = None
         self.locked = False
+        self._shown = None
+        self._job, self._queue = None, []
+        self.last_choices: dict = {}
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         page_title(self.title)
@@ -165,28 +169,90 @@ class ReportPage(Retranslating, QWidget):
     def db(self):
         return self.window.db
 
+    # ---------------------------------------------------------------- work off the UI thread
+    def _run(self, work, done, *, write: bool = False) -> None:
+        """Run ``work(db)`` off the UI thread on a connection of its own — drafting reads the report's data,
+        about a second for the nation — then ``done(result)`` here. One job at a time, in order; a
+        refusal drops the jobs queued after it. ``ready`` is emitted when the queue is empty."""
+        self._queue.append((work, done, write))
+        if self._job is None:
+            self._next()
+
+    def _next(self) -> None:
+        from app.ui.tasks import on_store, run_task
+
+        if not self._queue:
+            self._job = None
+            self.editor.setReadOnly(self._frozen())
+            self.ready.emit()
+            return
+        work, done, write = self._queue.pop(0)
+        if write:
+            self.editor.setReadOnly(True)          # nothing typed while the text is being stored
+
+        def ok(result):
+            try:
+                done(result)
+            finally:
+                self._next()
+
+        def failed(exc, _tb):
+            self._queue.clear()
+            self._job = None
+            self.editor.setReadOnly(self._frozen())
+            if isinstance(exc, IpdeskError):
+                self.refuse(exc)
+            else:
+                self.window.warn(str(exc))
+            self.ready.emit()
+
+        self._job = run_task(self, self.tr("Drafting the report…"),
+                             on_store(self.db.path, lambda db, _p, _c: work(db), readonly=not write),
+                             on_done=ok, on_error=failed, min_duration_ms=800)
+
+    def _frozen(self) -> bool:
+        return bool(self.locked or self.window.readonly_reason)
+
+    def _take(self, report) -> bool:
+        """Show ``report`` if it is still the region-year shown (the user may have moved on)."""
+        if (report.region, report.year) != (self.region, self.year):
+            return False
+        self.show_report(report)
+        return True
+
     # ---------------------------------------------------------------- reading
     def load(self, region: str, year: int) -> None:
-        from app.models.states import LOCKED_STATES, STATUS_ZH, region_year_status
+        from app.models.states import LOCKED_STATES, region_year_status, status_label
         from app.services import results_report as rr
+        from app.ui.i18n import current
 
         if self.report is not None and self.dirty():       # leaving a region-year: typed text is kept
             self.save()
+        if (region, int(year)) != (self.region, self.year):
+            self.report = None
+            self._shown = None
+            self.sections.clear()
+            self.editor.clear()
+            self.draft.clear()
+            self.state.clear()
+            self.title.setText(self.tr("{region} · {year} · drafting the report…").format(
+                region=self.window.region_name(region), year=year))
         self.region, self.year = region, int(year)
         status = region_year_status(self.db, region, self.year)
         self.locked = status in LOCKED_STATES
         readonly = self.window.readonly_reason
-        self.editor.setReadOnly(bool(self.locked or readonly))
-        self.save_button.setEnabled(not (self.locked or readonly))
+        self.editor.setReadOnly(self._frozen())
+        self.save_button.setEnabled(not self._frozen())
         self.redraft_button.setEnabled(not readonly)
         if readonly:
             self.banner.setText(self.tr("The store is open read-only: nothing can be changed here"))
         elif self.locked:
             self.banner.setText(self.tr("{region} {year} is {status}: the report's text is frozen until an office "
                                         "head unlocks the year.").format(region=self.window.region_name(region),
-                                                                         year=self.year, status=STATUS_ZH[status]))
-        self.banner.setVisible(bool(self.locked or readonly))
-        self.show_report(rr.show(self.db, region, self.year))
+                                                                         year=self.year,
+                                                                         status=status_label(status, current())))
+        self.banner.setVisible(bool(self._frozen()))
+        self._run(lambda db: rr.show(db, region, int(year)), self._take)
 
     def show_report(self, report) -> None:
         self.report = report
@@ -195,8 +261,10 @@ class ReportPage(Retranslating, QWidget):
         self.sections.blockSignals(True)
         self.sections.clear()
         for s in report.sections:
-            mark = (self.tr(" · edited") if s.edited else "") + (self.tr(" · draft changed") if s.draft_moved else "")
-            item = QListWidgetItem(s.title + mark)
+            marks = ([self.tr("✎ edited")] if s.edited else []) + ([self.tr("draft changed")] if s.draft_moved else [])
+            item = QListWidgetItem(s.title + ("\n    " + " · ".join(marks) if marks else ""))
+            if s.draft_moved:
+                item.setForeground(QColor("#a04000"))
             item.setData(Qt.UserRole, s.number)
             if s.edited:
                 item.setToolTip(self.tr("Edited by {who} at {at}").format(who=s.author or "",
@@ -229,21 +297,18 @@ class ReportPage(Retranslating, QWidget):
     def _section_chosen(self, row: int) -> None:
         if row < 0 or self.report is None:
             return
-        prev = getattr(self, "_shown", None)
+        prev = self._shown
         if prev is not None and prev != row and self.dirty(prev):
             self.sections.blockSignals(True)
-            self.sections.setCurrentRow(prev)       # saved from where it was typed
-            self.sections.blockSignals(False)
-            if not self.save():
-                return                              # refused: the text stays in the editor
-            self.sections.blockSignals(True)
-            self.sections.setCurrentRow(row)
-            self.sections.blockSignals(False)
+            self.sections.setCurrentRow(prev)       # saved from where it was typed, then moved on
+            self.sections.blockSignals(False)       # (refused: the text stays in the editor)
+            self.save(then=lambda: self.sections.setCurrentRow(row))
+            return
         self._show_section(row)
 
     def dirty(self, row: int | None = None) -> bool:
-        row = getattr(self, "_shown", None) if row is None else row
-        if self.report is None or row is None or self.editor.isReadOnly():
+        row = self._shown if row is None else row
+        if self.report is None or row is None or self._frozen():
             return False
         return self.editor.toPlainText() != self.report.sections[row].text
 
@@ -256,31 +321,44 @@ class ReportPage(Retranslating, QWidget):
         box.open()
         self.refusal = box
 
-    def save(self) -> bool:
-        """Store the editor's text as the office's text of the section shown (audited)."""
+    def save(self, then=None) -> bool:
+        """Store the editor's text as the office's text of the section shown (audited; off the UI thread,
+        ``ready`` when done); ``then()`` after it is stored. False: nothing to save."""
         from app.services import results_report as rr
 
-        s = self.report.sections[self._shown] if self.report is not None else None
+        s = self.report.sections[self._shown] if self.report is not None and self._shown is not None else None
         if s is None:
             return False
-        try:
-            rr.set_text(self.db, self.region, self.year, s.number, self.editor.toPlainText())
-        except IpdeskError as exc:
-            self.refuse(exc)
-            return False
-        self.show_report(rr.show(self.db, self.region, self.year))
-        self.message.emit(self.tr("{title}: saved").format(title=s.title))
-        self.changed.emit()
+        region, year, text = self.region, self.year, self.editor.toPlainText()
+
+        def work(db):
+            rr.set_text(db, region, year, s.number, text)
+            return rr.show(db, region, year)
+
+        def done(report):
+            self._take(report)
+            self.message.emit(self.tr("{title}: saved").format(title=s.title))
+            self.changed.emit()
+            if then is not None:
+                then()
+        self._run(work, done, write=True)
         return True
 
-    def redraft(self) -> dict:
+    def redraft(self) -> None:
         """Draft again; for each edited section whose text differs from the new draft, show both and let the
-        user keep theirs or take the draft. Returns ``{section: "mine" | "draft"}`` of those asked."""
+        user keep theirs or take the draft. ``last_choices``: ``{section: "mine" | "draft"}`` of those asked."""
         from app.services import results_report as rr
 
-        if self.dirty() and not self.save():
-            return {}
-        report = rr.draft(self.db, self.region, self.year)
+        if self.dirty():
+            self.save()
+        region, year = self.region, self.year
+        self._run(lambda db: rr.draft(db, region, year), self._choose)
+
+    def _choose(self, report) -> None:
+        from app.services import results_report as rr
+
+        if (report.region, report.year) != (self.region, self.year):
+            return
         chosen = {}
         for s in report.sections:
             if not (s.edited and s.diff):
@@ -289,16 +367,23 @@ class ReportPage(Retranslating, QWidget):
             self.diff_dialog = dlg
             dlg.exec()
             chosen[s.number] = dlg.choice or "mine"
-            if chosen[s.number] == "draft":
-                try:
-                    rr.take_draft(self.db, self.region, self.year, s.number)
-                except IpdeskError as exc:
-                    self.refuse(exc)
-                    chosen[s.number] = "mine"
-        self.show_report(rr.show(self.db, self.region, self.year))
-        kept = sum(c == "mine" for c in chosen.values())
-        self.message.emit(self.tr("Re-drafted: {n} sections follow the new draft, {kept} edited sections kept").format(
-            n=sum(not s.edited for s in self.report.sections), kept=kept))
-        if chosen:
-            self.changed.emit()
-        return chosen
+        self.last_choices = chosen
+        take = [n for n, c in chosen.items() if c == "draft"]
+        region, year = self.region, self.year
+
+        def work(db):
+            for n in take:
+                rr.take_draft(db, region, year, n)
+            return rr.show(db, region, year)
+
+        def done(rep):
+            self._take(rep)
+            self.message.emit(self.tr("Re-drafted: {n} sections follow the new draft, {kept} edited sections "
+                                      "kept").format(n=sum(not s.edited for s in rep.sections),
+                                                     kept=sum(s.edited for s in rep.sections)))
+            if take:
+                self.changed.emit()
+        if take:
+            self._run(work, done, write=True)
+        else:
+            done(report)

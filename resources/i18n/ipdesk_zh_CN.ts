@@ -2025,93 +2025,103 @@
 <context>
     <name>ReportPage</name>
     <message>
-        <location filename="../../app/ui/report_page.py" line="153"/>
+        <location filename="../../app/ui/report_page.py" line="157"/>
         <source>Sections</source>
         <translation>报告各部分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="154"/>
+        <location filename="../../app/ui/report_page.py" line="158"/>
         <source>Text of the report (yours where edited)</source>
         <translation>报告正文（已编辑处为您的文字）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="155"/>
+        <location filename="../../app/ui/report_page.py" line="159"/>
         <source>Draft from the store now (read-only)</source>
         <translation>按当前数据生成的草稿（只读）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="156"/>
-        <location filename="../../app/ui/report_page.py" line="157"/>
+        <location filename="../../app/ui/report_page.py" line="160"/>
+        <location filename="../../app/ui/report_page.py" line="161"/>
         <source>Save section</source>
         <translation>保存本部分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="158"/>
+        <location filename="../../app/ui/report_page.py" line="162"/>
         <source>Re-draft…</source>
         <translation>重新起草…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="159"/>
+        <location filename="../../app/ui/report_page.py" line="163"/>
         <source>Draft every section again from the store; an edited section is never replaced without asking</source>
         <translation>按数据库重新起草各部分；已编辑的部分不经确认不会被替换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="183"/>
+        <location filename="../../app/ui/report_page.py" line="209"/>
+        <source>Drafting the report…</source>
+        <translation>正在起草报告…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="238"/>
+        <source>{region} · {year} · drafting the report…</source>
+        <translation>{region} · {year} · 正在起草报告…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="248"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="185"/>
+        <location filename="../../app/ui/report_page.py" line="250"/>
         <source>{region} {year} is {status}: the report&apos;s text is frozen until an office head unlocks the year.</source>
         <translation>{region} {year} 年{status}：报告文字已冻结，须由单位负责人解锁后才能修改。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="198"/>
-        <source> · edited</source>
-        <translation> · 已编辑</translation>
+        <location filename="../../app/ui/report_page.py" line="264"/>
+        <source>✎ edited</source>
+        <translation>✎ 已编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="198"/>
-        <source> · draft changed</source>
-        <translation> · 草稿已变化</translation>
+        <location filename="../../app/ui/report_page.py" line="264"/>
+        <source>draft changed</source>
+        <translation>草稿已变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="202"/>
+        <location filename="../../app/ui/report_page.py" line="270"/>
         <source>Edited by {who} at {at}</source>
         <translation>{who} 于 {at} 编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="219"/>
+        <location filename="../../app/ui/report_page.py" line="287"/>
         <source>Follows the draft: not edited</source>
         <translation>未编辑：随草稿更新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="221"/>
+        <location filename="../../app/ui/report_page.py" line="289"/>
         <source>Edited by {who}; the draft has changed since — Re-draft shows the difference</source>
         <translation>已由 {who} 编辑；此后草稿已变化，点击“重新起草”查看差异</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="224"/>
+        <location filename="../../app/ui/report_page.py" line="292"/>
         <source>Edited by {who}; differs from the draft</source>
         <translation>已由 {who} 编辑，与草稿不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="226"/>
+        <location filename="../../app/ui/report_page.py" line="294"/>
         <source>Edited by {who}</source>
         <translation>已由 {who} 编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="254"/>
+        <location filename="../../app/ui/report_page.py" line="319"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="272"/>
+        <location filename="../../app/ui/report_page.py" line="340"/>
         <source>{title}: saved</source>
         <translation>{title}：已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="300"/>
+        <location filename="../../app/ui/report_page.py" line="381"/>
         <source>Re-drafted: {n} sections follow the new draft, {kept} edited sections kept</source>
         <translation>已重新起草：{n} 个部分采用新草稿，保留 {kept} 个已编辑部分</translation>
     </message>
@@ -2439,103 +2449,103 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <translation>“{task}”各地区推进情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="300"/>
+        <location filename="../../app/ui/task_page.py" line="304"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="321"/>
+        <location filename="../../app/ui/task_page.py" line="325"/>
         <source>Not saved: no reason given</source>
         <translation>未保存：未说明原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="327"/>
-        <location filename="../../app/ui/task_page.py" line="380"/>
+        <location filename="../../app/ui/task_page.py" line="331"/>
+        <location filename="../../app/ui/task_page.py" line="384"/>
         <source>Progress saved: {region} {period}</source>
         <translation>推进情况已保存：{region} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="335"/>
+        <location filename="../../app/ui/task_page.py" line="339"/>
         <source>Reason for {state}</source>
         <translation>“{state}”的原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="336"/>
+        <location filename="../../app/ui/task_page.py" line="340"/>
         <source>{region} {period}: why is the task {state}? (kept with the progress and in the audit trail)</source>
         <translation>{region} {period}：任务为何“{state}”？（与推进情况一并保存，并记入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="353"/>
+        <location filename="../../app/ui/task_page.py" line="357"/>
         <source>Cleared {n} cells</source>
         <translation>已清除 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="358"/>
+        <location filename="../../app/ui/task_page.py" line="362"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="360"/>
+        <location filename="../../app/ui/task_page.py" line="364"/>
         <source>This task does not apply to {region}</source>
         <translation>该任务不适用于{region}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="362"/>
+        <location filename="../../app/ui/task_page.py" line="366"/>
         <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
         <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="393"/>
+        <location filename="../../app/ui/task_page.py" line="397"/>
         <source>Add evidence files…</source>
         <translation>添加佐证材料…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="394"/>
+        <location filename="../../app/ui/task_page.py" line="398"/>
         <source>Evidence (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</source>
         <translation>佐证材料 (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="402"/>
+        <location filename="../../app/ui/task_page.py" line="406"/>
         <source>{n} files attached to {region} {period}</source>
         <translation>已为{region} {period}添加 {n} 份佐证材料</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="419"/>
+        <location filename="../../app/ui/task_page.py" line="423"/>
         <source>Save evidence file as…</source>
         <translation>佐证材料另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="425"/>
+        <location filename="../../app/ui/task_page.py" line="429"/>
         <source>Saved: {path}</source>
         <translation>已保存：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="469"/>
+        <location filename="../../app/ui/task_page.py" line="473"/>
         <source>Task {id} added (due {due})</source>
         <translation>任务 {id} 已添加（期限 {due}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="478"/>
+        <location filename="../../app/ui/task_page.py" line="482"/>
         <source>Choose a task first</source>
         <translation>请先选择一项任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="495"/>
+        <location filename="../../app/ui/task_page.py" line="499"/>
         <source>Task assigned to {to} (due {due})</source>
         <translation>任务已下达{to}（期限 {due}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="506"/>
+        <location filename="../../app/ui/task_page.py" line="510"/>
         <source>Overdue task</source>
         <translation>逾期任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="506"/>
+        <location filename="../../app/ui/task_page.py" line="510"/>
         <source>“{task}” was due {due}: why is it not done?</source>
         <translation>“{task}”已于 {due} 到期，为何尚未完成？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="517"/>
+        <location filename="../../app/ui/task_page.py" line="521"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
