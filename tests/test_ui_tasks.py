@@ -238,3 +238,41 @@ def test_a_locked_year_takes_no_typing_and_says_why(open_main_window, qtbot):
     assert page.grid.state() != QAbstractItemView.EditingState
     assert "已审批锁定" in w.statusBar().currentMessage()
     assert counts(w.db) == before
+
+
+def test_the_page_models_keep_qts_rules(page, qtmodeltester):
+    qtmodeltester.check(page.tree_model)
+    qtmodeltester.check(page.grid_model)
+
+
+def test_an_overdue_task_is_explained_from_the_page(page, qtbot):
+    db = page.db
+    page.select_task(TASK)
+    assert page.explain_button.isEnabled()
+    assert page.explain_overdue("国家局反馈数据延迟到 11 月下发，原因分析顺延")
+    found = {f.indicator: f for f in tasks.task_findings(db, "320000", 2024)}
+    assert found[f"task:{TASK}"].explanation == "国家局反馈数据延迟到 11 月下发，原因分析顺延"
+    assert db.execute("select count(*) from audit where action = 'explain' and indicator = ?",
+                      [f"task:{TASK}"]).fetchone()[0] == 1
+    # a task done in time has nothing to explain: the button is off
+    own = page.add_own_task("对省内各市专利申请质量数据开展抽查", parent=TASK, due="2024-09-30")
+    page.select_task("G2024-4.10.1")
+    type_in(page, qtbot, "320000", "2024", "已完成")
+    page.select_task("G2024-4.10.1")
+    assert not page.explain_button.isEnabled() and own is not None
+
+
+def test_a_read_only_store_shows_but_takes_nothing(open_main_window, demo_db, tmp_path, qtbot):
+    seed(demo_db, tmp_path)
+    w = open_main_window("320000", 2024, readonly_reason="另一窗口已打开该数据库")
+    w.tabs.setCurrentIndex(4)
+    page = w.tasks_page
+    qtbot.waitUntil(lambda: page.task_id is not None)
+    assert not (page.add_button.isEnabled() or page.assign_button.isEnabled() or page.add_file_button.isEnabled())
+    idx = page.grid_model.index(0, 0)
+    assert not page.grid_model.flags(idx) & Qt.ItemIsEditable
+    assert page.why_read_only(idx) == "数据库以只读方式打开，不能修改"
+    w.tabs.setCurrentIndex(5)
+    report = w.report_page
+    qtbot.waitUntil(lambda: report.report is not None and report._job is None)
+    assert report.editor.isReadOnly() and not report.save_button.isEnabled() and report.banner.isVisible()

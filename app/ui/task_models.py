@@ -209,6 +209,8 @@ class ProgressGridModel(QAbstractTableModel):
                 "Q4": self.tr("Q4"), "H2": self.tr("Second half"), "": self.tr("Year")}[PERIODS[section]]
 
     def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
         base = Qt.ItemIsSelectable | Qt.ItemIsEnabled
         line = self.lines[index.row()]
         if line.applies and not line.locked and not self.readonly:
