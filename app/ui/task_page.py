@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTreeView, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTreeView, QVBoxLayout,
+                               QWidget)
 
 from app.models.errors import IpdeskError
 from app.ui.entry import GridView
@@ -93,26 +93,11 @@ class TaskPage(Retranslating, QWidget):
         for label, w in zip(self.form_labels, (self.milestone, self.text, self.person, self.reason)):
             form.addRow(label, w)
         form.addRow(self.save_button)
-        self.evidence = QTableWidget(0, 4, self)
-        self.evidence.setObjectName("evidenceList")
-        self.evidence.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.evidence.setSelectionBehavior(QTableWidget.SelectRows)
-        self.evidence.verticalHeader().hide()
-        self.evidence.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.evidence.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        self.evidence.cellDoubleClicked.connect(lambda r, c: self.open_evidence())
-        self.add_file_button, self.open_button, self.save_as_button = (QPushButton(self) for _ in range(3))
-        self.add_file_button.clicked.connect(lambda: self.add_evidence())
-        self.open_button.clicked.connect(lambda: self.open_evidence())
-        self.save_as_button.clicked.connect(lambda: self.save_evidence_as())
-        self.evidence_box = QGroupBox(self)
-        el = QVBoxLayout(self.evidence_box)
-        el.setContentsMargins(6, 4, 6, 4)
-        el.addWidget(self.evidence, 1)
-        row = QHBoxLayout()
-        for b in (self.add_file_button, self.open_button, self.save_as_button):
-            row.addWidget(b)
-        el.addLayout(row)
+        from app.ui.task_evidence import EvidenceBox
+
+        self.evidence_box = EvidenceBox(self)
+        self.evidence = self.evidence_box.table
+        self.add_file_button = self.evidence_box.add_button
 
         left = QSplitter(Qt.Vertical, self)
         left.addWidget(self.tree)
@@ -168,11 +153,6 @@ class TaskPage(Retranslating, QWidget):
         for i, text in enumerate((self.tr("Milestone"), self.tr("Progress"), self.tr("Person"), self.tr("Reason"))):
             self.form_labels[i].setText(text)
         self.save_button.setText(self.tr("Save details"))
-        self.evidence_box.setTitle(self.tr("Evidence files"))
-        self.evidence.setHorizontalHeaderLabels([self.tr("Period"), self.tr("File"), self.tr("Size"), "SHA-256"])
-        self.add_file_button.setText(self.tr("Add file…"))
-        self.open_button.setText(self.tr("Open"))
-        self.save_as_button.setText(self.tr("Save as…"))
         if self.region and self.isVisible():
             self.load(self.region, self.year)
 
@@ -262,19 +242,10 @@ class TaskPage(Retranslating, QWidget):
         self.show_evidence(line.region if ok and line.applies else None)
 
     def show_evidence(self, region: str | None) -> None:
-        from app.services.task_views import evidence_list, size_text
+        from app.services.task_views import evidence_list
 
-        files = evidence_list(self.db, region, self.year, self.task_id) if region and self.task_id else []
-        self.evidence.setRowCount(len(files))
-        for i, e in enumerate(files):
-            for j, text in enumerate((e["period"], e["name"], size_text(e["bytes"], current()), e["sha256"][:12])):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, e)
-                if j == 3:
-                    item.setToolTip(e["sha256"])
-                self.evidence.setItem(i, j, item)
-        self.open_button.setEnabled(bool(files))
-        self.save_as_button.setEnabled(bool(files))
+        self.evidence_box.show_files(evidence_list(self.db, region, self.year, self.task_id)
+                                     if region and self.task_id else [])
 
     @staticmethod
     def _name(line) -> str:
@@ -406,44 +377,11 @@ class TaskPage(Retranslating, QWidget):
         return self._done(self.tr("{n} files attached to {region} {period}").format(
             n=len(res.evidence), region=self._name(line), period=period))
 
-    def _chosen_file(self):
-        items = self.evidence.selectedItems()
-        item = items[0] if items else self.evidence.item(0, 0)
-        return item.data(Qt.UserRole) if item else None
-
     def save_evidence_as(self, path: str | None = None) -> str | None:
-        from app.models.progress import evidence_content
-
-        e = self._chosen_file()
-        if e is None:
-            return None
-        if path is None:
-            from app.ui import file_dialogs
-
-            path = file_dialogs.save_file(self, self.tr("Save evidence file as…"), e["name"], "*")
-            if not path:
-                return None
-        from pathlib import Path
-
-        Path(path).write_bytes(evidence_content(self.db, e["sha256"]))
-        self.message.emit(self.tr("Saved: {path}").format(path=path))
-        return path
+        return self.evidence_box.save_as(path)
 
     def open_evidence(self) -> str | None:
-        """Open the chosen file with the system's viewer (a copy in a temporary folder)."""
-        import tempfile
-        from pathlib import Path
-
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        e = self._chosen_file()
-        if e is None:
-            return None
-        folder = Path(tempfile.mkdtemp(prefix="ipdesk-evidence-"))
-        path = self.save_evidence_as(str(folder / e["name"]))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-        return path
+        return self.evidence_box.open()
 
     # ---------------------------------------------------------------- own tasks, assignments, explanations
     def add_own_task(self, text: str | None = None, *, parent: str | None = None, due: str | None = None,

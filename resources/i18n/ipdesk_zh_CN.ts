@@ -753,6 +753,54 @@
     </message>
 </context>
 <context>
+    <name>EvidenceBox</name>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="38"/>
+        <source>Evidence files</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="40"/>
+        <source>Add file…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="41"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="42"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="75"/>
+        <source>Save evidence file as…</source>
+        <translation>佐证材料另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="79"/>
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <location filename="../../app/ui/export.py" line="43"/>
@@ -1842,42 +1890,42 @@
         <translation>全年</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="234"/>
+        <location filename="../../app/ui/task_models.py" line="236"/>
         <source>{n} files</source>
         <translation>附 {n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="246"/>
+        <location filename="../../app/ui/task_models.py" line="248"/>
         <source>This task does not apply to {region}</source>
         <translation>该任务不适用于{region}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="248"/>
+        <location filename="../../app/ui/task_models.py" line="250"/>
         <source>Type a state (未开始 / 推进中 / 已完成 / 滞后 / 取消) and/or a percentage, e.g. 推进中 60%</source>
         <translation>输入状态（未开始 / 推进中 / 已完成 / 滞后 / 取消）和/或百分比，如 推进中 60%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="250"/>
+        <location filename="../../app/ui/task_models.py" line="252"/>
         <source>Milestone</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="250"/>
+        <location filename="../../app/ui/task_models.py" line="252"/>
         <source>Progress</source>
         <translation>进展情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="251"/>
+        <location filename="../../app/ui/task_models.py" line="253"/>
         <source>Person</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="251"/>
+        <location filename="../../app/ui/task_models.py" line="253"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_models.py" line="255"/>
+        <location filename="../../app/ui/task_models.py" line="257"/>
         <source>Evidence: {n} file(s)</source>
         <translation>佐证材料：{n} 份</translation>
     </message>
@@ -2329,223 +2377,178 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>TaskPage</name>
     <message>
-        <location filename="../../app/ui/task_page.py" line="158"/>
+        <location filename="../../app/ui/task_page.py" line="143"/>
         <source>Add own task…</source>
         <translation>添加本级任务…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="159"/>
+        <location filename="../../app/ui/task_page.py" line="144"/>
         <source>Assign…</source>
         <translation>分解下达…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="160"/>
+        <location filename="../../app/ui/task_page.py" line="145"/>
         <source>Explain overdue…</source>
         <translation>说明逾期原因…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="161"/>
+        <location filename="../../app/ui/task_page.py" line="146"/>
         <source>Add an own task decomposed from this one…</source>
         <translation>从该任务分解本级任务…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="162"/>
+        <location filename="../../app/ui/task_page.py" line="147"/>
         <source>Assign to a division or a region below…</source>
         <translation>分解下达给处室或下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="163"/>
+        <location filename="../../app/ui/task_page.py" line="148"/>
         <source>Explain why it is overdue…</source>
         <translation>说明逾期原因…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="164"/>
+        <location filename="../../app/ui/task_page.py" line="149"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="165"/>
+        <location filename="../../app/ui/task_page.py" line="150"/>
         <source>Type a state — 未开始, 推进中, 已完成, 滞后 or 取消 — and/or a percentage (推进中 60%); Enter saves, Delete clears. 滞后 and 取消 ask for a reason.</source>
         <translation>输入状态（未开始、推进中、已完成、滞后、取消）和/或百分比（如 推进中 60%）；回车保存，Delete 清除。滞后和取消须说明原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="167"/>
+        <location filename="../../app/ui/task_page.py" line="152"/>
         <source>Details of the selected cell</source>
         <translation>所选单元格的详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="168"/>
+        <location filename="../../app/ui/task_page.py" line="153"/>
         <source>Milestone</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="168"/>
+        <location filename="../../app/ui/task_page.py" line="153"/>
         <source>Progress</source>
         <translation>进展情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="168"/>
+        <location filename="../../app/ui/task_page.py" line="153"/>
         <source>Person</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="168"/>
+        <location filename="../../app/ui/task_page.py" line="153"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="170"/>
+        <location filename="../../app/ui/task_page.py" line="155"/>
         <source>Save details</source>
         <translation>保存详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="171"/>
-        <source>Evidence files</source>
-        <translation>佐证材料</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="172"/>
-        <source>Period</source>
-        <translation>期间</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="172"/>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="172"/>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="173"/>
-        <source>Add file…</source>
-        <translation>添加文件…</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/task_page.py" line="174"/>
-        <source>Open</source>
-        <translation>打开</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="175"/>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="194"/>
         <source>{region} · {year} · tasks</source>
         <translation>{region} · {year} · 任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="196"/>
+        <location filename="../../app/ui/task_page.py" line="176"/>
         <source>{n} tasks apply here; {done} done, {late} overdue (red)</source>
         <translation>适用任务 {n} 项，已完成 {done} 项，逾期 {late} 项（红色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="233"/>
+        <location filename="../../app/ui/task_page.py" line="213"/>
         <source>Progress of “{task}” by region</source>
         <translation>“{task}”各地区推进情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="304"/>
+        <location filename="../../app/ui/task_page.py" line="275"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="325"/>
+        <location filename="../../app/ui/task_page.py" line="296"/>
         <source>Not saved: no reason given</source>
         <translation>未保存：未说明原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="331"/>
-        <location filename="../../app/ui/task_page.py" line="384"/>
+        <location filename="../../app/ui/task_page.py" line="302"/>
+        <location filename="../../app/ui/task_page.py" line="355"/>
         <source>Progress saved: {region} {period}</source>
         <translation>推进情况已保存：{region} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="339"/>
+        <location filename="../../app/ui/task_page.py" line="310"/>
         <source>Reason for {state}</source>
         <translation>“{state}”的原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="340"/>
+        <location filename="../../app/ui/task_page.py" line="311"/>
         <source>{region} {period}: why is the task {state}? (kept with the progress and in the audit trail)</source>
         <translation>{region} {period}：任务为何“{state}”？（与推进情况一并保存，并记入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="357"/>
+        <location filename="../../app/ui/task_page.py" line="328"/>
         <source>Cleared {n} cells</source>
         <translation>已清除 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="362"/>
+        <location filename="../../app/ui/task_page.py" line="333"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="364"/>
+        <location filename="../../app/ui/task_page.py" line="335"/>
         <source>This task does not apply to {region}</source>
         <translation>该任务不适用于{region}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="366"/>
+        <location filename="../../app/ui/task_page.py" line="337"/>
         <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
         <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="397"/>
+        <location filename="../../app/ui/task_page.py" line="368"/>
         <source>Add evidence files…</source>
         <translation>添加佐证材料…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="398"/>
+        <location filename="../../app/ui/task_page.py" line="369"/>
         <source>Evidence (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</source>
         <translation>佐证材料 (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="406"/>
+        <location filename="../../app/ui/task_page.py" line="377"/>
         <source>{n} files attached to {region} {period}</source>
         <translation>已为{region} {period}添加 {n} 份佐证材料</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="423"/>
-        <source>Save evidence file as…</source>
-        <translation>佐证材料另存为…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="429"/>
-        <source>Saved: {path}</source>
-        <translation>已保存：{path}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/task_page.py" line="473"/>
+        <location filename="../../app/ui/task_page.py" line="411"/>
         <source>Task {id} added (due {due})</source>
         <translation>任务 {id} 已添加（期限 {due}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="482"/>
+        <location filename="../../app/ui/task_page.py" line="420"/>
         <source>Choose a task first</source>
         <translation>请先选择一项任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="499"/>
+        <location filename="../../app/ui/task_page.py" line="437"/>
         <source>Task assigned to {to} (due {due})</source>
         <translation>任务已下达{to}（期限 {due}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="510"/>
+        <location filename="../../app/ui/task_page.py" line="448"/>
         <source>Overdue task</source>
         <translation>逾期任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="510"/>
+        <location filename="../../app/ui/task_page.py" line="448"/>
         <source>“{task}” was due {due}: why is it not done?</source>
         <translation>“{task}”已于 {due} 到期，为何尚未完成？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="521"/>
+        <location filename="../../app/ui/task_page.py" line="459"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
