@@ -318,6 +318,7 @@ class ReportPage(Retranslating, QWidget):
         self.message.emit(text)
         box = QMessageBox(QMessageBox.Warning, self.tr("Not saved"), text, QMessageBox.Ok, self)
         box.setObjectName("refusal")
+        box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
         self.refusal = box
 

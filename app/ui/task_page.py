@@ -274,6 +274,7 @@ class TaskPage(Retranslating, QWidget):
         self.message.emit(text)
         box = QMessageBox(QMessageBox.Warning, self.tr("Not saved"), text, QMessageBox.Ok, self)
         box.setObjectName("refusal")
+        box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
         self.refusal = box
 
