@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.models.catalogue import Indicator, children, indicators as load_indicators, region as get_region
+from app.models.catalogue import Indicator, children, in_sections, indicators as load_indicators, region as get_region
 from app.models.db import meta_get
 from app.models.states import region_year_status
 from app.models.values import count_by_region, grid_values
@@ -77,7 +77,7 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
     """
     reg = get_region(db, region)
     cat = load_indicators(db)
-    inds = [i for i in cat.values() if i.applies_to(reg.level)]
+    inds = in_sections(i for i in cat.values() if i.applies_to(reg.level))      # rows grouped by section
     periods = periods_for(year, kind, years_back)
     if kind != "annual":
         years_back = 0

@@ -258,12 +258,19 @@ class GridModel(QAbstractTableModel):
         self.readonly = False            # the whole store is open read-only
         self._cache: dict = {}
         self._headers: dict = {}         # (section, orientation, role, language) -> value
+        self._starts: dict[int, object] = {}     # row -> its Indicator, for the first row of each catalogue section
 
     def set_grid(self, grid) -> None:
         """Show ``grid``. A grid of the same shape (another city of the same level, the same region
         after an edit) updates in place: the cursor stays on its indicator and period, and the
         headers keep their sizes instead of being measured again."""
         self._cache = {}
+        self._starts = {}
+        prev = None
+        for row, ind in enumerate(grid.indicators if any(i.section for i in grid.indicators) else ()):
+            if ind.section != prev:
+                self._starts[row] = ind
+            prev = ind.section
         old = self.grid
         if old is not None and old.periods == grid.periods and \
                 [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
@@ -283,6 +290,14 @@ class GridModel(QAbstractTableModel):
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() or self.grid is None else len(self.grid.periods)
+
+    def section_title(self, row: int) -> str | None:
+        """The name of the section that starts at ``row`` (专利创造, …: drawn as a band above the row,
+        no row of its own, so the keys and paste move over indicators only), else None."""
+        ind = self._starts.get(row)
+        if ind is None:
+            return None
+        return ind.section_name(current()) or QCoreApplication.translate("GridModel", "Other indicators")
 
     def indicator_at(self, row: int):
         return self.grid.indicators[row]
