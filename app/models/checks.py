@@ -338,16 +338,10 @@ class Checker:
             v = eff[:, self.cube.i_index[code], :]
             a, b = v[:, :-1], v[:, 1:]
             points = ind.band_unit == "points"
+            lo, hi = yoy_limits(ind, a)            # the one rule: what the cell's tooltip shows as its range
             with np.errstate(invalid="ignore", divide="ignore"):
-                if points:
-                    change = b - a
-                    bad = np.abs(change) > band + 1e-9
-                else:
-                    change = (b / a - 1) * 100
-                    # (+1e-9: 100 → 130 is 30.000000000000004 % in binary floating point, and exactly the band)
-                    bad = (a > 0) & (np.abs(change) > band + 1e-9)
-                    if ind.kind in SMALL_KINDS:
-                        bad &= np.maximum(a, b) >= SMALL_COUNT
+                bad = (b < lo) | (b > hi)
+                change = b - a if points else (b / a - 1) * 100
             bad = np.concatenate([np.zeros((len(v), 1), bool), bad], axis=1)
             d = ind.decimals
             for r, y in self._cells(bad):
@@ -483,6 +477,90 @@ class Checker:
         bad = (n >= BENFORD_MIN) & (chi2 > BENFORD_CHI2_P01)
         for r, y in self._cells(bad):
             yield r, y, self._f(r, "*", y, "info", "benford", "benford", {"n": int(n[r, y]), "chi2": f"{chi2[r, y]:.1f}"})
+
+
+def yoy_limits(ind, previous):
+    """The values this year's change-band check (rule ``yoy``) lets through after last year's
+    ``previous`` (its effective value: a derived figure computed): ``(lo, hi)``, floats or arrays
+    like ``previous``; NaN where the band does not apply (no band, no previous value, a relative band
+    after a value ≤ 0), lo = -inf where a count stays unjudged below ``SMALL_COUNT``.
+
+    A value ``b`` is flagged exactly when ``b < lo`` or ``b > hi`` (the checker asks this, the
+    grid's tooltip shows it through :func:`expected_range`).
+
+    >>> from app.models.catalogue import indicators
+    >>> [round(x, 6) for x in yoy_limits(indicators(db)["INV_GRANTS"], 100.0)]     # ±30 %: 70 and 130 pass
+    [70.0, 130.0]
+    """
+    band = ind.band()
+    prev = np.asarray(previous, dtype=float)
+    nan = np.full(prev.shape, np.nan)
+    if band is None:
+        return (float(nan), float(nan)) if nan.ndim == 0 else (nan, nan.copy())
+    tol = band + 1e-9          # (100 → 130 is 30.000000000000004 % in binary floating point, and exactly the band)
+    with np.errstate(invalid="ignore"):
+        if ind.band_unit == "points":
+            lo, hi = prev - tol, prev + tol
+        else:
+            ok = prev > 0
+            lo, hi = np.where(ok, prev * (1 - tol / 100), np.nan), np.where(ok, prev * (1 + tol / 100), np.nan)
+            if ind.kind in SMALL_KINDS:        # too small to judge relative changes: flagged only from SMALL_COUNT up
+                small = ok & (prev < SMALL_COUNT)
+                lo = np.where(small, -np.inf, lo)
+                hi = np.where(small, np.maximum(hi, SMALL_COUNT * (1 - 1e-9)), hi)
+    if lo.ndim == 0:
+        return float(lo), float(hi)
+    return lo, hi
+
+
+@dataclass
+class ExpectedRange:
+    """What a cell may hold without a change-band finding (or, with no last year, its kind's bounds),
+    rounded inward to the indicator's decimals: a value shown inside raises no ``yoy`` finding."""
+    lo: float
+    hi: float
+    band: float | None          # None: the kind's bounds only (no last-year value to compare with)
+    unit: str | None            # "percent" (of last year's figure) | "points" | None
+    previous: float | None
+    small: bool = False         # last year's count below SMALL_COUNT: only a rise to SMALL_COUNT or more is flagged
+
+    def text(self, decimals: int) -> tuple[str, str]:
+        return _fmt(self.lo, decimals), _fmt(self.hi, decimals)
+
+
+def expected_range(ind, previous: float | None) -> ExpectedRange | None:
+    """The plausible range of an indicator's annual value after last year's ``previous`` (effective
+    value; None when there is none): :func:`yoy_limits` within the kind's bounds, rounded inward.
+    None when nothing bounds it (no band applies and the kind is unbounded).
+
+    >>> from app.models.catalogue import indicators
+    >>> r = expected_range(indicators(db)["INV_GRANTS"], 1000)
+    >>> (r.lo, r.hi, r.band)
+    (700.0, 1300.0, 30.0)
+    """
+    kind_lo, kind_hi = KIND_BOUNDS.get(ind.kind, (0, None))
+    lo = hi = float("nan")
+    if previous is not None and previous == previous:
+        lo, hi = yoy_limits(ind, float(previous))
+    if hi != hi:                                   # no band applies
+        if kind_hi is None:
+            return None
+        return ExpectedRange(float(kind_lo), float(kind_hi), None, None, previous)
+    scale = 10 ** ind.decimals
+    if lo > -math.inf:           # the smallest value at the indicator's decimals that the check lets through
+        k = math.ceil(lo * scale)
+        k += 1 if k / scale < lo else -1 if (k - 1) / scale >= lo else 0
+        lo = max(float(kind_lo), k / scale)
+    else:
+        lo = float(kind_lo)
+    k = math.floor(hi * scale)   # and the largest
+    k += -1 if k / scale > hi else 1 if (k + 1) / scale <= hi else 0
+    hi = k / scale
+    if kind_hi is not None:
+        hi = min(hi, float(kind_hi))
+    small = lo == float(kind_lo) and ind.band_unit == "percent" and float(previous) < SMALL_COUNT \
+        and ind.kind in SMALL_KINDS
+    return ExpectedRange(lo, hi, ind.band(), ind.band_unit, float(previous), small)
 
 
 def load_explanations(db, regions: list[str] | None = None, years: list[int] | None = None) -> dict:

@@ -33,6 +33,7 @@ class Cell:
     updated_at: str | None = None
     findings: list = field(default_factory=list)    # checks.Finding for this cell
     target_met: bool | None = None
+    expected: object = None             # checks.ExpectedRange of an annual value: what passes the change band
 
 
 @dataclass
@@ -101,6 +102,19 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
             y = cube.y_index.get(int(p)) if len(p) == 4 else None     # the cube holds annual values
             if y is not None and arr[r, y] == arr[r, y]:
                 cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
+    from app.models.checks import expected_range
+
+    r = cube.r_index[region]
+    for ind in inds:
+        if ind.code not in cube.i_index:
+            continue
+        j = cube.i_index[ind.code]
+        for p in periods:
+            y = cube.y_index.get(int(p) - 1) if len(p) == 4 else None
+            prev = float(cube.effective[r, j, y]) if y is not None else None
+            rng = expected_range(ind, prev)
+            if rng is not None:
+                cells.setdefault((ind.code, p), Cell()).expected = rng
     found = load_findings(db, region, year)          # the one findings function (as check, the report, review)
     findings = found.items
     for f in findings:

@@ -235,7 +235,7 @@ def _italic():
 
 
 class _Empty:
-    value = computed = note = source = status = updated_by = updated_at = target_met = None
+    value = computed = note = source = status = updated_by = updated_at = target_met = expected = None
     findings: tuple = ()
 
 
@@ -391,6 +391,8 @@ class GridModel(QAbstractTableModel):
             lines.append(text)
         if cell.target_met:
             lines.append(QCoreApplication.translate("GridModel", "Target met"))
+        if cell.expected is not None:
+            lines.append(self.range_text(ind, cell.expected))
         if ind.derived:
             lines.append(QCoreApplication.translate("GridModel", "Computed from {formula}").format(formula=ind.formula))
             if cell.value is not None:
@@ -406,6 +408,23 @@ class GridModel(QAbstractTableModel):
         if self.is_locked(column):
             lines.append(QCoreApplication.translate("GridModel", "Approved and locked: read-only"))
         return "\n".join(lines) or None
+
+    @staticmethod
+    def range_text(ind, rng) -> str:
+        """合理范围：300,000 – 380,000（较上年 ±30%）: the checks' own range (checks.expected_range)."""
+        lo, hi = rng.text(ind.decimals)
+        if rng.band is None:
+            basis = QCoreApplication.translate("GridModel", "allowed values")
+        elif rng.small:
+            from app.models.checks import SMALL_COUNT      # (hovering only: NumPy is loaded by then)
+
+            basis = QCoreApplication.translate("GridModel", "last year below {n}: a change is judged from {n} up").format(n=SMALL_COUNT)
+        elif rng.unit == "points":
+            basis = (QCoreApplication.translate("GridModel", "last year ±{band} percentage points") if ind.kind == "percent"
+                     else QCoreApplication.translate("GridModel", "last year ±{band} points")).format(band=f"{rng.band:g}")
+        else:
+            basis = QCoreApplication.translate("GridModel", "last year ±{band}%").format(band=f"{rng.band:g}")
+        return QCoreApplication.translate("GridModel", "Plausible range: {lo} – {hi} ({basis})").format(lo=lo, hi=hi, basis=basis)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         """Cached like data(): a header is measured and painted from every role, again and again."""

@@ -463,192 +463,192 @@
 <context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="283"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="205"/>
+        <location filename="../../app/ui/entry.py" line="284"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="206"/>
+        <location filename="../../app/ui/entry.py" line="285"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="207"/>
+        <location filename="../../app/ui/entry.py" line="286"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="208"/>
+        <location filename="../../app/ui/entry.py" line="287"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="209"/>
+        <location filename="../../app/ui/entry.py" line="288"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="210"/>
+        <location filename="../../app/ui/entry.py" line="289"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="211"/>
+        <location filename="../../app/ui/entry.py" line="290"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="212"/>
+        <location filename="../../app/ui/entry.py" line="291"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="213"/>
+        <location filename="../../app/ui/entry.py" line="292"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="214"/>
+        <location filename="../../app/ui/entry.py" line="293"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="215"/>
+        <location filename="../../app/ui/entry.py" line="294"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="257"/>
+        <location filename="../../app/ui/entry.py" line="337"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="261"/>
+        <location filename="../../app/ui/entry.py" line="341"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="267"/>
+        <location filename="../../app/ui/entry.py" line="347"/>
         <source>All indicators</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="268"/>
+        <location filename="../../app/ui/entry.py" line="348"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="268"/>
+        <location filename="../../app/ui/entry.py" line="348"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="268"/>
+        <location filename="../../app/ui/entry.py" line="348"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="286"/>
+        <location filename="../../app/ui/entry.py" line="366"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="292"/>
+        <location filename="../../app/ui/entry.py" line="372"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="327"/>
+        <location filename="../../app/ui/entry.py" line="407"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="336"/>
+        <location filename="../../app/ui/entry.py" line="416"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能在此修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="338"/>
+        <location filename="../../app/ui/entry.py" line="418"/>
         <source>This cell is a computed value and cannot be typed in: it follows its components</source>
         <translation>该单元格为计算值，不能直接填写（由组成指标自动计算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="340"/>
+        <location filename="../../app/ui/entry.py" line="420"/>
         <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
         <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="364"/>
+        <location filename="../../app/ui/entry.py" line="444"/>
         <source>Copied {n} cells</source>
         <translation>已复制 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="378"/>
+        <location filename="../../app/ui/entry.py" line="458"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="381"/>
+        <location filename="../../app/ui/entry.py" line="461"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="383"/>
+        <location filename="../../app/ui/entry.py" line="463"/>
         <source>{n} cells on computed indicators were left alone: they follow their components</source>
         <translation>已跳过 {n} 个计算得出的指标单元格：它们按组成指标自动计算</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="398"/>
+        <location filename="../../app/ui/entry.py" line="478"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="406"/>
+        <location filename="../../app/ui/entry.py" line="486"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="408"/>
+        <location filename="../../app/ui/entry.py" line="488"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="442"/>
+        <location filename="../../app/ui/entry.py" line="522"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="455"/>
+        <location filename="../../app/ui/entry.py" line="535"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="462"/>
+        <location filename="../../app/ui/entry.py" line="542"/>
         <source>Note and source: {indicator} {period}</source>
         <translation>备注与来源：{indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="468"/>
+        <location filename="../../app/ui/entry.py" line="548"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="469"/>
+        <location filename="../../app/ui/entry.py" line="549"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="481"/>
+        <location filename="../../app/ui/entry.py" line="561"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="289"/>
+        <location filename="../../app/ui/entry.py" line="369"/>
         <source>Approved: values and explanations are frozen until an office head unlocks the year.</source>
         <translation>已审批：在单位负责人解锁前，数值和说明均不能修改。</translation>
     </message>
@@ -771,78 +771,113 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="369"/>
+        <location filename="../../app/ui/models.py" line="300"/>
+        <source>Other indicators</source>
+        <translation>其他指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="384"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="369"/>
+        <location filename="../../app/ui/models.py" line="384"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="370"/>
+        <location filename="../../app/ui/models.py" line="385"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="375"/>
+        <location filename="../../app/ui/models.py" line="390"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="378"/>
+        <location filename="../../app/ui/models.py" line="393"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="380"/>
+        <location filename="../../app/ui/models.py" line="397"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="382"/>
+        <location filename="../../app/ui/models.py" line="399"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="384"/>
+        <location filename="../../app/ui/models.py" line="401"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="386"/>
+        <location filename="../../app/ui/models.py" line="403"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="390"/>
+        <location filename="../../app/ui/models.py" line="407"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="392"/>
-        <location filename="../../app/ui/models.py" line="416"/>
+        <location filename="../../app/ui/models.py" line="409"/>
+        <location filename="../../app/ui/models.py" line="450"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="422"/>
+        <location filename="../../app/ui/models.py" line="417"/>
+        <source>allowed values</source>
+        <translation>取值范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="421"/>
+        <source>last year below {n}: a change is judged from {n} up</source>
+        <translation>上年数值小于 {n}，达到 {n} 及以上才判断变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="423"/>
+        <source>last year ±{band} percentage points</source>
+        <translation>较上年 ±{band} 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="424"/>
+        <source>last year ±{band} points</source>
+        <translation>较上年 ±{band} 分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="426"/>
+        <source>last year ±{band}%</source>
+        <translation>较上年 ±{band}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="427"/>
+        <source>Plausible range: {lo} – {hi} ({basis})</source>
+        <translation>合理范围：{lo} – {hi}（{basis}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="456"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="425"/>
+        <location filename="../../app/ui/models.py" line="459"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="427"/>
+        <location filename="../../app/ui/models.py" line="461"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="428"/>
+        <location filename="../../app/ui/models.py" line="462"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -1850,7 +1885,7 @@
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="151"/>
+        <location filename="../../app/ui/main.py" line="158"/>
         <source>A new store was created at
 {path}
 
@@ -1861,12 +1896,12 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 是否载入示例数据（江苏省及其 13 个设区市，2016–2024 年）以便试用？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="170"/>
+        <location filename="../../app/ui/main.py" line="177"/>
         <source>The store was upgraded for this version of ipdesk; the copy from before is {backup}</source>
         <translation>数据库已升级以适配当前版本的 ipdesk；升级前的副本保存在 {backup}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="201"/>
+        <location filename="../../app/ui/main.py" line="208"/>
         <source>Upgrading the store for this version of ipdesk (a copy is kept)…
 {path}</source>
         <translation>正在升级数据库以适配当前版本的 ipdesk（原数据库会先备份）……
