@@ -239,17 +239,16 @@ class Checker:
                     yield r, y, self._f(r, ind.code, y, "blocking", "range", exc.code, {"text": exc.text, **exc.params},
                                         period=self._period(label, y, k))
         # required values: every entered indicator the level reports, and those a 'reported' target asks for
+        # (required_codes: the one rule, which completeness counts against too)
         empty = np.isnan(vals).all(axis=1) & self.valid                   # region × year: nothing entered
-        nation = levels == "nation"
-        typed = np.array([not i.derived for i in inds])
-        applies = np.where(np.array([i.levels == "national" for i in inds])[None, :], nation[:, None], True)
-        need = (applies & np.array([bool(i.required) for i in inds])[None, :])[:, :, None] \
-            & np.ones(len(cube.years), bool)[None, None, :]
-        for yy, codes in self._reported_by_year().items():
-            for code in codes:
-                j = cube.i_index[code]
-                need[:, j, yy] |= applies[:, j]
-        need &= typed[None, :, None] & np.isnan(vals) & ~empty[:, None, :] & self.valid[:, None, :]
+        need = np.zeros(vals.shape, bool)
+        for yy, reported in self._reported_by_year().items():
+            for lv in set(levels):
+                cols = [cube.i_index[c] for c in required_codes(cat, lv, reported) if c in cube.i_index]
+                if cols:
+                    rows = np.nonzero(levels == lv)[0]
+                    need[np.ix_(rows, cols, [yy])] = True
+        need &= np.isnan(vals) & ~empty[:, None, :] & self.valid[:, None, :]
         for r, j, y in zip(*np.nonzero(need & self._sel[:, None, :])):
             yield r, y, self._f(r, inds[j].code, y, "blocking", "required", "required_missing")
         n_required = {lv: sum(1 for i in inds if i.required and not i.derived and i.applies_to(lv))
@@ -258,11 +257,7 @@ class Checker:
             yield r, y, self._f(r, "*", y, "blocking", "required", "nothing_reported", {"n": n_required[levels[r]]})
 
     def _reported_by_year(self):
-        out = {}
-        for yy, year in enumerate(self.cube.years):
-            out[yy] = {t.indicator for t in self.ts.targets if t.comparator == "reported"
-                       and t.scope == "each_region" and t.from_year <= year <= t.year}
-        return out
+        return {yy: reported_codes(self.ts.targets, year) for yy, year in enumerate(self.cube.years)}
 
     def _parts(self):
         ii = self.cube.i_index
@@ -477,6 +472,19 @@ class Checker:
         bad = (n >= BENFORD_MIN) & (chi2 > BENFORD_CHI2_P01)
         for r, y in self._cells(bad):
             yield r, y, self._f(r, "*", y, "info", "benford", "benford", {"n": int(n[r, y]), "chi2": f"{chi2[r, y]:.1f}"})
+
+
+def reported_codes(targets, year: int) -> set[str]:
+    """The indicators a 'reported' target asks every region to report in ``year``."""
+    return {t.indicator for t in targets if t.comparator == "reported" and t.scope == "each_region"
+            and t.from_year <= year <= t.year}
+
+
+def required_codes(cat: dict, level: str, reported=()) -> list[str]:
+    """The values a region of ``level`` owes for a year: every entered (not derived) indicator its level
+    reports that the catalogue marks required or a 'reported' target asks for (``reported``:
+    :func:`reported_codes`). The required-values check flags each one missing; completeness counts them."""
+    return [c for c, i in cat.items() if not i.derived and i.applies_to(level) and (i.required or c in reported)]
 
 
 def yoy_limits(ind, previous):

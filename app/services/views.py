@@ -135,6 +135,7 @@ class OwedRow:
     blocking: int
     values: int
     unexplained: int = 0
+    share: object = None            # completeness.Share of its own values (None: not expected to report)
 
 
 @dataclass
@@ -150,6 +151,8 @@ class Dashboard:
     days_left: int
     blockers: list = field(default_factory=list)    # review.Reason: what blocks approving the region-year now
     subordinates: int = 0           # how many subordinate regions this office collects for the region
+    share: object = None            # completeness.Share: the region's own values entered / expected (None: not expected)
+    share_below: object = None      # completeness.Share: the region and every region below it
 
 
 def deadline_for(db, year: int) -> dt.date:
@@ -160,12 +163,14 @@ def deadline_for(db, year: int) -> dt.date:
 def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Dashboard:
     """Target status, finding counts, what blocks approval and the 'still owed' board of subordinate regions."""
     from app.models import review
+    from app.models.completeness import completeness
     from app.models.cube import Cube
     from app.models.findings import findings as load_findings
     from app.models.targets import TargetSet, status_rows
 
     reg = get_region(db, region)
     ts = TargetSet.load(db)
+    filled = completeness(db, year)
     hi = max([year] + [t.year for t in ts.targets])
     cube = Cube.load(db, regions=[region], year_from=year - 9, year_to=hi)
     fs = load_findings(db, region, year, below="children")
@@ -175,13 +180,14 @@ def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Da
     for k in owed_codes:
         c = fs.counts(k)
         owed.append(OwedRow(k, get_region(db, k).name_zh, region_year_status(db, k, year), c["blocking"],
-                            n_values.get(k, 0), c["unexplained"]))
+                            n_values.get(k, 0), c["unexplained"], filled.of(k)))
     deadline = deadline_for(db, year)
     today = today or dt.date.today()
     status = region_year_status(db, region, year)
     blockers = review.blockers(db, region, year, "approve", fs=fs) if status not in ("approved", "locked") else []
     return Dashboard(region, reg.name_zh, year, status, status_rows(ts, cube, region, year), fs.counts(region), owed,
-                     deadline, (deadline - today).days, blockers, len(review.subordinates(db, region, year)))
+                     deadline, (deadline - today).days, blockers, len(review.subordinates(db, region, year)),
+                     filled.of(region), filled.below(region))
 
 
 def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancelled=lambda: False) -> list[dict]:
@@ -220,6 +226,14 @@ def _cancelled():
     from app.models.errors import Cancelled
 
     return Cancelled()
+
+
+def completeness_of(db, year: int):
+    """Values entered / expected of every region and subtree for ``year`` (app.models.completeness;
+    cached until the store's next audited change)."""
+    from app.models.completeness import completeness
+
+    return completeness(db, year)
 
 
 def statuses(db, year: int) -> dict[str, str]:

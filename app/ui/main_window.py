@@ -10,7 +10,7 @@ from app.models.errors import IpdeskError
 from app.ui import i18n
 from app.ui.i18n import Retranslating
 from app.ui.entry import EntryPage
-from app.ui.models import RegionTreeModel
+from app.ui.models import FilledBadge, RegionTreeModel
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -25,6 +25,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(FilledBadge(self.tree))       # completeness at and below each region
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._region_changed(cur))
         self.year = QSpinBox(self)
         self.year.setRange(1990, 2100)
@@ -63,6 +64,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         self.opener = None      # app.ui.main.open_window when it made this window: File ▸ Open store… uses it
         self.entry.changed.connect(self._values_changed)
+        self.entry.changed.connect(self.tree_model.values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._build_menus()
         if self.readonly_reason:
@@ -327,7 +329,7 @@ class MainWindow(Retranslating, QMainWindow):
             from app.services.views import statuses
 
             self._status_year = (self.year.value(), getattr(self, "_status_rev", 0))
-            self.tree_model.set_statuses(statuses(self.db, self.year.value()))
+            self.tree_model.set_statuses(statuses(self.db, self.year.value()), self.year.value())
         key = (self.tabs.currentIndex(), self.region, self.year.value())
         if key in getattr(self, "_loaded", set()):
             return

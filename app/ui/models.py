@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from app.models.catalogue import Region
 from app.models.parse import format_value
@@ -52,6 +53,30 @@ def lock_icon():
 
 _TREE_DISPLAY, _TREE_DECORATION, _TREE_TOOLTIP, _TREE_USER = (int(Qt.DisplayRole), int(Qt.DecorationRole),
                                                               int(Qt.ToolTipRole), int(Qt.UserRole))
+FILLED_ROLE = int(Qt.UserRole) + 1      # the tree's badge: "95%" of the values owed at and below a region
+
+
+class FilledBadge(QStyledItemDelegate):
+    """Draws the region tree's completeness badge (FILLED_ROLE) right-aligned after the name: grey when
+    every value owed at and below the region is in, dark orange when some are missing."""
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        text = index.data(FILLED_ROLE)
+        if not text:
+            return
+        painter.save()
+        font = painter.font()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        from PySide6.QtWidgets import QStyle
+
+        if option.state & QStyle.State_Selected:
+            painter.setPen(option.palette.highlightedText().color())
+        else:
+            painter.setPen(QColor("#8a8a8a") if text == "100%" else QColor("#b35900"))
+        painter.drawText(option.rect.adjusted(0, 0, -4, 0), int(Qt.AlignRight | Qt.AlignVCenter), text)
+        painter.restore()
 
 
 class RegionTreeModel(QAbstractItemModel):
@@ -64,6 +89,8 @@ class RegionTreeModel(QAbstractItemModel):
         self.db = db
         self.status: dict[str, str] = {}
         self._dots: dict[str, object] = {}
+        self.year: int | None = None
+        self.filled = None                # completeness.Completeness of the year (made after the first paint)
         self._read_state()
 
     def _read_state(self) -> None:
@@ -115,13 +142,49 @@ class RegionTreeModel(QAbstractItemModel):
             r = find_region(self.db, code)
         return r
 
-    def set_statuses(self, status: dict[str, str]) -> None:
-        """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip)."""
+    def set_statuses(self, status: dict[str, str], year: int | None = None) -> None:
+        """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip);
+        the year's completeness follows once the window has painted."""
         self.status = status
         self._shown = {}
+        if year is not None:
+            self.year = year
+        self.values_changed()
         top = self._children(None)
         if top:
             self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, 0))
+
+    def values_changed(self) -> None:
+        """Values may have changed: read the completeness again after the next paint (it is kept per
+        year until the store's next audited change, so this is a dictionary lookup when nothing changed)."""
+        if self.year is None or getattr(self, "_filled_pending", False):
+            return
+        from PySide6.QtCore import QTimer
+
+        self._filled_pending = True
+        QTimer.singleShot(0, self, self._read_filled)
+
+    def _read_filled(self) -> None:
+        from app.services.views import completeness_of
+
+        self._filled_pending = False
+        if self.year is None:
+            return
+        filled = completeness_of(self.db, self.year)
+        if filled is self.filled:
+            return
+        self.filled = filled
+        self._shown = {k: v for k, v in self._shown.items() if k[1] != FILLED_ROLE}
+        for parent, kids in list(self.kids.items()):        # the rows read so far: the views repaint them
+            if kids:
+                top = QModelIndex() if parent is None else self.index_of(parent)
+                self.dataChanged.emit(self.index(0, 0, top), self.index(len(kids) - 1, 0, top))
+
+    def filled_text(self, code: str) -> str:
+        """The badge: the share of the values owed at and below ``code`` that are in ("" if none owed)."""
+        if self.filled is None:
+            return ""
+        return self.filled.below(code).percent()
 
     def _dot(self, status: str):
         if status not in self._dots:
@@ -199,6 +262,12 @@ class RegionTreeModel(QAbstractItemModel):
                     shown = self._dot(self.status[r.code]) if r.code in self.status else None
                 self._shown[key] = shown
             return shown
+        if role == FILLED_ROLE:
+            key = (index.internalId(), role, "")
+            shown = self._shown.get(key)
+            if shown is None:
+                shown = self._shown[key] = self.filled_text(self._code(index)) if index.isValid() else ""
+            return shown
         if (role != _TREE_TOOLTIP and role != _TREE_USER) or not index.isValid():
             return None
         r = self.regions[self._code(index)]
@@ -207,7 +276,17 @@ class RegionTreeModel(QAbstractItemModel):
 
             level = LEVEL_ZH.get(r.level, r.level) if current() == "zh" else r.level
             st = status_label(self.status.get(r.code, "draft"), current())
-            return f"{r.name_zh} {r.name_en}\n{r.code} · {level} · {st}"
+            tip = f"{r.name_zh} {r.name_en}\n{r.code} · {level} · {st}"
+            if self.filled is not None:
+                own, below = self.filled.of(r.code), self.filled.below(r.code)
+                parts = [QCoreApplication.translate("RegionTreeModel", "own values {n} / {m} ({p})").format(
+                    n=own.entered, m=own.expected, p=own.percent()) if own is not None and own.expected
+                    else QCoreApplication.translate("RegionTreeModel", "not expected to report")]
+                if below.expected and (own is None or below != own):
+                    parts.append(QCoreApplication.translate("RegionTreeModel", "with the regions below {n} / {m} ({p})").format(
+                        n=below.entered, m=below.expected, p=below.percent()))
+                tip += "\n" + QCoreApplication.translate("RegionTreeModel", "Values entered: ") + "; ".join(parts)
+            return tip
         return r.code          # UserRole
 
 
