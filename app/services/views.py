@@ -190,14 +190,39 @@ def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Da
                      filled.of(region), filled.below(region))
 
 
+@dataclass
+class Violations:
+    """Every finding of a region and the regions below it for a year (the violations page)."""
+    region: str
+    year: int
+    items: list                          # checks.Finding, as findings(db, region, year, below="all") gives them
+    names: dict[str, tuple[str, str]]    # region code -> (name_zh, name_en) of the regions reported on
+    catalogue: dict                      # indicator code -> Indicator
+
+
+def violations(db, region: str, year: int) -> Violations:
+    """The findings below ``region`` (itself included) for ``year``, from the one findings function,
+    with the names the page shows them by."""
+    from app.models.catalogue import regions as load_regions
+    from app.models.findings import findings as load_findings
+
+    fs = load_findings(db, region, year, below="all")
+    regs = load_regions(db)
+    names = {code: (regs[code].name_zh, regs[code].name("en")) for code in fs.regions if code in regs}
+    return Violations(region, year, fs.items, names, load_indicators(db))
+
+
 def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancelled=lambda: False) -> list[dict]:
     """Checks for ``region`` and every region below it, in a worker thread (own connection).
 
-    Returns one row per region with findings: code, name, blocking, explain (unexplained), info.
+    Returns one row per region *with findings* (none for a region without), most blocking first:
+    code, name, level, blocking, explain (unexplained), info, and ``reasons`` — its findings in
+    words, one dict each: indicator (zh, en), period, severity, message (zh, en), explained.
     """
     from app.models.catalogue import regions as load_regions
     from app.models.db import open_store
     from app.models.findings import findings as load_findings
+    from app.services.report.words import ALL_INDICATORS
 
     db = open_store(db_path, readonly=True)
     try:
@@ -208,13 +233,25 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
         if cancelled():
             raise _cancelled()
         progress(0.9, "")
-        names = load_regions(db)
+        names, cat = load_regions(db), load_indicators(db)
+        everything_en = {"benford": "all count indicators", "required": "all required indicators"}
+        order = {"blocking": 0, "explain": 1, "info": 2}
         rows = []
         for code in fs.regions:
+            own = fs.of(code)
+            if not own:
+                continue
             c = fs.counts(code)
-            if c["blocking"] or c["explain"] or c["info"]:
-                rows.append({"region": code, "name": names[code].name_zh, "level": names[code].level,
-                             "blocking": c["blocking"], "explain": c["unexplained"], "info": c["info"]})
+            reasons = []
+            for f in sorted(own, key=lambda f: (order[f.severity], f.period)):
+                ind = cat.get(f.indicator)
+                reasons.append({"indicator": (ind.name_zh, ind.name_en) if ind else
+                                (ALL_INDICATORS.get(f.rule, "全部指标"), everything_en.get(f.rule, "all indicators")),
+                                "code": f.indicator, "period": f.period, "severity": f.severity,
+                                "message": (f.message("zh"), f.message("en")), "explained": bool(f.explanation)})
+            rows.append({"region": code, "name": names[code].name_zh, "name_en": names[code].name("en"),
+                         "level": names[code].level, "blocking": c["blocking"], "explain": c["unexplained"],
+                         "info": c["info"], "reasons": reasons})
         rows.sort(key=lambda r: (-r["blocking"], -r["explain"], r["region"]))
         progress(1.0, "")
         return rows

@@ -53,6 +53,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.addTab(QWidget(self), "")     # placeholder for the charts page
         self._inbox = None
         self.tabs.addTab(QWidget(self), "")     # placeholder for the package inbox
+        self._violations, self._violations_tab = None, QWidget(self)
+        self.tabs.addTab(self._violations_tab, "")     # placeholder for the violations page (app/ui/violations.py)
         self.tabs.currentChanged.connect(lambda _i: self.reload_current())
         split = QSplitter(Qt.Horizontal, self)
         split.addWidget(self.tree)
@@ -194,6 +196,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.review_menu.addActions([self.approve_action, self.unlock_action, self.override_action])
         self.review_menu.addSeparator()
         self.review_menu.addAction(self.sweep_action)
+        self.violations_action = QAction(self)
+        self.violations_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.violations))
+        self.review_menu.addAction(self.violations_action)
         self.review_menu.addAction(self.targets_action)
         self.view_menu = self.menuBar().addMenu("")
         self.find_action = QAction(self)
@@ -255,6 +260,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.open_store_action.setText(self.tr("&Open store…"))
         self.recent_menu.setTitle(self.tr("Recent stores"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
+        self.violations_action.setText(self.tr("All findings below this region"))
+        self.tabs.setTabText(self.tabs.indexOf(self._violations or self._violations_tab), self.tr("Findings"))
         self.targets_action.setText(self.tr("Targets…"))
         self.find_action.setText(self.tr("&Find a region…"))
         self.finder.setPlaceholderText(self.tr("Find a region: name or code (Ctrl+F)"))
@@ -348,6 +355,8 @@ class MainWindow(Retranslating, QMainWindow):
                 self.inbox.load(self.region, self.year.value())
             elif page == 2:
                 self._charts().load(self.region, self.year.value())
+            elif self.tabs.widget(page) in (self._violations_tab, self._violations):
+                self.violations.load(self.region, self.year.value())
         except IpdeskError as exc:
             self.warn(self.error_text(exc))
         self._loaded.add(key)
@@ -392,6 +401,15 @@ class MainWindow(Retranslating, QMainWindow):
             self._inbox = InboxPage(self)
             self._put_page(3, self._inbox, self.tr("Packages"))
         return self._inbox
+
+    @property
+    def violations(self):
+        if self._violations is None:
+            from app.ui.violations import ViolationsPage
+
+            self._violations = ViolationsPage(self)
+            self._put_page(self.tabs.indexOf(self._violations_tab), self._violations, self.tr("Findings"))
+        return self._violations
 
     def open_file(self, path: str):
         """A file given on the command line (double-clicked): a package, or a spreadsheet to import."""

@@ -4,22 +4,22 @@
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="186"/>
+        <location filename="../../app/ui/dialogs.py" line="215"/>
         <source>Data directory: {dir}</source>
         <translation>数据目录：{dir}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="187"/>
+        <location filename="../../app/ui/dialogs.py" line="216"/>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="188"/>
+        <location filename="../../app/ui/dialogs.py" line="217"/>
         <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
         <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="191"/>
+        <location filename="../../app/ui/dialogs.py" line="220"/>
         <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
         <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
     </message>
@@ -286,108 +286,118 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80"/>
+        <location filename="../../app/ui/dashboard.py" line="91"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81"/>
+        <location filename="../../app/ui/dashboard.py" line="92"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="93"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83"/>
+        <location filename="../../app/ui/dashboard.py" line="94"/>
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84"/>
+        <location filename="../../app/ui/dashboard.py" line="95"/>
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="96"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="96"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="96"/>
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86"/>
-        <location filename="../../app/ui/dashboard.py" line="88"/>
+        <location filename="../../app/ui/dashboard.py" line="97"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86"/>
+        <location filename="../../app/ui/dashboard.py" line="97"/>
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86"/>
+        <location filename="../../app/ui/dashboard.py" line="97"/>
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="87"/>
+        <location filename="../../app/ui/dashboard.py" line="98"/>
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="89"/>
+        <location filename="../../app/ui/dashboard.py" line="100"/>
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="103"/>
+        <location filename="../../app/ui/dashboard.py" line="114"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="105"/>
+        <location filename="../../app/ui/dashboard.py" line="116"/>
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
         <translation>阻断：{b}&#x3000;需说明：{e}（未说明 {u}）&#x3000;提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="149"/>
+        <location filename="../../app/ui/dashboard.py" line="118"/>
+        <source>Values entered: {own}   with the regions below: {below}</source>
+        <translation>填报完整率：本级 {own}&#x3000;含全部下级 {below}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="119"/>
+        <source>not expected to report</source>
+        <translation>不需填报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="163"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="151"/>
+        <location filename="../../app/ui/dashboard.py" line="165"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="112"/>
+        <location filename="../../app/ui/dashboard.py" line="125"/>
         <source>Not ready for approval: {n}</source>
         <translation>尚不能审批：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="136"/>
+        <location filename="../../app/ui/dashboard.py" line="149"/>
         <source>Still owed by subordinate regions: {n} of {total}</source>
         <translation>下级地区尚未报送：{n} / {total}</translation>
     </message>
@@ -771,113 +781,113 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="300"/>
+        <location filename="../../app/ui/models.py" line="379"/>
         <source>Other indicators</source>
         <translation>其他指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="384"/>
+        <location filename="../../app/ui/models.py" line="463"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="384"/>
+        <location filename="../../app/ui/models.py" line="463"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="385"/>
+        <location filename="../../app/ui/models.py" line="464"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="390"/>
+        <location filename="../../app/ui/models.py" line="469"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="393"/>
+        <location filename="../../app/ui/models.py" line="472"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="397"/>
+        <location filename="../../app/ui/models.py" line="476"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="399"/>
+        <location filename="../../app/ui/models.py" line="478"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="401"/>
+        <location filename="../../app/ui/models.py" line="480"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="403"/>
+        <location filename="../../app/ui/models.py" line="482"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="407"/>
+        <location filename="../../app/ui/models.py" line="486"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="409"/>
-        <location filename="../../app/ui/models.py" line="450"/>
+        <location filename="../../app/ui/models.py" line="488"/>
+        <location filename="../../app/ui/models.py" line="529"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="417"/>
+        <location filename="../../app/ui/models.py" line="496"/>
         <source>allowed values</source>
         <translation>取值范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="421"/>
+        <location filename="../../app/ui/models.py" line="500"/>
         <source>last year below {n}: a change is judged from {n} up</source>
         <translation>上年数值小于 {n}，达到 {n} 及以上才判断变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="423"/>
+        <location filename="../../app/ui/models.py" line="502"/>
         <source>last year ±{band} percentage points</source>
         <translation>较上年 ±{band} 个百分点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="424"/>
+        <location filename="../../app/ui/models.py" line="503"/>
         <source>last year ±{band} points</source>
         <translation>较上年 ±{band} 分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="426"/>
+        <location filename="../../app/ui/models.py" line="505"/>
         <source>last year ±{band}%</source>
         <translation>较上年 ±{band}%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="427"/>
+        <location filename="../../app/ui/models.py" line="506"/>
         <source>Plausible range: {lo} – {hi} ({basis})</source>
         <translation>合理范围：{lo} – {hi}（{basis}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="456"/>
+        <location filename="../../app/ui/models.py" line="535"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="459"/>
+        <location filename="../../app/ui/models.py" line="538"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="461"/>
+        <location filename="../../app/ui/models.py" line="540"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="462"/>
+        <location filename="../../app/ui/models.py" line="541"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -1385,231 +1395,242 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="45"/>
+        <location filename="../../app/ui/main_window.py" line="46"/>
         <source>No region matches “{text}”</source>
         <translation>没有与“{text}”相符的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="252"/>
         <source>This &amp;office…</source>
         <translation>本单位设置(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="254"/>
         <source>Export &amp;data (long format)…</source>
         <translation>导出数据（长表格式）(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
-        <location filename="../../app/ui/main_window.py" line="655"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="675"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>Keys and workflow…</source>
         <translation>快捷键与报送流程…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>&amp;Open store…</source>
         <translation>打开数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>Recent stores</source>
         <translation>最近打开的数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
+        <source>All findings below this region</source>
+        <translation>本地区及全部下级的核查问题清单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="264"/>
+        <location filename="../../app/ui/main_window.py" line="411"/>
+        <source>Findings</source>
+        <translation>核查问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>Targets…</source>
         <translation>目标管理…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>&amp;Find a region…</source>
         <translation>查找地区(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>Find a region: name or code (Ctrl+F)</source>
         <translation>查找地区：名称或代码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="271"/>
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267"/>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="442"/>
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268"/>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
+        <location filename="../../app/ui/main_window.py" line="538"/>
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="519"/>
+        <location filename="../../app/ui/main_window.py" line="539"/>
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="530"/>
+        <location filename="../../app/ui/main_window.py" line="550"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="531"/>
+        <location filename="../../app/ui/main_window.py" line="551"/>
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="568"/>
+        <location filename="../../app/ui/main_window.py" line="588"/>
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="574"/>
+        <location filename="../../app/ui/main_window.py" line="594"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="576"/>
+        <location filename="../../app/ui/main_window.py" line="596"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="613"/>
+        <location filename="../../app/ui/main_window.py" line="633"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="616"/>
+        <location filename="../../app/ui/main_window.py" line="636"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>Go ahead without subordinate regions…</source>
         <translation>下级未完成时放行…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="544"/>
+        <location filename="../../app/ui/main_window.py" line="564"/>
         <source>Go ahead without subordinate regions</source>
         <translation>下级未完成时放行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="545"/>
+        <location filename="../../app/ui/main_window.py" line="565"/>
         <source>Lets {region} {year} be completed and approved while subordinate regions are not complete. The reason is kept in the audit trail.</source>
         <translation>允许{region} {year} 年在下级地区尚未完成时完成并审批。原因将记入审计记录。</translation>
     </message>
@@ -1869,6 +1890,29 @@
     </message>
 </context>
 <context>
+    <name>RegionTreeModel</name>
+    <message>
+        <location filename="../../app/ui/models.py" line="282"/>
+        <source>own values {n} / {m} ({p})</source>
+        <translation>本级 {n} / {m}（{p}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="284"/>
+        <source>not expected to report</source>
+        <translation>不需填报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="286"/>
+        <source>with the regions below {n} / {m} ({p})</source>
+        <translation>含下级 {n} / {m}（{p}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="288"/>
+        <source>Values entered: </source>
+        <translation>填报完整率：</translation>
+    </message>
+</context>
+<context>
     <name>Start</name>
     <message>
         <location filename="../../app/ui/main.py" line="130"/>
@@ -1939,39 +1983,64 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>SweepDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="154"/>
+        <location filename="../../app/ui/dialogs.py" line="156"/>
         <source>Regions with findings</source>
         <translation>存在问题的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
-        <source>Code</source>
-        <translation>代码</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
+        <location filename="../../app/ui/dialogs.py" line="159"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
+        <location filename="../../app/ui/dialogs.py" line="159"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="157"/>
+        <location filename="../../app/ui/dialogs.py" line="159"/>
         <source>Unexplained</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="157"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="171"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
+        <source>Findings</source>
+        <translation>核查问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="163"/>
+        <source>… and {n} more</source>
+        <translation>……另有 {n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="190"/>
         <source>{n} regions have findings; double-click one to open it.</source>
         <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <source>[Blocking]</source>
+        <translation>［阻断］</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <source>[Explain]</source>
+        <translation>［需说明］</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <source>[Note]</source>
+        <translation>［提示］</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="202"/>
+        <source> (explained)</source>
+        <translation>（已说明）</translation>
     </message>
 </context>
 <context>
@@ -2144,6 +2213,177 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <location filename="../../app/ui/verify_dialog.py" line="126"/>
         <source>Check documents (PDF + XLSX)…</source>
         <translation>核对报送材料（PDF + XLSX）…</translation>
+    </message>
+</context>
+<context>
+    <name>ViolationsModel</name>
+    <message>
+        <location filename="../../app/ui/violations.py" line="25"/>
+        <source>Value out of range</source>
+        <translation>超出取值范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="26"/>
+        <source>Part larger than its whole</source>
+        <translation>部分大于整体</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="27"/>
+        <source>Computed value differs</source>
+        <translation>与计算值不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="28"/>
+        <source>Required value missing</source>
+        <translation>必填缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="29"/>
+        <source>Quarters disagree with the year</source>
+        <translation>季度与全年不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="30"/>
+        <source>Months disagree with the year</source>
+        <translation>月度与全年不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="31"/>
+        <source>Change beyond the plausible band</source>
+        <translation>同比变化超出合理区间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="32"/>
+        <source>Unusual against past changes</source>
+        <translation>与历年变化相比异常</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="33"/>
+        <source>Differs from the sum of the regions below</source>
+        <translation>与下级合计不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="34"/>
+        <source>Fell where a target asks for growth</source>
+        <translation>目标要求增长但下降</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="35"/>
+        <source>First digits unusual (Benford)</source>
+        <translation>首位数字分布异常（本福特定律）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="40"/>
+        <source>Blocking</source>
+        <translation>阻断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="41"/>
+        <source>Needs explanation</source>
+        <translation>需说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="42"/>
+        <source>Note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="75"/>
+        <source>All count indicators</source>
+        <translation>全部计数类指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="76"/>
+        <source>All required indicators</source>
+        <translation>全部必填指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="97"/>
+        <source>Explained</source>
+        <translation>已说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="98"/>
+        <source>Not yet</source>
+        <translation>未说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="119"/>
+        <source>Explanation: </source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="129"/>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="130"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="131"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="132"/>
+        <source>Rule</source>
+        <translation>核查规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="133"/>
+        <source>Severity</source>
+        <translation>性质</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="134"/>
+        <source>What was found</source>
+        <translation>问题内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="135"/>
+        <source>Explained?</source>
+        <translation>是否已说明</translation>
+    </message>
+</context>
+<context>
+    <name>ViolationsPage</name>
+    <message>
+        <location filename="../../app/ui/violations.py" line="236"/>
+        <source>Region: name or code</source>
+        <translation>地区：名称或代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="237"/>
+        <source>Unexplained only</source>
+        <translation>仅看未说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="253"/>
+        <source>All severities</source>
+        <translation>全部性质</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="255"/>
+        <source>All rules</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="257"/>
+        <source>All indicators</source>
+        <translation>全部指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="283"/>
+        <source>Findings of {region} and every region below · {year}</source>
+        <translation>{region}及全部下级地区 · {year}年 · 核查问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="285"/>
+        <source>{shown} of {n} findings shown; Enter or a double-click opens the cell</source>
+        <translation>共 {n} 项问题，显示 {shown} 项；按回车或双击可跳转到对应单元格</translation>
     </message>
 </context>
 <context>
