@@ -147,9 +147,10 @@ class ViolationsFilter(QSortFilterProxyModel):
         self.setSortRole(Qt.UserRole)
 
     def set(self, **kw) -> None:
+        self.beginFilterChange()
         for k, v in kw.items():
             setattr(self, k, v)
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent):
         src = self.sourceModel()
