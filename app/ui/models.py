@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QStyledItemDelegate
 
@@ -168,7 +168,7 @@ class RegionTreeModel(QAbstractItemModel):
         from app.services.views import completeness_of
 
         self._filled_pending = False
-        if self.year is None:
+        if self.year is None or getattr(QObject.parent(self), "_store_closed", False):     # (another store opened)
             return
         filled = completeness_of(self.db, self.year)
         if filled is self.filled:
