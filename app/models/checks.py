@@ -546,29 +546,33 @@ def expected_range(ind, previous: float | None) -> ExpectedRange | None:
     >>> (r.lo, r.hi, r.band)
     (700.0, 1300.0, 30.0)
     """
+    return expected_ranges(ind, [previous])[0]
+
+
+def expected_ranges(ind, previous: list) -> list[ExpectedRange | None]:
+    """:func:`expected_range` of several previous values at once (a grid row: one NumPy pass)."""
     kind_lo, kind_hi = KIND_BOUNDS.get(ind.kind, (0, None))
-    lo = hi = float("nan")
-    if previous is not None and previous == previous:
-        lo, hi = yoy_limits(ind, float(previous))
-    if hi != hi:                                   # no band applies
-        if kind_hi is None:
-            return None
-        return ExpectedRange(float(kind_lo), float(kind_hi), None, None, previous)
-    scale = 10 ** ind.decimals
-    if lo > -math.inf:           # the smallest value at the indicator's decimals that the check lets through
-        k = math.ceil(lo * scale)
-        k += 1 if k / scale < lo else -1 if (k - 1) / scale >= lo else 0
-        lo = max(float(kind_lo), k / scale)
-    else:
-        lo = float(kind_lo)
-    k = math.floor(hi * scale)   # and the largest
-    k += -1 if k / scale > hi else 1 if (k + 1) / scale <= hi else 0
-    hi = k / scale
-    if kind_hi is not None:
-        hi = min(hi, float(kind_hi))
-    small = lo == float(kind_lo) and ind.band_unit == "percent" and float(previous) < SMALL_COUNT \
-        and ind.kind in SMALL_KINDS
-    return ExpectedRange(lo, hi, ind.band(), ind.band_unit, float(previous), small)
+    prev = np.array([np.nan if p is None else p for p in previous], dtype=float)
+    los, his = yoy_limits(ind, prev)
+    band, unit, scale = ind.band(), ind.band_unit, 10 ** ind.decimals
+    out = []
+    for p, lo, hi in zip(prev.tolist(), los.tolist(), his.tolist()):
+        if hi != hi:                                   # no band applies
+            out.append(None if kind_hi is None else
+                       ExpectedRange(float(kind_lo), float(kind_hi), None, None, None if p != p else p))
+            continue
+        if lo > -math.inf:       # the smallest value at the indicator's decimals that the check lets through
+            k = math.ceil(lo * scale)
+            k += 1 if k / scale < lo else -1 if (k - 1) / scale >= lo else 0
+            lo = max(float(kind_lo), k / scale)
+        else:
+            lo = float(kind_lo)
+        k = math.floor(hi * scale)   # and the largest
+        k += -1 if k / scale > hi else 1 if (k + 1) / scale <= hi else 0
+        hi = k / scale if kind_hi is None else min(k / scale, float(kind_hi))
+        small = lo == float(kind_lo) and unit == "percent" and p < SMALL_COUNT and ind.kind in SMALL_KINDS
+        out.append(ExpectedRange(lo, hi, band, unit, p, small))
+    return out
 
 
 def load_explanations(db, regions: list[str] | None = None, years: list[int] | None = None) -> dict:

@@ -102,17 +102,17 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
             y = cube.y_index.get(int(p)) if len(p) == 4 else None     # the cube holds annual values
             if y is not None and arr[r, y] == arr[r, y]:
                 cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
-    from app.models.checks import expected_range
+    from app.models.checks import expected_ranges
 
     r = cube.r_index[region]
+    years = [p for p in periods if len(p) == 4]           # the change band is on annual values
+    before = [cube.y_index.get(int(p) - 1) for p in years]
     for ind in inds:
-        if ind.code not in cube.i_index:
+        j = cube.i_index.get(ind.code)
+        if j is None:
             continue
-        j = cube.i_index[ind.code]
-        for p in periods:
-            y = cube.y_index.get(int(p) - 1) if len(p) == 4 else None
-            prev = float(cube.effective[r, j, y]) if y is not None else None
-            rng = expected_range(ind, prev)
+        prev = [None if y is None else float(cube.effective[r, j, y]) for y in before]
+        for p, rng in zip(years, expected_ranges(ind, prev)):
             if rng is not None:
                 cells.setdefault((ind.code, p), Cell()).expected = rng
     found = load_findings(db, region, year)          # the one findings function (as check, the report, review)

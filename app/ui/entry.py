@@ -73,8 +73,7 @@ class NoteMarkDelegate(QStyledItemDelegate):
     top-right corner when the value has a note (Excel's comment marker); the note itself is in the tooltip."""
 
     def _cell_rect(self, index, rect):
-        model = index.model()
-        if getattr(model, "grid", None) is not None and model.section_title(index.row()) is not None:
+        if index.row() in getattr(index.model(), "_starts", ()):       # a section starts at the row
             return rect.adjusted(0, _band(self.parent()), 0, 0)
         return rect
 
@@ -137,7 +136,7 @@ class GridView(QTableView):
         last = model.rowCount() - 1 if last < 0 else last
         painter = None
         for row in range(first, last + 1):
-            if model.section_title(row) is None:
+            if row not in model._starts:
                 continue
             if painter is None:
                 painter = QPainter(self.viewport())

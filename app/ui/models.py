@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from app.models.catalogue import Region
 from app.models.parse import format_value
@@ -54,28 +54,32 @@ def lock_icon():
 _TREE_DISPLAY, _TREE_DECORATION, _TREE_TOOLTIP, _TREE_USER = (int(Qt.DisplayRole), int(Qt.DecorationRole),
                                                               int(Qt.ToolTipRole), int(Qt.UserRole))
 FILLED_ROLE = int(Qt.UserRole) + 1      # the tree's badge: "95%" of the values owed at and below a region
+_SELECTED = QStyle.State_Selected
+_RIGHT_MIDDLE = int(Qt.AlignRight | Qt.AlignVCenter)
 
 
 class FilledBadge(QStyledItemDelegate):
     """Draws the region tree's completeness badge (FILLED_ROLE) right-aligned after the name: grey when
     every value owed at and below the region is in, dark orange when some are missing."""
 
+    _font = None
+    FULL, MISSING = QColor("#8a8a8a"), QColor("#b35900")
+
     def paint(self, painter, option, index):
         super().paint(painter, option, index)
-        text = index.data(FILLED_ROLE)
+        text = index.model().data(index, FILLED_ROLE)
         if not text:
             return
+        if self._font is None:
+            self._font = QFont(option.font)
+            self._font.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
         painter.save()
-        font = painter.font()
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
-        painter.setFont(font)
-        from PySide6.QtWidgets import QStyle
-
-        if option.state & QStyle.State_Selected:
+        painter.setFont(self._font)
+        if option.state & _SELECTED:
             painter.setPen(option.palette.highlightedText().color())
         else:
-            painter.setPen(QColor("#8a8a8a") if text == "100%" else QColor("#b35900"))
-        painter.drawText(option.rect.adjusted(0, 0, -4, 0), int(Qt.AlignRight | Qt.AlignVCenter), text)
+            painter.setPen(self.FULL if text == "100%" else self.MISSING)
+        painter.drawText(option.rect.adjusted(0, 0, -4, 0), _RIGHT_MIDDLE, text)
         painter.restore()
 
 
