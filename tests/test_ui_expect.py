@@ -239,6 +239,8 @@ def test_violations_page_lists_every_finding_below_filters_and_jumps(window, qtb
     fs = findings(window.db, "100000", 2024, below="all")
     assert page.model.rowCount() == len(fs) == page.proxy.rowCount() > 0
     assert "显示 {0} 项".format(len(fs)) in page.shown.text()
+    heads = [page.proxy.headerData(c, Qt.Horizontal) for c in range(page.proxy.columnCount())]
+    assert heads == ["地区", "指标", "期间", "核查规则", "性质", "问题内容", "是否已说明"]
     texts = [page.proxy.index(r, 5).data() for r in range(page.proxy.rowCount())]
     assert all("_" not in t for t in texts)                   # messages in words, no rule ids
     # filters narrow the list, each to what it says

@@ -125,7 +125,7 @@ class ViolationsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation != Qt.Horizontal or int(role) != int(Qt.DisplayRole):
             return None
-            return (
+        return (
             QCoreApplication.translate("ViolationsModel", "Region"),
             QCoreApplication.translate("ViolationsModel", "Indicator"),
             QCoreApplication.translate("ViolationsModel", "Period"),
@@ -199,7 +199,7 @@ class ViolationsPage(Retranslating, QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((110, 190, 70, 170, 80, 420, 70)):
+        for col, width in enumerate((110, 250, 70, 170, 80, 420, 80)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(5, QHeaderView.Stretch)
         self.cellRequested.connect(lambda *cell: go_to_cell(self.window, *cell))
