@@ -265,6 +265,11 @@ def test_violations_page_lists_every_finding_below_filters_and_jumps(window, qtb
     sev = [page.model.finding(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).severity
            for r in range(page.proxy.rowCount())]
     assert sev == sorted(sev, key={"blocking": 0, "explain": 1, "info": 2}.get)
+    page.view.sortByColumn(0, Qt.DescendingOrder)
+    codes = [page.model.finding(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).region
+             for r in range(page.proxy.rowCount())]
+    assert codes == sorted(codes, reverse=True) and len(set(codes)) > 1
+    page.view.sortByColumn(4, Qt.AscendingOrder)
     # Enter on the Nantong change-band finding opens its cell in the entry grid
     page.rule.setCurrentIndex(page.rule.findData("yoy"))
     page.region_text.setText("南通")

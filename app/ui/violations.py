@@ -53,7 +53,36 @@ class ViolationsModel(QAbstractTableModel):
     def set_violations(self, v) -> None:
         self.beginResetModel()
         self.data_, self.items = v, list(v.items)
+        self._sort_items()
         self.endResetModel()
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """Sorted here with a key per row (the proxy's pairwise comparisons would ask data() some
+        ten thousand times for a nation's list)."""
+        self._sorted = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        before = [self.items[i.row()] for i in old]
+        self._sort_items()
+        at = {id(f): n for n, f in enumerate(self.items)}
+        self.changePersistentIndexList(old, [self.index(at[id(f)], i.column()) for f, i in zip(before, old)])
+        self.layoutChanged.emit()
+
+    def _sort_items(self) -> None:
+        column, order = getattr(self, "_sorted", (4, Qt.AscendingOrder))
+        col = COLUMNS[column]
+        if col == "severity":
+            def key(f):
+                return SEVERITY_ORDER[f.severity], f.region, f.indicator, f.period
+        elif col == "region":
+            def key(f):
+                return f.region, SEVERITY_ORDER[f.severity], f.indicator, f.period
+        else:
+            texts = {id(f): self.text(n, column) for n, f in enumerate(self.items)}
+
+            def key(f):
+                return texts[id(f)], f.region
+        self.items.sort(key=key, reverse=order == Qt.DescendingOrder)
 
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.items)
@@ -144,7 +173,10 @@ class ViolationsFilter(QSortFilterProxyModel):
         self.severity = self.rule = self.indicator = None
         self.region_text = ""
         self.unexplained = False
-        self.setSortRole(Qt.UserRole)
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """The source sorts itself (ViolationsModel.sort); the proxy keeps its order."""
+        self.sourceModel().sort(column, order)
 
     def set(self, **kw) -> None:
         self.beginFilterChange()
