@@ -94,6 +94,7 @@ class RegionTreeModel(QAbstractItemModel):
         self.status: dict[str, str] = {}
         self._dots: dict[str, object] = {}
         self.year: int | None = None
+        self._filled_stale = False
         self.filled = None                # completeness.Completeness of the year (made after the first paint)
         self._read_state()
 
@@ -159,9 +160,17 @@ class RegionTreeModel(QAbstractItemModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, 0))
 
     def values_changed(self) -> None:
-        """Values may have changed: read the completeness again after the next paint (it is kept per
-        year until the store's next audited change, so this is a dictionary lookup when nothing changed)."""
-        if self.year is None or getattr(self, "_filled_pending", False):
+        """Values may have changed: read the completeness again (kept per year until the store's next
+        audited change, so a dictionary lookup when nothing changed) — never before the tree's first
+        paint (the window's first screen does without NumPy, see MainWindow.event)."""
+        if self.year is None:
+            return
+        self._filled_stale = True
+        if getattr(self, "_painted", False):
+            self._schedule_filled()
+
+    def _schedule_filled(self) -> None:
+        if getattr(self, "_filled_pending", False):
             return
         from PySide6.QtCore import QTimer
 
@@ -171,7 +180,7 @@ class RegionTreeModel(QAbstractItemModel):
     def _read_filled(self) -> None:
         from app.services.views import completeness_of
 
-        self._filled_pending = False
+        self._filled_pending = self._filled_stale = False
         if self.year is None or getattr(QObject.parent(self), "_store_closed", False):     # (another store opened)
             return
         filled = completeness_of(self.db, self.year)
@@ -267,6 +276,10 @@ class RegionTreeModel(QAbstractItemModel):
                 self._shown[key] = shown
             return shown
         if role == FILLED_ROLE:
+            if not getattr(self, "_painted", False) or self._filled_stale:    # asked by a paint: read after it
+                self._painted = True
+                if self._filled_stale:
+                    self._schedule_filled()
             key = (index.internalId(), role, "")
             shown = self._shown.get(key)
             if shown is None:
