@@ -334,3 +334,42 @@ def test_sweep_dialog_shows_names_and_reasons(window, qtbot):
     assert "专利转让许可次数" in reasons and "合理区间" in reasons and "［需说明］" in reasons
     assert t.rowCount() == 4
     window.sweep_dialog.close()
+
+
+FIRST_PAINT = r"""
+import sys
+from PySide6.QtCore import QEvent, QObject
+from app.ui.main import make_app
+from app.models.db import open_store
+from app.ui.main_window import MainWindow
+app = make_app()
+w = MainWindow(open_store(sys.argv[1]), region="320000", year=2024)
+seen = []
+class F(QObject):
+    def eventFilter(self, o, e):
+        if e.type() == QEvent.Paint and o is w and not seen:
+            seen.append(("numpy" in sys.modules, w.tree_model.filled is not None))
+        return False
+f = F(); w.installEventFilter(f); w.show()
+for _ in range(100):
+    app.processEvents()
+    if w.tree_model.filled is not None:
+        break
+print(seen[0], w.tree_model.filled is not None)
+"""
+
+
+def test_completeness_waits_for_the_first_paint(demo_file, tmp_path):
+    """The tree's badges need NumPy's checks module (the required indicators): read after the window's
+    first paint, which does without NumPy, not before it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    store = tmp_path / "s.sqlite"
+    shutil.copy(demo_file, store)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(store)], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "(False, False) True", out.stderr[-2000:]
