@@ -115,7 +115,7 @@ def test_tooltip_range_agrees_with_the_change_band_on_both_sides(window, code, s
 
 def test_small_counts_and_bounded_kinds_have_their_own_range(empty_db):
     from app.models.catalogue import indicators
-    from app.models.checks import expected_range
+    from app.models.bands import expected_range
 
     cat = indicators(empty_db)
     small = expected_range(cat["INV_GRANTS"], 5)           # 5 → 19 is not judged, 5 → 20 is a +300 % change
@@ -129,7 +129,7 @@ def test_small_counts_and_bounded_kinds_have_their_own_range(empty_db):
 
 def test_small_count_range_agrees_with_the_check(empty_db):
     from app.models.catalogue import indicators
-    from app.models.checks import expected_range
+    from app.models.bands import expected_range
     from app.models.findings import findings
 
     db = empty_db

@@ -37,10 +37,12 @@ from decimal import Decimal
 
 import numpy as np
 
+from .bands import (KIND_BOUNDS, SMALL_COUNT, SMALL_KINDS, ExpectedRange, _fmt, expected_range,  # noqa: F401
+                    expected_ranges, yoy_limits)
 from .cube import Cube
 from .errors import InputError
 from .messages import register, render
-from .parse import MAX_MAGNITUDE, check_range, format_value
+from .parse import MAX_MAGNITUDE, check_range
 from .targets import TargetSet
 
 # Parts that may not exceed their whole: (part, whole, rule message code)
@@ -53,12 +55,9 @@ MZ_MIN_HISTORY = 4
 MAD_FLOOR = 0.02          # log-growth units (~2 %): steady series are not flagged for tiny wobbles
 SUM_TOLERANCE = 0.01
 SUB_TOLERANCE = 0.01      # quarters / months of a flow against the year
-SMALL_COUNT = 20          # counts below this are too small to judge relative changes
-SMALL_KINDS = ("count", "amount", "population")
 BENFORD_MIN = 100
 BENFORD_CHI2_P01 = 20.09  # χ²(8) critical value at p = 0.01
 BENFORD = [math.log10(1 + 1 / d) for d in range(1, 10)]
-KIND_BOUNDS = {"percent": (0, 100), "score": (0, 100), "months": (0, 240)}
 
 register({
     "le_hv_stock": ("high-value invention patents ({a}) exceed invention patents in force ({b})",
@@ -122,10 +121,6 @@ class Finding:
         d["message"] = self.message("en")
         d["message_zh"] = self.message("zh")
         return d
-
-
-def _fmt(v: float, decimals: int) -> str:
-    return format_value(Decimal(repr(round(float(v), decimals + 4))), decimals)
 
 
 def _median(x: np.ndarray) -> np.ndarray:
@@ -485,94 +480,6 @@ def required_codes(cat: dict, level: str, reported=()) -> list[str]:
     reports that the catalogue marks required or a 'reported' target asks for (``reported``:
     :func:`reported_codes`). The required-values check flags each one missing; completeness counts them."""
     return [c for c, i in cat.items() if not i.derived and i.applies_to(level) and (i.required or c in reported)]
-
-
-def yoy_limits(ind, previous):
-    """The values this year's change-band check (rule ``yoy``) lets through after last year's
-    ``previous`` (its effective value: a derived figure computed): ``(lo, hi)``, floats or arrays
-    like ``previous``; NaN where the band does not apply (no band, no previous value, a relative band
-    after a value ≤ 0), lo = -inf where a count stays unjudged below ``SMALL_COUNT``.
-
-    A value ``b`` is flagged exactly when ``b < lo`` or ``b > hi`` (the checker asks this, the
-    grid's tooltip shows it through :func:`expected_range`).
-
-    >>> from app.models.catalogue import indicators
-    >>> [round(x, 6) for x in yoy_limits(indicators(db)["INV_GRANTS"], 100.0)]     # ±30 %: 70 and 130 pass
-    [70.0, 130.0]
-    """
-    band = ind.band()
-    prev = np.asarray(previous, dtype=float)
-    nan = np.full(prev.shape, np.nan)
-    if band is None:
-        return (float(nan), float(nan)) if nan.ndim == 0 else (nan, nan.copy())
-    tol = band + 1e-9          # (100 → 130 is 30.000000000000004 % in binary floating point, and exactly the band)
-    with np.errstate(invalid="ignore"):
-        if ind.band_unit == "points":
-            lo, hi = prev - tol, prev + tol
-        else:
-            ok = prev > 0
-            lo, hi = np.where(ok, prev * (1 - tol / 100), np.nan), np.where(ok, prev * (1 + tol / 100), np.nan)
-            if ind.kind in SMALL_KINDS:        # too small to judge relative changes: flagged only from SMALL_COUNT up
-                small = ok & (prev < SMALL_COUNT)
-                lo = np.where(small, -np.inf, lo)
-                hi = np.where(small, np.maximum(hi, SMALL_COUNT * (1 - 1e-9)), hi)
-    if lo.ndim == 0:
-        return float(lo), float(hi)
-    return lo, hi
-
-
-@dataclass
-class ExpectedRange:
-    """What a cell may hold without a change-band finding (or, with no last year, its kind's bounds),
-    rounded inward to the indicator's decimals: a value shown inside raises no ``yoy`` finding."""
-    lo: float
-    hi: float
-    band: float | None          # None: the kind's bounds only (no last-year value to compare with)
-    unit: str | None            # "percent" (of last year's figure) | "points" | None
-    previous: float | None
-    small: bool = False         # last year's count below SMALL_COUNT: only a rise to SMALL_COUNT or more is flagged
-
-    def text(self, decimals: int) -> tuple[str, str]:
-        return _fmt(self.lo, decimals), _fmt(self.hi, decimals)
-
-
-def expected_range(ind, previous: float | None) -> ExpectedRange | None:
-    """The plausible range of an indicator's annual value after last year's ``previous`` (effective
-    value; None when there is none): :func:`yoy_limits` within the kind's bounds, rounded inward.
-    None when nothing bounds it (no band applies and the kind is unbounded).
-
-    >>> from app.models.catalogue import indicators
-    >>> r = expected_range(indicators(db)["INV_GRANTS"], 1000)
-    >>> (r.lo, r.hi, r.band)
-    (700.0, 1300.0, 30.0)
-    """
-    return expected_ranges(ind, [previous])[0]
-
-
-def expected_ranges(ind, previous: list) -> list[ExpectedRange | None]:
-    """:func:`expected_range` of several previous values at once (a grid row: one NumPy pass)."""
-    kind_lo, kind_hi = KIND_BOUNDS.get(ind.kind, (0, None))
-    prev = np.array([np.nan if p is None else p for p in previous], dtype=float)
-    los, his = yoy_limits(ind, prev)
-    band, unit, scale = ind.band(), ind.band_unit, 10 ** ind.decimals
-    out = []
-    for p, lo, hi in zip(prev.tolist(), los.tolist(), his.tolist()):
-        if hi != hi:                                   # no band applies
-            out.append(None if kind_hi is None else
-                       ExpectedRange(float(kind_lo), float(kind_hi), None, None, None if p != p else p))
-            continue
-        if lo > -math.inf:       # the smallest value at the indicator's decimals that the check lets through
-            k = math.ceil(lo * scale)
-            k += 1 if k / scale < lo else -1 if (k - 1) / scale >= lo else 0
-            lo = max(float(kind_lo), k / scale)
-        else:
-            lo = float(kind_lo)
-        k = math.floor(hi * scale)   # and the largest
-        k += -1 if k / scale > hi else 1 if (k + 1) / scale <= hi else 0
-        hi = k / scale if kind_hi is None else min(k / scale, float(kind_hi))
-        small = lo == float(kind_lo) and unit == "percent" and p < SMALL_COUNT and ind.kind in SMALL_KINDS
-        out.append(ExpectedRange(lo, hi, band, unit, p, small))
-    return out
 
 
 def load_explanations(db, regions: list[str] | None = None, years: list[int] | None = None) -> dict:

@@ -102,7 +102,7 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
             y = cube.y_index.get(int(p)) if len(p) == 4 else None     # the cube holds annual values
             if y is not None and arr[r, y] == arr[r, y]:
                 cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
-    from app.models.checks import expected_ranges
+    from app.models.bands import expected_ranges
 
     r = cube.r_index[region]
     years = [p for p in periods if len(p) == 4]           # the change band is on annual values

@@ -507,12 +507,12 @@ class GridModel(QAbstractTableModel):
 
     @staticmethod
     def range_text(ind, rng) -> str:
-        """合理范围：300,000 – 380,000（较上年 ±30%）: the checks' own range (checks.expected_range)."""
+        """合理范围：300,000 – 380,000（较上年 ±30%）: the checks' own range (bands.expected_range)."""
         lo, hi = rng.text(ind.decimals)
         if rng.band is None:
             basis = QCoreApplication.translate("GridModel", "allowed values")
         elif rng.small:
-            from app.models.checks import SMALL_COUNT      # (hovering only: NumPy is loaded by then)
+            from app.models.bands import SMALL_COUNT      # (hovering only: NumPy is loaded by then)
 
             basis = QCoreApplication.translate("GridModel", "last year below {n}: a change is judged from {n} up").format(n=SMALL_COUNT)
         elif rng.unit == "points":
