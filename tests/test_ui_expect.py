@@ -373,3 +373,14 @@ def test_completeness_waits_for_the_first_paint(demo_file, tmp_path):
     out = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(store)], env=env, cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "(False, False) True", out.stderr[-2000:]
+
+
+def test_report_lists_indicators_in_the_grids_sections(demo_db):
+    from app.services.report.data import build_report
+    from app.services.views import entry_grid
+
+    rep = build_report(demo_db, "320100", 2024)
+    grid = entry_grid(demo_db, "320100", 2024, with_checks=False)
+    assert [r.code for r in rep.indicators] == [i.code for i in grid.indicators]
+    assert [r.code for r in rep.indicators].index("PATENT_TRANSFERS") == \
+        [r.code for r in rep.indicators].index("ROYALTY_TRADE") - 3        # 运用转化 together

@@ -115,15 +115,17 @@ def indicators(db) -> dict[str, Indicator]:
 
 
 def in_sections(inds) -> list[Indicator]:
-    """The indicators grouped by section, in the sections' order (``sections.csv``), catalogue order
-    within a section; those in no section (a store's own indicators) last.
+    """The indicators grouped by section, in the sections' order and within a section in the order
+    ``sections.csv`` lists them; those in no section (a store's own indicators) last, in catalogue order.
 
     >>> [i.section for i in in_sections(indicators(db).values())][:2]
     ['base', 'stock']
     """
     order = {key: n for n, key in enumerate(sections())}
+    listed = _SECTIONS[2]
     inds = list(inds)
-    return sorted(inds, key=lambda i: (order.get(i.section, len(order)), inds.index(i)))
+    at = {id(i): n for n, i in enumerate(inds)}
+    return sorted(inds, key=lambda i: (order.get(i.section, len(order)), listed.get(i.code, 0), at[id(i)]))
 
 
 _SECTIONS: list = []
@@ -148,7 +150,7 @@ def _read_sections() -> None:
     from .reference import _read_csv, resource
 
     path = resource("catalogue", "sections.csv")
-    names, of = {}, {}
+    names, of, listed = {}, {}, {}
     for n, row in enumerate(_read_csv(path, {"section", "name_zh", "name_en", "indicators"}), start=2):
         key = row["section"].strip()
         if not key or key in names:
@@ -160,7 +162,8 @@ def _read_sections() -> None:
                 raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=code,
                                  params={"column": "indicators", "why": "each indicator in one section"})
             of[code] = key
-    _SECTIONS[:] = [names, of]
+            listed[code] = len(listed)
+    _SECTIONS[:] = [names, of, listed]
 
 
 _CHECK_CONFIG: dict[str, tuple[float | None, str | None]] | None = None
