@@ -1126,51 +1126,61 @@
     </message>
     <message>
         <location filename="../../app/ui/help_dialog.py" line="35"/>
+        <source>Enter / double-click</source>
+        <translation>回车 / 双击</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="35"/>
+        <source>Findings page: opens the finding&apos;s cell in the entry grid</source>
+        <translation>核查问题页：跳转到该问题所在的填报单元格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="36"/>
         <source>Note and source of the value</source>
         <translation>数值的备注与来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="36"/>
+        <location filename="../../app/ui/help_dialog.py" line="37"/>
         <source>History of the value: who changed it, when and why</source>
         <translation>数值的修改记录：谁、何时、为何修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="37"/>
+        <location filename="../../app/ui/help_dialog.py" line="38"/>
         <source>Finds a region by name or code</source>
         <translation>按名称或代码查找地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="38"/>
+        <location filename="../../app/ui/help_dialog.py" line="39"/>
         <source>Imports a spreadsheet</source>
         <translation>导入电子表格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="39"/>
+        <location filename="../../app/ui/help_dialog.py" line="40"/>
         <source>Exports the submission documents (PDF, XLSX)</source>
         <translation>导出报送材料（PDF、XLSX）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="40"/>
+        <location filename="../../app/ui/help_dialog.py" line="41"/>
         <source>Opens another store</source>
         <translation>打开另一个数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="41"/>
+        <location filename="../../app/ui/help_dialog.py" line="42"/>
         <source>Quits</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="44"/>
+        <location filename="../../app/ui/help_dialog.py" line="45"/>
         <source>Key</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="44"/>
+        <location filename="../../app/ui/help_dialog.py" line="45"/>
         <source>What it does</source>
         <translation>作用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="55"/>
+        <location filename="../../app/ui/help_dialog.py" line="56"/>
         <source>&lt;b&gt;How a year&apos;s figures go up&lt;/b&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Draft&lt;/b&gt;: the clerk types or imports the figures. Cells in red must be fixed; cells in yellow need a written explanation (one explanation per cell, in the panel on the right).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Complete&lt;/b&gt;: when nothing blocks, the clerk presses “Mark as complete”.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Submitted&lt;/b&gt;: the package is sent to the office above (Packages tab).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Approved&lt;/b&gt;: an office head approves with a password; the year is locked. Only an office head can unlock it, with a reason kept in the audit trail.&lt;/li&gt;&lt;/ol&gt;Cells with a small red triangle carry a note; a padlock on a year means it is locked; grey italic figures are computed from other indicators.</source>
         <translation>&lt;b&gt;一年数据的报送流程&lt;/b&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;草稿&lt;/b&gt;：填报人录入或导入数据。红色单元格须修正；黄色单元格须填写情况说明（每个单元格只需说明一次，在右侧面板填写）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;填报完成&lt;/b&gt;：没有阻碍报送的问题时，填报人点击“标记为填报完成”。&lt;/li&gt;&lt;li&gt;&lt;b&gt;已报送&lt;/b&gt;：数据包报送至上级单位（“数据包收发”页）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;已审批&lt;/b&gt;：单位负责人凭密码审批，该年度数据即锁定；只有单位负责人可以解锁，解锁原因记入审计记录。&lt;/li&gt;&lt;/ol&gt;单元格右上角的红色小三角表示该数值有备注；年份旁的锁形图标表示该年已锁定；灰色斜体数字由其他指标计算得出。</translation>
     </message>
