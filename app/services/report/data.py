@@ -434,7 +434,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     grid, the dashboard and ``ipdesk check`` show. Whether the document is final, and the
     state it prints, is :func:`app.models.review.document_state` over those findings."""
     from app import __version__
-    from app.models.catalogue import children as child_codes
+    from app.models.catalogue import children as child_codes, in_sections
     from app.models.catalogue import indicators as load_indicators
     from app.models.catalogue import region as get_region
     from app.models.db import meta_get
@@ -478,7 +478,9 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         by_indicator.setdefault(t.indicator, []).append(t)
 
     rows: list[IndicatorRow] = []
-    for seq, (code, ind) in enumerate(((c, i) for c, i in cat.items() if i.applies_to(reg.level)), start=1):
+    # in the catalogue's sections (the entry grid's order)
+    for seq, ind in enumerate(in_sections(i for i in cat.values() if i.applies_to(reg.level)), start=1):
+        code = ind.code
         d = ind.decimals
         prev, cur = eff.get((region, code, year - 1)), eff.get((region, code, year))
         yoy, unit = None, "%"
