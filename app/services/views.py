@@ -221,8 +221,7 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
     """
     from app.models.catalogue import regions as load_regions
     from app.models.db import open_store
-    from app.models.findings import findings as load_findings
-    from app.services.report.words import ALL_INDICATORS
+    from app.models.findings import findings as load_findings, subject_name
 
     db = open_store(db_path, readonly=True)
     try:
@@ -234,7 +233,6 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
             raise _cancelled()
         progress(0.9, "")
         names, cat = load_regions(db), load_indicators(db)
-        everything_en = {"benford": "all count indicators", "required": "all required indicators"}
         order = {"blocking": 0, "explain": 1, "info": 2}
         rows = []
         for code in fs.regions:
@@ -244,9 +242,7 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
             c = fs.counts(code)
             reasons = []
             for f in sorted(own, key=lambda f: (order[f.severity], f.period)):
-                ind = cat.get(f.indicator)
-                reasons.append({"indicator": (ind.name_zh, ind.name_en) if ind else
-                                (ALL_INDICATORS.get(f.rule, "全部指标"), everything_en.get(f.rule, "all indicators")),
+                reasons.append({"indicator": (subject_name(f, cat, "zh"), subject_name(f, cat, "en")),
                                 "code": f.indicator, "period": f.period, "severity": f.severity,
                                 "message": (f.message("zh"), f.message("en")), "explained": bool(f.explanation)})
             rows.append({"region": code, "name": names[code].name_zh, "name_en": names[code].name("en"),
