@@ -131,13 +131,19 @@ def _owed(db, args, _print_json, _table, zh, EXIT_FINDINGS, EXIT_OK) -> int:
 
 
 def cmd_progress(args) -> int:
+    from app.models.errors import InputError
     from app.models.progress import set_progress
 
     EXIT_FINDINGS, EXIT_OK, _lang, _open, _print_json, _table = _common()
     db = _open(args, create=False)
-    res = set_progress(db, args.region, args.task, args.period, args.state, percent=args.percent,
-                       milestone=args.milestone, text=args.text, person=args.person, why=args.why,
-                       evidence=args.evidence or ())
+    try:
+        res = set_progress(db, args.region, args.task, args.period, args.state, percent=args.percent,
+                           milestone=args.milestone, text=args.text, person=args.person, why=args.why,
+                           evidence=args.evidence or ())
+    except InputError as exc:
+        if exc.code != "progress_reason":
+            raise
+        raise InputError("progress_reason_cli", text=exc.text, params=exc.params) from None
     if args.json:
         _print_json([res.to_dict()])
     elif _lang(args) == "zh":

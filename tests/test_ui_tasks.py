@@ -125,6 +125,7 @@ def test_late_without_a_reason_is_refused_with_the_ledgers_message(page, qtbot):
     assert "滞后" in seen["dialog"].windowTitle()
     assert counts(db) == before                                            # nothing written
     assert "须说明原因" in page.refusal.text() and "滞后" in page.refusal.text()
+    assert "--why" not in page.refusal.text()               # the command line's flag is not the window's word
     page.refusal.done(0)
     # with a reason it is kept, in the store and in the audit row
     answer(qtbot, "reasonDialog", lambda d: (d.edit.setPlainText("统计口径调整，数据待复核"), d.accept()))
@@ -139,14 +140,33 @@ def test_late_without_a_reason_is_refused_with_the_ledgers_message(page, qtbot):
     assert counts(db) == before
 
 
-def test_delete_clears_a_cell_back_to_not_started(page, qtbot):
+def test_delete_takes_the_report_out_audited_and_the_trail_still_verifies(page, qtbot):
+    from app.models import audit
+
     type_in(page, qtbot, "320100", "2024Q3", "推进中 50%")
     page.grid.setCurrentIndex(cell(page, "320100", "2024Q3"))
     page.grid.setFocus()
     qtbot.keyClick(page.grid, Qt.Key_Delete)
-    got = rows(page.db, "320100")["2024Q3"]
-    assert (got["state"], got["percent"]) == ("not_started", None)
-    assert page.grid_model.data(cell(page, "320100", "2024Q3"), Qt.EditRole) == "未开始"
+    assert "2024Q3" not in rows(page.db, "320100")                # cleared, not a 未开始 report
+    assert page.grid_model.data(cell(page, "320100", "2024Q3"), Qt.EditRole) in ("", None)
+    last = page.db.execute("select old, new from audit where action = 'progress' and region = '320100'"
+                           " order by id desc limit 1").fetchone()
+    assert "in_progress" in last[0] and last[1] is None
+    assert audit.verify(page.db).ok
+
+
+def test_a_stale_page_cannot_explain_a_task_no_longer_overdue(page, qtbot):
+    """The page asks the review service, which checks the finding exists now (here: done meanwhile)."""
+    db = page.db
+    page.select_task(TASK)
+    assert page.explain_button.isEnabled()
+    progress.set_progress(db, "320000", TASK, "2024", "已完成")         # another window, the CLI, a package
+    before = counts(db)
+    assert not page.explain_overdue("国家局反馈数据延迟")
+    assert counts(db) == before
+    assert db.execute("select count(*) from audit where action = 'explain' and indicator = ?",
+                      [f"task:{TASK}"]).fetchone()[0] == 0
+    assert "G2024" not in page.refusal.text() and "task:" not in page.refusal.text()
 
 
 def test_evidence_a_real_pdf_is_attached_and_a_disguised_program_refused(page, qtbot, tmp_path):

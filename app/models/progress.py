@@ -14,6 +14,7 @@ reason. Periods: ``2022Q1``–``2022Q4``, ``2022H1`` / ``2022H2`` (also 2022年�
 the region, period within the task's year, state, percentage, texts, every attachment by its
 content), then one transaction writes the progress row, the evidence (content once per SHA-256)
 and the audit rows (``progress``, one ``evidence`` per new file). A refusal writes nothing.
+:func:`clear_progress` takes a period's report back out (the grid's Delete), through the same writer.
 """
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ register({
     "progress_period": ("{text!r} is not a progress period (2024Q1–Q4, 2024H1, 2024H2 or 2024)",
                         "“{text}”不是有效的进度期间（应写作 2024Q1–2024Q4、2024H1、2024H2 或 2024）"),
     "progress_year": ("period {text} is outside the task's year {year}", "期间 {text} 不在该任务的年度（{year} 年）内"),
-    "progress_reason": ("{state_en} needs a reason (--why)", "状态为“{state_zh}”时须说明原因（--why）"),
+    "progress_reason": ("{state_en} needs a reason", "状态为“{state_zh}”时须说明原因"),
+    # the command line's words for the same refusal (its flag named): app.cli_tasks
+    "progress_reason_cli": ("{state_en} needs a reason: give it with --why", "状态为“{state_zh}”时须说明原因，请用 --why 给出"),
     "progress_percent": ("{text!r} is not a percentage 0–100", "“{text}”不是 0–100 的百分比"),
     "progress_done_percent": ("a task marked done is 100 % complete, not {text} %",
                               "已完成的任务进度应为 100%，而不是 {text}%"),
@@ -140,20 +143,51 @@ def set_progress(db, region: str, task_id: str, period, state, *, percent=None, 
     return ProgressResult(task_id, region, period, code, written, added)
 
 
-def write_progress(db, task_id: str, region: str, period: str, year: int, rec: dict, files, *, who: str,
+def clear_progress(db, region: str, task_id: str, period, *, who: str | None = None) -> ProgressResult:
+    """Take the report of ``task_id`` in ``region`` for ``period`` back out (the grid's Delete): the
+    row goes, with a ``progress`` audit row whose new side is empty, so the period reads as nothing
+    reported (未报). A report carrying evidence files keeps them: it goes back to 未开始 with no
+    percentage, milestone, text, person or reason, and the files stay listed. Refused on an approved
+    or locked year like :func:`set_progress`; nothing there: nothing written."""
+    _check_region(db, region)
+    task = get_task(db, task_id)
+    period = parse_progress_period(period)
+    if int(period[:4]) != task.year:
+        raise InputError("progress_year", text=period, params={"year": task.year})
+    refuse_locked(db, region, task.year)
+    who = _who(who)
+    with transaction(db):
+        written, _ = write_progress(db, task_id, region, period, task.year, None, (), who=who)
+    return ProgressResult(task_id, region, period, "not_started", written)
+
+
+def write_progress(db, task_id: str, region: str, period: str, year: int, rec: dict | None, files, *, who: str,
                    at: str | None = None) -> tuple[bool, list[dict]]:
     """The one writer of a progress row and its evidence, with their audit rows, inside the caller's
     transaction; everything checked before. ``rec``: state, percent, milestone, text, person, reason.
     ``files``: :class:`Evidence` — one whose content is empty is a file a package listed but did not
     carry (its metadata and SHA-256 are kept; the bytes stay with the sender until a package carries
-    them). Returns (anything written, the files newly attached)."""
+    them). ``rec`` None: the report taken out (:func:`clear_progress`) — the row deleted, or, when it
+    carries evidence, back to 未开始 with nothing else. Returns (anything written, the files newly attached)."""
     at = at or now_iso()
     ind = task_indicator(task_id)
-    rec = {k: rec.get(k) for k in _FIELDS}
     old = db.execute(f"select {', '.join(_FIELDS)} from task_progress where task=? and region=? and period=?",
                      [task_id, region, period]).fetchone()
     old_rec = None if old is None else dict(zip(_FIELDS, old))
     rows = []
+    if rec is None:
+        has_files = db.execute("select 1 from evidence where task=? and region=? and period=? limit 1",
+                               [task_id, region, period]).fetchone()
+        if old_rec is None:
+            return False, []
+        if not has_files:
+            db.execute("delete from task_progress where task=? and region=? and period=?", [task_id, region, period])
+            from .audit import append
+
+            append(db, [(who, "progress", region, ind, period, _enc(old_rec), None, None)], at=at)
+            return True, []
+        rec = {"state": "not_started"}
+    rec = {k: rec.get(k) for k in _FIELDS}
     if old_rec != rec:
         db.execute("insert into task_progress(task, region, period, year, state, percent, milestone, text, person,"
                    " reason, updated_by, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?)"

@@ -1,7 +1,8 @@
 """What the window's 任务 page shows and writes: the task tree of a region-year, the progress grid of a
 task over the region and the regions below, a progress cell typed as a clerk types it, and the
 evidence of a task in a region. Reads through :mod:`app.models.tasks` / :mod:`app.models.progress`;
-every write is :func:`app.models.progress.set_progress` (the one write path, audited).
+every write is :func:`app.models.progress.set_progress` or, a cell emptied, :func:`app.models.progress.clear_progress`
+(the one write path, audited).
 
     nodes = task_tree(db, "320000", 2024)                  # article → clause → task → own tasks below
     lines = progress_grid(db, "320000", 2024, "G2024-4.9.1")   # 江苏省 and its cities × Q1 … 全年
@@ -187,11 +188,14 @@ def rewrite(db, region: str, task_id: str, period: str, **changes):
 
 
 def write_cell(db, region: str, task_id: str, period: str, text, *, why: str | None = None):
-    """A progress cell typed in the grid: state and percentage from ``text`` (empty: back to 未开始 with
-    no percentage); milestone, text and person kept; ``why`` the reason (滞后 and 取消 need one)."""
-    old = _current(db, region, task_id, period)
+    """A progress cell typed in the grid: state and percentage from ``text`` (empty: the report taken out,
+    :func:`app.models.progress.clear_progress`); milestone, text and person kept; ``why`` the reason
+    (滞后 and 取消 need one)."""
     if not str(text or "").strip():
-        return rewrite(db, region, task_id, period, state="not_started", percent=None, milestone=None, why=None)
+        from app.models.progress import clear_progress
+
+        return clear_progress(db, region, task_id, period)
+    old = _current(db, region, task_id, period)
     state, percent = parse_cell(text, old["state"] if old else None)
     from app.models.progress import NEED_REASON
 

@@ -341,16 +341,17 @@ class EntryPage(Retranslating, QWidget):
             self.complete_button.setEnabled(False)
             return
         from app.models import review
+        from app.models.findings import subject_name
 
         names = {i.code: i.name(lang) for i in g.indicators}
-        names["*"] = self.tr("All indicators")
+        cat = {i.code: i for i in g.indicators}
         sev_text = {"blocking": self.tr("Blocking"), "explain": self.tr("Explain"), "info": self.tr("Note")}
         for group in finding_groups(g.findings):
             f = group[0]
             mark = "✔ " if all(x.explanation for x in group) else ""
             text = "；".join(x.message(lang) for x in group) if lang == "zh" else "; ".join(x.message(lang) for x in group)
             sep = "：" if lang == "zh" else ": "
-            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator, f.indicator)}"
+            item = QListWidgetItem(f"{mark}[{sev_text[f.severity]}] {names.get(f.indicator) or subject_name(f, cat, lang)}"
                                    f"{'' if f.period == str(g.year) else ' ' + f.period}{sep}{text}")
             item.setData(Qt.UserRole, f)
             item.setData(Qt.UserRole + 1, group)

@@ -1,10 +1,13 @@
 """The evidence files of the selected task × region on the 任务 page: period, name, size and the start of the
-SHA-256, each file opened with the system's viewer or saved elsewhere byte for byte. Adding a file is the
-page's (it writes through the progress write path, which checks the file by its content)."""
+SHA-256, each file opened with the system's viewer or saved elsewhere byte for byte. A file a package listed
+without carrying its bytes (only its name, size and SHA-256 travelled) shows as 未随包传送 and Open / Save as
+say so instead of writing anything. Adding a file is the page's (it writes through the progress write path,
+which checks the file by its content)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QGroupBox, QMessageBox, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 from app.ui.i18n import Retranslating, current
 
@@ -47,10 +50,15 @@ class EvidenceBox(Retranslating, QGroupBox):
 
         self.table.setRowCount(len(files))
         for i, e in enumerate(files):
-            for j, text in enumerate((e["period"], e["name"], size_text(e["bytes"], current()), e["sha256"][:12])):
+            carried = e.get("carried", True)
+            size = size_text(e["bytes"], current())
+            for j, text in enumerate((e["period"], e["name"], size if carried else self.tr("Not carried"),
+                                      e["sha256"][:12])):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, e)
-                item.setToolTip(e["sha256"] if j == 3 else e["name"])
+                item.setToolTip(e["sha256"] if j == 3 else e["name"] if carried else self.not_carried_text(e))
+                if not carried:
+                    item.setForeground(QBrush(QColor("#777777")))
                 self.table.setItem(i, j, item)
         self.open_button.setEnabled(bool(files))
         self.save_as_button.setEnabled(bool(files))
@@ -60,8 +68,26 @@ class EvidenceBox(Retranslating, QGroupBox):
         item = items[0] if items else self.table.item(0, 0)
         return item.data(Qt.UserRole) if item else None
 
+    def not_carried_text(self, e: dict) -> str:
+        from app.services.task_views import size_text
+
+        return self.tr("This file did not travel with the package (only its SHA-256 {sha} and size {size} did): "
+                       "ask the sender for “{name}”.").format(sha=e["sha256"], size=size_text(e["bytes"], current()),
+                                                             name=e["name"])
+
+    def _not_carried(self, e: dict) -> None:
+        """Say, in a box the user closes, that the file's bytes are not here (nothing written)."""
+        text = self.not_carried_text(e)
+        self.page.message.emit(text)
+        box = QMessageBox(QMessageBox.Information, self.tr("File not in this store"), text, QMessageBox.Ok, self)
+        box.setObjectName("notCarried")
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        self.page.refusal = box
+
     def save_as(self, path: str | None = None) -> str | None:
-        """Write the chosen file's stored bytes to ``path`` (asked for when None)."""
+        """Write the chosen file's stored bytes to ``path`` (asked for when None); a file a package did
+        not carry: said so, nothing written, None."""
         from pathlib import Path
 
         from app.models.progress import evidence_content
@@ -69,13 +95,17 @@ class EvidenceBox(Retranslating, QGroupBox):
         e = self.chosen()
         if e is None:
             return None
+        content = evidence_content(self.page.db, e["sha256"])
+        if content is None:
+            self._not_carried(e)
+            return None
         if path is None:
             from app.ui import file_dialogs
 
             path = file_dialogs.save_file(self, self.tr("Save evidence file as…"), e["name"], "*")
             if not path:
                 return None
-        Path(path).write_bytes(evidence_content(self.page.db, e["sha256"]))
+        Path(path).write_bytes(content)
         self.page.message.emit(self.tr("Saved: {path}").format(path=path))
         return path
 
@@ -90,6 +120,13 @@ class EvidenceBox(Retranslating, QGroupBox):
         e = self.chosen()
         if e is None:
             return None
+        from app.models.progress import evidence_content
+
+        if evidence_content(self.page.db, e["sha256"]) is None:
+            self._not_carried(e)
+            return None
         path = self.save_as(str(Path(tempfile.mkdtemp(prefix="ipdesk-evidence-")) / e["name"]))
+        if path is None:
+            return None
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
         return path

@@ -315,14 +315,15 @@ class TaskPage(Retranslating, QWidget):
         return dlg.text() if dlg.exec() else None
 
     def clear_selection(self) -> None:
-        """Delete: the selected cells back to 未开始 (the report's evidence files stay)."""
-        from app.services.task_views import write_cell
+        """Delete: the selected cells' reports taken out (:func:`app.models.progress.clear_progress`; a report
+        with evidence files goes back to 未开始 and keeps them)."""
+        from app.models.progress import clear_progress
 
         cells = [(i.row(), i.column()) for i in self.grid.selectionModel().selectedIndexes()
                  if self.grid_model.cell_at(i.row(), i.column()) and self.grid_model.flags(i) & Qt.ItemIsEditable]
         try:
             for row, col in cells:
-                write_cell(self.db, self.grid_model.lines[row].region, self.task_id, self.grid_model.period_at(col), "")
+                clear_progress(self.db, self.grid_model.lines[row].region, self.task_id, self.grid_model.period_at(col))
         except IpdeskError as exc:
             self.refuse(exc)
         if cells:
@@ -438,7 +439,10 @@ class TaskPage(Retranslating, QWidget):
         return self._done(self.tr("Task assigned to {to} (due {due})").format(to=name, due=a["due"]))
 
     def explain_overdue(self, text: str | None = None) -> bool:
-        from app.models.tasks import explain_overdue
+        """The overdue task's explanation, through the review service (the one entry: it checks the
+        finding exists now and the year is open, then routes to the task ledger's writer)."""
+        from app.models import review
+        from app.models.task_basics import RULE_OVERDUE, task_indicator
 
         row = self.current_row()
         if row is None or not row.overdue:
@@ -453,7 +457,7 @@ class TaskPage(Retranslating, QWidget):
                 return False
             text = dlg.text()
         try:
-            explain_overdue(self.db, self.region, self.year, row.task.id, text)
+            review.explain(self.db, self.region, self.year, RULE_OVERDUE, task_indicator(row.task.id), text)
         except IpdeskError as exc:
             self.refuse(exc)
             return False

@@ -33,6 +33,7 @@ def rule_words() -> dict[str, str]:
         "sum": QCoreApplication.translate("ViolationsModel", "Differs from the sum of the regions below"),
         "falling": QCoreApplication.translate("ViolationsModel", "Fell where a target asks for growth"),
         "benford": QCoreApplication.translate("ViolationsModel", "First digits unusual (Benford)"),
+        "task_overdue": QCoreApplication.translate("ViolationsModel", "Task overdue"),
     }
 
 
@@ -98,12 +99,10 @@ class ViolationsModel(QAbstractTableModel):
         return code if names is None else names[0] if current() == "zh" else names[1]
 
     def indicator_name(self, f) -> str:
-        ind = self.data_.catalogue.get(f.indicator)
-        if ind is None:
-            if f.rule == "benford":
-                return QCoreApplication.translate("ViolationsModel", "All count indicators")
-            return QCoreApplication.translate("ViolationsModel", "All required indicators")
-        return ind.name(current())
+        """The indicator's name; a whole-year rule or an overdue task as the findings name it."""
+        from app.models.findings import subject_name
+
+        return subject_name(f, self.data_.catalogue, current())
 
     def text(self, row: int, column: int) -> str:
         f = self.items[row]
@@ -234,7 +233,7 @@ class ViolationsPage(Retranslating, QWidget):
         for col, width in enumerate((110, 250, 70, 170, 80, 420, 80)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(5, QHeaderView.Stretch)
-        self.cellRequested.connect(lambda *cell: go_to_cell(self.window, *cell))
+        self.cellRequested.connect(lambda *cell: go_to_finding(self.window, *cell))
         self.view.doubleClicked.connect(self.open_cell)
         self.view.activated.connect(self.open_cell)          # Enter (and a double-click on some styles)
 
@@ -319,11 +318,43 @@ class ViolationsPage(Retranslating, QWidget):
             shown=self.proxy.rowCount(), n=self.model.rowCount()))
 
     def open_cell(self, index) -> None:
-        """Show the finding's cell in the entry grid (its region, year, period kind, indicator row)."""
+        """Show the finding's cell in the entry grid (its region, year, period kind, indicator row); an
+        overdue task's: the task on the 任务 page, on its region's row."""
         if not index.isValid():
             return
         f = self.model.finding(self.proxy.mapToSource(index).row())
         self.cellRequested.emit(f.region, int(f.period[:4]), f.indicator, f.period)
+
+
+def go_to_finding(window, region: str, year: int, indicator: str, period: str) -> bool:
+    """Where a finding is about: an overdue task (indicator ``task:<id>``) on the 任务 page, any other
+    in the entry grid (:func:`go_to_cell`)."""
+    if indicator.startswith("task:"):
+        return go_to_task(window, region, year, indicator[5:])
+    return go_to_cell(window, region, year, indicator, period)
+
+
+def go_to_task(window, region: str, year: int, task_id: str) -> bool:
+    """The 任务 page on ``region`` and ``year`` with ``task_id`` selected and the cursor on the region's row
+    of its progress grid (the region's own row when the page shows it from above)."""
+    if window.year.value() != year:
+        window.year.setValue(year)
+    window.select_region(region)
+    page = window.tasks_page
+    window.tabs.setCurrentWidget(page)
+    if page.region != region or page.year != year:
+        page.load(region, year)
+    page.select_task(task_id)
+    if page.task_id != task_id:
+        return False
+    m = page.grid_model
+    row = next((i for i, line in enumerate(m.lines) if line.region == region), None)
+    if row is not None:
+        idx = m.index(row, max(page.grid.currentIndex().column(), 0))
+        page.grid.setCurrentIndex(idx)
+        page.grid.scrollTo(idx)
+    page.grid.setFocus(Qt.OtherFocusReason)
+    return True
 
 
 def go_to_cell(window, region: str, year: int, indicator: str, period: str) -> bool:
