@@ -642,122 +642,117 @@
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="346"/>
-        <source>All indicators</source>
-        <translation>全部指标</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/entry.py" line="347"/>
+        <location filename="../../app/ui/entry.py" line="348"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="347"/>
+        <location filename="../../app/ui/entry.py" line="348"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="347"/>
+        <location filename="../../app/ui/entry.py" line="348"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="365"/>
+        <location filename="../../app/ui/entry.py" line="366"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="371"/>
+        <location filename="../../app/ui/entry.py" line="372"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="406"/>
+        <location filename="../../app/ui/entry.py" line="407"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="415"/>
+        <location filename="../../app/ui/entry.py" line="416"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能在此修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="417"/>
+        <location filename="../../app/ui/entry.py" line="418"/>
         <source>This cell is a computed value and cannot be typed in: it follows its components</source>
         <translation>该单元格为计算值，不能直接填写（由组成指标自动计算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="419"/>
+        <location filename="../../app/ui/entry.py" line="420"/>
         <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
         <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="443"/>
+        <location filename="../../app/ui/entry.py" line="444"/>
         <source>Copied {n} cells</source>
         <translation>已复制 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="457"/>
+        <location filename="../../app/ui/entry.py" line="458"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="460"/>
+        <location filename="../../app/ui/entry.py" line="461"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="462"/>
+        <location filename="../../app/ui/entry.py" line="463"/>
         <source>{n} cells on computed indicators were left alone: they follow their components</source>
         <translation>已跳过 {n} 个计算得出的指标单元格：它们按组成指标自动计算</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="477"/>
+        <location filename="../../app/ui/entry.py" line="478"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="485"/>
+        <location filename="../../app/ui/entry.py" line="486"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="487"/>
+        <location filename="../../app/ui/entry.py" line="488"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="521"/>
+        <location filename="../../app/ui/entry.py" line="522"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="534"/>
+        <location filename="../../app/ui/entry.py" line="535"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="541"/>
+        <location filename="../../app/ui/entry.py" line="542"/>
         <source>Note and source: {indicator} {period}</source>
         <translation>备注与来源：{indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="547"/>
+        <location filename="../../app/ui/entry.py" line="548"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="548"/>
+        <location filename="../../app/ui/entry.py" line="549"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="560"/>
+        <location filename="../../app/ui/entry.py" line="561"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="368"/>
+        <location filename="../../app/ui/entry.py" line="369"/>
         <source>Approved: values and explanations are frozen until an office head unlocks the year.</source>
         <translation>已审批：在单位负责人解锁前，数值和说明均不能修改。</translation>
     </message>
@@ -765,47 +760,62 @@
 <context>
     <name>EvidenceBox</name>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="38"/>
+        <location filename="../../app/ui/task_evidence.py" line="41"/>
         <source>Evidence files</source>
         <translation>佐证材料</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <location filename="../../app/ui/task_evidence.py" line="42"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <location filename="../../app/ui/task_evidence.py" line="42"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <location filename="../../app/ui/task_evidence.py" line="42"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="40"/>
+        <location filename="../../app/ui/task_evidence.py" line="43"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="41"/>
+        <location filename="../../app/ui/task_evidence.py" line="44"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="42"/>
+        <location filename="../../app/ui/task_evidence.py" line="45"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="75"/>
+        <location filename="../../app/ui/task_evidence.py" line="55"/>
+        <source>Not carried</source>
+        <translation>未随包传送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="74"/>
+        <source>This file did not travel with the package (only its SHA-256 {sha} and size {size} did): ask the sender for “{name}”.</source>
+        <translation>该文件未随数据包传送（仅有 SHA-256 {sha} 和文件大小 {size}），请向报送单位索取“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="82"/>
+        <source>File not in this store</source>
+        <translation>本库中没有该文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="105"/>
         <source>Save evidence file as…</source>
         <translation>佐证材料另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_evidence.py" line="79"/>
+        <location filename="../../app/ui/task_evidence.py" line="109"/>
         <source>Saved: {path}</source>
         <translation>已保存：{path}</translation>
     </message>
@@ -2602,7 +2612,7 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
     </message>
     <message>
         <location filename="../../app/ui/task_page.py" line="303"/>
-        <location filename="../../app/ui/task_page.py" line="356"/>
+        <location filename="../../app/ui/task_page.py" line="357"/>
         <source>Progress saved: {region} {period}</source>
         <translation>推进情况已保存：{region} {period}</translation>
     </message>
@@ -2617,67 +2627,67 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <translation>{region} {period}：任务为何“{state}”？（与推进情况一并保存，并记入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="329"/>
+        <location filename="../../app/ui/task_page.py" line="330"/>
         <source>Cleared {n} cells</source>
         <translation>已清除 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="334"/>
+        <location filename="../../app/ui/task_page.py" line="335"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="336"/>
+        <location filename="../../app/ui/task_page.py" line="337"/>
         <source>This task does not apply to {region}</source>
         <translation>该任务不适用于{region}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="338"/>
+        <location filename="../../app/ui/task_page.py" line="339"/>
         <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
         <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="369"/>
+        <location filename="../../app/ui/task_page.py" line="370"/>
         <source>Add evidence files…</source>
         <translation>添加佐证材料…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="370"/>
+        <location filename="../../app/ui/task_page.py" line="371"/>
         <source>Evidence (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</source>
         <translation>佐证材料 (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="378"/>
+        <location filename="../../app/ui/task_page.py" line="379"/>
         <source>{n} files attached to {region} {period}</source>
         <translation>已为{region} {period}添加 {n} 份佐证材料</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="412"/>
+        <location filename="../../app/ui/task_page.py" line="413"/>
         <source>Task {id} added (due {due})</source>
         <translation>任务 {id} 已添加（期限 {due}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="421"/>
+        <location filename="../../app/ui/task_page.py" line="422"/>
         <source>Choose a task first</source>
         <translation>请先选择一项任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="438"/>
+        <location filename="../../app/ui/task_page.py" line="439"/>
         <source>Task assigned to {to} (due {due})</source>
         <translation>任务已下达{to}（期限 {due}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="449"/>
+        <location filename="../../app/ui/task_page.py" line="453"/>
         <source>Overdue task</source>
         <translation>逾期任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="449"/>
+        <location filename="../../app/ui/task_page.py" line="453"/>
         <source>“{task}” was due {due}: why is it not done?</source>
         <translation>“{task}”已于 {due} 到期，为何尚未完成？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/task_page.py" line="460"/>
+        <location filename="../../app/ui/task_page.py" line="464"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
@@ -2896,77 +2906,72 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <translation>首位数字分布异常（本福特定律）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="40"/>
+        <location filename="../../app/ui/violations.py" line="36"/>
+        <source>Task overdue</source>
+        <translation>任务逾期未完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="41"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="41"/>
+        <location filename="../../app/ui/violations.py" line="42"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="42"/>
+        <location filename="../../app/ui/violations.py" line="43"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="104"/>
-        <source>All count indicators</source>
-        <translation>全部计数类指标</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/violations.py" line="105"/>
-        <source>All required indicators</source>
-        <translation>全部必填指标</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/violations.py" line="126"/>
+        <location filename="../../app/ui/violations.py" line="125"/>
         <source>Explained</source>
         <translation>已说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="127"/>
+        <location filename="../../app/ui/violations.py" line="126"/>
         <source>Not yet</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="148"/>
+        <location filename="../../app/ui/violations.py" line="147"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="158"/>
+        <location filename="../../app/ui/violations.py" line="157"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="159"/>
+        <location filename="../../app/ui/violations.py" line="158"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="160"/>
+        <location filename="../../app/ui/violations.py" line="159"/>
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="161"/>
+        <location filename="../../app/ui/violations.py" line="160"/>
         <source>Rule</source>
         <translation>核查规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="162"/>
+        <location filename="../../app/ui/violations.py" line="161"/>
         <source>Severity</source>
         <translation>性质</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="163"/>
+        <location filename="../../app/ui/violations.py" line="162"/>
         <source>What was found</source>
         <translation>问题内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="164"/>
+        <location filename="../../app/ui/violations.py" line="163"/>
         <source>Explained?</source>
         <translation>是否已说明</translation>
     </message>
@@ -2974,37 +2979,37 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>ViolationsPage</name>
     <message>
-        <location filename="../../app/ui/violations.py" line="269"/>
+        <location filename="../../app/ui/violations.py" line="268"/>
         <source>Region: name or code</source>
         <translation>地区：名称或代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="270"/>
+        <location filename="../../app/ui/violations.py" line="269"/>
         <source>Unexplained only</source>
         <translation>仅看未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="286"/>
+        <location filename="../../app/ui/violations.py" line="285"/>
         <source>All severities</source>
         <translation>全部性质</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="288"/>
+        <location filename="../../app/ui/violations.py" line="287"/>
         <source>All rules</source>
         <translation>全部规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="290"/>
+        <location filename="../../app/ui/violations.py" line="289"/>
         <source>All indicators</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="316"/>
+        <location filename="../../app/ui/violations.py" line="315"/>
         <source>Findings of {region} and every region below · {year}</source>
         <translation>{region}及全部下级地区 · {year}年 · 核查问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/violations.py" line="318"/>
+        <location filename="../../app/ui/violations.py" line="317"/>
         <source>{shown} of {n} findings shown; Enter or a double-click opens the cell</source>
         <translation>共 {n} 项问题，显示 {shown} 项；按回车或双击可跳转到对应单元格</translation>
     </message>
