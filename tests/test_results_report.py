@@ -97,3 +97,28 @@ def test_bad_section_and_locked_year_are_refused(demo_db):
 
 def test_cn_numbers():
     assert [rr.cn_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
+
+
+def test_keep_mine_records_the_draft_seen_and_the_mark_goes_until_the_draft_moves_again(demo_db, tmp_path):
+    from app.models import progress
+    from tests.ui_task_seed import seed
+
+    seed(demo_db, tmp_path)
+    mine = "（一）全省专利质量持续提升。"
+    rr.set_text(demo_db, "320000", 2024, 3, mine, who="clerk")
+    progress.set_progress(demo_db, "320000", "G2024-4.9.1", "2024Q4", "推进中", percent=90, text="全省分析报告已形成终稿")
+    s = rr.show(demo_db, "320000", 2024).section(3)
+    assert s.draft_moved and s.text == mine
+    # set_text with the unchanged text does not move the base (the defect): keep_mine does
+    assert rr.set_text(demo_db, "320000", 2024, 3, mine).draft_moved
+    n = demo_db.execute("select count(*) from audit where action = 'report_text'").fetchone()[0]
+    kept = rr.keep_mine(demo_db, "320000", 2024, 3, s.draft, who="head")
+    assert (kept.text, kept.edited, kept.draft_moved, kept.base) == (mine, True, False, s.draft)
+    row = demo_db.execute("select who, old, new, why from audit where action = 'report_text' order by id desc"
+                          " limit 1").fetchone()
+    assert row == ("head", mine, mine, rr.KEPT_WHY)
+    assert demo_db.execute("select count(*) from audit where action = 'report_text'").fetchone()[0] == n + 1
+    rr.keep_mine(demo_db, "320000", 2024, 3, s.draft)                 # the same draft again: nothing written
+    assert demo_db.execute("select count(*) from audit where action = 'report_text'").fetchone()[0] == n + 1
+    progress.set_progress(demo_db, "320000", "G2024-4.9.1", "2024Q4", "已完成", text="全省分析报告已报送")
+    assert rr.show(demo_db, "320000", 2024).section(3).draft_moved        # the draft moved again: marked again

@@ -101,7 +101,10 @@ def test_redraft_shows_the_difference_and_keeps_mine_when_chosen(page, qtbot):
     assert seen["mine"] == MINE and "全省分析报告已形成终稿" in seen["draft"]
     s = rr.show(db, "320000", 2024).section(3)
     assert (s.edited, s.text) == (True, MINE) and page.editor.toPlainText() == MINE
-    assert report_text_audit(db) == audit_before                # keeping mine writes nothing
+    # keeping mine records the draft seen as the text's base (audited, the text the same): no 草稿已变化 mark
+    assert report_text_audit(db) == audit_before + [("320000", "section:3", "2024", MINE, MINE)]
+    assert s.base == s.draft and not s.draft_moved
+    assert page.sections.item(2).text().endswith("✎ 已编辑") and "草稿已变化" not in page.sections.item(2).text()
     # the other choice: the draft replaces the text (audited), the section follows the draft again
     when_shown("redraftDialog", lambda d: d.take_button.click())
     with qtbot.waitSignal(page.ready):

@@ -353,6 +353,32 @@ def take_draft(db, region: str, year: int, section, *, who: str | None = None, t
     return show(db, region, year, today=today).section(n)
 
 
+KEPT_WHY = "已阅重新生成的草稿，保留已编辑文本"
+
+
+def keep_mine(db, region: str, year: int, section, draft_text: str, *, who: str | None = None,
+              today: date | None = None) -> Section:
+    """The office saw ``draft_text`` (a re-draft) and keeps its own text: that draft becomes the text's base,
+    so the section no longer reads 草稿已变化 until the draft moves again (audited ``report_text``, the text
+    unchanged on both sides, why :data:`KEPT_WHY`). A section not edited, or already based on that draft:
+    nothing written. Refused on a locked year like :func:`set_text`."""
+    from app.models.audit import append, current_user
+    from app.models.store_basics import now_iso, transaction
+    from app.models.tasks import refuse_locked
+
+    n = parse_section(section)
+    refuse_locked(db, region, int(year))
+    who = who or current_user()
+    with transaction(db):
+        row = db.execute("select text, base from report_sections where region=? and year=? and section=?",
+                         [region, int(year), n]).fetchone()
+        if row is not None and row[1] != draft_text:
+            db.execute("update report_sections set base=?, author=?, at=? where region=? and year=? and section=?",
+                       [draft_text, who, now_iso(), region, int(year), n])
+            append(db, [(who, "report_text", region, f"section:{n}", str(int(year)), row[0], row[0], KEPT_WHY)])
+    return show(db, region, year, today=today).section(n)
+
+
 def table_numbers(rep) -> set[str]:
     """Every number printed in the report's indicator and target tables, without sign or unit (tests
     and the documents' consistency check compare the sentences of section 二 against it)."""

@@ -360,7 +360,7 @@ class ReportPage(Retranslating, QWidget):
 
         if (report.region, report.year) != (self.region, self.year):
             return
-        chosen = {}
+        chosen, kept = {}, set()
         for s in report.sections:
             if not (s.edited and s.diff):
                 continue
@@ -368,13 +368,19 @@ class ReportPage(Retranslating, QWidget):
             self.diff_dialog = dlg
             dlg.exec()
             chosen[s.number] = dlg.choice or "mine"
+            if dlg.choice == "mine":           # (closed without choosing: kept, but not marked as seen)
+                kept.add(s.number)
         self.last_choices = chosen
         take = [n for n, c in chosen.items() if c == "draft"]
+        # kept: the draft seen becomes the text's base, so the section no longer reads 草稿已变化
+        keep = {s.number: s.draft for s in report.sections if s.number in kept and s.draft_moved}
         region, year = self.region, self.year
 
         def work(db):
             for n in take:
                 rr.take_draft(db, region, year, n)
+            for n, seen in keep.items():
+                rr.keep_mine(db, region, year, n, seen)
             return rr.show(db, region, year)
 
         def done(rep):
@@ -382,9 +388,9 @@ class ReportPage(Retranslating, QWidget):
             self.message.emit(self.tr("Re-drafted: {n} sections follow the new draft, {kept} edited sections "
                                       "kept").format(n=sum(not s.edited for s in rep.sections),
                                                      kept=sum(s.edited for s in rep.sections)))
-            if take:
+            if take or keep:
                 self.changed.emit()
-        if take:
+        if take or keep:
             self._run(work, done, write=True)
         else:
             done(report)
