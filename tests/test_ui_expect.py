@@ -147,7 +147,8 @@ def test_small_count_range_agrees_with_the_check(empty_db):
 
 def _count_by_hand(db, region, year):
     """Entered / expected counted here without the completeness module: regions and values read
-    row by row, the required indicators from the catalogue, who reports from collects_below."""
+    row by row, the required indicators from the catalogue, who reports from collects_below, and
+    only the home region and the regions below it (the office's to fill)."""
     from app.models.catalogue import descendants, indicators, region as get_region
     from app.models.findings import collects_below
     from app.models.store_basics import meta_get
@@ -155,9 +156,12 @@ def _count_by_hand(db, region, year):
     cat = indicators(db)
     home = meta_get(db, "home_region")
     entered = expected = 0
+    mine = {home, *descendants(db, home)} if home else None
+    if mine is not None and region not in mine:
+        return 0, 0                         # above the home region or beside it: no figure at all
     for code in [region] + descendants(db, region):
         r = get_region(db, code)
-        if not r.valid_in(year):
+        if not r.valid_in(year) or (mine is not None and code not in mine):
             continue
         if not (code == home or r.parent is None or collects_below(db, r.parent)):
             continue
@@ -214,18 +218,25 @@ def test_completeness_on_the_dashboard_and_in_the_tree(window, qtbot):
     assert f"本级 {own.entered} / {own.expected}" in text and f"含全部下级 {below.entered:,} / {below.expected:,}" in text
     m = window.tree_model
     qtbot.waitUntil(lambda: m.filled is not None)
-    for code in ("320000", "110000", "100000"):
+    for code in ("320000", "320100"):
         idx = m.index_of(code)
-        assert m.data(idx, FILLED_ROLE) == c.below(code).percent()
+        assert m.data(idx, FILLED_ROLE) == c.below(code).percent() != ""
         assert "填报完整率" in m.data(idx, Qt.ToolTipRole)
-    assert m.data(m.index_of("110000"), FILLED_ROLE) == "0%"
+    # the nation above the home region and the provinces beside it are not this office's to fill: no badge,
+    # and the dashboard agrees (nothing expected)
+    for code in ("100000", "110000", "440000"):
+        assert m.data(m.index_of(code), FILLED_ROLE) == "" and c.of(code) is None and not c.below(code).expected
+    d.load("110000", 2024)
+    assert "/" not in d.filled.text() and "不需填报" in d.filled.text()
     # an edit in the grid is seen by the tree
     window.tabs.setCurrentIndex(0)
-    window.select_region("110000")
-    qtbot.waitUntil(lambda: window.entry.model.grid.region == "110000")
+    window.select_region("320100")
+    qtbot.waitUntil(lambda: window.entry.model.grid.region == "320100")
     em = window.entry.model
-    assert em.setData(em.index(row_of(em, "INV_APPLICATIONS"), em.grid.periods.index("2024")), "5000")
-    qtbot.waitUntil(lambda: m.data(m.index_of("110000"), FILLED_ROLE) == "4%")       # 1 of 22
+    before = m.data(m.index_of("320100"), FILLED_ROLE)
+    assert em.setData(em.index(row_of(em, "INV_GRANTS"), em.grid.periods.index("2024")), "")
+    qtbot.waitUntil(lambda: m.data(m.index_of("320100"), FILLED_ROLE) not in (before, ""))
+    assert m.data(m.index_of("320100"), FILLED_ROLE) == completeness(window.db, 2024).below("320100").percent()
 
 
 # ---------------------------------------------------------------- violations

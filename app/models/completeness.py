@@ -7,6 +7,10 @@ True
 
 *Expected* is decided by the rules that decide what is owed, not again here:
 
+- whose: only the office's to fill (:func:`office_regions`) — with a home region (meta
+  ``home_region``), that region and every region below it; the regions above it and beside it
+  (the nation, the other provinces a provincial store holds as context) owe this office nothing
+  and carry no figure, in the tree or on the dashboard;
 - which regions: a region is expected to report when the required-values check would flag
   its empty year — the office's own region, a region without a parent, and a region whose
   parent's level is collected in this store at all (:func:`app.models.findings.collects_below`,
@@ -71,7 +75,8 @@ def completeness(db, year: int) -> Completeness:
     """Entered / expected values of every region of the store for ``year`` (cached; see the module doc)."""
     from .store_basics import meta_get, reference_rev
 
-    key = (id(db), getattr(db, "path", None), year, meta_get(db, "audit_head"), reference_rev(db))
+    key = (id(db), getattr(db, "path", None), year, meta_get(db, "audit_head"), reference_rev(db),
+           meta_get(db, "home_region"))
     hit = _CACHE.get(key[:3])
     if hit is not None and hit[0] == key:
         return hit[1]
@@ -82,6 +87,47 @@ def completeness(db, year: int) -> Completeness:
     return made
 
 
+def office_regions(db) -> set[str] | None:
+    """The regions this office fills: its home region (meta ``home_region``) and every region below it;
+    None when the store names no home region (then every region may be the office's). The one rule of
+    whose values and tasks are this office's to answer for (completeness here, overdue tasks in
+    :func:`app.models.findings.task_regions`)."""
+    from .store_basics import meta_get, reference_rev
+
+    home = meta_get(db, "home_region")
+    if not home:
+        return None
+    key = (id(db), getattr(db, "path", None), home, reference_rev(db))
+    hit = _OFFICE.get(key[:2])
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    mine = _subtree(db, home)
+    if len(_OFFICE) > 8:
+        _OFFICE.clear()
+    _OFFICE[key[:2]] = (key, mine)
+    return mine
+
+
+_OFFICE: dict = {}
+
+
+def _subtree(db, home: str) -> set[str] | None:
+    parents = dict(db.execute("select code, parent from regions"))
+    if home not in parents:
+        return None
+    kids: dict[str, list[str]] = {}
+    for code, parent in parents.items():
+        if parent is not None:
+            kids.setdefault(parent, []).append(code)
+    out, todo = set(), [home]
+    while todo:
+        code = todo.pop()
+        if code not in out:
+            out.add(code)
+            todo.extend(kids.get(code, ()))
+    return out
+
+
 def expected_regions(db, year: int) -> set[str]:
     """The regions expected to report ``year`` (see the module doc) — one query for the whole store."""
     from .catalogue import Region, REGION_COLS
@@ -90,7 +136,8 @@ def expected_regions(db, year: int) -> set[str]:
     rows = [Region(*r) for r in db.execute(f"select {REGION_COLS} from regions")]
     collecting = collecting_parents(db)
     home = meta_get(db, "home_region")
-    return {r.code for r in rows if r.valid_in(year)
+    mine = office_regions(db)
+    return {r.code for r in rows if r.valid_in(year) and (mine is None or r.code in mine)
             and (r.code == home or not r.parent or r.parent in collecting)}
 
 
@@ -127,12 +174,15 @@ def _compute(db, year: int) -> Completeness:
             f' and v.indicator in ({",".join("?" * len(codes))}) group by v.region',
             [year, str(year), *lvs, *codes]))
     own = {code: Share(entered.get(code, 0), len(need[levels[code]])) for code in expected}
+    from .store_basics import meta_get
+
+    home = meta_get(db, "home_region") if office_regions(db) is not None else None
     subtree: dict[str, Share] = {}
-    for code, share in own.items():          # each expected region adds itself to its ancestors
+    for code, share in own.items():          # each expected region adds itself to its ancestors, up to the home region
         seen = set()
         node = code
         while node is not None and node not in seen:
             seen.add(node)
             subtree[node] = subtree.get(node, NOTHING) + share
-            node = parents.get(node)
+            node = None if node == home else parents.get(node)
     return Completeness(year, own, subtree)

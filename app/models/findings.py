@@ -164,11 +164,11 @@ def task_regions(db, regions: list[str]) -> list[str]:
     """The regions of ``regions`` whose overdue tasks are findings here: the office's own region and
     those below it (a province does not answer for the nation's tasks), and — the rule of
     :func:`collects_below` — only where this store collects the region's level at all."""
-    from .catalogue import descendants
+    from .completeness import office_regions
     from .store_basics import meta_get
 
     home = meta_get(db, "home_region")
-    mine = None if not home else {home, *descendants(db, home)}
+    mine = office_regions(db)
     keep = [r for r in regions if mine is None or r in mine]
     if not keep:
         return []
