@@ -138,6 +138,22 @@ def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
     return out
 
 
+_DEFINITIONS_ZH: dict[str, tuple[str, str]] | None = None
+
+
+def definitions_zh() -> dict[str, tuple[str, str]]:
+    """``{code: (source_zh, definition_zh)}``: each indicator's data source and 口径 in Chinese
+    (``resources/catalogue/definitions_zh.csv``, read once) — what the report's 填报说明 and the
+    fill-in template print."""
+    global _DEFINITIONS_ZH
+    if _DEFINITIONS_ZH is None:
+        from .reference import _read_csv, resource
+
+        rows = _read_csv(resource("catalogue", "definitions_zh.csv"), {"code", "source_zh", "definition_zh"})
+        _DEFINITIONS_ZH = {r["code"].strip(): (r["source_zh"].strip(), r["definition_zh"].strip()) for r in rows}
+    return _DEFINITIONS_ZH
+
+
 def indicator(db, code: str) -> Indicator:
     found = indicators(db).get(code)
     if not found:
