@@ -76,7 +76,7 @@ TEMPLATE_VERSION = 1
 CONTEXT_YEARS = 3
 FIRST_ROW = 6          # 1-based row of the first indicator; the header is the row above
 NAME_WIDTH = 24.0      # names wrap at 12 CJK characters
-DEFINITION_WIDTH = 50.0
+DEFINITION_WIDTH = 44.0
 
 LABELS = {
     "zh": {"sheet": "填报", "code": "指标代码", "name": "指标名称", "unit": "单位", "input": "{year}年填报值",
@@ -254,9 +254,9 @@ def _widths(cat: list[Indicator], headers: dict[str, str], lang: str) -> dict[st
     out = {"code": fit_width([headers["code"], *(i.code for i in cat)], maximum=40),
            "name": fit_width([headers["name"], *(i.name(lang) for i in cat)], maximum=NAME_WIDTH),
            "unit": fit_width([headers["unit"], *(i.unit(lang) for i in cat)], maximum=20),
-           "note": 30.0, "definition": DEFINITION_WIDTH}
+           "note": 20.0, "definition": DEFINITION_WIDTH}
     for key, text in headers.items():
-        out.setdefault(key, max(fit_width([text]), 14.0))
+        out.setdefault(key, max(fit_width([text]), 11.0))       # 11 units: "1,234,567.89"
     return out
 
 
