@@ -154,6 +154,25 @@ def definitions_zh() -> dict[str, tuple[str, str]]:
     return _DEFINITIONS_ZH
 
 
+def formula_words(formula: str, catalogue: dict[str, Indicator], lang: str = "zh") -> str:
+    """A derivation formula with each indicator by its name, for people:
+
+    >>> formula_words("(HV_PATENTS - HV_PATENTS_ABNORMAL) / POPULATION", indicators(db))
+    '（高价值发明专利拥有量 − 高价值发明专利中应扣除的非正常申请相关专利） ÷ 常住人口'
+    """
+    import re
+
+    def name(m):
+        ind = catalogue.get(m.group())
+        return ind.name(lang) if ind else m.group()
+
+    text = re.sub(r"[A-Z][A-Z0-9_]*", name, formula or "")
+    if lang != "zh":
+        return text
+    return text.replace("(", "（").replace(")", "）").replace(" - ", " − ").replace(" / ", " ÷ ").replace(
+        " * ", " × ").replace("/", "÷").replace("*", "×")
+
+
 def indicator(db, code: str) -> Indicator:
     found = indicators(db).get(code)
     if not found:

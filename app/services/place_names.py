@@ -14,6 +14,7 @@ from __future__ import annotations
 from app.models.errors import IpdeskError, one_line
 
 ALL_INDICATORS = {"zh": "全部指标", "en": "all indicators"}
+TASK_LABEL = {"zh": "任务“{text}”", "en": "task “{text}”"}
 
 
 def region_name(db, code: str | None, lang: str = "zh") -> str:
@@ -33,6 +34,14 @@ def indicator_name(db, code: str | None, lang: str = "zh") -> str:
         return ""
     if code == "*":
         return ALL_INDICATORS["en" if lang == "en" else "zh"]
+    if code.startswith("task:"):              # an overdue task's finding: the task by its first words
+        from app.models.errors import NotFoundError
+        from app.models.tasks import get_task
+
+        try:
+            return TASK_LABEL["en" if lang == "en" else "zh"].format(text=get_task(db, code[5:]).short())
+        except NotFoundError:
+            return code
     row = db.execute("select name_zh, name_en from indicators where code = ?", [code]).fetchone()
     if not row:
         return code

@@ -1,0 +1,258 @@
+"""Every message a clerk or an office head reads, in their words (issue 16, point 2).
+
+A Chinese message names regions and indicators by their Chinese names — a catalogue code
+(``INV_GRANTS``, ``320100``) only right after its name, in brackets, where a name is ambiguous
+or the code is what to type — and says what a rule found in words, not by its id (``yoy``,
+``outlier``, ``task_overdue``); the workflow's and the audit trail's tokens (``draft``,
+``approved``, ``set``, ``import``, ``receive``…) never reach it. English messages carry no
+Chinese-only words where an English one belongs.
+
+The walk renders the messages for real on a demo store, with values planted so that every
+finding kind appears, and scans what a person would read:
+
+- every template registered in ``app.models.messages`` (the literal text, both languages);
+- every finding of the store (message, the window's place, the documents' label);
+- every review refusal (complete, submit, approve, unlock, reopen, explain, aggregate,
+  override) and a wrong password;
+- every import problem and warning kind of a long table and a template;
+- the command line's human output and error lines, verb by verb (``main()`` in process);
+- the audit trail's verification, intact and tampered (``audit.describe``);
+- the documents' words (``report/words.py``, ``report/sheet_words.py``);
+- every zh_CN translation in ``resources/i18n/ipdesk_zh_CN.ts`` (present, finished, clean).
+
+The scanner itself is tested by the messages it must catch (``test_the_scanner_catches_...``).
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import pkgutil
+import re
+import shutil
+import sqlite3
+import string
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+import app
+from app.models.states import STATES
+
+ROOT = Path(__file__).resolve().parents[1]
+Y = 2024
+
+# ---------------------------------------------------------------- what must not be in a Chinese message
+
+# the workflow's states, the audit trail's actions, severities, comparators, task states
+STATUS_TOKENS = set(STATES) | {
+    "set", "import", "imported", "receive", "received", "aggregate", "delete", "explain", "status", "edit",
+    "write", "unlock", "reopen", "override", "approve", "submit", "lock", "blocking", "info", "reported",
+    "increase", "growth", "pending", "done", "cancelled", "overdue", "todo", "none", "null", "true", "false",
+    "link", "hash", "anchor"}
+# the checks' rule ids (checks.py, tasks.py) and their words in the documents
+RULE_IDS = {"range", "le", "derived", "required", "yoy", "outlier", "sum", "falling", "benford", "quarters",
+            "months", "task_overdue"}
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])")
+COMMAND = re.compile(r"ipdesk(?: [a-z][a-z-]*)?|--[a-z][a-z-]*|\.[a-z]{2,5}\b|[\w.-]+\.(?:xlsx|xls|csv|pdf|ipdx|ipdq|sqlite)")
+
+
+class Vocabulary:
+    """The codes of one store and the tokens above, and ``leaks(text)``: what in a Chinese text is
+    a code where a name belongs, a rule id or an English token."""
+
+    def __init__(self, db):
+        from app.models.messages import MESSAGES
+
+        self.regions = dict(db.execute("select code, name_zh from regions"))
+        self.indicators = dict(db.execute("select code, name_zh from indicators"))
+        self.message_codes = {c for c in MESSAGES if "_" in c}
+        self.words = STATUS_TOKENS | RULE_IDS
+
+    def leaks(self, text: str) -> list[str]:
+        found = []
+        for m in re.finditer(r"(?<!\d)\d{6}(?!\d)", text):
+            code = m.group()
+            if code in self.regions and not self._named_before(text, m.start(), self.regions[code]):
+                found.append(code)
+        text_wo_commands = COMMAND.sub(" ", text)
+        for m in re.finditer(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])", text_wo_commands):
+            code = m.group()
+            if code in self.indicators and self._named_before(text_wo_commands, m.start(), self.indicators[code]):
+                continue
+            found.append(code)
+        for m in ASCII_WORD.finditer(text_wo_commands):
+            word = m.group()
+            if word.lower() in self.words or word in self.message_codes:
+                found.append(word)
+        return found
+
+    @staticmethod
+    def _named_before(text: str, at: int, name: str) -> bool:
+        """``南京市（320100）`` / ``发明专利授权量 (INV_GRANTS)``: the code follows its own name in brackets."""
+        before = text[:at].rstrip()
+        return before.endswith(("（", "(")) and before[:-1].rstrip().endswith(name)
+
+
+def english_leaks(text: str) -> list[str]:
+    """Chinese in an English text where it is not quoting what was typed or a Chinese name (light)."""
+    return [m.group() for m in re.finditer(r"[\u4e00-\u9fff]+", text)]
+
+
+@pytest.fixture(scope="module")
+def store(demo_file, tmp_path_factory):
+    """A demo store with a value planted for each finding kind, a task overdue, a subordinate
+    region in draft and a city approved."""
+    from app.models.db import open_store
+
+    folder = tmp_path_factory.mktemp("words")
+    shutil.copy(demo_file, folder / "store.sqlite")
+    db = open_store(folder / "store.sqlite")
+    plant_findings(db)
+    yield db, folder
+    db.conn.close()
+
+
+def plant_findings(db) -> None:
+    from app.models.catalogue import add_region
+    from app.models.values import Change, write_values
+
+    def put(region, indicator, period, value):
+        write_values(db, [Change(region, indicator, str(period), str(value))], who="tester", why="plant")
+
+    def raw(region, indicator, period, value):      # a value that bypassed the parser (an old store, a hand edit)
+        db.execute('insert or replace into "values"(region, indicator, period, year, value, updated_by, updated_at)'
+                   " values (?,?,?,?,?, 'x', '2026-01-01')", [region, indicator, period, int(period[:4]), value])
+
+    # 苏州市: blocking kinds
+    put("320500", "HV_PATENTS", Y, 999999)                         # le: more than the patents in force
+    put("320500", "HV_PATENTS_ABNORMAL", Y, 9999999)               # le: deduction above the high-value count
+    put("320500", "HV_PATENTS_PER_10K", Y, 1)                      # derived: disagrees with the formula
+    db.execute('delete from "values" where region = ? and indicator = ? and period = ?',
+               ["320500", "GI_PRODUCTS", str(Y)])                  # required: missing
+    raw("320500", "INV_GRANT_RATE", str(Y), "140")                 # range: a per-cent above 100
+    for q, v in (("Q1", 100), ("Q2", 100), ("Q3", 100), ("Q4", 100)):
+        put("320500", "INV_APPLICATIONS", f"{Y}{q}", v)            # quarters: do not add up to the year
+    for m in range(1, 13):
+        put("320500", "TM_REGISTRATIONS", f"{Y}-{m:02d}", 10)      # months: do not add up
+    put("320500", "INV_PATENTS_IN_FORCE", f"{Y}Q4", 5)             # quarter_end: a stock's Q4 is not the year end
+    put("320500", "HV_PATENTS", f"{Y}-12", 7)                      # month_end
+    put("320600", "INV_APPLICATIONS", f"{Y}Q1", 10 ** 7)           # quarters_exceed
+    put("320600", "TM_REGISTRATIONS", f"{Y}-01", 10 ** 8)          # months_exceed
+    # explain kinds: a province far from the sum of its cities, percent points, score points
+    province = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
+                          ["320000", "PATENT_TRANSFERS", str(Y)]).fetchone()[0]
+    put("320000", "PATENT_TRANSFERS", Y, int(float(province) * 3))
+    put("320500", "CIVIL_ACCEPT_RATE", Y, 5)
+    put("320500", "PROTECTION_SATISFACTION", Y, 20)
+    # a region with nothing reported (nothing_reported), and a county below a city (sum, benford run anyway)
+    add_region(db, "329901", "测试县", parent="320500", level="county")
+    add_region(db, "329902", "测试二县", parent="320500", level="county")
+    put("329902", "PATENT_TRANSFERS", Y - 1, 12)           # 苏州市 collects its counties: 测试县 owes its data
+
+
+# ---------------------------------------------------------------- the scanner, attacked
+
+def test_the_scanner_catches_codes_rule_ids_and_tokens_and_lets_names_pass(store):
+    db, _ = store
+    v = Vocabulary(db)
+    assert v.leaks("320800 · ABNORMAL_APPS · 2024: “abc”不是数字") == ["320800", "ABNORMAL_APPS"]
+    assert v.leaks("审批将锁定 320100…") == ["320100"]
+    assert v.leaks("yoy/outlier：同比") == ["yoy", "outlier"]
+    assert v.leaks("状态：approved") == ["approved"] and v.leaks("set 南京市") == ["set"]
+    assert v.leaks("complete/approved") == ["complete", "approved"]
+    assert v.leaks("not_a_number") == ["not_a_number"]
+    assert v.leaks("南京市·发明专利授权量·2024：“abc”不是数字") == []
+    assert v.leaks("“江苏”对应多个地区：江苏省（320000）") == []                 # the code after its name
+    assert v.leaks("发明专利授权量（INV_GRANTS）") == []
+    assert v.leaks("请用“ipdesk import”导入；--user 指明；见 a.xlsx、PDF") == []
+    assert v.leaks("南京市（320200）") == ["320200"]                            # another region's code
+
+
+# ---------------------------------------------------------------- every registered template
+
+def _all_modules():
+    """Import every module below app (not app.ui: Qt) so every module's messages are registered."""
+    for info in pkgutil.walk_packages(app.__path__, "app."):
+        if info.name.startswith("app.ui") or info.name == "app.__main__":
+            continue
+        importlib.import_module(info.name)
+
+
+def _literal(template: str) -> str:
+    """The template's own words: placeholders taken out."""
+    return "".join(lit for lit, _field, _spec, _conv in string.Formatter().parse(template))
+
+
+def test_every_registered_template_is_worded_for_its_language(store):
+    db, _ = store
+    _all_modules()
+    from app.models.messages import MESSAGES
+
+    v = Vocabulary(db)
+    zh = {code: v.leaks(_literal(pair[1])) for code, pair in MESSAGES.items()}
+    en = {code: english_leaks(_literal(pair[0])) for code, pair in MESSAGES.items()}
+    assert {c: w for c, w in zh.items() if w} == {}
+    assert {c: w for c, w in en.items() if w and c not in EN_QUOTES_CHINESE} == {}
+    assert all(CJK.search(pair[1]) or not re.search("[a-z]{3}", _literal(pair[1])) for pair in MESSAGES.values()), \
+        [c for c, p in MESSAGES.items() if not CJK.search(p[1]) and re.search("[a-z]{3}", _literal(p[1]))]
+    # a Chinese template that shows a token or a code passed to it: {status} where {status_zh} belongs
+    fields = {code: {f for _l, f, _s, _c in string.Formatter().parse(pair[1]) if f}
+              for code, pair in MESSAGES.items()}
+    assert {c: f & RAW_FIELDS for c, f in fields.items() if f & RAW_FIELDS} == {}
+    print(f"\n{len(MESSAGES)} templates in both languages")
+
+
+# English templates that quote a Chinese example of what a clerk may type, or a Chinese form's own words
+# (the sheet 明细, the magnitude words, the Chinese headers and states a file may use, 一 … 五)
+EN_QUOTES_CHINESE = {"docs_cells_changed", "double_magnitude", "import_not_recognised", "progress_state",
+                     "report_section"}
+# parameters that hold a code or a token (the caller passes the Chinese word in a *_zh parameter)
+RAW_FIELDS = {"status", "action", "rule", "comparator", "severity", "kind", "level", "formula"}
+
+
+# ---------------------------------------------------------------- findings
+
+FINDING_CODES = {"le_hv_stock", "le_deduction", "derived_mismatch", "required_missing", "nothing_reported", "yoy_band",
+                 "yoy_points", "yoy_score", "outlier_mz", "sum_mismatch", "falling", "quarters_sum", "quarters_exceed",
+                 "quarter_end", "months_sum", "months_exceed", "month_end", "task_overdue"}
+
+
+def every_finding(db):
+    from datetime import date
+
+    from app.models.findings import findings, findings_all
+    from app.models.tasks import add_task, task_findings
+
+    items = list(findings_all(db)) + [f for f in findings(db, "329901", Y) if f.code == "nothing_reported"]
+    add_task(db, "320100", Y, "开展专利导航服务", due=f"{Y}-03-31")
+    items += task_findings(db, "320100", Y, today=date(Y, 6, 1))
+    return items
+
+
+def test_every_finding_kind_is_said_in_words(store):
+    from app.models.catalogue import indicators
+    from app.services import place_names
+    from app.services.report.words import RULE_ZH, SEVERITY_ZH, finding_label
+
+    db, _ = store
+    v = Vocabulary(db)
+    items = every_finding(db)
+    codes = {f.code for f in items}
+    assert FINDING_CODES - {"benford"} <= codes | {"range"}, FINDING_CODES - codes
+    names = {c: n for c, n in db.execute("select code, name_zh from regions")}
+    cat = indicators(db)
+    leaks, english = {}, {}
+    for f in items:
+        texts = [f.message("zh"), finding_label(f, names, cat, "zh"), place_names.region_name(db, f.region),
+                 place_names.indicator_name(db, f.indicator), RULE_ZH[f.rule], SEVERITY_ZH[f.severity]]
+        for t in texts:
+            if v.leaks(t):
+                leaks.setdefault(f.code, set()).add(t)
+        t = f.message("en")
+        if english_leaks(t) and f.code not in ("falling", "task_overdue"):     # a document's or a task's Chinese title
+            english.setdefault(f.code, set()).add(t)
+    assert leaks == {} and english == {}
+    print(f"\n{len(items)} findings of {len(codes)} kinds said in words")
