@@ -15,6 +15,7 @@ import sys
 from app.cli_parser import Parser as _Parser  # the parser in the user's language (argparse's words too)
 from app.cli_parser import Version as _Version
 from app.cli_parser import choose_lang, said
+from app.models.catalogue import LEVEL_ZH        # region levels in words
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -98,7 +99,6 @@ def _table(rows: list[list], headers: list[str]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
-LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级", "unit": "单位"}
 COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
 SCOPE_ZH = {"national": "全国", "each_region": "各地区", "region": "本地区"}
 

@@ -24,6 +24,7 @@ register({
 DEFAULT_YOY_BAND = {"count": 30.0, "amount": 30.0, "population": 5.0, "ratio": 30.0, "months": 30.0,
                     "percent": 10.0, "score": 10.0}
 POINT_KINDS = ("percent", "score")
+LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级", "unit": "单位"}
 OVER_YEAR = ("sum", "last")        # quarters/months of a flow add up to the year; a stock's last one is the year end
 _DB_FIELDS = ("code", "name_zh", "name_en", "unit_zh", "unit_en", "kind", "decimals", "direction", "aggregate",
               "formula", "levels", "frequency", "note", "yoy_band", "required", "position")
@@ -94,6 +95,11 @@ class Region(NamedTuple):
     def valid_in(self, year: int) -> bool:
         return (not self.valid_from or int(self.valid_from[:4]) <= year) and (
             not self.valid_to or int(self.valid_to[:4]) >= year)
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A region level in words: ``prefecture`` → 地市级 (the token itself in English)."""
+    return LEVEL_ZH.get(level, level) if lang == "zh" else level
 
 
 def indicators(db) -> dict[str, Indicator]:

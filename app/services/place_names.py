@@ -12,6 +12,7 @@ and keeps the codes for a tooltip (:func:`codes`). An unknown code is shown as i
 from __future__ import annotations
 
 from app.models.errors import IpdeskError, one_line
+from app.services.sheets.common import row_words
 
 ALL_INDICATORS = {"zh": "全部指标", "en": "all indicators"}
 TASK_LABEL = {"zh": "任务“{text}”", "en": "task “{text}”"}
@@ -50,7 +51,7 @@ def indicator_name(db, code: str | None, lang: str = "zh") -> str:
 
 def place(db, exc: IpdeskError, lang: str = "zh") -> str:
     """The place of ``exc`` with names: file · sheet · cell · region · indicator · period."""
-    parts = [exc.file, exc.sheet, exc.cell, region_name(db, exc.region, lang),
+    parts = [exc.file, exc.sheet, row_words(exc.cell, lang), region_name(db, exc.region, lang),
              indicator_name(db, exc.indicator, lang), exc.period]
     sep = "·" if lang == "zh" else " · "
     return sep.join(one_line(str(p)) for p in parts if p)

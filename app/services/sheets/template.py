@@ -63,8 +63,8 @@ register({
                             "该模板是 {text} 年的，不是 {expected} 年；请生成 {expected} 年的模板"),
     "template_catalogue": ("made with indicator catalogue {text}, this store has {known}: rows are matched by indicator code",
                            "模板使用指标目录 {text}，本数据库为 {known}：已按指标代码对应"),
-    "template_unit_changed": ("the unit of {text} was {old} in the template and is {new} now; make a new template",
-                              "{text} 的单位在模板中为“{old}”，现为“{new}”；请重新生成模板"),
+    "template_unit_changed": ("the unit of {name_en} was {old} in the template and is {new} now; make a new template",
+                              "{name_zh}的单位在模板中为“{old}”，现为“{new}”；请重新生成模板"),
     "template_locked_year": ("{text} is {status} and locked: the template can be filled but not imported until "
                              "an office head unlocks it", "{text} 已{status_zh}并锁定：模板可以填写，但须由单位负责人解锁后才能导入"),
     "template_bad_ext": ("{text}: the template must be saved as .xlsx", "{text}：模板须保存为 .xlsx 文件"),
@@ -366,7 +366,7 @@ def read_filled(db, book: Book, meta_sheet: Sheet, resolver: Resolver, out: Coll
             out.warning(warn, out.where(sheet, r, col["code"], names[col["code"]]))
         if "unit" in col and not _unit_fits(row[col["unit"]], ind):
             out.problem(InputError("template_unit_changed", text=ind.code, params={
-                "old": show(row[col["unit"]]), "new": ind.unit_zh}), out.where(sheet, r, col["unit"], names[col["unit"]]))
+                "old": show(row[col["unit"]]), "new": ind.unit_zh, "name_zh": ind.name_zh, "name_en": ind.name_en}), out.where(sheet, r, col["unit"], names[col["unit"]]))
             continue
         for key, c in col.items():
             if key.startswith("context:") and not is_blank(row[c]):
