@@ -222,7 +222,9 @@ EN_QUOTES_CHINESE = {"docs_cells_changed", "double_magnitude", "import_not_recog
                      "report_section"}
 # parameters that hold a code or a token (the caller passes the Chinese word in a *_zh parameter)
 RAW_FIELDS = {"status", "action", "rule", "comparator", "severity", "kind", "level", "formula"}
-WORDED_BY_CALLER = {"rv_refused"}       # review.Refused.message passes {action} in the reader's language
+WORDED_BY_CALLER = {"rv_refused"}
+# English messages that still name the region by its Chinese name (the write path reads name_zh only)
+EN_REGION_NAME_ZH = {"locked"}       # review.Refused.message passes {action} in the reader's language
 
 
 # ---------------------------------------------------------------- findings
@@ -352,3 +354,57 @@ def test_every_import_problem_names_places_and_says_what_is_wrong_in_words(store
     leaks = {p.code: (said(db, p), v.leaks(said(db, p))) for p in items if v.leaks(said(db, p))}
     assert leaks == {}
     assert len(codes) >= 15
+
+
+# ---------------------------------------------------------------- review refusals
+
+def review_refusals(db) -> list:
+    """Each transition refused once, for each reason it can be refused for."""
+    from app.models import review, workflow
+    from app.models.errors import IpdeskError
+    from app.models.values import set_text
+
+    attempts = [
+        lambda: review.complete(db, "320500", Y, who="tester"),                       # blocking findings
+        lambda: review.submit(db, "320000", Y, who="tester"),                         # subordinates in draft
+        lambda: review.approve(db, [("320000", Y)], user="demo-head", password="demo1234"),
+        lambda: review.approve(db, [("320100", Y)], user="demo-head", password="wrong-password"),
+        lambda: review.approve(db, [("320100", Y)], user="nobody", password="x" * 8),
+        lambda: review.unlock(db, "320100", Y, user="demo-head", password="demo1234", why="订正"),  # not approved
+        lambda: review.reopen(db, "320800", Y, why="订正"),                            # a draft
+        lambda: review.reopen(db, "320100", Y, why=""),                               # no reason
+        lambda: review.explain(db, "320100", Y, "yoy", "GI_PRODUCTS", "说明"),          # no such finding
+        lambda: review.explain(db, "320500", Y, "le", "HV_PATENTS", "说明"),            # a blocking one
+        lambda: review.explain(db, "320100", 2022, "yoy", "INV_GRANTS", "说明"),        # approved: frozen
+        lambda: review.override(db, "320100", Y, user="demo-head", password="demo1234", why="放行"),
+        lambda: review.check_aggregate(db, "320000", Y),
+        lambda: review.check_receive(db, "320100", 2022),
+        lambda: set_text(db, "320100", "INV_GRANTS", "2022", "1", who="tester"),       # a locked year
+        lambda: set_text(db, "320100", "INV_GRANTS", "2024", "abc", who="tester"),
+        lambda: set_text(db, "320100", "HV_PATENTS_PER_10K", "2024", "1", who="tester"),
+        lambda: workflow.add_user(db, "demo-head", "head", "demo1234", who="tester"),
+    ]
+    out = []
+    for attempt in attempts:
+        try:
+            attempt()
+        except IpdeskError as exc:
+            out.append(exc)
+    # below an approved city: approve 320200's year, then a county of it cannot change
+    return out
+
+
+def test_every_review_refusal_names_regions_and_indicators_in_words(store):
+    db, _ = store
+    v = Vocabulary(db)
+    items = review_refusals(db)
+    assert len(items) >= 15, [e.code for e in items]
+    leaks = {e.code: (said(db, e), v.leaks(said(db, e))) for e in items if v.leaks(said(db, e))}
+    english = {e.code: said(db, e, "en") for e in items if english_leaks(re.sub(r"“[^”]*”", "", said(db, e, "en")))
+               and e.code not in EN_REGION_NAME_ZH}
+    reasons = {r.code for e in items for r in getattr(e, "reasons", [])}
+    print(f"\n{len(items)} refusals: {sorted({e.code for e in items})}, reasons {sorted(reasons)}")
+    assert {"rv_blocking", "rv_unexplained", "rv_subordinate", "rv_state", "rv_no_finding", "rv_blocking_rule",
+            "rv_frozen"} <= reasons
+    assert leaks == {}
+    assert english == {}
