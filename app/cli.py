@@ -100,6 +100,8 @@ def _table(rows: list[list], headers: list[str]) -> None:
 
 
 COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
+DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好", "none": "—"}
+AGGREGATE_ZH = {"sum": "加总", "recompute": "按公式重算", "none": "不汇总"}
 SCOPE_ZH = {"national": "全国", "each_region": "各地区", "region": "本地区"}
 
 
@@ -171,7 +173,15 @@ def cmd_indicators(args) -> int:
     if args.json:
         _print_json([i._asdict() for i in inds.values()])
     else:
-        _table([[i.code, i.name(lang), i.unit(lang), i.direction, i.aggregate, i.formula or ""] for i in inds.values()],
+        from app.models.catalogue import formula_words
+
+        if lang == "zh":
+            rows = [[i.code, i.name_zh, i.unit_zh, DIRECTION_ZH.get(i.direction, i.direction),
+                     AGGREGATE_ZH.get(i.aggregate, i.aggregate), formula_words(i.formula, inds) if i.formula else ""]
+                    for i in inds.values()]
+        else:
+            rows = [[i.code, i.name(lang), i.unit(lang), i.direction, i.aggregate, i.formula or ""] for i in inds.values()]
+        _table(rows,
                ["code", "name", "unit", "better", "aggregate", "formula"] if lang == "en"
                else ["代码", "名称", "单位", "方向", "汇总", "公式"])
     return EXIT_OK
@@ -291,10 +301,12 @@ def cmd_audit(args) -> int:
             _print_json([res.__dict__])
         elif res.ok:
             print(f"audit trail intact: {res.rows} rows" if lang == "en" else f"审计记录完整：共 {res.rows} 条")
-        else:
+        elif lang == "en":
             where = f"row id {res.first_bad}" if res.first_bad else "head"
-            print((f"audit trail TAMPERED at {where} ({res.reason})" if lang == "en"
-                   else f"审计记录被篡改：{where}（{res.reason}）"), file=sys.stderr)
+            print(f"audit trail TAMPERED at {where} ({res.reason})", file=sys.stderr)
+        else:
+            for line in audit.describe(db, res, lang):
+                print(line, file=sys.stderr)
         return EXIT_OK if res.ok else EXIT_FINDINGS
     if args.region:
         rows = audit.history(db, args.region, args.indicator, args.period)
@@ -305,10 +317,27 @@ def cmd_audit(args) -> int:
     if args.json:
         _print_json(rows)
     else:
+        from app.models.catalogue import indicators, regions
+        from app.models.states import STATES, action_label, reason_label, status_label
+        from app.services.place_names import indicator_name
+
+        regs, inds = regions(db), indicators(db)
+
+        def shown(value, action):
+            v = (value or {}).get("v", "")
+            if action == "auth_failed":
+                return action_label(v, lang)
+            return status_label(v, lang) if action == "status" and v in STATES else v
+
         for r in rows:
             old, new = audit.decode(r["old"]), audit.decode(r["new"])
-            print(f"{r['id']}\t{r['at']}\t{r['who']}\t{r['action']}\t{r['region'] or ''}\t{r['indicator'] or ''}\t"
-                  f"{r['period'] or ''}\t{(old or {}).get('v', '')} → {(new or {}).get('v', '')}\t{r['why'] or ''}")
+            region, indicator = r["region"] or "", r["indicator"] or ""
+            if lang == "zh":
+                region = regs[region].name_zh if region in regs else region
+                indicator = inds[indicator].name_zh if indicator in inds else indicator_name(db, indicator)
+            print(f"{r['id']}\t{r['at']}\t{r['who']}\t{action_label(r['action'], lang)}\t{region}\t{indicator}\t"
+                  f"{r['period'] or ''}\t{shown(old, r['action'])} → {shown(new, r['action'])}\t"
+                  f"{reason_label(r['why'], lang)}")
     return EXIT_OK
 
 
@@ -340,10 +369,10 @@ def cmd_targets(args) -> int:
             from app.models.catalogue import indicators, regions
 
             inds, regs = indicators(db), regions(db)
-            _table([[t.id, t.pack, inds[t.indicator].name_zh if t.indicator in inds else t.indicator,
+            _table([[t.id, t.document_zh or t.pack, inds[t.indicator].name_zh if t.indicator in inds else t.indicator,
                      regs[t.region].name_zh if t.region in regs else SCOPE_ZH.get(t.scope, t.scope),
                      requirement(t.comparator, t.value, lang), t.year, t.clause or ""] for t in rows],
-                   ["编号", "目标包", "指标", "适用范围", "要求", "年度", "条款"])
+                   ["编号", "依据文件", "指标", "适用范围", "要求", "年度", "条款"])
     return EXIT_OK
 
 
@@ -522,6 +551,34 @@ def main(argv: list[str] | None = None) -> int:
     return run(args)
 
 
+def error_text(args, exc) -> str:
+    """``exc`` in one line for a person: in Chinese its place names regions and indicators (read from
+    the store, opened read-only), ``320800 · ABNORMAL_APPS · 2024`` stays for English and for a store
+    that cannot be read."""
+    lang = _lang(args)
+    if lang != "zh" or not (exc.region or exc.indicator or exc.cell):
+        return exc.message(lang)
+    import sqlite3
+    from pathlib import Path
+
+    from app.models.db import default_path
+    from app.services.place_names import message
+
+    path = Path(getattr(args, "db", None) or default_path())
+    try:
+        if not path.exists():
+            raise sqlite3.OperationalError(str(path))
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return exc.message(lang)
+    try:
+        return message(conn, exc, lang)
+    except sqlite3.Error:
+        return exc.message(lang)
+    finally:
+        conn.close()
+
+
 def run(args) -> int:
     """Run the verb of parsed ``args`` (from :func:`build_parser`): its exit code, an error as one line."""
     if args.lang:
@@ -533,7 +590,7 @@ def run(args) -> int:
     try:
         return args.func(args)
     except IpdeskError as exc:
-        sys.stderr.write(f"ipdesk {args.verb}: {exc.message(_lang(args))}\n")
+        sys.stderr.write(f"ipdesk {args.verb}: {error_text(args, exc)}\n")
         return EXIT_USAGE
     except sqlite3.Error as exc:          # a read that met a busy, full or damaged store: its cause in one line
         from app.models.db import default_path
