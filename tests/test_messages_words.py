@@ -482,3 +482,63 @@ def test_the_command_line_speaks_in_words(store, capsys, monkeypatch):
             if found:
                 leaks.setdefault(command, []).append((line[:160], found))
     assert leaks == {}, "\n".join(f"{c}\n  " + "\n  ".join(f"{l}  {f}" for l, f in ls) for c, ls in leaks.items())
+
+
+# ---------------------------------------------------------------- the window's translations
+
+def test_every_window_string_has_a_finished_chinese_translation_in_words(store):
+    """resources/i18n/ipdesk_zh_CN.ts: each source string translated (not empty, not 'unfinished'
+    or obsolete), no English token or code in the translation that is not a placeholder of the
+    source, and the placeholders of the source kept."""
+    db, _ = store
+    v = Vocabulary(db)
+    root = ElementTree.parse(ROOT / "resources" / "i18n" / "ipdesk_zh_CN.ts").getroot()
+    problems, n = [], 0
+    for ctx in root.iter("context"):
+        name = ctx.findtext("name")
+        for msg in ctx.iter("message"):
+            n += 1
+            source, tr = msg.findtext("source") or "", msg.find("translation")
+            text = (tr.text or "") if tr is not None else ""
+            where = f"{name}: {source[:60]!r}"
+            if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished") or not text.strip():
+                problems.append(f"{where}: not translated")
+                continue
+            fields = set(re.findall(r"\{[a-z_]+\}|%\d", source))
+            if fields != set(re.findall(r"\{[a-z_]+\}|%\d", text)):
+                problems.append(f"{where}: placeholders {sorted(fields)} → {text!r}")
+            literal = re.sub(r"\{[a-z_]+\}|%\d|&(?=\w)", "", text)
+            found = v.leaks(literal)
+            if found:
+                problems.append(f"{where}: {found} in {text!r}")
+            if re.search(r"[a-z]{4,}", source) and not CJK.search(text) and not re.fullmatch(r"[\W\d_A-Z]*", text):
+                problems.append(f"{where}: left in English: {text!r}")
+    assert n > 300
+    assert problems == [], "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the documents' words
+
+def test_the_documents_words_cover_every_rule_state_and_comparator(store):
+    from types import SimpleNamespace as T
+
+    from app.models.catalogue import indicators
+    from app.services.report import sheet_words, words
+
+    db, _ = store
+    v = Vocabulary(db)
+    rules = {f.rule for f in every_finding(db)} | {"range", "benford"}
+    assert rules <= set(words.RULE_ZH), rules - set(words.RULE_ZH)
+    texts = [words.state_text(s, final) for s in STATES for final in (True, False)]
+    texts += [sheet_words.requirement_zh(T(comparator=c, target=None, unit="件", target_year=2025))
+              for c in ("increase", "reported", ">=", "<=", "growth>=")]
+    texts += list(words.RULE_ZH.values()) + list(words.SEVERITY_ZH.values()) + list(words.ALL_INDICATORS.values())
+    texts += [sheet_words.method_zh("linear least squares over 2016–2021 (6 points)"),
+              sheet_words.method_zh("not enough data (fewer than 3 annual values)")]
+    targets = db.execute("select clause_text from targets where clause_text is not null").fetchall()
+    texts += [sheet_words.clause_zh(t) for (t,) in targets]
+    cat = indicators(db)
+    names = dict(db.execute("select code, name_zh from regions"))
+    texts += [words.finding_label(f, names, cat) for f in every_finding(db)]
+    leaks = {t: v.leaks(t) for t in texts if v.leaks(t)}
+    assert leaks == {}
