@@ -284,8 +284,11 @@ def cmd_status(args) -> int:
 def cmd_explain(args) -> int:
     from app.models.review import explain
 
+    from app.services.report.words import RULE_ZH
+
     db = _check_region_year(args)
-    explain(db, args.region, args.year, args.rule, args.indicator, args.text, period=args.period)
+    rule = {zh: rule for rule, zh in RULE_ZH.items()}.get(args.rule.strip(), args.rule)     # 同比变化异常 → yoy
+    explain(db, args.region, args.year, rule, args.indicator, args.text, period=args.period)
     print("explanation saved" if _lang(args) == "en" else "说明已保存")
     return EXIT_OK
 
@@ -475,8 +478,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     region_year(sp)
     sp.add_argument("rule", metavar=sp.pick(("rule", "规则")),
                     help=("rule of the finding: yoy, outlier, sum, falling, benford",
-                          "问题所属规则：yoy 同比变化、outlier 历史变化异常、sum 与下级合计不符、falling 不增反降、"
-                          "benford 首位数字分布"))
+                          "问题所属规则，写规则名称或其代码：同比变化异常（yoy）、历史变化异常（outlier）、"
+                          "与下级合计不符（sum）、不增反降（falling）、首位数字分布（benford）"))
     sp.add_argument("indicator", metavar=sp.pick(("indicator", "指标")),
                     help=("indicator of the finding: code or name (* for benford)", "问题所属指标：代码或名称（首位数字分布用 *）"))
     sp.add_argument("text", metavar=sp.pick(("text", "说明")), help=("the explanation", "说明内容"))

@@ -542,3 +542,70 @@ def test_the_documents_words_cover_every_rule_state_and_comparator(store):
     texts += [words.finding_label(f, names, cat) for f in every_finding(db)]
     leaks = {t: v.leaks(t) for t in texts if v.leaks(t)}
     assert leaks == {}
+
+
+# ---------------------------------------------------------------- the audit trail's verification
+
+def test_every_audit_difference_is_described_in_words(demo_db):
+    """``audit.describe`` for a store edited behind the app's back in each way it names."""
+    from app.models import audit
+    from app.models.checks import explain
+    from app.models.values import set_text
+
+    v = Vocabulary(demo_db)
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "新区划调整")
+    set_text(demo_db, "320800", "INV_GRANTS", "2024", "3000")
+    lines = audit.describe(demo_db, audit.verify(demo_db), "zh")
+    con = sqlite3.connect(demo_db.path, isolation_level=None)
+    con.execute('update "values" set value = \'1\' where region=\'320100\' and indicator=\'INV_GRANTS\' and period=\'2024\'')
+    con.execute('update "values" set note = \'改过\' where region=\'320200\' and indicator=\'INV_GRANTS\' and period=\'2024\'')
+    con.execute("update explanations set text = '随便' where region = '320100' and rule = 'yoy'")
+    con.execute("update region_years set status = 'draft' where region = '320100' and year = 2022")
+    con.execute('delete from "values" where region=\'320300\' and indicator=\'GI_PRODUCTS\' and period=\'2024\'')
+    res = audit.verify(demo_db)
+    kinds = {d["kind"] for d in res.differences}
+    lines += audit.describe(demo_db, res, "zh")
+    for change in ("update audit set old = 'x' where id = 9", "update audit set prev_hash = ? where id = 7"):
+        con.execute("drop trigger if exists audit_no_update")
+        con.execute(change, ["f" * 64] if "?" in change else [])
+        res = audit.verify(demo_db)
+        kinds.add(res.reason)
+        lines += audit.describe(demo_db, res, "zh")
+    con.execute("drop trigger if exists audit_no_delete")
+    con.execute("delete from audit where id = (select max(id) from audit)")
+    res = audit.verify(demo_db)
+    kinds.add(res.reason)
+    lines += audit.describe(demo_db, res, "zh")
+    con.close()
+    print(f"\n{len(lines)} lines for {sorted(kinds)}")
+    assert {"value", "state", "explanation", "hash", "link"} <= kinds, kinds
+    leaks = {line: v.leaks(line) for line in lines if v.leaks(line)}
+    assert leaks == {}
+
+
+# ---------------------------------------------------------------- the command line's help
+
+def test_every_verbs_chinese_help_is_in_chinese(store, capsys, monkeypatch):
+    """``ipdesk VERB --help`` in Chinese. Help documents what is typed — options, choices, the
+    verbs' own sub-actions (add, import), rule ids and region codes as examples, each beside its
+    Chinese meaning — so tokens are allowed there; a line left in English is not."""
+    from app.cli import build_parser
+
+    db, folder = store
+    monkeypatch.delenv("IPDESK_LANG", raising=False)
+    parser = build_parser("zh")
+    verbs = list(next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices)
+    assert len(verbs) > 30
+    english = {}
+    for verb in [None, *verbs]:
+        text = run_cli(folder / "store.sqlite", [*([verb] if verb else []), "--help"], capsys)
+        usage = True
+        for line in text.splitlines()[1:]:
+            if usage:                                 # the usage block, up to the first blank line
+                usage = bool(line.strip())
+                continue
+            words = re.sub(r"\{[^}]*\}|(?<![\w-])--?[\w-]+|\b[A-Z][A-Z_]*[A-Z]\b|ipdesk( [a-z-]+)*|\S+\.\w{2,4}\b"
+                           r"|\w+(?:,\w+)+", " ", line)
+            if not CJK.search(line) and len(re.findall(r"\b[a-z]{3,}\b", words)) >= 3:
+                english.setdefault(verb or "ipdesk", []).append(line.strip())
+    assert english == {}, english
