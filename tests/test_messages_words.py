@@ -56,7 +56,7 @@ RULE_IDS = {"range", "le", "derived", "required", "yoy", "outlier", "sum", "fall
             "months", "task_overdue"}
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])")
-COMMAND = re.compile(r"ipdesk(?: [a-z][a-z-]*)?|--[a-z][a-z-]*|\.[a-z]{2,5}\b|[\w.-]+\.(?:xlsx|xls|csv|pdf|ipdx|ipdq|sqlite)")
+COMMAND = re.compile(r"\b(?:QT|IPDESK)_[A-Z_]+=?\w*|ipdesk(?: [a-z][a-z-]*)?|--[a-z][a-z-]*|\.[a-z]{2,5}\b|[\w.-]+\.(?:xlsx|xls|csv|pdf|ipdx|ipdq|sqlite)")
 
 
 class Vocabulary:
@@ -188,9 +188,10 @@ def test_the_scanner_catches_codes_rule_ids_and_tokens_and_lets_names_pass(store
 # ---------------------------------------------------------------- every registered template
 
 def _all_modules():
-    """Import every module below app (not app.ui: Qt) so every module's messages are registered."""
+    """Import every module below app (not app.ui: Qt; app.__main__ imports Qt only when the window
+    opens) so every module's messages are registered."""
     for info in pkgutil.walk_packages(app.__path__, "app."):
-        if info.name.startswith("app.ui") or info.name == "app.__main__":
+        if info.name.startswith("app.ui"):
             continue
         importlib.import_module(info.name)
 
