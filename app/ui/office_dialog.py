@@ -71,7 +71,7 @@ class OfficeDialog(QDialog):
                 meta_set(db, "deadline", deadline)
             save_office(db, self.name.text().strip() or None, self.contact.text().strip() or None)
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window_.error_text(exc))
             return False
         self.accept()
         self.window_.select_region(code)
