@@ -555,31 +555,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def error_text(args, exc) -> str:
-    """``exc`` in one line for a person: in Chinese its place names regions and indicators (read from
-    the store, opened read-only), ``320800 · ABNORMAL_APPS · 2024`` stays for English and for a store
-    that cannot be read."""
-    lang = _lang(args)
-    if lang != "zh" or not (exc.region or exc.indicator or exc.cell):
-        return exc.message(lang)
-    import sqlite3
-    from pathlib import Path
-
+    """``exc`` in one line for a person: in Chinese its place names regions and indicators."""
     from app.models.db import default_path
-    from app.services.place_names import message
+    from app.services.place_names import message_for_store
 
-    path = Path(getattr(args, "db", None) or default_path())
-    try:
-        if not path.exists():
-            raise sqlite3.OperationalError(str(path))
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return exc.message(lang)
-    try:
-        return message(conn, exc, lang)
-    except sqlite3.Error:
-        return exc.message(lang)
-    finally:
-        conn.close()
+    return message_for_store(getattr(args, "db", None) or default_path(), exc, _lang(args))
 
 
 def run(args) -> int:

@@ -67,6 +67,30 @@ def message(db, exc: IpdeskError, lang: str = "zh") -> str:
     return f"{where}：{body}" if lang == "zh" else f"{where}: {body}"
 
 
+def message_for_store(path, exc: IpdeskError, lang: str = "zh") -> str:
+    """:func:`message` with the store at ``path`` opened read-only for the names (the command
+    line's error line, where the verb's own connection is gone); ``exc.message()`` — the place by
+    codes — in English, without a place, or when the store cannot be read."""
+    import sqlite3
+    from pathlib import Path
+
+    if lang != "zh" or not (exc.region or exc.indicator or exc.cell):
+        return exc.message(lang)
+    path = Path(path)
+    try:
+        if not path.exists():
+            return exc.message(lang)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return exc.message(lang)
+    try:
+        return message(conn, exc, lang)
+    except sqlite3.Error:
+        return exc.message(lang)
+    finally:
+        conn.close()
+
+
 def codes(exc: IpdeskError) -> str:
     """The same place by codes (for a tooltip or a log): ``320800 · ABNORMAL_APPS · 2024``."""
     return exc.place()
