@@ -56,7 +56,8 @@ RULE_IDS = {"range", "le", "derived", "required", "yoy", "outlier", "sum", "fall
             "months", "task_overdue"}
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])")
-COMMAND = re.compile(r"\b(?:QT|IPDESK)_[A-Z_]+=?\w*|ipdesk(?: [a-z][a-z-]*)?|--[a-z][a-z-]*|\.[a-z]{2,5}\b|[\w.-]+\.(?:xlsx|xls|csv|pdf|ipdx|ipdq|sqlite)")
+COMMAND = re.compile(r"\b(?:Ctrl|Shift|Alt)\+\w+|\b(?:Delete|Enter|Tab|Esc|Backspace|Home|End|F\d{1,2})\b|"
+                     r"\b(?:QT|IPDESK)_[A-Z_]+=?\w*|ipdesk(?: [a-z][a-z-]*)?|--[a-z][a-z-]*|\.[a-z]{2,5}\b|[\w.-]+\.(?:xlsx|xls|csv|pdf|ipdx|ipdq|sqlite)")
 
 
 class Vocabulary:
