@@ -611,3 +611,14 @@ def test_every_verbs_chinese_help_is_in_chinese(store, capsys, monkeypatch):
             if not CJK.search(line) and len(re.findall(r"\b[a-z]{3,}\b", words)) >= 3:
                 english.setdefault(verb or "ipdesk", []).append(line.strip())
     assert english == {}, english
+
+
+def test_the_inbox_says_how_long_past_or_left_without_a_minus(store, capsys, monkeypatch):
+    db, folder = store
+    monkeypatch.delenv("IPDESK_LANG", raising=False)
+    past = run_cli(folder / "store.sqlite", ["inbox", "--year", "2020"], capsys).splitlines()[1]
+    ahead = run_cli(folder / "store.sqlite", ["inbox", "--year", "2099"], capsys).splitlines()[1]
+    assert "已过" in past and "剩余" not in past and "-" not in past.split("截止")[1].replace("2020-12-15", "")
+    assert "剩余" in ahead and "已过" not in ahead
+    en = run_cli(folder / "store.sqlite", ["--lang", "en", "inbox", "--year", "2020"], capsys).splitlines()
+    assert en[1].startswith("Jiangsu 2020") and "days past" in en[1] and not CJK.search("\n".join(en[1:5]))
