@@ -204,6 +204,12 @@ def test_a_template_filled_in_libreoffice_imports_what_the_clerk_saw(demo_db, te
                                    at["PATENT_INDUSTRIALIZATION_RATE"]: "33", at["INV_GRANTS"]: "18,600"})
     assert shown[at["INV_GRANT_RATE"]] == (0.125, "12.5%")
     assert shown[at["PATENT_INDUSTRIALIZATION_RATE"]] == (33.0, "3300.0%")        # Calc's reading of a bare 33
+    # Calc kept the 0–100 % validation that stops a bare 33 at the keyboard (headless Calc shows no dialog)
+    saved = openpyxl.load_workbook(template)["填报"]
+    rules = [(d.type, d.formula1, d.formula2, d.errorStyle or "stop", str(d.sqref)) for d in saved.data_validations.dataValidation
+             if d.type == "decimal"]
+    assert any(at["PATENT_INDUSTRIALIZATION_RATE"] in ref.split() and tuple(r) == ("decimal", "0", "1")
+               for *r, _style, ref in rules), (at, rules)
     plan = plan_import(demo_db, template, expect_region=REGION, expect_year=YEAR)
     assert [(p.code, p.cell.split(" ")[0]) for p in plan.problems] == [("out_of_range", at["PATENT_INDUSTRIALIZATION_RATE"])]
     assert "3300" in plan.problems[0].message("zh") and not plan.warnings
