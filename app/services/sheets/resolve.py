@@ -83,6 +83,12 @@ class Resolver:
             self.region_ok[raw] = code
         return code, warn
 
+    def _with_parent(self, code: str) -> str:
+        """北京市朝阳区: a region's name after its parent's, to tell regions of one name apart."""
+        reg = self.regions[code]
+        parent = self.regions.get(reg.parent) if reg.parent else None
+        return (parent.name_zh if parent and parent.level != "nation" else "") + reg.name_zh
+
     def _region(self, raw):
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
@@ -101,7 +107,7 @@ class Resolver:
         if codes:
             raise InputError("import_ambiguous_region", text=text, params={
                 "codes": ", ".join(codes[:6]),
-                "codes_zh": "、".join(f"{self.regions[c].name_zh}（{c}）" for c in codes[:6])})
+                "codes_zh": "、".join(f"{self._with_parent(c)}（{c}）" for c in codes[:6])})
         raise InputError("import_unknown_region", text=text)
 
     def indicator(self, raw) -> tuple[Indicator, InputError | None]:

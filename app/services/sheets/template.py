@@ -66,7 +66,7 @@ register({
     "template_unit_changed": ("the unit of {name_en} was {old} in the template and is {new} now; make a new template",
                               "{name_zh}的单位在模板中为“{old}”，现为“{new}”；请重新生成模板"),
     "template_locked_year": ("{text} is {status} and locked: the template can be filled but not imported until "
-                             "an office head unlocks it", "{text} 已{status_zh}并锁定：模板可以填写，但须由单位负责人解锁后才能导入"),
+                             "an office head unlocks it", "{text} 年数据{status_zh}并锁定：模板可以填写，但须由单位负责人解锁后才能导入"),
     "template_bad_ext": ("{text}: the template must be saved as .xlsx", "{text}：模板须保存为 .xlsx 文件"),
 })
 
