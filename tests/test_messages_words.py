@@ -15,157 +15,27 @@ finding kind appears, and scans what a person would read:
 - every review refusal (complete, submit, approve, unlock, reopen, explain, aggregate,
   override) and a wrong password;
 - every import problem and warning kind of a long table and a template;
-- the command line's human output and error lines, verb by verb (``main()`` in process);
+- (the command line's output, error lines and help: tests/test_messages_words_cli.py);
 - the audit trail's verification, intact and tampered (``audit.describe``);
 - the documents' words (``report/words.py``, ``report/sheet_words.py``);
 - every zh_CN translation in ``resources/i18n/ipdesk_zh_CN.ts`` (present, finished, clean).
 
-The scanner itself is tested by the messages it must catch (``test_the_scanner_catches_...``).
+The scanner (tests/words_scan.py) is tested by the messages it must catch (``test_the_scanner_catches_...``).
 """
 from __future__ import annotations
 
 import importlib
-import io
 import pkgutil
 import re
-import shutil
 import sqlite3
 import string
-import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
-
 import app
 from app.models.states import STATES
-
-ROOT = Path(__file__).resolve().parents[1]
-Y = 2024
-
-# ---------------------------------------------------------------- what must not be in a Chinese message
-
-# the workflow's states, the audit trail's actions, severities, comparators, task states
-STATUS_TOKENS = set(STATES) | {
-    "set", "import", "imported", "receive", "received", "aggregate", "delete", "explain", "status", "edit",
-    "write", "unlock", "reopen", "override", "approve", "submit", "lock", "blocking", "info", "reported",
-    "increase", "growth", "pending", "done", "cancelled", "overdue", "todo", "none", "null", "true", "false",
-    "link", "hash", "anchor", "row", "column", "task", "clerk", "role", "created", "name", "warning", "error"}
-# the checks' rule ids (checks.py, tasks.py) and their words in the documents
-RULE_IDS = {"range", "le", "derived", "required", "yoy", "outlier", "sum", "falling", "benford", "quarters",
-            "months", "task_overdue"}
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])")
-COMMAND = re.compile(r"\b(?:Ctrl|Shift|Alt)\+\w+|\b(?:Delete|Enter|Tab|Esc|Backspace|Home|End|F\d{1,2})\b|"
-                     r"\b(?:QT|IPDESK)_[A-Z_]+=?\w*|ipdesk(?: [a-z][a-z-]*)?|--[a-z][a-z-]*|\.[a-z]{2,5}\b|[\w.-]+\.(?:xlsx|xls|csv|pdf|ipdx|ipdq|sqlite)")
-
-
-class Vocabulary:
-    """The codes of one store and the tokens above, and ``leaks(text)``: what in a Chinese text is
-    a code where a name belongs, a rule id or an English token."""
-
-    def __init__(self, db):
-        from app.models.messages import MESSAGES
-
-        self.regions = dict(db.execute("select code, name_zh from regions"))
-        self.indicators = dict(db.execute("select code, name_zh from indicators"))
-        self.message_codes = {c for c in MESSAGES if "_" in c}
-        self.words = STATUS_TOKENS | RULE_IDS
-
-    def leaks(self, text: str, listing: bool = False) -> list[str]:
-        """``listing``: a line of a table, where a code column beside the name column is allowed."""
-        found = []
-        for m in re.finditer(r"(?<!\d)\d{6}(?!\d)", text):
-            code = m.group()
-            if code in self.regions and not self._named_before(text, m.start(), self.regions[code]) \
-                    and not (listing and self.regions[code] in text):
-                found.append(code)
-        text_wo_commands = COMMAND.sub(" ", text)
-        for m in re.finditer(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])", text_wo_commands):
-            code = m.group()
-            if code in self.indicators and (self._named_before(text_wo_commands, m.start(), self.indicators[code])
-                                            or listing and self.indicators[code] in text):
-                continue
-            found.append(code)
-        for m in ASCII_WORD.finditer(text_wo_commands):
-            word = m.group()
-            if word.lower() in self.words or word in self.message_codes:
-                found.append(word)
-        return found
-
-    @staticmethod
-    def _named_before(text: str, at: int, name: str) -> bool:
-        """``南京市（320100）`` / ``发明专利授权量 (INV_GRANTS)``: the code follows its own name in brackets."""
-        before = text[:at].rstrip()
-        return before.endswith(("（", "(")) and before[:-1].rstrip().endswith(name)
-
-
-def said(db, exc, lang: str = "zh") -> str:
-    """What the window and the command line show for ``exc``, without the text the user typed
-    (quoted, it is shown as typed: a mistyped code stays a code)."""
-    from app.services import place_names
-
-    text = place_names.message(db, exc, lang)
-    if exc.text:
-        text = text.replace(f"“{exc.text}”", "“…”").replace(repr(str(exc.text)), "'…'")
-    return text
-
-
-def english_leaks(text: str) -> list[str]:
-    """Chinese in an English text where it is not quoting what was typed or a Chinese name (light)."""
-    return [m.group() for m in re.finditer(r"[\u4e00-\u9fff]+", text)]
-
-
-@pytest.fixture(scope="module")
-def store(demo_file, tmp_path_factory):
-    """A demo store with a value planted for each finding kind, a task overdue, a subordinate
-    region in draft and a city approved."""
-    from app.models.db import open_store
-
-    folder = tmp_path_factory.mktemp("words")
-    shutil.copy(demo_file, folder / "store.sqlite")
-    db = open_store(folder / "store.sqlite")
-    plant_findings(db)
-    yield db, folder
-    db.conn.close()
-
-
-def plant_findings(db) -> None:
-    from app.models.catalogue import add_region
-    from app.models.values import Change, write_values
-
-    def put(region, indicator, period, value):
-        write_values(db, [Change(region, indicator, str(period), str(value))], who="tester", why="plant")
-
-    def raw(region, indicator, period, value):      # a value that bypassed the parser (an old store, a hand edit)
-        db.execute('insert or replace into "values"(region, indicator, period, year, value, updated_by, updated_at)'
-                   " values (?,?,?,?,?, 'x', '2026-01-01')", [region, indicator, period, int(period[:4]), value])
-
-    # 苏州市: blocking kinds
-    put("320500", "HV_PATENTS", Y, 999999)                         # le: more than the patents in force
-    put("320500", "HV_PATENTS_ABNORMAL", Y, 9999999)               # le: deduction above the high-value count
-    put("320500", "HV_PATENTS_PER_10K", Y, 1)                      # derived: disagrees with the formula
-    db.execute('delete from "values" where region = ? and indicator = ? and period = ?',
-               ["320500", "GI_PRODUCTS", str(Y)])                  # required: missing
-    raw("320500", "INV_GRANT_RATE", str(Y), "140")                 # range: a per-cent above 100
-    for q, v in (("Q1", 100), ("Q2", 100), ("Q3", 100), ("Q4", 100)):
-        put("320500", "INV_APPLICATIONS", f"{Y}{q}", v)            # quarters: do not add up to the year
-    for m in range(1, 13):
-        put("320500", "TM_REGISTRATIONS", f"{Y}-{m:02d}", 10)      # months: do not add up
-    put("320500", "INV_PATENTS_IN_FORCE", f"{Y}Q4", 5)             # quarter_end: a stock's Q4 is not the year end
-    put("320500", "HV_PATENTS", f"{Y}-12", 7)                      # month_end
-    put("320600", "INV_APPLICATIONS", f"{Y}Q1", 10 ** 7)           # quarters_exceed
-    put("320600", "TM_REGISTRATIONS", f"{Y}-01", 10 ** 8)          # months_exceed
-    # explain kinds: a province far from the sum of its cities, percent points, score points
-    province = db.execute('select value from "values" where region = ? and indicator = ? and period = ?',
-                          ["320000", "PATENT_TRANSFERS", str(Y)]).fetchone()[0]
-    put("320000", "PATENT_TRANSFERS", Y, int(float(province) * 3))
-    put("320500", "CIVIL_ACCEPT_RATE", Y, 5)
-    put("320500", "PROTECTION_SATISFACTION", Y, 20)
-    # a region with nothing reported (nothing_reported), and a county below a city (sum, benford run anyway)
-    add_region(db, "329901", "测试县", parent="320500", level="county")
-    add_region(db, "329902", "测试二县", parent="320500", level="county")
-    put("329902", "PATENT_TRANSFERS", Y - 1, 12)           # 苏州市 collects its counties: 测试县 owes its data
+from tests.words_scan import (CJK, FINDING_CODES, ROOT, Y, Vocabulary, english_leaks,  # noqa: F401
+                              every_finding, said, store)
 
 
 # ---------------------------------------------------------------- the scanner, attacked
@@ -227,28 +97,9 @@ EN_QUOTES_CHINESE = {"docs_cells_changed", "double_magnitude", "import_not_recog
                      "report_section"}
 # parameters that hold a code or a token (the caller passes the Chinese word in a *_zh parameter)
 RAW_FIELDS = {"status", "action", "rule", "comparator", "severity", "kind", "level", "formula"}
-WORDED_BY_CALLER = {"rv_refused"}
+WORDED_BY_CALLER = {"rv_refused"}   # review.Refused.message passes {action} in the reader's language
 # English messages that still name the region by its Chinese name (the write path reads name_zh only)
-EN_REGION_NAME_ZH = {"locked"}       # review.Refused.message passes {action} in the reader's language
-
-
-# ---------------------------------------------------------------- findings
-
-FINDING_CODES = {"le_hv_stock", "le_deduction", "derived_mismatch", "required_missing", "nothing_reported", "yoy_band",
-                 "yoy_points", "yoy_score", "outlier_mz", "sum_mismatch", "falling", "quarters_sum", "quarters_exceed",
-                 "quarter_end", "months_sum", "months_exceed", "month_end", "task_overdue"}
-
-
-def every_finding(db):
-    from datetime import date
-
-    from app.models.findings import findings, findings_all
-    from app.models.tasks import add_task, task_findings
-
-    items = list(findings_all(db)) + [f for f in findings(db, "329901", Y) if f.code == "nothing_reported"]
-    add_task(db, "320100", Y, "开展专利导航服务", due=f"{Y}-03-31")
-    items += task_findings(db, "320100", Y, today=date(Y, 6, 1))
-    return items
+EN_REGION_NAME_ZH = {"locked"}
 
 
 def test_every_finding_kind_is_said_in_words(store):
@@ -416,99 +267,6 @@ def test_every_review_refusal_names_regions_and_indicators_in_words(store):
     assert english == {}
 
 
-# ---------------------------------------------------------------- the command line
-
-def cli_runs(folder: Path) -> list[list[str]]:
-    """Verbs a clerk or a head runs, each in Chinese (the default), including refusals."""
-    (folder / "cli.csv").write_text("地区,指标,期间,数值\n320800,ABNORMAL_APPS,2024,abc\n南京市,发明专利授权量,2024,12\n"
-                                    "320800,INV_GRANTS,2024,1\n320800,INV_GRANTS,2024,2\n", encoding="utf-8")
-    (folder / "good.csv").write_text("地区,指标,期间,数值\n320800,INV_GRANTS,2024,3000\n南京,GI_PRODUCTS,2024,15\n",
-                                     encoding="utf-8")
-    return [
-        ["regions"], ["indicators"],
-        ["check", "--region", "320000", "--year", str(Y), "--all-below"],
-        ["check", "--region", "苏州市", "--year", str(Y)],
-        ["status", "--region", "320000", "--year", str(Y)],
-        ["targets"],
-        ["audit", "--region", "320100", "--indicator", "INV_GRANTS"],
-        ["audit", "--limit", "40"],
-        ["audit", "--verify"],
-        ["import", str(folder / "cli.csv")],
-        ["import", str(folder / "good.csv")],
-        ["import", str(folder / "good.csv"), "--apply", "--why", "更正"],
-        ["set", "320800", "INV_GRANTS", "2024", "abc"],
-        ["set", "320100", "INV_GRANTS", "2022", "1"],
-        ["set", "320800", "INV_GRANTS", "2024", "3100"],
-        ["explain", "--region", "320100", "--year", str(Y), "yoy", "GI_PRODUCTS", "说明"],
-        ["complete", "--region", "320500", "--year", str(Y)],
-        ["submit", "--region", "320000", "--year", str(Y)],
-        ["reopen", "--region", "320800", "--year", str(Y), "--why", "订正"],
-        ["aggregate", "--region", "320000", "--year", str(Y)],
-        ["aggregate", "--region", "320000", "--year", "2022"],
-        ["template", "--region", "320100", "--year", str(Y), "--out", str(folder / "t.xlsx")],
-        ["inbox", "--year", str(Y)],
-        ["tasks", "--region", "320100", "--year", str(Y)],
-        ["user", "list"],
-        ["backup", "--list"],
-        ["report", "--region", "320500", "--year", str(Y), "--pdf", str(folder / "r.pdf")],
-        ["export-data", "--region", "320100", "-o", str(folder / "d.csv")],
-        ["verify", str(folder / "cli.csv")],
-        ["receive", str(folder / "cli.csv")],
-        ["questions"],
-        ["office"],
-        ["trust", "list"],
-        ["report-text", "--region", "320100", "--year", str(Y)],
-        ["progress", "320100", "320100-2024-001", str(Y), "--state", "滞后"],
-        ["targets", "add", "--region", "320100", "--indicator", "INV_GRANTS", "--comparator", ">=", "--value", "30000"],
-        ["targets", "add", "--region", "320100", "--indicator", "INV_GRANTS", "--comparator", ">=", "--value", "x",
-         "--year", "2025"],
-        ["regions", "add", "320100", "重复", "--parent", "320000"],
-        ["check", "--region", "江舒", "--year", str(Y)],
-        ["verify-docs", str(folder / "r.pdf"), str(folder / "cli.csv")],
-    ]
-
-
-def run_cli(db_path: Path, argv: list[str], capsys, stdin: str = "") -> str:
-    from app.cli import main
-
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(["--db", str(db_path), *argv])
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        sys.stdin = old
-    out = capsys.readouterr()
-    return f"$ ipdesk {' '.join(argv)}  → {code}\n{out.out}{out.err}"
-
-
-def test_the_command_line_speaks_in_words(store, capsys, monkeypatch):
-    """Each verb's human output and error line, scanned line by line (a table may show a code
-    column beside the name column; text in “” is what the user typed, quoted back)."""
-    db, folder = store
-    monkeypatch.delenv("IPDESK_LANG", raising=False)
-    monkeypatch.setenv("IPDESK_KEYS_DIR", str(folder / "keys"))      # the office verb makes a key
-    v = Vocabulary(db)
-    path = Path(db.path) if hasattr(db, "path") else folder / "store.sqlite"
-    transcript = [run_cli(path, argv, capsys) for argv in cli_runs(folder)]
-    transcript.append(run_cli(path, ["approve", "--region", "320100", "--year", str(Y), "--user", "demo-head",
-                                     "--password-stdin"], capsys, "wrong-password\n"))
-    (folder / "cli-transcript.txt").write_text("\n".join(transcript), encoding="utf-8")
-    leaks = {}
-    for block in transcript:
-        command, _, output = block.partition("\n")
-        for line in output.splitlines():
-            found = v.leaks(re.sub(r"“[^”]*”", "“…”", line), listing=True)
-            if "Traceback" in line or "constraint failed" in line:
-                found.append("a raw error")
-            if found:
-                leaks.setdefault(command, []).append((line[:160], found))
-    assert leaks == {}, "\n".join(f"{c}\n  " + "\n  ".join(f"{l}  {f}" for l, f in ls) for c, ls in leaks.items())
-    said_ = "\n".join(transcript)
-    assert "请指明目标年度（--year）" in said_ and "“x”不是有效的目标值，应填写数字" in said_
-
-
 # ---------------------------------------------------------------- the window's translations
 
 def test_every_window_string_has_a_finished_chinese_translation_in_words(store):
@@ -606,42 +364,3 @@ def test_every_audit_difference_is_described_in_words(demo_db):
     assert {"value", "state", "explanation", "hash", "link"} <= kinds, kinds
     leaks = {line: v.leaks(line) for line in lines if v.leaks(line)}
     assert leaks == {}
-
-
-# ---------------------------------------------------------------- the command line's help
-
-def test_every_verbs_chinese_help_is_in_chinese(store, capsys, monkeypatch):
-    """``ipdesk VERB --help`` in Chinese. Help documents what is typed — options, choices, the
-    verbs' own sub-actions (add, import), rule ids and region codes as examples, each beside its
-    Chinese meaning — so tokens are allowed there; a line left in English is not."""
-    from app.cli import build_parser
-
-    db, folder = store
-    monkeypatch.delenv("IPDESK_LANG", raising=False)
-    parser = build_parser("zh")
-    verbs = list(next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices)
-    assert len(verbs) > 30
-    english = {}
-    for verb in [None, *verbs]:
-        text = run_cli(folder / "store.sqlite", [*([verb] if verb else []), "--help"], capsys)
-        usage = True
-        for line in text.splitlines()[1:]:
-            if usage:                                 # the usage block, up to the first blank line
-                usage = bool(line.strip())
-                continue
-            words = re.sub(r"\{[^}]*\}|(?<![\w-])--?[\w-]+|\b[A-Z][A-Z_]*[A-Z]\b|ipdesk( [a-z-]+)*|\S+\.\w{2,4}\b"
-                           r"|\w+(?:,\w+)+", " ", line)
-            if not CJK.search(line) and len(re.findall(r"\b[a-z]{3,}\b", words)) >= 3:
-                english.setdefault(verb or "ipdesk", []).append(line.strip())
-    assert english == {}, english
-
-
-def test_the_inbox_says_how_long_past_or_left_without_a_minus(store, capsys, monkeypatch):
-    db, folder = store
-    monkeypatch.delenv("IPDESK_LANG", raising=False)
-    past = run_cli(folder / "store.sqlite", ["inbox", "--year", "2020"], capsys).splitlines()[1]
-    ahead = run_cli(folder / "store.sqlite", ["inbox", "--year", "2099"], capsys).splitlines()[1]
-    assert "已过" in past and "剩余" not in past and "-" not in past.split("截止")[1].replace("2020-12-15", "")
-    assert "剩余" in ahead and "已过" not in ahead
-    en = run_cli(folder / "store.sqlite", ["--lang", "en", "inbox", "--year", "2020"], capsys).splitlines()
-    assert en[1].startswith("Jiangsu 2020") and "days past" in en[1] and not CJK.search("\n".join(en[1:5]))
