@@ -33,6 +33,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import app
+from app.models.errors import IpdeskError
 from app.models.states import STATES
 from tests.words_scan import (CJK, FINDING_CODES, ROOT, Y, Vocabulary, english_leaks,  # noqa: F401
                               every_finding, said, store)
@@ -97,7 +98,9 @@ EN_QUOTES_CHINESE = {"docs_cells_changed", "double_magnitude", "import_not_recog
                      "report_section"}
 # parameters that hold a code or a token (the caller passes the Chinese word in a *_zh parameter)
 RAW_FIELDS = {"status", "action", "rule", "comparator", "severity", "kind", "level", "formula"}
-WORDED_BY_CALLER = {"rv_refused"}   # review.Refused.message passes {action} in the reader's language
+WORDED_BY_CALLER = {"rv_refused"}
+# English messages that show the unit as the catalogue and the template write it (件, 万件)
+EN_UNIT_ZH = {"not_whole", "template_unit_changed"}   # review.Refused.message passes {action} in the reader's language
 
 
 def test_every_finding_kind_is_said_in_words(store):
@@ -207,6 +210,10 @@ def test_every_import_problem_names_places_and_says_what_is_wrong_in_words(store
     print(f"\n{len(items)} import problems and warnings of {len(codes)} kinds: {sorted(codes)}")
     leaks = {p.code: (said(db, p), v.leaks(said(db, p))) for p in items if v.leaks(said(db, p))}
     assert leaks == {}
+    # English (light): the sentence itself, without the place (a file's own headers) and what was typed
+    bodies = {p.code: re.sub(r"'[^']*'|“[^”]*”", "…", IpdeskError(p.code, text=p.text, params=p.params).message("en"))
+              for p in items}
+    assert {c: b for c, b in bodies.items() if english_leaks(b) and c not in EN_QUOTES_CHINESE | EN_UNIT_ZH} == {}
     assert {"import_locked", "import_ambiguous_region", "template_locked_year", "import_duplicate",
             "import_not_applicable", "template_unit_changed", "import_region_by_name"} <= codes
 

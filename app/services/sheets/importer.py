@@ -46,7 +46,7 @@ register({
                          "{what_zh}重复出现且数值不同（首次出现在{other_zh}）"),
     "import_duplicate_same": ("{what_en} appears again here with the same value (first at {other})",
                               "{what_zh}重复出现，数值相同（首次出现在{other_zh}）"),
-    "import_locked": ("{region_name} ({region}) {year} is {status} and locked: {count} value(s) in this file would "
+    "import_locked": ("{region_name_en} ({region}) {year} is {status} and locked: {count} value(s) in this file would "
                       "change it; an office head must unlock it first",
                       "{region_name}（{region}）{year} 年数据{status_zh}并锁定：本文件中有 {count} 个数值会修改它，"
                       "须由单位负责人解锁后才能导入"),
@@ -251,7 +251,8 @@ def _compare(db, plan: ImportPlan, out: Collector, chunks: list[Chunk], resolver
     for (region, year), (sheet, r, count) in sorted(locked.items()):
         status = region_year_status(db, region, int(year))
         out.problem(InputError("import_locked", region=region, period=year, params={
-            "region_name": resolver.regions[region].name_zh, "region": region, "year": year, "status": status,
+            "region_name": resolver.regions[region].name_zh, "region_name_en": resolver.regions[region].name("en"),
+            "region": region, "year": year, "status": status,
             "status_zh": STATUS_ZH[status], "count": count}), out.where(sheet, r))
 
 

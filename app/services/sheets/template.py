@@ -57,7 +57,8 @@ register({
                          "模板已损坏：{why}；请用“ipdesk template”重新生成"),
     "template_unknown_region": ("the template is for region {text!r}, which this store does not know",
                                 "模板所属地区“{text}”不在本数据库中"),
-    "template_other_region": ("the template is for {text} ({region}), not {expected}; use the template of {expected}",
+    "template_other_region": ("the template is for {name_en} ({region}), not {expected_en}; use the template of "
+                              "{expected_en}",
                               "该模板属于 {text}（{region}），不是 {expected}；请使用 {expected} 的模板"),
     "template_other_year": ("the template is for {text}, not {expected}; make a template for {expected}",
                             "该模板是 {text} 年的，不是 {expected} 年；请生成 {expected} 年的模板"),
@@ -65,7 +66,7 @@ register({
                            "模板使用指标目录 {text}，本数据库为 {known}：已按指标代码对应"),
     "template_unit_changed": ("the unit of {name_en} was {old} in the template and is {new} now; make a new template",
                               "{name_zh}的单位在模板中为“{old}”，现为“{new}”；请重新生成模板"),
-    "template_locked_year": ("{text} is {status} and locked: the template can be filled but not imported until "
+    "template_locked_year": ("{name_en} {year} is {status} and locked: the template can be filled but not imported until "
                              "an office head unlocks it", "{text} 年数据{status_zh}并锁定：模板可以填写，但须由单位负责人解锁后才能导入"),
     "template_bad_ext": ("{text}: the template must be saved as .xlsx", "{text}：模板须保存为 .xlsx 文件"),
 })
@@ -219,8 +220,8 @@ def make_template(db, region: str, year: int, path, *, context_years: int = CONT
     if status in LOCKED_STATES:
         from app.models.values import STATUS_ZH
 
-        result.warnings.append(InputError("template_locked_year", text=f"{reg.name_zh} {year}",
-                                          params={"status": status, "status_zh": STATUS_ZH[status]}))
+        result.warnings.append(InputError("template_locked_year", text=f"{reg.name_zh} {year}", params={
+            "status": status, "status_zh": STATUS_ZH[status], "name_en": reg.name("en"), "year": year}))
     steps(0.8, "saving")
     atomic_write(path, wb.save)
     steps(1.0, "done")
@@ -328,7 +329,9 @@ def read_filled(db, book: Book, meta_sheet: Sheet, resolver: Resolver, out: Coll
     if expect_region and expect_region != region:
         exp = resolver.regions.get(expect_region)
         out.problem(InputError("template_other_region", text=reg.name_zh, params={
-            "region": region, "expected": f"{exp.name_zh} ({expect_region})" if exp else expect_region}), at_meta)
+            "region": region, "name_en": reg.name("en"),
+            "expected": f"{exp.name_zh}（{expect_region}）" if exp else expect_region,
+            "expected_en": f"{exp.name('en')} ({expect_region})" if exp else expect_region}), at_meta)
     if expect_year and int(expect_year) != year:
         out.problem(InputError("template_other_year", text=str(year), params={"expected": expect_year}), at_meta)
     if out.plan.problem_count:
