@@ -368,3 +368,24 @@ def test_every_audit_difference_is_described_in_words(demo_db):
     assert {"value", "state", "explanation", "hash", "link"} <= kinds, kinds
     leaks = {line: v.leaks(line) for line in lines if v.leaks(line)}
     assert leaks == {}
+
+
+def test_a_field_that_is_not_what_it_must_be_says_so_in_chinese(demo_db, tmp_path):
+    """csv_bad_field: what the field must be (``why``) in Chinese, raised for real."""
+    import pytest
+
+    from app.models.catalogue import add_region, check_config
+    from app.models.errors import InputError
+    from app.models.targets import add_own_target
+
+    bad = tmp_path / "checks.csv"
+    bad.write_text("code,band,over_year\nINV_GRANTS,-3,\n", encoding="utf-8")
+    raised = []
+    for attempt in (lambda: add_own_target(demo_db, "320100", "INV_GRANTS", "~", "1", 2025),
+                    lambda: add_region(demo_db, "329999", "测试", parent="320000", level="town"),
+                    lambda: check_config(bad)):
+        with pytest.raises(InputError) as err:
+            attempt()
+        raised.append(err.value.message("zh"))
+    assert "应为 <=（不高于）" in raised[0] and "应为 nation（全国）" in raised[1] and "应为大于 0 的数" in raised[2]
+    assert not any(re.search(r"\((?:[a-z]+ ?)+\)|（[a-z ,/]+）$", m) for m in raised), raised

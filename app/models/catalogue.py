@@ -121,8 +121,7 @@ def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
     global _CHECK_CONFIG
     if _CHECK_CONFIG is not None and path is None:
         return _CHECK_CONFIG
-    from .reference import _read_csv, resource
-    from .errors import InputError
+    from .reference import _read_csv, bad_field, resource
 
     path = path or resource("catalogue", "checks.csv")
     out = {}
@@ -133,11 +132,9 @@ def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
         except ValueError:
             band = -1.0
         if band is not None and text.lower() != "off" and not 0 < band < float("inf"):
-            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=text,
-                             params={"column": "band", "why": "a number > 0, empty or off"})
+            raise bad_field(text, "band", "a number > 0, empty or off", file=str(path), cell=f"row {n}")
         if over not in (None, *OVER_YEAR):
-            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=over,
-                             params={"column": "over_year", "why": "sum, last or empty"})
+            raise bad_field(over, "over_year", "sum, last or empty", file=str(path), cell=f"row {n}")
         out[row["code"].strip()] = (band, over)
     if path == resource("catalogue", "checks.csv"):
         _CHECK_CONFIG = out
@@ -220,14 +217,14 @@ def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit",
     from .audit import append, current_user
     from .store_basics import transaction
     from .errors import InputError
-    from .reference import LEVELS
+    from .reference import LEVELS, bad_field
 
     region(db, parent)  # raises if unknown
     code = code.strip()
     if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
-        raise InputError("csv_bad_field", text=code, params={"column": "code", "why": "letters/digits, at most 20"})
+        raise bad_field(code, "code", "letters/digits, at most 20")
     if level not in LEVELS:
-        raise InputError("csv_bad_field", text=level, params={"column": "level", "why": "/".join(LEVELS)})
+        raise bad_field(level, "level", "/".join(LEVELS))
     with transaction(db):
         if db.execute("select 1 from regions where code = ?", [code]).fetchone():
             raise InputError("region_exists", text=code)

@@ -28,6 +28,7 @@ from .cube import Cube
 from .store_basics import bump_reference, now_iso, reference_rev, transaction
 from .errors import InputError, NotFoundError
 from .messages import register
+from .reference import bad_field
 
 register({
     "unknown_target": ("no target with id {text}", "没有编号为 {text} 的目标"),
@@ -289,7 +290,7 @@ def edit_target(db, target_id: int, *, value: str | None = None, year: int | Non
         raise NotFoundError("unknown_target", text=str(target_id))
     new_value = row[2] if value is None else _target_value(value, comparator or row[4])
     if comparator is not None and comparator not in ("<=", ">=", "growth>=", "increase", "reported"):
-        raise InputError("csv_bad_field", text=comparator, params={"column": "comparator", "why": "<= >= growth>= increase reported"})
+        raise bad_field(comparator, "comparator", "<= >= growth>= increase reported")
     new = (new_value, year or row[3], comparator or row[4])
     with transaction(db):
         db.execute("update targets set value=?, year=?, comparator=?, from_year=min(from_year, ?) where id=?",
@@ -309,7 +310,7 @@ def add_own_target(db, region: str, indicator: str, comparator: str, value: str 
     reg = get_region(db, region)
     get_indicator(db, indicator)
     if comparator not in ("<=", ">=", "growth>=", "increase", "reported"):
-        raise InputError("csv_bad_field", text=comparator, params={"column": "comparator", "why": "<= >= growth>= increase reported"})
+        raise bad_field(comparator, "comparator", "<= >= growth>= increase reported")
     if year is None:
         raise InputError("target_year_needed")
     value = _target_value(value, comparator)
