@@ -10,7 +10,7 @@ from app.models.errors import IpdeskError
 from app.ui import i18n
 from app.ui.i18n import Retranslating
 from app.ui.entry import EntryPage
-from app.ui.models import RegionTreeModel
+from app.ui.models import FilledBadge, RegionTreeModel
 from app.ui.review_actions import ReviewActions
 
 
@@ -26,6 +26,7 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(FilledBadge(self.tree))       # completeness at and below each region
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._region_changed(cur))
         self.year = QSpinBox(self)
         self.year.setRange(1990, 2100)
@@ -56,6 +57,8 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
         self._tasks_page = self._report_page = None
         self.tabs.addTab(QWidget(self), "")     # 4: placeholder for the task ledger (任务)
         self.tabs.addTab(QWidget(self), "")     # 5: placeholder for the results report (报告)
+        self._violations, self._violations_tab = None, QWidget(self)
+        self.tabs.addTab(self._violations_tab, "")     # 6: placeholder for the violations page (核查问题)
         self.tabs.currentChanged.connect(lambda _i: self.reload_current())
         split = QSplitter(Qt.Horizontal, self)
         split.addWidget(self.tree)
@@ -67,6 +70,7 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
 
         self.opener = None      # app.ui.main.open_window when it made this window: File ▸ Open store… uses it
         self.entry.changed.connect(self._values_changed)
+        self.entry.changed.connect(self.tree_model.values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._build_menus()
         if self.readonly_reason:
@@ -196,6 +200,9 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
         self.review_menu.addActions([self.approve_action, self.unlock_action, self.override_action])
         self.review_menu.addSeparator()
         self.review_menu.addAction(self.sweep_action)
+        self.violations_action = QAction(self)
+        self.violations_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.violations))
+        self.review_menu.addAction(self.violations_action)
         self.review_menu.addAction(self.targets_action)
         self.view_menu = self.menuBar().addMenu("")
         self.find_action = QAction(self)
@@ -257,6 +264,8 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
         self.open_store_action.setText(self.tr("&Open store…"))
         self.recent_menu.setTitle(self.tr("Recent stores"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
+        self.violations_action.setText(self.tr("All findings below this region"))
+        self.tabs.setTabText(self.tabs.indexOf(self._violations or self._violations_tab), self.tr("Findings"))
         self.targets_action.setText(self.tr("Targets…"))
         self.find_action.setText(self.tr("&Find a region…"))
         self.finder.setPlaceholderText(self.tr("Find a region: name or code (Ctrl+F)"))
@@ -333,7 +342,7 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
             from app.services.views import statuses
 
             self._status_year = (self.year.value(), getattr(self, "_status_rev", 0))
-            self.tree_model.set_statuses(statuses(self.db, self.year.value()))
+            self.tree_model.set_statuses(statuses(self.db, self.year.value()), self.year.value())
         key = (self.tabs.currentIndex(), self.region, self.year.value())
         if key in getattr(self, "_loaded", set()) and key[0] != 5:      # the report's live draft: read at each show
             return
@@ -356,6 +365,8 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
                 self.tasks_page.load(self.region, self.year.value())
             elif page == 5:
                 self.report_page.load(self.region, self.year.value())
+            elif self.tabs.widget(page) in (self._violations_tab, self._violations):
+                self.violations.load(self.region, self.year.value())
         except IpdeskError as exc:
             self.warn(self.error_text(exc))
         self._loaded.add(key)
@@ -400,6 +411,15 @@ class MainWindow(ReviewActions, Retranslating, QMainWindow):
             self._inbox = InboxPage(self)
             self._put_page(3, self._inbox, self.tr("Packages"))
         return self._inbox
+
+    @property
+    def violations(self):
+        if self._violations is None:
+            from app.ui.violations import ViolationsPage
+
+            self._violations = ViolationsPage(self)
+            self._put_page(self.tabs.indexOf(self._violations_tab), self._violations, self.tr("Findings"))
+        return self._violations
 
     @property
     def tasks_page(self):
