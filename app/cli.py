@@ -15,6 +15,7 @@ import sys
 from app.cli_parser import Parser as _Parser  # the parser in the user's language (argparse's words too)
 from app.cli_parser import Version as _Version
 from app.cli_parser import choose_lang, said
+from app.models.catalogue import LEVEL_ZH        # region levels in words
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -99,8 +100,9 @@ def _table(rows: list[list], headers: list[str]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
-LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级", "unit": "单位"}
 COMPARATOR_ZH = {">=": "不低于", "<=": "不高于", "growth>=": "增长不低于", "increase": "高于上年", "reported": "须填报"}
+DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好", "none": "—"}
+AGGREGATE_ZH = {"sum": "加总", "recompute": "按公式重算", "none": "不汇总"}
 SCOPE_ZH = {"national": "全国", "each_region": "各地区", "region": "本地区"}
 
 
@@ -172,7 +174,15 @@ def cmd_indicators(args) -> int:
     if args.json:
         _print_json([i._asdict() for i in inds.values()])
     else:
-        _table([[i.code, i.name(lang), i.unit(lang), i.direction, i.aggregate, i.formula or ""] for i in inds.values()],
+        from app.models.catalogue import formula_words
+
+        if lang == "zh":
+            rows = [[i.code, i.name_zh, i.unit_zh, DIRECTION_ZH.get(i.direction, i.direction),
+                     AGGREGATE_ZH.get(i.aggregate, i.aggregate), formula_words(i.formula, inds) if i.formula else ""]
+                    for i in inds.values()]
+        else:
+            rows = [[i.code, i.name(lang), i.unit(lang), i.direction, i.aggregate, i.formula or ""] for i in inds.values()]
+        _table(rows,
                ["code", "name", "unit", "better", "aggregate", "formula"] if lang == "en"
                else ["代码", "名称", "单位", "方向", "汇总", "公式"])
     return EXIT_OK
@@ -275,8 +285,11 @@ def cmd_status(args) -> int:
 def cmd_explain(args) -> int:
     from app.models.review import explain
 
+    from app.services.report.words import RULE_ZH
+
     db = _check_region_year(args)
-    explain(db, args.region, args.year, args.rule, args.indicator, args.text, period=args.period)
+    rule = {zh: rule for rule, zh in RULE_ZH.items()}.get(args.rule.strip(), args.rule)     # 同比变化异常 → yoy
+    explain(db, args.region, args.year, rule, args.indicator, args.text, period=args.period)
     print("explanation saved" if _lang(args) == "en" else "说明已保存")
     return EXIT_OK
 
@@ -292,10 +305,12 @@ def cmd_audit(args) -> int:
             _print_json([res.__dict__])
         elif res.ok:
             print(f"audit trail intact: {res.rows} rows" if lang == "en" else f"审计记录完整：共 {res.rows} 条")
-        else:
+        elif lang == "en":
             where = f"row id {res.first_bad}" if res.first_bad else "head"
-            print((f"audit trail TAMPERED at {where} ({res.reason})" if lang == "en"
-                   else f"审计记录被篡改：{where}（{res.reason}）"), file=sys.stderr)
+            print(f"audit trail TAMPERED at {where} ({res.reason})", file=sys.stderr)
+        else:
+            for line in audit.describe(db, res, lang):
+                print(line, file=sys.stderr)
         return EXIT_OK if res.ok else EXIT_FINDINGS
     if args.region:
         rows = audit.history(db, args.region, args.indicator, args.period)
@@ -306,10 +321,27 @@ def cmd_audit(args) -> int:
     if args.json:
         _print_json(rows)
     else:
+        from app.models.catalogue import indicators, regions
+        from app.models.states import STATES, action_label, reason_label, status_label
+        from app.services.place_names import indicator_name
+
+        regs, inds = regions(db), indicators(db)
+
+        def shown(value, action):
+            v = (value or {}).get("v", "")
+            if action == "auth_failed":
+                return action_label(v, lang)
+            return status_label(v, lang) if action == "status" and v in STATES else v
+
         for r in rows:
             old, new = audit.decode(r["old"]), audit.decode(r["new"])
-            print(f"{r['id']}\t{r['at']}\t{r['who']}\t{r['action']}\t{r['region'] or ''}\t{r['indicator'] or ''}\t"
-                  f"{r['period'] or ''}\t{(old or {}).get('v', '')} → {(new or {}).get('v', '')}\t{r['why'] or ''}")
+            region, indicator = r["region"] or "", r["indicator"] or ""
+            if lang == "zh":
+                region = regs[region].name_zh if region in regs else region
+                indicator = inds[indicator].name_zh if indicator in inds else indicator_name(db, indicator)
+            print(f"{r['id']}\t{r['at']}\t{r['who']}\t{action_label(r['action'], lang)}\t{region}\t{indicator}\t"
+                  f"{r['period'] or ''}\t{shown(old, r['action'])} → {shown(new, r['action'])}\t"
+                  f"{reason_label(r['why'], lang)}")
     return EXIT_OK
 
 
@@ -341,10 +373,10 @@ def cmd_targets(args) -> int:
             from app.models.catalogue import indicators, regions
 
             inds, regs = indicators(db), regions(db)
-            _table([[t.id, t.pack, inds[t.indicator].name_zh if t.indicator in inds else t.indicator,
+            _table([[t.id, t.document_zh or t.pack, inds[t.indicator].name_zh if t.indicator in inds else t.indicator,
                      regs[t.region].name_zh if t.region in regs else SCOPE_ZH.get(t.scope, t.scope),
                      requirement(t.comparator, t.value, lang), t.year, t.clause or ""] for t in rows],
-                   ["编号", "目标包", "指标", "适用范围", "要求", "年度", "条款"])
+                   ["编号", "依据文件", "指标", "适用范围", "要求", "年度", "条款"])
     return EXIT_OK
 
 
@@ -447,8 +479,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     region_year(sp)
     sp.add_argument("rule", metavar=sp.pick(("rule", "规则")),
                     help=("rule of the finding: yoy, outlier, sum, falling, benford",
-                          "问题所属规则：yoy 同比变化、outlier 历史变化异常、sum 与下级合计不符、falling 不增反降、"
-                          "benford 首位数字分布"))
+                          "问题所属规则，写规则名称或其代码：同比变化异常（yoy）、历史变化异常（outlier）、"
+                          "与下级合计不符（sum）、不增反降（falling）、首位数字分布（benford）"))
     sp.add_argument("indicator", metavar=sp.pick(("indicator", "指标")),
                     help=("indicator of the finding: code or name (* for benford)", "问题所属指标：代码或名称（首位数字分布用 *）"))
     sp.add_argument("text", metavar=sp.pick(("text", "说明")), help=("the explanation", "说明内容"))
@@ -523,6 +555,14 @@ def main(argv: list[str] | None = None) -> int:
     return run(args)
 
 
+def error_text(args, exc) -> str:
+    """``exc`` in one line for a person: in Chinese its place names regions and indicators."""
+    from app.models.db import default_path
+    from app.services.place_names import message_for_store
+
+    return message_for_store(getattr(args, "db", None) or default_path(), exc, _lang(args))
+
+
 def run(args) -> int:
     """Run the verb of parsed ``args`` (from :func:`build_parser`): its exit code, an error as one line."""
     if args.lang:
@@ -534,7 +574,7 @@ def run(args) -> int:
     try:
         return args.func(args)
     except IpdeskError as exc:
-        sys.stderr.write(f"ipdesk {args.verb}: {exc.message(_lang(args))}\n")
+        sys.stderr.write(f"ipdesk {args.verb}: {error_text(args, exc)}\n")
         return EXIT_USAGE
     except sqlite3.Error as exc:          # a read that met a busy, full or damaged store: its cause in one line
         from app.models.db import default_path

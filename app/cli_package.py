@@ -375,6 +375,7 @@ def _print_plan(plan, lang: str, show_unchanged: bool, db=None) -> None:
 
 def cmd_inbox(args) -> int:
     from app.cli import EXIT_OK, _lang, _open, _print_json, _table
+    from app.models.states import status_label
     from app.services.package.inbox import board, inbox
 
     db = _open(args, create=False)
@@ -384,11 +385,19 @@ def cmd_inbox(args) -> int:
     if args.json:
         _print_json([{**b.to_dict(), "packages": [p.to_dict() for p in packages]}])
         return EXIT_OK
-    print(_t(lang, f"{b.region_name} {b.year} 年：已报送 {b.sent}/{len(b.rows)}，"
-                   f"截止 {b.deadline}（剩余 {b.days_left} 天）",
-             f"{b.region_name} {b.year}: {b.sent}/{len(b.rows)} sent, deadline {b.deadline} ({b.days_left} days left)"))
-    _table([[r.region, r.name, r.state_text if lang == "zh" else (r.state or "not sent"),
-             f"v{r.seq}" if r.seq else "", (r.received_at or "")[:16], r.status,
+    from app.models.catalogue import regions
+
+    regs = regions(db)
+
+    def name(code, zh):            # the region in the reader's language (its Chinese name in Chinese)
+        return zh if lang == "zh" or code not in regs else regs[code].name(lang)
+
+    left = (_t(lang, f"剩余 {b.days_left} 天", f"{b.days_left} days left") if b.days_left >= 0
+            else _t(lang, f"已过 {-b.days_left} 天", f"{-b.days_left} days past"))
+    print(_t(lang, f"{b.region_name} {b.year} 年：已报送 {b.sent}/{len(b.rows)}，截止 {b.deadline}（{left}）",
+             f"{name(b.region, b.region_name)} {b.year}: {b.sent}/{len(b.rows)} sent, deadline {b.deadline} ({left})"))
+    _table([[r.region, name(r.region, r.name), r.state_text if lang == "zh" else (r.state or "not sent"),
+             f"v{r.seq}" if r.seq else "", (r.received_at or "")[:16], status_label(r.status, lang) if r.status else "",
              f"{r.open_questions}/{r.answered_questions}" if r.open_questions or r.answered_questions else "",
              (r.package or "")[:16]] for r in b.rows],
            ["region", "name", "package", "v", "received", "status", "open/answered", "hash"] if lang == "en"

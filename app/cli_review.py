@@ -25,6 +25,7 @@ def cmd_user(args) -> int:
     authorizing head's (--by) — one line each with --password-stdin."""
     from app.models import workflow
     from app.models.errors import InputError
+    from app.models.states import ROLE_ZH
 
     db = _open(args)
     zh = _lang(args) == "zh"
@@ -33,8 +34,9 @@ def cmd_user(args) -> int:
         if args.json:
             _print_json(rows)
         else:
-            _table([[u["name"], u["role"], (u["created_at"] or "")[:10], f"n=2^{u['n'].bit_length() - 1} r={u['r']}"]
-                    for u in rows], ["name", "role", "created", "scrypt"])
+            _table([[u["name"], ROLE_ZH.get(u["role"], u["role"]) if zh else u["role"], (u["created_at"] or "")[:10],
+                     f"n=2^{u['n'].bit_length() - 1} r={u['r']}"] for u in rows],
+                   ["用户名", "角色", "创建日期", "口令散列参数"] if zh else ["name", "role", "created", "scrypt"])
         return EXIT_OK
     if not args.name:
         raise InputError("user_name_needed")
@@ -44,7 +46,8 @@ def cmd_user(args) -> int:
             raise InputError("bad_status", text="", params={"allowed": "clerk/head"})
         [by_pw] = _passwords(args, by_prompt) if args.by else [None]
         old = workflow.set_role(db, args.name, args.new_role, by=args.by, by_password=by_pw)
-        print(f"{args.name}: {old} → {args.new_role}")
+        print(f"{args.name}: {ROLE_ZH.get(old, old)} → {ROLE_ZH.get(args.new_role, args.new_role)}" if zh
+              else f"{args.name}: {old} → {args.new_role}")
         return EXIT_OK
     new_prompt = [(f"{args.name} 的新密码：" if zh else f"new password for {args.name}: ")]
     pws = _passwords(args, new_prompt + by_prompt)

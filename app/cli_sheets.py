@@ -75,7 +75,7 @@ def cmd_template(args) -> int:
                      "warnings": [w.to_dict() for w in res.warnings]}])
         return EXIT_OK
     for w in res.warnings:
-        print(("warning: " if lang == "en" else "提示：") + w.message(lang))
+        print(("warning: " if lang == "en" else "提示：") + _say(db, w, lang))
     print(f"template written: {res.path} ({res.indicators} indicators, template {res.template_id})" if lang == "en"
           else f"模板已生成：{res.path}（{res.indicators} 个指标，模板编号 {res.template_id}）")
     return EXIT_OK
@@ -88,13 +88,24 @@ def _counts_line(counts: dict, lang: str) -> str:
     return f"新增 {counts['new']}，修改 {counts['changed']}，未变 {counts['unchanged']}，空白 {counts['skipped']}"
 
 
-def _row_line(r, lang: str) -> str:
+def _say(db, exc, lang: str) -> str:
+    """A problem or warning for people: in Chinese its place by names (place_names), not codes."""
+    from app.services.place_names import message
+
+    return message(db, exc, lang) if lang == "zh" else exc.message(lang)
+
+
+def _row_line(r, lang: str, names: dict | None = None) -> str:
+    """One change of an import; in Chinese the region and the indicator by name (``names``: code → name)."""
     from app.models.errors import one_line
 
+    names = names or {}
     where = f"{r.sheet} " if r.sheet else ""
     where += f"row {r.row}" if lang == "en" else f"第 {r.row} 行"
     label = {"new": ("new", "新增"), "changed": ("changed", "修改")}[r.status][lang != "en"]
-    text = f"{label}\t{r.region}\t{r.indicator}\t{r.period}\t{r.old or '—'} → {r.value}"
+    region, indicator = (r.region, r.indicator) if lang == "en" else (names.get(r.region, r.region),
+                                                                      names.get(r.indicator, r.indicator))
+    text = f"{label}\t{region}\t{indicator}\t{r.period}\t{r.old or '—'} → {r.value}"
     if r.note is not None:
         text += f"\t{'note' if lang == 'en' else '说明'}: {one_line(r.old_note or '—')} → {one_line(r.note)}"
     return f"{text}\t({where})"
@@ -116,20 +127,25 @@ def cmd_import(args) -> int:
         out["written"] = result.written if result else 0
         _print_json([out])
     else:
+        from app.models.catalogue import indicators, regions
+
+        names = {} if lang == "en" else {**{c: r.name_zh for c, r in regions(db).items()},
+                                         **{c: i.name_zh for c, i in indicators(db).items()}}
+        t = plan.template or {}
         head = f"{plan.path.name}: " + (
-            (f"template {plan.template.get('region')} {plan.template.get('year')}" if lang == "en"
-             else f"模板 {plan.template.get('region')} {plan.template.get('year')} 年")
-            if plan.template and plan.template.get("region") else ("long format" if lang == "en" else "长表格式"))
+            (f"template {t.get('region')} {t.get('year')}" if lang == "en"
+             else f"模板 {names.get(t['region'], t.get('region_name') or t['region'])} {t.get('year')} 年")
+            if t.get("region") else ("long format" if lang == "en" else "长表格式"))
         print(f"{head} — {_counts_line(plan.counts(), lang)}")
         for r in plan.rows:
             if r.status == "changed" or (args.all and r.status == "new"):
-                print(_row_line(r, lang))
+                print(_row_line(r, lang, names))
         for w in plan.warnings:
-            print(("warning: " if lang == "en" else "提示：") + w.message(lang))
+            print(("warning: " if lang == "en" else "提示：") + _say(db, w, lang))
         if plan.problems:
             print(f"problems ({plan.problem_count}):" if lang == "en" else f"问题（{plan.problem_count} 个）：")
             for p in plan.problems:
-                print(p.message(lang))
+                print(_say(db, p, lang))
         if result:
             print(f"written {result.written}, unchanged {result.unchanged}" if lang == "en"
                   else f"已写入 {result.written} 个数值，未变 {result.unchanged} 个")
@@ -159,6 +175,6 @@ def cmd_export_data(args) -> int:
                       "warnings": [w.to_dict() for w in res.warnings]}])
         return EXIT_OK
     for w in res.warnings:
-        print(("warning: " if lang == "en" else "提示：") + w.message(lang))
+        print(("warning: " if lang == "en" else "提示：") + _say(db, w, lang))
     print(f"{res.rows} values written to {res.path}" if lang == "en" else f"已导出 {res.rows} 个数值：{res.path}")
     return EXIT_OK

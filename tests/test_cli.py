@@ -269,7 +269,8 @@ def test_error_for_text_with_a_line_break_is_still_one_line_in_chinese(store):
 
 def test_set_error_in_chinese_names_the_place_and_text(store):
     line = assert_one_line_error(ipdesk("set", "320100", "INV_GRANTS", "2024", "abc", db=store, lang="zh"))
-    assert "320100" in line and "INV_GRANTS" in line and "“abc”" in line and "不是数字" in line
+    assert "南京市" in line and "发明专利授权量" in line and "“abc”" in line and "不是数字" in line
+    assert "320100" not in line and "INV_GRANTS" not in line         # names, not codes (issue 16)
 
 
 # ---------------------------------------------------------------- check

@@ -56,7 +56,7 @@ def test_problems_exit_1_and_apply_refuses_with_one_line(store, tmp_path):
     assert problems == [
         "long.csv · row 3, column 数值: 'abc' is not a number",
         "long.csv · row 4, column 地区代码: unknown region code '999999' (see 'ipdesk regions')",
-        "long.csv · row 5 · 320100 · 2021: 南京市 (320100) 2021 is approved and locked: 1 value(s) in this file "
+        "long.csv · row 5 · 320100 · 2021: Nanjing (320100) 2021 is approved and locked: 1 value(s) in this file "
         "would change it; an office head must unlock it first"]
     refused = ipdesk("import", str(path), "--apply", db=store)
     assert refused.returncode == 2 and refused.stderr == "ipdesk import: 3 problem(s); nothing written\n"

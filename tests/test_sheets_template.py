@@ -66,7 +66,12 @@ def test_template_layout_protection_and_hidden_metadata(demo_db, nanjing):
     assert context.protection.locked and not value.protection.locked and not note.protection.locked
     assert ws.cell(r, cols["单位"]).value == "亿元"
     assert ws.cell(_row_of(ws, "INV_GRANTS"), cols["2024年填报值"]).number_format == "#,##0"
-    assert ws.cell(_row_of(ws, "INV_GRANT_RATE"), cols["2024年填报值"]).number_format == "@"
+    rate = _row_of(ws, "INV_GRANT_RATE")
+    stored_rate = demo_db.execute('select value from "values" where region = \'320100\' and indicator = '
+                                  "'INV_GRANT_RATE' and period = '2023'").fetchone()[0]
+    assert ws.cell(rate, cols["2024年填报值"]).number_format == "0.0%"        # a number shown as per cent
+    assert ws.cell(rate, cols["2023年"]).number_format == "0.0%"
+    assert ws.cell(rate, cols["2023年"]).value == pytest.approx(float(stored_rate) / 100, abs=1e-12)
     assert ws.protection.sheet and not ws.protection.password
     assert ws.freeze_panes == "D6"
     assert ws.column_dimensions["B"].width >= 2 * len("专利商标质押融资登记金额")

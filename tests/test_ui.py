@@ -365,6 +365,14 @@ def test_quarterly_entry_and_value_history(window, qtbot):
     assert dlg.table.item(1, 3).text() == "3456" and dlg.table.item(1, 1).text() == "tester"
     assert [dlg.table.item(r, 2).text() for r in range(2)] == ["填报", "填报"]      # words, not the trail's `set`
     dlg.close()
+    # a reason the app itself wrote into the trail reads in words too (a person's reason as written)
+    from app.models.values import set_text
+
+    set_text(window.db, "320100", "INV_APPLICATIONS", "2024Q3", "3,501", why="aggregated from subordinate regions")
+    window.entry.show_history()
+    dlg = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "historyDialog" and w.isVisible())
+    assert dlg.table.item(2, 5).text() == "由下级地区汇总" and dlg.table.item(1, 5).text() != "由下级地区汇总"
+    dlg.close()
     window.period_kind_box.setCurrentIndex(0)
     assert m.grid.periods[-1] == "2024"
 

@@ -44,6 +44,9 @@ def test_template_fill_dry_run_then_apply(window, qtbot, tmp_path):
                     timeout=30000)
     assert dlg.plan is not None and not dlg.plan.ok
     assert any("abc" in dlg.problems.item(i).text() for i in range(dlg.problems.count()))
+    bad = next(dlg.problems.item(i) for i in range(dlg.problems.count()) if "abc" in dlg.problems.item(i).text())
+    assert "（2024年填报值）：“abc”不是数字" in bad.text() and " · " not in bad.text()    # the place in Chinese
+    assert "(2024年填报值)" in bad.toolTip()                                              # as written, in the tooltip
     assert not dlg.apply_button.isEnabled()
     assert get_values(window.db) == before                      # the dry run wrote nothing
     fill(path, {"GI_PRODUCTS": "7"})

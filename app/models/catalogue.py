@@ -24,6 +24,7 @@ register({
 DEFAULT_YOY_BAND = {"count": 30.0, "amount": 30.0, "population": 5.0, "ratio": 30.0, "months": 30.0,
                     "percent": 10.0, "score": 10.0}
 POINT_KINDS = ("percent", "score")
+LEVEL_ZH = {"nation": "全国", "province": "省级", "prefecture": "地市级", "county": "县级", "unit": "单位"}
 OVER_YEAR = ("sum", "last")        # quarters/months of a flow add up to the year; a stock's last one is the year end
 _DB_FIELDS = ("code", "name_zh", "name_en", "unit_zh", "unit_en", "kind", "decimals", "direction", "aggregate",
               "formula", "levels", "frequency", "note", "yoy_band", "required", "position")
@@ -102,6 +103,11 @@ class Region(NamedTuple):
             not self.valid_to or int(self.valid_to[:4]) >= year)
 
 
+def level_label(level: str, lang: str = "zh") -> str:
+    """A region level in words: ``prefecture`` → 地市级 (the token itself in English)."""
+    return LEVEL_ZH.get(level, level) if lang == "zh" else level
+
+
 def indicators(db) -> dict[str, Indicator]:
     """All indicators in catalogue order, with how the checks treat them (``checks.csv``)."""
     rows = db.execute(f"select {', '.join(_DB_FIELDS)} from indicators order by position, code").fetchall()
@@ -174,8 +180,7 @@ def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
     global _CHECK_CONFIG
     if _CHECK_CONFIG is not None and path is None:
         return _CHECK_CONFIG
-    from .reference import _read_csv, resource
-    from .errors import InputError
+    from .reference import _read_csv, bad_field, resource
 
     path = path or resource("catalogue", "checks.csv")
     out = {}
@@ -186,15 +191,48 @@ def check_config(path=None) -> dict[str, tuple[float | None, str | None]]:
         except ValueError:
             band = -1.0
         if band is not None and text.lower() != "off" and not 0 < band < float("inf"):
-            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=text,
-                             params={"column": "band", "why": "a number > 0, empty or off"})
+            raise bad_field(text, "band", "a number > 0, empty or off", file=str(path), cell=f"row {n}")
         if over not in (None, *OVER_YEAR):
-            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=over,
-                             params={"column": "over_year", "why": "sum, last or empty"})
+            raise bad_field(over, "over_year", "sum, last or empty", file=str(path), cell=f"row {n}")
         out[row["code"].strip()] = (band, over)
     if path == resource("catalogue", "checks.csv"):
         _CHECK_CONFIG = out
     return out
+
+
+_DEFINITIONS_ZH: dict[str, tuple[str, str]] | None = None
+
+
+def definitions_zh() -> dict[str, tuple[str, str]]:
+    """``{code: (source_zh, definition_zh)}``: each indicator's data source and 口径 in Chinese
+    (``resources/catalogue/definitions_zh.csv``, read once) — what the report's 填报说明 and the
+    fill-in template print."""
+    global _DEFINITIONS_ZH
+    if _DEFINITIONS_ZH is None:
+        from .reference import _read_csv, resource
+
+        rows = _read_csv(resource("catalogue", "definitions_zh.csv"), {"code", "source_zh", "definition_zh"})
+        _DEFINITIONS_ZH = {r["code"].strip(): (r["source_zh"].strip(), r["definition_zh"].strip()) for r in rows}
+    return _DEFINITIONS_ZH
+
+
+def formula_words(formula: str, catalogue: dict[str, Indicator], lang: str = "zh") -> str:
+    """A derivation formula with each indicator by its name, for people:
+
+    >>> formula_words("(HV_PATENTS - HV_PATENTS_ABNORMAL) / POPULATION", indicators(db))
+    '（高价值发明专利拥有量 − 高价值发明专利中应扣除的非正常申请相关专利） ÷ 常住人口'
+    """
+    import re
+
+    def name(m):
+        ind = catalogue.get(m.group())
+        return ind.name(lang) if ind else m.group()
+
+    text = re.sub(r"[A-Z][A-Z0-9_]*", name, formula or "")
+    if lang != "zh":
+        return text
+    return text.replace("(", "（").replace(")", "）").replace(" - ", " − ").replace(" / ", " ÷ ").replace(
+        " * ", " × ").replace("/", "÷").replace("*", "×")
 
 
 def indicator(db, code: str) -> Indicator:
@@ -238,14 +276,14 @@ def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit",
     from .audit import append, current_user
     from .store_basics import transaction
     from .errors import InputError
-    from .reference import LEVELS
+    from .reference import LEVELS, bad_field
 
     region(db, parent)  # raises if unknown
     code = code.strip()
     if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
-        raise InputError("csv_bad_field", text=code, params={"column": "code", "why": "letters/digits, at most 20"})
+        raise bad_field(code, "code", "letters/digits, at most 20")
     if level not in LEVELS:
-        raise InputError("csv_bad_field", text=level, params={"column": "level", "why": "/".join(LEVELS)})
+        raise bad_field(level, "level", "/".join(LEVELS))
     with transaction(db):
         if db.execute("select 1 from regions where code = ?", [code]).fetchone():
             raise InputError("region_exists", text=code)

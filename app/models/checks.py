@@ -39,6 +39,7 @@ import numpy as np
 
 from .bands import (KIND_BOUNDS, SMALL_COUNT, SMALL_KINDS, ExpectedRange, _fmt, expected_range,  # noqa: F401
                     expected_ranges, yoy_limits)
+from .catalogue import formula_words
 from .cube import Cube
 from .errors import InputError
 from .messages import register, render
@@ -64,8 +65,8 @@ register({
                     "高价值发明专利拥有量（{a}）大于有效发明专利拥有量（{b}）"),
     "le_deduction": ("the deduction for irregular applications ({a}) exceeds the high-value patents ({b})",
                      "应扣除的非正常申请相关专利（{a}）大于高价值发明专利拥有量（{b}）"),
-    "derived_mismatch": ("entered {a} disagrees with {b} computed from {formula}",
-                         "填报值 {a} 与由组成指标计算的 {b} 不一致（{formula}）"),
+    "derived_mismatch": ("entered {a} disagrees with {b} computed from {formula_en}",
+                         "填报值 {a} 与由组成指标计算的 {b} 不一致（{formula_zh}）"),
     "required_missing": ("required value missing", "必填指标缺少数值"),
     "nothing_reported": ("nothing reported for this year ({n} required indicators)",
                          "本年度尚未填报任何数据（{n} 项必填指标）"),
@@ -278,7 +279,9 @@ class Checker:
             for r, y in self._cells(bad):
                 yield r, y, self._f(r, code, y, "blocking", "derived", "derived_mismatch",
                                     {"a": _fmt(entered[r, y], d), "b": _fmt(computed[r, y], d),
-                                     "formula": self.cat[code].formula})
+                                     "formula": self.cat[code].formula,
+                                     "formula_zh": formula_words(self.cat[code].formula, self.cat, "zh"),
+                                     "formula_en": formula_words(self.cat[code].formula, self.cat, "en")})
 
     def _over_year(self):
         """Quarters and months against the year: a flow's add up to it, a stock's last one is it."""

@@ -38,7 +38,7 @@ class _Safe(dict):
         return "{" + key + "}"
 
 
-def render(code: str, lang: str | None = None, **params) -> str:
+def render(code: str, lang: str | None = None, /, **params) -> str:
     lang = lang or default_lang()
     pair = MESSAGES.get(code)
     if pair is None:

@@ -20,9 +20,27 @@ CATALOGUE_VERSION = "2022.1"
 LEVELS = ("nation", "province", "prefecture", "county", "unit")
 COMPARATORS = ("<=", ">=", "growth>=", "increase", "reported")
 
+# what a field must be, in Chinese (the English as the code raises it)
+WHY_ZH = {"letters/digits, at most 20": "应为字母或数字，最多 20 个", "number": "应为数字", "1990–2100": "应为 1990–2100 年",
+          "MM-DD": "应为“月-日”，如 12-15", "a number > 0, empty or off": "应为大于 0 的数、off 或留空",
+          "sum, last or empty": "应为 sum（逐期相加）、last（取期末）或留空",
+          "national/each_region/region": "应为 national（全国）、each_region（各地区）或 region（本地区）",
+          "<= >= growth>= increase reported": "应为 <=（不高于）、>=（不低于）、growth>=（增长不低于）、increase（高于上年）"
+                                              "或 reported（须填报）",
+          "/".join(LEVELS):
+              "应为 nation（全国）、province（省级）、prefecture（地市级）、county（县级）或 unit（单位）"}
+
+
+def bad_field(text, column: str, why: str, **where) -> InputError:
+    """A CSV field (or an argument) that is not what it must be: ``why`` in English, its Chinese
+    from :data:`WHY_ZH` (``required for >=`` → 比较方式为 >= 时必填)."""
+    why_zh = WHY_ZH.get(why) or (f"比较方式为 {why[13:]} 时必填" if why.startswith("required for ") else why)
+    return InputError("csv_bad_field", text=text, params={"column": column, "why": why, "why_zh": why_zh}, **where)
+
+
 register({
     "csv_missing_columns": ("missing column(s): {columns}", "缺少列：{columns}"),
-    "csv_bad_field": ("column {column}: {text!r} is not valid ({why})", "列 {column}：“{text}”无效（{why}）"),
+    "csv_bad_field": ("column {column}: {text!r} is not valid ({why})", "列 {column}：“{text}”无效（{why_zh}）"),
     "csv_unknown_indicator": ("unknown indicator code {text!r}", "未知指标代码“{text}”"),
     "csv_unknown_region": ("unknown region code {text!r}", "未知地区代码“{text}”"),
     "csv_unreadable": ("cannot read the file: {why}", "无法读取文件：{why}"),
@@ -86,11 +104,9 @@ def import_regions(db, path: Path, *, source: str | None = None) -> int:
     for i, r in enumerate(rows, start=2):
         code = r["code"].strip()
         if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
-            raise InputError("csv_bad_field", file=str(path), cell=f"row {i}", text=code,
-                             params={"column": "code", "why": "letters/digits, at most 20"})
+            raise bad_field(code, "code", "letters/digits, at most 20", file=str(path), cell=f"row {i}")
         if r["level"] not in LEVELS:
-            raise InputError("csv_bad_field", file=str(path), cell=f"row {i}", text=r["level"],
-                             params={"column": "level", "why": "/".join(LEVELS)})
+            raise bad_field(r["level"], "level", "/".join(LEVELS), file=str(path), cell=f"row {i}")
         parent = (r.get("parent") or "").strip()
         if parent and parent not in known and parent not in codes:
             raise InputError("csv_unknown_region", file=str(path), cell=f"row {i}", text=parent)
@@ -146,24 +162,23 @@ def import_pack(db, path: Path, *, source: str | None = None) -> int:
         if r["indicator"] not in indicators:
             raise InputError("csv_unknown_indicator", text=r["indicator"], **where)
         if r["comparator"] not in COMPARATORS:
-            raise InputError("csv_bad_field", text=r["comparator"], **where,
-                             params={"column": "comparator", "why": " ".join(COMPARATORS)})
+            raise bad_field(r["comparator"], "comparator", " ".join(COMPARATORS), **where)
         try:
             year = int(r["year"])
             if not 1990 <= year <= 2100:
                 raise ValueError
         except ValueError:
-            raise InputError("csv_bad_field", text=r["year"], **where, params={"column": "year", "why": "1990–2100"}) from None
+            raise bad_field(r["year"], "year", "1990–2100", **where) from None
         try:
             value = _decimal_or_none(r["value"])
         except InvalidOperation:
-            raise InputError("csv_bad_field", text=r["value"], **where, params={"column": "value", "why": "number"}) from None
+            raise bad_field(r["value"], "value", "number", **where) from None
         if value is None and r["comparator"] in ("<=", ">=", "growth>="):
-            raise InputError("csv_bad_field", text="", **where, params={"column": "value", "why": "required for " + r["comparator"]})
+            raise bad_field("", "value", "required for " + r["comparator"], **where)
         scope = r["scope"]
         region = (r.get("region") or "").strip() or None
         if scope not in ("national", "each_region", "region"):
-            raise InputError("csv_bad_field", text=scope, **where, params={"column": "scope", "why": "national/each_region/region"})
+            raise bad_field(scope, "scope", "national/each_region/region", **where)
         if scope == "region":
             if regions is None:
                 regions = {x[0] for x in db.execute("select code from regions")}

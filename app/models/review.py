@@ -88,7 +88,7 @@ register({
                          "{region}：{indicator}（{period}）为阻断性问题，须修正数据，不能以说明代替"),
     "rv_refused": ("cannot {action} {region} {year}: {reasons}", "不能{action}{region} {year} 年：{reasons}"),
     "rv_more": ("{n} in all", "等共 {n} 项"),
-    "rv_override_needless": ("{region} {year}: every subordinate region is at least complete; no override is needed",
+    "rv_override_needless": ("{region_en} {year}: every subordinate region is at least complete; no override is needed",
                              "{region} {year} 年：各下级地区均已至少完成，无需放行"),
 })
 
@@ -404,7 +404,8 @@ def override(db, region: str, year: int, *, user: str, password: str, why: str) 
     _authenticate(db, user, password, "override", [(region, year)])
     late = [k for k in subordinates(db, region, year) if region_year_status(db, k, year) not in AT_LEAST_COMPLETE]
     if not late:
-        raise InputError("rv_override_needless", params={"region": _names(db, region)[1], "year": year})
+        raise InputError("rv_override_needless", params={"region": _names(db, region)[1],
+                                                         "region_en": _names(db, region)[0], "year": year})
     with transaction(db):
         audit.append(db, [(user, "override", region, None, str(year), None,
                            "、".join(_names(db, k)[1] for k in late), why.strip())])

@@ -28,13 +28,32 @@ from .cube import Cube
 from .store_basics import bump_reference, now_iso, reference_rev, transaction
 from .errors import InputError, NotFoundError
 from .messages import register
+from .reference import bad_field
 
 register({
     "unknown_target": ("no target with id {text}", "没有编号为 {text} 的目标"),
     "status_met": ("met", "已达标"), "status_on_track": ("on track", "有望达标"),
     "status_at_risk": ("at risk", "存在风险"), "status_off_track": ("off track", "难以达标"),
     "status_no_data": ("no data", "无数据"),
+    "target_value_bad": ("{text!r} is not a target figure: write a number", "“{text}”不是有效的目标值，应填写数字"),
+    "target_year_needed": ("give the year the target is for (--year)", "请指明目标年度（--year）"),
 })
+
+
+def _target_value(value: str | None, comparator: str) -> str | None:
+    """The figure as stored (``26``, ``16.5``); none for ``increase`` and ``reported``; refused
+    when it is not a finite number."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or (comparator in ("increase", "reported") and not str(value).strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InputError("target_value_bad", text=str(value))
+    return format(number.normalize(), "f")
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
 SYMBOL = {"met": "●", "on_track": "◐", "at_risk": "▲", "off_track": "✕", "no_data": "○"}
@@ -264,20 +283,14 @@ def edit_target(db, target_id: int, *, value: str | None = None, year: int | Non
                 comparator: str | None = None, who: str | None = None, why: str | None = None) -> None:
     """Change a target's figure, year or comparator (audited)."""
     from . import audit
-    from decimal import Decimal, InvalidOperation
 
     row = db.execute("select pack, indicator, value, year, comparator, region from targets where id = ?",
                      [target_id]).fetchone()
     if not row:
         raise NotFoundError("unknown_target", text=str(target_id))
-    new_value = row[2]
-    if value is not None:
-        try:
-            new_value = format(Decimal(value).normalize(), "f")
-        except InvalidOperation:
-            raise InputError("csv_bad_field", text=value, params={"column": "value", "why": "number"}) from None
+    new_value = row[2] if value is None else _target_value(value, comparator or row[4])
     if comparator is not None and comparator not in ("<=", ">=", "growth>=", "increase", "reported"):
-        raise InputError("csv_bad_field", text=comparator, params={"column": "comparator", "why": "<= >= growth>= increase reported"})
+        raise bad_field(comparator, "comparator", "<= >= growth>= increase reported")
     new = (new_value, year or row[3], comparator or row[4])
     with transaction(db):
         db.execute("update targets set value=?, year=?, comparator=?, from_year=min(from_year, ?) where id=?",
@@ -297,7 +310,10 @@ def add_own_target(db, region: str, indicator: str, comparator: str, value: str 
     reg = get_region(db, region)
     get_indicator(db, indicator)
     if comparator not in ("<=", ">=", "growth>=", "increase", "reported"):
-        raise InputError("csv_bad_field", text=comparator, params={"column": "comparator", "why": "<= >= growth>= increase reported"})
+        raise bad_field(comparator, "comparator", "<= >= growth>= increase reported")
+    if year is None:
+        raise InputError("target_year_needed")
+    value = _target_value(value, comparator)
     pack = f"OWN_{region}"
     with transaction(db):
         db.execute("insert into target_packs(pack, document_zh, document_en, doc_no, issued, source) values (?,?,?,?,?, 'user')"

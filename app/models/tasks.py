@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import InputError, LockedError, NotFoundError
+from .errors import InputError, NotFoundError
 from .messages import register, render
 from .store_basics import now_iso, transaction
 from .task_basics import (_COLS, DONE_STATES, PERIOD_END, RULE_OVERDUE, STATE_EN, STATE_ZH, Task,  # noqa: F401
@@ -135,13 +135,12 @@ def _check_region(db, code: str):
 
 def refuse_locked(db, region: str, year: int) -> None:
     """An approved / locked region-year refuses task changes as it refuses values."""
-    from .states import LOCKED_STATES, STATUS_ZH, region_year_status
-    from . import values  # noqa: F401  (registers the 'locked' sentence)
+    from .states import LOCKED_STATES, region_year_status
+    from .values import locked_error
 
     status = region_year_status(db, region, int(year))
     if status in LOCKED_STATES:
-        raise LockedError("locked", region=region, period=str(year), params={
-            "region_name": _region_name(db, region), "year": year, "status": status, "status_zh": STATUS_ZH[status]})
+        raise locked_error(db, region, int(year), status)
 
 
 def _audit(db, rows):

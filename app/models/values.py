@@ -33,7 +33,7 @@ from .periods import parse_period
 from .states import LOCKED_STATES, STATUS_ZH, region_year_status  # noqa: F401  (re-exported)
 
 register({
-    "locked": ("{region_name} {year} is {status} and locked; an office head must unlock it first",
+    "locked": ("{region_name_en} {year} is {status} and locked; an office head must unlock it first",
                "{region_name} {year} 年数据{status_zh}并锁定，须由单位负责人解锁后才能修改"),
 })
 
@@ -122,13 +122,21 @@ def _check_batch(db, changes: list[Change]) -> None:
         for region, year in pairs:
             status = statuses.get((region, year), "draft")
             if status in LOCKED_STATES:
-                raise LockedError("locked", region=region, period=str(year), params={
-                    "region_name": known[region][1], "year": year, "status": status, "status_zh": STATUS_ZH[status]})
+                raise locked_error(db, region, year, status)
         if any(s in LOCKED_STATES for s in statuses.values()):
             frozen = frozen_in(db, pairs)
             if frozen:
                 region, year = min(frozen)
                 raise frozen_error(db, region, year, frozen[(region, year)])
+
+
+def locked_error(db, region: str, year: int, status: str) -> LockedError:
+    """The refusal of a change to an approved / locked region-year (values, tasks), the region by
+    its name in either language."""
+    row = db.execute("select name_zh, name_en from regions where code = ?", [region]).fetchone()
+    zh, en = (row[0], row[1] or row[0]) if row else (region, region)
+    return LockedError("locked", region=region, period=str(year), params={
+        "region_name": zh, "region_name_en": en, "year": year, "status": status, "status_zh": STATUS_ZH[status]})
 
 
 def _period_or_none(text):

@@ -12,8 +12,10 @@ and keeps the codes for a tooltip (:func:`codes`). An unknown code is shown as i
 from __future__ import annotations
 
 from app.models.errors import IpdeskError, one_line
+from app.services.sheets.common import row_words
 
 ALL_INDICATORS = {"zh": "全部指标", "en": "all indicators"}
+TASK_LABEL = {"zh": "任务“{text}”", "en": "task “{text}”"}
 
 
 def region_name(db, code: str | None, lang: str = "zh") -> str:
@@ -33,6 +35,14 @@ def indicator_name(db, code: str | None, lang: str = "zh") -> str:
         return ""
     if code == "*":
         return ALL_INDICATORS["en" if lang == "en" else "zh"]
+    if code.startswith("task:"):              # an overdue task's finding: the task by its first words
+        from app.models.errors import NotFoundError
+        from app.models.tasks import get_task
+
+        try:
+            return TASK_LABEL["en" if lang == "en" else "zh"].format(text=get_task(db, code[5:]).short())
+        except NotFoundError:
+            return code
     row = db.execute("select name_zh, name_en from indicators where code = ?", [code]).fetchone()
     if not row:
         return code
@@ -41,7 +51,7 @@ def indicator_name(db, code: str | None, lang: str = "zh") -> str:
 
 def place(db, exc: IpdeskError, lang: str = "zh") -> str:
     """The place of ``exc`` with names: file · sheet · cell · region · indicator · period."""
-    parts = [exc.file, exc.sheet, exc.cell, region_name(db, exc.region, lang),
+    parts = [exc.file, exc.sheet, row_words(exc.cell, lang), region_name(db, exc.region, lang),
              indicator_name(db, exc.indicator, lang), exc.period]
     sep = "·" if lang == "zh" else " · "
     return sep.join(one_line(str(p)) for p in parts if p)
@@ -55,6 +65,30 @@ def message(db, exc: IpdeskError, lang: str = "zh") -> str:
     if not where:
         return body
     return f"{where}：{body}" if lang == "zh" else f"{where}: {body}"
+
+
+def message_for_store(path, exc: IpdeskError, lang: str = "zh") -> str:
+    """:func:`message` with the store at ``path`` opened read-only for the names (the command
+    line's error line, where the verb's own connection is gone); ``exc.message()`` — the place by
+    codes — in English, without a place, or when the store cannot be read."""
+    import sqlite3
+    from pathlib import Path
+
+    if lang != "zh" or not (exc.region or exc.indicator or exc.cell):
+        return exc.message(lang)
+    path = Path(path)
+    try:
+        if not path.exists():
+            return exc.message(lang)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return exc.message(lang)
+    try:
+        return message(conn, exc, lang)
+    except sqlite3.Error:
+        return exc.message(lang)
+    finally:
+        conn.close()
 
 
 def codes(exc: IpdeskError) -> str:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QTableWidget, QVBoxLayout)
 
 from app.models.errors import IpdeskError
-from app.ui.i18n import current
 from app.ui.shown import Shown
 
 CONFLICT_COLOUR = "#fde2b8"
@@ -54,7 +53,7 @@ class AggregateDialog(QDialog):
             self.plan = plan_aggregate(self.window_.db, self.region, self.year)
         except IpdeskError as exc:
             self.plan = None
-            self.summary.setText("✕ " + exc.message(current()))
+            self.summary.setText("✕ " + self.window_.error_text(exc))
             self._buttons()
             return
         p, c = self.plan, self.plan.counts()
@@ -63,7 +62,7 @@ class AggregateDialog(QDialog):
             region=p.region_name, year=p.year, n=len(p.kids), **{k: c[k] for k in ("new", "changed", "unchanged",
                                                                                     "conflict")})
         if p.refusal is not None:
-            text = "✕ " + p.refusal.message(current())
+            text = "✕ " + self.window_.error_text(p.refusal)
         elif p.incomplete:
             text += " " + self.tr("{n} indicators are not summed: not every subordinate region has a value.").format(
                 n=len(p.incomplete))
@@ -97,7 +96,7 @@ class AggregateDialog(QDialog):
         try:
             self.result = apply_aggregate(self.window_.db, self.region, self.year, take_sums=self.take_sums.isChecked())
         except IpdeskError as exc:
-            self.summary.setText("✕ " + exc.message(current()))
+            self.summary.setText("✕ " + self.window_.error_text(exc))
             return None
         text = self.tr("{n} values written.").format(n=self.result.written)
         if self.result.kept:

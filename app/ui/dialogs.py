@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from app.models import audit
+from app.models.states import action_label, reason_label
 from app.ui.i18n import current
 from app.ui.shown import when
 
@@ -24,7 +25,7 @@ class HistoryDialog(QDialog):
         for i, r in enumerate(rows):
             old, new = audit.decode(r["old"]) or {}, audit.decode(r["new"]) or {}
             for j, text in enumerate((when(r["at"]), r["who"], self.action_word(r["action"]), old.get("v", ""),
-                                      new.get("v", ""), r["why"] or "")):
+                                      new.get("v", ""), reason_label(r["why"], current()) if r["why"] else "")):
                 item = QTableWidgetItem(str(text))
                 if j in (3, 4):
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -45,7 +46,7 @@ class HistoryDialog(QDialog):
         words = {"set": self.tr("Entered"), "import": self.tr("Imported"), "receive": self.tr("Received"),
                  "aggregate": self.tr("Summed up"), "delete": self.tr("Cleared"), "explain": self.tr("Explained"),
                  "status": self.tr("Status changed"), "unlock": self.tr("Unlocked"), "override": self.tr("Let go ahead")}
-        return words.get(action, action)
+        return words.get(action) or action_label(action, current())
 
 
 class HeadDialog(QDialog):

@@ -122,7 +122,7 @@ class ExportDialog(QDialog):
             save_office(self.window_.db, self.office.text().strip() or None, self.contact.text().strip() or None)
             (pdf or xlsx).parent.mkdir(parents=True, exist_ok=True)
         except (OSError, AttributeError, IpdeskError) as exc:
-            self.result_label.setText(str(exc) if not isinstance(exc, IpdeskError) else exc.message(i18n.current()))
+            self.result_label.setText(str(exc) if not isinstance(exc, IpdeskError) else self.window_.error_text(exc))
             return
         path, region, year, children = self.window_.db.path, self.region, self.year, self.children.isChecked()
         package = self.package.isChecked()
@@ -180,7 +180,7 @@ class ExportDialog(QDialog):
         if exc is None or getattr(exc, "code", "") == "export_cancelled":
             self.result_label.setText(self.tr("Export cancelled; no file was written."))
         elif isinstance(exc, IpdeskError):
-            self.result_label.setText(exc.message(i18n.current()))
+            self.result_label.setText(self.window_.error_text(exc))
         else:
             self.result_label.setText(str(exc))
 

@@ -98,10 +98,12 @@ class ImportDialog(QDialog):
                                       shown.item(where))):
                 self.table.setItem(i, j, item)
         self.problems.clear()
-        for p in plan.problems:
-            self.problems.addItem("✕ " + p.message(lang))
-        for w in plan.warnings:
-            self.problems.addItem("· " + w.message(lang))
+        from app.services.place_names import codes, message
+
+        for mark, items in (("✕ ", plan.problems), ("· ", plan.warnings)):
+            for p in items:            # regions and indicators by name; the codes in the tooltip
+                self.problems.addItem(mark + message(self.window_.db, p, lang))
+                self.problems.item(self.problems.count() - 1).setToolTip(codes(p))
         self.problems_label.setText(self.tr("Problems ({n}) and notes").format(n=plan.problem_count))
         self.apply_button.setEnabled(plan.ok and bool(plan.changes()))
 

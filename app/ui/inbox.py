@@ -173,11 +173,11 @@ class InboxPage(Retranslating, QWidget):
                 import_queries(self.window.db, path)
             except IpdeskError as exc:
                 if exc.code == "query_untrusted":       # confirm the asking office's key by phone first
-                    self.trust_prompt = TrustPrompt(self.window, path, exc.message(current()),
+                    self.trust_prompt = TrustPrompt(self.window, path, self.window.error_text(exc),
                                                     then=lambda: self.answer_questions(path))
                     self.trust_prompt.open()
                     return self.trust_prompt
-                self.window.warn(exc.message(current()))
+                self.window.warn(self.window.error_text(exc))
                 return None
         self.answer_dialog = AnswerDialog(self.window, self.year)
         self.answer_dialog.open()
@@ -268,7 +268,7 @@ class TrustPrompt(QDialog):
         try:
             trust_sender(self.window_.db, self.path, expect=self.expect.text().strip() or None)
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window.error_text(exc))
             return
         self.accept()
         if self.then:
@@ -362,7 +362,7 @@ class ReceiveDialog(QDialog):
         try:
             self.plan = plan_receive(db, self.path)
         except IpdeskError as exc:
-            self.summary.setText("✕ " + exc.message(current()))
+            self.summary.setText("✕ " + self.window_.error_text(exc))
             self.apply_button.setEnabled(False)
             return
         p = self.plan
@@ -372,7 +372,7 @@ class ReceiveDialog(QDialog):
         if p.state == "duplicate":
             text = self.tr("This package was received already; receiving it again changes nothing.")
         elif p.refusal is not None:
-            text = "✕ " + p.refusal.message(current())
+            text = "✕ " + self.window_.error_text(p.refusal)
         self.summary.setText(text)
         # the conflicts first: values this office changed itself since the sender's last package
         shown = sorted((d for d in p.diffs if d.kind != "unchanged"), key=lambda d: not d.conflict)
@@ -426,7 +426,7 @@ class ReceiveDialog(QDialog):
         try:
             trust_sender(self.window_.db, self.path, expect=self.expect.text().strip() or None)
         except IpdeskError as exc:
-            self.summary.setText("✕ " + exc.message(current()))
+            self.summary.setText("✕ " + self.window_.error_text(exc))
             return
         self.refresh()
 
@@ -436,7 +436,7 @@ class ReceiveDialog(QDialog):
         try:
             self.result = apply_receive(self.window_.db, self.path, choice=self.chosen())
         except IpdeskError as exc:
-            self.summary.setText("✕ " + exc.message(current()))
+            self.summary.setText("✕ " + self.window_.error_text(exc))
             return
         c = self.result.counts
         self.summary.setText(self.tr("Received: {new} new, {changed} changed, {removed} removed.").format(

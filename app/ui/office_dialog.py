@@ -65,13 +65,14 @@ class OfficeDialog(QDialog):
             get_region(db, code)
             if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", deadline):
                 from app.models.errors import InputError
-                raise InputError("csv_bad_field", text=deadline, params={"column": "deadline", "why": "MM-DD"})
+                raise InputError("csv_bad_field", text=deadline, params={"column": "deadline", "why": "MM-DD",
+                                                                         "why_zh": "应为“月-日”，如 12-15"})
             with transaction(db):
                 meta_set(db, "home_region", code)
                 meta_set(db, "deadline", deadline)
             save_office(db, self.name.text().strip() or None, self.contact.text().strip() or None)
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window_.error_text(exc))
             return False
         self.accept()
         self.window_.select_region(code)

@@ -93,7 +93,7 @@ class AskDialog(QDialog):
         try:
             self.written = create_query(self.window_.db, self.package_hash, self.items, folder)
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window_.error_text(exc))
             return None
         self.status.setText(self.tr("Saved {path}: send it back to the office that sent the package.").format(
             path=self.written.path))
@@ -165,7 +165,7 @@ class AnswerDialog(QDialog):
         try:
             answer(self.window_.db, self.rows[row].id, self.answer_text.text(), value=self.corrected.text().strip() or None)
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window_.error_text(exc))
             return
         self.status.setText(self.tr("Answer saved; it goes up with the next package you export."))
         self.load()

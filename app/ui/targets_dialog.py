@@ -104,7 +104,7 @@ class TargetsDialog(QDialog):
         try:
             edit_target(self.window_.db, target_id, value=value.strip(), why="edited in the window")
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window_.error_text(exc))
             self.load()
             return False
         self.status.setText(self.tr("Target changed; the change is in the audit trail."))
@@ -127,7 +127,7 @@ class TargetsDialog(QDialog):
             add_own_target(self.window_.db, region, indicator, comparator, value or None, int(year),
                            from_year=self.window_.year.value())
         except (IpdeskError, ValueError) as exc:
-            self.status.setText("✕ " + (exc.message(current()) if isinstance(exc, IpdeskError) else str(exc)))
+            self.status.setText("✕ " + (self.window_.error_text(exc) if isinstance(exc, IpdeskError) else str(exc)))
             return False
         self.status.setText(self.tr("Own target added for {region}.").format(region=self.window_.region_name(region)))
         self.load()
@@ -144,7 +144,7 @@ class TargetsDialog(QDialog):
         try:
             n = import_pack(self.window_.db, path)
         except IpdeskError as exc:
-            self.status.setText("✕ " + exc.message(current()))
+            self.status.setText("✕ " + self.window_.error_text(exc))
             return 0
         self.status.setText(self.tr("{n} targets imported from {name}.").format(n=n, name=Path(path).name))
         self.load()

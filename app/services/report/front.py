@@ -11,12 +11,10 @@ guideline is loaded.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.models.reference import resource
 
 # office settings (meta keys) printed on the cover; blank lines when unset
 FORM_MARKS = (("form_no", "表号"), ("form_authority", "制定机关"), ("form_approval_no", "批准文号"),
@@ -82,15 +80,15 @@ def people_of(db, region: str, year: int) -> People:
 
 def definitions(catalogue, level: str) -> list[Definition]:
     """Each indicator shown for ``level`` with its Chinese source and 口径 (resources/catalogue/definitions_zh.csv)."""
-    with open(resource("catalogue", "definitions_zh.csv"), encoding="utf-8-sig", newline="") as f:
-        rows = {r["code"]: r for r in csv.DictReader(f)}
+    from app.models.catalogue import definitions_zh
+
+    rows = definitions_zh()
     out = []
     for code, ind in catalogue.items():
         if not ind.applies_to(level):
             continue
-        r = rows.get(code, {})
-        out.append(Definition(code, ind.name_zh, ind.unit_zh, r.get("source_zh", "") or "—",
-                              r.get("definition_zh", "") or "—"))
+        source, definition = rows.get(code, ("", ""))
+        out.append(Definition(code, ind.name_zh, ind.unit_zh, source or "—", definition or "—"))
     return out
 
 

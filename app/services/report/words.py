@@ -14,7 +14,8 @@ from app.models.states import STATUS_ZH as WORKFLOW_ZH
 SEVERITY_ZH = {"blocking": "阻断", "explain": "需说明", "info": "提示"}
 RULE_ZH = {"range": "取值范围", "le": "部分大于整体", "derived": "计算值不符", "required": "必填缺失",
            "yoy": "同比变化异常", "outlier": "历史变化异常", "sum": "与下级合计不符", "falling": "不增反降",
-           "benford": "首位数字分布", "task_overdue": "任务逾期未完成"}
+           "benford": "首位数字分布", "quarters": "季度与全年不符", "months": "月度与全年不符",
+           "task_overdue": "任务逾期未完成"}
 ALL_INDICATORS = {rule: zh for rule, (zh, _en) in _ALL.items()}   # findings on indicator "*"
 DRAFT_MARK = "草稿（不得作为正式报送）"      # on every page / sheet of a document that is not final
 FINAL_MARK = "正式报送件"

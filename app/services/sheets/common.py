@@ -152,6 +152,19 @@ def fit_width(texts, *, minimum: int = 6, maximum: int = 60) -> float:
     return float(min(max(widest + 2, minimum), maximum))
 
 
+def row_words(where: str | None, lang: str = "zh") -> str:
+    """A place in a file as :class:`~app.services.sheets.resolve.Collector` writes it, in Chinese:
+
+    >>> row_words("row 4, column 数值"), row_words("数据 row 12"), row_words("B7 (2024年填报值)")
+    ('第 4 行“数值”列', '数据 第 12 行', 'B7（2024年填报值）')
+    """
+    if not where or lang != "zh":
+        return where or ""
+    text = re.sub(r"\brow (\d+), column (.+)$", r"第 \1 行“\2”列", where)
+    text = re.sub(r"\brow (\d+)\b", r"第 \1 行", text)
+    return re.sub(r" \((.*)\)$", r"（\1）", text)
+
+
 # ---------------------------------------------------------------- writing text safely
 
 def xml_safe(text: str) -> tuple[str, bool]:

@@ -35,22 +35,23 @@ from app.models.values import (LOCKED_STATES, STATUS_ZH, WriteResult, no_gc_paus
 from app.models.values import _references_checked_here   # (the batch's own switch, for the batches together)
 
 from app.services.sheets.resolve import Chunk, Collector, Resolver, _find_header, chunks_of, read_long, same_note
-from app.services.sheets.common import Steps
+from app.models.catalogue import level_label
+from app.services.sheets.common import Steps, row_words
 from app.services.sheets.plan import STATUSES, ImportPlan, ImportResult, Row, make_row as _make_row  # noqa: F401
 from app.services.sheets.read import Book, Sheet, csv_batches, csv_format, kind_of, read_book
 from app.services.sheets.template import META_SHEET, read_filled
 
 register({
-    "import_duplicate": ("{text} appears again here with a different value (first at {other})",
-                         "{text} 重复出现且数值不同（首次出现在 {other}）"),
-    "import_duplicate_same": ("{text} appears again here with the same value (first at {other})",
-                              "{text} 重复出现，数值相同（首次出现在 {other}）"),
-    "import_locked": ("{region_name} ({region}) {year} is {status} and locked: {count} value(s) in this file would "
+    "import_duplicate": ("{what_en} appears again here with a different value (first at {other})",
+                         "{what_zh}重复出现且数值不同（首次出现在{other_zh}）"),
+    "import_duplicate_same": ("{what_en} appears again here with the same value (first at {other})",
+                              "{what_zh}重复出现，数值相同（首次出现在{other_zh}）"),
+    "import_locked": ("{region_name_en} ({region}) {year} is {status} and locked: {count} value(s) in this file would "
                       "change it; an office head must unlock it first",
                       "{region_name}（{region}）{year} 年数据{status_zh}并锁定：本文件中有 {count} 个数值会修改它，"
                       "须由单位负责人解锁后才能导入"),
-    "import_not_applicable": ("{text} is not reported at the level of {region} ({level})",
-                              "{text} 不适用于 {region} 所在层级（{level}）"),
+    "import_not_applicable": ("{indicator_en} is not reported at the level of {region_en} ({level})",
+                              "{indicator_zh}不适用于{region_zh}所在层级（{level_zh}）"),
     "import_more_problems": ("{count} more problem(s) not listed", "另有 {count} 个问题未列出"),
     "import_has_problems": ("the file has {count} problem(s); nothing was written", "文件有 {count} 个问题，未写入任何数据"),
 })
@@ -213,7 +214,7 @@ def _compare(db, plan: ImportPlan, out: Collector, chunks: list[Chunk], resolver
         codes = [i.code for i in chunk.inds]
         keys = list(zip(chunk.regions, codes, chunk.periods))
         if len(set(keys)) < len(keys) or not seen.keys().isdisjoint(keys):
-            keep = _drop_duplicates(out, chunk, keys, seen)
+            keep = _drop_duplicates(out, chunk, keys, seen, resolver)
             if keep is not None:
                 codes, keys = [codes[j] for j in keep], [keys[j] for j in keep]
                 chunk = Chunk(chunk.sheet, *([seq[j] for j in keep] for seq in (
@@ -242,16 +243,21 @@ def _compare(db, plan: ImportPlan, out: Collector, chunks: list[Chunk], resolver
             level = resolver.regions[region].level
             if (region, code) not in level_warned and not ind.applies_to(level):
                 level_warned.add((region, code))
-                out.warning(InputError("import_not_applicable", text=code, params={"region": region, "level": level}),
+                reg = resolver.regions[region]
+                out.warning(InputError("import_not_applicable", text=code, params={
+                    "region": region, "level": level, "indicator_zh": ind.name_zh, "indicator_en": ind.name_en,
+                    "region_zh": reg.name_zh, "region_en": reg.name("en"), "level_zh": level_label(level)}),
                             out.where(chunk.sheet, r))
     for (region, year), (sheet, r, count) in sorted(locked.items()):
         status = region_year_status(db, region, int(year))
         out.problem(InputError("import_locked", region=region, period=year, params={
-            "region_name": resolver.regions[region].name_zh, "region": region, "year": year, "status": status,
+            "region_name": resolver.regions[region].name_zh, "region_name_en": resolver.regions[region].name("en"),
+            "region": region, "year": year, "status": status,
             "status_zh": STATUS_ZH[status], "count": count}), out.where(sheet, r))
 
 
-def _drop_duplicates(out: Collector, chunk: Chunk, keys: list[tuple], seen: dict) -> list[int] | None:
+def _drop_duplicates(out: Collector, chunk: Chunk, keys: list[tuple], seen: dict,
+                     resolver: Resolver) -> list[int] | None:
     """Report repeated keys (a problem when the value differs); the indexes of the rows to keep."""
     keep, mine = [], {}
     sheet = None if out.book.kind == "csv" else chunk.sheet.name
@@ -263,9 +269,19 @@ def _drop_duplicates(out: Collector, chunk: Chunk, keys: list[tuple], seen: dict
             continue
         value, where = (first.value, _row_name(first.sheet, first.row)) if isinstance(first, Row) else first
         dup = "import_duplicate" if value != chunk.values[j] else "import_duplicate_same"
-        err = InputError(dup, text=" · ".join(key), params={"other": where})
+        err = InputError(dup, text=" · ".join(key), params={
+            "other": where, "other_zh": row_words(where), "what_zh": _what(resolver, key, "zh"),
+            "what_en": _what(resolver, key, "en")})
         (out.problem if dup == "import_duplicate" else out.warning)(err, out.where(chunk.sheet, chunk.rows[j]))
     return keep if len(keep) < len(keys) else None
+
+
+def _what(resolver: Resolver, key: tuple, lang: str) -> str:
+    """A (region, indicator, period) key for people: 无锡市·发明专利授权量·2023."""
+    region, code, period = key
+    reg, ind = resolver.regions.get(region), resolver.cat.get(code)
+    names = (reg.name(lang) if reg else region, ind.name(lang) if ind else code, period)
+    return ("·" if lang == "zh" else " · ").join(names)
 
 
 def _row_name(sheet: str | None, row: int) -> str:

@@ -37,12 +37,13 @@ register({
     "import_unknown_region": ("unknown region code {text!r} (see 'ipdesk regions')",
                               "未知地区代码“{text}”（可用“ipdesk regions”查看）"),
     "import_ambiguous_region": ("region name {text!r} fits several regions ({codes}); write the code",
-                                "地区名称“{text}”对应多个地区（{codes}），请填写地区代码"),
-    "import_region_by_name": ("region {text!r} read as {code} (its exact name)", "地区“{text}”按名称识别为 {code}"),
+                                "地区名称“{text}”对应多个地区（{codes_zh}），请填写地区代码"),
+    "import_region_by_name": ("region {text!r} read as {code} (its exact name)",
+                              "地区“{text}”按名称识别为{name_zh}（{code}）"),
     "import_unknown_indicator": ("unknown indicator code {text!r} (see 'ipdesk indicators')",
                                  "未知指标代码“{text}”（可用“ipdesk indicators”查看）"),
     "import_indicator_by_name": ("indicator {text!r} read as {code} (its exact name)",
-                                 "指标“{text}”按名称识别为 {code}"),
+                                 "指标“{text}”按名称识别为{name_zh}（{code}）"),
     "import_empty_field": ("the {column} is empty", "{column_zh}为空"),
     "import_note_too_long": ("the note has {count} characters (at most {max})", "说明有 {count} 个字符（最多 {max} 个）"),
     "import_note_control": ("the note contains invisible control characters", "说明含有不可见的控制字符"),
@@ -82,6 +83,12 @@ class Resolver:
             self.region_ok[raw] = code
         return code, warn
 
+    def _with_parent(self, code: str) -> str:
+        """北京市朝阳区: a region's name after its parent's, to tell regions of one name apart."""
+        reg = self.regions[code]
+        parent = self.regions.get(reg.parent) if reg.parent else None
+        return (parent.name_zh if parent and parent.level != "nation" else "") + reg.name_zh
+
     def _region(self, raw):
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
@@ -95,9 +102,12 @@ class Resolver:
             return text, None
         codes = self._names.get(text, [])
         if len(codes) == 1:
-            return codes[0], InputError("import_region_by_name", text=text, params={"code": codes[0]})
+            return codes[0], InputError("import_region_by_name", text=text, params={
+                "code": codes[0], "name_zh": self.regions[codes[0]].name_zh})
         if codes:
-            raise InputError("import_ambiguous_region", text=text, params={"codes": ", ".join(codes[:6])})
+            raise InputError("import_ambiguous_region", text=text, params={
+                "codes": ", ".join(codes[:6]),
+                "codes_zh": "、".join(f"{self._with_parent(c)}（{c}）" for c in codes[:6])})
         raise InputError("import_unknown_region", text=text)
 
     def indicator(self, raw) -> tuple[Indicator, InputError | None]:
@@ -115,7 +125,8 @@ class Resolver:
             return ind, None
         code = self._ind_names.get(text)
         if code:
-            return self.cat[code], InputError("import_indicator_by_name", text=text, params={"code": code})
+            return self.cat[code], InputError("import_indicator_by_name", text=text, params={
+                "code": code, "name_zh": self.cat[code].name_zh})
         raise InputError("import_unknown_indicator", text=text)
 
     def period(self, raw) -> str:
