@@ -4,22 +4,22 @@
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="215"/>
+        <location filename="../../app/ui/dialogs.py" line="216"/>
         <source>Data directory: {dir}</source>
         <translation>数据目录：{dir}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="216"/>
+        <location filename="../../app/ui/dialogs.py" line="217"/>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="217"/>
+        <location filename="../../app/ui/dialogs.py" line="218"/>
         <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
         <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="220"/>
+        <location filename="../../app/ui/dialogs.py" line="221"/>
         <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
         <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
     </message>
@@ -70,77 +70,77 @@
 <context>
     <name>AggregateDialog</name>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="23"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="22"/>
         <source>Sum up from subordinate regions</source>
         <translation>由下级地区汇总</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="26"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="26"/>
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="26"/>
         <source>Now</source>
         <translation>现值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="28"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
         <source>Sum of subordinate regions</source>
         <translation>下级地区合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="28"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="27"/>
         <source>Own figure written by</source>
         <translation>本级数填报人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="34"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="33"/>
         <source>Write the sums</source>
         <translation>写入合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="61"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="60"/>
         <source>{region} {year} ← sum of {n} subordinate regions: {new} new, {changed} changed, {unchanged} unchanged, {conflict} own figures differ from the sum. Nothing is written yet.</source>
         <translation>{region} {year} 年 ← {n} 个下级地区合计：新增 {new}，修改 {changed}，未变 {unchanged}，本级自填数与合计不一致 {conflict} 项。尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="68"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="67"/>
         <source>{n} indicators are not summed: not every subordinate region has a value.</source>
         <translation>{n} 个指标未汇总：并非所有下级地区都已填报。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="71"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="70"/>
         <source>new</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="71"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="70"/>
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="71"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="70"/>
         <source>own figure (kept)</source>
         <translation>本级自填（保留）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="83"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="82"/>
         <source>Also replace the region&apos;s own figures that differ from the sum ({n}) with the sums (their notes are cleared)</source>
         <translation>同时以下级合计覆盖与合计不一致的本级自填数（{n} 项，其备注一并清除）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="102"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="101"/>
         <source>{n} values written.</source>
         <translation>已写入 {n} 个数值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/aggregate_dialog.py" line="104"/>
+        <location filename="../../app/ui/aggregate_dialog.py" line="103"/>
         <source>{n} own figures differ from the sum and were kept.</source>
         <translation>{n} 个本级自填数与合计不一致，已保留未覆盖。</translation>
     </message>
@@ -1052,17 +1052,17 @@
 <context>
     <name>HeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="75"/>
+        <location filename="../../app/ui/dialogs.py" line="76"/>
         <source>Office head</source>
         <translation>单位负责人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="76"/>
+        <location filename="../../app/ui/dialogs.py" line="77"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="79"/>
+        <location filename="../../app/ui/dialogs.py" line="80"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -1198,87 +1198,87 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="19"/>
+        <location filename="../../app/ui/dialogs.py" line="20"/>
         <source>History of {name} {period}</source>
         <translation>{name} {period} 修改记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22"/>
+        <location filename="../../app/ui/dialogs.py" line="23"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22"/>
+        <location filename="../../app/ui/dialogs.py" line="23"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22"/>
+        <location filename="../../app/ui/dialogs.py" line="23"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="22"/>
+        <location filename="../../app/ui/dialogs.py" line="23"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="23"/>
+        <location filename="../../app/ui/dialogs.py" line="24"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="23"/>
+        <location filename="../../app/ui/dialogs.py" line="24"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="38"/>
+        <location filename="../../app/ui/dialogs.py" line="39"/>
         <source>{n} changes, oldest first</source>
         <translation>共 {n} 次修改，按时间先后排列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="45"/>
+        <location filename="../../app/ui/dialogs.py" line="46"/>
         <source>Entered</source>
         <translation>填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="45"/>
+        <location filename="../../app/ui/dialogs.py" line="46"/>
         <source>Imported</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="45"/>
+        <location filename="../../app/ui/dialogs.py" line="46"/>
         <source>Received</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="46"/>
+        <location filename="../../app/ui/dialogs.py" line="47"/>
         <source>Summed up</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="46"/>
+        <location filename="../../app/ui/dialogs.py" line="47"/>
         <source>Cleared</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="46"/>
+        <location filename="../../app/ui/dialogs.py" line="47"/>
         <source>Explained</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47"/>
+        <location filename="../../app/ui/dialogs.py" line="48"/>
         <source>Status changed</source>
         <translation>状态变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47"/>
+        <location filename="../../app/ui/dialogs.py" line="48"/>
         <source>Unlocked</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="47"/>
+        <location filename="../../app/ui/dialogs.py" line="48"/>
         <source>Let go ahead</source>
         <translation>放行</translation>
     </message>
@@ -1357,22 +1357,22 @@
         <translation>第 {n} 行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="105"/>
+        <location filename="../../app/ui/import_dialog.py" line="107"/>
         <source>Problems ({n}) and notes</source>
         <translation>问题（{n} 个）与提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="124"/>
+        <location filename="../../app/ui/import_dialog.py" line="126"/>
         <source>Write {n} values from {name}? All of them are written, or none.</source>
         <translation>写入 {name} 中的 {n} 个数值？要么全部写入，要么一个也不写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="132"/>
+        <location filename="../../app/ui/import_dialog.py" line="134"/>
         <source>Writing…</source>
         <translation>正在写入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_dialog.py" line="136"/>
+        <location filename="../../app/ui/import_dialog.py" line="138"/>
         <source>{n} values written.</source>
         <translation>已写入 {n} 个数值。</translation>
     </message>
@@ -1832,32 +1832,32 @@
 <context>
     <name>NewHeadDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="119"/>
+        <location filename="../../app/ui/dialogs.py" line="120"/>
         <source>Create the office head&apos;s account</source>
         <translation>创建单位负责人账户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="126"/>
+        <location filename="../../app/ui/dialogs.py" line="127"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="127"/>
+        <location filename="../../app/ui/dialogs.py" line="128"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="128"/>
+        <location filename="../../app/ui/dialogs.py" line="129"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="133"/>
+        <location filename="../../app/ui/dialogs.py" line="134"/>
         <source>Approving locks a region-year; only an office head can approve or unlock.</source>
         <translation>审批会锁定地区年度数据；只有单位负责人可以审批或解锁。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="141"/>
+        <location filename="../../app/ui/dialogs.py" line="142"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -2283,7 +2283,7 @@
         <translation>{title}：已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_page.py" line="382"/>
+        <location filename="../../app/ui/report_page.py" line="388"/>
         <source>Re-drafted: {n} sections follow the new draft, {kept} edited sections kept</source>
         <translation>已重新起草：{n} 个部分采用新草稿，保留 {kept} 个已编辑部分</translation>
     </message>
@@ -2359,62 +2359,62 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>SweepDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
+        <location filename="../../app/ui/dialogs.py" line="157"/>
         <source>Regions with findings</source>
         <translation>存在问题的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="159"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="159"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="159"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
         <source>Unexplained</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="160"/>
+        <location filename="../../app/ui/dialogs.py" line="161"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="160"/>
+        <location filename="../../app/ui/dialogs.py" line="161"/>
         <source>Findings</source>
         <translation>核查问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="163"/>
+        <location filename="../../app/ui/dialogs.py" line="164"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="190"/>
+        <location filename="../../app/ui/dialogs.py" line="191"/>
         <source>{n} regions have findings; double-click one to open it.</source>
         <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <location filename="../../app/ui/dialogs.py" line="199"/>
         <source>[Blocking]</source>
         <translation>［阻断］</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <location filename="../../app/ui/dialogs.py" line="199"/>
         <source>[Explain]</source>
         <translation>［需说明］</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <location filename="../../app/ui/dialogs.py" line="199"/>
         <source>[Note]</source>
         <translation>［提示］</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="202"/>
+        <location filename="../../app/ui/dialogs.py" line="203"/>
         <source> (explained)</source>
         <translation>（已说明）</translation>
     </message>
