@@ -265,6 +265,7 @@ class Report:
     approver: str = ""                                      # who approved it (audit)
     approved_at: date | None = None                         # when (local date), None unless approved
     definitions: list = field(default_factory=list)         # front.Definition: 填报说明, source and 口径
+    fingerprint_parts: dict = field(default_factory=dict)   # the fingerprint's document but its values (verify-docs)
     high_value: object = None                               # front.HighValueNet or None
     guideline_loaded: bool = True                           # an annual guideline pack for the year is loaded
 
@@ -435,11 +436,11 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     from app.models.catalogue import indicators as load_indicators
     from app.models.catalogue import region as get_region
     from app.models.db import meta_get
-    from app.models.findings import findings as load_findings
     from app.models.review import document_state
     from app.models.targets import status_for
 
-    from app.services.fingerprint import WINDOW_YEARS, fingerprint, value_rows
+    from app.services import fingerprint as fp
+    from app.services.fingerprint import WINDOW_YEARS, value_rows
 
     reg = get_region(db, region)
     year = int(year)
@@ -448,7 +449,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     covered = [region] + kids
     years = list(range(year - WINDOW_YEARS + 1, year + 1))
     eff = effective_values(db, covered, years[0], year, cat)
-    notes = {(r, i): clean_text(n) for r, i, p, _v, n in value_rows(db, [region], year) if p == str(year) and n}
+    detail = value_rows(db, covered, year)       # read once: the 明细 sheet, the notes and the fingerprint
+    notes = {(r, i): clean_text(n) for r, i, p, _v, n in detail if r == region and p == str(year) and n}
 
     # target status (the same function as the dashboard and `ipdesk status`)
     targets: list[TargetRow] = []
@@ -496,7 +498,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
             note=notes.get((region, code), "")))
 
     regs = {code: get_region(db, code) for code in kids}
-    fs = load_findings(db, region, year, below="children" if include_children else "self")
+    fs, below = _findings(db, region, year, kids, "children" if include_children else "self")
     doc = document_state(db, region, year, fs, status=workflow)
     names = {reg.code: reg.name_zh, **{code: r.name_zh for code, r in regs.items()}}
     open_ = fs.open(everywhere=True)
@@ -513,7 +515,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     columns = [Column(c, cat[c].name_zh, cat[c].unit_zh, cat[c].decimals) for c in CHILD_INDICATORS if c in cat]
     children = [ChildRow(code=k, name=regs[k].name_zh,
                          values=tuple(rounded(eff.get((k, c.code, year)), c.decimals) for c in columns),
-                         workflow=_child_state(db, k, year)) for k in kids]
+                         workflow=_child_state(db, k, year, *below[k])) for k in kids]
 
     # the trend table and charts start at the first year the region has any value
     shown = [y for y in years if any((region, c, y) in eff for c in cat)]
@@ -533,6 +535,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
 
     name, phone = office_of(db, reg)
     people = front.people_of(db, region, year)
+    fp_doc = fp.document(db, region, year, covered, values=detail)
     return Report(
         region=region, region_name=reg.name_zh, level=reg.level, year=year,
         generated_at=generated_at or datetime.now().astimezone(),
@@ -540,10 +543,10 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         recipient=_recipient(db, reg), deadline=_deadline(db, year),
         workflow=state_text(doc.status, doc.final), status=doc.status, final=doc.final, reasons=list(doc.reasons),
         open_items=open_items if not doc.final else [],
-        fingerprint=fingerprint(db, region, year, covered),
+        fingerprint=fp.digest(fp_doc), fingerprint_parts={k: v for k, v in fp_doc.items() if k != "values"},
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
-        children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered,
+        children=children, series=series, years=years, detail=detail, regions=covered,
         key_fingerprint=key_fingerprint or "", phone=clean_text(meta_get(db, "office_phone")),
         form_marks=front.form_marks(db), preparer=people.preparer, reviewer=people.reviewer,
         approver=people.approver, approved_at=people.approved_at, definitions=front.definitions(cat, reg.level),
@@ -558,16 +561,47 @@ def _change(eff, region: str, code: str, year: int) -> Decimal | None:
     return rounded((cur / prev - 1) * 100, 1)
 
 
-def _child_state(db, code: str, year: int) -> str:
-    """A subordinate's state in the children table: 已审批 only when its own document would be final."""
+def _child_state(db, code: str, year: int, status: str | None = None, fs=None) -> str:
+    """A subordinate's state in the children table: 已审批 only when its own document would be final.
+    ``status`` and ``fs`` (its own document's findings) when the caller has them (:func:`_findings`)."""
     from app.models.review import document_state
     from app.models.states import region_year_status
 
-    status = region_year_status(db, code, year)
+    status = status or region_year_status(db, code, year)
     if status not in LOCKED_STATES:
         return WORKFLOW_ZH.get(status, status)
-    doc = document_state(db, code, year, status=status)
+    doc = document_state(db, code, year, fs, status=status)
     return state_text(doc.status, doc.final)
+
+
+def _findings(db, region: str, year: int, kids: list[str], scope: str):
+    """The findings the document prints (``region`` with ``kids``, or alone without) and, per
+    subordinate, ``(status, findings of its own document)`` for :func:`_child_state`.
+
+    A subordinate whose region-year is locked prints 已审批 only if its own document would be final,
+    which takes its findings with its own subordinates. Those come from one check of the whole
+    subtree, cut to each document's regions, instead of one check per subordinate (the checks of a
+    region do not depend on which other regions are reported on: the same data window is loaded)."""
+    from app.models.catalogue import children as child_codes
+    from app.models.findings import Findings
+    from app.models.findings import findings as load_findings
+    from app.models.states import region_year_status
+
+    statuses = {k: region_year_status(db, k, year) for k in kids}
+    locked = [k for k in kids if statuses[k] in LOCKED_STATES]
+    if not locked:
+        fs = load_findings(db, region, year, below=scope)
+        return fs, {k: (statuses[k], None) for k in kids}
+    every = load_findings(db, region, year, below="all")
+    by_region: dict[str, list] = {}
+    for f in every.items:
+        by_region.setdefault(f.region, []).append(f)
+
+    def cut(code: str, wanted: list[str]) -> Findings:
+        return Findings(code, year, "children", wanted, [f for r in wanted for f in by_region.get(r, [])])
+
+    below = {k: (statuses[k], cut(k, [k] + child_codes(db, k, year)) if k in locked else None) for k in kids}
+    return cut(region, [region] + kids), below
 
 
 def _inputs_present(formula: str, eff, region: str, year: int) -> bool:

@@ -75,7 +75,9 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     from app.services.results_report import show as results_show
 
     rep.tasks = tasks_for(db, region, int(year))           # the XLSX's 任务 sheet, the DOCX's task table
-    rep.results = results_show(db, region, int(year))      # the PDF's closing part, the DOCX's text
+    # the PDF's closing part, the DOCX's text: drafted from this model and these tasks, not read again
+    # (section 一 names the office: a model printed under another office's name is not the store's draft)
+    rep.results = results_show(db, region, int(year), rep=rep if office is None else None, tasks=rep.tasks)
     for target in (pdf, xlsx, docx):
         if target is not None:
             remove_leftovers(Path(target))
@@ -89,12 +91,11 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         result.pdf_pages = write_pdf(rep, result.pdf, progress=stage(progress, 0.1, split), cancel=cancel)
         result.pdf_bytes = result.pdf.stat().st_size
     if xlsx is not None:
-        from app.services.report.verify import fingerprint_parts
         from app.services.report.xlsx import write_xlsx
 
         result.xlsx = Path(xlsx)
         write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel,
-                   fingerprint_parts=fingerprint_parts(db, rep.region, rep.year, rep.regions))
+                   fingerprint_parts=rep.fingerprint_parts)     # computed with the fingerprint, not again
         result.xlsx_bytes = result.xlsx.stat().st_size
     if docx is not None:
         from app.services.report.results_docx import write_docx

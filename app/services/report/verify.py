@@ -76,9 +76,9 @@ def fingerprint_parts(db, region: str, year: int, regions: list[str]) -> dict:
     workbook's 明细 sheet carries)."""
     from app.services import fingerprint as fp
 
-    doc = json.loads(fp.payload(db, region, year, regions))
+    doc = fp.document(db, region, year, regions, values=[])      # the values are not read: not kept
     doc.pop("values")
-    return doc
+    return json.loads(fp.encode(doc))
 
 
 def cell_key(value) -> str | None:
@@ -121,7 +121,12 @@ def seal(wb, rep, parts: dict) -> None:
         for (r, col), c in sorted(ws._cells.items()):
             if isinstance(c, MergedCell):
                 continue
-            key = cell_key(c.value)
+            value = c._value
+            if value.__class__ is str:        # most cells: text (the same key as cell_key's, without its tests)
+                if value:
+                    cells.append([f"{letter(col)}{r}", "s:" + value])
+                continue
+            key = cell_key(value)
             if key is not None:
                 where = f"{letter(col)}{r}"
                 fmt = c.number_format if key.startswith("n:") and c.number_format != "General" else ""

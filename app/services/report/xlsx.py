@@ -489,17 +489,22 @@ def detail_cell(value: str):
 def _detail(ws, rep: Report, cancel):
     s = _Sheet(ws, rep)
     s.header(list(DETAIL_HEADER))
+    # thousands of rows, appended whole after the header (a cell looked up, then set, costs twice as much)
+    cells = ws._cells
+    ws._current_row = s.top              # (freeze_panes made the cell below the header: append after the header)
     for i, (region, indicator, period, value, note) in enumerate(rep.detail, start=s.top + 1):
         if i % 2000 == 0:
             check_cancel(cancel)
-        _text(ws.cell(row=i, column=1, value=region))
-        _text(ws.cell(row=i, column=2, value=indicator))
-        _text(ws.cell(row=i, column=3, value=period))
-        shown = ws.cell(row=i, column=4, value=detail_cell(value))
-        if isinstance(shown.value, str):      # a value no float holds: text, kept text
-            _text(shown)
+        number = detail_cell(value)
+        ws.append((region, indicator, period, number, ILLEGAL_CHARACTERS_RE.sub("", note)) if note
+                  else (region, indicator, period, number))
+        _text(cells[(i, 1)])
+        _text(cells[(i, 2)])
+        _text(cells[(i, 3)])
+        if isinstance(number, str):           # a value no float holds: text, kept text
+            _text(cells[(i, 4)])
         if note:
-            _text(ws.cell(row=i, column=5, value=ILLEGAL_CHARACTERS_RE.sub("", note)))
+            _text(cells[(i, 5)])
     for col, width in zip("ABCDE", (10, 24, 8, 14, 19)):
         ws.column_dimensions[col].width = width
     ws.auto_filter.ref = f"A{s.top}:E{len(rep.detail) + s.top}"
