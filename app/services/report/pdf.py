@@ -41,7 +41,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+                                Spacer, Table, TableStyle)
+
+from app.services.report.paragraph import Paragraph
 
 from app.services.fonts import cjk_font_path, register_reportlab_font, register_serif_fonts
 from app.services.files import atomic_write, say
