@@ -2,8 +2,9 @@
 
 Run:  .venv/bin/python tests/benchmarks/bench_report.py [--fresh]
 
-Prints each figure with its goal and the ratio to a floor measured in the same run — the
-same tables (already formatted strings) written with bare reportlab (SimpleDocTemplate +
+Prints each figure with its goal and the ratio to a floor measured in the same run, the figure
+and its floor called in turn for several rounds (medians; the per-round ratios' median and range
+beside them, as the machine may be shared) — the same tables (already formatted strings) written with bare reportlab (SimpleDocTemplate +
 one Table per table, the same embedded font, no charts, no page furniture) and bare openpyxl
 (Workbook + ``append`` per row, no styles), i.e. what the file formats cost at the least:
 
@@ -132,20 +133,51 @@ def national_store(fresh: bool) -> Path:
     return cached_store("provinces", fill, fresh)
 
 
-def bench(label: str, db, region: str, year: int, goal: float, out: Path) -> None:
+def rounds(fns: dict, repeat: int = 7) -> dict[str, list[float]]:
+    """Seconds of each of ``fns`` (name -> callable), called in turn ``repeat`` times: the figure and
+    its floor share each round's load (the machine is shared; measuring one after the other in blocks
+    compares a busy minute with a quiet one)."""
+    import time
+
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            out[name].append(time.perf_counter() - t)
+    return out
+
+
+def ratio_line(times: dict[str, list[float]], figure: str, floor: tuple[str, ...]) -> str:
+    """The per-round ratios of ``figure`` to the sum of ``floor``: median and range."""
+    import statistics
+
+    per = [times[figure][i] / sum(times[f][i] for f in floor) for i in range(len(times[figure]))]
+    return f"per-round ratio median {statistics.median(per):.2f}× (range {min(per):.2f}–{max(per):.2f}×, {len(per)} rounds)"
+
+
+def bench(label: str, db, region: str, year: int, goal: float, out: Path, repeat: int = 7) -> None:
+    import statistics
+
     pdf, xlsx = out / f"{region}-{year}.pdf", out / f"{region}-{year}.xlsx"
-    t_all, res = timed(lambda: export_report(db, region, year, pdf=pdf, xlsx=xlsx))
+    res = export_report(db, region, year, pdf=pdf, xlsx=xlsx)        # warm (imports, font subsets)
     rep = res.report
-    t_model, _ = timed(lambda: build_report(db, region, year))
-    t_pdf, pages = timed(lambda: write_pdf(rep, pdf))
-    t_xlsx, _ = timed(lambda: write_xlsx(rep, xlsx))
-    t_bare_pdf, _ = timed(lambda: bare_pdf(rep, out / "bare.pdf"))
-    t_bare_xlsx, _ = timed(lambda: bare_xlsx(rep, out / "bare.xlsx"))
-    floor = t_bare_pdf + t_bare_xlsx
-    report(f"{label}: model + PDF + XLSX", t_all, goal, "bare reportlab+openpyxl", floor)
-    print(f"       model {t_model:.3f} s · PDF {t_pdf:.3f} s (bare {t_bare_pdf:.3f} s, ratio {t_pdf / t_bare_pdf:.1f}×)"
-          f" · XLSX {t_xlsx:.3f} s (bare {t_bare_xlsx:.3f} s, ratio {t_xlsx / t_bare_xlsx:.1f}×)")
-    print(f"       PDF {pdf.stat().st_size:,} bytes, {pages} pages · XLSX {xlsx.stat().st_size:,} bytes · "
+    times = rounds({
+        "all": lambda: export_report(db, region, year, pdf=pdf, xlsx=xlsx),
+        "model": lambda: build_report(db, region, year),
+        "pdf": lambda: write_pdf(rep, out / "w.pdf"),
+        "xlsx": lambda: write_xlsx(rep, out / "w.xlsx", fingerprint_parts=rep.fingerprint_parts),
+        "bare_pdf": lambda: bare_pdf(rep, out / "bare.pdf"),
+        "bare_xlsx": lambda: bare_xlsx(rep, out / "bare.xlsx"),
+    }, repeat)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    floor = med["bare_pdf"] + med["bare_xlsx"]
+    report(f"{label}: model + PDF + XLSX", med["all"], goal, "bare reportlab+openpyxl", floor)
+    print(f"       {ratio_line(times, 'all', ('bare_pdf', 'bare_xlsx'))}")
+    print(f"       model {med['model']:.3f} s · PDF {med['pdf']:.3f} s (bare {med['bare_pdf']:.3f} s, ratio "
+          f"{med['pdf'] / med['bare_pdf']:.1f}×) · XLSX {med['xlsx']:.3f} s (bare {med['bare_xlsx']:.3f} s, ratio "
+          f"{med['xlsx'] / med['bare_xlsx']:.1f}×)")
+    print(f"       PDF {pdf.stat().st_size:,} bytes, {res.pdf_pages} pages · XLSX {xlsx.stat().st_size:,} bytes · "
           f"{len(rep.children)} subordinate regions, {len(rep.findings)} findings, {len(rep.detail):,} detail rows")
 
 
