@@ -39,12 +39,24 @@ register({
 
 
 def cn_number(n: int) -> str:
-    """>>> cn_number(3), cn_number(12), cn_number(20)
-    ('三', '十二', '二十')"""
+    """Chinese numerals up to 9999 (a province's task list runs past 九十九), digits beyond:
+
+    >>> cn_number(3), cn_number(12), cn_number(20), cn_number(100), cn_number(105), cn_number(110), cn_number(1010)
+    ('三', '十二', '二十', '一百', '一百零五', '一百一十', '一千零一十')"""
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+    if n < 20:
+        return "十" + ("" if n == 10 else CN_DIGITS[n - 10])
+    if n > 9999:
+        return str(n)
+    out, zero = "", False
+    for digit, unit in zip(f"{n:04d}", ("千", "百", "十", "")):
+        if digit == "0":
+            zero = bool(out)                 # a gap inside the number reads 零 once
+            continue
+        out += ("零" if zero else "") + CN_DIGITS[int(digit)] + unit
+        zero = False
+    return out
 
 
 def parse_section(text) -> int:
