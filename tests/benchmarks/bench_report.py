@@ -4,9 +4,12 @@ Run:  .venv/bin/python tests/benchmarks/bench_report.py [--fresh]
 
 Prints each figure with its goal and the ratio to a floor measured in the same run, the figure
 and its floor called in turn for several rounds (medians; the per-round ratios' median and range
-beside them, as the machine may be shared) — the same tables (already formatted strings) written with bare reportlab (SimpleDocTemplate +
-one Table per table, the same embedded font, no charts, no page furniture) and bare openpyxl
-(Workbook + ``append`` per row, no styles), i.e. what the file formats cost at the least:
+beside them, as the machine may be shared). The floor is the same content written by bare
+libraries from the same model: reportlab (SimpleDocTemplate; one Table per table of already
+formatted strings, the 填报说明 table, one line chart per series, the results report's text; the
+same embedded face; no page furniture) and openpyxl (Workbook + ``append`` per row, no styles; the
+任务 sheet's rows too when the year has tasks), i.e. what the file formats cost at the least. The
+XLSX figure includes the verify-docs record, as the export writes it.
 
 - Jiangsu 2022 (the province with its 13 cities): model + PDF + XLSX — goal ≤ 2 s;
   also the 14 documents of the province and each city, one after the other (information);
@@ -108,6 +111,12 @@ def bare_xlsx(rep, path: Path) -> None:
         ws = wb.create_sheet(f"t{n}")
         for row in rows:
             ws.append(row)
+    if getattr(rep, "tasks", None):       # the 任务 sheet: one row per task, as the export writes it
+        ws = wb.create_sheet("tasks")
+        for n, r in enumerate(rep.tasks, start=1):
+            t = r.task
+            ws.append([n, t.id, t.place or "本级", t.text_zh, t.responsible_zh, r.due, r.state_zh, r.percent,
+                       "是" if r.overdue else "否", r.period or "未报送"])
     ws = wb.create_sheet("detail")
     for row in rep.detail:
         ws.append(row)
