@@ -98,3 +98,32 @@ def test_a_draft_stamp_is_on_every_page(demo_db, tmp_path):
                      if str(op) == "Do"}
             assert images <= drawn, f"page {n}: the stamp is listed but not drawn"
         assert len(names) == 1                                 # one picture, embedded once
+
+
+def test_garbage_collection_is_paused_only_while_exporting(demo_db, tmp_path):
+    import gc
+
+    from app.models.errors import IpdeskError
+    from app.services.report.data import ExportCancelled
+    from app.services.report.export import gc_paused
+
+    seen = []
+    export_report(demo_db, "320000", 2022, pdf=tmp_path / "a.pdf", progress=lambda f, m: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()           # off while writing, on again after
+    with pytest.raises(ExportCancelled):                          # a cancelled export turns it back on too
+        export_report(demo_db, "320000", 2022, pdf=tmp_path / "b.pdf", cancel=lambda: True)
+    assert gc.isenabled()
+    with pytest.raises(IpdeskError):
+        export_report(demo_db, "320000", 2022)                    # nothing to write: refused before pausing
+    assert gc.isenabled()
+    with gc_paused():                                             # nested (two exports at once): on after the last
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()                                                  # a caller that had it off keeps it off
+    try:
+        export_report(demo_db, "320000", 2022, pdf=tmp_path / "c.pdf")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
