@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -50,6 +51,8 @@ from app.services.files import atomic_write, say
 from app.services.report import pdfa
 from app.services.report.data import Report, check_cancel, show, status_label
 
+rl_config.useA85 = 0      # page streams Flate-compressed only: ASCII85 on top made them a quarter larger and
+                          # was encoded in pure Python (a twentieth of writing the paper copy)
 PAGE_W, PAGE_H = A4
 LEFT, TOP = 28 * mm, 37 * mm
 TYPE_W, TYPE_H = 156 * mm, 225 * mm
