@@ -23,10 +23,9 @@ callbacks, files written to a temporary name and moved into place only when comp
 """
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Callable
 
 from app.models.errors import IpdeskError
@@ -59,6 +58,7 @@ class ExportCancelled(IpdeskError):
 
 
 # the one formatter and the office's settings live beside this module (re-exported: callers import them here)
+from app.services.report.effective import _formula_value, _inputs_present, effective_values  # noqa: E402,F401
 from app.services.report.numbers import canonical_target, clean_text, date_zh, rounded, show, signed  # noqa: E402,F401
 from app.services.report.office import (DEFAULT_DEADLINE, _deadline, _recipient, office_of,  # noqa: E402,F401
                                         save_office)
@@ -362,63 +362,6 @@ def requirement(comparator: str, value, target_year: int, year: int) -> str:
 
 # ---------------------------------------------------------------- building it
 
-def _formula_value(formula: str, env: dict[str, Decimal]) -> Decimal | None:
-    """Evaluate a catalogue formula (+ - * / over codes) exactly in Decimal; None if an input is missing."""
-    def ev(node):
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Name):
-            v = env.get(node.id)
-            if v is None:
-                raise KeyError(node.id)
-            return v
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return Decimal(repr(node.value))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = ev(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp):
-            a, b = ev(node.left), ev(node.right)
-            op = type(node.op)
-            if op is ast.Add:
-                return a + b
-            if op is ast.Sub:
-                return a - b
-            if op is ast.Mult:
-                return a * b
-            if op is ast.Div:
-                return a / b
-        raise ValueError(f"formula {formula!r}: not arithmetic")
-
-    try:
-        out = ev(ast.parse(formula, mode="eval"))
-    except (KeyError, ZeroDivisionError, InvalidOperation):
-        return None
-    return out if out.is_finite() else None
-
-
-def effective_values(db, regions: list[str], year_from: int, year_to: int, catalogue=None):
-    """``{(region, indicator, year): Decimal}``: entered annual values, derived ones computed
-    from their components where all are present (the rule of ``Cube.effective``)."""
-    from app.models.catalogue import indicators as load_indicators
-    from app.models.values import get_values
-
-    cat = catalogue or load_indicators(db)
-    raw = get_values(db, regions=regions, year_from=year_from, year_to=year_to, annual_only=True)
-    out = {(r, i, int(p)): v for (r, i, p), v in raw.items()}
-    derived = [(c, ind.formula) for c, ind in cat.items() if ind.formula]
-    if derived:
-        by_ry: dict[tuple[str, int], dict[str, Decimal]] = {}
-        for (r, i, y), v in out.items():
-            by_ry.setdefault((r, y), {})[i] = v
-        for (r, y), env in by_ry.items():
-            for code, formula in derived:
-                v = _formula_value(formula, env)
-                if v is not None:
-                    out[(r, code, y)] = v
-    return out
-
-
 def build_report(db, region: str, year: int, *, office: str | None = None, contact: str | None = None,
                  include_children: bool = True, generated_at: datetime | None = None,
                  key_fingerprint: str | None = None, workflow: str | None = None) -> Report:
@@ -602,12 +545,6 @@ def _findings(db, region: str, year: int, kids: list[str], scope: str):
 
     below = {k: (statuses[k], cut(k, [k] + child_codes(db, k, year)) if k in locked else None) for k in kids}
     return cut(region, [region] + kids), below
-
-
-def _inputs_present(formula: str, eff, region: str, year: int) -> bool:
-    """True when every input of ``formula`` has a value (so the shown value is the computed one)."""
-    names = {n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)}
-    return all((region, n, year) in eff for n in names)
 
 
 # ---------------------------------------------------------------- the use case
