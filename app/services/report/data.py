@@ -391,8 +391,8 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     kids = child_codes(db, region, year) if include_children else []
     covered = [region] + kids
     years = list(range(year - WINDOW_YEARS + 1, year + 1))
-    eff = effective_values(db, covered, years[0], year, cat)
-    detail = value_rows(db, covered, year)       # read once: the 明细 sheet, the notes and the fingerprint
+    detail = value_rows(db, covered, year)       # read once: the 明细 sheet, the values, notes and fingerprint
+    eff = effective_values(db, covered, years[0], year, cat, rows=detail)
     notes = {(r, i): clean_text(n) for r, i, p, _v, n in detail if r == region and p == str(year) and n}
 
     # target status (the same function as the dashboard and `ipdesk status`)

@@ -58,15 +58,20 @@ def _formula_value(formula: str, env: dict[str, Decimal]) -> Decimal | None:
     return out if out.is_finite() else None
 
 
-def effective_values(db, regions: list[str], year_from: int, year_to: int, catalogue=None):
+def effective_values(db, regions: list[str], year_from: int, year_to: int, catalogue=None, *, rows=None):
     """``{(region, indicator, year): Decimal}``: entered annual values, derived ones computed
-    from their components where all are present (the rule of ``Cube.effective``)."""
+    from their components where all are present (the rule of ``Cube.effective``). ``rows``: the
+    same regions' and years' annual values as ``[region, indicator, period, value, note]`` when the
+    caller has read them already (the report model's 明细 rows), so the store is read once."""
     from app.models.catalogue import indicators as load_indicators
     from app.models.values import get_values
 
     cat = catalogue or load_indicators(db)
-    raw = get_values(db, regions=regions, year_from=year_from, year_to=year_to, annual_only=True)
-    out = {(r, i, int(p)): v for (r, i, p), v in raw.items()}
+    if rows is not None:
+        out = {(r, i, int(p)): Decimal(v) for r, i, p, v, _note in rows}
+    else:
+        raw = get_values(db, regions=regions, year_from=year_from, year_to=year_to, annual_only=True)
+        out = {(r, i, int(p)): v for (r, i, p), v in raw.items()}
     derived = [(c, ind.formula) for c, ind in cat.items() if ind.formula]
     if derived:
         by_ry: dict[tuple[str, int], dict[str, Decimal]] = {}
