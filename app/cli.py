@@ -74,8 +74,9 @@ def _resolve_names(db, args) -> None:
     for name, verbs in REGION_ARGS.items():
         if getattr(args, name, None) and (verbs is None or verb in verbs):
             setattr(args, name, each(getattr(args, name), lambda t: resolve_region(db, t, year)))
+    task = getattr(args, "rule", None) == "task_overdue"      # explain …: the "indicator" is a task id
     for name, verbs in INDICATOR_ARGS.items():
-        if getattr(args, name, None) and (verbs is None or verb in verbs):
+        if getattr(args, name, None) and (verbs is None or verb in verbs) and not task:
             setattr(args, name, each(getattr(args, name), lambda t: resolve_indicator(db, t)))
 
 
@@ -205,7 +206,7 @@ def _scope(args) -> str:
 def cmd_check(args) -> int:
     from app.models.catalogue import indicators, regions
     from app.models.findings import findings as load_findings
-    from app.services.report.words import ALL_INDICATORS
+    from app.models.findings import subject_name
 
     db = _check_region_year(args)
     fs = load_findings(db, args.region, args.year, below=_scope(args))
@@ -220,7 +221,7 @@ def cmd_check(args) -> int:
         for f in fs:
             extra = f"  [{'已说明' if lang == 'zh' else 'explained'}: {f.explanation}]" if f.explanation else ""
             if lang == "zh":      # names, not catalogue codes or rule ids (those are in --json)
-                name = inds[f.indicator].name_zh if f.indicator in inds else ALL_INDICATORS.get(f.rule, "全部指标")
+                name = subject_name(f, inds)
                 print(f"{sev.get(f.severity, f.severity)}\t{regs[f.region].name_zh}\t{name}\t{f.period}\t{f.message(lang)}{extra}")
             else:
                 print(f"{f.severity}\t{f.region}\t{f.indicator}\t{f.period}\t{f.rule}\t{f.message(lang)}{extra}")

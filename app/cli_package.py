@@ -256,6 +256,8 @@ def cmd_receive(args) -> int:
                      f"received {plan.package.archive.file} (v{res.seq}, {res.short}): new {c['new']}, changed "
                      f"{c['changed']}, removed {c['removed']}, unchanged {c['unchanged']}, explanations "
                      f"{c['explanations']}, answers {c['answers']}"))
+            if plan.ledger is not None and not plan.ledger.empty:
+                print(_ledger_summary(plan.ledger.counts(), lang))
             if plan.conflicts:
                 print(_t(lang, f"冲突 {len(plan.conflicts)} 项：保留本单位的值 {c['kept_mine']}，采用对方的值 {c['took_theirs']}",
                          f"conflicts {len(plan.conflicts)}: kept mine {c['kept_mine']}, took theirs {c['took_theirs']}"))
@@ -289,6 +291,41 @@ def _print_conflicts(db, diffs, lang: str) -> None:
                  f"choose: --keep-mine {d.region}:{d.indicator} or --take-theirs {d.region}:{d.indicator}"))
 
 
+def _ledger_summary(c: dict, lang: str) -> str:
+    return _t(lang, f"任务 {c['tasks']}，任务分解 {c['assignments']}，推进情况 {c['progress']}，佐证材料 {c['evidence']}"
+                    f"（其中未随包传送 {c['evidence_not_carried']}），报告文字 {c['sections']} 部分",
+              f"tasks {c['tasks']}, assignments {c['assignments']}, progress {c['progress']}, evidence files "
+              f"{c['evidence']} ({c['evidence_not_carried']} not carried), report sections {c['sections']}")
+
+
+def _print_ledger(plan, lang: str) -> None:
+    """The dry run's lines for the task ledger: tasks, progress (old → new state), evidence (not carried
+    marked), report sections."""
+    from app.models.tasks import STATE_ZH, STATE_EN
+
+    led = plan.ledger
+    if led is None or led.empty:
+        return
+    words = STATE_ZH if lang == "zh" else STATE_EN
+    for t in led.tasks:
+        print(f"{_t(lang, '任务', 'task')}\t{t['owner']}\t{t['id']}\t{t['due']}\t{t['text_zh'][:30]}")
+    for a in led.assignments:
+        print(f"{_t(lang, '任务分解', 'assignment')}\t{a['by_region']}\t{a['task']}\t{a['assignee']}\t{a['due']}")
+    for p in led.progress:
+        old = words.get(p["old_state"], "—") if p["old_state"] else "—"
+        pct = f" {p['percent']}%" if p["percent"] is not None else ""
+        print(f"{_t(lang, '推进情况', 'progress')}\t{p['region']}\t{p['task']}\t{p['period']}\t{old} → "
+              f"{words[p['state']]}{pct}")
+    for e in led.evidence:
+        gone = "" if e["carried"] else "\t" + _t(lang, "未随包传送（仅元数据与 SHA-256）", "not carried (metadata and SHA-256 only)")
+        print(f"{_t(lang, '佐证材料', 'evidence')}\t{e['region']}\t{e['task']}\t{e['period']}\t{e['name']}\t"
+              f"{e['bytes']:,} B\t{e['sha256'][:16]}{gone}")
+    for sec in led.sections:
+        n = sec["section"]
+        print(f"{_t(lang, '报告文字', 'report text')}\t{sec['region']}\t" + _t(lang, f"第{n}部分", f"section {n}"))
+    print(_ledger_summary(led.counts(), lang))
+
+
 def _print_plan(plan, lang: str, show_unchanged: bool, db=None) -> None:
     _show_verification(plan.verification, lang)
     kind_text = {"new": _t(lang, "新增", "new"), "changed": _t(lang, "修改", "changed"),
@@ -310,6 +347,7 @@ def _print_plan(plan, lang: str, show_unchanged: bool, db=None) -> None:
         fixed = f"（{_t(lang, '订正为', 'corrected to')} {a['corrected']}）" if a.get("corrected") else ""
         print(f"{_t(lang, '答复', 'answer')}\t{a['region']}\t{a['indicator']}\t{a['period']}\t{a['question']} → "
               f"{a['answer']}{fixed}")
+    _print_ledger(plan, lang)
     if plan.gap:
         lo, hi = plan.gap
         span = f"v{lo}" if lo == hi else f"v{lo}–v{hi}"

@@ -1,6 +1,7 @@
 """``ipdesk tasks`` / ``ipdesk progress`` / ``ipdesk report-text`` — the task ledger and the results report.
 
     ipdesk tasks --region 320000 --year 2022 [--json]                # the tasks that apply to a region
+    ipdesk tasks --region 320000 --year 2022 --owed [--json]         # its cities × tasks: latest state or 未报
     ipdesk tasks import guideline-2023.csv                            # a new year's list (resources/tasks/SOURCE.md)
     ipdesk tasks add --region 320000 --parent G2022-4.9.3 --due 2022-10-31 --text "组织开展全省专利申请质量分析"
     ipdesk tasks assign 320000-2022-001 --to 320100 --due 2022-09-30          # to a city below
@@ -9,7 +10,7 @@
     ipdesk progress 320100 G2022-4.9.3 2022Q3 --state 推进中 --percent 60 --text "…" --person 王敏 --evidence 纪要.pdf
     ipdesk report-text --region 320000 --year 2022 [show|draft|set SECTION --text T|--file F] [--take-draft SECTION]
 
-Exit codes: 0 done; 1 ``tasks`` listed an overdue task, or ``report-text draft`` found edited sections whose
+Exit codes: 0 done; 1 ``tasks`` listed an overdue task (``--owed``: a task not reported below), or ``report-text draft`` found edited sections whose
 draft has changed (the difference is shown, nothing replaced); 2 usage or input error, one line on stderr,
 nothing written.
 """
@@ -72,7 +73,10 @@ def cmd_tasks(args) -> int:
         db = _open(args, create=False)
         if not args.region or not args.year:
             raise InputError("task_assign_by")
-        tasks.explain_overdue(db, args.region, args.year, args.target, args.text)
+        from app.models import review
+
+        review.explain(db, args.region, args.year, tasks.RULE_OVERDUE, tasks.task_indicator(args.target or ""),
+                       args.text or "")
         print("说明已保存" if zh else "explanation saved")
         return EXIT_OK
     # list
@@ -81,6 +85,8 @@ def cmd_tasks(args) -> int:
         from app.models.errors import InputError as _IE
 
         raise _IE("tasks_region_year")
+    if args.owed:
+        return _owed(db, args, _print_json, _table, zh, EXIT_FINDINGS, EXIT_OK)
     rows = tasks.tasks_for(db, args.region, args.year)
     if args.json:
         _print_json([r.to_dict() for r in rows])
@@ -97,6 +103,31 @@ def cmd_tasks(args) -> int:
         late = sum(r.overdue for r in rows)
         print(f"共 {len(rows)} 项任务，逾期 {late} 项" if zh else f"{len(rows)} tasks, {late} overdue")
     return EXIT_FINDINGS if any(r.overdue for r in rows) else EXIT_OK
+
+
+def _owed(db, args, _print_json, _table, zh, EXIT_FINDINGS, EXIT_OK) -> int:
+    """``tasks --owed``: the regions below × the tasks that go down to them, latest state or 未报."""
+    from app.models.catalogue import region as get_region
+    from app.models.progress import owed_tasks
+
+    get_region(db, args.region)
+    t = owed_tasks(db, args.region, args.year)
+    if args.json:
+        _print_json([{"region": code, "name": name, "task": task.id, "clause": task.clause, "label": label,
+                      "text": task.short(),
+                      **(t.cell(code, task.id).to_dict() if t.cell(code, task.id) else
+                         {"state": "n/a", "state_zh": "不适用", "word": "—"})}
+                     for code, name in t.regions for task, label in zip(t.tasks, t.labels())])
+    else:
+        heads = t.labels()
+        _table([[name] + [t.word(code, task.id) for task in t.tasks] for code, name in t.regions],
+               ["地区" if zh else "region"] + heads)
+        for h, task in zip(heads, t.tasks):
+            print(f"{h}：{task.short(40)}" if zh else f"{h}: {task.text_en[:60] or task.short(40)}")
+        n = len(t.owed())
+        print(f"下级地区 {len(t.regions)} 个，任务 {len(t.tasks)} 项，未报 {n} 项" if zh else
+              f"{len(t.regions)} regions below, {len(t.tasks)} tasks, {n} not reported")
+    return EXIT_FINDINGS if t.owed() else EXIT_OK
 
 
 def cmd_progress(args) -> int:
@@ -199,6 +230,10 @@ def add_verbs(verb, region_year) -> None:
                                            "add：责任单位（默认：本地区知识产权局）"))
     sp.add_argument("--to", help=("assign: a region code below, or a division's name (e.g. 战略规划处)",
                                   "assign：下级地区代码，或处室名称（如 战略规划处）"))
+    sp.add_argument("--owed", action="store_true",
+                    help=("list: the regions below × the tasks that go down to them — latest state, or 未报 when "
+                          "nothing was reported (exit 1 when any is not reported)",
+                          "list：下级地区 × 下达的任务——最新推进状态，未报送的显示“未报”（有未报时退出码为 1）"))
     sp.add_argument("--json", action="store_true", help=JSON)
 
     sp = verb("progress", cmd_progress, ("record the progress of a task in a region for a period, with evidence files "

@@ -294,3 +294,34 @@ def test_a_gap_is_reported_and_needs_accepting_and_a_huge_sequence_blocks_nothin
     v4 = write(tmp_path, resign(raw, world["key"], manifest=lambda m: m.update(seq=4, previous=h3)), "v4.ipdx")
     plan = plan_receive(prov, v4)
     assert plan.gap == [] and plan.refusal is None
+
+
+def test_a_package_with_the_years_quarters_is_bound_and_carries_them(demo_file, tmp_path):
+    """Quarterly figures of the package's year travel beside the year's: the data fingerprint
+    recomputed from data.json still equals the manifest's (the year's own rows are the year's
+    period only; quarters are history-like rows of the documents) and the quarters arrive."""
+    from app.models.values import set_text
+
+    shutil.copy(demo_file, tmp_path / "city.sqlite")
+    city = open_store(tmp_path / "city.sqlite")
+    meta_set(city, "home_region", CITY)
+    year = int(grants(city))
+    quarters = [year // 4, year // 4, year // 4, year - 3 * (year // 4)]
+    for q, v in enumerate(quarters, 1):
+        set_text(city, CITY, "INV_GRANTS", f"2024Q{q}", str(v), why="季度数")
+    res = export_package(city, CITY, 2024, tmp_path / "out", key_dir=tmp_path / "city-keys")
+    data = json.loads(dict(members(res.path.read_bytes()))["data.json"])
+    assert {v["period"] for v in data["values"] if v["indicator"] == "INV_GRANTS" and v["region"] == CITY} \
+        >= {"2024", "2024Q1", "2024Q4"}
+    manifest = json.loads(dict(members(res.path.read_bytes()))["manifest.json"])
+    assert recompute(data) == manifest["data_fingerprint"]
+    shutil.copy(demo_file, tmp_path / "p.sqlite")
+    prov = open_store(tmp_path / "p.sqlite")
+    meta_set(prov, "home_region", PROVINCE)
+    trust_add(prov, office_key(tmp_path / "city-keys").public, CITY, "南京",
+              expect=office_key(tmp_path / "city-keys").text)
+    assert verify_file(prov, res.path).ok
+    apply_receive(prov, res.path)
+    got = [prov.execute('select value from "values" where region=? and indicator=? and period=?',
+                        [CITY, "INV_GRANTS", f"2024Q{q}"]).fetchone()[0] for q in range(1, 5)]
+    assert [int(g) for g in got] == quarters

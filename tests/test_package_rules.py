@@ -163,13 +163,14 @@ def test_a_pdf_naming_another_audit_head_is_refused(world, prov, tmp_path):
     m = manifest_of(world["raw"])
     head = m["audit_head"]
     other = ("f" if head["hash"][0] != "f" else "e") + head["hash"][1:]
-    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{other}:{head['rows']}")
+    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{other}:{head['rows']} ledger:{m['ledger_fingerprint']}")
     assert pdf_marks(pdf) == (m["data_fingerprint"], (other, head["rows"]))
     raw = write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf)]), "head.ipdx")
     v = verify_file(prov, raw)
     assert not v.ok and v.code == "pkg_binding_head" and "PDF" in v.reason, v.reason
     # the same PDF naming the manifest's head is bound: only the head made the difference
-    same = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{head['hash']}:{head['rows']}")
+    same = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{head['hash']}:{head['rows']} "
+                        f"ledger:{m['ledger_fingerprint']}")
     ok = write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", same)]), "same.ipdx")
     assert verify_file(prov, ok).ok
 

@@ -161,3 +161,18 @@ def test_cli_take_theirs_for_all(story, capsys, monkeypatch):
                         monkeypatch=monkeypatch)
     assert rc == 0, err
     assert "采用对方的值 1" in out and value(story["prov"].db, CITY, GRANTS, "2024")[0] == story["theirs"]
+
+
+def test_a_choice_must_name_region_indicator_and_at_most_a_period(story, capsys, monkeypatch):
+    """``REGION:INDICATOR[:PERIOD]`` — a spec of four parts (or one) names no conflict and is refused
+    before anything is written; the three-part spec of the same conflict is taken."""
+    prov = story["prov"]
+    before = _snapshot(prov.db)
+    for spec in (f"{CITY}:{GRANTS}:2024:x", f"{CITY}"):
+        rc, _out, err = _cli(story, "receive", str(story["v2"]), "--apply", "--keep-mine", spec,
+                             capsys=capsys, monkeypatch=monkeypatch)
+        assert rc == 2 and "不是该数据包的冲突项" in err and _snapshot(prov.db) == before, spec
+    rc, out, err = _cli(story, "receive", str(story["v2"]), "--apply", "--keep-mine", f"{CITY}:{GRANTS}:2024",
+                        capsys=capsys, monkeypatch=monkeypatch)
+    assert rc == 0, err
+    assert value(prov.db, CITY, GRANTS, "2024")[0] == story["mine"]

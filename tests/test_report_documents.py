@@ -199,7 +199,10 @@ def store_view(db, region: str, year: int) -> dict:
         return []
 
     indicators_rows = {}
-    for seq, (code, ind) in enumerate(((c, i) for c, i in cat.items() if i.applies_to(level)), start=1):
+    from app.models.catalogue import in_sections
+
+    for seq, ind in enumerate(in_sections(i for i in cat.values() if i.applies_to(level)), start=1):     # the grid's order
+        code = ind.code
         prev, cur = eff.get((region, code, year - 1)), eff.get((region, code, year))
         change = None
         if prev is not None and cur is not None:

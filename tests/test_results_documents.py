@@ -69,13 +69,17 @@ def test_docx_has_the_five_headings_tables_and_the_fingerprint_in_the_footer(db2
     assert "本段由规划处改写" in text and "加快推进尚未完成的" not in text
     # the tables: every indicator, every task
     rep = build_report(db24, "320000", 2024)
-    ind, tsk = d.tables
+    ind, tsk, *owed = d.tables
     assert len(ind.rows) == 1 + len(rep.indicators)
     row = rep.indicator("INV_PATENTS_IN_FORCE")
     assert [c.text for c in ind.rows[2].cells] == ["有效发明专利拥有量（件）", row.current_text, row.previous_text,
                                                   row.yoy_text]
     rows = tasks_for(db24, "320000", 2024)
     assert len(tsk.rows) == 1 + len(rows) == 3
+    # the cities × tasks: 13 cities in two blocks (7 + 6), a row per task, 未报 where nothing was reported
+    assert [len(t.columns) for t in owed] == [8, 7] and all(len(t.rows) == 3 for t in owed)
+    assert owed[0].rows[0].cells[1].text == "南京市" and owed[1].rows[0].cells[-1].text == "宿迁市"
+    assert owed[0].rows[1].cells[0].text.startswith("4(9) ") and owed[0].rows[1].cells[2].text.startswith("未报")
     # the fingerprint of the report model, in the footer (not the body); a draft says so in the header
     footer = "\n".join(p.text for p in sec.footer.paragraphs)
     assert f"数据指纹 {rep.fingerprint}" in footer and rep.fingerprint not in text

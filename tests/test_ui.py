@@ -341,13 +341,13 @@ def test_whole_subtree_check_runs_off_the_ui_thread(window, qtbot):
     qtbot.waitUntil(lambda: getattr(window, "sweep_dialog", None) is not None and window.sweep_dialog.isVisible(),
                     timeout=20000)
     timer.stop()
-    rows = {window.sweep_dialog.table.item(r, 0).text() for r in range(window.sweep_dialog.table.rowCount())}
+    rows = {window.sweep_dialog.table.item(r, 0).data(Qt.UserRole) for r in range(window.sweep_dialog.table.rowCount())}
     # a province that reported nothing is owed (the nation collects provinces); Nanjing's districts,
     # which no one in this store fills, are not
     assert "320000" in rows and "110000" in rows and "320102" not in rows
     assert ticks                                            # the event loop ran while the check worked
     window.sweep_dialog.table.cellDoubleClicked.emit(0, 0)
-    assert window.region == window.sweep_dialog.table.item(0, 0).text()
+    assert window.region == window.sweep_dialog.table.item(0, 0).data(Qt.UserRole)
 
 
 def test_quarterly_entry_and_value_history(window, qtbot):

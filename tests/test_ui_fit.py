@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img" if os.environ.get("IPDESK_SCREENSHOTS") == "1" else None
 
 
-def run_probe(tmp_path, width, height, scale=None, lang="zh", png=None):
+def run_probe(tmp_path, width, height, scale=None, lang="zh", png=None, page=None):
     config = tmp_path / f"screen-{width}x{height}.json"
     config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height,
                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
@@ -34,7 +34,8 @@ def run_probe(tmp_path, width, height, scale=None, lang="zh", png=None):
     if scale:
         env["QT_SCALE_FACTOR"] = str(scale)
     png = png or tmp_path / "window.png"
-    out = subprocess.run([sys.executable, "-m", "tests.ui_fit_probe", str(png), lang], env=env, cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "tests.ui_fit_probe", str(png), lang, *([page] if page else [])],
+                         env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=180)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("PROBE ")), None)
     assert line, out.stdout + out.stderr
@@ -68,6 +69,18 @@ def test_a_size_kept_from_a_larger_screen_is_brought_back_onto_this_one(open_mai
     again = open_main_window("320100", 2024)
     free = again.screen().availableGeometry()
     assert again.width() <= free.width() and again.height() <= free.height()
+
+
+@pytest.mark.parametrize("page, name", [("tasks", "window-tasks.png"), ("report", "window-report.png")])
+def test_the_task_and_report_pages_fit_a_laptop_screen(tmp_path, page, name):
+    img = IMG or tmp_path
+    img.mkdir(parents=True, exist_ok=True)
+    r = run_probe(tmp_path, 1366, 768, png=img / name, page=page)
+    sx, sy, sw, sh = r["screen"]
+    x, y, w, h = r["frame"]
+    assert x >= sx and y >= sy and x + w <= sx + sw and y + h <= sy + sh, r
+    assert r["outside"] == [] and r["clipped"] == [], r
+    assert r["saved"] and (img / name).stat().st_size > 20_000
 
 
 # ---------------------------------------------------------------- typing where nothing may be typed

@@ -28,7 +28,56 @@ def inside_scroll_area(w) -> bool:
     return False
 
 
-def probe(out_png: str, lang: str = "zh") -> dict:
+def show_page(window, app, page: str) -> list[str]:
+    """Open the 任务 (``tasks``) or 报告 (``report``) tab on 江苏省 2024 with a task list, an own task and some
+    progress; return the page's controls that are not shown whole."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.ui_task_seed import seed
+
+    seed(window.db, Path(tempfile.mkdtemp(prefix="ipdesk-probe-")))
+    window.year.setValue(2024)
+    window.select_region("320000")
+    window.tabs.setCurrentIndex({"tasks": 4, "report": 5}[page])
+    for _ in range(5):
+        app.processEvents()
+    if page == "tasks":
+        p = window.tasks_page
+        p.select_task("G2024-4.9.1")
+        p.grid.setCurrentIndex(p.grid_model.index(0, 2))       # 江苏省 上半年: a report with its evidence file
+        key = {"task tree": p.tree, "progress grid": p.grid, "evidence list": p.evidence, "add file": p.add_file_button,
+               "save details": p.save_button, "add task": p.add_button, "assign": p.assign_button,
+               "explain": p.explain_button, "hint": p.grid_hint}
+    else:
+        import time
+
+        from app.models import progress
+        from app.services import results_report as rr
+
+        p = window.report_page
+        # an edited section whose draft has moved since: the list marks it
+        rr.set_text(window.db, "320000", 2024, 3, "本年度全省重点任务推进有力。\n（一）专利申请质量分析按期推进。")
+        progress.set_progress(window.db, "320000", "G2024-4.9.1", "2024Q4", "推进中", percent=90, text="分析报告已形成终稿")
+        window.tabs.setCurrentIndex(0)
+        window.tabs.setCurrentIndex(5)
+        until = time.monotonic() + 20
+        while (p.report is None or p._job is not None) and time.monotonic() < until:   # drafted off the UI thread
+            app.processEvents()
+            time.sleep(0.02)
+        p.sections.setCurrentRow(2)
+        key = {"sections": p.sections, "editor": p.editor, "live draft": p.draft, "save": p.save_button,
+               "re-draft": p.redraft_button}
+    for _ in range(5):
+        app.processEvents()
+    out = [f"{page}: {name}" for name, w in key.items()
+           if not w.isVisible() or w.visibleRegion().boundingRect().size() != w.size()]
+    if page == "tasks" and p.grid.horizontalScrollBar().isVisible():
+        out.append("tasks: progress grid scrolls sideways")
+    return out
+
+
+def probe(out_png: str, lang: str = "zh", page: str | None = None) -> dict:
     from PySide6.QtWidgets import QSplitter, QWidget
 
     from app.ui.main import make_app, open_window
@@ -78,6 +127,8 @@ def probe(out_png: str, lang: str = "zh") -> dict:
         clipped.append("grid scrolls sideways")
     sizes = {"tree": window.split.sizes(), "entry": window.entry.findChild(QSplitter).sizes(),
              "columns": [view.columnWidth(c) for c in range(model.columnCount())]}
+    if page:
+        clipped += show_page(window, app, page)
     ok = window.grab().save(out_png)
     result = {"screen": screen.getRect(), "window": window.geometry().getRect(), "frame": frame.getRect(),
               "min_height": window.minimumSizeHint().height(), "outside": outside, "clipped": clipped,
@@ -88,4 +139,4 @@ def probe(out_png: str, lang: str = "zh") -> dict:
 
 
 if __name__ == "__main__":
-    print("PROBE " + json.dumps(probe(sys.argv[1], *(sys.argv[2:3] or []))))
+    print("PROBE " + json.dumps(probe(sys.argv[1], *(sys.argv[2:4] or []))))

@@ -48,6 +48,12 @@ class Indicator(NamedTuple):
     position: int
     check_band: float | None = None     # resources/catalogue/checks.csv ``band`` (0: "off")
     over_year: str | None = None        # "sum" (flow), "last" (year-end stock) or None
+    section: str = ""                   # resources/catalogue/sections.csv: the group the grid shows it in
+
+    def section_name(self, lang: str = "zh") -> str:
+        """The section's name (专利创造, …); "" for an indicator in no section (a store's own)."""
+        names = sections().get(self.section)
+        return "" if names is None else names[0] if lang == "zh" else names[1]
 
     @property
     def derived(self) -> bool:
@@ -100,11 +106,64 @@ def indicators(db) -> dict[str, Indicator]:
     """All indicators in catalogue order, with how the checks treat them (``checks.csv``)."""
     rows = db.execute(f"select {', '.join(_DB_FIELDS)} from indicators order by position, code").fetchall()
     config = check_config()
+    of = section_of()
     out = {}
     for r in rows:
         band, over = config.get(r[0], (None, "sum" if r[8] == "sum" and not r[9] else None))
-        out[r[0]] = Indicator(*r, band, over)
+        out[r[0]] = Indicator(*r, band, over, of.get(r[0], ""))
     return out
+
+
+def in_sections(inds) -> list[Indicator]:
+    """The indicators grouped by section, in the sections' order and within a section in the order
+    ``sections.csv`` lists them; those in no section (a store's own indicators) last, in catalogue order.
+
+    >>> [i.section for i in in_sections(indicators(db).values())][:2]
+    ['base', 'stock']
+    """
+    order = {key: n for n, key in enumerate(sections())}
+    listed = _SECTIONS[2]
+    inds = list(inds)
+    at = {id(i): n for n, i in enumerate(inds)}
+    return sorted(inds, key=lambda i: (order.get(i.section, len(order)), listed.get(i.code, 0), at[id(i)]))
+
+
+_SECTIONS: list = []
+
+
+def sections() -> dict[str, tuple[str, str]]:
+    """``{section: (name_zh, name_en)}`` in display order, from ``resources/catalogue/sections.csv``."""
+    if not _SECTIONS:
+        _read_sections()
+    return _SECTIONS[0]
+
+
+def section_of() -> dict[str, str]:
+    """``{indicator code: section}`` (``sections.csv``, read once)."""
+    if not _SECTIONS:
+        _read_sections()
+    return _SECTIONS[1]
+
+
+def _read_sections() -> None:
+    from .errors import InputError
+    from .reference import _read_csv, resource
+
+    path = resource("catalogue", "sections.csv")
+    names, of, listed = {}, {}, {}
+    for n, row in enumerate(_read_csv(path, {"section", "name_zh", "name_en", "indicators"}), start=2):
+        key = row["section"].strip()
+        if not key or key in names:
+            raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=key,
+                             params={"column": "section", "why": "a key of its own"})
+        names[key] = (row["name_zh"].strip(), row["name_en"].strip())
+        for code in row["indicators"].split():
+            if code in of:
+                raise InputError("csv_bad_field", file=str(path), cell=f"row {n}", text=code,
+                                 params={"column": "indicators", "why": "each indicator in one section"})
+            of[code] = key
+            listed[code] = len(listed)
+    _SECTIONS[:] = [names, of, listed]
 
 
 _CHECK_CONFIG: dict[str, tuple[float | None, str | None]] | None = None

@@ -37,10 +37,12 @@ from decimal import Decimal
 
 import numpy as np
 
+from .bands import (KIND_BOUNDS, SMALL_COUNT, SMALL_KINDS, ExpectedRange, _fmt, expected_range,  # noqa: F401
+                    expected_ranges, yoy_limits)
 from .cube import Cube
 from .errors import InputError
 from .messages import register, render
-from .parse import MAX_MAGNITUDE, check_range, format_value
+from .parse import MAX_MAGNITUDE, check_range
 from .targets import TargetSet
 
 # Parts that may not exceed their whole: (part, whole, rule message code)
@@ -53,12 +55,9 @@ MZ_MIN_HISTORY = 4
 MAD_FLOOR = 0.02          # log-growth units (~2 %): steady series are not flagged for tiny wobbles
 SUM_TOLERANCE = 0.01
 SUB_TOLERANCE = 0.01      # quarters / months of a flow against the year
-SMALL_COUNT = 20          # counts below this are too small to judge relative changes
-SMALL_KINDS = ("count", "amount", "population")
 BENFORD_MIN = 100
 BENFORD_CHI2_P01 = 20.09  # χ²(8) critical value at p = 0.01
 BENFORD = [math.log10(1 + 1 / d) for d in range(1, 10)]
-KIND_BOUNDS = {"percent": (0, 100), "score": (0, 100), "months": (0, 240)}
 
 register({
     "le_hv_stock": ("high-value invention patents ({a}) exceed invention patents in force ({b})",
@@ -122,10 +121,6 @@ class Finding:
         d["message"] = self.message("en")
         d["message_zh"] = self.message("zh")
         return d
-
-
-def _fmt(v: float, decimals: int) -> str:
-    return format_value(Decimal(repr(round(float(v), decimals + 4))), decimals)
 
 
 def _median(x: np.ndarray) -> np.ndarray:
@@ -239,17 +234,16 @@ class Checker:
                     yield r, y, self._f(r, ind.code, y, "blocking", "range", exc.code, {"text": exc.text, **exc.params},
                                         period=self._period(label, y, k))
         # required values: every entered indicator the level reports, and those a 'reported' target asks for
+        # (required_codes: the one rule, which completeness counts against too)
         empty = np.isnan(vals).all(axis=1) & self.valid                   # region × year: nothing entered
-        nation = levels == "nation"
-        typed = np.array([not i.derived for i in inds])
-        applies = np.where(np.array([i.levels == "national" for i in inds])[None, :], nation[:, None], True)
-        need = (applies & np.array([bool(i.required) for i in inds])[None, :])[:, :, None] \
-            & np.ones(len(cube.years), bool)[None, None, :]
-        for yy, codes in self._reported_by_year().items():
-            for code in codes:
-                j = cube.i_index[code]
-                need[:, j, yy] |= applies[:, j]
-        need &= typed[None, :, None] & np.isnan(vals) & ~empty[:, None, :] & self.valid[:, None, :]
+        need = np.zeros(vals.shape, bool)
+        for yy, reported in self._reported_by_year().items():
+            for lv in set(levels):
+                cols = [cube.i_index[c] for c in required_codes(cat, lv, reported) if c in cube.i_index]
+                if cols:
+                    rows = np.nonzero(levels == lv)[0]
+                    need[np.ix_(rows, cols, [yy])] = True
+        need &= np.isnan(vals) & ~empty[:, None, :] & self.valid[:, None, :]
         for r, j, y in zip(*np.nonzero(need & self._sel[:, None, :])):
             yield r, y, self._f(r, inds[j].code, y, "blocking", "required", "required_missing")
         n_required = {lv: sum(1 for i in inds if i.required and not i.derived and i.applies_to(lv))
@@ -258,11 +252,7 @@ class Checker:
             yield r, y, self._f(r, "*", y, "blocking", "required", "nothing_reported", {"n": n_required[levels[r]]})
 
     def _reported_by_year(self):
-        out = {}
-        for yy, year in enumerate(self.cube.years):
-            out[yy] = {t.indicator for t in self.ts.targets if t.comparator == "reported"
-                       and t.scope == "each_region" and t.from_year <= year <= t.year}
-        return out
+        return {yy: reported_codes(self.ts.targets, year) for yy, year in enumerate(self.cube.years)}
 
     def _parts(self):
         ii = self.cube.i_index
@@ -338,16 +328,10 @@ class Checker:
             v = eff[:, self.cube.i_index[code], :]
             a, b = v[:, :-1], v[:, 1:]
             points = ind.band_unit == "points"
+            lo, hi = yoy_limits(ind, a)            # the one rule: what the cell's tooltip shows as its range
             with np.errstate(invalid="ignore", divide="ignore"):
-                if points:
-                    change = b - a
-                    bad = np.abs(change) > band + 1e-9
-                else:
-                    change = (b / a - 1) * 100
-                    # (+1e-9: 100 → 130 is 30.000000000000004 % in binary floating point, and exactly the band)
-                    bad = (a > 0) & (np.abs(change) > band + 1e-9)
-                    if ind.kind in SMALL_KINDS:
-                        bad &= np.maximum(a, b) >= SMALL_COUNT
+                bad = (b < lo) | (b > hi)
+                change = b - a if points else (b / a - 1) * 100
             bad = np.concatenate([np.zeros((len(v), 1), bool), bad], axis=1)
             d = ind.decimals
             for r, y in self._cells(bad):
@@ -485,6 +469,19 @@ class Checker:
             yield r, y, self._f(r, "*", y, "info", "benford", "benford", {"n": int(n[r, y]), "chi2": f"{chi2[r, y]:.1f}"})
 
 
+def reported_codes(targets, year: int) -> set[str]:
+    """The indicators a 'reported' target asks every region to report in ``year``."""
+    return {t.indicator for t in targets if t.comparator == "reported" and t.scope == "each_region"
+            and t.from_year <= year <= t.year}
+
+
+def required_codes(cat: dict, level: str, reported=()) -> list[str]:
+    """The values a region of ``level`` owes for a year: every entered (not derived) indicator its level
+    reports that the catalogue marks required or a 'reported' target asks for (``reported``:
+    :func:`reported_codes`). The required-values check flags each one missing; completeness counts them."""
+    return [c for c, i in cat.items() if not i.derived and i.applies_to(level) and (i.required or c in reported)]
+
+
 def load_explanations(db, regions: list[str] | None = None, years: list[int] | None = None) -> dict:
     """``{(rule, region, indicator, period): text}`` of the regions (and years) asked for."""
     rows = db.execute("select rule, region, indicator, period, text from explanations").fetchall()
@@ -500,20 +497,34 @@ def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *,
     actor; ``author``, default ``who``: the name kept with the text — e.g. a package's sender's)."""
     from . import audit
     from .catalogue import indicator as get_indicator, region as get_region
-    from .store_basics import now_iso, transaction
+    from .store_basics import transaction
 
     get_region(db, region)
-    if indicator != "*":
+    if indicator.startswith("task:"):            # an overdue task's explanation (a package brings it)
+        from .task_basics import get_task
+
+        get_task(db, indicator[5:])
+    elif indicator != "*":
         get_indicator(db, indicator)
     if not (text or "").strip():
         raise InputError("why_needed", region=region, indicator=indicator, period=str(year))
     period = period or str(year)
     who = who or audit.current_user()
     with transaction(db):
-        old = db.execute("select text from explanations where rule=? and region=? and indicator=? and period=?",
-                         [rule, region, indicator, period]).fetchone()
-        db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
-                   " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
-                   " author=excluded.author, at=excluded.at",
-                   [rule, region, indicator, period, text.strip(), author or who, now_iso()])
-        audit.append(db, [(who, "explain", region, indicator, period, old[0] if old else None, text.strip(), rule)])
+        store_explanation(db, rule, region, indicator, period, text.strip(), who=who, author=author)
+
+
+def store_explanation(db, rule: str, region: str, indicator: str, period: str, text: str, *, who: str,
+                      author: str | None = None) -> None:
+    """The one upsert of a finding's explanation with its ``explain`` audit row (``who`` the actor,
+    ``author`` the name kept with the text, default ``who``). Callers check and open the transaction:
+    :func:`explain` for the indicator rules, :func:`app.models.tasks.explain_overdue` for tasks."""
+    from . import audit
+    from .store_basics import now_iso
+
+    old = db.execute("select text from explanations where rule=? and region=? and indicator=? and period=?",
+                     [rule, region, indicator, period]).fetchone()
+    db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
+               " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
+               " author=excluded.author, at=excluded.at", [rule, region, indicator, period, text, author or who, now_iso()])
+    audit.append(db, [(who, "explain", region, indicator, period, old[0] if old else None, text, rule)])

@@ -22,6 +22,10 @@ The whole store at once (the violations list, the national benchmark)::
     everything = findings_all(db)              # or findings_all(db, 2024), findings_all(db, [2023, 2024])
     everything.of("320100", 2024)              # == findings(db, "320100", 2024).items
 
+Overdue tasks (:mod:`app.models.overdue`) are explain-level findings of the year, rule
+``task_overdue``, indicator ``task:<id>`` (:func:`subject_name` names them for people); which
+tasks are overdue depends on ``today`` (default: the date today).
+
 A finding's ``period`` is the year (``"2024"``) or, for the checks of quarters and months,
 the sub-annual period it is about (``"2024Q1"``, ``"2024-12"``).
 
@@ -31,6 +35,7 @@ so no caller re-derives it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -38,6 +43,24 @@ from .checks import HISTORY, Checker, Finding, load_explanations
 
 SCOPES = ("self", "children", "all")
 SEVERITIES = ("blocking", "explain", "info")
+
+
+ALL_INDICATORS = {"benford": ("全部计数类指标", "all count indicators"),
+                  "required": ("全部必填指标", "all required indicators")}
+
+
+def subject_name(f: Finding, catalogue: dict, lang: str = "zh") -> str:
+    """What a finding is about, for people: the indicator's name, 全部必填指标 for a whole-year rule,
+    or the task (任务 4(9) / 本级任务) of an overdue task — never a catalogue code or task id."""
+    ind = catalogue.get(f.indicator)
+    if ind is not None:
+        return ind.name_zh if lang == "zh" else ind.name("en")
+    if f.indicator.startswith("task:"):
+        if lang == "zh":
+            return f"任务 {f.clause}" if f.clause else "本级任务"
+        return f"task {f.clause}" if f.clause else "own task"
+    zh, en = ALL_INDICATORS.get(f.rule, ("全部指标", "all indicators"))
+    return zh if lang == "zh" else en
 
 
 def is_open(f: Finding) -> bool:
@@ -137,8 +160,37 @@ def _expected(db, items: list[Finding]) -> list[Finding]:
     return [f for f in items if not (f.region in skip and f.rule == "required" and f.indicator == "*")]
 
 
-def findings(db, region: str, year: int, *, below: str = "self") -> Findings:
-    """The findings of ``region`` in ``year`` (and of the regions below it that ``below`` asks for)."""
+def task_regions(db, regions: list[str]) -> list[str]:
+    """The regions of ``regions`` whose overdue tasks are findings here: the office's own region and
+    those below it (a province does not answer for the nation's tasks), and — the rule of
+    :func:`collects_below` — only where this store collects the region's level at all."""
+    from .catalogue import descendants
+    from .store_basics import meta_get
+
+    home = meta_get(db, "home_region")
+    mine = None if not home else {home, *descendants(db, home)}
+    keep = [r for r in regions if mine is None or r in mine]
+    if not keep:
+        return []
+    parents = dict(db.execute(f"select code, parent from regions where code in ({','.join('?' * len(keep))})", keep)
+                   if len(keep) <= 500 else db.execute("select code, parent from regions"))
+    collected = {p: collects_below(db, p) for p in {parents.get(r) for r in keep if r != home} if p}
+    return [r for r in keep if r == home or not parents.get(r) or collected[parents[r]]]
+
+
+def _with_tasks(db, found: dict, regions: list[str], years: list[int], today, *, expected: bool = True) -> dict:
+    """``found`` with each region-year's overdue-task findings (:mod:`app.models.overdue`) appended."""
+    from .overdue import overdue_findings
+
+    regions = task_regions(db, regions) if expected else regions
+    for key, fs in overdue_findings(db, regions, years, today).items():
+        found[key] = found.get(key, []) + fs
+    return found
+
+
+def findings(db, region: str, year: int, *, below: str = "self", today: date | None = None) -> Findings:
+    """The findings of ``region`` in ``year`` (and of the regions below it that ``below`` asks for).
+    ``today`` (default: the date today) decides which tasks are overdue."""
     from .cube import Cube
     from .targets import TargetSet
 
@@ -147,6 +199,8 @@ def findings(db, region: str, year: int, *, below: str = "self") -> Findings:
     cube = Cube.load(db, regions=loaded, year_from=year - HISTORY, year_to=year)
     found = Checker(cube, ts, load_explanations(db, wanted, [year])).run(regions=wanted, years=[year])
     items = _expected(db, [f for code in wanted for f in found.get((code, year), [])])
+    tasks = _with_tasks(db, {}, wanted, [year], today)
+    items += [f for code in wanted for f in tasks.get((code, year), [])]
     return Findings(region, year, below, wanted, items)
 
 
@@ -179,7 +233,7 @@ class StoreFindings:
         return out
 
 
-def findings_all(db, years: int | list[int] | range | None = None) -> StoreFindings:
+def findings_all(db, years: int | list[int] | range | None = None, *, today: date | None = None) -> StoreFindings:
     """Every region-year of the store checked in one pass (the violations list, the national benchmark).
 
     ``years``: one year, several, or None for every year holding a value. The regions checked
@@ -210,5 +264,6 @@ def findings_all(db, years: int | list[int] | range | None = None) -> StoreFindi
             held |= ~np.isnan(sub[:, :, ys]).all(axis=(1, 2, 3))
     checked = [cube.regions[i] for i in np.nonzero(held)[0]]
     found = Checker(cube, ts, load_explanations(db, checked, years)).run(regions=checked, years=years)
+    found = _with_tasks(db, found, checked, years, today)
     items = [f for y in years for code in checked for f in found.get((code, y), [])]
     return StoreFindings(years, checked, items, found)

@@ -135,40 +135,55 @@ def set_progress(db, region: str, task_id: str, period, state, *, percent=None, 
     files: list[Evidence] = read_all(evidence)          # every file checked before anything is written
     refuse_locked(db, region, task.year)
     who = _who(who)
-    at = now_iso()
-    ind = task_indicator(task_id)
     with transaction(db):
-        old = db.execute(f"select {', '.join(_FIELDS)} from task_progress where task=? and region=? and period=?",
-                         [task_id, region, period]).fetchone()
-        old_rec = None if old is None else dict(zip(_FIELDS, old))
-        rows = []
-        if old_rec != rec:
-            db.execute("insert into task_progress(task, region, period, year, state, percent, milestone, text, person,"
-                       " reason, updated_by, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?)"
-                       " on conflict(task, region, period) do update set state=excluded.state,"
-                       " percent=excluded.percent, milestone=excluded.milestone, text=excluded.text,"
-                       " person=excluded.person, reason=excluded.reason, updated_by=excluded.updated_by,"
-                       " updated_at=excluded.updated_at",
-                       [task_id, region, period, task.year, code, pct, rec["milestone"], rec["text"], rec["person"],
-                        reason, who, at])
-            rows.append((who, "progress", region, ind, period, _enc(old_rec), _enc(rec), reason))
-        added = []
-        for ev in files:
-            if db.execute("select 1 from evidence where task=? and region=? and period=? and sha256=?",
-                          [task_id, region, period, ev.sha256]).fetchone():
-                continue                 # the same file again: nothing new
-            db.execute("insert or ignore into evidence_files(sha256, bytes, kind, content) values (?,?,?,?)",
-                       [ev.sha256, ev.bytes, ev.kind, ev.content])
-            db.execute("insert into evidence(task, region, period, sha256, name, kind, bytes, added_by, added_at)"
-                       " values (?,?,?,?,?,?,?,?,?)",
-                       [task_id, region, period, ev.sha256, ev.name, ev.kind, ev.bytes, who, at])
-            rows.append((who, "evidence", region, ind, period, None, _enc(ev.to_dict()), None))
-            added.append(ev.to_dict())
-        if rows:
-            from .audit import append
+        written, added = write_progress(db, task_id, region, period, task.year, rec, files, who=who)
+    return ProgressResult(task_id, region, period, code, written, added)
 
-            append(db, rows, at=at)
-    return ProgressResult(task_id, region, period, code, bool(rows), added)
+
+def write_progress(db, task_id: str, region: str, period: str, year: int, rec: dict, files, *, who: str,
+                   at: str | None = None) -> tuple[bool, list[dict]]:
+    """The one writer of a progress row and its evidence, with their audit rows, inside the caller's
+    transaction; everything checked before. ``rec``: state, percent, milestone, text, person, reason.
+    ``files``: :class:`Evidence` — one whose content is empty is a file a package listed but did not
+    carry (its metadata and SHA-256 are kept; the bytes stay with the sender until a package carries
+    them). Returns (anything written, the files newly attached)."""
+    at = at or now_iso()
+    ind = task_indicator(task_id)
+    rec = {k: rec.get(k) for k in _FIELDS}
+    old = db.execute(f"select {', '.join(_FIELDS)} from task_progress where task=? and region=? and period=?",
+                     [task_id, region, period]).fetchone()
+    old_rec = None if old is None else dict(zip(_FIELDS, old))
+    rows = []
+    if old_rec != rec:
+        db.execute("insert into task_progress(task, region, period, year, state, percent, milestone, text, person,"
+                   " reason, updated_by, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?)"
+                   " on conflict(task, region, period) do update set state=excluded.state,"
+                   " percent=excluded.percent, milestone=excluded.milestone, text=excluded.text,"
+                   " person=excluded.person, reason=excluded.reason, updated_by=excluded.updated_by,"
+                   " updated_at=excluded.updated_at",
+                   [task_id, region, period, int(year), rec["state"], rec["percent"], rec["milestone"], rec["text"],
+                    rec["person"], rec["reason"], who, at])
+        rows.append((who, "progress", region, ind, period, _enc(old_rec), _enc(rec), rec["reason"]))
+    added = []
+    for ev in files:
+        # the content once per SHA-256; a placeholder (a file not carried) gets its bytes when a package brings them
+        db.execute("insert into evidence_files(sha256, bytes, kind, content) values (?,?,?,?) on conflict(sha256)"
+                   " do update set content = excluded.content where length(evidence_files.content) = 0"
+                   " and length(excluded.content) = evidence_files.bytes",
+                   [ev.sha256, ev.bytes, ev.kind, ev.content])
+        if db.execute("select 1 from evidence where task=? and region=? and period=? and sha256=?",
+                      [task_id, region, period, ev.sha256]).fetchone():
+            continue                 # the same file again: nothing new
+        db.execute("insert into evidence(task, region, period, sha256, name, kind, bytes, added_by, added_at)"
+                   " values (?,?,?,?,?,?,?,?,?)",
+                   [task_id, region, period, ev.sha256, ev.name, ev.kind, ev.bytes, who, at])
+        rows.append((who, "evidence", region, ind, period, None, _enc(ev.to_dict()), None))
+        added.append(ev.to_dict())
+    if rows:
+        from .audit import append
+
+        append(db, rows, at=at)
+    return bool(rows), added
 
 
 def _enc(d: dict | None) -> str | None:
@@ -179,7 +194,8 @@ def _enc(d: dict | None) -> str | None:
 
 def progress_rows(db, region: str, year: int, task: str | None = None) -> list[dict]:
     """Every progress report of ``region`` in ``year`` (optionally one task), periods in order, each
-    with its evidence list (name, kind, bytes, sha256)."""
+    with its evidence list (name, kind, bytes, sha256, carried — False: a package listed the file
+    without its bytes, 未随包传送)."""
     sql = ("select task, period, state, percent, milestone, text, person, reason, updated_by, updated_at"
            " from task_progress where region = ? and year = ?")
     args: list = [region, int(year)]
@@ -189,10 +205,12 @@ def progress_rows(db, region: str, year: int, task: str | None = None) -> list[d
     cols = ("task", "period", "state", "percent", "milestone", "text", "person", "reason", "updated_by", "updated_at")
     rows = [dict(zip(cols, r)) for r in db.execute(sql, args)]
     files: dict[tuple, list] = {}
-    for t, p, name, kind, size, sha in db.execute(
-            "select task, period, name, kind, bytes, sha256 from evidence where region = ? and period like ? || '%'"
-            " order by added_at, name", [region, str(int(year))]):
-        files.setdefault((t, p), []).append({"name": name, "kind": kind, "bytes": size, "sha256": sha})
+    for t, p, name, kind, size, sha, carried in db.execute(
+            "select e.task, e.period, e.name, e.kind, e.bytes, e.sha256, length(f.content) = f.bytes from evidence e"
+            " join evidence_files f on f.sha256 = e.sha256 where e.region = ? and e.period like ? || '%'"
+            " order by e.added_at, e.name", [region, str(int(year))]):
+        files.setdefault((t, p), []).append({"name": name, "kind": kind, "bytes": size, "sha256": sha,
+                                             "carried": bool(carried)})
     for r in rows:
         r["state_zh"] = STATE_ZH[r["state"]]
         r["evidence"] = files.get((r["task"], r["period"]), [])
@@ -201,28 +219,115 @@ def progress_rows(db, region: str, year: int, task: str | None = None) -> list[d
 
 
 def evidence_content(db, sha256: str) -> bytes | None:
-    row = db.execute("select content from evidence_files where sha256 = ?", [sha256]).fetchone()
-    return None if row is None else bytes(row[0])
+    """The stored bytes of an evidence file; None when unknown, or listed by a package that did not carry it."""
+    row = db.execute("select content, bytes from evidence_files where sha256 = ?", [sha256]).fetchone()
+    return None if row is None or len(row[0]) != row[1] else bytes(row[0])
+
+
+NOT_REPORTED = "未报"           # a task that applies to the region with nothing reported for the year
+NOT_APPLICABLE = "—"
+
+
+@dataclass
+class OwedCell:
+    state: str | None              # latest state (code), None = nothing reported
+    period: str | None = None
+    percent: int | None = None
+    overdue: bool = False
+
+    @property
+    def word(self) -> str:
+        """What the table prints: 已完成 / 推进中 60% / 滞后 / 取消 / 未开始 / 未报 (+ “逾期” when overdue)."""
+        if self.state is None:
+            w = NOT_REPORTED
+        else:
+            w = STATE_ZH[self.state] + (f" {self.percent}%" if self.state in ("in_progress", "late")
+                                        and self.percent is not None else "")
+        return w + ("（逾期）" if self.overdue else "")
+
+    def to_dict(self) -> dict:
+        return {"state": self.state or "none", "state_zh": STATE_ZH[self.state] if self.state else NOT_REPORTED,
+                "period": self.period, "percent": self.percent, "overdue": self.overdue, "word": self.word}
+
+
+@dataclass
+class OwedTasks:
+    """Who has not reported which task: the regions below ``region`` × the tasks that go down to them."""
+
+    region: str
+    year: int
+    regions: list[tuple[str, str]]          # (code, Chinese name) of the subordinate regions, in code order
+    tasks: list                             # app.models.tasks.Task
+    cells: dict = field(default_factory=dict)   # (region, task id) -> OwedCell; missing: does not apply there
+
+    def cell(self, region: str, task: str) -> OwedCell | None:
+        return self.cells.get((region, task))
+
+    def word(self, region: str, task: str) -> str:
+        c = self.cells.get((region, task))
+        return NOT_APPLICABLE if c is None else c.word
+
+    def labels(self) -> list[str]:
+        """A short heading per task for a table: its clause (4(9)), numbered where two share one (5-1, 5-2),
+        本级-1 … for own tasks."""
+        base = [t.clause or "本级" for t in self.tasks]
+        seen: dict[str, int] = {}
+        out = []
+        for b in base:
+            seen[b] = seen.get(b, 0) + 1
+            out.append(f"{b}-{seen[b]}" if base.count(b) > 1 else b)
+        return out
+
+    def owed(self) -> list[tuple[str, str]]:
+        """(region, task) with nothing reported."""
+        return [k for k, c in self.cells.items() if c.state is None]
+
+    def to_dict(self) -> dict:
+        return {"region": self.region, "year": self.year,
+                "regions": [{"code": c, "name": n} for c, n in self.regions],
+                "tasks": [{"id": t.id, "clause": t.clause, "label": h, "text": t.short()}
+                          for t, h in zip(self.tasks, self.labels())],
+                "cells": [{"region": r, "task": t, **c.to_dict()} for (r, t), c in self.cells.items()],
+                "not_reported": len(self.owed())}
+
+
+def owed_tasks(db, region: str, year: int, *, today=None) -> OwedTasks:
+    """For ``region`` (a province, a city): each subordinate region this store collects
+    (:func:`app.models.review.subordinates`) × each task that goes down to it — a guideline task for every
+    local office, or one of this region's own tasks it assigned there — with the latest state reported
+    there, or 未报 (:data:`NOT_REPORTED`) when nothing was. The one source of the window's, the CLI's and
+    the documents' table (``ipdesk progress --owed``)."""
+    from datetime import date
+
+    from .catalogue import region as get_region
+    from .review import subordinates
+    from .tasks import is_overdue, latest_progress, tasks_for
+
+    year = int(year)
+    today_s = (today or date.today()).isoformat()
+    kids = subordinates(db, region, year)
+    down = [r.task for r in tasks_for(db, region, year)
+            if r.task.scope in ("local", "all") or any(a["kind"] == "region" for a in r.assignees)]
+    ids = {t.id for t in down}
+    cells = {}
+    for k in kids:
+        latest = latest_progress(db, k, year)
+        for r in tasks_for(db, k, year):
+            if r.task.id not in ids:
+                continue
+            p = latest.get(r.task.id)
+            state = p[1] if p else None
+            cells[(k, r.task.id)] = OwedCell(state, p[0] if p else None, p[2] if p else None,
+                                            is_overdue(r.due, state, today_s))
+    return OwedTasks(region, year, [(k, get_region(db, k).name_zh) for k in kids], down, cells)
 
 
 def progress_matrix(db, region: str, year: int) -> dict:
-    """The province's view of its regions below: ``{"regions": [...], "tasks": [...], "cells": {(region, task):
-    (period, state, percent) | None}}`` for the tasks this region assigned downwards and the guideline's local
-    tasks — who has not reported which task."""
+    """``{"regions", "tasks", "cells": {(region, task): (period, state, percent) | None}}`` — the older shape
+    of :func:`owed_tasks` (every child region, reported or not)."""
     from .catalogue import children
-    from .tasks import latest_progress, tasks_for
 
+    t = owed_tasks(db, region, year)
     kids = children(db, region, int(year))
-    task_ids: list[str] = []
-    for r in tasks_for(db, region, year):
-        if r.task.scope in ("local", "all") or any(a["kind"] == "region" for a in r.assignees):
-            task_ids.append(r.task.id)
-    cells = {}
-    for k in kids:
-        here = {r.task.id for r in tasks_for(db, k, year)}
-        latest = latest_progress(db, k, year)
-        for t in task_ids:
-            if t in here:
-                p = latest.get(t)
-                cells[(k, t)] = None if p is None else (p[0], p[1], p[2])
-    return {"regions": kids, "tasks": task_ids, "cells": cells}
+    return {"regions": kids, "tasks": [x.id for x in t.tasks],
+            "cells": {k: (None if c.state is None else (c.period, c.state, c.percent)) for k, c in t.cells.items()}}

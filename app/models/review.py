@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from . import audit
 from .store_basics import transaction
 from .errors import InputError
-from .findings import Findings, findings as load_findings
+from .findings import ALL_INDICATORS, Findings, findings as load_findings
 from .messages import register, render
 from .states import LOCKED_STATES, STATUS_ZH, region_year_status
 
@@ -58,8 +58,6 @@ FROM = {"complete": ("draft",), "submit": ("draft", "complete"), "approve": ("co
 TO = {"complete": "complete", "submit": "submitted", "approve": "approved", "reopen": "draft", "unlock": "draft"}
 CLEAN = ("complete", "submit", "approve")            # actions that need the region's findings resolved
 NEED_SUBORDINATES = ("complete", "submit", "approve", "aggregate")
-ALL_INDICATORS = {"benford": ("全部计数类指标", "all count indicators"),
-                  "required": ("全部必填指标", "all required indicators")}
 SHOWN = 8                                            # reasons spelled out in one message
 
 ACTION_WORDS = {  # (en, zh)
@@ -142,6 +140,12 @@ def _indicator_names(db, code: str, rule: str) -> tuple[str, str]:
     if code == "*":
         zh, en = ALL_INDICATORS.get(rule, ("全部指标", "all indicators"))
         return (en, zh)
+    if code.startswith("task:"):                 # an overdue task: named by its clause and first words
+        from .tasks import get_task
+
+        t = get_task(db, code[5:])
+        return ((f"task {t.clause} " if t.clause else "own task ") + f"“{t.short()}”",
+                (f"任务 {t.clause}" if t.clause else "本级任务") + f"“{t.short()}”")
     ind = indicators(db).get(code)
     return (ind.name("en"), ind.name_zh) if ind else (code, code)
 
@@ -408,21 +412,31 @@ def override(db, region: str, year: int, *, user: str, password: str, why: str) 
 
 
 def explain(db, region: str, year: int, rule: str, indicator: str, text: str, *, period: str | None = None,
-            who: str | None = None) -> None:
+            who: str | None = None, fs: Findings | None = None) -> None:
     """Store the written explanation for a finding that exists now and is not blocking, while the
-    region-year is not approved (audited)."""
+    region-year is not approved (audited). An overdue task's (rule ``task_overdue``, indicator
+    ``task:<id>``) goes to :func:`app.models.tasks.explain_overdue`, any other to
+    :func:`app.models.checks.explain`. ``fs``: the findings now, if the caller has them."""
     from .catalogue import indicator as get_indicator, region as get_region
     from .checks import explain as store
+    from .tasks import RULE_OVERDUE, explain_overdue, get_task
 
     year = int(year)
     get_region(db, region)
-    if indicator != "*":
+    is_task = rule == RULE_OVERDUE or indicator.startswith("task:")
+    if is_task:
+        indicator = indicator if indicator.startswith("task:") else f"task:{indicator}"
+        get_task(db, indicator[5:])
+    elif indicator != "*":
         get_indicator(db, indicator)
     period = period or str(year)
     if not (text or "").strip():
         raise InputError("why_needed", region=region, indicator=indicator, period=period)
-    _refuse(db, "explain", region, year, explain_blockers(db, region, year, rule, indicator, period))
-    store(db, region, year, rule, indicator, text, who=who, period=period)
+    _refuse(db, "explain", region, year, explain_blockers(db, region, year, rule, indicator, period, fs=fs))
+    if is_task:
+        explain_overdue(db, region, year, indicator[5:], text, who=who)
+    else:
+        store(db, region, year, rule, indicator, text, who=who, period=period)
 
 
 def record_received(db, region: str, year: int, *, who: str, why: str) -> str:

@@ -7,14 +7,14 @@ their assignments to divisions and to the regions below, and the overdue finding
     assign(db, t.id, "320100", "2022-09-30")            # to a city below (by the task's owner)
     assign(db, t.id, "战略规划处", "2022-09-30")          # to one of the office's divisions
     rows = tasks_for(db, "320100", 2022)                # what applies to a region, with state and due date
-    task_findings(db, "320100", 2022, today=date(2022, 10, 1))   # overdue tasks: explain-level findings
 
 Which tasks apply to a region: a guideline task of scope ``local`` (its responsible party is
 各地方知识产权局) applies to every region below the nation, ``national`` (a CNIPA department's)
 to the nation only, ``all`` to both; an own task applies to the region that added it and to
 the regions it was assigned to. A task is due on the date of its assignment to the region (the
 earliest, if assigned twice), else on its own date. Every change writes its audit row in the
-same transaction (actions ``task_import``, ``task_add``, ``task_assign``, ``explain``).
+same transaction (actions ``task_import``, ``task_add``, ``task_assign``). Overdue tasks are findings
+(:mod:`app.models.overdue`, through :func:`app.models.findings.findings`).
 """
 from __future__ import annotations
 
@@ -27,14 +27,14 @@ from pathlib import Path
 from .errors import InputError, LockedError, NotFoundError
 from .messages import register, render
 from .store_basics import now_iso, transaction
+from .task_basics import (_COLS, DONE_STATES, PERIOD_END, RULE_OVERDUE, STATE_EN, STATE_ZH, Task,  # noqa: F401
+                          get_task, is_overdue, period_key, task_indicator)
 
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources" / "tasks"
 PACK_SCOPES = ("local", "national", "all")
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")       # (line breaks are allowed in texts)
 DEFAULT_DUE = "12-15"
-RULE_OVERDUE = "task_overdue"
-DONE_STATES = ("done", "cancelled")
 MAX_TEXT = 2000
 MAX_DEPARTMENT = 60
 REQUIRED = ("id", "pack", "year", "article", "clause", "scope", "text_zh", "due")
@@ -42,7 +42,6 @@ OPTIONAL = ("text_en", "responsible_zh", "responsible_en", "document_zh", "doc_n
 
 register({
     "task_csv_bad": ("column {column}: {text!r} is not valid ({why_en})", "列 {column}：“{text}”无效（{why_zh}）"),
-    "task_unknown": ("unknown task {text!r}", "未知任务“{text}”"),
     "task_not_here": ("task {text} does not apply to {region_name}", "任务 {text} 不适用于{region_name}"),
     "task_id_taken": ("task id {text!r} already belongs to {other}", "任务编号“{text}”已被{other}使用"),
     "task_bad_date": ("{text!r} is not a date (write 2024-06-30)", "“{text}”不是有效日期（应写作 2024-06-30）"),
@@ -56,51 +55,11 @@ register({
                           "{to_name}不是{by_name}的下级地区：任务只能下达给下级地区"),
     "task_department_bad": ("{text!r} is not a department name (1–60 characters, no control characters)",
                             "“{text}”不是有效的部门名称（1–60 个字，不含控制字符）"),
-    "task_overdue": ("task {task} ({place}) was due {due} and is {state}: explain or update its progress",
-                     "任务“{task}”（{place}）已于 {due} 到期，当前为{state}，请说明原因或更新推进情况"),
     "task_own_year": ("year {text} of the own task differs from the year of the task it comes from ({limit})",
                       "本级任务年度 {text} 与上级任务年度（{limit}）不一致"),
 })
 
-STATE_ZH = {"not_started": "未开始", "in_progress": "推进中", "done": "已完成", "late": "滞后", "cancelled": "取消"}
-STATE_EN = {"not_started": "not started", "in_progress": "in progress", "done": "done", "late": "late",
-            "cancelled": "cancelled"}
 
-
-@dataclass(frozen=True)
-class Task:
-    id: str
-    pack: str | None
-    year: int
-    article: str
-    clause: str
-    scope: str
-    text_zh: str
-    text_en: str
-    responsible_zh: str
-    responsible_en: str
-    due: str
-    parent: str | None
-    owner: str | None
-    document_zh: str
-    doc_no: str
-
-    @property
-    def place(self) -> str:
-        """Where the task comes from: ``4(9)`` of the guideline, or 本级 for an own task."""
-        return self.clause or self.article or ""
-
-    def text(self, lang: str = "zh") -> str:
-        return self.text_en if lang == "en" and self.text_en else self.text_zh
-
-    def short(self, n: int = 24) -> str:
-        """The first words of the Chinese text, for a finding or a list."""
-        first = re.split(r"[。；;\n]", self.text_zh, maxsplit=1)[0]
-        return first if len(first) <= n else first[:n] + "…"
-
-
-_COLS = ("id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh, responsible_en, due, parent, "
-         "owner, document_zh, doc_no")
 
 
 @dataclass
@@ -199,13 +158,6 @@ def _who(who):
 
 # ---------------------------------------------------------------- reading
 
-def get_task(db, task_id: str) -> Task:
-    row = db.execute(f"select {_COLS} from tasks where id = ?", [task_id]).fetchone()
-    if not row:
-        raise NotFoundError("task_unknown", text=task_id)
-    return Task(*row)
-
-
 def all_tasks(db, year: int | None = None) -> list[Task]:
     sql = f"select {_COLS} from tasks" + (" where year = ?" if year is not None else "") + " order by rowid"
     return [Task(*r) for r in db.execute(sql, [] if year is None else [int(year)])]
@@ -232,14 +184,6 @@ def due_for(db, task: Task, region: str) -> str:
     row = db.execute("select min(due) from task_assignments where task = ? and kind = 'region' and assignee = ?",
                      [task.id, region]).fetchone()
     return row[0] or task.due
-
-
-PERIOD_END = {"Q1": (3, 0), "Q2": (6, 0), "H1": (6, 1), "Q3": (9, 0), "Q4": (12, 0), "H2": (12, 1), "": (12, 2)}
-
-
-def period_key(period: str) -> tuple:
-    """Order of progress periods: by the date they end, the longer one last (2024Q2 < 2024H1 < … < 2024)."""
-    return (int(period[:4]),) + PERIOD_END.get(period[4:], (12, 2))
 
 
 def latest_progress(db, region: str, year: int) -> dict[str, tuple]:
@@ -285,58 +229,35 @@ def tasks_for(db, region: str, year: int, *, today: date | None = None) -> list[
         state = p[1] if p else None
         rows.append(TaskRow(t, region, due, by, mine.get(t.id, []), state, p[0] if p else None,
                             p[2] if p else None, p[3] if p else None, p[4] if p else None,
-                            overdue=due < today and state not in DONE_STATES))
+                            overdue=is_overdue(due, state, today)))
     return rows
 
 
 # ---------------------------------------------------------------- the overdue finding
 
-def task_indicator(task_id: str) -> str:
-    """The finding's ``indicator`` for a task (explanations are keyed by it)."""
-    return f"task:{task_id}"
-
-
 def task_findings(db, region: str, year: int, today: date | None = None) -> list:
-    """Overdue tasks of ``region`` in ``year`` as explain-level findings (rule ``task_overdue``):
-    due before ``today`` (default: today) and neither 已完成 nor 取消. Due on ``today`` is not overdue.
-    The explanation, if written, is the one stored under (task_overdue, region, task:<id>, year)."""
-    from .checks import Finding
+    """The overdue-task findings of one region-year (:func:`app.models.overdue.overdue_findings`, the loader
+    :func:`app.models.findings.findings` adds to the rest — screens and documents ask there): due before
+    ``today`` (default: today) and neither 已完成 nor 取消; due on ``today`` is not overdue."""
+    from .overdue import overdue_findings
 
-    year = int(year)
-    rows = [r for r in tasks_for(db, region, year, today=today) if r.overdue]
-    if not rows:
-        return []
-    ex = {ind: text for ind, text in db.execute(
-        "select indicator, text from explanations where rule = ? and region = ? and period = ?",
-        [RULE_OVERDUE, region, str(year)])}
-    out = []
-    for r in rows:
-        ind = task_indicator(r.task.id)
-        out.append(Finding(region=region, indicator=ind, period=str(year), severity="explain", rule=RULE_OVERDUE,
-                           code="task_overdue", params={"task": r.task.short(), "place": r.task.place or "本级任务",
-                                                        "due": r.due, "state": r.state_zh},
-                           document=r.task.document_zh or None, clause=r.task.clause or None,
-                           explanation=ex.get(ind)))
-    return out
+    _check_region(db, region)
+    return overdue_findings(db, [region], [year], today).get((region, int(year)), [])
 
 
 def explain_overdue(db, region: str, year: int, task_id: str, text: str, *, who: str | None = None) -> None:
-    """Store the explanation of an overdue task (the same table and audit action as other findings,
-    so ``audit.verify`` replays it)."""
+    """Store the explanation of an overdue task — the low-level writer :func:`app.models.review.explain`
+    routes a ``task_overdue`` finding to once it exists and the region-year is open (the same table and
+    audit action as any finding's explanation: :func:`app.models.checks.store_explanation`)."""
+    from .checks import store_explanation
+
     year = int(year)
     get_task(db, task_id)
     _check_region(db, region)
     text = clean(text)
     refuse_locked(db, region, year)
-    who = _who(who)
-    ind = task_indicator(task_id)
     with transaction(db):
-        old = db.execute("select text from explanations where rule=? and region=? and indicator=? and period=?",
-                         [RULE_OVERDUE, region, ind, str(year)]).fetchone()
-        db.execute("insert into explanations(rule, region, indicator, period, text, author, at) values (?,?,?,?,?,?,?)"
-                   " on conflict(rule, region, indicator, period) do update set text=excluded.text,"
-                   " author=excluded.author, at=excluded.at", [RULE_OVERDUE, region, ind, str(year), text, who, now_iso()])
-        _audit(db, [(who, "explain", region, ind, str(year), old[0] if old else None, text, RULE_OVERDUE)])
+        store_explanation(db, RULE_OVERDUE, region, task_indicator(task_id), str(year), text, who=_who(who))
 
 
 # ---------------------------------------------------------------- packs
@@ -499,14 +420,35 @@ def add_task(db, region: str, year: int | None, text: str, *, parent: str | None
         n = 1 + max([int(r[0][len(prefix):]) for r in db.execute(
             "select id from tasks where id like ? || '%'", [prefix]) if r[0][len(prefix):].isdigit()] or [0])
         tid = f"{prefix}{n:03d}"
-        db.execute("insert into tasks(id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh,"
-                   " responsible_en, due, parent, owner, document_zh, doc_no, source, created_by, created_at)"
-                   " values (?, null, ?, '', '', 'own', ?, ?, ?, '', ?, ?, ?, '', '', 'own', ?, ?)",
-                   [tid, year, text, text_en, responsible, due, parent, region, who, now_iso()])
-        _audit(db, [(who, "task_add", region, task_indicator(tid), str(year), None,
-                     json.dumps({"text": text, "due": due, "parent": parent}, ensure_ascii=False,
-                                separators=(",", ":")), None)])
+        row = write_own_task(db, {"id": tid, "year": year, "text_zh": text, "text_en": text_en,
+                                  "responsible_zh": responsible, "due": due, "parent": parent, "owner": region},
+                             who=who)
+        _audit(db, [row])
     return get_task(db, tid)
+
+
+OWN_FIELDS = ("id", "year", "text_zh", "text_en", "responsible_zh", "due", "parent", "owner")
+
+
+def write_own_task(db, rec: dict, *, who: str, at: str | None = None) -> tuple | None:
+    """The one writer of a region's own task (added here, or received from the office that added it),
+    inside the caller's transaction, everything checked before: returns its ``task_add`` audit row, or
+    None when the stored task is the same."""
+    old = db.execute("select text_zh, due, parent from tasks where id = ?", [rec["id"]]).fetchone()
+    new = (rec["text_zh"], rec["due"], rec.get("parent"))
+    if old == new:
+        return None
+    db.execute("insert into tasks(id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh,"
+               " responsible_en, due, parent, owner, document_zh, doc_no, source, created_by, created_at)"
+               " values (?, null, ?, '', '', 'own', ?, ?, ?, '', ?, ?, ?, '', '', 'own', ?, ?)"
+               " on conflict(id) do update set text_zh=excluded.text_zh, text_en=excluded.text_en,"
+               " responsible_zh=excluded.responsible_zh, due=excluded.due, parent=excluded.parent",
+               [rec["id"], int(rec["year"]), rec["text_zh"], rec.get("text_en") or "", rec.get("responsible_zh") or "",
+                rec["due"], rec.get("parent"), rec["owner"], who, at or now_iso()])
+    enc = lambda t: json.dumps({"text": t[0], "due": t[1], "parent": t[2]}, ensure_ascii=False,  # noqa: E731
+                               separators=(",", ":"))
+    return (who, "task_add", rec["owner"], task_indicator(rec["id"]), str(int(rec["year"])),
+            None if old is None else enc(old), enc(new), None)
 
 
 def assign(db, task_id: str, to: str, due: str, *, by_region: str | None = None, who: str | None = None) -> dict:
@@ -541,16 +483,27 @@ def assign(db, task_id: str, to: str, due: str, *, by_region: str | None = None,
     refuse_locked(db, by_region, task.year)
     who = _who(who)
     with transaction(db):
-        old = db.execute("select due from task_assignments where task=? and by_region=? and kind=? and assignee=?",
-                         [task_id, by_region, kind, to]).fetchone()
-        db.execute("insert into task_assignments(task, by_region, kind, assignee, due, created_by, created_at)"
-                   " values (?,?,?,?,?,?,?) on conflict(task, by_region, kind, assignee) do update set"
-                   " due=excluded.due, created_by=excluded.created_by, created_at=excluded.created_at",
-                   [task_id, by_region, kind, to, due, who, now_iso()])
-        _audit(db, [(who, "task_assign", by_region, task_indicator(task_id), str(task.year),
-                     None if old is None else json.dumps({"to": to, "due": old[0]}, ensure_ascii=False),
-                     json.dumps({"to": to, "kind": kind, "due": due}, ensure_ascii=False), None)])
+        row = write_assignment(db, task_id, task.year, by_region, kind, to, due, who=who)
+        if row:
+            _audit(db, [row])
     return {"task": task_id, "by_region": by_region, "kind": kind, "assignee": to, "due": due}
+
+
+def write_assignment(db, task_id: str, year: int, by_region: str, kind: str, to: str, due: str, *, who: str,
+                     at: str | None = None) -> tuple | None:
+    """The one writer of an assignment (made here, or received from the office that made it), inside the
+    caller's transaction, everything checked before: returns its ``task_assign`` audit row (None: the same)."""
+    old = db.execute("select due from task_assignments where task=? and by_region=? and kind=? and assignee=?",
+                     [task_id, by_region, kind, to]).fetchone()
+    if old is not None and old[0] == due:
+        return None
+    db.execute("insert into task_assignments(task, by_region, kind, assignee, due, created_by, created_at)"
+               " values (?,?,?,?,?,?,?) on conflict(task, by_region, kind, assignee) do update set"
+               " due=excluded.due, created_by=excluded.created_by, created_at=excluded.created_at",
+               [task_id, by_region, kind, to, due, who, at or now_iso()])
+    return (who, "task_assign", by_region, task_indicator(task_id), str(int(year)),
+            None if old is None else json.dumps({"to": to, "due": old[0]}, ensure_ascii=False),
+            json.dumps({"to": to, "kind": kind, "due": due}, ensure_ascii=False), None)
 
 
 def state_label(state: str | None, lang: str = "zh") -> str:

@@ -15,7 +15,8 @@ only 4 % in 2023 (target status off track).
 The workflow goes through the review service (:mod:`app.models.review`), so the demo is a
 consistent state: the findings of the approved (2016–2022) and submitted (2023) years carry
 a demo explanation; in 2024 the cities with nothing open are complete, while 徐州 and 南通
-(planted findings still unexplained) and the province stay drafts.
+(planted findings still unexplained) and the province stay drafts. The 2022 guideline's tasks carry
+the province's and cities' progress (连云港's quality analysis late, explained).
 """
 from __future__ import annotations
 
@@ -202,6 +203,17 @@ def make_demo(db, *, seed: int = 2022, who: str = "demo", force: bool = False) -
 
 
 DEMO_NOTE = "示例说明：已与统计部门核实，数据无误（示例数据）"
+DEMO_TASK_NOTE = "示例说明：第四季度统计数据复核推迟，分析报告于次年 1 月报送（示例数据）"
+TASK_YEAR = 2022                 # the year of the bundled task pack
+# the demo's progress of the 2022 guideline's local tasks: (task, half-year text, year-end text)
+DEMO_PROGRESS = [
+    ("G2022-2.2.1", "已梳理本地区考核指标，正在协调清理不切实际的增长率指标", "已清理取消专利申请数量类考核指标"),
+    ("G2022-4.9.3", "已对上半年反馈数据开展原因分析", "全年反馈数据原因分析完成，重要进展已按时报送"),
+    ("G2022-4.10.2", "已完成上半年指标质量分析", "全年指标质量分析完成，异常问题已处理并报告"),
+    ("G2022-5.0.1", "已印发年度工作要点，明确重点方向和具体任务", "配套细则已出台，各项任务分解落实"),
+    ("G2022-5.0.2", "已启动年度工作成效材料收集", "工作成效材料已按时报送"),
+]
+LATE_DEMO = ("320700", "G2022-4.10.2")    # 连云港: the quality analysis runs late (an explained overdue task)
 
 
 def _demo_workflow(db, who: str) -> None:
@@ -220,8 +232,10 @@ def _demo_workflow(db, who: str) -> None:
     def explain_open(year):
         for f in findings(db, PROVINCE, year, below="children").unexplained(everywhere=True):
             if region_year_status(db, f.region, year) not in LOCKED_STATES:
-                review.explain(db, f.region, year, f.rule, f.indicator, DEMO_NOTE, period=f.period, who=who)
+                note = DEMO_TASK_NOTE if f.rule == "task_overdue" else DEMO_NOTE
+                review.explain(db, f.region, year, f.rule, f.indicator, note, period=f.period, who=who)
 
+    _demo_progress(db, who)
     for y in YEARS[:-1]:
         explain_open(y)
         for code in order:
@@ -234,3 +248,27 @@ def _demo_workflow(db, who: str) -> None:
     for code in list(CITIES)[:7]:
         if region_year_status(db, code, year) == "draft" and not review.blockers(db, code, year, "complete"):
             review.complete(db, code, year, who=who, why="demo")
+
+
+def _demo_progress(db, who: str) -> None:
+    """Progress of the 2022 tasks for the province and its cities (through the one write path): done by
+    the year's end, except 连云港's quality analysis, still in progress — an overdue task the demo
+    explains like its other findings. Region-years already approved are left as they are."""
+    from app.models.progress import set_progress
+    from app.models.tasks import all_tasks
+    from app.models.values import LOCKED_STATES, region_year_status
+
+    have = {t.id for t in all_tasks(db, TASK_YEAR)}
+    for code in [PROVINCE, *CITIES]:
+        if region_year_status(db, code, TASK_YEAR) in LOCKED_STATES:
+            continue
+        for n, (task, half, end) in enumerate(DEMO_PROGRESS):
+            if task not in have:
+                continue
+            person = ("王敏", "李强", "张伟", "刘洋", "陈静")[(n + len(code)) % 5]
+            set_progress(db, code, task, f"{TASK_YEAR}H1", "推进中", percent=50, text=half, person=person, who=who)
+            if (code, task) == LATE_DEMO:
+                set_progress(db, code, task, f"{TASK_YEAR}Q4", "推进中", percent=85, text="第四季度数据复核尚未完成",
+                             person=person, who=who)
+            else:
+                set_progress(db, code, task, f"{TASK_YEAR}Q4", "已完成", text=end, person=person, who=who)

@@ -97,6 +97,7 @@ class ResultsReport:
     year: int
     sections: list[Section]
     report: object = None          # the app.services.report.data.Report the numbers come from
+    owed: object = None            # app.models.progress.OwedTasks: the regions below × tasks (None: no region below)
 
     @property
     def title(self) -> str:
@@ -199,7 +200,8 @@ def _section_three(db, region: str, year: int, rows) -> str:
 
 
 def _section_four(db, region: str, year: int, rep, rows, today) -> str:
-    from app.models.tasks import RULE_OVERDUE, task_findings
+    from app.models.findings import findings
+    from app.models.tasks import RULE_OVERDUE
 
     cat_names = {r.code: r.name for r in rep.indicators}
     items = []
@@ -208,7 +210,7 @@ def _section_four(db, region: str, year: int, rep, rows, today) -> str:
             " and rule != ? order by indicator, period", [region, str(year), RULE_OVERDUE]):
         name = cat_names.get(indicator, "全部指标" if indicator == "*" else indicator)
         items.append(f"{name}（{period}）：{text.strip().rstrip('。')}。")
-    for f in task_findings(db, region, year, today=today):
+    for f in (f for f in findings(db, region, year, today=today).of(region) if f.rule == RULE_OVERDUE):
         why = f.explanation.strip().rstrip("。") if f.explanation else "尚未说明原因"
         items.append(f"任务“{f.params['task']}”已于 {f.params['due']} 到期，当前为{f.params['state']}：{why}。")
     for r in rows:
@@ -282,7 +284,36 @@ def show(db, region: str, year: int, *, today: date | None = None, rep=None, tas
             out.append(Section(n, title, d, text, True, author, at, base, _diff(text, d)))
         else:
             out.append(Section(n, title, d, d))
-    return ResultsReport(region, reg.name_zh, int(year), out, rep)
+    from app.models.progress import owed_tasks
+
+    owed = owed_tasks(db, region, year, today=today)
+    return ResultsReport(region, reg.name_zh, int(year), out, rep, owed if owed.regions and owed.tasks else None)
+
+
+OWED_TITLE = "各地区重点任务推进情况"
+OWED_NOTE = "注：表中为各地区报送的最新推进状态；“未报”为尚未报送，“—”为该任务不适用于该地区，“（逾期）”为已过期限而未完成。"
+
+
+def owed_blocks(owed, per_block: int = 7) -> list[tuple[list[str], list[list[str]]]]:
+    """The regions × tasks table cut into blocks of at most ``per_block`` regions (a page's width):
+    ``[(header, rows)]`` with header ``["任务", region names…]`` and one row per task
+    (``4(9) 各地要积极落实…``, then each region's word). Tasks are rows so a long list runs down the
+    page; the blocks are as even as the regions allow (13 → 7 + 6)."""
+    import math
+
+    if owed is None or not owed.regions:
+        return []
+    n = len(owed.regions)
+    per = math.ceil(n / math.ceil(n / per_block))
+    labels = owed.labels()
+    out = []
+    for i in range(0, n, per):
+        regs = owed.regions[i:i + per]
+        header = ["任务"] + [name for _c, name in regs]
+        rows = [[f"{lab} {t.short(20)}"] + [owed.word(code, t.id) for code, _n in regs]
+                for t, lab in zip(owed.tasks, labels)]
+        out.append((header, rows))
+    return out
 
 
 draft = show     # a re-draft is the same reading: edited text is kept, the new draft and the diff come beside it

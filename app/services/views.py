@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.models.catalogue import Indicator, children, indicators as load_indicators, region as get_region
+from app.models.catalogue import Indicator, children, in_sections, indicators as load_indicators, region as get_region
 from app.models.db import meta_get
 from app.models.states import region_year_status
 from app.models.values import count_by_region, grid_values
@@ -33,6 +33,7 @@ class Cell:
     updated_at: str | None = None
     findings: list = field(default_factory=list)    # checks.Finding for this cell
     target_met: bool | None = None
+    expected: object = None             # checks.ExpectedRange of an annual value: what passes the change band
 
 
 @dataclass
@@ -77,7 +78,7 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
     """
     reg = get_region(db, region)
     cat = load_indicators(db)
-    inds = [i for i in cat.values() if i.applies_to(reg.level)]
+    inds = in_sections(i for i in cat.values() if i.applies_to(reg.level))      # rows grouped by section
     periods = periods_for(year, kind, years_back)
     if kind != "annual":
         years_back = 0
@@ -101,6 +102,19 @@ def entry_grid(db, region: str, year: int, *, years_back: int = 4, with_checks: 
             y = cube.y_index.get(int(p)) if len(p) == 4 else None     # the cube holds annual values
             if y is not None and arr[r, y] == arr[r, y]:
                 cells.setdefault((code, p), Cell()).computed = float(arr[r, y])
+    from app.models.bands import expected_ranges
+
+    r = cube.r_index[region]
+    years = [p for p in periods if len(p) == 4]           # the change band is on annual values
+    before = [cube.y_index.get(int(p) - 1) for p in years]
+    for ind in inds:
+        j = cube.i_index.get(ind.code)
+        if j is None:
+            continue
+        prev = [None if y is None else float(cube.effective[r, j, y]) for y in before]
+        for p, rng in zip(years, expected_ranges(ind, prev)):
+            if rng is not None:
+                cells.setdefault((ind.code, p), Cell()).expected = rng
     found = load_findings(db, region, year)          # the one findings function (as check, the report, review)
     findings = found.items
     for f in findings:
@@ -121,6 +135,7 @@ class OwedRow:
     blocking: int
     values: int
     unexplained: int = 0
+    share: object = None            # completeness.Share of its own values (None: not expected to report)
 
 
 @dataclass
@@ -136,6 +151,8 @@ class Dashboard:
     days_left: int
     blockers: list = field(default_factory=list)    # review.Reason: what blocks approving the region-year now
     subordinates: int = 0           # how many subordinate regions this office collects for the region
+    share: object = None            # completeness.Share: the region's own values entered / expected (None: not expected)
+    share_below: object = None      # completeness.Share: the region and every region below it
 
 
 def deadline_for(db, year: int) -> dt.date:
@@ -146,38 +163,65 @@ def deadline_for(db, year: int) -> dt.date:
 def dashboard(db, region: str, year: int, *, today: dt.date | None = None) -> Dashboard:
     """Target status, finding counts, what blocks approval and the 'still owed' board of subordinate regions."""
     from app.models import review
+    from app.models.completeness import completeness
     from app.models.cube import Cube
     from app.models.findings import findings as load_findings
     from app.models.targets import TargetSet, status_rows
 
     reg = get_region(db, region)
     ts = TargetSet.load(db)
+    filled = completeness(db, year)
     hi = max([year] + [t.year for t in ts.targets])
     cube = Cube.load(db, regions=[region], year_from=year - 9, year_to=hi)
-    fs = load_findings(db, region, year, below="children")
+    fs = load_findings(db, region, year, below="children", today=today)     # today also decides overdue tasks
     owed_codes = review.owed(db, region, year)
     n_values = count_by_region(db, year, owed_codes)
     owed = []
     for k in owed_codes:
         c = fs.counts(k)
         owed.append(OwedRow(k, get_region(db, k).name_zh, region_year_status(db, k, year), c["blocking"],
-                            n_values.get(k, 0), c["unexplained"]))
+                            n_values.get(k, 0), c["unexplained"], filled.of(k)))
     deadline = deadline_for(db, year)
     today = today or dt.date.today()
     status = region_year_status(db, region, year)
     blockers = review.blockers(db, region, year, "approve", fs=fs) if status not in ("approved", "locked") else []
     return Dashboard(region, reg.name_zh, year, status, status_rows(ts, cube, region, year), fs.counts(region), owed,
-                     deadline, (deadline - today).days, blockers, len(review.subordinates(db, region, year)))
+                     deadline, (deadline - today).days, blockers, len(review.subordinates(db, region, year)),
+                     filled.of(region), filled.below(region))
+
+
+@dataclass
+class Violations:
+    """Every finding of a region and the regions below it for a year (the violations page)."""
+    region: str
+    year: int
+    items: list                          # checks.Finding, as findings(db, region, year, below="all") gives them
+    names: dict[str, tuple[str, str]]    # region code -> (name_zh, name_en) of the regions reported on
+    catalogue: dict                      # indicator code -> Indicator
+
+
+def violations(db, region: str, year: int) -> Violations:
+    """The findings below ``region`` (itself included) for ``year``, from the one findings function,
+    with the names the page shows them by."""
+    from app.models.catalogue import regions as load_regions
+    from app.models.findings import findings as load_findings
+
+    fs = load_findings(db, region, year, below="all")
+    regs = load_regions(db)
+    names = {code: (regs[code].name_zh, regs[code].name("en")) for code in fs.regions if code in regs}
+    return Violations(region, year, fs.items, names, load_indicators(db))
 
 
 def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancelled=lambda: False) -> list[dict]:
     """Checks for ``region`` and every region below it, in a worker thread (own connection).
 
-    Returns one row per region with findings: code, name, blocking, explain (unexplained), info.
+    Returns one row per region *with findings* (none for a region without), most blocking first:
+    code, name, level, blocking, explain (unexplained), info, and ``reasons`` — its findings in
+    words, one dict each: indicator (zh, en), period, severity, message (zh, en), explained.
     """
     from app.models.catalogue import regions as load_regions
     from app.models.db import open_store
-    from app.models.findings import findings as load_findings
+    from app.models.findings import findings as load_findings, subject_name
 
     db = open_store(db_path, readonly=True)
     try:
@@ -188,13 +232,22 @@ def sweep(db_path, region: str, year: int, progress=lambda f, m="": None, cancel
         if cancelled():
             raise _cancelled()
         progress(0.9, "")
-        names = load_regions(db)
+        names, cat = load_regions(db), load_indicators(db)
+        order = {"blocking": 0, "explain": 1, "info": 2}
         rows = []
         for code in fs.regions:
+            own = fs.of(code)
+            if not own:
+                continue
             c = fs.counts(code)
-            if c["blocking"] or c["explain"] or c["info"]:
-                rows.append({"region": code, "name": names[code].name_zh, "level": names[code].level,
-                             "blocking": c["blocking"], "explain": c["unexplained"], "info": c["info"]})
+            reasons = []
+            for f in sorted(own, key=lambda f: (order[f.severity], f.period)):
+                reasons.append({"indicator": (subject_name(f, cat, "zh"), subject_name(f, cat, "en")),
+                                "code": f.indicator, "period": f.period, "severity": f.severity,
+                                "message": (f.message("zh"), f.message("en")), "explained": bool(f.explanation)})
+            rows.append({"region": code, "name": names[code].name_zh, "name_en": names[code].name("en"),
+                         "level": names[code].level, "blocking": c["blocking"], "explain": c["unexplained"],
+                         "info": c["info"], "reasons": reasons})
         rows.sort(key=lambda r: (-r["blocking"], -r["explain"], r["region"]))
         progress(1.0, "")
         return rows
@@ -206,6 +259,14 @@ def _cancelled():
     from app.models.errors import Cancelled
 
     return Cancelled()
+
+
+def completeness_of(db, year: int):
+    """Values entered / expected of every region and subtree for ``year`` (app.models.completeness;
+    cached until the store's next audited change)."""
+    from app.models.completeness import completeness
+
+    return completeness(db, year)
 
 
 def statuses(db, year: int) -> dict[str, str]:

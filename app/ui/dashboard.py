@@ -18,6 +18,14 @@ def _num(v, d):
     return "" if v is None else f"{v:,.{d}f}"
 
 
+def share_text(share, none: str = "") -> str:
+    """"20 / 22 (90%)": a completeness.Share; ``none`` where nothing is expected."""
+    if share is None or not share.expected:
+        return none
+    return f"{share.entered:,} / {share.expected:,}（{share.percent()}）" if current() == "zh" else \
+        f"{share.entered:,} / {share.expected:,} ({share.percent()})"
+
+
 class DashboardPage(Retranslating, QWidget):
     approveRequested = Signal()
     unlockRequested = Signal()
@@ -31,6 +39,8 @@ class DashboardPage(Retranslating, QWidget):
         self.title.setObjectName("pageTitle")
         page_title(self.title)
         self.counts = QLabel(self)
+        self.filled = QLabel(self)            # completeness: values entered / expected, own and with those below
+        self.filled.setObjectName("completeness")
         self.blockers = QLabel(self)          # what blocks approval, in the review service's words
         self.blockers.setObjectName("approvalBlockers")
         self.blockers.setWordWrap(True)
@@ -71,6 +81,7 @@ class DashboardPage(Retranslating, QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
         lay.addWidget(self.counts)
+        lay.addWidget(self.filled)
         lay.addWidget(self.blockers)
         lay.addWidget(self.targets_box, 3)
         lay.addWidget(self.owed_box, 2)
@@ -104,6 +115,8 @@ class DashboardPage(Retranslating, QWidget):
             region=self.window.region_name(d.region), year=d.year, status=status_label(d.status, lang)))
         self.counts.setText(self.tr("Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}").format(
             b=d.counts["blocking"], e=d.counts["explain"], u=d.counts["unexplained"], i=d.counts["info"]))
+        self.filled.setText(self.tr("Values entered: {own}   with the regions below: {below}").format(
+            own=share_text(d.share, self.tr("not expected to report")), below=share_text(d.share_below, "—")))
         locked = d.status in ("approved", "locked")
         # the review service's answer (the menu, the CLI and the inbox ask the same question)
         reasons = [r.message(lang) for r in d.blockers]
@@ -137,7 +150,8 @@ class DashboardPage(Retranslating, QWidget):
             n=len(d.owed), total=d.subordinates))
         self.owed.setRowCount(len(d.owed))
         for i, o in enumerate(d.owed):
-            for j, text in enumerate([o.name, status_label(o.status, lang), str(o.blocking), str(o.values)]):
+            for j, text in enumerate([o.name, status_label(o.status, lang), str(o.blocking),
+                                      share_text(o.share, str(o.values))]):
                 item = QTableWidgetItem(text)
                 if j == 0:
                     item.setData(Qt.UserRole, o.region)

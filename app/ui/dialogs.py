@@ -144,26 +144,45 @@ class NewHeadDialog(QDialog):
 
 
 class SweepDialog(QDialog):
-    """Regions with findings after a whole-subtree check; double-click opens the region."""
+    """The regions with findings after a whole-subtree check, each with its findings in words;
+    double-click a region to open it."""
 
     regionChosen = Signal(str)
+    SHOWN = 4                      # reasons written in the row; all of them in its tooltip
 
     def __init__(self, parent, rows: list[dict]):
         super().__init__(parent)
         self.setObjectName("sweepDialog")
         self.setWindowTitle(self.tr("Regions with findings"))
+        lang = current()
         table = QTableWidget(len(rows), 5, self)
-        table.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Region"), self.tr("Blocking"),
-                                         self.tr("Unexplained"), self.tr("Notes")])
+        table.setHorizontalHeaderLabels([self.tr("Region"), self.tr("Blocking"), self.tr("Unexplained"),
+                                         self.tr("Notes"), self.tr("Findings")])
         for i, r in enumerate(rows):
-            for j, text in enumerate((r["region"], r["name"], r["blocking"], r["explain"], r["info"])):
+            lines = [self.reason_text(x, lang) for x in r["reasons"]]
+            shown = lines[:self.SHOWN] + ([self.tr("… and {n} more").format(n=len(lines) - self.SHOWN)]
+                                          if len(lines) > self.SHOWN else [])
+            name = r["name"] if lang == "zh" else r.get("name_en") or r["name"]
+            for j, text in enumerate((name, r["blocking"], r["explain"], r["info"], "\n".join(shown))):
                 item = QTableWidgetItem(str(text))
-                if j >= 2:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if j in (1, 2, 3):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignTop)
+                else:
+                    item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+                if j == 0:
+                    item.setData(Qt.UserRole, r["region"])
+                    item.setToolTip(r["region"])
+                if j == 4:
+                    item.setToolTip("\n".join(lines))
                 table.setItem(i, j, item)
         table.setEditTriggers(QTableWidget.NoEditTriggers)
+        table.setWordWrap(True)
+        table.verticalHeader().hide()
         table.resizeColumnsToContents()
-        table.cellDoubleClicked.connect(lambda row, _c: self.regionChosen.emit(table.item(row, 0).text()))
+        table.setColumnWidth(4, 620)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeRowsToContents()
+        table.cellDoubleClicked.connect(lambda row, _c: self.regionChosen.emit(table.item(row, 0).data(Qt.UserRole)))
         self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         buttons.rejected.connect(self.reject)
@@ -171,7 +190,17 @@ class SweepDialog(QDialog):
         lay.addWidget(QLabel(self.tr("{n} regions have findings; double-click one to open it.").format(n=len(rows)), self))
         lay.addWidget(table)
         lay.addWidget(buttons)
-        self.resize(620, 480)
+        self.resize(900, 520)
+
+    def reason_text(self, reason: dict, lang: str) -> str:
+        """One finding in words: [需说明] 发明专利申请量 2024：… (explained or not)."""
+        k = 0 if lang == "zh" else 1
+        mark = {"blocking": self.tr("[Blocking]"), "explain": self.tr("[Explain]"), "info": self.tr("[Note]")}
+        text = f"{mark[reason['severity']]} {reason['indicator'][k]} {reason['period']}" \
+               f"{'：' if lang == 'zh' else ': '}{reason['message'][k]}"
+        if reason["explained"]:
+            text += self.tr(" (explained)")
+        return text
 
 
 def about_text(db) -> str:

@@ -35,11 +35,59 @@ class _WriteCommand(QUndoCommand):
 NOTE_MARK = QColor("#c0392b")
 
 
+SECTION_BAND = QColor("#e4eaf2")
+SECTION_TEXT = QColor("#1f3a5f")
+
+
+def _band(view) -> int:
+    """The height of a section's band above its first row."""
+    return view.fontMetrics().height() + 6
+
+
+
+class SectionHeader(QHeaderView):
+    """The row header: an indicator's name, and above the first row of each catalogue section a band
+    with the section's name in bold (专利创造, 运用转化, …) that spans the grid (see GridView)."""
+
+    def paintSection(self, painter, rect, logical):
+        model = self.model()
+        title = model.section_title(logical) if getattr(model, "grid", None) is not None else None
+        if title is None:
+            super().paintSection(painter, rect, logical)
+            return
+        band = _band(self)
+        top = rect.adjusted(0, 0, 0, -(rect.height() - band))
+        painter.save()
+        painter.fillRect(top, SECTION_BAND)
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(SECTION_TEXT)
+        painter.drawText(top.adjusted(6, 0, -2, 0), Qt.AlignLeft | Qt.AlignVCenter, title)
+        painter.restore()
+        super().paintSection(painter, rect.adjusted(0, band, 0, 0), logical)
+
+
 class NoteMarkDelegate(QStyledItemDelegate):
-    """Paints the cell as usual, then a small red triangle in its top-right corner when the value has a
-    note (Excel's comment marker); the note itself is in the tooltip."""
+    """Paints the cell as usual (below its row's section band, if any), then a small red triangle in its
+    top-right corner when the value has a note (Excel's comment marker); the note itself is in the tooltip."""
+
+    def _cell_rect(self, index, rect):
+        if index.row() in getattr(index.model(), "_starts", ()):       # a section starts at the row
+            return rect.adjusted(0, _band(self.parent()), 0, 0)
+        return rect
+
+    def updateEditorGeometry(self, editor, option, index):
+        super().updateEditorGeometry(editor, option, index)
+        editor.setGeometry(self._cell_rect(index, editor.geometry()))
 
     def paint(self, painter, option, index):
+        rect = self._cell_rect(index, option.rect)
+        if rect != option.rect:
+            from PySide6.QtWidgets import QStyleOptionViewItem
+
+            option = QStyleOptionViewItem(option)
+            option.rect = rect
         super().paint(painter, option, index)
         model = index.model()
         if getattr(model, "grid", None) is None or not model.has_note(index.row(), index.column()):
@@ -65,7 +113,37 @@ class GridView(QTableView):
         self.setSelectionMode(QAbstractItemView.ContiguousSelection)
         self.setAlternatingRowColors(False)
         self.setWordWrap(False)
+        self.setVerticalHeader(SectionHeader(Qt.Vertical, self))
         self.setItemDelegate(NoteMarkDelegate(self))
+
+    def fit_sections(self) -> None:
+        """Rows that start a section are taller by the band drawn above them (header and cells)."""
+        header, model = self.verticalHeader(), self.model()
+        base, band = header.defaultSectionSize(), _band(self)
+        for row in range(model.rowCount()):
+            size = base + (band if model.section_title(row) is not None else 0)
+            if header.sectionSize(row) != size:
+                header.resizeSection(row, size)
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        model = self.model()
+        if getattr(model, "grid", None) is None:
+            return
+        band = _band(self)
+        first = max(self.rowAt(event.rect().top()), 0)
+        last = self.rowAt(event.rect().bottom())
+        last = model.rowCount() - 1 if last < 0 else last
+        painter = None
+        for row in range(first, last + 1):
+            if row not in model._starts:
+                continue
+            if painter is None:
+                painter = QPainter(self.viewport())
+            y = self.rowViewportPosition(row)
+            painter.fillRect(0, y, self.viewport().width(), band, SECTION_BAND)
+        if painter is not None:
+            painter.end()
 
     def closeEditor(self, editor, hint):
         super().closeEditor(editor, hint)
@@ -228,6 +306,7 @@ class EntryPage(Retranslating, QWidget):
         if self.model.grid is None or (self.model.grid.region, self.model.grid.year) != (region, year):
             self.undo_stack.clear()
         self.model.set_grid(entry_grid(self.db, region, year, with_checks=with_checks, kind=self.window.period_kind()))
+        self.view.fit_sections()
         self._fit_row_labels()
         self._fill_side(checked=with_checks)
 

@@ -37,6 +37,13 @@ def open_file(parent, title: str, filters: str) -> str:
     return path
 
 
+def open_files(parent, title: str, filters: str) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, last_folder(), filters, options=_options())
+    if paths:
+        remember(paths[0])
+    return paths
+
+
 def save_file(parent, title: str, name: str, filters: str) -> str:
     """``name``: a file name (put in the last folder) or a full path."""
     start = name if Path(name).is_absolute() else str(Path(last_folder()) / name)

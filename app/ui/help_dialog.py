@@ -29,6 +29,10 @@ class HelpDialog(QDialog):
             ("Delete", self.tr("Clears the selected cells")),
             ("Ctrl+C / Ctrl+V", self.tr("Copies / pastes a block of cells (with Excel and WPS; all or nothing)")),
             ("Ctrl+Z / Ctrl+Y", self.tr("Undoes / redoes a change (a whole paste at once)")),
+            (self.tr("推进中 60%"), self.tr("Tasks page: a state (未开始 / 推进中 / 已完成 / 滞后 / 取消) and/or a "
+                                          "percentage; 滞后 and 取消 ask for a reason")),
+            ("Ctrl+S", self.tr("Report page: saves the section being edited")),
+            (self.tr("Enter / double-click"), self.tr("Findings page: opens the finding's cell in the entry grid")),
             ("Ctrl+M", self.tr("Note and source of the value")),
             ("Ctrl+H", self.tr("History of the value: who changed it, when and why")),
             ("Ctrl+F", self.tr("Finds a region by name or code")),

@@ -10,10 +10,11 @@ from app.models.errors import IpdeskError
 from app.ui import i18n
 from app.ui.i18n import Retranslating
 from app.ui.entry import EntryPage
-from app.ui.models import RegionTreeModel
+from app.ui.models import FilledBadge, RegionTreeModel
+from app.ui.review_actions import ReviewActions
 
 
-class MainWindow(Retranslating, QMainWindow):
+class MainWindow(ReviewActions, Retranslating, QMainWindow):
     def __init__(self, db, *, region: str | None = None, year: int | None = None, fast_start: bool = True,
                  readonly_reason: str | None = None):
         super().__init__()
@@ -25,6 +26,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(FilledBadge(self.tree))       # completeness at and below each region
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._region_changed(cur))
         self.year = QSpinBox(self)
         self.year.setRange(1990, 2100)
@@ -52,6 +54,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.addTab(QWidget(self), "")     # placeholder for the charts page
         self._inbox = None
         self.tabs.addTab(QWidget(self), "")     # placeholder for the package inbox
+        self._tasks_page = self._report_page = None
+        self.tabs.addTab(QWidget(self), "")     # 4: placeholder for the task ledger (任务)
+        self.tabs.addTab(QWidget(self), "")     # 5: placeholder for the results report (报告)
+        self._violations, self._violations_tab = None, QWidget(self)
+        self.tabs.addTab(self._violations_tab, "")     # 6: placeholder for the violations page (核查问题)
         self.tabs.currentChanged.connect(lambda _i: self.reload_current())
         split = QSplitter(Qt.Horizontal, self)
         split.addWidget(self.tree)
@@ -63,6 +70,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         self.opener = None      # app.ui.main.open_window when it made this window: File ▸ Open store… uses it
         self.entry.changed.connect(self._values_changed)
+        self.entry.changed.connect(self.tree_model.values_changed)
         self.entry.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._build_menus()
         if self.readonly_reason:
@@ -192,6 +200,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.review_menu.addActions([self.approve_action, self.unlock_action, self.override_action])
         self.review_menu.addSeparator()
         self.review_menu.addAction(self.sweep_action)
+        self.violations_action = QAction(self)
+        self.violations_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.violations))
+        self.review_menu.addAction(self.violations_action)
         self.review_menu.addAction(self.targets_action)
         self.view_menu = self.menuBar().addMenu("")
         self.find_action = QAction(self)
@@ -253,6 +264,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.open_store_action.setText(self.tr("&Open store…"))
         self.recent_menu.setTitle(self.tr("Recent stores"))
         self.sweep_action.setText(self.tr("Check this region and all below…"))
+        self.violations_action.setText(self.tr("All findings below this region"))
+        self.tabs.setTabText(self.tabs.indexOf(self._violations or self._violations_tab), self.tr("Findings"))
         self.targets_action.setText(self.tr("Targets…"))
         self.find_action.setText(self.tr("&Find a region…"))
         self.finder.setPlaceholderText(self.tr("Find a region: name or code (Ctrl+F)"))
@@ -266,6 +279,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setTabText(1, self.tr("Dashboard"))
         self.tabs.setTabText(2, self.tr("Charts"))
         self.tabs.setTabText(3, self.tr("Packages"))
+        self.tabs.setTabText(4, self.tr("Tasks"))
+        self.tabs.setTabText(5, self.tr("Report"))
         self.tree_model.layoutAboutToBeChanged.emit()
         self.tree_model.layoutChanged.emit()
         if getattr(self, "region", None) and self.isVisible():
@@ -327,9 +342,9 @@ class MainWindow(Retranslating, QMainWindow):
             from app.services.views import statuses
 
             self._status_year = (self.year.value(), getattr(self, "_status_rev", 0))
-            self.tree_model.set_statuses(statuses(self.db, self.year.value()))
+            self.tree_model.set_statuses(statuses(self.db, self.year.value()), self.year.value())
         key = (self.tabs.currentIndex(), self.region, self.year.value())
-        if key in getattr(self, "_loaded", set()):
+        if key in getattr(self, "_loaded", set()) and key[0] != 5:      # the report's live draft: read at each show
             return
         page = self.tabs.currentIndex()
         try:
@@ -346,6 +361,12 @@ class MainWindow(Retranslating, QMainWindow):
                 self.inbox.load(self.region, self.year.value())
             elif page == 2:
                 self._charts().load(self.region, self.year.value())
+            elif page == 4:
+                self.tasks_page.load(self.region, self.year.value())
+            elif page == 5:
+                self.report_page.load(self.region, self.year.value())
+            elif self.tabs.widget(page) in (self._violations_tab, self._violations):
+                self.violations.load(self.region, self.year.value())
         except IpdeskError as exc:
             self.warn(self.error_text(exc))
         self._loaded.add(key)
@@ -391,6 +412,37 @@ class MainWindow(Retranslating, QMainWindow):
             self._put_page(3, self._inbox, self.tr("Packages"))
         return self._inbox
 
+    @property
+    def violations(self):
+        if self._violations is None:
+            from app.ui.violations import ViolationsPage
+
+            self._violations = ViolationsPage(self)
+            self._put_page(self.tabs.indexOf(self._violations_tab), self._violations, self.tr("Findings"))
+        return self._violations
+
+    @property
+    def tasks_page(self):
+        if self._tasks_page is None:
+            from app.ui.task_page import TaskPage
+
+            self._tasks_page = self._hook_page(TaskPage(self), 4, self.tr("Tasks"))
+        return self._tasks_page
+
+    @property
+    def report_page(self):
+        if self._report_page is None:
+            from app.ui.report_page import ReportPage
+
+            self._report_page = self._hook_page(ReportPage(self), 5, self.tr("Report"))
+        return self._report_page
+
+    def _hook_page(self, page, index: int, title: str):
+        page.changed.connect(self._values_changed)
+        page.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self._put_page(index, page, title)
+        return page
+
     def open_file(self, path: str):
         """A file given on the command line (double-clicked): a package, or a spreadsheet to import."""
         suffix = path.lower().rsplit(".", 1)[-1]
@@ -426,125 +478,11 @@ class MainWindow(Retranslating, QMainWindow):
         current = self.tabs.currentIndex()
         self._loaded = {k for k in getattr(self, "_loaded", set()) if k[0] == current}
 
-    # ---------------------------------------------------------------- workflow
-    def _heads(self):
-        from app.services.browse import head_names
-
-        return head_names(self.db)
-
-    def change_status(self, status: str, *, why: str | None = None) -> bool:
-        """complete / submitted / draft (reopen, with ``why``) through the review service, which decides."""
-        from app.models import review
-
-        year = self.year.value()
-        move = {"complete": review.complete, "submitted": review.submit}
-        try:
-            if status == "draft":
-                review.reopen(self.db, self.region, year, why=why or "")
-            else:
-                move[status](self.db, self.region, year, why="changed in the window")
-        except IpdeskError as exc:
-            self.warn(self.error_text(exc))
-            return False
-        finally:
-            self.reload(statuses_changed=True)
-        return True
-
-    def _refused_before_asking(self, action: str) -> bool:
-        """Say what blocks ``action`` before asking a head for a password (the service checks again)."""
-        from app.models import review
-
-        reasons = review.blockers(self.db, self.region, self.year.value(), action)
-        if reasons:
-            self.warn(review.refusal(self.db, action, self.region, self.year.value(), reasons).message(i18n.current()))
-        return bool(reasons)
-
-    def _ensure_head(self) -> bool:
-        if self._heads():
-            return True
-        from app.models.workflow import add_user
-        from app.ui.dialogs import NewHeadDialog
-
-        dlg = NewHeadDialog(self)
-        if not dlg.exec():
-            return False
-        try:
-            add_user(self.db, dlg.name.text().strip(), "head", dlg.p1.text())
-        except IpdeskError as exc:
-            self.warn(self.error_text(exc))
-            return False
-        return True
-
-    def _as_head(self, act, credentials, *, title: str, prompt: str, with_reason: bool) -> bool:
-        """Run ``act((user, password, reason))`` as an office head: with ``credentials`` at once (tests,
-        scripts), else in the head's dialog, which asks again after a wrong password or a missing reason."""
-        try:
-            if credentials is not None:
-                act(tuple(credentials) + ("",) * (3 - len(credentials)))
-                return True
-            from app.ui.dialogs import HeadDialog
-
-            dlg = HeadDialog(self, self._heads(), title=title, prompt=prompt, with_reason=with_reason, attempt=act)
-            self.head_dialog = dlg
-            done = bool(dlg.exec())
-            if dlg.failure is not None:
-                self.warn(self.error_text(dlg.failure))
-            return done
-        except IpdeskError as exc:
-            self.warn(self.error_text(exc))
-            return False
-        finally:
-            self.reload(statuses_changed=True)
-
     def error_text(self, exc) -> str:
         """A refusal in the reader's words: regions and indicators named, not coded."""
         from app.services.place_names import message
 
         return message(self.db, exc, i18n.current())
-
-    def approve(self, *, credentials=None) -> bool:
-        """Approve (lock) the region-year; ``credentials`` = (user, password) skips the dialog (tests, scripts).
-
-        What blocks it is said before the password is asked; the review service decides."""
-        from app.models import review
-
-        if self._refused_before_asking("approve"):
-            return False
-        if credentials is None and not self._ensure_head():
-            return False
-        region, year = self.region, self.year.value()
-        return self._as_head(
-            lambda v: review.approve(self.db, [(region, year)], user=v[0], password=v[1], why="approved in the window"),
-            credentials, title=self.tr("Approve and lock"), with_reason=False,
-            prompt=self.tr("Approving locks {region} {year}: values become read-only until an office head unlocks "
-                           "them.").format(region=self.region_name(region), year=year))
-
-    def unlock(self, *, credentials=None) -> bool:
-        from app.models import review
-
-        if self._refused_before_asking("unlock"):
-            return False
-        region, year = self.region, self.year.value()
-        return self._as_head(
-            lambda v: review.unlock(self.db, region, year, user=v[0], password=v[1], why=v[2]),
-            credentials, title=self.tr("Unlock"), with_reason=True,
-            prompt=self.tr("Unlocking lets clerks change {region} {year} again. The reason is kept in the audit "
-                           "trail.").format(region=self.region_name(region), year=year))
-
-    def override(self, *, credentials=None) -> bool:
-        """An office head lets the region-year go ahead although subordinate regions are not complete
-        (name, password and a reason; audited). ``credentials`` = (user, password, reason)."""
-        from app.models import review
-
-        if credentials is None and not self._ensure_head():
-            return False
-        region, year = self.region, self.year.value()
-        return self._as_head(
-            lambda v: review.override(self.db, region, year, user=v[0], password=v[1], why=v[2]),
-            credentials, title=self.tr("Go ahead without subordinate regions"), with_reason=True,
-            prompt=self.tr("Lets {region} {year} be completed and approved while subordinate regions are not "
-                           "complete. The reason is kept in the audit trail.").format(
-                region=self.region_name(region), year=year))
 
     def import_file(self, path: str | None = None):
         from app.ui.import_dialog import ImportDialog
@@ -603,24 +541,6 @@ class MainWindow(Retranslating, QMainWindow):
 
         self.export_dialog = ExportDialog(self, self.region, self.year.value())
         self.export_dialog.open()
-
-    def check_all_below(self):
-        """Whole-province / whole-nation checks run off the UI thread with progress and Cancel."""
-        from app.services.views import sweep
-        from app.ui.tasks import run_task
-
-        region, year, path = self.region, self.year.value(), self.db.path
-        self.sweep_job = run_task(self, self.tr("Checking {region} and all regions below…").format(region=region),
-                                  lambda progress, cancelled: sweep(path, region, year, progress, cancelled),
-                                  on_done=self._show_sweep, on_error=lambda exc, tb: self.warn(str(exc)),
-                                  on_cancel=lambda: self.statusBar().showMessage(self.tr("Check cancelled"), 5000))
-
-    def _show_sweep(self, rows):
-        from app.ui.dialogs import SweepDialog
-
-        self.sweep_dialog = SweepDialog(self, rows)
-        self.sweep_dialog.regionChosen.connect(self.select_region)
-        self.sweep_dialog.open()
 
     def warn(self, text: str) -> None:
         """A refusal the user must read; window-modal but not blocking the event loop."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from app.models.catalogue import Region
 from app.models.parse import format_value
@@ -52,6 +53,34 @@ def lock_icon():
 
 _TREE_DISPLAY, _TREE_DECORATION, _TREE_TOOLTIP, _TREE_USER = (int(Qt.DisplayRole), int(Qt.DecorationRole),
                                                               int(Qt.ToolTipRole), int(Qt.UserRole))
+FILLED_ROLE = int(Qt.UserRole) + 1      # the tree's badge: "95%" of the values owed at and below a region
+_SELECTED = QStyle.State_Selected
+_RIGHT_MIDDLE = int(Qt.AlignRight | Qt.AlignVCenter)
+
+
+class FilledBadge(QStyledItemDelegate):
+    """Draws the region tree's completeness badge (FILLED_ROLE) right-aligned after the name: grey when
+    every value owed at and below the region is in, dark orange when some are missing."""
+
+    _font = None
+    FULL, MISSING = QColor("#8a8a8a"), QColor("#b35900")
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        text = index.model().data(index, FILLED_ROLE)
+        if not text:
+            return
+        if self._font is None:
+            self._font = QFont(option.font)
+            self._font.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
+        painter.save()
+        painter.setFont(self._font)
+        if option.state & _SELECTED:
+            painter.setPen(option.palette.highlightedText().color())
+        else:
+            painter.setPen(self.FULL if text == "100%" else self.MISSING)
+        painter.drawText(option.rect.adjusted(0, 0, -4, 0), _RIGHT_MIDDLE, text)
+        painter.restore()
 
 
 class RegionTreeModel(QAbstractItemModel):
@@ -64,6 +93,9 @@ class RegionTreeModel(QAbstractItemModel):
         self.db = db
         self.status: dict[str, str] = {}
         self._dots: dict[str, object] = {}
+        self.year: int | None = None
+        self._filled_stale = False
+        self.filled = None                # completeness.Completeness of the year (made after the first paint)
         self._read_state()
 
     def _read_state(self) -> None:
@@ -115,13 +147,57 @@ class RegionTreeModel(QAbstractItemModel):
             r = find_region(self.db, code)
         return r
 
-    def set_statuses(self, status: dict[str, str]) -> None:
-        """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip)."""
+    def set_statuses(self, status: dict[str, str], year: int | None = None) -> None:
+        """Workflow status per region for the selected year (drawn as a coloured dot and in the tooltip);
+        the year's completeness follows once the window has painted."""
         self.status = status
         self._shown = {}
+        if year is not None:
+            self.year = year
+        self.values_changed()
         top = self._children(None)
         if top:
             self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, 0))
+
+    def values_changed(self) -> None:
+        """Values may have changed: read the completeness again (kept per year until the store's next
+        audited change, so a dictionary lookup when nothing changed) — never before the tree's first
+        paint (the window's first screen does without NumPy, see MainWindow.event)."""
+        if self.year is None:
+            return
+        self._filled_stale = True
+        if getattr(self, "_painted", False):
+            self._schedule_filled()
+
+    def _schedule_filled(self) -> None:
+        if getattr(self, "_filled_pending", False):
+            return
+        from PySide6.QtCore import QTimer
+
+        self._filled_pending = True
+        QTimer.singleShot(0, self, self._read_filled)
+
+    def _read_filled(self) -> None:
+        from app.services.views import completeness_of
+
+        self._filled_pending = self._filled_stale = False
+        if self.year is None or getattr(QObject.parent(self), "_store_closed", False):     # (another store opened)
+            return
+        filled = completeness_of(self.db, self.year)
+        if filled is self.filled:
+            return
+        self.filled = filled
+        self._shown = {k: v for k, v in self._shown.items() if k[1] != FILLED_ROLE}
+        for parent, kids in list(self.kids.items()):        # the rows read so far: the views repaint them
+            if kids:
+                top = QModelIndex() if parent is None else self.index_of(parent)
+                self.dataChanged.emit(self.index(0, 0, top), self.index(len(kids) - 1, 0, top))
+
+    def filled_text(self, code: str) -> str:
+        """The badge: the share of the values owed at and below ``code`` that are in ("" if none owed)."""
+        if self.filled is None:
+            return ""
+        return self.filled.below(code).percent()
 
     def _dot(self, status: str):
         if status not in self._dots:
@@ -199,6 +275,16 @@ class RegionTreeModel(QAbstractItemModel):
                     shown = self._dot(self.status[r.code]) if r.code in self.status else None
                 self._shown[key] = shown
             return shown
+        if role == FILLED_ROLE:
+            if not getattr(self, "_painted", False) or self._filled_stale:    # asked by a paint: read after it
+                self._painted = True
+                if self._filled_stale:
+                    self._schedule_filled()
+            key = (index.internalId(), role, "")
+            shown = self._shown.get(key)
+            if shown is None:
+                shown = self._shown[key] = self.filled_text(self._code(index)) if index.isValid() else ""
+            return shown
         if (role != _TREE_TOOLTIP and role != _TREE_USER) or not index.isValid():
             return None
         r = self.regions[self._code(index)]
@@ -207,7 +293,17 @@ class RegionTreeModel(QAbstractItemModel):
 
             level = LEVEL_ZH.get(r.level, r.level) if current() == "zh" else r.level
             st = status_label(self.status.get(r.code, "draft"), current())
-            return f"{r.name_zh} {r.name_en}\n{r.code} · {level} · {st}"
+            tip = f"{r.name_zh} {r.name_en}\n{r.code} · {level} · {st}"
+            if self.filled is not None:
+                own, below = self.filled.of(r.code), self.filled.below(r.code)
+                parts = [QCoreApplication.translate("RegionTreeModel", "own values {n} / {m} ({p})").format(
+                    n=own.entered, m=own.expected, p=own.percent()) if own is not None and own.expected
+                    else QCoreApplication.translate("RegionTreeModel", "not expected to report")]
+                if below.expected and (own is None or below != own):
+                    parts.append(QCoreApplication.translate("RegionTreeModel", "with the regions below {n} / {m} ({p})").format(
+                        n=below.entered, m=below.expected, p=below.percent()))
+                tip += "\n" + QCoreApplication.translate("RegionTreeModel", "Values entered: ") + "; ".join(parts)
+            return tip
         return r.code          # UserRole
 
 
@@ -235,7 +331,7 @@ def _italic():
 
 
 class _Empty:
-    value = computed = note = source = status = updated_by = updated_at = target_met = None
+    value = computed = note = source = status = updated_by = updated_at = target_met = expected = None
     findings: tuple = ()
 
 
@@ -258,12 +354,19 @@ class GridModel(QAbstractTableModel):
         self.readonly = False            # the whole store is open read-only
         self._cache: dict = {}
         self._headers: dict = {}         # (section, orientation, role, language) -> value
+        self._starts: dict[int, object] = {}     # row -> its Indicator, for the first row of each catalogue section
 
     def set_grid(self, grid) -> None:
         """Show ``grid``. A grid of the same shape (another city of the same level, the same region
         after an edit) updates in place: the cursor stays on its indicator and period, and the
         headers keep their sizes instead of being measured again."""
         self._cache = {}
+        self._starts = {}
+        prev = None
+        for row, ind in enumerate(grid.indicators if any(i.section for i in grid.indicators) else ()):
+            if ind.section != prev:
+                self._starts[row] = ind
+            prev = ind.section
         old = self.grid
         if old is not None and old.periods == grid.periods and \
                 [i.code for i in old.indicators] == [i.code for i in grid.indicators]:
@@ -283,6 +386,14 @@ class GridModel(QAbstractTableModel):
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() or self.grid is None else len(self.grid.periods)
+
+    def section_title(self, row: int) -> str | None:
+        """The name of the section that starts at ``row`` (专利创造, …: drawn as a band above the row,
+        no row of its own, so the keys and paste move over indicators only), else None."""
+        ind = self._starts.get(row)
+        if ind is None:
+            return None
+        return ind.section_name(current()) or QCoreApplication.translate("GridModel", "Other indicators")
 
     def indicator_at(self, row: int):
         return self.grid.indicators[row]
@@ -376,6 +487,8 @@ class GridModel(QAbstractTableModel):
             lines.append(text)
         if cell.target_met:
             lines.append(QCoreApplication.translate("GridModel", "Target met"))
+        if cell.expected is not None:
+            lines.append(self.range_text(ind, cell.expected))
         if ind.derived:
             lines.append(QCoreApplication.translate("GridModel", "Computed from {formula}").format(formula=ind.formula))
             if cell.value is not None:
@@ -391,6 +504,23 @@ class GridModel(QAbstractTableModel):
         if self.is_locked(column):
             lines.append(QCoreApplication.translate("GridModel", "Approved and locked: read-only"))
         return "\n".join(lines) or None
+
+    @staticmethod
+    def range_text(ind, rng) -> str:
+        """合理范围：300,000 – 380,000（较上年 ±30%）: the checks' own range (bands.expected_range)."""
+        lo, hi = rng.text(ind.decimals)
+        if rng.band is None:
+            basis = QCoreApplication.translate("GridModel", "allowed values")
+        elif rng.small:
+            from app.models.bands import SMALL_COUNT      # (hovering only: NumPy is loaded by then)
+
+            basis = QCoreApplication.translate("GridModel", "last year below {n}: a change is judged from {n} up").format(n=SMALL_COUNT)
+        elif rng.unit == "points":
+            basis = (QCoreApplication.translate("GridModel", "last year ±{band} percentage points") if ind.kind == "percent"
+                     else QCoreApplication.translate("GridModel", "last year ±{band} points")).format(band=f"{rng.band:g}")
+        else:
+            basis = QCoreApplication.translate("GridModel", "last year ±{band}%").format(band=f"{rng.band:g}")
+        return QCoreApplication.translate("GridModel", "Plausible range: {lo} – {hi} ({basis})").format(lo=lo, hi=hi, basis=basis)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         """Cached like data(): a header is measured and painted from every role, again and again."""

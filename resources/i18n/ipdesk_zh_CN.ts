@@ -4,24 +4,67 @@
 <context>
     <name>About</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="186"/>
+        <location filename="../../app/ui/dialogs.py" line="215"/>
         <source>Data directory: {dir}</source>
         <translation>数据目录：{dir}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="187"/>
+        <location filename="../../app/ui/dialogs.py" line="216"/>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="188"/>
+        <location filename="../../app/ui/dialogs.py" line="217"/>
         <source>Store schema {found} (this ipdesk: {known}) · catalogue {cat} · regions {reg}</source>
         <translation>数据库结构版本 {found}（本程序：{known}）· 指标目录 {cat} · 行政区划 {reg}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="191"/>
+        <location filename="../../app/ui/dialogs.py" line="220"/>
         <source>Font: WenQuanYi Micro Hei (Apache-2.0)</source>
         <translation>字体：文泉驿微米黑（Apache-2.0）</translation>
+    </message>
+</context>
+<context>
+    <name>AddTaskDialog</name>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="54"/>
+        <source>Add an own task</source>
+        <translation>添加本级任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="57"/>
+        <source>(none: a task of this office&apos;s own)</source>
+        <translation>（无：本单位自有任务）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="64"/>
+        <source>What is to be done, e.g. 组织开展全省专利申请质量分析</source>
+        <translation>要做什么，如 组织开展全省专利申请质量分析</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="66"/>
+        <source>Default: this region&apos;s IP office</source>
+        <translation>默认：本地区知识产权局</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="71"/>
+        <source>Decomposed from</source>
+        <translation>分解自</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="72"/>
+        <source>Task</source>
+        <translation>任务内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="73"/>
+        <source>Responsible</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="74"/>
+        <source>Due</source>
+        <translation>完成期限</translation>
     </message>
 </context>
 <context>
@@ -220,6 +263,29 @@
     </message>
 </context>
 <context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="94"/>
+        <source>Assign a task</source>
+        <translation>分解下达任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="103"/>
+        <source>A region below, or a division such as 战略规划处</source>
+        <translation>下级地区，或处室名称，如 战略规划处</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="107"/>
+        <source>Assign to</source>
+        <translation>下达给</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_dialogs.py" line="108"/>
+        <source>Due</source>
+        <translation>完成期限</translation>
+    </message>
+</context>
+<context>
     <name>ChartsPage</name>
     <message>
         <location filename="../../app/ui/charts.py" line="54"/>
@@ -286,108 +352,118 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="80"/>
+        <location filename="../../app/ui/dashboard.py" line="91"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="81"/>
+        <location filename="../../app/ui/dashboard.py" line="92"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="82"/>
+        <location filename="../../app/ui/dashboard.py" line="93"/>
         <source>Targets</source>
         <translation>目标进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="83"/>
+        <location filename="../../app/ui/dashboard.py" line="94"/>
         <source>Still owed by subordinate regions</source>
         <translation>下级地区待报送情况</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="84"/>
+        <location filename="../../app/ui/dashboard.py" line="95"/>
         <source>Submission deadline</source>
         <translation>报送截止日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="96"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="96"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="85"/>
+        <location filename="../../app/ui/dashboard.py" line="96"/>
         <source>Latest</source>
         <translation>最新值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86"/>
-        <location filename="../../app/ui/dashboard.py" line="88"/>
+        <location filename="../../app/ui/dashboard.py" line="97"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86"/>
+        <location filename="../../app/ui/dashboard.py" line="97"/>
         <source>Projected</source>
         <translation>预测值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="86"/>
+        <location filename="../../app/ui/dashboard.py" line="97"/>
         <source>Needed per year</source>
         <translation>年均需变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="87"/>
+        <location filename="../../app/ui/dashboard.py" line="98"/>
         <source>Source</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="88"/>
+        <location filename="../../app/ui/dashboard.py" line="99"/>
         <source>Blocking findings</source>
         <translation>阻断性问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="89"/>
+        <location filename="../../app/ui/dashboard.py" line="100"/>
         <source>Values entered</source>
         <translation>已填数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="103"/>
+        <location filename="../../app/ui/dashboard.py" line="114"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="105"/>
+        <location filename="../../app/ui/dashboard.py" line="116"/>
         <source>Blocking: {b}   Needing explanation: {e} (unexplained {u})   Notes: {i}</source>
         <translation>阻断：{b}&#x3000;需说明：{e}（未说明 {u}）&#x3000;提示：{i}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="149"/>
+        <location filename="../../app/ui/dashboard.py" line="118"/>
+        <source>Values entered: {own}   with the regions below: {below}</source>
+        <translation>填报完整率：本级 {own}&#x3000;含全部下级 {below}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="119"/>
+        <source>not expected to report</source>
+        <translation>不需填报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dashboard.py" line="163"/>
         <source>{n} days left</source>
         <translation>剩余 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="151"/>
+        <location filename="../../app/ui/dashboard.py" line="165"/>
         <source>{n} days overdue</source>
         <translation>已逾期 {n} 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="112"/>
+        <location filename="../../app/ui/dashboard.py" line="125"/>
         <source>Not ready for approval: {n}</source>
         <translation>尚不能审批：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dashboard.py" line="136"/>
+        <location filename="../../app/ui/dashboard.py" line="149"/>
         <source>Still owed by subordinate regions: {n} of {total}</source>
         <translation>下级地区尚未报送：{n} / {total}</translation>
     </message>
@@ -461,196 +537,277 @@
     </message>
 </context>
 <context>
+    <name>DiffDialog</name>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="46"/>
+        <source>{title}: the draft has changed</source>
+        <translation>{title}：草稿已变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="54"/>
+        <source>Your text is kept unless you take the new draft. Red: only in your text; green: only in the new draft.</source>
+        <translation>除非选择采用草稿，否则保留已编辑的文字。红色：仅在已编辑文字中；绿色：仅在新草稿中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="58"/>
+        <source>Keep mine</source>
+        <translation>保留我的文字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="59"/>
+        <source>Take the draft</source>
+        <translation>采用草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="65"/>
+        <source>Your text</source>
+        <translation>已编辑的文字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="66"/>
+        <source>New draft</source>
+        <translation>重新生成的草稿</translation>
+    </message>
+</context>
+<context>
     <name>EntryPage</name>
     <message>
-        <location filename="../../app/ui/entry.py" line="204"/>
+        <location filename="../../app/ui/entry.py" line="282"/>
         <source>Findings for this year</source>
         <translation>本年度核查结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="205"/>
+        <location filename="../../app/ui/entry.py" line="283"/>
         <source>Explanation for the selected finding</source>
         <translation>所选问题的情况说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="206"/>
+        <location filename="../../app/ui/entry.py" line="284"/>
         <source>Save explanation</source>
         <translation>保存说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="207"/>
+        <location filename="../../app/ui/entry.py" line="285"/>
         <source>Mark as complete</source>
         <translation>标记为填报完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="208"/>
+        <location filename="../../app/ui/entry.py" line="286"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="209"/>
+        <location filename="../../app/ui/entry.py" line="287"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="210"/>
+        <location filename="../../app/ui/entry.py" line="288"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="211"/>
+        <location filename="../../app/ui/entry.py" line="289"/>
         <source>History of this value…</source>
         <translation>查看修改记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="212"/>
+        <location filename="../../app/ui/entry.py" line="290"/>
         <source>Note and source of this value…</source>
         <translation>数值的备注与来源…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="213"/>
+        <location filename="../../app/ui/entry.py" line="291"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="214"/>
+        <location filename="../../app/ui/entry.py" line="292"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="215"/>
+        <location filename="../../app/ui/entry.py" line="293"/>
         <source>Why is this figure right? (stored with your name and time)</source>
         <translation>请说明该数值为何合理（将与您的姓名和时间一并保存）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="257"/>
+        <location filename="../../app/ui/entry.py" line="336"/>
         <source>{region} · {year} · status: {status}</source>
         <translation>{region} · {year}年 · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="261"/>
+        <location filename="../../app/ui/entry.py" line="340"/>
         <source>Checking…</source>
         <translation>正在核查…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="267"/>
+        <location filename="../../app/ui/entry.py" line="346"/>
         <source>All indicators</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="268"/>
+        <location filename="../../app/ui/entry.py" line="347"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="268"/>
+        <location filename="../../app/ui/entry.py" line="347"/>
         <source>Explain</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="268"/>
+        <location filename="../../app/ui/entry.py" line="347"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="286"/>
+        <location filename="../../app/ui/entry.py" line="365"/>
         <source>Still blocking submission: {n}</source>
         <translation>仍阻碍报送：{n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="292"/>
+        <location filename="../../app/ui/entry.py" line="371"/>
         <source>Nothing blocks submission.</source>
         <translation>无阻碍报送的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="327"/>
+        <location filename="../../app/ui/entry.py" line="406"/>
         <source>Edit {indicator} {period}</source>
         <translation>修改 {indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="336"/>
+        <location filename="../../app/ui/entry.py" line="415"/>
         <source>The store is open read-only: nothing can be changed here</source>
         <translation>数据库以只读方式打开，不能在此修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="338"/>
+        <location filename="../../app/ui/entry.py" line="417"/>
         <source>This cell is a computed value and cannot be typed in: it follows its components</source>
         <translation>该单元格为计算值，不能直接填写（由组成指标自动计算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="340"/>
+        <location filename="../../app/ui/entry.py" line="419"/>
         <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
         <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="364"/>
+        <location filename="../../app/ui/entry.py" line="443"/>
         <source>Copied {n} cells</source>
         <translation>已复制 {n} 个单元格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="378"/>
+        <location filename="../../app/ui/entry.py" line="457"/>
         <source>Nothing was pasted</source>
         <translation>未粘贴任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="381"/>
+        <location filename="../../app/ui/entry.py" line="460"/>
         <source>Paste {n} values</source>
         <translation>粘贴 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="383"/>
+        <location filename="../../app/ui/entry.py" line="462"/>
         <source>{n} cells on computed indicators were left alone: they follow their components</source>
         <translation>已跳过 {n} 个计算得出的指标单元格：它们按组成指标自动计算</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="398"/>
+        <location filename="../../app/ui/entry.py" line="477"/>
         <source>Clear {n} values</source>
         <translation>清除 {n} 个数值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="406"/>
+        <location filename="../../app/ui/entry.py" line="485"/>
         <source>… and {n} more</source>
         <translation>……另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="408"/>
+        <location filename="../../app/ui/entry.py" line="487"/>
         <source>Value not saved</source>
         <translation>数值未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="442"/>
+        <location filename="../../app/ui/entry.py" line="521"/>
         <source>Explanation saved</source>
         <translation>说明已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="455"/>
+        <location filename="../../app/ui/entry.py" line="534"/>
         <source>Notes are kept with an entered, editable value.</source>
         <translation>备注只能附在已填报且可修改的数值上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="462"/>
+        <location filename="../../app/ui/entry.py" line="541"/>
         <source>Note and source: {indicator} {period}</source>
         <translation>备注与来源：{indicator} {period}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="468"/>
+        <location filename="../../app/ui/entry.py" line="547"/>
         <source>Note on the value</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="469"/>
+        <location filename="../../app/ui/entry.py" line="548"/>
         <source>Source of the figure</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="481"/>
+        <location filename="../../app/ui/entry.py" line="560"/>
         <source>Note for {indicator} {period}</source>
         <translation>{indicator} {period} 的备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/entry.py" line="289"/>
+        <location filename="../../app/ui/entry.py" line="368"/>
         <source>Approved: values and explanations are frozen until an office head unlocks the year.</source>
         <translation>已审批：在单位负责人解锁前，数值和说明均不能修改。</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceBox</name>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="38"/>
+        <source>Evidence files</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="39"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="40"/>
+        <source>Add file…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="41"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="42"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="75"/>
+        <source>Save evidence file as…</source>
+        <translation>佐证材料另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_evidence.py" line="79"/>
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
     </message>
 </context>
 <context>
@@ -771,78 +928,113 @@
 <context>
     <name>GridModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="369"/>
+        <location filename="../../app/ui/models.py" line="396"/>
+        <source>Other indicators</source>
+        <translation>其他指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="480"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="369"/>
+        <location filename="../../app/ui/models.py" line="480"/>
         <source>Needs explanation</source>
         <translation>需说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="370"/>
+        <location filename="../../app/ui/models.py" line="481"/>
         <source>Note</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="375"/>
+        <location filename="../../app/ui/models.py" line="486"/>
         <source>Explanation: </source>
         <translation>说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="378"/>
+        <location filename="../../app/ui/models.py" line="489"/>
         <source>Target met</source>
         <translation>已达目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="380"/>
+        <location filename="../../app/ui/models.py" line="493"/>
         <source>Computed from {formula}</source>
         <translation>由 {formula} 计算得出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="382"/>
+        <location filename="../../app/ui/models.py" line="495"/>
         <source>Entered: {value}</source>
         <translation>填报值：{value}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="384"/>
+        <location filename="../../app/ui/models.py" line="497"/>
         <source>Note: </source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="386"/>
+        <location filename="../../app/ui/models.py" line="499"/>
         <source>Source: </source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="390"/>
+        <location filename="../../app/ui/models.py" line="503"/>
         <source>Last change: {who}, {when}</source>
         <translation>最后修改：{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="392"/>
-        <location filename="../../app/ui/models.py" line="416"/>
+        <location filename="../../app/ui/models.py" line="505"/>
+        <location filename="../../app/ui/models.py" line="546"/>
         <source>Approved and locked: read-only</source>
         <translation>已审批锁定：只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="422"/>
+        <location filename="../../app/ui/models.py" line="513"/>
+        <source>allowed values</source>
+        <translation>取值范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="517"/>
+        <source>last year below {n}: a change is judged from {n} up</source>
+        <translation>上年数值小于 {n}，达到 {n} 及以上才判断变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="519"/>
+        <source>last year ±{band} percentage points</source>
+        <translation>较上年 ±{band} 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="520"/>
+        <source>last year ±{band} points</source>
+        <translation>较上年 ±{band} 分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="522"/>
+        <source>last year ±{band}%</source>
+        <translation>较上年 ±{band}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="523"/>
+        <source>Plausible range: {lo} – {hi} ({basis})</source>
+        <translation>合理范围：{lo} – {hi}（{basis}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="552"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="425"/>
+        <location filename="../../app/ui/models.py" line="555"/>
         <source>Formula: </source>
         <translation>计算公式：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="427"/>
+        <location filename="../../app/ui/models.py" line="557"/>
         <source>Definition: </source>
         <translation>指标说明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="428"/>
+        <location filename="../../app/ui/models.py" line="558"/>
         <source>Source: indicator catalogue (CNIPA guideline 2022, 14th FYP)</source>
         <translation>来源：指标目录（国家知识产权局 2022 年工作指引、“十四五”规划）</translation>
     </message>
@@ -919,51 +1111,76 @@
     </message>
     <message>
         <location filename="../../app/ui/help_dialog.py" line="32"/>
+        <source>推进中 60%</source>
+        <translation>推进中 60%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="32"/>
+        <source>Tasks page: a state (未开始 / 推进中 / 已完成 / 滞后 / 取消) and/or a percentage; 滞后 and 取消 ask for a reason</source>
+        <translation>任务页：输入状态（未开始 / 推进中 / 已完成 / 滞后 / 取消）和/或百分比；滞后和取消须说明原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="34"/>
+        <source>Report page: saves the section being edited</source>
+        <translation>报告页：保存正在编辑的部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="35"/>
+        <source>Enter / double-click</source>
+        <translation>回车 / 双击</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="35"/>
+        <source>Findings page: opens the finding&apos;s cell in the entry grid</source>
+        <translation>核查问题页：跳转到该问题所在的填报单元格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_dialog.py" line="36"/>
         <source>Note and source of the value</source>
         <translation>数值的备注与来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="33"/>
+        <location filename="../../app/ui/help_dialog.py" line="37"/>
         <source>History of the value: who changed it, when and why</source>
         <translation>数值的修改记录：谁、何时、为何修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="34"/>
+        <location filename="../../app/ui/help_dialog.py" line="38"/>
         <source>Finds a region by name or code</source>
         <translation>按名称或代码查找地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="35"/>
+        <location filename="../../app/ui/help_dialog.py" line="39"/>
         <source>Imports a spreadsheet</source>
         <translation>导入电子表格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="36"/>
+        <location filename="../../app/ui/help_dialog.py" line="40"/>
         <source>Exports the submission documents (PDF, XLSX)</source>
         <translation>导出报送材料（PDF、XLSX）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="37"/>
+        <location filename="../../app/ui/help_dialog.py" line="41"/>
         <source>Opens another store</source>
         <translation>打开另一个数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="38"/>
+        <location filename="../../app/ui/help_dialog.py" line="42"/>
         <source>Quits</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="41"/>
+        <location filename="../../app/ui/help_dialog.py" line="45"/>
         <source>Key</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="41"/>
+        <location filename="../../app/ui/help_dialog.py" line="45"/>
         <source>What it does</source>
         <translation>作用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/help_dialog.py" line="52"/>
+        <location filename="../../app/ui/help_dialog.py" line="56"/>
         <source>&lt;b&gt;How a year&apos;s figures go up&lt;/b&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Draft&lt;/b&gt;: the clerk types or imports the figures. Cells in red must be fixed; cells in yellow need a written explanation (one explanation per cell, in the panel on the right).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Complete&lt;/b&gt;: when nothing blocks, the clerk presses “Mark as complete”.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Submitted&lt;/b&gt;: the package is sent to the office above (Packages tab).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Approved&lt;/b&gt;: an office head approves with a password; the year is locked. Only an office head can unlock it, with a reason kept in the audit trail.&lt;/li&gt;&lt;/ol&gt;Cells with a small red triangle carry a note; a padlock on a year means it is locked; grey italic figures are computed from other indicators.</source>
         <translation>&lt;b&gt;一年数据的报送流程&lt;/b&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;草稿&lt;/b&gt;：填报人录入或导入数据。红色单元格须修正；黄色单元格须填写情况说明（每个单元格只需说明一次，在右侧面板填写）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;填报完成&lt;/b&gt;：没有阻碍报送的问题时，填报人点击“标记为填报完成”。&lt;/li&gt;&lt;li&gt;&lt;b&gt;已报送&lt;/b&gt;：数据包报送至上级单位（“数据包收发”页）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;已审批&lt;/b&gt;：单位负责人凭密码审批，该年度数据即锁定；只有单位负责人可以解锁，解锁原因记入审计记录。&lt;/li&gt;&lt;/ol&gt;单元格右上角的红色小三角表示该数值有备注；年份旁的锁形图标表示该年已锁定；灰色斜体数字由其他指标计算得出。</translation>
     </message>
@@ -1350,231 +1567,254 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="45"/>
+        <location filename="../../app/ui/main_window.py" line="47"/>
         <source>No region matches “{text}”</source>
         <translation>没有与“{text}”相符的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>ipdesk — IP indicator entry and verification</source>
         <translation>ipdesk — 知识产权指标填报与核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="252"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="254"/>
         <source>&amp;Export submission documents (PDF, XLSX)…</source>
         <translation>导出报送材料（PDF、XLSX）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>&amp;Import spreadsheet…</source>
         <translation>导入表格(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>This &amp;office…</source>
         <translation>本单位设置(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>Make fill-in &amp;template…</source>
         <translation>生成填报模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source>Export &amp;data (long format)…</source>
         <translation>导出数据（长表格式）(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>Approve and lock…</source>
         <translation>审批并锁定…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>Unlock…</source>
         <translation>解锁…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
-        <location filename="../../app/ui/main_window.py" line="655"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="575"/>
         <source>About ipdesk</source>
         <translation>关于 ipdesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>Keys and workflow…</source>
         <translation>快捷键与报送流程…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>&amp;Open store…</source>
         <translation>打开数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>Recent stores</source>
         <translation>最近打开的数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>Check this region and all below…</source>
         <translation>核查本地区及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
+        <source>All findings below this region</source>
+        <translation>本地区及全部下级的核查问题清单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="268"/>
+        <location filename="../../app/ui/main_window.py" line="421"/>
+        <source>Findings</source>
+        <translation>核查问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>Targets…</source>
         <translation>目标管理…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="270"/>
         <source>&amp;Find a region…</source>
         <translation>查找地区(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="271"/>
         <source>Find a region: name or code (Ctrl+F)</source>
         <translation>查找地区：名称或代码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Year </source>
         <translation>年度 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Annual (last 5 years)</source>
         <translation>年度（近 5 年）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Quarterly</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Monthly</source>
         <translation>月度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>Entry</source>
         <translation>数据填报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>Dashboard</source>
         <translation>目标看板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267"/>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="474"/>
         <source>Charts</source>
         <translation>图表分析</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268"/>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>Packages</source>
         <translation>数据包收发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="457"/>
         <source>ipdesk cannot open {name}</source>
         <translation>ipdesk 无法打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
+        <location filename="../../app/ui/review_actions.py" line="101"/>
         <source>Approve and lock</source>
         <translation>审批并锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="519"/>
+        <location filename="../../app/ui/review_actions.py" line="102"/>
         <source>Approving locks {region} {year}: values become read-only until an office head unlocks them.</source>
         <translation>审批将锁定 {region} {year} 年数据：在单位负责人解锁之前，数值为只读。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="530"/>
+        <location filename="../../app/ui/review_actions.py" line="114"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="531"/>
+        <location filename="../../app/ui/review_actions.py" line="115"/>
         <source>Unlocking lets clerks change {region} {year} again. The reason is kept in the audit trail.</source>
         <translation>解锁后可重新修改 {region} {year} 年数据，解锁原因将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="568"/>
+        <location filename="../../app/ui/main_window.py" line="506"/>
         <source>Make fill-in template…</source>
         <translation>生成填报模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="574"/>
+        <location filename="../../app/ui/main_window.py" line="512"/>
         <source>Writing the template…</source>
         <translation>正在生成模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="576"/>
+        <location filename="../../app/ui/main_window.py" line="514"/>
         <source>Template written: {path}</source>
         <translation>模板已生成：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="613"/>
+        <location filename="../../app/ui/review_actions.py" line="140"/>
         <source>Checking {region} and all regions below…</source>
         <translation>正在核查 {region} 及全部下级地区…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="616"/>
+        <location filename="../../app/ui/review_actions.py" line="141"/>
         <source>Check cancelled</source>
         <translation>核查已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>Go ahead without subordinate regions…</source>
         <translation>下级未完成时放行…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="544"/>
+        <location filename="../../app/ui/review_actions.py" line="129"/>
         <source>Go ahead without subordinate regions</source>
         <translation>下级未完成时放行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="545"/>
+        <location filename="../../app/ui/review_actions.py" line="130"/>
         <source>Lets {region} {year} be completed and approved while subordinate regions are not complete. The reason is kept in the audit trail.</source>
         <translation>允许{region} {year} 年在下级地区尚未完成时完成并审批。原因将记入审计记录。</translation>
     </message>
@@ -1691,6 +1931,84 @@
         <location filename="../../app/ui/preview.py" line="103"/>
         <source>Open with system viewer</source>
         <translation>用系统程序打开</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressGridModel</name>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="208"/>
+        <source>Q1</source>
+        <translation>一季度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="208"/>
+        <source>Q2</source>
+        <translation>二季度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="208"/>
+        <source>First half</source>
+        <translation>上半年</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="208"/>
+        <source>Q3</source>
+        <translation>三季度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="209"/>
+        <source>Q4</source>
+        <translation>四季度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="209"/>
+        <source>Second half</source>
+        <translation>下半年</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="209"/>
+        <source>Year</source>
+        <translation>全年</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="236"/>
+        <source>{n} files</source>
+        <translation>附 {n} 份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="248"/>
+        <source>This task does not apply to {region}</source>
+        <translation>该任务不适用于{region}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="250"/>
+        <source>Type a state (未开始 / 推进中 / 已完成 / 滞后 / 取消) and/or a percentage, e.g. 推进中 60%</source>
+        <translation>输入状态（未开始 / 推进中 / 已完成 / 滞后 / 取消）和/或百分比，如 推进中 60%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="252"/>
+        <source>Milestone</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="252"/>
+        <source>Progress</source>
+        <translation>进展情况</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="253"/>
+        <source>Person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="253"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="257"/>
+        <source>Evidence: {n} file(s)</source>
+        <translation>佐证材料：{n} 份</translation>
     </message>
 </context>
 <context>
@@ -1834,6 +2152,133 @@
     </message>
 </context>
 <context>
+    <name>RegionTreeModel</name>
+    <message>
+        <location filename="../../app/ui/models.py" line="299"/>
+        <source>own values {n} / {m} ({p})</source>
+        <translation>本级 {n} / {m}（{p}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="301"/>
+        <source>not expected to report</source>
+        <translation>不需填报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="303"/>
+        <source>with the regions below {n} / {m} ({p})</source>
+        <translation>含下级 {n} / {m}（{p}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="305"/>
+        <source>Values entered: </source>
+        <translation>填报完整率：</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="157"/>
+        <source>Sections</source>
+        <translation>报告各部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="158"/>
+        <source>Text of the report (yours where edited)</source>
+        <translation>报告正文（已编辑处为您的文字）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="159"/>
+        <source>Draft from the store now (read-only)</source>
+        <translation>按当前数据生成的草稿（只读）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="160"/>
+        <location filename="../../app/ui/report_page.py" line="161"/>
+        <source>Save section</source>
+        <translation>保存本部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="162"/>
+        <source>Re-draft…</source>
+        <translation>重新起草…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="163"/>
+        <source>Draft every section again from the store; an edited section is never replaced without asking</source>
+        <translation>按数据库重新起草各部分；已编辑的部分不经确认不会被替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="209"/>
+        <source>Drafting the report…</source>
+        <translation>正在起草报告…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="238"/>
+        <source>{region} · {year} · drafting the report…</source>
+        <translation>{region} · {year} · 正在起草报告…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="248"/>
+        <source>The store is open read-only: nothing can be changed here</source>
+        <translation>数据库以只读方式打开，不能修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="250"/>
+        <source>{region} {year} is {status}: the report&apos;s text is frozen until an office head unlocks the year.</source>
+        <translation>{region} {year} 年{status}：报告文字已冻结，须由单位负责人解锁后才能修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="264"/>
+        <source>✎ edited</source>
+        <translation>✎ 已编辑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="264"/>
+        <source>draft changed</source>
+        <translation>草稿已变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="270"/>
+        <source>Edited by {who} at {at}</source>
+        <translation>{who} 于 {at} 编辑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="287"/>
+        <source>Follows the draft: not edited</source>
+        <translation>未编辑：随草稿更新</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="289"/>
+        <source>Edited by {who}; the draft has changed since — Re-draft shows the difference</source>
+        <translation>已由 {who} 编辑；此后草稿已变化，点击“重新起草”查看差异</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="292"/>
+        <source>Edited by {who}; differs from the draft</source>
+        <translation>已由 {who} 编辑，与草稿不同</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="294"/>
+        <source>Edited by {who}</source>
+        <translation>已由 {who} 编辑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="319"/>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="341"/>
+        <source>{title}: saved</source>
+        <translation>{title}：已保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_page.py" line="382"/>
+        <source>Re-drafted: {n} sections follow the new draft, {kept} edited sections kept</source>
+        <translation>已重新起草：{n} 个部分采用新草稿，保留 {kept} 个已编辑部分</translation>
+    </message>
+</context>
+<context>
     <name>Start</name>
     <message>
         <location filename="../../app/ui/main.py" line="130"/>
@@ -1850,7 +2295,7 @@
 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="151"/>
+        <location filename="../../app/ui/main.py" line="158"/>
         <source>A new store was created at
 {path}
 
@@ -1861,12 +2306,12 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 是否载入示例数据（江苏省及其 13 个设区市，2016–2024 年）以便试用？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="170"/>
+        <location filename="../../app/ui/main.py" line="177"/>
         <source>The store was upgraded for this version of ipdesk; the copy from before is {backup}</source>
         <translation>数据库已升级以适配当前版本的 ipdesk；升级前的副本保存在 {backup}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="201"/>
+        <location filename="../../app/ui/main.py" line="208"/>
         <source>Upgrading the store for this version of ipdesk (a copy is kept)…
 {path}</source>
         <translation>正在升级数据库以适配当前版本的 ipdesk（原数据库会先备份）……
@@ -1904,39 +2349,64 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
 <context>
     <name>SweepDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="154"/>
+        <location filename="../../app/ui/dialogs.py" line="156"/>
         <source>Regions with findings</source>
         <translation>存在问题的地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
-        <source>Code</source>
-        <translation>代码</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
+        <location filename="../../app/ui/dialogs.py" line="159"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="156"/>
+        <location filename="../../app/ui/dialogs.py" line="159"/>
         <source>Blocking</source>
         <translation>阻断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="157"/>
+        <location filename="../../app/ui/dialogs.py" line="159"/>
         <source>Unexplained</source>
         <translation>未说明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="157"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs.py" line="171"/>
+        <location filename="../../app/ui/dialogs.py" line="160"/>
+        <source>Findings</source>
+        <translation>核查问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="163"/>
+        <source>… and {n} more</source>
+        <translation>……另有 {n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="190"/>
         <source>{n} regions have findings; double-click one to open it.</source>
         <translation>共 {n} 个地区存在问题；双击可打开该地区。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <source>[Blocking]</source>
+        <translation>［阻断］</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <source>[Explain]</source>
+        <translation>［需说明］</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="198"/>
+        <source>[Note]</source>
+        <translation>［提示］</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs.py" line="202"/>
+        <source> (explained)</source>
+        <translation>（已说明）</translation>
     </message>
 </context>
 <context>
@@ -2034,11 +2504,268 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
     </message>
 </context>
 <context>
+    <name>TaskPage</name>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="143"/>
+        <source>Add own task…</source>
+        <translation>添加本级任务…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="144"/>
+        <source>Assign…</source>
+        <translation>分解下达…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="145"/>
+        <source>Explain overdue…</source>
+        <translation>说明逾期原因…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="146"/>
+        <source>Add an own task decomposed from this one…</source>
+        <translation>从该任务分解本级任务…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="147"/>
+        <source>Assign to a division or a region below…</source>
+        <translation>分解下达给处室或下级地区…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="148"/>
+        <source>Explain why it is overdue…</source>
+        <translation>说明逾期原因…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="149"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="150"/>
+        <source>Type a state — 未开始, 推进中, 已完成, 滞后 or 取消 — and/or a percentage (推进中 60%); Enter saves, Delete clears. 滞后 and 取消 ask for a reason.</source>
+        <translation>输入状态（未开始、推进中、已完成、滞后、取消）和/或百分比（如 推进中 60%）；回车保存，Delete 清除。滞后和取消须说明原因。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="152"/>
+        <source>Details of the selected cell</source>
+        <translation>所选单元格的详情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="153"/>
+        <source>Milestone</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="153"/>
+        <source>Progress</source>
+        <translation>进展情况</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="153"/>
+        <source>Person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="153"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="155"/>
+        <source>Save details</source>
+        <translation>保存详情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="174"/>
+        <source>{region} · {year} · tasks</source>
+        <translation>{region} · {year} · 任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="176"/>
+        <source>{n} tasks apply here; {done} done, {late} overdue (red)</source>
+        <translation>适用任务 {n} 项，已完成 {done} 项，逾期 {late} 项（红色）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="213"/>
+        <source>Progress of “{task}” by region</source>
+        <translation>“{task}”各地区推进情况</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="275"/>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="297"/>
+        <source>Not saved: no reason given</source>
+        <translation>未保存：未说明原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="303"/>
+        <location filename="../../app/ui/task_page.py" line="356"/>
+        <source>Progress saved: {region} {period}</source>
+        <translation>推进情况已保存：{region} {period}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="311"/>
+        <source>Reason for {state}</source>
+        <translation>“{state}”的原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="312"/>
+        <source>{region} {period}: why is the task {state}? (kept with the progress and in the audit trail)</source>
+        <translation>{region} {period}：任务为何“{state}”？（与推进情况一并保存，并记入审计日志）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="329"/>
+        <source>Cleared {n} cells</source>
+        <translation>已清除 {n} 个单元格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="334"/>
+        <source>The store is open read-only: nothing can be changed here</source>
+        <translation>数据库以只读方式打开，不能修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="336"/>
+        <source>This task does not apply to {region}</source>
+        <translation>该任务不适用于{region}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="338"/>
+        <source>{region} {year} is approved and locked: an office head must unlock it before it can be changed</source>
+        <translation>{region} {year} 年已审批锁定，须单位负责人解锁后才能修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="369"/>
+        <source>Add evidence files…</source>
+        <translation>添加佐证材料…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="370"/>
+        <source>Evidence (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</source>
+        <translation>佐证材料 (*.pdf *.png *.jpg *.jpeg *.docx *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="378"/>
+        <source>{n} files attached to {region} {period}</source>
+        <translation>已为{region} {period}添加 {n} 份佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="412"/>
+        <source>Task {id} added (due {due})</source>
+        <translation>任务 {id} 已添加（期限 {due}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="421"/>
+        <source>Choose a task first</source>
+        <translation>请先选择一项任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="438"/>
+        <source>Task assigned to {to} (due {due})</source>
+        <translation>任务已下达{to}（期限 {due}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="449"/>
+        <source>Overdue task</source>
+        <translation>逾期任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="449"/>
+        <source>“{task}” was due {due}: why is it not done?</source>
+        <translation>“{task}”已于 {due} 到期，为何尚未完成？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_page.py" line="460"/>
+        <source>Explanation saved</source>
+        <translation>说明已保存</translation>
+    </message>
+</context>
+<context>
     <name>TaskRunner</name>
     <message>
         <location filename="../../app/ui/tasks.py" line="80"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>TaskTreeModel</name>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="82"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="82"/>
+        <source>Responsible</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="82"/>
+        <source>Assigned to</source>
+        <translation>分解下达</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="82"/>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="83"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="89"/>
+        <source>Part {n}</source>
+        <translation>第{n}部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="91"/>
+        <source>Clause {clause}</source>
+        <translation>第 {clause} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="93"/>
+        <source>Own tasks</source>
+        <translation>本级任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="95"/>
+        <source>Assigned from above</source>
+        <translation>上级下达任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="101"/>
+        <source>{text} (own task)</source>
+        <translation>{text}（本级）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="102"/>
+        <source>{text} (assigned)</source>
+        <translation>{text}（上级下达）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="121"/>
+        <source>Task id: {id}</source>
+        <translation>任务编号：{id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="123"/>
+        <source>Last reported: {period}</source>
+        <translation>最近报送：{period}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="125"/>
+        <source>Overdue: due {due}, not done</source>
+        <translation>逾期：期限 {due}，尚未完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/task_models.py" line="156"/>
+        <source> (overdue)</source>
+        <translation>（逾期）</translation>
     </message>
 </context>
 <context>
@@ -2109,6 +2836,177 @@ Load the demo data (Jiangsu and its 13 cities, 2016–2024) to try ipdesk?</sour
         <location filename="../../app/ui/verify_dialog.py" line="126"/>
         <source>Check documents (PDF + XLSX)…</source>
         <translation>核对报送材料（PDF + XLSX）…</translation>
+    </message>
+</context>
+<context>
+    <name>ViolationsModel</name>
+    <message>
+        <location filename="../../app/ui/violations.py" line="25"/>
+        <source>Value out of range</source>
+        <translation>超出取值范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="26"/>
+        <source>Part larger than its whole</source>
+        <translation>部分大于整体</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="27"/>
+        <source>Computed value differs</source>
+        <translation>与计算值不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="28"/>
+        <source>Required value missing</source>
+        <translation>必填缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="29"/>
+        <source>Quarters disagree with the year</source>
+        <translation>季度与全年不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="30"/>
+        <source>Months disagree with the year</source>
+        <translation>月度与全年不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="31"/>
+        <source>Change beyond the plausible band</source>
+        <translation>同比变化超出合理区间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="32"/>
+        <source>Unusual against past changes</source>
+        <translation>与历年变化相比异常</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="33"/>
+        <source>Differs from the sum of the regions below</source>
+        <translation>与下级合计不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="34"/>
+        <source>Fell where a target asks for growth</source>
+        <translation>目标要求增长但下降</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="35"/>
+        <source>First digits unusual (Benford)</source>
+        <translation>首位数字分布异常（本福特定律）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="40"/>
+        <source>Blocking</source>
+        <translation>阻断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="41"/>
+        <source>Needs explanation</source>
+        <translation>需说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="42"/>
+        <source>Note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="104"/>
+        <source>All count indicators</source>
+        <translation>全部计数类指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="105"/>
+        <source>All required indicators</source>
+        <translation>全部必填指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="126"/>
+        <source>Explained</source>
+        <translation>已说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="127"/>
+        <source>Not yet</source>
+        <translation>未说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="148"/>
+        <source>Explanation: </source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="158"/>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="159"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="160"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="161"/>
+        <source>Rule</source>
+        <translation>核查规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="162"/>
+        <source>Severity</source>
+        <translation>性质</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="163"/>
+        <source>What was found</source>
+        <translation>问题内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="164"/>
+        <source>Explained?</source>
+        <translation>是否已说明</translation>
+    </message>
+</context>
+<context>
+    <name>ViolationsPage</name>
+    <message>
+        <location filename="../../app/ui/violations.py" line="269"/>
+        <source>Region: name or code</source>
+        <translation>地区：名称或代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="270"/>
+        <source>Unexplained only</source>
+        <translation>仅看未说明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="286"/>
+        <source>All severities</source>
+        <translation>全部性质</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="288"/>
+        <source>All rules</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="290"/>
+        <source>All indicators</source>
+        <translation>全部指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="316"/>
+        <source>Findings of {region} and every region below · {year}</source>
+        <translation>{region}及全部下级地区 · {year}年 · 核查问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/violations.py" line="318"/>
+        <source>{shown} of {n} findings shown; Enter or a double-click opens the cell</source>
+        <translation>共 {n} 项问题，显示 {shown} 项；按回车或双击可跳转到对应单元格</translation>
     </message>
 </context>
 <context>

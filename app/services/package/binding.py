@@ -10,7 +10,9 @@ another. The receiver therefore recomputes the data fingerprint
   same one printed on every page), and
 - the ``fingerprint`` row of the XLSX's hidden ``元数据`` sheet;
 
-and the audit chain head signed in the manifest to equal the one kept in the XLSX.
+and the audit chain head signed in the manifest to equal the one kept in the XLSX. The task ledger
+(``data.json``'s ``ledger``: tasks, progress, evidence metadata, the report's text) is bound the same
+way by its own SHA-256 (:func:`check_ledger`): a progress row changed in data.json is refused.
 
 The fingerprint covers nine years of values, the package only its year: ``data.json`` carries
 the rest of what the fingerprint covers in ``documents`` (the earlier years' annual values,
@@ -44,6 +46,7 @@ PARTS = {"manifest": ("the manifest", "清单（manifest.json）"), "data": ("da
          "xlsx": ("the XLSX (report.xlsx)", "XLSX 电子件（report.xlsx）")}
 _FP = re.compile(r"fingerprint:([0-9a-f]{64})(?![0-9a-f])")
 _HEAD = re.compile(r"audit:([0-9a-f]{64}):([0-9]+)")
+_LEDGER = re.compile(r"ledger:([0-9a-f]{64})(?![0-9a-f])")
 
 
 def documents_block(db, region: str, year: int, regions: list[str], package_regions: list[str]) -> dict:
@@ -81,20 +84,30 @@ def recompute(data: dict) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def pdf_marks(pdf: bytes) -> tuple[str | None, tuple[str, int] | None]:
-    """``(fingerprint, audit head)`` from the PDF's document information (Keywords)."""
+def pdf_keywords(pdf: bytes) -> str:
+    """The PDF's document information Keywords ("" for a damaged PDF: it then disagrees)."""
     import pypdfium2
 
     try:
         doc = pypdfium2.PdfDocument(pdf)
         try:
-            words = doc.get_metadata_dict().get("Keywords", "") or ""
+            return doc.get_metadata_dict().get("Keywords", "") or ""
         finally:
             doc.close()
-    except Exception:  # a damaged PDF says nothing: it then disagrees
-        return None, None
+    except Exception:
+        return ""
+
+
+def pdf_marks(pdf: bytes, words: str | None = None) -> tuple[str | None, tuple[str, int] | None]:
+    """``(fingerprint, audit head)`` from the PDF's document information (Keywords)."""
+    words = pdf_keywords(pdf) if words is None else words
     fp, head = _FP.search(words), _HEAD.search(words)
     return (fp.group(1) if fp else None), ((head.group(1), int(head.group(2))) if head else None)
+
+
+def ledger_mark(words: str) -> str | None:
+    found = _LEDGER.search(words)
+    return found.group(1) if found else None
 
 
 def xlsx_marks(xlsx: bytes) -> dict[str, str]:
@@ -149,7 +162,8 @@ def check_binding(pkg) -> str:
         _refuse(file, "data", data.get("fingerprint"), expected)
     if a.manifest.get("data_fingerprint") != expected:
         _refuse(file, "manifest", a.manifest.get("data_fingerprint"), expected)
-    pdf_fp, pdf_head = pdf_marks(a.members["report.pdf"])
+    words = pdf_keywords(a.members["report.pdf"])
+    pdf_fp, pdf_head = pdf_marks(b"", words)
     if pdf_fp != expected:
         _refuse(file, "pdf", pdf_fp, expected)
     meta = xlsx_marks(a.members["report.xlsx"])
@@ -164,4 +178,31 @@ def check_binding(pkg) -> str:
         if kept != signed:
             _refuse(file, "xlsx", (kept or "—")[:16] + (kept or "")[64:], f"{head[0][:16]}:{head[1]}",
                     "pkg_binding_head")
+    check_ledger(pkg, words, meta)
     return expected
+
+
+def check_ledger(pkg, words: str, meta: dict) -> None:
+    """The task ledger (tasks, progress, evidence metadata, report text: ``data.json``'s ``ledger``) is
+    bound like the values: its SHA-256 (:func:`app.models.ledger.ledger_fingerprint`) recomputed from
+    data.json must equal the one data.json states, the manifest's ``ledger_fingerprint`` and the ones in
+    the PDF's Keywords and the XLSX's 元数据 sheet. A package whose documents name no ledger (an older
+    ipdesk) carries none."""
+    from app.models.errors import InputError
+    from app.models.ledger import ledger_fingerprint, unpack
+
+    a, data, file = pkg.archive, pkg.data, pkg.archive.file
+    ledger = data.get("ledger")
+    marks = {"manifest": a.manifest.get("ledger_fingerprint"), "pdf": ledger_mark(words),
+             "xlsx": meta.get("ledger_fingerprint")}
+    if ledger is None and not any(marks.values()):
+        return
+    try:
+        expected = ledger_fingerprint(unpack(ledger["rows"]))
+    except (TypeError, KeyError, AttributeError, InputError):
+        _refuse(file, "data", "—", "—")
+    if ledger.get("fingerprint") != expected:
+        _refuse(file, "data", ledger.get("fingerprint"), expected)
+    for part, found in marks.items():
+        if found != expected:
+            _refuse(file, part, found, expected)

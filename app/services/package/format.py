@@ -8,6 +8,8 @@ Layout — a zip archive written by :func:`build_archive` and nothing else::
     data.json       (.ipdx) the values, notes, statuses, explanations, findings, answers
     report.pdf      (.ipdx) the paper copy
     report.xlsx     (.ipdx) the electronic copy
+    evidence.bin    (.ipdx, when evidence files are carried) their bytes one after another; data.json's
+                    ``ledger`` says which file is where (SHA-256, offset, size)
     query.json      (.ipdq) the questions
 
 Why every changed byte is caught: members are stored uncompressed, in a fixed order, with
@@ -86,9 +88,10 @@ MEMBERS = {
     "package": ("manifest.json", "manifest.sig", "data.json", "report.pdf", "report.xlsx"),
     "query": ("manifest.json", "manifest.sig", "query.json"),
 }
+OPTIONAL = {"package": ("evidence.bin",), "query": ()}     # last, when present (evidence files carried)
 KIND_ZH = {"package": "数据包", "query": "查询单"}
 KIND_EN = {"package": "package", "query": "questions"}
-KNOWN_NAMES = frozenset(n for names in MEMBERS.values() for n in names)
+KNOWN_NAMES = frozenset(n for names in (*MEMBERS.values(), *OPTIONAL.values()) for n in names)
 # limits checked on the central directory before any member is read
 MAX_FILE_BYTES = 64 * 2**20
 MAX_ENTRIES = 32
@@ -282,6 +285,7 @@ def read_archive(source, *, kind: str | None = None, name: str | None = None) ->
         _fail("pkg_kind", file, manifest["kind"], kind_en=KIND_EN[manifest["kind"]], kind_zh=KIND_ZH[manifest["kind"]],
               expected_en=KIND_EN[kind], expected_zh=KIND_ZH[kind])
     expected = MEMBERS[manifest["kind"]]
+    expected += tuple(n for n in OPTIONAL[manifest["kind"]] if n in names)
     for n in expected:
         if n not in members:
             _fail("pkg_missing", file, n)

@@ -24,6 +24,7 @@ from app.services.package.format import PackageError, read_archive, short_hash
 from app.services.package.keys import fingerprint_text, trust_status
 
 register({
+    "pkg_evidence": ("evidence file {text} in the package: {why}", "数据包中的佐证材料 {text}：{why}"),
     "pkg_key_mismatch": ("signed by key {text}, not by the key of {office} trusted here ({trusted})",
                          "签名密钥 {text} 不是本单位登记的 {office} 密钥（{trusted}）"),
 })
@@ -35,6 +36,7 @@ class Package:
 
     archive: object
     data: dict
+    evidence: dict = field(default_factory=dict)     # SHA-256 -> bytes of the evidence files carried
 
     @property
     def manifest(self) -> dict:
@@ -112,7 +114,41 @@ def parse_package(archive) -> Package:
     from app.services.package.binding import check_binding
 
     check_binding(pkg)          # data.json, manifest, PDF and XLSX give one data fingerprint
+    pkg.evidence = carried_evidence(archive, data)
     return pkg
+
+
+def carried_evidence(archive, data: dict) -> dict[str, bytes]:
+    """The evidence files ``evidence.bin`` carries, each checked against the SHA-256 its index gives: the
+    index covers the member exactly, in order, without gaps or overlaps (else ``pkg_evidence``)."""
+    import hashlib
+
+    file = archive.file
+    blob = archive.members.get("evidence.bin", b"")
+    ledger = data.get("ledger")
+    index = ledger.get("carried") if isinstance(ledger, dict) else None
+    if index is None:
+        if blob:
+            raise PackageError("pkg_evidence", text="evidence.bin", file=file, params={"why": "no index"})
+        return {}
+    if not isinstance(index, list):
+        raise PackageError("pkg_evidence", text="evidence.bin", file=file, params={"why": "index"})
+    out, at = {}, 0
+    for e in index:
+        ok = (isinstance(e, dict) and isinstance(e.get("sha256"), str) and re.fullmatch(r"[0-9a-f]{64}", e["sha256"])
+              and all(isinstance(e.get(k), int) and not isinstance(e.get(k), bool) for k in ("offset", "size"))
+              and e["offset"] == at and e["size"] > 0 and e["sha256"] not in out)
+        if not ok:
+            raise PackageError("pkg_evidence", text=str(e)[:60], file=file, params={"why": "index"})
+        content = blob[at:at + e["size"]]
+        if len(content) != e["size"] or hashlib.sha256(content).hexdigest() != e["sha256"]:
+            raise PackageError("pkg_evidence", text=e["sha256"][:16], file=file,
+                               params={"why": "内容与 SHA-256 不符 / bytes do not match the SHA-256"})
+        out[e["sha256"]] = content
+        at += e["size"]
+    if at != len(blob):
+        raise PackageError("pkg_evidence", text="evidence.bin", file=file, params={"why": "bytes outside the index"})
+    return out
 
 
 def read_package(source) -> Package:

@@ -20,7 +20,9 @@ Rules, each refusing the whole package with one reason (nothing written):
 
 Applying writes values through :func:`app.models.values.write_values` (action ``receive``,
 ``package`` = the short hash), explanations through :func:`app.models.checks.explain`
-(author as sent), answers to our questions, marks each region-year ``submitted`` and records
+(author as sent), the task ledger (own tasks, assignments, progress, evidence, the report's text)
+through :func:`app.models.ledger.write_ledger` — its regions held to the same scope, evidence bytes
+to their SHA-256 —, answers to our questions, marks each region-year ``submitted`` and records
 the package (state ``received``) — all in one transaction.
 """
 from __future__ import annotations
@@ -33,6 +35,7 @@ from app.models.errors import Cancelled, IpdeskError
 from app.models.messages import register
 
 from app.services.package.format import PackageError, read_archive, short_hash
+from app.services.package.heads import head_notes
 from app.services.package.keys import confirmed_regions, trust_status
 from app.services.package.read import Package, Verification, read_any, read_package, verification_of, verify_file  # noqa: F401
 
@@ -127,6 +130,7 @@ class ReceivePlan:
     statuses: dict[str, str]       # region -> status here now
     gap: list[int] = field(default_factory=list)          # [first, last] version missing before this one
     notes: list[IpdeskError] = field(default_factory=list)  # the sender's audit history does not continue …
+    ledger: object = None          # app.models.ledger.LedgerPlan: tasks, progress, evidence, report text
 
     @property
     def can_apply(self) -> bool:
@@ -145,6 +149,8 @@ class ReceivePlan:
         c = {k: sum(d.kind == k for d in self.diffs) for k in ("new", "changed", "unchanged", "removed")}
         c.update(explanations=len(self.explanations), answers=len(self.answers), regions=len(self.new_regions),
                  conflicts=sum(d.conflict for d in self.diffs))
+        if self.ledger is not None:
+            c.update({f"ledger_{k}": n for k, n in self.ledger.counts().items()})
         return c
 
     def to_dict(self, *, unchanged: bool = False) -> dict:
@@ -152,7 +158,8 @@ class ReceivePlan:
                 "notes": [n.to_dict() for n in self.notes],
                 "refusal": self.refusal.to_dict() if self.refusal else None, "counts": self.counts(),
                 "diffs": [d.__dict__ for d in self.diffs if unchanged or d.kind != "unchanged"],
-                "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions}
+                "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions,
+                "ledger": self.ledger.to_dict() if self.ledger is not None else None}
 
 
 def _norm(text: str | None) -> str:
@@ -202,44 +209,6 @@ def gap_of(db, pkg: Package) -> list[int]:
 def _span(missing: list[int]) -> str:
     lo, hi = missing
     return f"v{lo}" if lo == hi else f"v{lo}–v{hi}"
-
-
-def head_notes(db, pkg: Package) -> list[IpdeskError]:
-    """Does the sender's audit history continue the one its last package here showed? The receiver cannot
-    replay the sender's chain; it can hold the sender to what it signed: the rows never fewer, and the
-    package naming as its previous head the head this office holds (or a later one, when a package sent
-    in between did not come here). A mismatch is reported (the dry run, the window) — evidence for an
-    auditor who compares the heads held here with the sender's store (``audit.extends``)."""
-    from app.services.package.binding import head_of
-
-    a = pkg.archive
-    new = head_of(pkg.manifest)
-    prev = pkg.manifest.get("previous_head")
-    prev = (prev["hash"], prev["rows"]) if isinstance(prev, dict) and isinstance(prev.get("hash"), str) \
-        and isinstance(prev.get("rows"), int) else None
-    held = None
-    for (text,) in db.execute("select manifest from packages_received where sender_id = ? and hash <> ?"
-                              " order by received_at desc, rowid desc", [a.sender_id, a.hash]):
-        try:
-            held = head_of(json.loads(text))
-        except ValueError:
-            held = None
-        if held:
-            break
-    office = f"{a.sender_id} {a.sender_name}".strip()
-    if new is None:
-        return [PackageError("pkg_head_missing", file=a.file, params={"office": office})]
-    if held is None:
-        return []
-    shown = {"office": office, "held": f"{held[0][:16]}（{held[1]:,}）", "new": f"{new[0][:16]}（{new[1]:,}）",
-             "prev": f"{prev[0][:16]}（{prev[1]:,}）" if prev else "—"}
-    if new[1] < held[1] or (new[1] == held[1] and new[0] != held[0]):
-        return [PackageError("pkg_head_shorter", file=a.file, params=shown)]
-    if prev == held or new == held:
-        return []
-    if prev is not None and prev[1] > held[1]:
-        return [PackageError("pkg_head_skipped", file=a.file, params=shown)]
-    return [PackageError("pkg_head_diverged", file=a.file, params=shown)]
 
 
 def _refusal(db, pkg: Package, v: Verification, known: set[str], accept_gap: bool = False
@@ -318,6 +287,9 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> Receiv
             new_regions.append({k: r.get(k) for k in ("code", "parent", "level", "name_zh", "name_en",
                                                       "valid_from", "valid_to")})
     state, refusal = _refusal(db, pkg, v, known, accept_gap)
+    ledger = None
+    if state == "new" and refusal is None:
+        state, refusal, ledger = _ledger_plan(db, pkg, v)
     marks = ",".join("?" * len(pkg.regions))
     old = stored_values(db, pkg.regions, pkg.year, pkg.year)
     expl_by_cell: dict[tuple, list[str]] = {}
@@ -353,7 +325,40 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> Receiv
     answers = pending_answers(db, pkg.data["answers"], pkg.regions)
     statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
     return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses,
-                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [])
+                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [], ledger)
+
+
+def _ledger_plan(db, pkg: Package, v: Verification):
+    """(state, refusal, LedgerPlan) of the package's task ledger: every region it names must be one the
+    key may send and below the package's region (never this office's own), open here for receiving; every
+    row checked (:func:`app.models.ledger.plan_ledger`)."""
+    from app.models.db import meta_get
+    from app.models.errors import InputError
+    from app.models.ledger import plan_ledger, unpack
+
+    ledger = pkg.data.get("ledger")
+    if not isinstance(ledger, dict):
+        return "new", None, None
+    a = pkg.archive
+    scope = confirmed_regions(db, signing_key(db, v, a)) or []
+    parents = {r["code"]: r.get("parent") for r in pkg.data["regions"]}
+    home = meta_get(db, "home_region")
+    named: set[str] = set()
+
+    def inside(code):
+        named.add(code)
+        return (code != home and _inside(db, code, pkg.region, parents)
+                and any(_inside(db, code, allowed, parents) for allowed in scope))
+    try:
+        plan = plan_ledger(db, unpack(ledger.get("rows")), pkg.evidence, year=pkg.year, inside=inside)
+    except InputError as exc:
+        return "refused", exc, None
+    for code in sorted(named - set(pkg.regions)):     # regions the values did not bring (no values this year)
+        try:
+            review.check_receive(db, code, pkg.year)
+        except review.Refused as exc:
+            return "refused", exc, None
+    return "new", None, plan
 
 
 def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
@@ -536,6 +541,11 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         step(0.5, "写入数值", "writing values")
         why = f"{a.file} v{pkg.seq} from {a.sender_id} {a.sender_name or ''}".rstrip()
         write_values(db, changes, who=who, why=why, action="receive")
+        if plan.ledger is not None and not plan.ledger.empty:     # before the explanations: an own task first
+            from app.models.ledger import write_ledger
+
+            step(0.6, "写入任务与推进情况", "writing tasks and progress")
+            write_ledger(db, plan.ledger, who=who, why=why)
         step(0.7, "写入情况说明", "writing explanations")
         for e in plan.explanations:
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],

@@ -13,7 +13,10 @@ What is sent: the region itself and those of its subordinate regions that have v
 the year (a province's package carries its cities; a city without county data, the city
 alone), every period of the year, with notes, sources, statuses and the package each value
 came from; explanations; the findings of the checks; the target packs in use; answers to
-questions received about earlier packages.
+questions received about earlier packages; the task ledger of the regions the documents cover
+(own tasks and assignments, progress, evidence metadata, the results report's edited text —
+:func:`ledger_block`) with the evidence files' bytes in ``evidence.bin`` up to
+:data:`EVIDENCE_CAP` (3 MB) a package.
 
 Refused, nothing written, while anything is open in the region with its direct subordinates
 — :func:`app.models.findings.findings` ``(below="children").open(everywhere=True)``, the
@@ -53,6 +56,7 @@ register({
 
 DATA_SCHEMA = 2               # 2: ``documents`` (what the fingerprint covers beyond the year's rows)
 SIZE_GOAL = 5 * 2**20          # a province-year package; larger ones are written but reported
+EVIDENCE_CAP = 3 * 2**20       # evidence bytes carried per package; beyond it only metadata and SHA-256 travel
 
 
 @dataclass
@@ -140,6 +144,22 @@ def build_data(db, region: str, year: int, regions: list[str], findings: list, f
         "fingerprint": fingerprint,
         "answers": answers_for_export(db, regions, year),
     }
+
+
+def ledger_block(db, regions: list[str], year: int, cap: int = EVIDENCE_CAP) -> tuple[dict, bytes]:
+    """``data.json``'s ``ledger`` — the task ledger of ``regions`` (:func:`app.models.ledger.ledger_rows`),
+    its fingerprint, and where each carried evidence file lies in ``evidence.bin`` — and those bytes.
+    Files beyond ``cap`` travel as metadata and SHA-256 only (the receiver shows them as not carried)."""
+    from app.models.ledger import evidence_contents, ledger_fingerprint, ledger_rows, pack
+
+    rows = ledger_rows(db, regions, year)
+    carried, blob = evidence_contents(db, rows, cap)
+    sizes = {e["sha256"]: e["bytes"] for e in rows["evidence"]}
+    index, offset = [], 0
+    for sha in carried:
+        index.append({"sha256": sha, "offset": offset, "size": sizes[sha]})
+        offset += sizes[sha]
+    return {"fingerprint": ledger_fingerprint(rows), "rows": pack(rows), "cap": cap, "carried": index}, blob
 
 
 def package_scope(regions: list[str]) -> str:
@@ -238,6 +258,9 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
     data["documents"] = documents_block(db, region, year, rep.report.regions, regions)
     if recompute(data) != rep.report.fingerprint:       # what every receiver checks, checked before signing
         raise InputError("pkg_self_binding", region=region, period=str(year))
+    data["ledger"], evidence_bin = ledger_block(db, rep.report.regions, year)
+    if data["ledger"]["fingerprint"] != rep.report.ledger_fingerprint:    # the ledger the documents name
+        raise InputError("pkg_self_binding", region=region, period=str(year))
     status = region_year_status(db, region, year)
     if status not in LOCKED_STATES:          # what the region-year is once this export is recorded
         data["regions"][0]["status"] = "submitted"
@@ -251,12 +274,15 @@ def export_package(db, region: str, year: int, out_dir: str | os.PathLike, *, of
               "store_schema": SCHEMA_VERSION, "data_schema": DATA_SCHEMA, "app_version": __version__,
               "catalogue_version": meta_get(db, "catalogue_version", "") or "",
               "data_fingerprint": rep.report.fingerprint, "regions": regions,
+              "ledger_fingerprint": data["ledger"]["fingerprint"],
               "audit_head": {"hash": head[0], "rows": head[1]}, "previous_head": previous_head}
     proof = rollover_proof(key)
     if proof:
         fields["rollover"] = proof
     archive = seal("package", fields, [("data.json", data_bytes), ("report.pdf", pdf_bytes),
-                                       ("report.xlsx", xlsx_bytes)], key, office_id=office_id, office_name=office_name)
+                                       ("report.xlsx", xlsx_bytes)] + ([("evidence.bin", evidence_bin)] if evidence_bin
+                                                                       else []),
+                   key, office_id=office_id, office_name=office_name)
     check_cancel(cancel)
     out.mkdir(parents=True, exist_ok=True)
     stem = safe_stem(region, year, seq)

@@ -32,6 +32,8 @@ from app.models.errors import IpdeskError
 from app.models.messages import register, render
 from app.models.states import LOCKED_STATES
 from app.models.states import STATUS_ZH as WORKFLOW_ZH  # one wording of the workflow states
+from app.models.findings import subject_name
+from app.models.ledger import ledger_fingerprint, ledger_rows
 from app.services.report.words import (ALL_INDICATORS, DRAFT_MARK, FINAL_MARK, OPEN_LISTED, RULE_ZH,  # noqa: F401
                                        SEVERITY_ZH, finding_label, state_text)
 
@@ -253,6 +255,7 @@ class Report:
     detail: list[list]           # [region, indicator, period, canonical value, note]: the 明细 sheet
     regions: list[str] = field(default_factory=list)
     key_fingerprint: str = ""    # the office's signing key (packages), printed on the cover when known
+    ledger_fingerprint: str = ""  # the task ledger of ``regions`` (app.models.ledger): PDF keywords, XLSX 元数据
     status: str = "draft"        # the workflow state at export (review.document_state)
     final: bool = False          # approved and nothing unresolved: no draft mark, may say 已审批
     reasons: list[str] = field(default_factory=list)     # why not final, in words (review.document_state)
@@ -375,7 +378,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     grid, the dashboard and ``ipdesk check`` show. Whether the document is final, and the
     state it prints, is :func:`app.models.review.document_state` over those findings."""
     from app import __version__
-    from app.models.catalogue import children as child_codes
+    from app.models.catalogue import children as child_codes, in_sections
     from app.models.catalogue import indicators as load_indicators
     from app.models.catalogue import region as get_region
     from app.models.db import meta_get
@@ -420,7 +423,9 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         by_indicator.setdefault(t.indicator, []).append(t)
 
     rows: list[IndicatorRow] = []
-    for seq, (code, ind) in enumerate(((c, i) for c, i in cat.items() if i.applies_to(reg.level)), start=1):
+    # in the catalogue's sections (the entry grid's order)
+    for seq, ind in enumerate(in_sections(i for i in cat.values() if i.applies_to(reg.level)), start=1):
+        code = ind.code
         d = ind.decimals
         prev, cur = eff.get((region, code, year - 1)), eff.get((region, code, year))
         yoy, unit = None, "%"
@@ -451,7 +456,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     findings = [FindingRow(
         region=f.region, region_name=(regs[f.region].name_zh if f.region in regs else reg.name_zh),
         indicator=f.indicator,
-        indicator_name=cat[f.indicator].name_zh if f.indicator in cat else ALL_INDICATORS.get(f.rule, "全部指标"),
+        indicator_name=subject_name(f, cat),
         period=f.period, severity=f.severity, rule=f.rule, message=clean_text(f.message("zh")),
         explanation=clean_text(f.explanation)) for f in fs.items]
 
@@ -487,6 +492,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         workflow=state_text(doc.status, doc.final), status=doc.status, final=doc.final, reasons=list(doc.reasons),
         open_items=open_items if not doc.final else [],
         fingerprint=fp.digest(fp_doc), fingerprint_parts={k: v for k, v in fp_doc.items() if k != "values"},
+        ledger_fingerprint=ledger_fingerprint(ledger_rows(db, covered, year)),
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
         children=children, series=series, years=years, detail=detail, regions=covered,

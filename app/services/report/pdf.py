@@ -481,6 +481,32 @@ def results_part(rep: Report, st) -> list:
     for s in rr.sections:
         out.append(_p(s.title, st["h1"]))
         out += [_p(line.strip(), st["body"]) for line in (s.text or "").split("\n") if line.strip()]
+        if s.number == 3:
+            out += owed_part(rr, st)
+    return out
+
+
+def owed_part(rr, st) -> list:
+    """The regions below × tasks (:func:`app.services.results_report.owed_blocks`): who reported what,
+    who has not (未报); 五号 text, blocks of at most seven regions across the 156 mm type area."""
+    from app.services.results_report import OWED_NOTE, OWED_TITLE, owed_blocks
+
+    blocks = owed_blocks(getattr(rr, "owed", None))
+    if not blocks:
+        return []
+    font = st["cell"].fontName
+    out = [CondPageBreak(60 * mm), _p(f"{rr.region_name}{rr.year}年{OWED_TITLE}", st["h1"])]
+    for n, (header, rows) in enumerate(blocks):
+        first = 36 * mm                     # seven columns of 17 mm: 连云港市 on one line at 10.5 pt
+        rest = (TYPE_W - first) / (len(header) - 1)
+        table = [[_p(h, st["cell_head"]) for h in header]]
+        table += [[_p(r[0], st["cell"])] + [_p(w.replace(" ", "\n").replace("（逾期）", "\n逾期"),
+                                               st["cell_head" if w == "未报" or "逾期" in w else "cell"])
+                                            for w in r[1:]] for r in rows]
+        if n:
+            out.append(Spacer(1, 3 * mm))
+        out.append(_table(table, [first] + [rest] * (len(header) - 1), font=font))
+    out.append(_p(OWED_NOTE, st["note"]))
     return out
 
 

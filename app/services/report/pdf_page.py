@@ -47,7 +47,9 @@ def audit_head_of(rep: Report) -> tuple[str, int] | None:
 
 def _keywords(rep: Report) -> str:
     head = audit_head_of(rep)
-    return f"fingerprint:{rep.fingerprint}" + (f" audit:{head[0]}:{head[1]}" if head else "")
+    ledger = getattr(rep, "ledger_fingerprint", "")        # the task ledger a package carries beside the values
+    return (f"fingerprint:{rep.fingerprint}" + (f" audit:{head[0]}:{head[1]}" if head else "")
+            + (f" ledger:{ledger}" if ledger else ""))
 
 
 @lru_cache(maxsize=4)

@@ -137,6 +137,9 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_mm: list[float]
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
+    for c, w in enumerate(widths_mm):       # the grid's widths: LibreOffice and WPS lay out by these, not the cells'
+        t.columns[c].width = Mm(w)
+
     def cell_text(head: bool, align):
         def fmt(par, text):
             _line(par, exact=TABLE_PT * 1.45)
@@ -249,7 +252,20 @@ def write_docx(db, region: str, year: int, path: str | os.PathLike, *, rep=None,
             _run(cap, f"表{2 if rep.indicators else 1}  {rep.region_name}{rep.year}年重点任务推进情况",
                  face=HEAD_FACE, size=12)
             _table(d, ["序号", "任务", "来源", "期限", "状态", "进度"], task_rows(tasks),
-                   [10, 74, 18, 22, 20, 12], right_from=5)
+                   [10, 70, 18, 22, 20, 16], right_from=5)
+        if s.number == 3 and results.owed is not None:
+            from app.services.results_report import OWED_NOTE, OWED_TITLE, owed_blocks
+
+            cap = d.add_paragraph()
+            _line(cap, before=6, align=WD_ALIGN_PARAGRAPH.CENTER)
+            n = 1 + bool(rep.indicators) + bool(tasks)
+            _run(cap, f"表{n}  {results.region_name}{results.year}年{OWED_TITLE}", face=HEAD_FACE, size=12)
+            for header, rows in owed_blocks(results.owed):
+                _table(d, header, rows, [36] + [120 / (len(header) - 1)] * (len(header) - 1), right_from=len(header))
+                d.add_paragraph()
+            note = d.add_paragraph()
+            _line(note, exact=TABLE_PT * 1.45)
+            _run(note, OWED_NOTE, face=TABLE_FACE, size=TABLE_PT)
 
     props = d.core_properties
     props.title = results.title

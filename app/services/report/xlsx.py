@@ -326,6 +326,8 @@ def _meta(ws, rep: Report):
             ("regions", ",".join(rep.regions)), ("years", f"{rep.years[0]}-{rep.years[-1]}" if rep.years else ""),
             ("detail_rows", str(len(rep.detail))), ("key_fingerprint", rep.key_fingerprint or ""),
             ("status", rep.status), ("final", "true" if rep.final else "false"), ("mark", rep.mark)]
+    if getattr(rep, "ledger_fingerprint", ""):          # the task ledger a package carries (app.models.ledger)
+        rows.append(("ledger_fingerprint", rep.ledger_fingerprint))
     head = getattr(rep, "audit_head", None)
     if isinstance(head, tuple) and len(head) == 2:      # the audit chain head at export, as on the PDF cover
         rows.append(("audit_head", f"{head[0]}:{head[1]}"))
@@ -365,6 +367,9 @@ def build_workbook(rep: Report, *, progress=None, cancel=None, fingerprint_parts
             progress((n + 1) / 9, say(f"工作表“{ws.title}”", f"sheet {ws.title}"))
     if getattr(rep, "tasks", None):     # set by export_report; a year without a task list keeps the 8 sheets
         _tasks(wb.create_sheet(TASK_SHEET), rep)
+    owed = getattr(getattr(rep, "results", None), "owed", None)
+    if owed is not None:                # a region with regions below: who reported which task
+        _owed(wb.create_sheet(OWED_SHEET), rep, owed)
     _detail(wb.create_sheet(SHEETS[6]), rep, cancel)
     _meta(wb.create_sheet(SHEETS[7]), rep)
     if fingerprint_parts is not None:           # what verify-docs needs (rows added to 元数据)
@@ -420,4 +425,29 @@ def _tasks(ws, rep: Report):
             ws.cell(row=i, column=9).font = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312, bold=True,
                                                  color=DRAFT_RED)
     s.finish("landscape", wrap={2: (10, 16), 4: (24, 60), 5: (10, 20)}, fixed={1: 5, 3: 9, 8: 8, 9: 8})
+    _page_setup(ws, rep)
+
+
+OWED_SHEET = "下级任务推进"
+
+
+def _owed(ws, rep: Report, owed):
+    """The 下级任务推进 sheet: one row per task that goes down, one column per region below, each cell the
+    latest state reported there or 未报 (app.models.progress.owed_tasks)."""
+    from app.services.results_report import OWED_NOTE
+
+    s = _Sheet(ws, rep)
+    s.header(["条款", "任务"] + [name for _c, name in owed.regions])
+    last = s.top
+    for i, (t, lab) in enumerate(zip(owed.tasks, owed.labels()), start=s.top + 1):
+        s.put(i, 1, lab)
+        s.put(i, 2, t.short(30))
+        for j, (code, _n) in enumerate(owed.regions, start=3):
+            s.put(i, j, owed.word(code, t.id))
+            if owed.cell(code, t.id) is not None and owed.cell(code, t.id).state is None:
+                ws.cell(row=i, column=j).font = Font(name=FONT_NAME, size=FONT_SIZE, charset=GB2312, bold=True,
+                                                     color=DRAFT_RED)
+        last = i
+    s.finish("landscape", wrap={1: (6, 8), 2: (16, 30), **{j: (6, 10) for j in range(3, 3 + len(owed.regions))}})
+    _text(ws.cell(row=last + 2, column=1, value=OWED_NOTE))
     _page_setup(ws, rep)
