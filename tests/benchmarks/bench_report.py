@@ -6,7 +6,8 @@ Prints each figure with its goal and the ratio to a floor measured in the same r
 and its floor called in turn for several rounds (medians; the per-round ratios' median and range
 beside them, as the machine may be shared). The floor is the same content written by bare
 libraries from the same model: reportlab (SimpleDocTemplate; one Table per table of already
-formatted strings, the 填报说明 table, one line chart per series, the results report's text; the
+formatted strings, the 填报说明 table, one line chart per series, the results report's text and its
+regions × tasks table; the
 same embedded face; no page furniture) and openpyxl (Workbook + ``append`` per row, no styles; the
 任务 sheet's rows too when the year has tasks), i.e. what the file formats cost at the least. The
 XLSX figure includes the verify-docs record, as the export writes it. The export pauses automatic
@@ -101,7 +102,19 @@ def bare_pdf(rep, path: Path) -> None:
     for sec in (rr.sections if rr is not None else []):
         flow.append(Paragraph(sec.title, body))
         flow += [Paragraph(line.strip(), body) for line in (sec.text or "").split("\n") if line.strip()]
+        if sec.number == 3:
+            for header, rows in owed_tables(rr):      # the regions below × tasks, as the export prints them
+                t = Table([header] + rows, repeatRows=1)
+                t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7)]))
+                flow.append(t)
     SimpleDocTemplate(str(path), pagesize=A4, initialFontName=font).build(flow)
+
+
+def owed_tables(rr) -> list:
+    """The regions-below × tasks table of the results report (``[(header, rows)]``, strings), if any."""
+    from app.services.results_report import owed_blocks
+
+    return owed_blocks(getattr(rr, "owed", None)) if rr is not None else []
 
 
 def bare_xlsx(rep, path: Path) -> None:
@@ -119,6 +132,12 @@ def bare_xlsx(rep, path: Path) -> None:
             t = r.task
             ws.append([n, t.id, t.place or "本级", t.text_zh, t.responsible_zh, r.due, r.state_zh, r.percent,
                        "是" if r.overdue else "否", r.period or "未报送"])
+    owed = getattr(getattr(rep, "results", None), "owed", None)
+    if owed is not None:                 # the regions below × tasks sheet: one row per task
+        ws = wb.create_sheet("owed")
+        ws.append(["条款", "任务"] + [name for _c, name in owed.regions])
+        for t, lab in zip(owed.tasks, owed.labels()):
+            ws.append([lab, t.short(30)] + [owed.word(code, t.id) for code, _n in owed.regions])
     ws = wb.create_sheet("detail")
     for row in rep.detail:
         ws.append(row)

@@ -9,7 +9,8 @@ one write path (``import_tasks``, ``add_task``, ``assign``, ``set_progress`` wit
   and 40 of the province's own tasks decomposed from them and assigned to its 13 cities, so that
   each of the 14 regions (the province and its cities) has 100 tasks;
 - progress for every region × task × quarter (2024Q1–Q4): 5,600 reports with state, percentage,
-  milestone, text and person, a reason where the state is 滞后 / 取消;
+  milestone, text and person, a reason where the state is 滞后 / 取消; by the fourth quarter most
+  tasks are done, about one in seven is not (and, 2024 being past, overdue: a finding each);
 - 50 evidence files (PDF and PNG, 6–40 KB each) attached to the province's fourth-quarter reports.
 
 It is generated once and cached in the temp folder (``--fresh`` remakes it).
@@ -20,7 +21,8 @@ figure for several rounds (medians; the per-round ratios' range beside them, as 
 shared): the same content written by bare libraries from the same model — reportlab (the tables,
 charts and the report's text as :mod:`bench_report` writes them), openpyxl (its tables, the 明细 rows
 and the 任务 sheet's rows, ``append`` per row) and python-docx (the title, every section heading and
-paragraph, the indicator table and the task table: the same numbers of paragraphs, tables and rows,
+paragraph, the indicator table, the task table and the regions × tasks table: the same numbers of
+paragraphs, tables and rows,
 default styles), under the export's garbage-collection pause as the export is.
 """
 from __future__ import annotations
@@ -39,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import cached_store, report  # noqa: E402
-from bench_report import bare_pdf, bare_xlsx, paused, ratio_line, rounds  # noqa: E402
+from bench_report import bare_pdf, bare_xlsx, owed_tables, paused, ratio_line, rounds  # noqa: E402
 
 from app.models.db import open_store  # noqa: E402
 from app.services.demo import make_demo  # noqa: E402
@@ -125,12 +127,12 @@ def fill(db) -> int:
                 pct = min(100, pct + rng.choice((10, 20, 25, 30)))
                 roll = rng.random()
                 state, why = "in_progress", None
-                if q == "Q4" and pct == 100:
+                if q == "Q4" and (pct == 100 or roll < 0.85):     # a past year: most tasks done by its end
                     state = "done"
-                elif roll < 0.08:
-                    state, why = "late", "受项目审批进度影响，配套资金尚未到位"
-                elif q == "Q4" and roll > 0.97:
+                elif roll > 0.98:
                     state, why = "cancelled", "上级调整工作部署，本项任务不再实施"
+                elif roll > 0.90:
+                    state, why = "late", "受项目审批进度影响，配套资金尚未到位"
                 evidence = [files[i]] if region == PROVINCE and q == "Q4" and i < EVIDENCE_FILES else ()
                 set_progress(db, region, row.task.id, f"{YEAR}{q}", state, percent=None if state == "done" else pct,
                              milestone=rng.choice(DONE_WORDS), text=f"{rng.choice(DONE_WORDS)}，{rng.choice(WAYS)}。",
@@ -141,12 +143,20 @@ def fill(db) -> int:
 
 def bare_docx(rep, path: Path) -> None:
     """The DOCX's content through bare python-docx: the title, each section's heading and paragraphs,
-    the indicator table and the task table (the same strings, default styles), the fingerprint footer."""
+    the indicator, task and regions × tasks tables (the same strings, default styles), the fingerprint footer."""
     import docx
 
     from app.services.report.results_docx import indicator_rows, task_rows
 
     d = docx.Document()
+
+    def table(header, rows):
+        t = d.add_table(rows=1 + len(rows), cols=len(header))
+        for r, values in enumerate([header] + rows):
+            cells = t.rows[r].cells
+            for c, text in enumerate(values):
+                cells[c].text = text or ""
+
     d.sections[0].footer.paragraphs[0].text = f"数据指纹 {rep.fingerprint}"
     d.add_paragraph(rep.results.title)
     for s in rep.results.sections:
@@ -160,11 +170,10 @@ def bare_docx(rep, path: Path) -> None:
                              if s.number == 3 and rep.tasks else (None, None)):
             if header is None:
                 continue
-            t = d.add_table(rows=1 + len(rows), cols=len(header))
-            for r, values in enumerate([header] + rows):
-                cells = t.rows[r].cells
-                for c, text in enumerate(values):
-                    cells[c].text = text or ""
+            table(header, rows)
+        if s.number == 3:
+            for header, rows in owed_tables(rep.results):     # the regions below × tasks
+                table(header, rows)
     d.save(str(path))
 
 
@@ -175,7 +184,7 @@ def main() -> None:
     args = ap.parse_args()
     register_reportlab_font()   # once per process, as in the app
     register_serif_fonts()
-    db = open_store(cached_store("tasks-report", fill, args.fresh))
+    db = open_store(cached_store("tasks-report-2", fill, args.fresh))
     n_tasks = db.execute("select count(*) from tasks where year = ?", [YEAR]).fetchone()[0]
     n_reports = db.execute("select count(*) from task_progress where year = ?", [YEAR]).fetchone()[0]
     n_files = db.execute("select count(*), coalesce(sum(bytes), 0) from evidence_files").fetchone()
