@@ -97,6 +97,10 @@ def test_bad_section_and_locked_year_are_refused(demo_db):
 
 def test_cn_numbers():
     assert [rr.cn_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
+    # a province's list of 100 tasks and more (section 三 numbers each task): this used to fail at 100
+    assert [rr.cn_number(n) for n in (99, 100, 101, 110, 111, 120, 999, 1000, 1001, 1100, 9999)] == [
+        "九十九", "一百", "一百零一", "一百一十", "一百一十一", "一百二十", "九百九十九", "一千", "一千零一", "一千一百",
+        "九千九百九十九"]
 
 
 def test_keep_mine_records_the_draft_seen_and_the_mark_goes_until_the_draft_moves_again(demo_db, tmp_path):

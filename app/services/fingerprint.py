@@ -68,28 +68,44 @@ def _targets(db, region: str, year: int) -> list[list]:
     return sorted(out, key=lambda r: [("" if v is None else str(v)) for v in r])
 
 
-def payload(db, region: str, year: int, regions: list[str] | None = None) -> bytes:
-    """The canonical UTF-8 JSON that :func:`fingerprint` hashes."""
+def document(db, region: str, year: int, regions: list[str] | None = None, *,
+             values: list[list] | None = None) -> dict:
+    """What :func:`payload` serialises. ``values``: :func:`value_rows` of the same regions and year
+    when the caller has read them already (the report model has: its 明细 rows), so they are read once."""
     from app.models.db import meta_get
 
     regions = list(dict.fromkeys(regions)) if regions is not None else covered_regions(db, region, year)
-    doc = {
+    return {
         "format": FORMAT,
         "region": region,
         "year": int(year),
         "regions": sorted(regions),
         "window": [int(year) - WINDOW_YEARS + 1, int(year)],
         "catalogue": meta_get(db, "catalogue_version", ""),
-        "values": value_rows(db, regions, year),
+        "values": value_rows(db, regions, year) if values is None else values,
         "explanations": _explanations(db, regions, year),
         "targets": _targets(db, region, year),
     }
+
+
+def encode(doc: dict) -> bytes:
+    """The canonical UTF-8 JSON of a :func:`document`."""
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def payload(db, region: str, year: int, regions: list[str] | None = None) -> bytes:
+    """The canonical UTF-8 JSON that :func:`fingerprint` hashes."""
+    return encode(document(db, region, year, regions))
 
 
 def fingerprint(db, region: str, year: int, regions: list[str] | None = None) -> str:
     """SHA-256 (hex) of :func:`payload` — deterministic, changes with any shown value."""
     return hashlib.sha256(payload(db, region, year, regions)).hexdigest()
+
+
+def digest(doc: dict) -> str:
+    """SHA-256 (hex) of a :func:`document` — the same as :func:`fingerprint` of the same store content."""
+    return hashlib.sha256(encode(doc)).hexdigest()
 
 
 def short(fp: str) -> str:

@@ -39,19 +39,24 @@ register({
 
 
 def cn_number(n: int) -> str:
-    """>>> cn_number(3), cn_number(12), cn_number(20), cn_number(100), cn_number(105), cn_number(123)
-    ('三', '十二', '二十', '一百', '一百零五', '一百二十三')"""
+    """Chinese numerals up to 9999 (a province's task list runs past 九十九), digits beyond:
+
+    >>> cn_number(3), cn_number(12), cn_number(20), cn_number(100), cn_number(105), cn_number(110), cn_number(1010)
+    ('三', '十二', '二十', '一百', '一百零五', '一百一十', '一千零一十')"""
     if n < 10:
         return CN_DIGITS[n]
-    if n >= 1000:
+    if n < 20:
+        return "十" + ("" if n == 10 else CN_DIGITS[n - 10])
+    if n > 9999:
         return str(n)
-    if n >= 100:                         # a province's list runs past 99 tasks
-        hundreds, rest = divmod(n, 100)
-        tail = "" if rest == 0 else ("零" + CN_DIGITS[rest] if rest < 10 else
-                                     ("一" if rest < 20 else "") + cn_number(rest))
-        return cn_number(hundreds) + "百" + tail
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+    out, zero = "", False
+    for digit, unit in zip(f"{n:04d}", ("千", "百", "十", "")):
+        if digit == "0":
+            zero = bool(out)                 # a gap inside the number reads 零 once
+            continue
+        out += ("零" if zero else "") + CN_DIGITS[int(digit)] + unit
+        zero = False
+    return out
 
 
 def parse_section(text) -> int:
@@ -233,14 +238,16 @@ def _section_five(rows) -> str:
             "（三）完善配套政策措施，加强部门协同和上下联动，确保各项任务落到实处。")
 
 
-def drafts(db, region: str, year: int, *, today: date | None = None, rep=None) -> tuple[dict[int, str], object]:
-    """The five sections drafted from the store: ``({1: text, …, 5: text}, report model)``."""
+def drafts(db, region: str, year: int, *, today: date | None = None, rep=None,
+           tasks=None) -> tuple[dict[int, str], object]:
+    """The five sections drafted from the store: ``({1: text, …, 5: text}, report model)``.
+    ``rep`` (the report model) and ``tasks`` (``tasks_for`` of the same day) when the caller has them."""
     from app.models.catalogue import indicators
     from app.models.tasks import tasks_for
     from app.services.report.data import build_report
 
     rep = rep or build_report(db, region, int(year), include_children=False)
-    rows = tasks_for(db, region, int(year), today=today)
+    rows = tasks if tasks is not None else tasks_for(db, region, int(year), today=today)
     cat = indicators(db)
     return {1: _section_one(rep, rows), 2: _section_two(rep, cat), 3: _section_three(db, region, int(year), rows),
             4: _section_four(db, region, int(year), rep, rows, today), 5: _section_five(rows)}, rep
@@ -260,13 +267,14 @@ def _diff(edited: str, new: str) -> list[str]:
     return list(difflib.unified_diff(edited.splitlines(), new.splitlines(), "已编辑文本", "重新生成的草稿", lineterm=""))
 
 
-def show(db, region: str, year: int, *, today: date | None = None) -> ResultsReport:
+def show(db, region: str, year: int, *, today: date | None = None, rep=None, tasks=None) -> ResultsReport:
     """The report as it stands: each section's edited text, or the live draft where nobody edited it.
-    Edited sections also carry the new draft and the difference (so :func:`draft` is the same call)."""
+    Edited sections also carry the new draft and the difference (so :func:`draft` is the same call).
+    ``rep`` / ``tasks``: as for :func:`drafts` (an export passes the model it prints, built once)."""
     from app.models.catalogue import region as get_region
 
     reg = get_region(db, region)
-    texts, rep = drafts(db, region, year, today=today)
+    texts, rep = drafts(db, region, year, today=today, rep=rep, tasks=tasks)
     stored = _stored(db, region, year)
     out = []
     for n, title in TITLES.items():

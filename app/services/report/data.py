@@ -23,10 +23,9 @@ callbacks, files written to a temporary name and moved into place only when comp
 """
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Callable
 
 from app.models.errors import IpdeskError
@@ -61,6 +60,7 @@ class ExportCancelled(IpdeskError):
 
 
 # the one formatter and the office's settings live beside this module (re-exported: callers import them here)
+from app.services.report.effective import _formula_value, _inputs_present, effective_values  # noqa: E402,F401
 from app.services.report.numbers import canonical_target, clean_text, date_zh, rounded, show, signed  # noqa: E402,F401
 from app.services.report.office import (DEFAULT_DEADLINE, _deadline, _recipient, office_of,  # noqa: E402,F401
                                         save_office)
@@ -268,6 +268,7 @@ class Report:
     approver: str = ""                                      # who approved it (audit)
     approved_at: date | None = None                         # when (local date), None unless approved
     definitions: list = field(default_factory=list)         # front.Definition: 填报说明, source and 口径
+    fingerprint_parts: dict = field(default_factory=dict)   # the fingerprint's document but its values (verify-docs)
     high_value: object = None                               # front.HighValueNet or None
     guideline_loaded: bool = True                           # an annual guideline pack for the year is loaded
 
@@ -364,63 +365,6 @@ def requirement(comparator: str, value, target_year: int, year: int) -> str:
 
 # ---------------------------------------------------------------- building it
 
-def _formula_value(formula: str, env: dict[str, Decimal]) -> Decimal | None:
-    """Evaluate a catalogue formula (+ - * / over codes) exactly in Decimal; None if an input is missing."""
-    def ev(node):
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Name):
-            v = env.get(node.id)
-            if v is None:
-                raise KeyError(node.id)
-            return v
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return Decimal(repr(node.value))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = ev(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp):
-            a, b = ev(node.left), ev(node.right)
-            op = type(node.op)
-            if op is ast.Add:
-                return a + b
-            if op is ast.Sub:
-                return a - b
-            if op is ast.Mult:
-                return a * b
-            if op is ast.Div:
-                return a / b
-        raise ValueError(f"formula {formula!r}: not arithmetic")
-
-    try:
-        out = ev(ast.parse(formula, mode="eval"))
-    except (KeyError, ZeroDivisionError, InvalidOperation):
-        return None
-    return out if out.is_finite() else None
-
-
-def effective_values(db, regions: list[str], year_from: int, year_to: int, catalogue=None):
-    """``{(region, indicator, year): Decimal}``: entered annual values, derived ones computed
-    from their components where all are present (the rule of ``Cube.effective``)."""
-    from app.models.catalogue import indicators as load_indicators
-    from app.models.values import get_values
-
-    cat = catalogue or load_indicators(db)
-    raw = get_values(db, regions=regions, year_from=year_from, year_to=year_to, annual_only=True)
-    out = {(r, i, int(p)): v for (r, i, p), v in raw.items()}
-    derived = [(c, ind.formula) for c, ind in cat.items() if ind.formula]
-    if derived:
-        by_ry: dict[tuple[str, int], dict[str, Decimal]] = {}
-        for (r, i, y), v in out.items():
-            by_ry.setdefault((r, y), {})[i] = v
-        for (r, y), env in by_ry.items():
-            for code, formula in derived:
-                v = _formula_value(formula, env)
-                if v is not None:
-                    out[(r, code, y)] = v
-    return out
-
-
 def build_report(db, region: str, year: int, *, office: str | None = None, contact: str | None = None,
                  include_children: bool = True, generated_at: datetime | None = None,
                  key_fingerprint: str | None = None, workflow: str | None = None) -> Report:
@@ -438,11 +382,11 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     from app.models.catalogue import indicators as load_indicators
     from app.models.catalogue import region as get_region
     from app.models.db import meta_get
-    from app.models.findings import findings as load_findings
     from app.models.review import document_state
     from app.models.targets import status_for
 
-    from app.services.fingerprint import WINDOW_YEARS, fingerprint, value_rows
+    from app.services import fingerprint as fp
+    from app.services.fingerprint import WINDOW_YEARS, value_rows
 
     reg = get_region(db, region)
     year = int(year)
@@ -450,8 +394,9 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     kids = child_codes(db, region, year) if include_children else []
     covered = [region] + kids
     years = list(range(year - WINDOW_YEARS + 1, year + 1))
-    eff = effective_values(db, covered, years[0], year, cat)
-    notes = {(r, i): clean_text(n) for r, i, p, _v, n in value_rows(db, [region], year) if p == str(year) and n}
+    detail = value_rows(db, covered, year)       # read once: the 明细 sheet, the values, notes and fingerprint
+    eff = effective_values(db, covered, years[0], year, cat, rows=detail)
+    notes = {(r, i): clean_text(n) for r, i, p, _v, n in detail if r == region and p == str(year) and n}
 
     # target status (the same function as the dashboard and `ipdesk status`)
     targets: list[TargetRow] = []
@@ -501,7 +446,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
             note=notes.get((region, code), "")))
 
     regs = {code: get_region(db, code) for code in kids}
-    fs = load_findings(db, region, year, below="children" if include_children else "self")
+    fs, below = _findings(db, region, year, kids, "children" if include_children else "self")
     doc = document_state(db, region, year, fs, status=workflow)
     names = {reg.code: reg.name_zh, **{code: r.name_zh for code, r in regs.items()}}
     open_ = fs.open(everywhere=True)
@@ -518,7 +463,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
     columns = [Column(c, cat[c].name_zh, cat[c].unit_zh, cat[c].decimals) for c in CHILD_INDICATORS if c in cat]
     children = [ChildRow(code=k, name=regs[k].name_zh,
                          values=tuple(rounded(eff.get((k, c.code, year)), c.decimals) for c in columns),
-                         workflow=_child_state(db, k, year)) for k in kids]
+                         workflow=_child_state(db, k, year, *below[k])) for k in kids]
 
     # the trend table and charts start at the first year the region has any value
     shown = [y for y in years if any((region, c, y) in eff for c in cat)]
@@ -538,6 +483,7 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
 
     name, phone = office_of(db, reg)
     people = front.people_of(db, region, year)
+    fp_doc = fp.document(db, region, year, covered, values=detail)
     return Report(
         region=region, region_name=reg.name_zh, level=reg.level, year=year,
         generated_at=generated_at or datetime.now().astimezone(),
@@ -545,11 +491,11 @@ def build_report(db, region: str, year: int, *, office: str | None = None, conta
         recipient=_recipient(db, reg), deadline=_deadline(db, year),
         workflow=state_text(doc.status, doc.final), status=doc.status, final=doc.final, reasons=list(doc.reasons),
         open_items=open_items if not doc.final else [],
-        fingerprint=fingerprint(db, region, year, covered),
+        fingerprint=fp.digest(fp_doc), fingerprint_parts={k: v for k, v in fp_doc.items() if k != "values"},
         ledger_fingerprint=ledger_fingerprint(ledger_rows(db, covered, year)),
         catalogue_version=meta_get(db, "catalogue_version", "") or "",
         app_version=__version__, indicators=rows, targets=targets, findings=findings, child_columns=columns,
-        children=children, series=series, years=years, detail=value_rows(db, covered, year), regions=covered,
+        children=children, series=series, years=years, detail=detail, regions=covered,
         key_fingerprint=key_fingerprint or "", phone=clean_text(meta_get(db, "office_phone")),
         form_marks=front.form_marks(db), preparer=people.preparer, reviewer=people.reviewer,
         approver=people.approver, approved_at=people.approved_at, definitions=front.definitions(cat, reg.level),
@@ -564,22 +510,47 @@ def _change(eff, region: str, code: str, year: int) -> Decimal | None:
     return rounded((cur / prev - 1) * 100, 1)
 
 
-def _child_state(db, code: str, year: int) -> str:
-    """A subordinate's state in the children table: 已审批 only when its own document would be final."""
+def _child_state(db, code: str, year: int, status: str | None = None, fs=None) -> str:
+    """A subordinate's state in the children table: 已审批 only when its own document would be final.
+    ``status`` and ``fs`` (its own document's findings) when the caller has them (:func:`_findings`)."""
     from app.models.review import document_state
     from app.models.states import region_year_status
 
-    status = region_year_status(db, code, year)
+    status = status or region_year_status(db, code, year)
     if status not in LOCKED_STATES:
         return WORKFLOW_ZH.get(status, status)
-    doc = document_state(db, code, year, status=status)
+    doc = document_state(db, code, year, fs, status=status)
     return state_text(doc.status, doc.final)
 
 
-def _inputs_present(formula: str, eff, region: str, year: int) -> bool:
-    """True when every input of ``formula`` has a value (so the shown value is the computed one)."""
-    names = {n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)}
-    return all((region, n, year) in eff for n in names)
+def _findings(db, region: str, year: int, kids: list[str], scope: str):
+    """The findings the document prints (``region`` with ``kids``, or alone without) and, per
+    subordinate, ``(status, findings of its own document)`` for :func:`_child_state`.
+
+    A subordinate whose region-year is locked prints 已审批 only if its own document would be final,
+    which takes its findings with its own subordinates. Those come from one check of the whole
+    subtree, cut to each document's regions, instead of one check per subordinate (the checks of a
+    region do not depend on which other regions are reported on: the same data window is loaded)."""
+    from app.models.catalogue import children as child_codes
+    from app.models.findings import Findings
+    from app.models.findings import findings as load_findings
+    from app.models.states import region_year_status
+
+    statuses = {k: region_year_status(db, k, year) for k in kids}
+    locked = [k for k in kids if statuses[k] in LOCKED_STATES]
+    if not locked:
+        fs = load_findings(db, region, year, below=scope)
+        return fs, {k: (statuses[k], None) for k in kids}
+    every = load_findings(db, region, year, below="all")
+    by_region: dict[str, list] = {}
+    for f in every.items:
+        by_region.setdefault(f.region, []).append(f)
+
+    def cut(code: str, wanted: list[str]) -> Findings:
+        return Findings(code, year, "children", wanted, [f for r in wanted for f in by_region.get(r, [])])
+
+    below = {k: (statuses[k], cut(k, [k] + child_codes(db, k, year)) if k in locked else None) for k in kids}
+    return cut(region, [region] + kids), below
 
 
 # ---------------------------------------------------------------- the use case

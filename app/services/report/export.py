@@ -8,7 +8,10 @@ failed write leaves no file behind and an existing file untouched.
 """
 from __future__ import annotations
 
+import gc
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +65,38 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     for p, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx"), (docx, ".docx")):
         if p is not None and Path(p).suffix.lower() != suffix:
             raise IpdeskError("export_bad_suffix", text=str(p), params={"suffix": suffix})
+    with gc_paused():
+        return _export(db, region, year, pdf=pdf, xlsx=xlsx, office=office, contact=contact,
+                       include_children=include_children, generated_at=generated_at, progress=progress, cancel=cancel,
+                       key_fingerprint=key_fingerprint, workflow=workflow, audit_head=audit_head, docx=docx)
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = [0, False]          # exports running, whether automatic collection was on before the first
+
+
+@contextmanager
+def gc_paused():
+    """Automatic garbage collection paused while documents are written (nested and concurrent
+    exports too): reportlab and openpyxl make hundreds of thousands of short-lived objects, and
+    the collector walked them a dozen times an export (a sixth of its time). What they leave is
+    collected as usual once the last export ends."""
+    with _gc_lock:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
+
+
+def _export(db, region, year, *, pdf, xlsx, office, contact, include_children, generated_at, progress, cancel,
+            key_fingerprint, workflow, audit_head, docx) -> ExportResult:
     step = stage(progress, 0, 1)
     step(0.0, say("读取数据", "reading the store"))
     check_cancel(cancel)
@@ -75,7 +110,9 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
     from app.services.results_report import show as results_show
 
     rep.tasks = tasks_for(db, region, int(year))           # the XLSX's 任务 sheet, the DOCX's task table
-    rep.results = results_show(db, region, int(year))      # the PDF's closing part, the DOCX's text
+    # the PDF's closing part, the DOCX's text: drafted from this model and these tasks, not read again
+    # (section 一 names the office: a model printed under another office's name is not the store's draft)
+    rep.results = results_show(db, region, int(year), rep=rep if office is None else None, tasks=rep.tasks)
     for target in (pdf, xlsx, docx):
         if target is not None:
             remove_leftovers(Path(target))
@@ -89,12 +126,11 @@ def export_report(db, region: str, year: int, *, pdf: str | os.PathLike | None =
         result.pdf_pages = write_pdf(rep, result.pdf, progress=stage(progress, 0.1, split), cancel=cancel)
         result.pdf_bytes = result.pdf.stat().st_size
     if xlsx is not None:
-        from app.services.report.verify import fingerprint_parts
         from app.services.report.xlsx import write_xlsx
 
         result.xlsx = Path(xlsx)
         write_xlsx(rep, result.xlsx, progress=stage(progress, split if pdf is not None else 0.1, 1.0), cancel=cancel,
-                   fingerprint_parts=fingerprint_parts(db, rep.region, rep.year, rep.regions))
+                   fingerprint_parts=rep.fingerprint_parts)     # computed with the fingerprint, not again
         result.xlsx_bytes = result.xlsx.stat().st_size
     if docx is not None:
         from app.services.report.results_docx import write_docx

@@ -30,41 +30,31 @@ cover lists why (the reasons, then the unresolved problems by region and indicat
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from app.services.fonts import cjk_font_path, register_reportlab_font, register_serif_fonts
-from app.services.files import atomic_write, say
-from app.services.report import pdfa
-from app.services.report.data import Report, check_cancel, show, status_label
+from app.services.fonts import register_reportlab_font, register_serif_fonts
+from app.services.files import atomic_write
+from app.services.report.data import Report, show, status_label
+from app.services.report.paragraph import Paragraph
+# the pages — geometry, template and furniture, the draft stamp — re-exported: callers import them from here
+from app.services.report.pdf_page import (BOTTOM, DRAFT_LINE_Y, DRAFT_RED, FOOTER_SIZE, GREY, LEFT,  # noqa: F401
+                                          PAGE_H, PAGE_NO_GAP, PAGE_NO_SIZE, PAGE_W, STAMP_W, TOP, TYPE_H, TYPE_W,
+                                          _Doc, _keywords, audit_head_of, draft_stamp)
 
-PAGE_W, PAGE_H = A4
-LEFT, TOP = 28 * mm, 37 * mm
-TYPE_W, TYPE_H = 156 * mm, 225 * mm
-BOTTOM = PAGE_H - TOP - TYPE_H            # 35 mm
-PAGE_NO_SIZE = 14                         # 4号
 BODY_SIZE, BODY_LEADING = 16, 29          # 三号 on a 29 pt line: 22 lines in the 225 mm type area
 TABLE_SIZE = 10.5                         # 五号: the smallest text of the page body
-FOOTER_SIZE = 9                           # the fingerprint line
 SEAL_D = 42 * mm                          # the seal area: a 42 mm circle
-PAGE_NO_GAP = 7 * mm                      # from the type area's lower edge to the dash
 SYMBOL_SCALE = 1.35                       # status symbols drawn this much larger than their text
 GRID = colors.HexColor("#444444")
 HEAD_BG = colors.HexColor("#e6e6e6")
-GREY = colors.HexColor("#555555")
-DRAFT_RED = colors.HexColor("#b3261e")      # prints as a dark grey on black-and-white paper
-DRAFT_LINE_Y = PAGE_H - 24 * mm             # the mark's baseline in the top margin (type area starts at 37 mm)
-STAMP_W = 175 * mm                          # the diagonal stamp's length
 NOTE = "注：带 * 的值由组成指标按目录公式计算；比率类指标（%）的同比变化为百分点。状态：" \
        "● 已达标　◐ 有望达标　▲ 存在风险　✕ 难以达标　○ 无数据。"
 SYMBOLS = "●◐▲✕○"
@@ -332,19 +322,6 @@ def _charts(rep: Report, font) -> Table | None:
     return t
 
 
-def audit_head_of(rep: Report) -> tuple[str, int] | None:
-    """The audit chain head (hash, rows) the export took (set by :func:`~app.services.report.export.export_report`)."""
-    head = getattr(rep, "audit_head", None)
-    return head if isinstance(head, tuple) and len(head) == 2 else None
-
-
-def _keywords(rep: Report) -> str:
-    head = audit_head_of(rep)
-    ledger = getattr(rep, "ledger_fingerprint", "")        # the task ledger a package carries beside the values
-    return (f"fingerprint:{rep.fingerprint}" + (f" audit:{head[0]}:{head[1]}" if head else "")
-            + (f" ledger:{ledger}" if ledger else ""))
-
-
 def _definitions_table(rep: Report, st, font) -> Table:
     """填报说明: each indicator's data source and 口径."""
     head = ["序号", "指标（单位）", "数据来源", "统计口径"]
@@ -428,22 +405,6 @@ def _draft_box(rep: Report, st, font) -> Table:
                            ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
                            ("TOPPADDING", (0, 0), (-1, 0), 3), ("BOTTOMPADDING", (0, -1), (-1, -1), 3 * mm)]))
     return t
-
-
-@lru_cache(maxsize=4)
-def draft_stamp(text: str):
-    """The diagonal stamp as a picture (grey, mostly transparent), rendered from the bundled font:
-    ``(ImageReader, width / height)``. A picture, not text, so extracting the page's text never
-    interleaves it with the tables."""
-    from PIL import Image, ImageDraw, ImageFont
-    from reportlab.lib.utils import ImageReader
-
-    font = ImageFont.truetype(str(cjk_font_path()), 160, index=0)
-    left, top, right, bottom = font.getbbox(text)
-    pad = 24
-    img = Image.new("LA", (right - left + 2 * pad, bottom - top + 2 * pad), (0, 0))
-    ImageDraw.Draw(img).text((pad - left, pad - top), text, font=font, fill=(96, 64))
-    return ImageReader(img.convert("RGBA")), img.width / img.height
 
 
 # ---------------------------------------------------------------- the document
@@ -547,64 +508,6 @@ def owed_part(rr, st) -> list:
         out.append(_table(table, [first] + [rest] * (len(header) - 1), font=font))
     out.append(_p(OWED_NOTE, st["note"]))
     return out
-
-
-class _Doc(BaseDocTemplate):
-    def __init__(self, path, rep: Report, font: str, progress, cancel, total: int):
-        self.meta = dict(title=rep.title, author=rep.office,
-                         subject=f"{rep.region_name}{rep.year}年度知识产权高质量发展指标数据报送；数据指纹 {rep.fingerprint}",
-                         keywords=_keywords(rep), creator=f"ipdesk {rep.app_version}")
-        super().__init__(str(path), pagesize=A4, leftMargin=LEFT, rightMargin=PAGE_W - LEFT - TYPE_W,
-                         topMargin=TOP, bottomMargin=BOTTOM, lang="zh-CN", **self.meta,
-                         initialFontName=font, initialFontSize=10)   # no Helvetica in any page's resources
-        self.rep, self.font = rep, font
-        self.progress, self.cancel, self.total, self.done = progress, cancel, max(total, 1), 0
-        frame = Frame(LEFT, BOTTOM, TYPE_W, TYPE_H, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                      id="type-area")
-        self.addPageTemplates([PageTemplate("gbt9704", frames=[frame], onPage=self._furniture,
-                                            onPageEnd=self._stamp)])
-
-    def beforeDocument(self):  # noqa: N802 - reportlab's name
-        pdfa.apply(self.canv, **self.meta)
-
-    def afterFlowable(self, flowable):  # noqa: N802 - reportlab's name
-        self.done += 1
-        if self.progress:
-            self.progress(min(self.done / self.total, 1.0), say(f"排版第 {self.page} 页", f"page {self.page}"))
-        check_cancel(self.cancel)
-
-    def _furniture(self, canv, doc):
-        n = doc.page
-        canv.saveState()
-        canv.setFont(self.font, PAGE_NO_SIZE)
-        y = BOTTOM - PAGE_NO_GAP - 0.32 * PAGE_NO_SIZE     # the dashes' mid-height sits 7 mm below the area
-        text = f"— {n} —"
-        if n % 2:
-            canv.drawRightString(LEFT + TYPE_W - PAGE_NO_SIZE, y, text)
-        else:
-            canv.drawString(LEFT + PAGE_NO_SIZE, y, text)
-        canv.setFont(self.font, FOOTER_SIZE)
-        canv.setFillColor(GREY)
-        rep = self.rep
-        canv.drawCentredString(LEFT + TYPE_W / 2, 14 * mm,
-                               f"{rep.region_name}　{rep.year}年度　数据指纹 {rep.fingerprint_short}　ipdesk {rep.app_version}")
-        if rep.draft:                  # the mark in the top margin, on every page
-            canv.setFont(self.font, 12)
-            canv.setFillColor(DRAFT_RED)
-            canv.drawCentredString(LEFT + TYPE_W / 2, DRAFT_LINE_Y, rep.mark)
-        canv.restoreState()
-
-    def _stamp(self, canv, doc):
-        """The diagonal stamp across a draft's page, over the content (drawn last)."""
-        if not self.rep.draft:
-            return
-        image, ratio = draft_stamp(self.rep.mark)
-        w, h = STAMP_W, STAMP_W / ratio
-        canv.saveState()
-        canv.translate(PAGE_W / 2, BOTTOM + TYPE_H / 2)
-        canv.rotate(54)
-        canv.drawImage(image, -w / 2, -h / 2, w, h, mask="auto")
-        canv.restoreState()
 
 
 def write_pdf(rep: Report, path, *, progress=None, cancel=None) -> int:

@@ -86,6 +86,27 @@ def _line(par, *, exact: float = LINE_PT, indent: bool = False, before: float = 
         par.alignment = align
 
 
+def _like(par, text: str, protos: dict, key, fmt):
+    """Give ``par`` one run of ``text`` formatted as ``fmt(par, text)`` formats it: the first paragraph
+    of each ``key`` is formatted by ``fmt``, the next ones get copies of its paragraph and run
+    properties (python-docx sets each property through a chain of look-ups: a table of a hundred
+    tasks spent most of the DOCX's time there). Returns the run."""
+    from copy import deepcopy
+
+    got = protos.get(key)
+    if got is None:
+        run = fmt(par, text)
+        protos[key] = (par._p.pPr, run._r.rPr)
+        return run
+    ppr, rpr = got
+    if ppr is not None:
+        par._p.insert(0, deepcopy(ppr))
+    run = par.add_run(text)
+    if rpr is not None:
+        run._r.insert(0, deepcopy(rpr))
+    return run
+
+
 def _page_field(par, size: float) -> None:
     """``— 3 —``: the page number as a field Word and WPS update."""
     from docx.oxml.ns import qn
@@ -118,18 +139,26 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_mm: list[float]
     t.autofit = False
     for c, w in enumerate(widths_mm):       # the grid's widths: LibreOffice and WPS lay out by these, not the cells'
         t.columns[c].width = Mm(w)
+
+    def cell_text(head: bool, align):
+        def fmt(par, text):
+            _line(par, exact=TABLE_PT * 1.45)
+            if align is not None:
+                par.alignment = align
+            return _run(par, text, face=HEAD_FACE if head else TABLE_FACE, size=TABLE_PT, bold=head)
+        return fmt
+
+    protos: dict = {}
+    head = cell_text(True, WD_ALIGN_PARAGRAPH.CENTER)
+    formats = {(True, False): head, (True, True): head, (False, False): cell_text(False, None),
+               (False, True): cell_text(False, WD_ALIGN_PARAGRAPH.RIGHT)}
     for r, values in enumerate([header] + rows):
         cells = t.rows[r].cells
         for c, text in enumerate(values):
             cell = cells[c]
             cell.width = Mm(widths_mm[c])
-            par = cell.paragraphs[0]
-            _line(par, exact=TABLE_PT * 1.45)
-            if r == 0:
-                par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif c >= right_from:
-                par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _run(par, text or "", face=HEAD_FACE if r == 0 else TABLE_FACE, size=TABLE_PT, bold=r == 0)
+            key = (r == 0, c >= right_from)
+            _like(cell.paragraphs[0], text or "", protos, key, formats[key])
     trpr = t.rows[0]._tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
     return t
@@ -198,6 +227,11 @@ def write_docx(db, region: str, year: int, path: str | os.PathLike, *, rep=None,
         _line(p, align=WD_ALIGN_PARAGRAPH.CENTER)
         _run(p, rep.mark, face=HEAD_FACE, size=BODY_PT, bold=True, color=DRAFT_RED)
 
+    def body_text(p, text):
+        _line(p, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        return _run(p, text, face=BODY_FACE, size=BODY_PT)
+
+    body: dict = {}
     for s in results.sections:
         h = d.add_paragraph(style="Heading 1")
         _line(h, before=6)
@@ -205,9 +239,7 @@ def write_docx(db, region: str, year: int, path: str | os.PathLike, *, rep=None,
         for line in (s.text or "").split("\n"):
             if not line.strip():
                 continue
-            p = d.add_paragraph()
-            _line(p, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-            _run(p, line.strip(), face=BODY_FACE, size=BODY_PT)
+            _like(d.add_paragraph(), line.strip(), body, "body", body_text)
         if s.number == 2 and rep.indicators:
             cap = d.add_paragraph()
             _line(cap, before=6, align=WD_ALIGN_PARAGRAPH.CENTER)

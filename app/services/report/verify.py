@@ -76,9 +76,9 @@ def fingerprint_parts(db, region: str, year: int, regions: list[str]) -> dict:
     workbook's 明细 sheet carries)."""
     from app.services import fingerprint as fp
 
-    doc = json.loads(fp.payload(db, region, year, regions))
+    doc = fp.document(db, region, year, regions, values=[])      # the values are not read: not kept
     doc.pop("values")
-    return doc
+    return json.loads(fp.encode(doc))
 
 
 def cell_key(value) -> str | None:
@@ -116,16 +116,24 @@ def seal(wb, rep, parts: dict) -> None:
         if ws.title == META_SHEET:
             continue
         cells = []
+        add = cells.append
         # the cells written, row by row (iter_rows would make a cell for every empty place of the sheet's
         # rectangle first: half the workbook's writing time went there)
         for (r, col), c in sorted(ws._cells.items()):
+            value = c._value
+            if value is None:                 # (a merged cell's too)
+                continue
+            if value.__class__ is str:        # most cells: text (the same key as cell_key's, without its tests)
+                if value:
+                    add([f"{letter(col)}{r}", "s:" + value])
+                continue
             if isinstance(c, MergedCell):
                 continue
-            key = cell_key(c.value)
+            key = cell_key(value)
             if key is not None:
                 where = f"{letter(col)}{r}"
                 fmt = c.number_format if key.startswith("n:") and c.number_format != "General" else ""
-                cells.append([where, key, fmt] if fmt else [where, key])
+                add([where, key, fmt] if fmt else [where, key])
         record[ws.title] = cells
     # notes the 明细 sheet shows differently from the store ("" stored, or characters XLSX cannot hold)
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
