@@ -103,6 +103,19 @@ def test_a_draft_stamp_is_on_every_page(demo_db, tmp_path):
 def test_garbage_collection_is_paused_only_while_exporting(demo_db, tmp_path):
     import gc
 
+    # a window run earlier in this process (app.ui.main's collector) leaves automatic collection off:
+    # this test starts from the interpreter's default and puts back what it found
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        _paused_only_while_exporting(demo_db, tmp_path)
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def _paused_only_while_exporting(demo_db, tmp_path):
+    import gc
+
     from app.models.errors import IpdeskError
     from app.services.report.data import ExportCancelled
     from app.services.report.export import gc_paused
