@@ -1,0 +1,201 @@
+"""The audit covers the task ledger and the results report too: a task, an assignment, a progress
+report, an evidence file or a report section edited, inserted or deleted with the sqlite3 shell is
+named by ``audit.verify`` (and ``ipdesk audit --verify`` exits 1); the same changes made through
+ipdesk verify.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.models import audit, progress, tasks
+from app.services import results_report as rr
+from tests.test_audit_replay import kinds, run_cli, shell
+from tests.test_progress import PDF
+from tests.test_tasks import ROWS_2024, write_csv
+
+TASK = "G2024-4.9.1"
+
+
+@pytest.fixture
+def ledger(demo_db, tmp_path):
+    """The demo with a 2024 guideline pack, an own task assigned down, progress with a file, a report section."""
+    tasks.import_tasks(demo_db, write_csv(tmp_path / "guideline-2024.csv", ROWS_2024))
+    own = tasks.add_task(demo_db, "320000", None, "组织开展全省专利申请质量原因分析", parent=TASK, due="2024-10-31")
+    tasks.assign(demo_db, own.id, "320100", "2024-09-30")
+    progress.set_progress(demo_db, "320100", TASK, "2024Q3", "推进中", percent=60, milestone="完成初稿",
+                          evidence=[("会议纪要.pdf", PDF)])
+    rr.set_text(demo_db, "320000", 2024, "二", "全省专利质量稳步提升。", who="规划处张敏")
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    demo_db.own_task = own.id
+    return demo_db
+
+
+def named(db, kind):
+    res = audit.verify(db)
+    assert not res.ok and res.reason == "data"
+    return [d for d in res.differences if d["kind"] == kind]
+
+
+def test_changes_through_ipdesk_verify(ledger):
+    tasks.assign(ledger, ledger.own_task, "320100", "2024-09-15")                  # an assignment moved earlier
+    progress.set_progress(ledger, "320100", TASK, "2024Q3", "已完成")               # the same report replaced
+    rr.set_text(ledger, "320000", 2024, "二", "改写后的文字。", who="规划处张敏")
+    rr.take_draft(ledger, "320000", 2024, "二")
+    assert audit.verify(ledger).ok
+
+
+def test_a_guideline_task_edited_deleted_or_inserted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update tasks set text_zh = '改过的任务' where id = ?", [TASK])
+    [d] = named(ledger, "task")
+    assert d["indicator"] == f"task:{TASK}" and d["found"] == ("改过的任务", d["expected"][1])
+    line = "\n".join(audit.describe(ledger, audit.verify(ledger)))
+    assert "任务" in line and "改过的任务" in line
+    con.execute("update tasks set text_zh = ? where id = ?", [d["expected"][0], TASK])
+    assert audit.verify(ledger).ok
+    con.execute("insert into tasks(id, pack, year, scope, text_zh, due, source, created_by, created_at)"
+                " values ('G2024-9.9', 'GUIDELINE_2024', 2024, 'local', '凭空多出的任务', '2024-12-15', 'x', 'x', 'now')")
+    [d] = named(ledger, "task")
+    assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, ("凭空多出的任务", "2024-12-15"))
+
+
+def test_a_bundled_task_edited_behind_the_app_is_named(ledger):
+    """The shipped pack's tasks carry no audit rows: the trail starts from the pack itself."""
+    tid = ledger.execute("select id from tasks where source = 'bundled' order by id limit 1").fetchone()[0]
+    shell(ledger).execute("update tasks set due = '2099-01-01' where id = ?", [tid])
+    [d] = named(ledger, "task")
+    assert d["indicator"] == f"task:{tid}" and d["found"][1] == "2099-01-01" and d["expected"][1] != "2099-01-01"
+    shell(ledger).execute("update tasks set due = ? where id = ?", [d["expected"][1], tid])
+    assert audit.verify(ledger).ok
+    shell(ledger).execute("delete from tasks where id = ?", [tid])
+    [d] = named(ledger, "task")
+    assert d["indicator"] == f"task:{tid}" and d["found"] is None
+
+
+def test_an_own_task_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("delete from task_assignments where task = ?", [ledger.own_task])
+    con.execute("delete from tasks where id = ?", [ledger.own_task])
+    res = audit.verify(ledger)
+    assert {"task", "task_assignment"} <= kinds(res)
+
+
+def test_an_assignment_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update task_assignments set due = '2024-12-31' where task = ?", [ledger.own_task])
+    [d] = named(ledger, "task_assignment")
+    assert (d["region"], d["expected"], d["found"]) == ("320000", "2024-09-30", "2024-12-31")
+    con.execute("update task_assignments set due = '2024-09-30' where task = ?", [ledger.own_task])
+    assert audit.verify(ledger).ok
+    con.execute("insert into task_assignments values (?, '320000', 'region', '320200', '2024-09-30', 'x', 'now')",
+                [ledger.own_task])
+    [d] = named(ledger, "task_assignment")
+    assert (d["expected"], d["found"]) == (None, "2024-09-30")
+    con.execute("delete from task_assignments where task = ?", [ledger.own_task])
+    assert len(named(ledger, "task_assignment")) == 1          # the app's one is missing (the shell's is gone too)
+
+
+def test_progress_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update task_progress set percent = 95 where task = ? and region = '320100'", [TASK])
+    [d] = named(ledger, "progress")
+    assert d["expected"]["percent"] == 60 and d["found"]["percent"] == 95 and d["period"] == "2024Q3"
+    assert "推进情况" in "\n".join(audit.describe(ledger, audit.verify(ledger)))
+    con.execute("update task_progress set percent = 60 where task = ? and region = '320100'", [TASK])
+    assert audit.verify(ledger).ok
+    con.execute("insert into task_progress(task, region, period, year, state, updated_by, updated_at)"
+                " values (?, '320200', '2024Q3', 2024, 'done', 'x', 'now')", [TASK])
+    [d] = named(ledger, "progress")
+    assert (d["region"], d["expected"], d["found"]) == ("320200", None, {"state": "done"})
+
+
+def test_progress_changed_behind_the_app_and_then_by_it_is_named(ledger):
+    shell(ledger).execute("update task_progress set state = 'done', percent = 100 where task = ? and region = '320100'",
+                          [TASK])
+    progress.set_progress(ledger, "320100", TASK, "2024Q3", "推进中", percent=70)
+    assert named(ledger, "progress_history")[0]["found"]["state"] == "done"
+
+
+def test_evidence_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update evidence set name = '换过的文件.pdf'")
+    [d] = named(ledger, "evidence")
+    assert d["expected"]["name"] == "会议纪要.pdf" and d["found"]["name"] == "换过的文件.pdf"
+    con.execute("update evidence set name = '会议纪要.pdf'")
+    assert audit.verify(ledger).ok
+    con.execute("delete from evidence")
+    [d] = named(ledger, "evidence")
+    assert d["found"] is None and d["expected"]["name"] == "会议纪要.pdf"
+
+
+def test_an_evidence_files_content_replaced_behind_the_app_is_named(ledger):
+    shell(ledger).execute("update evidence_files set content = ?", [PDF.replace(b"1.7", b"1.4")])
+    [d] = named(ledger, "evidence_file")
+    assert d["expected"] != d["found"]
+
+
+def test_a_report_section_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update report_sections set text = '别人改的' where region = '320000' and year = 2024")
+    [d] = named(ledger, "report_text")
+    assert (d["region"], d["period"], d["expected"], d["found"]) == ("320000", "2024", "全省专利质量稳步提升。", "别人改的")
+    assert "成效报告文字" in "\n".join(audit.describe(ledger, audit.verify(ledger)))
+    out = run_cli("audit", "--verify", "--json", db_path=ledger.path)
+    assert out.returncode == 1 and json.loads(out.stdout)[0]["differences"][0]["kind"] == "report_text"
+    con.execute("delete from report_sections")
+    [d] = named(ledger, "report_text")
+    assert d["found"] is None
+    con.execute("insert into report_sections values ('320100', 2024, 1, '凭空的文字', null, 'x', 'now')")
+    assert {(d["region"], d["found"]) for d in named(ledger, "report_text")} >= {("320100", "凭空的文字")}
+
+
+def test_the_ledger_tables_untouched_verify_on_an_empty_store(empty_db):
+    assert audit.verify(empty_db).ok          # the bundled pack, no audit rows: the trail starts from the pack
+    shell(empty_db).execute("update tasks set text_zh = text_zh || '。' where rowid = (select min(rowid) from tasks)")
+    assert not audit.verify(empty_db).ok
+
+
+# ---------------------------------------------------------------- the chain in a second process (large stores)
+
+def test_the_chain_in_a_second_process_names_what_the_one_process_does(demo_db, monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    from app.models import audit_chain
+
+    last = demo_db.execute("select max(id) from audit").fetchone()[0]
+    out = subprocess.run([sys.executable, "-m", "app.models.audit_chain", str(demo_db.path), str(last), "5", str(last)],
+                         capture_output=True, text=True, cwd=audit_chain.ROOT, check=True)
+    res = json.loads(out.stdout)
+    assert res["rows"] == last and res["first_bad"] is None and res["head"] == audit.head(demo_db)[0]
+    assert res["at"][str(last)] == res["head"] and len(res["at"]) == 2
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set new = '{\"v\":\"9\"}' where id = 7")
+    alone = audit.verify(demo_db)
+    # the second process, through a Python that leaves a mark when it starts
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    both = audit.verify(demo_db)
+    assert marker.read_text().count("started") == 1
+    assert (both.reason, both.first_bad, both.rows, both.head) == (alone.reason, alone.first_bad, alone.rows,
+                                                                   alone.head) == ("hash", 7, alone.rows, alone.head)
+    con.execute("update audit set prev_hash = '0' where id = 9")
+    assert (audit.verify(demo_db).reason, audit.verify(demo_db).first_bad) == ("hash", 7)
+
+
+def test_a_second_process_that_cannot_run_leaves_the_check_to_the_first(demo_db, monkeypatch):
+    from app.models import audit_chain
+
+    shell(demo_db).execute("drop trigger audit_no_update")
+    shell(demo_db).execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setattr(audit_chain.sys, "executable", "/nonexistent/python")
+    res = audit.verify(demo_db)
+    assert (res.reason, res.first_bad) == ("link", 11)
