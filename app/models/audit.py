@@ -259,7 +259,19 @@ def _verify(db, anchored: bool, alone: bool) -> VerifyResult:
     child = None
     if not alone and last_id >= CHILD_ROWS and db.path not in (None, ":memory:") and Path(db.path).is_file():
         child = audit_chain.start(db.path, last_id, positions)    # the chain in a second process, beside the replay
+    try:
+        return _replay(db, found, pending, last_id, positions, child)
+    finally:
+        if child is not None and child.poll() is None:           # (the replay raised: no process left behind)
+            child.kill()
+            child.wait()
 
+
+def _replay(db, found: _Found, pending: list, last_id: int, positions: list, child) -> VerifyResult:
+    from . import audit_chain
+
+    conn = db.conn
+    add = found.add
     final: dict[tuple, str] = {}            # (region, indicator, period) -> encoded new (deleted values: absent)
     pos: dict[tuple, int] = {}              # (region, indicator, period) -> id of its last write
     state: dict[tuple, str] = {}            # (region, year) -> state
