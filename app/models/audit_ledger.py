@@ -14,8 +14,10 @@ pass over the trail and replayed here, then compared with the tables::
 A row changed, added or removed behind the app, and a row of the trail whose "before" is not what the
 trail had there (a change outside ipdesk in between), is one difference. Guideline tasks shipped in
 ``resources/tasks/`` are loaded into a new store without audit rows, like the catalogue: the trail
-starts from that pack (read here as shipped: the packs hold ISO dates and stripped texts, and the
-untouched-store tests pin that they replay to what load_bundled stored).
+starts from each shipped pack the store holds (read here as shipped: the packs hold ISO dates and
+stripped texts, and the untouched-store tests pin that they replay to what load_bundled stored).
+So a changed shipped pack must reach existing stores through the audited import, and a whole pack
+deleted behind the app is not told from a pack never loaded.
 """
 from __future__ import annotations
 
@@ -56,15 +58,15 @@ def _task_id(indicator) -> str | None:
     return indicator[5:] if isinstance(indicator, str) and indicator.startswith("task:") else None
 
 
-def _bundled() -> dict[str, tuple]:
-    """The shipped guideline tasks as load_bundled stores them: id -> (text, due)."""
+def _bundled(packs: set) -> dict[str, tuple]:
+    """The shipped guideline tasks of ``packs`` as load_bundled stores them: id -> (text, due)."""
     out: dict[str, tuple] = {}
     for path in sorted(BUNDLED.glob("*.csv")):
         try:
             with open(path, encoding="utf-8-sig", newline="") as f:
                 for r in csv.DictReader(f):
                     tid = (r.get("id") or "").strip()
-                    if tid:
+                    if tid and (r.get("pack") or "").strip() in packs:
                         out[tid] = ((r.get("text_zh") or "").replace("\r\n", "\n").strip(), (r.get("due") or "").strip())
         except (OSError, UnicodeDecodeError, csv.Error):
             continue
@@ -81,9 +83,8 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
     have = _tables(db)
     if "tasks" not in have:
         return
-    tasks: dict[str, tuple] = {}
-    if rows or db.execute("select 1 from tasks where source = 'bundled' limit 1").fetchone():
-        tasks = _bundled()
+    # the shipped packs the store holds (a pack shipped by a later version is not in an older store)
+    tasks = _bundled({p for p, in db.execute("select distinct pack from tasks where pack is not null")})
     assigned: dict[tuple, str] = {}
     progress: dict[tuple, dict] = {}
     evidence: dict[tuple, dict] = {}
