@@ -175,7 +175,14 @@ def test_the_chain_in_a_second_process_names_what_the_one_process_does(demo_db, 
     con = shell(demo_db)
     con.execute("drop trigger audit_no_update")
     con.execute("update audit set new = '{\"v\":\"9\"}' where id = 7")
+    con.execute('update "values" set value = \'1\' where region = \'320100\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    con.execute('update "values" set note = \'改过\' where region = \'320200\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
     alone = audit.verify(demo_db)
+    edited = [d for d in alone.differences if d["kind"] == "value" and d["indicator"] == "INV_GRANTS"
+              and d["period"] == "2024" and d["region"] in ("320100", "320200")]
+    assert [(d["found"]["v"], d["found"].get("note")) for d in edited] == [("1", None), (edited[1]["expected"]["v"], "改过")]
     # the second process, through a Python that leaves a mark when it starts
     marker, python = tmp_path / "started", tmp_path / "python"
     python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
@@ -186,6 +193,14 @@ def test_the_chain_in_a_second_process_names_what_the_one_process_does(demo_db, 
     assert marker.read_text().count("started") == 1
     assert (both.reason, both.first_bad, both.rows, both.head) == (alone.reason, alone.first_bad, alone.rows,
                                                                    alone.head) == ("hash", 7, alone.rows, alone.head)
+    assert both.differences == alone.differences and both.different == alone.different
+    con.execute('update "values" set value = ? where region = \'320100\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'", [edited[0]["expected"]["v"]])
+    con.execute('update "values" set note = null where region = \'320200\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    again = audit.verify(demo_db)                  # the values as the second process read them: the edits undone
+    assert marker.read_text().count("started") == 2
+    assert again.differences == [d for d in alone.differences if d not in edited] and again.different == alone.different - 2
     con.execute("update audit set prev_hash = '0' where id = 9")
     assert (audit.verify(demo_db).reason, audit.verify(demo_db).first_bad) == ("hash", 7)
 

@@ -258,7 +258,8 @@ def _verify(db, anchored: bool, alone: bool) -> VerifyResult:
     positions = sorted({p for p, _a in pending})
     child = None
     if not alone and last_id >= CHILD_ROWS and db.path not in (None, ":memory:") and Path(db.path).is_file():
-        child = audit_chain.start(db.path, last_id, positions)    # the chain in a second process, beside the replay
+        child = audit_chain.start(db.path, last_id, positions, values=True)   # the chain (and a read of the
+        # values table) in a second process, beside the replay
     try:
         return _replay(db, found, pending, last_id, positions, child)
     finally:
@@ -333,7 +334,8 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
 
     # the store against the replay: a quick pass that only says "all the same"; on any doubt the
     # exact pass below names each difference in the store's order
-    if not _values_match(conn, final, pos, full):
+    ch, held = audit_chain.finish(child, values=True) if child is not None else (None, None)
+    if not _values_match(conn, final, pos, full, held):
         _values_differ(conn, final, pos, full, found)
     for region, year, status in conn.execute("select region, year, status from region_years"):
         want = state.pop((region, year), "draft")
@@ -352,7 +354,6 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
             add("explanation", region, indicator, period, want, None, rule=rule)
     replay_ledger(db, others, add)
 
-    ch = audit_chain.finish(child) if child is not None else None
     if ch is None:
         ch = audit_chain.read(conn, last_id, positions)
     n, prev, first_bad, reason = ch["rows"], ch["head"], ch["first_bad"], ch["reason"]
@@ -389,15 +390,20 @@ def _want_status(full: dict, region, year, last: int) -> str:
     return fs[0] if fs is not None and fs[1] > last else "draft"
 
 
-def _values_match(conn, final: dict, pos: dict, full: dict) -> bool:
+def _values_match(conn, final: dict, pos: dict, full: dict, read=None) -> bool:
     """True when the values table is exactly the replay (values, notes, sources, statuses); False at the
     first doubt (:func:`_values_differ` then names the differences). The values compare as one dict
     (in C); only the values not in draft, and the values of the region-years the trail marked, are
-    looked at for their status."""
+    looked at for their status. ``read``: the table as the chain's process read it (audit_chain.held_values)."""
     encode_ = encode
-    held = {(region, indicator, period): '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
-            for region, indicator, period, value, note, source in conn.execute(
-                'select region, indicator, period, value, note, source from "values"')}
+    if read is None:
+        held = {(region, indicator, period): '{"v":"' + value + '"}' if not note and not source
+                else encode_(value, note, source) for region, indicator, period, value, note, source in conn.execute(
+                    'select region, indicator, period, value, note, source from "values"')}
+    else:
+        held, odd = read
+        for key, value, note, source in odd:
+            held[key] = encode_(value, note, source)
     if held != final:
         return False
     last_of = pos.get

@@ -5,16 +5,19 @@ and its ``hash`` SHA-256 over the link and the row's fields (see :func:`audit._d
 the first replays the trail against the tables (two cores, half the time); the child reads the rows up
 to the last id of the parent's snapshot (rows are append-only, so both see the same ones)::
 
-    python -m app.models.audit_chain STORE LAST_ID [POSITION ...]
+    python -m app.models.audit_chain STORE LAST_ID [POSITION ...] [--values]
 
 prints one JSON line: ``{"rows", "first_bad", "reason", "head", "at": {position: hash}}`` (``at``: the
-hash of the row at each asked position, for the anchors). No import of the rest of ipdesk: the child
+hash of the row at each asked position, for the anchors); with ``--values`` it then reads the values
+table too, the other half of the comparison the parent makes once its replay is done, and writes both
+(marshal). No import of the rest of ipdesk: the child
 starts in a few tens of milliseconds.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import sqlite3
 import subprocess
 import sys
@@ -53,28 +56,56 @@ def read(conn, last_id: int, positions=()) -> dict:
     return chain(conn.execute(SELECT, [last_id]), positions)
 
 
-def start(path, last_id: int, positions=()):
-    """The chain of the store at ``path`` computed in a child process (None when it cannot start)."""
+def held_values(conn, last_id: int):
+    """The values table as the trail encodes its values — ``{(region, indicator, period): '{"v":"…"}'}`` for
+    a value with no note and no source (encode()'s plain case), and ``[(key, value, note, source)]`` for the
+    others (the parent encodes them) — read in one snapshot whose trail still ends at ``last_id``; None when
+    it no longer does (a write in between: the parent reads the table itself)."""
+    conn.execute("begin")
+    try:
+        if (conn.execute("select max(id) from audit").fetchone()[0] or 0) != last_id:
+            return None
+        held, odd = {}, []
+        for region, indicator, period, value, note, source in conn.execute(
+                'select region, indicator, period, value, note, source from "values"'):
+            if not note and not source and value.__class__ is str:
+                held[(region, indicator, period)] = '{"v":"' + value + '"}'
+            else:
+                odd.append(((region, indicator, period), value, note, source))
+        return held, odd
+    finally:
+        conn.execute("rollback")
+
+
+def start(path, last_id: int, positions=(), *, values: bool = False):
+    """The chain of the store at ``path`` computed in a child process (None when it cannot start);
+    ``values``: the child reads the values table too (:func:`held_values`) once the chain is done."""
     try:
         return subprocess.Popen([sys.executable, "-m", "app.models.audit_chain", str(path), str(last_id),
-                                 *map(str, positions)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 *map(str, positions), *(["--values"] if values else [])],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL, cwd=str(ROOT), env=_env())
     except OSError:
         return None
 
 
-def finish(proc) -> dict | None:
-    """The child's result (None: it failed; the caller computes the chain itself)."""
+def finish(proc, *, values: bool = False):
+    """The child's chain (None: it failed; the caller computes the chain itself); with ``values``,
+    (chain, held values or None)."""
     try:
         out, _err = proc.communicate(timeout=600)
         if proc.returncode != 0:
-            return None
+            return (None, None) if values else None
+        if values:
+            res, held = marshal.loads(out)
+            return res, held
         res = json.loads(out.decode("utf-8"))
         res["at"] = {int(k): v for k, v in res["at"].items()}
         return res
-    except (OSError, ValueError, KeyError, AttributeError, subprocess.TimeoutExpired):
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, subprocess.TimeoutExpired):
         proc.kill()
-        return None
+        proc.wait()
+        return (None, None) if values else None
 
 
 def _env() -> dict:
@@ -86,11 +117,16 @@ def _env() -> dict:
 
 
 def main(argv: list[str]) -> int:
+    values = "--values" in argv
+    argv = [a for a in argv if a != "--values"]
     path, last_id, positions = argv[0], int(argv[1]), [int(p) for p in argv[2:]]
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     conn.execute("pragma mmap_size = 1073741824")
     res = read(conn, last_id, positions)
-    sys.stdout.write(json.dumps(res) + "\n")
+    if values:            # (marshal: the parent loads a dict of 735,000 values in a fraction of a second)
+        sys.stdout.buffer.write(marshal.dumps((res, held_values(conn, last_id))))
+    else:
+        sys.stdout.write(json.dumps(res) + "\n")
     return 0
 
 
