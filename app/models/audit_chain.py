@@ -2,16 +2,16 @@
 and its ``hash`` SHA-256 over the link and the row's fields (see :func:`audit._digest`).
 
 :func:`audit.verify` runs it beside its replay. On a large store it runs in a second process while
-the first replays the trail against the tables (two cores, half the time); the child reads the rows up
-to the last id of the parent's snapshot (rows are append-only, so both see the same ones)::
+the first replays the trail (on two cores the verify then takes about the longer of the two, not
+their sum); the child reads the rows up to the last id of the parent's snapshot (rows are
+append-only, so both see the same ones)::
 
     python -m app.models.audit_chain STORE LAST_ID [POSITION ...] [--values]
 
 prints one JSON line: ``{"rows", "first_bad", "reason", "head", "at": {position: hash}}`` (``at``: the
-hash of the row at each asked position, for the anchors); with ``--values`` it then reads the values
-table too, the other half of the comparison the parent makes once its replay is done, and writes both
-(marshal). No import of the rest of ipdesk: the child
-starts in a few tens of milliseconds.
+hash of the row at each asked position, for the anchors). With ``--values`` it then reads the values
+table too — the store's half of the comparison the parent makes once its replay is done — and writes
+both with marshal. No import of the rest of ipdesk: the child starts in a few tens of milliseconds.
 """
 from __future__ import annotations
 
