@@ -51,15 +51,16 @@ def test_a_guideline_task_edited_deleted_or_inserted_behind_the_app_is_named(led
     con = shell(ledger)
     con.execute("update tasks set text_zh = '改过的任务' where id = ?", [TASK])
     [d] = named(ledger, "task")
-    assert d["indicator"] == f"task:{TASK}" and d["found"] == ("改过的任务", d["expected"][1])
+    assert d["indicator"] == f"task:{TASK}" and d["found"] == {"text": "改过的任务", "due": d["expected"]["due"]}
     line = "\n".join(audit.describe(ledger, audit.verify(ledger)))
     assert "任务" in line and "改过的任务" in line
-    con.execute("update tasks set text_zh = ? where id = ?", [d["expected"][0], TASK])
+    con.execute("update tasks set text_zh = ? where id = ?", [d["expected"]["text"], TASK])
     assert audit.verify(ledger).ok
     con.execute("insert into tasks(id, pack, year, scope, text_zh, due, source, created_by, created_at)"
                 " values ('G2024-9.9', 'GUIDELINE_2024', 2024, 'local', '凭空多出的任务', '2024-12-15', 'x', 'x', 'now')")
     [d] = named(ledger, "task")
-    assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, ("凭空多出的任务", "2024-12-15"))
+    assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, {"text": "凭空多出的任务",
+                                                                                     "due": "2024-12-15"})
 
 
 def test_a_bundled_task_edited_behind_the_app_is_named(ledger):
@@ -67,8 +68,8 @@ def test_a_bundled_task_edited_behind_the_app_is_named(ledger):
     tid = ledger.execute("select id from tasks where source = 'bundled' order by id limit 1").fetchone()[0]
     shell(ledger).execute("update tasks set due = '2099-01-01' where id = ?", [tid])
     [d] = named(ledger, "task")
-    assert d["indicator"] == f"task:{tid}" and d["found"][1] == "2099-01-01" and d["expected"][1] != "2099-01-01"
-    shell(ledger).execute("update tasks set due = ? where id = ?", [d["expected"][1], tid])
+    assert d["indicator"] == f"task:{tid}" and d["found"]["due"] == "2099-01-01" != d["expected"]["due"]
+    shell(ledger).execute("update tasks set due = ? where id = ?", [d["expected"]["due"], tid])
     assert audit.verify(ledger).ok
     shell(ledger).execute("delete from tasks where id = ?", [tid])
     [d] = named(ledger, "task")

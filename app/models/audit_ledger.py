@@ -58,16 +58,17 @@ def _task_id(indicator) -> str | None:
     return indicator[5:] if isinstance(indicator, str) and indicator.startswith("task:") else None
 
 
-def _bundled(packs: set) -> dict[str, tuple]:
-    """The shipped guideline tasks of ``packs`` as load_bundled stores them: id -> (text, due)."""
-    out: dict[str, tuple] = {}
+def _bundled(packs: set) -> dict[str, dict]:
+    """The shipped guideline tasks of ``packs`` as load_bundled stores them: id -> {"text", "due"}."""
+    out: dict[str, dict] = {}
     for path in sorted(BUNDLED.glob("*.csv")):
         try:
             with open(path, encoding="utf-8-sig", newline="") as f:
                 for r in csv.DictReader(f):
                     tid = (r.get("id") or "").strip()
                     if tid and (r.get("pack") or "").strip() in packs:
-                        out[tid] = ((r.get("text_zh") or "").replace("\r\n", "\n").strip(), (r.get("due") or "").strip())
+                        out[tid] = {"text": (r.get("text_zh") or "").replace("\r\n", "\n").strip(),
+                                    "due": (r.get("due") or "").strip()}
         except (OSError, UnicodeDecodeError, csv.Error):
             continue
     return out
@@ -107,10 +108,10 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
             d, o = _json(new), _json(old)
             if not isinstance(d, dict):
                 continue
-            before = None if o is None else (o.get("text"), o.get("due")) if isinstance(o, dict) else o
+            before = {"text": o.get("text"), "due": o.get("due")} if isinstance(o, dict) else o
             if before != was:
-                history("task", rid, region, indicator, period, _task_shown(was), _task_shown(before))
-            tasks[tid] = (d.get("text"), d.get("due"))
+                history("task", rid, region, indicator, period, was, before)
+            tasks[tid] = {"text": d.get("text"), "due": d.get("due")}
         elif action == "task_assign":
             tid, d, o = _task_id(indicator), _json(new), _json(old)
             if tid is None or not isinstance(d, dict):
@@ -158,7 +159,7 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
             if exp is not None:
                 add(kind, *place(key), exp, None, ledger=kind)
 
-    compare("task", tasks, ((tid, (text, due)) for tid, text, due in db.execute(
+    compare("task", tasks, ((tid, {"text": text, "due": due}) for tid, text, due in db.execute(
         "select id, text_zh, due from tasks")), lambda k: (None, f"task:{k}", None))
     if "task_assignments" in have:
         compare("task_assignment", assigned, (((t, by, kind, to), due) for t, by, kind, to, due in db.execute(
@@ -187,15 +188,9 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
             lambda k: (k[0], f"section:{k[2]}", str(k[1])))
 
 
-def _task_shown(t):
-    return None if t is None else {"text": t[0], "due": t[1]} if isinstance(t, tuple) else t
-
-
 def _short(x, lang: str) -> str:
     if x is None:
         return "无" if lang == "zh" else "none"
-    if isinstance(x, tuple):
-        x = _task_shown(x)
     text = x if isinstance(x, str) else json.dumps(x, ensure_ascii=False, separators=(",", ":"))
     return text if len(text) <= 60 else text[:57] + "…"
 
