@@ -215,3 +215,14 @@ def test_a_second_process_that_cannot_run_leaves_the_check_to_the_first(demo_db,
     monkeypatch.setattr(audit_chain.sys, "executable", "/nonexistent/python")
     res = audit.verify(demo_db)
     assert (res.reason, res.first_bad) == ("link", 11)
+
+
+def test_a_task_inserted_behind_the_app_and_removed_by_it_is_still_named(ledger, tmp_path):
+    """The shell adds a task to the guideline pack; the next import of the pack removes it (a row the
+    trail never had): the tables agree with the trail again, the removal's row tells."""
+    shell(ledger).execute("insert into tasks(id, pack, year, scope, text_zh, due, source, created_by, created_at) values"
+                          " ('G2024-9.9', 'GUIDELINE_2024', 2024, 'local', '凭空多出的任务', '2024-12-15', 'x', 'x', 'now')")
+    tasks.import_tasks(ledger, write_csv(tmp_path / "again.csv", ROWS_2024))
+    assert ledger.execute("select 1 from tasks where id = 'G2024-9.9'").fetchone() is None
+    [d] = named(ledger, "task_history")
+    assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, "G2024-9.9")
