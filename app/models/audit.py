@@ -221,7 +221,7 @@ def _shown(text: str | None):
     return None if d is None else {k: v for k, v in zip(("v", "note", "src"), d) if v}
 
 
-_READ_PRAGMAS = (("mmap_size", 1 << 30), ("cache_size", -65536))    # one large sequential read
+_READ_PRAGMAS = (("mmap_size", 1 << 30),)     # one large sequential read: pages mapped, not copied
 CHILD_ROWS = 200_000          # from this many rows the chain is recomputed in a second process, beside the replay
 
 
