@@ -69,6 +69,8 @@ def test_a_bundled_task_edited_behind_the_app_is_named(ledger):
     shell(ledger).execute("update tasks set due = '2099-01-01' where id = ?", [tid])
     [d] = named(ledger, "task")
     assert d["indicator"] == f"task:{tid}" and d["found"]["due"] == "2099-01-01" != d["expected"]["due"]
+    line = audit.describe(ledger, audit.verify(ledger))[1]            # the field that differs, not the whole task
+    assert line.startswith(f"任务（{tid}）") and "2099-01-01" in line and d["expected"]["text"][:8] not in line
     shell(ledger).execute("update tasks set due = ? where id = ?", [d["expected"]["due"], tid])
     assert audit.verify(ledger).ok
     shell(ledger).execute("delete from tasks where id = ?", [tid])

@@ -196,11 +196,20 @@ def _short(x, lang: str) -> str:
 
 
 def ledger_line(d: dict, names: dict, lang: str = "zh") -> str:
-    """One difference of the ledger in words (audit.describe)."""
+    """One difference of the ledger in words (audit.describe): where, and of two records only the
+    fields that differ."""
     kind = d.get("ledger") or d["kind"]
     what = KINDS.get(kind, (kind, kind))[0 if lang != "zh" else 1]
-    place = " · ".join(str(x) for x in (names.get(d.get("region"), d.get("region")), d.get("indicator"),
-                                         d.get("period")) if x)
+    ind = d.get("indicator") or ""
+    if ind.startswith("task:"):
+        ind = ind[5:]
+    elif ind.startswith("section:"):
+        ind = f"第 {ind[8:]} 部分" if lang == "zh" else f"section {ind[8:]}"
+    place = " · ".join(str(x) for x in (names.get(d.get("region"), d.get("region")), ind, d.get("period")) if x)
+    expected, found = d.get("expected"), d.get("found")
+    if isinstance(expected, dict) and isinstance(found, dict):
+        keys = [k for k in {**expected, **found} if expected.get(k) != found.get(k)] or list(expected)
+        expected, found = ({k: x.get(k) for k in keys} for x in (expected, found))
     code = "audit_ledger_history" if d["kind"].endswith("_history") else "audit_ledger"
-    return render(code, lang, what=what, place=place or "—", expected=_short(d.get("expected"), lang),
-                  found=_short(d.get("found"), lang), row=d.get("row"))
+    return render(code, lang, what=what, place=place or "—", expected=_short(expected, lang),
+                  found=_short(found, lang), row=d.get("row"))
