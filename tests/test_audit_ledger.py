@@ -228,3 +228,13 @@ def test_a_task_inserted_behind_the_app_and_removed_by_it_is_still_named(ledger,
     assert ledger.execute("select 1 from tasks where id = 'G2024-9.9'").fetchone() is None
     [d] = named(ledger, "task_history")
     assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, "G2024-9.9")
+
+
+def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db, monkeypatch):
+    shell(demo_db).execute('update "values" set status = \'approved\' where region = \'320100\''
+                           " and indicator = 'INV_GRANTS' and period = '2024'")
+    alone = audit.verify(demo_db)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    both = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in both.differences] == \
+        [(d["kind"], d["expected"], d["found"]) for d in alone.differences] == [("value_status", "complete", "approved")]

@@ -400,15 +400,15 @@ def _values_match(conn, final: dict, pos: dict, full: dict, read=None) -> bool:
         held = {(region, indicator, period): '{"v":"' + value + '"}' if not note and not source
                 else encode_(value, note, source) for region, indicator, period, value, note, source in conn.execute(
                     'select region, indicator, period, value, note, source from "values"')}
+        marked = conn.execute("select region, indicator, period, year, status from \"values\" where status is not 'draft'")
     else:
-        held, odd = read
+        held, odd, marked = read
         for key, value, note, source in odd:
             held[key] = encode_(value, note, source)
     if held != final:
         return False
     last_of = pos.get
-    for region, indicator, period, year, status in conn.execute(
-            "select region, indicator, period, year, status from \"values\" where status is not 'draft'"):
+    for region, indicator, period, year, status in marked:
         if status != _want_status(full, region, year, last_of((region, indicator, period), 0)):
             return False
     for (region, year), (st, _pos) in full.items():

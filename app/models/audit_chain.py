@@ -59,7 +59,7 @@ def read(conn, last_id: int, positions=()) -> dict:
 def held_values(conn, last_id: int):
     """The values table as the trail encodes its values — ``{(region, indicator, period): '{"v":"…"}'}`` for
     a value with no note and no source (encode()'s plain case), and ``[(key, value, note, source)]`` for the
-    others (the parent encodes them) — read in one snapshot whose trail still ends at ``last_id``; None when
+    others (the parent encodes them), and the values not in draft with their status — read in one snapshot whose trail still ends at ``last_id``; None when
     it no longer does (a write in between: the parent reads the table itself)."""
     conn.execute("begin")
     try:
@@ -72,7 +72,9 @@ def held_values(conn, last_id: int):
                 held[(region, indicator, period)] = '{"v":"' + value + '"}'
             else:
                 odd.append(((region, indicator, period), value, note, source))
-        return held, odd
+        marked = conn.execute("select region, indicator, period, year, status from \"values\""
+                              " where status is not 'draft'").fetchall()
+        return held, odd, marked
     finally:
         conn.execute("rollback")
 
