@@ -238,3 +238,17 @@ def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db,
     both = audit.verify(demo_db)
     assert [(d["kind"], d["expected"], d["found"]) for d in both.differences] == \
         [(d["kind"], d["expected"], d["found"]) for d in alone.differences] == [("value_status", "complete", "approved")]
+
+
+def test_the_replays_process_leaves_the_values_table_to_the_second(demo_db, monkeypatch):
+    """With the second process, the first reads no whole values table (SQLite's own trace of its statements)."""
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    seen: list[str] = []
+    demo_db.conn.set_trace_callback(seen.append)
+    try:
+        assert audit.verify(demo_db).ok
+        whole = [q for q in seen if 'from "values"' in q and "where" not in q.split('from "values"')[1][:8]]
+        assert whole == []
+        assert any("from audit" in q for q in seen)
+    finally:
+        demo_db.conn.set_trace_callback(None)
