@@ -252,3 +252,30 @@ def test_the_replays_process_leaves_the_values_table_to_the_second(demo_db, monk
         assert any("from audit" in q for q in seen)
     finally:
         demo_db.conn.set_trace_callback(None)
+
+
+# ---------------------------------------------------------------- audit --verify's sentences
+
+def test_the_sentences_name_places_say_none_count_the_broken_row_and_quote_the_anchor(demo_db):
+    con = shell(demo_db)
+    where = "where region = '320100' and indicator = 'INV_GRANTS' and period = '2024'"
+    row = con.execute(f'select * from "values" {where}').fetchone()
+    con.execute(f'delete from "values" {where}')
+    res = audit.verify(demo_db)
+    zh, en = audit.describe(demo_db, res)[1], audit.describe(demo_db, res, lang="en")[1]
+    assert "南京市" in zh and zh.endswith("数据库中为 无") and "None" not in zh
+    assert "Nanjing" in en and "南京市" not in en and en.endswith("the store holds none")
+    con.execute(f'insert into "values" values ({", ".join("?" * len(row))})', row)
+    assert audit.verify(demo_db).ok
+    h, rows = audit.anchor(demo_db, "package 320000 2022 v1")
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 5")
+    res = audit.verify(demo_db)
+    assert (res.reason, res.first_bad, res.different) == ("link", 5, 0)
+    lines = audit.describe(demo_db, res)
+    assert "共 1 处差异" in lines[0] and "第 5 条" in lines[1]
+    con.execute(f"update audit set hash = 'y' || substr(hash, 2) where id = {rows}")       # the anchored row itself
+    res = audit.verify(demo_db)
+    [d] = [d for d in res.differences if d["kind"] == "anchor"]
+    line = audit.describe(demo_db, res)[2]
+    assert h[:16] in line and str(rows) in line and d["at"] in line and "package 320000 2022 v1" in line
