@@ -191,6 +191,7 @@ def test_the_chain_in_a_second_process_names_what_the_one_process_does(demo_db, 
     python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
     python.chmod(0o755)
     monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
     monkeypatch.setattr(audit_chain.sys, "executable", str(python))
     both = audit.verify(demo_db)
     assert marker.read_text().count("started") == 1
@@ -214,6 +215,7 @@ def test_a_second_process_that_cannot_run_leaves_the_check_to_the_first(demo_db,
     shell(demo_db).execute("drop trigger audit_no_update")
     shell(demo_db).execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
     monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
     monkeypatch.setattr(audit_chain.sys, "executable", "/nonexistent/python")
     res = audit.verify(demo_db)
     assert (res.reason, res.first_bad) == ("link", 11)
@@ -235,6 +237,7 @@ def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db,
                            " and indicator = 'INV_GRANTS' and period = '2024'")
     alone = audit.verify(demo_db)
     monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
     both = audit.verify(demo_db)
     assert [(d["kind"], d["expected"], d["found"]) for d in both.differences] == \
         [(d["kind"], d["expected"], d["found"]) for d in alone.differences] == [("value_status", "complete", "approved")]
@@ -243,6 +246,7 @@ def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db,
 def test_the_replays_process_leaves_the_values_table_to_the_second(demo_db, monkeypatch):
     """With the second process, the first reads no whole values table (SQLite's own trace of its statements)."""
     monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
     seen: list[str] = []
     demo_db.conn.set_trace_callback(seen.append)
     try:
@@ -279,3 +283,16 @@ def test_the_sentences_name_places_say_none_count_the_broken_row_and_quote_the_a
     [d] = [d for d in res.differences if d["kind"] == "anchor"]
     line = audit.describe(demo_db, res)[2]
     assert h[:16] in line and str(rows) in line and d["at"] in line and "package 320000 2022 v1" in line
+
+
+def test_the_second_process_is_used_when_a_core_is_spare_or_when_told(monkeypatch):
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "1")
+    assert not audit.second_process()
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    assert audit.second_process()
+    monkeypatch.delenv("IPDESK_AUDIT_PROCESSES")
+    import os
+
+    cores, load = os.cpu_count() or 1, os.getloadavg()[0]
+    if abs(load - (cores - 1)) > 0.2:                 # (the load moves while the test runs: only clear cases)
+        assert audit.second_process() == (cores >= 2 and load <= cores - 1)
