@@ -300,8 +300,12 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
     value_actions, state_actions, ledger_actions = VALUE_ACTIONS, STATE_ACTIONS, LEDGER_ACTIONS
     last_of = final.get
     drop = final.pop
-    cur = conn.execute("select id, at, action, region, indicator, period, old, new, why from audit"
-                       " where id <= ? order by id", [last_id])
+    walked: dict = {}
+    if child is None:          # one process: the chain recomputed from the rows the replay reads
+        cur = audit_chain.walk(conn.execute(audit_chain.SELECT, [last_id]), positions, walked)
+    else:
+        cur = conn.execute("select id, at, action, region, indicator, period, old, new, why from audit"
+                           " where id <= ? order by id", [last_id])
     # (the loop is the replay's whole cost: ~1 M rows; its common case, a value row, goes first and
     # touches locals only)
     for rid, at, action, region, indicator, period, old, new, why in cur:
@@ -350,7 +354,7 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
 
     # the store against the replay: a quick pass that only says "all the same"; on any doubt the
     # exact pass below names each difference in the store's order
-    ch, held = audit_chain.finish(child, values=True) if child is not None else (None, None)
+    ch, held = audit_chain.finish(child, values=True) if child is not None else (walked or None, None)
     if not _values_match(conn, final, pos, full, held):
         _values_differ(conn, final, pos, full, found)
     for region, year, status in conn.execute("select region, year, status from region_years"):

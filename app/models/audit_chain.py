@@ -29,8 +29,11 @@ SELECT = ("select id, at, who, action, region, indicator, period, old, new, why,
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def chain(rows, positions=()) -> dict:
-    """Walk ``rows`` (SELECT's columns, in id order): the first broken row and why, the row count, the last hash."""
+def walk(rows, positions=(), out: dict | None = None):
+    """Walk ``rows`` (SELECT's columns, in id order), yielding each row's replayed columns ``(id, at, action,
+    region, indicator, period, old, new, why)``; at the end ``out`` holds the chain: the first broken row and
+    why, the row count, the last hash and the hashes at ``positions`` (one process: the replay reads the
+    rows the chain is recomputed from)."""
     sha256 = hashlib.sha256
     prev, n = GENESIS, 0
     first_bad = reason = None
@@ -49,7 +52,17 @@ def chain(rows, positions=()) -> dict:
         prev = h
         if want and n in want:
             at[n] = h
-    return {"rows": n, "first_bad": first_bad, "reason": reason, "head": prev, "at": at}
+        yield rid, when, action, region, indicator, period, old, new, why
+    if out is not None:
+        out.update(rows=n, first_bad=first_bad, reason=reason, head=prev, at=at)
+
+
+def chain(rows, positions=()) -> dict:
+    """The chain of ``rows`` (SELECT's columns, in id order): see :func:`walk`."""
+    out: dict = {}
+    for _row in walk(rows, positions, out):
+        pass
+    return out
 
 
 def read(conn, last_id: int, positions=()) -> dict:
