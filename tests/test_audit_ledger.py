@@ -278,6 +278,10 @@ def test_the_sentences_name_places_say_none_count_the_broken_row_and_quote_the_a
     assert (res.reason, res.first_bad, res.different) == ("link", 5, 0)
     lines = audit.describe(demo_db, res)
     assert "共 1 处差异" in lines[0] and "第 5 条" in lines[1]
+    con.execute("update audit set why = coalesce(why, '') || '改' where id = 3")
+    res = audit.verify(demo_db)                                    # a row's content changed first: reason hash
+    assert (res.reason, res.first_bad, res.different) == ("hash", 3, 0)
+    assert "共 1 处差异" in audit.describe(demo_db, res)[0]
     con.execute(f"update audit set hash = 'y' || substr(hash, 2) where id = {rows}")       # the anchored row itself
     res = audit.verify(demo_db)
     [d] = [d for d in res.differences if d["kind"] == "anchor"]
@@ -296,3 +300,14 @@ def test_the_second_process_is_used_when_a_core_is_spare_or_when_told(monkeypatc
     cores, load = os.cpu_count() or 1, os.getloadavg()[0]
     if abs(load - (cores - 1)) > 0.2:                 # (the load moves while the test runs: only clear cases)
         assert audit.second_process() == (cores >= 2 and load <= cores - 1)
+
+
+def test_an_explanation_edited_behind_the_app_and_then_by_it_is_still_named(demo_db):
+    from app.models.checks import explain
+
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "新区划调整")
+    shell(demo_db).execute("update explanations set text = '随便' where region = '320100' and rule = 'yoy'")
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "区划调整后口径变化")
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == \
+        [("explanation_history", "新区划调整", "随便")]

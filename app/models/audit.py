@@ -274,7 +274,7 @@ def _verify(db, anchored: bool, alone: bool) -> VerifyResult:
     child = None
     if (not alone and last_id >= CHILD_ROWS and db.path not in (None, ":memory:") and Path(db.path).is_file()
             and second_process()):
-        child = audit_chain.start(db.path, last_id, positions, values=True)   # the chain (and a read of the
+        child = audit_chain.start(db.path, last_id, positions)   # the chain (and a read of the
         # values table) in a second process, beside the replay
     try:
         return _replay(db, found, pending, last_id, positions, child)
@@ -354,7 +354,7 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
 
     # the store against the replay: a quick pass that only says "all the same"; on any doubt the
     # exact pass below names each difference in the store's order
-    ch, held = audit_chain.finish(child, values=True) if child is not None else (walked or None, None)
+    ch, held = audit_chain.finish(child) if child is not None else (walked or None, None)
     if not _values_match(conn, final, pos, full, held):
         _values_differ(conn, final, pos, full, found)
     for region, year, status in conn.execute("select region, year, status from region_years"):

@@ -92,9 +92,10 @@ def held_values(conn, last_id: int):
         conn.execute("rollback")
 
 
-def start(path, last_id: int, positions=(), *, values: bool = False):
+def start(path, last_id: int, positions=(), *, values: bool = True):
     """The chain of the store at ``path`` computed in a child process (None when it cannot start);
-    ``values``: the child reads the values table too (:func:`held_values`) once the chain is done."""
+    ``values``: the child reads the values table too (:func:`held_values`) once the chain is done
+    (without: its JSON line, for a look by hand)."""
     try:
         return subprocess.Popen([sys.executable, "-m", "app.models.audit_chain", str(path), str(last_id),
                                  *map(str, positions), *(["--values"] if values else [])],
@@ -104,23 +105,19 @@ def start(path, last_id: int, positions=(), *, values: bool = False):
         return None
 
 
-def finish(proc, *, values: bool = False):
-    """The child's chain (None: it failed; the caller computes the chain itself); with ``values``,
-    (chain, held values or None)."""
+def finish(proc) -> tuple:
+    """The child's (chain, values as :func:`held_values` read them) — (None, None) when it failed: the
+    caller then computes the chain and reads the table itself."""
     try:
         out, _err = proc.communicate(timeout=600)
         if proc.returncode != 0:
-            return (None, None) if values else None
-        if values:
-            res, held = marshal.loads(out)
-            return res, held
-        res = json.loads(out.decode("utf-8"))
-        res["at"] = {int(k): v for k, v in res["at"].items()}
-        return res
+            return None, None
+        res, held = marshal.loads(out)
+        return res, held
     except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, subprocess.TimeoutExpired):
         proc.kill()
         proc.wait()
-        return (None, None) if values else None
+        return None, None
 
 
 def _env() -> dict:
