@@ -56,7 +56,11 @@ TESTS: dict[str, list[str]] = {
     "app/models/parse.py": ["tests/test_parse.py", "tests/test_values.py"],
     "app/models/periods.py": ["tests/test_values.py", "tests/test_parse.py"],
     "app/models/values.py": ["tests/test_store.py", "tests/test_values.py"],
-    "app/models/audit.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_store.py"],
+    "app/models/audit.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py",
+                            "tests/test_store.py"],
+    # the chain check (its own process on a large store) and the replay of the task ledger and results report
+    "app/models/audit_chain.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py"],
+    "app/models/audit_ledger.py": ["tests/test_audit_ledger.py"],
     "app/models/targets.py": ["tests/test_targets.py"],
     "app/models/db.py": ["tests/test_store.py", "tests/test_audit.py"],
     "app/models/checks.py": ["tests/test_findings.py", "tests/test_findings_rules.py", "tests/test_checks.py"],

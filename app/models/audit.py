@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .store_basics import meta_get, meta_set, now_iso
 from .storefile import backup_dir
+from .audit_ledger import LEDGER_ACTIONS, ledger_line, replay_ledger
 from .messages import register
 
 GENESIS = "0" * 64
@@ -220,56 +221,104 @@ def _shown(text: str | None):
     return None if d is None else {k: v for k, v in zip(("v", "note", "src"), d) if v}
 
 
+_READ_PRAGMAS = (("mmap_size", 1 << 30),)     # one large sequential read: pages mapped, not copied
+CHILD_ROWS = 200_000          # from this many rows the chain is recomputed in a second process, beside the replay
+
+
+def second_process() -> bool:
+    """Whether a verify may use a second process: ``IPDESK_AUDIT_PROCESSES`` = 1 or 2 decides; else when
+    a core is to spare — two or more, and a load average leaving one idle (measured: on a machine this
+    busy the two processes' 7.5 s of CPU, against one's 6.2 s, gain nothing). Without a load average
+    (Windows), yes."""
+    forced = os.environ.get("IPDESK_AUDIT_PROCESSES", "").strip()
+    if forced in ("1", "2"):
+        return forced == "2"
+    cores = os.cpu_count() or 1
+    try:
+        return cores >= 2 and os.getloadavg()[0] <= cores - 1
+    except (AttributeError, OSError):
+        return cores >= 2
+
+
 def verify(db, *, anchored: bool = True) -> VerifyResult:
     """Recompute the chain and replay it against the store (one pass over the trail, one over each
     table). ``anchored`` also compares the heads in the anchor log beside the backups."""
     conn = db.conn
-    sha256 = hashlib.sha256
+    kept = [(name, conn.execute(f"pragma {name}").fetchone()[0]) for name, _v in _READ_PRAGMAS]
+    for name, v in _READ_PRAGMAS:
+        conn.execute(f"pragma {name} = {int(v)}")
+    try:
+        if conn.in_transaction:
+            return _verify(db, anchored, alone=True)
+        conn.execute("begin")          # one snapshot for the trail and the tables it is compared with
+        try:
+            return _verify(db, anchored, alone=False)
+        finally:
+            conn.execute("rollback")
+    finally:
+        for name, v in kept:
+            conn.execute(f"pragma {name} = {int(v)}")
+
+
+def _verify(db, anchored: bool, alone: bool) -> VerifyResult:
+    """``alone``: the caller's transaction may hold rows no other process sees (the chain is computed here)."""
+    from . import audit_chain
+
+    conn = db.conn
     found = _Found()
     add = found.add
-    prev, n = GENESIS, 0
-    first_bad = reason = None
     marks = anchors(db) if anchored else []
     pending = sorted(((a["rows"], a) for a in marks if a["rows"] > 0), key=lambda x: x[0])
-    nxt = pending[0][0] if pending else -1
-    ai = 0
-    final: dict[tuple, tuple] = {}          # (region, indicator, period) -> (encoded new, position)
+    last_id = conn.execute("select max(id) from audit").fetchone()[0] or 0
+    positions = sorted({p for p, _a in pending})
+    child = None
+    if (not alone and last_id >= CHILD_ROWS and db.path not in (None, ":memory:") and Path(db.path).is_file()
+            and second_process()):
+        child = audit_chain.start(db.path, last_id, positions)   # the chain (and a read of the
+        # values table) in a second process, beside the replay
+    try:
+        return _replay(db, found, pending, last_id, positions, child)
+    finally:
+        if child is not None and child.poll() is None:           # (the replay raised: no process left behind)
+            child.kill()
+            child.wait()
+
+
+def _replay(db, found: _Found, pending: list, last_id: int, positions: list, child) -> VerifyResult:
+    from . import audit_chain
+
+    conn = db.conn
+    add = found.add
+    final: dict[tuple, str] = {}            # (region, indicator, period) -> encoded new (deleted values: absent)
+    pos: dict[tuple, int] = {}              # (region, indicator, period) -> id of its last write
     state: dict[tuple, str] = {}            # (region, year) -> state
-    full: dict[tuple, tuple] = {}           # (region, year) -> (state, position) of the last change that marked the values
+    full: dict[tuple, tuple] = {}           # (region, year) -> (state, id) of the last change that marked the values
     locked: set = set()                     # (region, "year") replayed as approved/locked
     expl: dict[tuple, str | None] = {}      # (rule, region, indicator, period) -> text
+    others: list[tuple] = []                # the rows of the task ledger and the results report, replayed after
     value_at = None                         # the `at` of the value rows just before (a write's own status rows)
-    value_actions, state_actions = VALUE_ACTIONS, STATE_ACTIONS
+    value_actions, state_actions, ledger_actions = VALUE_ACTIONS, STATE_ACTIONS, LEDGER_ACTIONS
     last_of = final.get
-    cur = conn.execute(f"select id, {', '.join(_FIELDS)}, prev_hash, hash from audit order by id")
-    # (the loop is the whole cost of a verify: ~1 M rows; its common case, a value row, goes first and
+    drop = final.pop
+    walked: dict = {}
+    if child is None:          # one process: the chain recomputed from the rows the replay reads
+        cur = audit_chain.walk(conn.execute(audit_chain.SELECT, [last_id]), positions, walked)
+    else:
+        cur = conn.execute("select id, at, action, region, indicator, period, old, new, why from audit"
+                           " where id <= ? order by id", [last_id])
+    # (the loop is the replay's whole cost: ~1 M rows; its common case, a value row, goes first and
     # touches locals only)
-    for rid, at, who, action, region, indicator, period, old, new, why, prev_hash, h in cur:
-        n += 1
-        if prev_hash != prev or sha256(
-                f"{prev}\x1e{at}\x1f{'' if who is None else who}\x1f{'' if action is None else action}\x1f"
-                f"{'' if region is None else region}\x1f{'' if indicator is None else indicator}\x1f"
-                f"{'' if period is None else period}\x1f{'' if old is None else old}\x1f"
-                f"{'' if new is None else new}\x1f{'' if why is None else why}".encode()).hexdigest() != h:
-            if first_bad is None:
-                first_bad, reason = rid, ("link" if prev_hash != prev else "hash")
-        prev = h
-        if n == nxt:
-            while ai < len(pending) and pending[ai][0] == n:
-                a = pending[ai][1]
-                if a["hash"] != h:
-                    add("anchor", expected=a["hash"], found=h, row=n, at=a.get("at"), why=a.get("why"))
-                ai += 1
-            nxt = pending[ai][0] if ai < len(pending) else -1
+    for rid, at, action, region, indicator, period, old, new, why in cur:
         if action in value_actions and indicator is not None:    # (a package's own 'receive' row has none)
             key = (region, indicator, period)
             last = last_of(key)
-            if last is None:
-                if old is not None:
-                    add("value_history", region, indicator, period, None, _shown(old), rid)
-            elif last[0] != old and not _same(last[0], old):
-                add("value_history", region, indicator, period, _shown(last[0]), _shown(old), rid)
-            final[key] = (new, n)
+            if last != old and not _same(last, old):
+                add("value_history", region, indicator, period, _shown(last), _shown(old), rid)
+            if new is None:
+                drop(key, None)
+            else:
+                final[key] = new
+            pos[key] = rid
             if locked and (region, period[:4]) in locked:
                 st = state.get((region, int(period[:4])))
                 add("locked_write", region, indicator, period, st, None, rid, year=period[:4])
@@ -286,7 +335,7 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
             state[k] = new
             # write_values' own "back to draft" row marks the region-year only, not its values
             if not (action == "status" and new == "draft" and value_at == at and (why or "").startswith("changed after ")):
-                full[k] = (new, n)
+                full[k] = (new, rid)
                 value_at = None
             if new in LOCKED:
                 locked.add((region, period))
@@ -299,14 +348,15 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
             expl[k] = new
             value_at = None
         else:
+            if action in ledger_actions:
+                others.append((rid, action, region, indicator, period, old, new, why))
             value_at = None
-    for a_rows, a in pending[ai:]:
-        add("anchor", expected=a["hash"], found=None, row=a_rows, at=a.get("at"), why=a.get("why"))
 
     # the store against the replay: a quick pass that only says "all the same"; on any doubt the
     # exact pass below names each difference in the store's order
-    if not _values_match(conn, final, full):
-        _values_differ(conn, final, full, found)
+    ch, held = audit_chain.finish(child) if child is not None else (walked or None, None)
+    if not _values_match(conn, final, pos, full, held):
+        _values_differ(conn, final, pos, full, found)
     for region, year, status in conn.execute("select region, year, status from region_years"):
         want = state.pop((region, year), "draft")
         if status != want:
@@ -322,6 +372,18 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
     for (rule, region, indicator, period), want in expl.items():
         if want is not None:
             add("explanation", region, indicator, period, want, None, rule=rule)
+    replay_ledger(db, others, add)
+
+    if ch is None:
+        ch = audit_chain.read(conn, last_id, positions)
+    n, prev, first_bad, reason = ch["rows"], ch["head"], ch["first_bad"], ch["reason"]
+    moved = _Found()                     # each anchor the trail no longer continues, named before the data
+    for p, a in pending:
+        h = ch["at"].get(p)
+        if h != a["hash"]:
+            moved.add("anchor", expected=a["hash"], found=h, row=p, at=a.get("at"), why=a.get("why"))
+    found.items = (moved.items + found.items)[:DIFF_LIMIT]
+    found.count += moved.count
 
     counted = meta_get(db, "audit_rows")
     counted = int(counted) if counted is not None and counted.isdigit() else None
@@ -330,7 +392,7 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
             reason = "head"
         elif counted is not None and counted != n:
             reason = "count"
-        elif any(d["kind"] == "anchor" for d in found.items):
+        elif moved.count:
             reason = "anchor"
         elif found.count:
             reason = "data"
@@ -342,50 +404,44 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
     return VerifyResult(ok, n, first_bad, reason, found.items, found.count, prev, counted, len(pending))
 
 
-def _want_status(full: dict, region, year, pos: int) -> str:
+def _want_status(full: dict, region, year, last: int) -> str:
     """The status a value must carry: its region-year's last marking state, if that came after the value's last write."""
     fs = full.get((region, year))
-    return fs[0] if fs is not None and fs[1] > pos else "draft"
+    return fs[0] if fs is not None and fs[1] > last else "draft"
 
 
-def _values_match(conn, final: dict, full: dict) -> bool:
+def _values_match(conn, final: dict, pos: dict, full: dict, read=None) -> bool:
     """True when the values table is exactly the replay (values, notes, sources, statuses); False at the
-    first doubt (:func:`_values_differ` then names the differences). Reads each value once but keeps its
-    status out of Python: only the values not in draft, and the values of the region-years the trail marked,
-    are looked at for their status."""
+    first doubt (:func:`_values_differ` then names the differences). The values compare as one dict
+    (in C); only the values not in draft, and the values of the region-years the trail marked, are
+    looked at for their status. ``read``: the table as the chain's process read it (audit_chain.held_values)."""
     encode_ = encode
-    last_of = final.get
-    left = final.copy()
-    take = left.pop
-    for region, indicator, period, value, note, source in conn.execute(
-            'select region, indicator, period, value, note, source from "values"'):
-        exp = take((region, indicator, period), None)
-        if exp is None:
-            return False
-        got = '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
-        if exp[0] != got and not _same(exp[0], got):
-            return False
-    for new, _pos in left.values():
-        if new is not None:
-            return False            # the trail holds a value the store does not
-    for region, indicator, period, year, status in conn.execute(
-            "select region, indicator, period, year, status from \"values\" where status is not 'draft'"):
-        exp = last_of((region, indicator, period))
-        if status != _want_status(full, region, year, 0 if exp is None else exp[1]):
+    if read is None:
+        held = {(region, indicator, period): '{"v":"' + value + '"}' if not note and not source
+                else encode_(value, note, source) for region, indicator, period, value, note, source in conn.execute(
+                    'select region, indicator, period, value, note, source from "values"')}
+        marked = conn.execute("select region, indicator, period, year, status from \"values\" where status is not 'draft'")
+    else:
+        held, odd, marked = read
+        for key, value, note, source in odd:
+            held[key] = encode_(value, note, source)
+    if held != final:
+        return False
+    last_of = pos.get
+    for region, indicator, period, year, status in marked:
+        if status != _want_status(full, region, year, last_of((region, indicator, period), 0)):
             return False
     for (region, year), (st, _pos) in full.items():
         if st == "draft":
             continue
         for indicator, period, status in conn.execute(
                 'select indicator, period, status from "values" where year = ? and region = ?', (year, region)):
-            if status == "draft":
-                exp = last_of((region, indicator, period))
-                if _want_status(full, region, year, 0 if exp is None else exp[1]) != "draft":
-                    return False
+            if status == "draft" and _want_status(full, region, year, last_of((region, indicator, period), 0)) != "draft":
+                return False
     return True
 
 
-def _values_differ(conn, final: dict, full: dict, found: _Found) -> None:
+def _values_differ(conn, final: dict, pos: dict, full: dict, found: _Found) -> None:
     """Each difference between the values table and the replay, in the table's order (empties ``final``)."""
     encode_ = encode
     for region, indicator, period, year, value, note, source, status in conn.execute(
@@ -395,17 +451,13 @@ def _values_differ(conn, final: dict, full: dict, found: _Found) -> None:
         exp = final.pop(key, None)
         if exp is None:
             found.add("value", region, indicator, period, None, _shown(got))
-            pos = 0
-        else:
-            if exp[0] != got and not _same(exp[0], got):
-                found.add("value", region, indicator, period, _shown(exp[0]), _shown(got))
-            pos = exp[1]
-        want = _want_status(full, region, year, pos)
+        elif exp != got and not _same(exp, got):
+            found.add("value", region, indicator, period, _shown(exp), _shown(got))
+        want = _want_status(full, region, year, pos.get(key, 0))
         if status != want:
             found.add("value_status", region, indicator, period, want, status)
-    for (region, indicator, period), (new, _pos) in final.items():
-        if new is not None:
-            found.add("value", region, indicator, period, _shown(new), None)
+    for (region, indicator, period), new in final.items():
+        found.add("value", region, indicator, period, _shown(new), None)
 
 
 def head(db) -> tuple[str, int]:
@@ -490,6 +542,8 @@ def describe(db, res: VerifyResult, lang: str = "zh", limit: int = 20) -> list[s
 
     def line(d):
         kind = d["kind"]
+        if d.get("ledger"):
+            return ledger_line(d, names, lang)
         if kind in ("link", "hash"):
             return render("audit_" + kind, lang, row=d.get("row"))
         if kind in ("head", "count"):

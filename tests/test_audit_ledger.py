@@ -1,0 +1,313 @@
+"""The audit covers the task ledger and the results report too: a task, an assignment, a progress
+report, an evidence file or a report section edited, inserted or deleted with the sqlite3 shell is
+named by ``audit.verify`` (and ``ipdesk audit --verify`` exits 1); the same changes made through
+ipdesk verify.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.models import audit, progress, tasks
+from app.services import results_report as rr
+from tests.test_audit_replay import kinds, run_cli, shell
+from tests.test_progress import PDF
+from tests.test_tasks import ROWS_2024, write_csv
+
+TASK = "G2024-4.9.1"
+
+
+@pytest.fixture
+def ledger(demo_db, tmp_path):
+    """The demo with a 2024 guideline pack, an own task assigned down, progress with a file, a report section."""
+    tasks.import_tasks(demo_db, write_csv(tmp_path / "guideline-2024.csv", ROWS_2024))
+    own = tasks.add_task(demo_db, "320000", None, "组织开展全省专利申请质量原因分析", parent=TASK, due="2024-10-31")
+    tasks.assign(demo_db, own.id, "320100", "2024-09-30")
+    progress.set_progress(demo_db, "320100", TASK, "2024Q3", "推进中", percent=60, milestone="完成初稿",
+                          evidence=[("会议纪要.pdf", PDF)])
+    rr.set_text(demo_db, "320000", 2024, "二", "全省专利质量稳步提升。", who="规划处张敏")
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    demo_db.own_task = own.id
+    return demo_db
+
+
+def named(db, kind):
+    res = audit.verify(db)
+    assert not res.ok and res.reason == "data"
+    return [d for d in res.differences if d["kind"] == kind]
+
+
+def test_changes_through_ipdesk_verify(ledger):
+    tasks.assign(ledger, ledger.own_task, "320100", "2024-09-15")                  # an assignment moved earlier
+    progress.set_progress(ledger, "320100", TASK, "2024Q3", "已完成")               # the same report replaced
+    rr.set_text(ledger, "320000", 2024, "二", "改写后的文字。", who="规划处张敏")
+    rr.take_draft(ledger, "320000", 2024, "二")
+    assert audit.verify(ledger).ok
+
+
+def test_a_guideline_task_edited_deleted_or_inserted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update tasks set text_zh = '改过的任务' where id = ?", [TASK])
+    [d] = named(ledger, "task")
+    assert d["indicator"] == f"task:{TASK}" and d["found"] == {"text": "改过的任务", "due": d["expected"]["due"]}
+    line = "\n".join(audit.describe(ledger, audit.verify(ledger)))
+    assert "任务" in line and "改过的任务" in line
+    con.execute("update tasks set text_zh = ? where id = ?", [d["expected"]["text"], TASK])
+    assert audit.verify(ledger).ok
+    con.execute("insert into tasks(id, pack, year, scope, text_zh, due, source, created_by, created_at)"
+                " values ('G2024-9.9', 'GUIDELINE_2024', 2024, 'local', '凭空多出的任务', '2024-12-15', 'x', 'x', 'now')")
+    [d] = named(ledger, "task")
+    assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, {"text": "凭空多出的任务",
+                                                                                     "due": "2024-12-15"})
+
+
+def test_a_bundled_task_edited_behind_the_app_is_named(ledger):
+    """The shipped pack's tasks carry no audit rows: the trail starts from the pack itself."""
+    tid = ledger.execute("select id from tasks where source = 'bundled' order by id limit 1").fetchone()[0]
+    shell(ledger).execute("update tasks set due = '2099-01-01' where id = ?", [tid])
+    [d] = named(ledger, "task")
+    assert d["indicator"] == f"task:{tid}" and d["found"]["due"] == "2099-01-01" != d["expected"]["due"]
+    line = audit.describe(ledger, audit.verify(ledger))[1]            # the field that differs, not the whole task
+    assert line.startswith(f"任务（{tid}）") and "2099-01-01" in line and d["expected"]["text"][:8] not in line
+    shell(ledger).execute("update tasks set due = ? where id = ?", [d["expected"]["due"], tid])
+    assert audit.verify(ledger).ok
+    shell(ledger).execute("delete from tasks where id = ?", [tid])
+    [d] = named(ledger, "task")
+    assert d["indicator"] == f"task:{tid}" and d["found"] is None
+
+
+def test_an_own_task_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("delete from task_assignments where task = ?", [ledger.own_task])
+    con.execute("delete from tasks where id = ?", [ledger.own_task])
+    res = audit.verify(ledger)
+    assert {"task", "task_assignment"} <= kinds(res)
+
+
+def test_an_assignment_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update task_assignments set due = '2024-12-31' where task = ?", [ledger.own_task])
+    [d] = named(ledger, "task_assignment")
+    assert (d["region"], d["expected"], d["found"]) == ("320000", "2024-09-30", "2024-12-31")
+    con.execute("update task_assignments set due = '2024-09-30' where task = ?", [ledger.own_task])
+    assert audit.verify(ledger).ok
+    con.execute("insert into task_assignments values (?, '320000', 'region', '320200', '2024-09-30', 'x', 'now')",
+                [ledger.own_task])
+    [d] = named(ledger, "task_assignment")
+    assert (d["expected"], d["found"]) == (None, "2024-09-30")
+    con.execute("delete from task_assignments where task = ?", [ledger.own_task])
+    assert len(named(ledger, "task_assignment")) == 1          # the app's one is missing (the shell's is gone too)
+
+
+def test_progress_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update task_progress set percent = 95 where task = ? and region = '320100'", [TASK])
+    [d] = named(ledger, "progress")
+    assert d["expected"]["percent"] == 60 and d["found"]["percent"] == 95 and d["period"] == "2024Q3"
+    assert "推进情况" in "\n".join(audit.describe(ledger, audit.verify(ledger)))
+    con.execute("update task_progress set percent = 60 where task = ? and region = '320100'", [TASK])
+    assert audit.verify(ledger).ok
+    con.execute("insert into task_progress(task, region, period, year, state, updated_by, updated_at)"
+                " values (?, '320200', '2024Q3', 2024, 'done', 'x', 'now')", [TASK])
+    [d] = named(ledger, "progress")
+    assert (d["region"], d["expected"], d["found"]) == ("320200", None, {"state": "done"})
+
+
+def test_progress_changed_behind_the_app_and_then_by_it_is_named(ledger):
+    shell(ledger).execute("update task_progress set state = 'done', percent = 100 where task = ? and region = '320100'",
+                          [TASK])
+    progress.set_progress(ledger, "320100", TASK, "2024Q3", "推进中", percent=70)
+    assert named(ledger, "progress_history")[0]["found"]["state"] == "done"
+
+
+def test_evidence_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update evidence set name = '换过的文件.pdf'")
+    [d] = named(ledger, "evidence")
+    assert d["expected"]["name"] == "会议纪要.pdf" and d["found"]["name"] == "换过的文件.pdf"
+    con.execute("update evidence set name = '会议纪要.pdf'")
+    assert audit.verify(ledger).ok
+    con.execute("delete from evidence")
+    [d] = named(ledger, "evidence")
+    assert d["found"] is None and d["expected"]["name"] == "会议纪要.pdf"
+
+
+def test_an_evidence_files_content_replaced_behind_the_app_is_named(ledger):
+    shell(ledger).execute("update evidence_files set content = ?", [PDF.replace(b"1.7", b"1.4")])
+    [d] = named(ledger, "evidence_file")
+    assert d["expected"] != d["found"]
+
+
+def test_a_report_section_edited_inserted_or_deleted_behind_the_app_is_named(ledger):
+    con = shell(ledger)
+    con.execute("update report_sections set text = '别人改的' where region = '320000' and year = 2024")
+    [d] = named(ledger, "report_text")
+    assert (d["region"], d["period"], d["expected"], d["found"]) == ("320000", "2024", "全省专利质量稳步提升。", "别人改的")
+    assert "成效报告文字" in "\n".join(audit.describe(ledger, audit.verify(ledger)))
+    out = run_cli("audit", "--verify", "--json", db_path=ledger.path)
+    assert out.returncode == 1 and json.loads(out.stdout)[0]["differences"][0]["kind"] == "report_text"
+    con.execute("delete from report_sections")
+    [d] = named(ledger, "report_text")
+    assert d["found"] is None
+    con.execute("insert into report_sections values ('320100', 2024, 1, '凭空的文字', null, 'x', 'now')")
+    assert {(d["region"], d["found"]) for d in named(ledger, "report_text")} >= {("320100", "凭空的文字")}
+
+
+def test_the_ledger_tables_untouched_verify_on_an_empty_store(empty_db):
+    assert audit.verify(empty_db).ok          # the bundled pack, no audit rows: the trail starts from the pack
+    shell(empty_db).execute("update tasks set text_zh = text_zh || '。' where rowid = (select min(rowid) from tasks)")
+    assert not audit.verify(empty_db).ok
+
+
+# ---------------------------------------------------------------- the chain in a second process (large stores)
+
+def test_the_chain_in_a_second_process_names_what_the_one_process_does(demo_db, monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    from app.models import audit_chain
+
+    last = demo_db.execute("select max(id) from audit").fetchone()[0]
+    out = subprocess.run([sys.executable, "-m", "app.models.audit_chain", str(demo_db.path), str(last), "5", str(last)],
+                         capture_output=True, text=True, cwd=audit_chain.ROOT, check=True)
+    res = json.loads(out.stdout)
+    assert res["rows"] == last and res["first_bad"] is None and res["head"] == audit.head(demo_db)[0]
+    assert res["at"][str(last)] == res["head"] and len(res["at"]) == 2
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set new = '{\"v\":\"9\"}' where id = 7")
+    con.execute('update "values" set value = \'1\' where region = \'320100\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    con.execute('update "values" set note = \'改过\' where region = \'320200\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    alone = audit.verify(demo_db)
+    edited = [d for d in alone.differences if d["kind"] == "value" and d["indicator"] == "INV_GRANTS"
+              and d["period"] == "2024" and d["region"] in ("320100", "320200")]
+    assert [(d["found"]["v"], d["found"].get("note")) for d in edited] == [("1", None), (edited[1]["expected"]["v"], "改过")]
+    # the second process, through a Python that leaves a mark when it starts
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    both = audit.verify(demo_db)
+    assert marker.read_text().count("started") == 1
+    assert (both.reason, both.first_bad, both.rows, both.head) == (alone.reason, alone.first_bad, alone.rows,
+                                                                   alone.head) == ("hash", 7, alone.rows, alone.head)
+    assert both.differences == alone.differences and both.different == alone.different
+    con.execute('update "values" set value = ? where region = \'320100\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'", [edited[0]["expected"]["v"]])
+    con.execute('update "values" set note = null where region = \'320200\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    again = audit.verify(demo_db)                  # the values as the second process read them: the edits undone
+    assert marker.read_text().count("started") == 2
+    assert again.differences == [d for d in alone.differences if d not in edited] and again.different == alone.different - 2
+    con.execute("update audit set prev_hash = '0' where id = 9")
+    assert (audit.verify(demo_db).reason, audit.verify(demo_db).first_bad) == ("hash", 7)
+
+
+def test_a_second_process_that_cannot_run_leaves_the_check_to_the_first(demo_db, monkeypatch):
+    from app.models import audit_chain
+
+    shell(demo_db).execute("drop trigger audit_no_update")
+    shell(demo_db).execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", "/nonexistent/python")
+    res = audit.verify(demo_db)
+    assert (res.reason, res.first_bad) == ("link", 11)
+
+
+def test_a_task_inserted_behind_the_app_and_removed_by_it_is_still_named(ledger, tmp_path):
+    """The shell adds a task to the guideline pack; the next import of the pack removes it (a row the
+    trail never had): the tables agree with the trail again, the removal's row tells."""
+    shell(ledger).execute("insert into tasks(id, pack, year, scope, text_zh, due, source, created_by, created_at) values"
+                          " ('G2024-9.9', 'GUIDELINE_2024', 2024, 'local', '凭空多出的任务', '2024-12-15', 'x', 'x', 'now')")
+    tasks.import_tasks(ledger, write_csv(tmp_path / "again.csv", ROWS_2024))
+    assert ledger.execute("select 1 from tasks where id = 'G2024-9.9'").fetchone() is None
+    [d] = named(ledger, "task_history")
+    assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, "G2024-9.9")
+
+
+def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db, monkeypatch):
+    shell(demo_db).execute('update "values" set status = \'approved\' where region = \'320100\''
+                           " and indicator = 'INV_GRANTS' and period = '2024'")
+    alone = audit.verify(demo_db)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    both = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in both.differences] == \
+        [(d["kind"], d["expected"], d["found"]) for d in alone.differences] == [("value_status", "complete", "approved")]
+
+
+def test_the_replays_process_leaves_the_values_table_to_the_second(demo_db, monkeypatch):
+    """With the second process, the first reads no whole values table (SQLite's own trace of its statements)."""
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    seen: list[str] = []
+    demo_db.conn.set_trace_callback(seen.append)
+    try:
+        assert audit.verify(demo_db).ok
+        whole = [q for q in seen if 'from "values"' in q and "where" not in q.split('from "values"')[1][:8]]
+        assert whole == []
+        assert any("from audit" in q for q in seen)
+    finally:
+        demo_db.conn.set_trace_callback(None)
+
+
+# ---------------------------------------------------------------- audit --verify's sentences
+
+def test_the_sentences_name_places_say_none_count_the_broken_row_and_quote_the_anchor(demo_db):
+    con = shell(demo_db)
+    where = "where region = '320100' and indicator = 'INV_GRANTS' and period = '2024'"
+    row = con.execute(f'select * from "values" {where}').fetchone()
+    con.execute(f'delete from "values" {where}')
+    res = audit.verify(demo_db)
+    zh, en = audit.describe(demo_db, res)[1], audit.describe(demo_db, res, lang="en")[1]
+    assert "南京市" in zh and zh.endswith("数据库中为 无") and "None" not in zh
+    assert "Nanjing" in en and "南京市" not in en and en.endswith("the store holds none")
+    con.execute(f'insert into "values" values ({", ".join("?" * len(row))})', row)
+    assert audit.verify(demo_db).ok
+    h, rows = audit.anchor(demo_db, "package 320000 2022 v1")
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 5")
+    res = audit.verify(demo_db)
+    assert (res.reason, res.first_bad, res.different) == ("link", 5, 0)
+    lines = audit.describe(demo_db, res)
+    assert "共 1 处差异" in lines[0] and "第 5 条" in lines[1]
+    con.execute("update audit set why = coalesce(why, '') || '改' where id = 3")
+    res = audit.verify(demo_db)                                    # a row's content changed first: reason hash
+    assert (res.reason, res.first_bad, res.different) == ("hash", 3, 0)
+    assert "共 1 处差异" in audit.describe(demo_db, res)[0]
+    con.execute(f"update audit set hash = 'y' || substr(hash, 2) where id = {rows}")       # the anchored row itself
+    res = audit.verify(demo_db)
+    [d] = [d for d in res.differences if d["kind"] == "anchor"]
+    line = audit.describe(demo_db, res)[2]
+    assert h[:16] in line and str(rows) in line and d["at"] in line and "package 320000 2022 v1" in line
+
+
+def test_the_second_process_is_used_when_a_core_is_spare_or_when_told(monkeypatch):
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "1")
+    assert not audit.second_process()
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    assert audit.second_process()
+    monkeypatch.delenv("IPDESK_AUDIT_PROCESSES")
+    import os
+
+    cores, load = os.cpu_count() or 1, os.getloadavg()[0]
+    if abs(load - (cores - 1)) > 0.2:                 # (the load moves while the test runs: only clear cases)
+        assert audit.second_process() == (cores >= 2 and load <= cores - 1)
+
+
+def test_an_explanation_edited_behind_the_app_and_then_by_it_is_still_named(demo_db):
+    from app.models.checks import explain
+
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "新区划调整")
+    shell(demo_db).execute("update explanations set text = '随便' where region = '320100' and rule = 'yoy'")
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "区划调整后口径变化")
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == \
+        [("explanation_history", "新区划调整", "随便")]
