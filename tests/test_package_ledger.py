@@ -200,6 +200,19 @@ def test_the_file_not_carried_is_filled_when_its_bytes_come(world, prov, tmp_pat
     progress.set_progress(prov, CITY, world["own"].id, "2024Q3", "已完成", text="原因分析报告已报省局", person="王敏",
                           milestone="报告印发", evidence=[(name, content)])
     assert progress.evidence_content(prov, sha) == content
+    assert audit.verify(prov).ok                               # filled with the bytes its SHA-256 names
+
+
+def test_a_placeholder_is_not_a_licence_to_wipe_a_carried_file(world, prov, tmp_path):
+    """The file a package did not carry has no bytes here, and the trail says so: verify is clean. A file
+    that was carried, its bytes wiped with the sqlite3 shell to look like such a placeholder, is named."""
+    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
+    assert audit.verify(prov).ok
+    carried = next(e["sha256"] for r in progress.progress_rows(prov, CITY, YEAR) for e in r["evidence"]
+                   if e["carried"])
+    prov.execute("update evidence_files set content = zeroblob(0) where sha256 = ?", [carried])
+    res = audit.verify(prov)
+    assert not res.ok and any(d["kind"] == "evidence_file" and carried in str(d) for d in res.differences)
 
 
 def _refused(world, prov, tmp_path, raw, code_or_words):

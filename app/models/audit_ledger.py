@@ -89,6 +89,7 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
     assigned: dict[tuple, str] = {}
     progress: dict[tuple, dict] = {}
     evidence: dict[tuple, dict] = {}
+    not_carried: set = set()             # SHA-256s the trail lists as not carried by their package
     sections: dict[tuple, str] = {}
 
     def history(kind, row, region, indicator, period, expected, found, **more):
@@ -134,6 +135,8 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
             if tid is None or not isinstance(d, dict):
                 continue
             key = (tid, region, period, d.get("sha256"))
+            if d.pop("carried", True) is False:
+                not_carried.add(d.get("sha256"))      # listed by a package without its bytes (a placeholder)
             if key in evidence:
                 history("evidence", rid, region, indicator, period, evidence[key], None)
             evidence[key] = d
@@ -179,6 +182,8 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
     if "evidence_files" in have:
         for sha, size, content in db.execute("select sha256, bytes, content from evidence_files"):
             data = bytes(content) if content is not None else b""
+            if not data and size and sha in not_carried:
+                continue                  # a file a package did not carry, as the trail recorded: no bytes yet
             got = hashlib.sha256(data).hexdigest()
             if got != sha or size != len(data):
                 add("evidence_file", None, None, None, sha, got, ledger="evidence_file")

@@ -211,7 +211,10 @@ def write_progress(db, task_id: str, region: str, period: str, year: int, rec: d
         db.execute("insert into evidence(task, region, period, sha256, name, kind, bytes, added_by, added_at)"
                    " values (?,?,?,?,?,?,?,?,?)",
                    [task_id, region, period, ev.sha256, ev.name, ev.kind, ev.bytes, who, at])
-        rows.append((who, "evidence", region, ind, period, None, _enc(ev.to_dict()), None))
+        listed = ev.to_dict()
+        if ev.bytes and not ev.content:          # a package listed the file without its bytes: the trail says so,
+            listed["carried"] = False            # so the replay tells this placeholder from content wiped behind the app
+        rows.append((who, "evidence", region, ind, period, None, _enc(listed), None))
         added.append(ev.to_dict())
     if rows:
         from .audit import append
