@@ -144,3 +144,25 @@ def test_cli_explains_an_overdue_task_through_the_review_service(store, tmp_path
                  lang="zh")
     assert res.returncode == 2 and "当前没有该问题" in res.stderr and "任务 9(1)" in res.stderr
     assert "G2026" not in res.stderr
+
+
+def test_a_task_falling_due_after_approval_does_not_reopen_the_approved_copy(demo_db, tmp_path):
+    """Approved on the 10th with a task due on the 15th: on the 16th the approved province and the cities
+    frozen below it raise no overdue finding (their progress can no longer be written nor the delay
+    explained; the printed 已审批 must not turn into 草稿 by the calendar alone). An unlock brings it back."""
+    from app.models.review import document_state
+
+    y, province, city = 2023, "320000", "320100"         # the demo's 2023: submitted and clean
+    import_tasks(demo_db, _pack(tmp_path, TODAY + timedelta(days=5), year=y))
+    review.approve(demo_db, [(province, y)], why="年报审批", user="demo-head", password="demo1234")
+    later = TODAY + timedelta(days=6)
+    assert not overdue_of(demo_db, province, y, later) and not overdue_of(demo_db, city, y, later)
+    assert not [f for f in findings_all(demo_db, y, today=later).items if f.rule == "task_overdue"
+                and f.region in (province, city)]
+    assert document_state(demo_db, province, y).final
+    # a region-year not frozen (another year, still a draft) is flagged on the same day: the rule still holds
+    import_tasks(demo_db, _pack(tmp_path, TODAY + timedelta(days=5), year=2024, tid="G2026-9.2"))
+    assert [f.indicator for f in overdue_of(demo_db, city, 2024, later)] == ["task:G2026-9.2"]
+    review.unlock(demo_db, province, y, why="补充任务进展", user="demo-head", password="demo1234")
+    assert [f.indicator for f in overdue_of(demo_db, province, y, later)] == [TASK]
+    assert [f.indicator for f in overdue_of(demo_db, city, y, later)] == [TASK]

@@ -183,9 +183,30 @@ def _with_tasks(db, found: dict, regions: list[str], years: list[int], today, *,
     from .overdue import overdue_findings
 
     regions = task_regions(db, regions) if expected else regions
-    for key, fs in overdue_findings(db, regions, years, today).items():
-        found[key] = found.get(key, []) + fs
+    late = overdue_findings(db, regions, years, today)
+    shut = _frozen(db, late) if late else set()
+    for key, fs in late.items():
+        if key in shut:                      # approved: the delays explained then stay on the record, no new ones
+            fs = [f for f in fs if f.explanation]
+        if fs:
+            found[key] = found.get(key, []) + fs
     return found
+
+
+def _frozen(db, pairs) -> set:
+    """The region-years of ``pairs`` frozen by an approval (their own, or an approved region above them).
+    A task falling due after the approval raises no finding there (a delay explained before it stays): its progress can no longer be written
+    nor its delay explained until an unlock, and an approved copy must not turn into a draft by the
+    calendar alone (the head approved the tasks as they stood; unlocking brings the rule back)."""
+    from .freeze import frozen_in
+    from .states import LOCKED_STATES
+
+    years = sorted({y for _r, y in pairs})
+    marks = ",".join("?" * len(LOCKED_STATES))
+    own = {(r, y) for r, y in db.execute(
+        f"select region, year from region_years where status in ({marks}) and year in ({','.join('?' * len(years))})",
+        [*LOCKED_STATES, *years]) if (r, y) in pairs}
+    return own | set(frozen_in(db, pairs))
 
 
 def findings(db, region: str, year: int, *, below: str = "self", today: date | None = None) -> Findings:
