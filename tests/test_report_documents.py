@@ -563,3 +563,23 @@ def test_cancel_leaves_no_file_and_keeps_the_old_one(docs, tmp_path):
     seen.clear()
     res = export_report(docs["db"], REGION, YEAR, xlsx=tmp_path / "out.xlsx", progress=progress)
     assert res.xlsx.exists() and seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 5
+
+
+def test_no_line_of_the_paper_copy_starts_with_a_closing_mark(demo_file, tmp_path):
+    """Chinese line breaking: a full-width comma, semicolon, colon, full stop, closing bracket or quote
+    never starts a line — of the body, a table cell or the results report (the demo's 2022 results
+    report broke "…工作指引部署" / "，全省…" before the rule was taught to reportlab)."""
+    from app.models.db import open_store
+    from app.services.report.export import export_report
+    from app.services.report.pdf_page import ZH_CANNOT_START
+
+    shutil.copy(demo_file, tmp_path / "s.sqlite")
+    db = open_store(tmp_path / "s.sqlite")
+    bad = []
+    for region, year in (("320000", 2022), ("320000", 2024), ("320100", 2024)):
+        res = export_report(db, region, year, pdf=tmp_path / f"{region}-{year}.pdf")
+        for n, page in enumerate(run("pdftotext", "-raw", str(res.pdf), "-").split("\f"), start=1):
+            bad += [(region, year, n, line) for line in page.splitlines()
+                    if line.strip() and line.strip()[0] in ZH_CANNOT_START + "。、"]
+    db.conn.close()
+    assert not bad, bad[:5]

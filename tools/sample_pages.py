@@ -13,7 +13,9 @@ every kind of page with poppler's ``pdftoppm``:
 - ``report-charts.png``    — the trend charts (the page with the heading 主要指标趋势图, 2022);
 - ``report-notes.png``     — 填报说明: each indicator's source and 口径 (2022);
 - ``report-signature.png`` — the last page: closing paragraph, names, seal over unit name and date (2022);
-- ``report-draft.png``     — a draft's cover with its reasons and the stamp (2024).
+- ``report-draft.png``     — a draft's cover with its reasons and the stamp (2024);
+- ``report-results.png``   — the results report (推进情况报告) attached to the submission (2022);
+- ``report-owed.png``      — the regions below × tasks table after its section 三 (2022).
 
 The demo data and the date are fixed, so the pages (and the fingerprint printed on them)
 are the same on every run unless the layout or the demo changes.
@@ -44,6 +46,7 @@ def main() -> int:
     from app.models.db import open_store
     from app.services.demo import make_demo
     from app.services.report.export import export_report
+    from app.services.results_report import OWED_TITLE
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ipdesk-sample-") as d:
@@ -62,7 +65,8 @@ def main() -> int:
         shots = {"report-page1": (final, 1), "report-targets": (final, page_of("一、目标完成情况")),
                  "report-table": (final, page_of("二、主要指标数据")),
                  "report-charts": (final, page_of("主要指标趋势图")), "report-notes": (final, page_of("填报说明")),
-                 "report-signature": (final, final.pdf_pages), "report-draft": (draft, 1)}
+                 "report-signature": (final, final.pdf_pages), "report-draft": (draft, 1),
+                 "report-results": (final, page_of("工作情况报告")), "report-owed": (final, page_of(OWED_TITLE))}
         for name, (res, page) in shots.items():
             stem = tmp / name
             subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(page), "-l", str(page),

@@ -26,6 +26,87 @@ from app.services.report.data import Report, check_cancel
 
 rl_config.useA85 = 0      # page streams Flate-compressed only: ASCII85 on top made them a quarter larger and
                           # was encoded in pure Python (a twentieth of writing the paper copy)
+
+# Chinese line-breaking rules (GB/T 15834 标点符号用法 / 9704 practice): a full-width comma, semicolon, colon,
+# full stop, closing bracket or quote never starts a line. reportlab's CJK breaker (cjkFragSplit) knows the
+# Japanese set only (、。」…) and hangs at most one mark in the margin: "部署" ending a line put the next
+# line's "，" first, and "（%）" ending one put "，取值…" first. Its set gets the Chinese marks, and where two
+# marks close a line ("）。", "），") the break moves back before the last character that may start a line.
+ZH_CANNOT_START = "，；：！？）》〉」』】〕”’％‰…·"
+
+
+def _chinese_line_breaking() -> None:
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    extra = "".join(ch for ch in ZH_CANNOT_START if ch not in textsplit.ALL_CANNOT_START)
+    if extra:
+        textsplit.ALL_CANNOT_START += extra
+    paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
+    if getattr(paragraph.cjkFragSplit, "ipdesk", False):
+        return
+    split = paragraph.cjkFragSplit
+    cannot = set(textsplit.ALL_CANNOT_START)
+
+    def cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):  # noqa: N803 - reportlab's names
+        out = split(frags, maxWidths, calcBounds, encoding)
+        lines = out.lines
+        if len(lines) < 2 or not any(ln.words and ln.words[0].text[:1] in cannot for ln in lines[1:]):
+            return out
+        # a line starts with a mark: the same glyphs (as reportlab makes them), each such line's start moved
+        # back before the last glyph that may start a line, the lines re-made by reportlab's own line maker
+        texts = [f.text.decode(encoding) if isinstance(f.text, bytes) else f.text for f in frags]
+        if not all(texts) or any(hasattr(f, "lineBreak") for f in frags):
+            return out                                   # (explicit breaks: left as reportlab made them)
+        glyphs = [paragraph.cjkU(t, f, encoding) for f, text in zip(frags, texts) for t in text]
+        counts = [sum(len(w.text) for w in ln.words) for ln in lines]
+        if sum(counts) != len(glyphs) or any(hasattr(u.width, "normalizedValue") for u in glyphs):
+            return out
+        starts = [0]
+        for n in counts[:-1]:
+            starts.append(starts[-1] + n)
+        for k in range(1, len(starts)):
+            j = starts[k]
+            while j > starts[k - 1] + 1 and glyphs[j] in cannot:
+                j -= 1
+            starts[k] = j
+        made = []
+        for k, first in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(glyphs)
+            width = maxWidths[min(k, len(maxWidths) - 1)]
+            used = sum(u.width for u in glyphs[first:end])
+            made.append(paragraph.makeCJKParaLine(glyphs[first:end], width, used, width - used, False, calcBounds))
+        return paragraph.ParaLines(kind=1, lines=made)
+
+    cjk_frag_split.ipdesk = True
+    paragraph.cjkFragSplit = cjk_frag_split
+    knife = textsplit.dumbSplit
+
+    def dumb_split(word, widths, maxWidths):  # noqa: N803 - reportlab's names
+        """A paragraph of one frag (most table cells) is cut by textsplit.dumbSplit: the same rule."""
+        lines = knife(word, widths, maxWidths)
+        if len(lines) < 2 or not any(text[:1] in cannot for _space, text in lines[1:]) \
+                or "".join(text for _space, text in lines) != word:
+            return lines
+        widths_ = maxWidths if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        starts = [0]
+        for _space, text in lines[:-1]:
+            starts.append(starts[-1] + len(text))
+        for k in range(1, len(starts)):
+            j = starts[k]
+            while j > starts[k - 1] + 1 and word[j] in cannot:
+                j -= 1
+            starts[k] = j
+        out = []
+        for k, first in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(word)
+            out.append([widths_[min(k, len(widths_) - 1)] - sum(widths[first:end]), word[first:end]])
+        return out
+
+    textsplit.dumbSplit = dumb_split
+
+
+_chinese_line_breaking()
 PAGE_W, PAGE_H = A4
 LEFT, TOP = 28 * mm, 37 * mm
 TYPE_W, TYPE_H = 156 * mm, 225 * mm
