@@ -120,3 +120,62 @@ def test_history_selects(chained):
     assert [r["who"] for r in audit.history(chained, "320200", period="2022Q1")] == ["赵六"]
     assert audit.history(chained, "320200", period="2022") == []
     assert rows[0]["why"] == "typed" and rows[0]["new"] == '{"v":"1"}' and rows[0]["old"] is None
+
+
+def test_verify_gives_the_connection_back_as_it_found_it(chained):
+    """verify maps the file for its one read, then restores the connection's setting and ends its snapshot."""
+    chained.execute("pragma mmap_size = 4096")
+    audit.verify(chained)
+    assert chained.execute("pragma mmap_size").fetchone()[0] == 4096 and not chained.conn.in_transaction
+    with transaction(chained):                      # inside the caller's transaction: left open
+        audit.verify(chained)
+        assert chained.conn.in_transaction
+
+
+def test_extends_both_sides(chained):
+    rows = chained.execute("select hash from audit order by id").fetchall()
+    assert audit.extends(chained, audit.GENESIS, 0) and not audit.extends(chained, "f" * 64, 0)
+    assert audit.extends(chained, rows[1][0], 2) and not audit.extends(chained, rows[1][0], 3)
+    assert audit.extends(chained, rows[3][0], 4) and not audit.extends(chained, rows[3][0], 5)   # past the end
+    assert not audit.extends(chained, audit.GENESIS, -1) and not audit.extends(chained, rows[0][0], -1)
+    assert audit.head(chained) == (rows[3][0], 4)
+
+
+def test_the_anchor_log_is_made_private_and_kept_appending(chained):
+    """The first anchor makes the folder (owner only) and the log (owner only); the next ones append."""
+    import shutil
+    import stat
+
+    log = audit.anchor_log(chained)
+    shutil.rmtree(log.parent, ignore_errors=True)
+    h, rows = audit.anchor(chained, "report 南京 2022")
+    assert (h, rows) == audit.head(chained) and rows == 4
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700 and stat.S_IMODE(log.stat().st_mode) == 0o600
+    audit.anchor(chained, "package", restored=False)               # the folder there: one more line
+    assert [a["why"] for a in audit.anchors(chained)] == ["report 南京 2022", "package"]
+    audit.anchor(chained, "restore", restored=True)                 # a restore starts a new history
+    assert [(a["why"], a.get("restore")) for a in audit.anchors(chained)] == [("restore", True)]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_the_values_read_for_the_chains_process_are_of_the_trail_they_were_asked_for(chained):
+    """held_values reads the values table only while the trail still ends at the row asked for."""
+    from app.models import audit_chain
+    from app.models.values import set_text
+
+    empty = audit_chain.held_values(chained.conn, 4)
+    assert empty == ({}, [], [])
+    assert audit_chain.held_values(chained.conn, 3) is None and audit_chain.held_values(chained.conn, 5) is None
+    set_text(chained, "320100", "INV_GRANTS", "2024", "12")
+    set_text(chained, "320100", "INV_GRANTS", "2023", "7", note="估")
+    last = chained.execute("select max(id) from audit").fetchone()[0]
+    held, odd, marked = audit_chain.held_values(chained.conn, last)
+    assert held == {("320100", "INV_GRANTS", "2024"): '{"v":"12"}'}
+    assert odd == [(("320100", "INV_GRANTS", "2023"), "7", "估", None)] and marked == []
+
+
+def test_the_values_of_an_empty_trail_are_read(empty_db):
+    from app.models import audit_chain
+
+    assert audit_chain.held_values(empty_db.conn, 0) == ({}, [], [])
+    assert audit_chain.held_values(empty_db.conn, 1) is None

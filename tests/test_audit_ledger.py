@@ -302,6 +302,33 @@ def test_the_second_process_is_used_when_a_core_is_spare_or_when_told(monkeypatc
         assert audit.second_process() == (cores >= 2 and load <= cores - 1)
 
 
+@pytest.mark.parametrize("cores,load,used", [(2, 0.5, True), (2, 1.0, True), (2, 1.01, False), (1, 0.0, False),
+                                             (None, 0.0, False), (4, 3.0, True), (4, 3.5, False)])
+def test_the_second_process_both_sides_of_a_spare_core(monkeypatch, cores, load, used):
+    """A core is spare when there are two or more and the load leaves one idle (equal: still spare)."""
+    import os
+
+    monkeypatch.delenv("IPDESK_AUDIT_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert audit.second_process() is used
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "3")           # not 1 or 2: the machine decides
+    assert audit.second_process() is used
+
+
+@pytest.mark.parametrize("cores,used", [(2, True), (1, False)])
+def test_without_a_load_average_two_cores_use_the_second_process(monkeypatch, cores, used):
+    import os
+
+    def no_load():
+        raise OSError("no load average")
+
+    monkeypatch.delenv("IPDESK_AUDIT_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", no_load)
+    assert audit.second_process() is used
+
+
 def test_an_explanation_edited_behind_the_app_and_then_by_it_is_still_named(demo_db):
     from app.models.checks import explain
 
@@ -311,3 +338,54 @@ def test_an_explanation_edited_behind_the_app_and_then_by_it_is_still_named(demo
     res = audit.verify(demo_db)
     assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == \
         [("explanation_history", "新区划调整", "随便")]
+
+
+def test_one_process_reads_the_trail_once(demo_db, monkeypatch):
+    """The replay and the chain walk the same rows: one query over the audit table (SQLite's trace)."""
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "1")
+    seen: list[str] = []
+    demo_db.conn.set_trace_callback(seen.append)
+    try:
+        assert audit.verify(demo_db).ok
+    finally:
+        demo_db.conn.set_trace_callback(None)
+    assert len([q for q in seen if "from audit where id <=" in q]) == 1
+
+
+def test_a_replay_that_fails_leaves_no_second_process_behind(demo_db, monkeypatch, tmp_path):
+    """The replay's query is interrupted (SQLite's progress handler) while the chain's process runs:
+    the error reaches the caller and the child is ended and reaped, not left running or a zombie."""
+    import os
+    import sqlite3
+    import time
+
+    from app.models import audit_chain
+
+    pids, python = tmp_path / "pids", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec sleep 30\n')      # a child still at work
+    python.chmod(0o755)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    replaying = []
+    demo_db.conn.set_trace_callback(lambda q: replaying.append(q) if "from audit where id <=" in q else None)
+
+    def interrupt():                     # once the replay reads the trail and the child has started
+        if not replaying:
+            return 0
+        for _ in range(500):
+            if pids.is_file() and pids.read_text().strip():
+                break
+            time.sleep(0.01)
+        return 1
+
+    demo_db.conn.set_progress_handler(interrupt, 100)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            audit.verify(demo_db)
+    finally:
+        demo_db.conn.set_progress_handler(None, 100)
+        demo_db.conn.set_trace_callback(None)
+    [pid] = [int(p) for p in pids.read_text().split()]
+    with pytest.raises(ProcessLookupError):             # killed and waited for: no such process any more
+        os.kill(pid, 0)
