@@ -137,7 +137,7 @@ def test_extends_both_sides(chained):
     assert audit.extends(chained, audit.GENESIS, 0) and not audit.extends(chained, "f" * 64, 0)
     assert audit.extends(chained, rows[1][0], 2) and not audit.extends(chained, rows[1][0], 3)
     assert audit.extends(chained, rows[3][0], 4) and not audit.extends(chained, rows[3][0], 5)   # past the end
-    assert not audit.extends(chained, audit.GENESIS, -1) and not audit.extends(chained, rows[0][0], -1)
+    assert audit.extends(chained, audit.GENESIS, -1) is False and audit.extends(chained, rows[0][0], -1) is False
     assert audit.head(chained) == (rows[3][0], 4)
 
 

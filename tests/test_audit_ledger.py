@@ -230,6 +230,8 @@ def test_a_task_inserted_behind_the_app_and_removed_by_it_is_still_named(ledger,
     assert ledger.execute("select 1 from tasks where id = 'G2024-9.9'").fetchone() is None
     [d] = named(ledger, "task_history")
     assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, "G2024-9.9")
+    line = audit.describe(ledger, audit.verify(ledger))[1]          # the table by its name, not the difference's code
+    assert line.startswith("任务（G2024-9.9）") and "曾在 ipdesk 之外被改动" in line and "task_history" not in line
 
 
 def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db, monkeypatch):
@@ -389,3 +391,48 @@ def test_a_replay_that_fails_leaves_no_second_process_behind(demo_db, monkeypatc
     [pid] = [int(p) for p in pids.read_text().split()]
     with pytest.raises(ProcessLookupError):             # killed and waited for: no such process any more
         os.kill(pid, 0)
+
+
+def test_a_task_removed_by_a_new_import_of_its_pack_verifies(ledger, tmp_path):
+    """The import's removal row takes the task out of the replay too: no task expected that is rightly gone."""
+    tasks.import_tasks(ledger, write_csv(tmp_path / "fewer.csv", ROWS_2024[:2]))
+    assert ledger.execute("select 1 from tasks where id = 'G2024-4.10.2'").fetchone() is None
+    res = audit.verify(ledger)
+    assert res.ok, audit.describe(ledger, res)
+
+
+def test_a_malformed_ledger_row_in_the_trail_does_not_stop_the_check(ledger):
+    """A task_assign / evidence / task row whose new side is not a record (an old or a hostile row, rightly
+    chained): the verify passes over it and still names what the shell changed."""
+    from app.models.db import transaction
+
+    with transaction(ledger):
+        audit.append(ledger, [("x", "task_assign", "320000", f"task:{TASK}", None, None, '"not a record"', None),
+                              ("x", "evidence", "320100", f"task:{TASK}", "2024Q3", None, "[1, 2]", None),
+                              ("x", "task_add", "320000", f"task:{TASK}", None, None, "7", None)])
+    assert audit.verify(ledger).ok
+    shell(ledger).execute("update task_assignments set due = '2024-12-31' where task = ?", [ledger.own_task])
+    assert [d["found"] for d in named(ledger, "task_assignment")] == ["2024-12-31"]
+
+
+def test_a_placeholder_filled_with_other_bytes_behind_the_app_is_named(ledger):
+    """A file a package listed without its bytes verifies empty; bytes put in behind the app that are not
+    the ones its SHA-256 names are named — the placeholder is no licence for any content."""
+    import hashlib
+
+    from app.models.db import transaction
+    from app.models.evidence import Evidence
+
+    real = PDF.replace(b"1.7", b"1.5")
+    sha = hashlib.sha256(real).hexdigest()
+    placeholder = Evidence("未随包的文件.pdf", "pdf", len(real), sha, b"")
+    with transaction(ledger):
+        progress.write_progress(ledger, TASK, "320100", "2024Q3", 2024, None, [placeholder], who="省局张三")
+    res = audit.verify(ledger)
+    assert res.ok, audit.describe(ledger, res)
+    shell(ledger).execute("update evidence_files set content = ? where sha256 = ?", [PDF, sha])     # same size
+    assert len(PDF) == len(real)
+    [d] = named(ledger, "evidence_file")
+    assert d["expected"] == sha and d["found"] == hashlib.sha256(PDF).hexdigest()
+    shell(ledger).execute("update evidence_files set content = ? where sha256 = ?", [real, sha])    # the right bytes
+    assert audit.verify(ledger).ok
