@@ -179,3 +179,16 @@ def test_the_values_of_an_empty_trail_are_read(empty_db):
 
     assert audit_chain.held_values(empty_db.conn, 0) == ({}, [], [])
     assert audit_chain.held_values(empty_db.conn, 1) is None
+
+
+def test_current_user_without_a_login_name(monkeypatch):
+    import getpass
+
+    def no_login():
+        raise OSError("no login name")
+
+    monkeypatch.delenv("IPDESK_USER", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "login-name")
+    assert audit.current_user() == "login-name"
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert audit.current_user() == "unknown"

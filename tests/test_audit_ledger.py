@@ -436,3 +436,89 @@ def test_a_placeholder_filled_with_other_bytes_behind_the_app_is_named(ledger):
     assert d["expected"] == sha and d["found"] == hashlib.sha256(PDF).hexdigest()
     shell(ledger).execute("update evidence_files set content = ? where sha256 = ?", [real, sha])    # the right bytes
     assert audit.verify(ledger).ok
+
+
+# ---------------------------------------------------------------- a ledger difference in words (both sides)
+
+def test_a_ledger_line_quotes_up_to_60_characters_whole(demo_db):
+    from app.models.audit_ledger import ledger_line
+
+    names = {"320100": "南京市"}
+    for n, shown in ((60, "字" * 60), (61, "字" * 57 + "…")):
+        d = {"kind": "report_text", "ledger": "report_text", "region": "320100", "indicator": "section:2",
+             "period": "2024", "expected": "字" * n, "found": None}
+        zh, en = ledger_line(d, names, "zh"), ledger_line(d, names, "en")
+        assert zh == f"成效报告文字（南京市 · 第 2 部分 · 2024）：审计记录为 {shown}，数据库中为 无"
+        assert en == f"results report text 南京市 · section 2 · 2024: the trail says {shown}, the store holds none"
+
+
+def test_a_ledger_line_shows_the_fields_that_differ_or_the_whole_record(demo_db):
+    from app.models.audit_ledger import ledger_line
+
+    a, b = {"text": "甲", "due": "2024-06-30"}, {"text": "甲", "due": "2024-12-31"}
+    d = {"kind": "task", "ledger": "task", "region": None, "indicator": "task:G1", "period": None,
+         "expected": a, "found": b}
+    assert ledger_line(d, {}) == '任务（G1）：审计记录为 {"due":"2024-06-30"}，数据库中为 {"due":"2024-12-31"}'
+    same = dict(d, kind="task_history", found=dict(a), row=9)         # the same record: shown whole
+    assert ledger_line(same, {}) == ('任务（G1）：第 9 条记录从 {"text":"甲","due":"2024-06-30"} 变更，而审计记录中为 '
+                                     '{"text":"甲","due":"2024-06-30"}（曾在 ipdesk 之外被改动）')
+    one = dict(d, found="G1")                                        # a record against a text: both whole
+    assert ledger_line(one, {}) == '任务（G1）：审计记录为 {"text":"甲","due":"2024-06-30"}，数据库中为 G1'
+    nowhere = {"kind": "evidence_file", "ledger": "evidence_file", "region": None, "indicator": None,
+               "period": None, "expected": "ab", "found": "cd"}
+    assert ledger_line(nowhere, {}) == "佐证材料内容（—）：审计记录为 ab，数据库中为 cd"
+    assert ledger_line(nowhere, {}, "en") == "evidence file content —: the trail says ab, the store holds cd"
+
+
+# ---------------------------------------------------------------- when the second process is used, and when it fails
+
+def _counting_python(tmp_path, body='exec "{python}" "$@"'):
+    import sys
+
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\n' + body.format(python=sys.executable) + "\n")
+    python.chmod(0o755)
+    return marker, python
+
+
+def test_the_second_process_from_child_rows_on(demo_db, monkeypatch, tmp_path):
+    from app.models import audit_chain
+
+    marker, python = _counting_python(tmp_path)
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    last = demo_db.execute("select max(id) from audit").fetchone()[0]
+    monkeypatch.setattr(audit, "CHILD_ROWS", last + 1)
+    assert audit.verify(demo_db).ok and not marker.exists()
+    monkeypatch.setattr(audit, "CHILD_ROWS", last)
+    assert audit.verify(demo_db).ok and marker.read_text().count("started") == 1
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "1")                  # told not to
+    assert audit.verify(demo_db).ok and marker.read_text().count("started") == 1
+
+
+@pytest.mark.parametrize("body", ["exit 1", "printf 'not marshal'", 'exec "{python}" "$@" --not-an-id'])
+def test_a_second_process_that_fails_leaves_the_check_to_the_first(demo_db, monkeypatch, tmp_path, body):
+    """It exits with an error, or writes what is not its answer: the first process computes the chain and
+    reads the values itself, and names the same things."""
+    from app.models import audit_chain
+
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
+    con.execute('update "values" set value = \'1\' where region = \'320100\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    alone = audit.verify(demo_db)
+    marker, python = _counting_python(tmp_path, body)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    res = audit.verify(demo_db)
+    assert marker.read_text().count("started") == 1
+    assert (res.reason, res.first_bad, res.differences) == ("link", 11, alone.differences)
+    assert [d["kind"] for d in res.differences] == ["value"]
+
+
+def test_an_anchor_of_an_empty_trail_is_continued_by_any(empty_db):
+    assert audit.anchor(empty_db, "first backup") == (audit.GENESIS, 0)
+    res = audit.verify(empty_db)
+    assert res.ok and res.anchors == 0                   # nothing to compare: every trail continues none

@@ -215,6 +215,9 @@ def test_a_truncated_trail_is_not_intact(demo_db):
     n = demo_db.execute('select count(*) from "values"').fetchone()[0]
     assert not res.ok and res.rows == 0 and res.reason == "data" and res.different >= n
     assert len(res.differences) == audit.DIFF_LIMIT
+    lines = audit.describe(demo_db, res)                 # the sentence, then the first 20 (or as many as asked)
+    assert len(lines) == 21 and len(audit.describe(demo_db, res, limit=3)) == 4
+    assert f"共 {res.different:,} 处差异" in lines[0]
     out = run_cli("audit", "--verify", db_path=demo_db.path)
     assert out.returncode == 1 and "完整" not in out.stdout
 
