@@ -276,3 +276,92 @@ def test_the_counter_is_kept_by_every_append(empty_db):
         audit.append(empty_db, [("x", "note", None, None, None, None, None, None)] * 4)
     res = audit.verify(empty_db)
     assert res.ok and res.rows == res.counted == empty_db.execute("select count(*) from audit").fetchone()[0]
+
+
+# ---------------------------------------------------------------- rows as the trail may spell them
+
+AT = "2024-05-01T09:00:00+08:00"
+
+
+def _store_value(db, value, note=None, status="draft", period="2024"):
+    shell(db).execute('insert or replace into "values"(region, indicator, period, year, value, note, status,'
+                      " updated_by, updated_at) values ('320100', 'INV_GRANTS', ?, ?, ?, ?, ?, 'x', 'now')",
+                      [period, int(period[:4]), value, note, status])
+
+
+def test_a_trail_in_another_json_spelling_replays_to_the_same_values(empty_db):
+    """Spaces, escaped Chinese, an empty note or source: the same value, note and source (no difference)."""
+    spelt = '{"v": "12", "note": "\\u8bf4\\u660e", "src": ""}'
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", None, spelt, None)], at=AT)
+    _store_value(empty_db, "12", "说明")
+    assert audit.verify(empty_db).ok
+    with transaction(empty_db):                  # the next write's "before", in the app's own spelling
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", audit.encode("12", "说明"),
+                                 audit.encode("13"), None)], at=AT)
+    _store_value(empty_db, "13")
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)
+    _store_value(empty_db, "13", "说明")           # and a real difference is still one
+    assert [(d["kind"], d["found"]) for d in audit.verify(empty_db).differences] == \
+        [("value", {"v": "13", "note": "说明"})]
+
+
+def test_only_a_writes_own_back_to_draft_row_leaves_the_values_unmarked(empty_db):
+    """A state row at the time of a value write marks the region-year's values unless it is that write's own
+    'changed after …' move back to draft (then only the value written is a draft again)."""
+    con = shell(empty_db)
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", None, '{"v":"5"}', None),
+                                ("x", "set", "320100", "INV_APPLICATIONS", "2024", None, '{"v":"7"}', None),
+                                ("x", "status", "320100", "2024", "2024", "draft", "complete", "changed after review")],
+                     at=AT)
+    _store_value(empty_db, "5", status="complete")
+    con.execute('insert into "values"(region, indicator, period, year, value, status, updated_by, updated_at)'
+                " values ('320100', 'INV_APPLICATIONS', '2024', 2024, '7', 'complete', 'x', 'now')")
+    con.execute("insert into region_years values ('320100', 2024, 'complete', 'x', 'now')")
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)
+    with transaction(empty_db):                   # a write and its own move back to draft
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", '{"v":"5"}', '{"v":"6"}', None),
+                                ("x", "status", "320100", "2024", "2024", "complete", "draft",
+                                 "changed after completion")], at="2024-05-02T09:00:00+08:00")
+    _store_value(empty_db, "6", status="draft")
+    con.execute("update region_years set status = 'draft'")
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)          # the other value is still marked complete
+
+
+def test_verify_inside_the_callers_transaction_sees_its_rows(demo_db, monkeypatch, tmp_path):
+    """Rows not yet committed are the caller's alone: no second process (it could not see them) even
+    on a trail long enough for one."""
+    from app.models import audit_chain
+
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    n = audit.verify(demo_db).rows
+    assert marker.read_text().count("started") == 1
+    with transaction(demo_db):
+        audit.append(demo_db, [("x", "note", None, None, None, None, None, None)])
+        res = audit.verify(demo_db)
+    assert res.ok and res.rows == n + 1 and marker.read_text().count("started") == 1
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_source_or_note_added_behind_the_app_to_a_plain_value_is_named(empty_db, monkeypatch, processes):
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", processes)
+    set_text(empty_db, "320100", "INV_GRANTS", "2024", "12")
+    assert audit.verify(empty_db).ok
+    where = "where region = '320100' and indicator = 'INV_GRANTS' and period = '2024'"
+    for column in ("source", "note"):
+        shell(empty_db).execute(f'update "values" set {column} = \'伪造\' {where}')
+        [d] = audit.verify(empty_db).differences
+        assert (d["kind"], d["expected"], d["found"]) == ("value", {"v": "12"},
+                                                          {"v": "12", {"source": "src"}.get(column, column): "伪造"})
+        shell(empty_db).execute(f'update "values" set {column} = null {where}')
+    assert audit.verify(empty_db).ok

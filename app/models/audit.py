@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .store_basics import meta_get, meta_set, now_iso
@@ -185,13 +185,13 @@ class VerifyResult:
 
     ok: bool
     rows: int
-    first_bad: int | None = None
-    reason: str | None = None
-    differences: list = field(default_factory=list)
-    different: int = 0
-    head: str | None = None
-    counted: int | None = None
-    anchors: int = 0
+    first_bad: int | None
+    reason: str | None
+    differences: list
+    different: int
+    head: str | None
+    counted: int | None
+    anchors: int
 
 
 class _Found:
