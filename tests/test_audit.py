@@ -192,3 +192,16 @@ def test_current_user_without_a_login_name(monkeypatch):
     assert audit.current_user() == "login-name"
     monkeypatch.setattr(getpass, "getuser", no_login)
     assert audit.current_user() == "unknown"
+
+
+@pytest.mark.parametrize("state", ["draft", "complete", "submitted", "approved", "locked"])
+def test_describe_names_a_state_in_words(empty_db, state):
+    from app.models.states import status_label
+
+    diff = {"kind": "state", "region": "320100", "indicator": None, "period": "2024", "expected": state,
+            "found": "draft" if state != "draft" else "complete"}
+    res = audit.VerifyResult(False, 3, None, "data", [diff], 1, audit.GENESIS, 3, 0)
+    for lang in ("zh", "en"):
+        line = audit.describe(empty_db, res, lang)[1]
+        assert status_label(state, lang) in line and (state not in line or status_label(state, lang) == state)
+    assert audit.describe(empty_db, res)[1].startswith("南京市 2024 年：审计记录的状态为" + status_label(state, "zh"))
