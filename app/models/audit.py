@@ -553,8 +553,6 @@ def describe(db, res: VerifyResult, lang: str = "zh", limit: int = 20) -> list[s
         kind = d["kind"]
         if d.get("ledger"):
             return ledger_line(d, names, lang)
-        if kind in ("link", "hash"):
-            return render("audit_" + kind, lang, row=d.get("row"))
         if kind in ("head", "count"):
             return render("audit_" + kind, lang, expected=d.get("expected"), found=d.get("found"))
         if kind == "anchor":
