@@ -72,6 +72,8 @@ def test_a_rewritten_chain_without_the_head_is_found(chained):
     chained.execute("delete from audit where id = (select max(id) from audit)")
     res = audit.verify(chained)
     assert (res.ok, res.first_bad, res.reason, res.rows) == (False, None, "head", 3)
+    assert audit.describe(chained, res, "en")[1] == \
+        "the recorded chain head is not the last row's (rows removed or added at the end)"
 
 
 def test_append_needs_the_callers_transaction(empty_db):
@@ -151,8 +153,9 @@ def test_the_anchor_log_is_made_private_and_kept_appending(chained):
     h, rows = audit.anchor(chained, "report 南京 2022")
     assert (h, rows) == audit.head(chained) and rows == 4
     assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700 and stat.S_IMODE(log.stat().st_mode) == 0o600
-    audit.anchor(chained, "package", restored=False)               # the folder there: one more line
+    audit.anchor(chained, "package")                                # the folder there: one more line
     assert [a["why"] for a in audit.anchors(chained)] == ["report 南京 2022", "package"]
+    assert "report 南京 2022" in log.read_text(encoding="utf-8")    # a log people read too: Chinese as written
     audit.anchor(chained, "restore", restored=True)                 # a restore starts a new history
     assert [(a["why"], a.get("restore")) for a in audit.anchors(chained)] == [("restore", True)]
     assert len(log.read_text(encoding="utf-8").splitlines()) == 3
@@ -205,3 +208,18 @@ def test_describe_names_a_state_in_words(empty_db, state):
         line = audit.describe(empty_db, res, lang)[1]
         assert status_label(state, lang) in line and (state not in line or status_label(state, lang) == state)
     assert audit.describe(empty_db, res)[1].startswith("南京市 2024 年：审计记录的状态为" + status_label(state, "zh"))
+
+
+def test_the_anchor_log_on_another_disk_is_made_with_its_folders(chained, tmp_path, monkeypatch):
+    monkeypatch.setenv("IPDESK_BACKUP_DIR", str(tmp_path / "other-disk" / "ipdesk"))
+    audit.anchor(chained, "backup")
+    assert audit.anchor_log(chained).parent.parent == tmp_path / "other-disk" / "ipdesk"
+    assert [a["rows"] for a in audit.anchors(chained)] == [4]
+
+
+def test_describe_shows_a_note_in_the_manner_of_each_language(empty_db):
+    diff = {"kind": "value", "region": "320100", "indicator": "INV_GRANTS", "period": "2024",
+            "expected": {"v": "12", "note": "估"}, "found": {"v": "12"}}
+    res = audit.VerifyResult(False, 3, None, "data", [diff], 1, audit.GENESIS, 3, 0)
+    assert "审计记录为 12（估），数据库中为 12" in audit.describe(empty_db, res)[1]
+    assert "the trail says 12 (估), the store holds 12" in audit.describe(empty_db, res, "en")[1]

@@ -364,7 +364,7 @@ def test_a_replay_that_fails_leaves_no_second_process_behind(demo_db, monkeypatc
     from app.models import audit_chain
 
     pids, python = tmp_path / "pids", tmp_path / "python"
-    python.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec sleep 30\n')      # a child still at work
+    python.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec sleep 60\n')      # a child still at work
     python.chmod(0o755)
     monkeypatch.setattr(audit, "CHILD_ROWS", 1)
     monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
@@ -383,8 +383,10 @@ def test_a_replay_that_fails_leaves_no_second_process_behind(demo_db, monkeypatc
 
     demo_db.conn.set_progress_handler(interrupt, 100)
     try:
+        t0 = time.monotonic()
         with pytest.raises(sqlite3.OperationalError):
             audit.verify(demo_db)
+        assert time.monotonic() - t0 < 20                 # at once: the child is ended, not waited for
     finally:
         demo_db.conn.set_progress_handler(None, 100)
         demo_db.conn.set_trace_callback(None)

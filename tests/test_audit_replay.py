@@ -191,6 +191,7 @@ def test_tail_rows_deleted_and_the_head_fixed_are_named(demo_db):
     res = audit.verify(demo_db)
     assert not res.ok and res.reason == "count" and res.differences[0] == {
         "kind": "count", "expected": res.rows + 1, "found": res.rows, "region": None}
+    assert audit.describe(demo_db, res)[1] == f"审计记录现有 {res.rows} 条，但应有 {res.rows + 1} 条"
     # the counter fixed too: the replay still sees a value the trail does not end with
     con.execute("update meta set value = value - 1 where key = 'audit_rows'")
     res = audit.verify(demo_db)
