@@ -414,6 +414,10 @@ def test_documents_that_are_not_lists_give_no_fingerprint_and_the_binding_names_
         broken["documents"][field] = "x"
         with pytest.raises(ValueError):
             recompute(broken)
+        crafted = resign(world["raw"], world["key"], data=lambda d, f=field: d["documents"].update({f: "x"}))
+        with pytest.raises(PackageError) as exc:               # the binding names the data as what is wrong
+            read_package(crafted)
+        assert exc.value.code == "pkg_binding" and "data.json" in str(exc.value)
     # a PDF naming another head: the refusal shows both heads' first 16 digits and their rows
     head = manifest_of(world["raw"])["audit_head"]
     other = "0" * 64
@@ -499,3 +503,14 @@ def test_a_value_the_package_no_longer_carries_is_removed_here(world, prov, tmp_
     assert apply_receive(prov, pkg).counts["removed"] == 1
     assert prov.execute('select count(*) from "values" where region=? and indicator=? and period=?',
                         [CITY, code, "2024"]).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("key,change", [
+    ("values", lambda d: d["values"][0].update(value=5)),                    # a number, not text
+    ("values", lambda d: d["values"][0].update(note=["x"])),                 # an optional field not text
+    ("explanations", lambda d: d.update(explanations="x")),                  # not a list
+    ("answers", lambda d: d.update(answers=[{"id": 1, "answer": "x"}])),     # an id that is not text
+    ("answers", lambda d: d.update(answers=["x"])),                          # an entry that is not an object
+])
+def test_a_list_of_data_that_is_not_well_formed_is_refused(world, prov, tmp_path, key, change):
+    refused_data(world, prov, tmp_path, change, key)
