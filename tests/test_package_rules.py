@@ -514,3 +514,11 @@ def test_a_value_the_package_no_longer_carries_is_removed_here(world, prov, tmp_
 ])
 def test_a_list_of_data_that_is_not_well_formed_is_refused(world, prov, tmp_path, key, change):
     refused_data(world, prov, tmp_path, change, key)
+
+
+def test_the_verification_shows_the_manifests_fields(world, prov, tmp_path):
+    m = manifest_of(world["raw"])
+    v = verify_file(prov, write(tmp_path, world["raw"]))
+    assert v.ok and (v.created_at, v.data_fingerprint, v.region, v.year) == (
+        m["created_at"], m["data_fingerprint"], m["region"], m["year"])
+    assert v.created_at and v.region_name == m["region_name"] != ""
