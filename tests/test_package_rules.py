@@ -522,3 +522,17 @@ def test_the_verification_shows_the_manifests_fields(world, prov, tmp_path):
     assert v.ok and (v.created_at, v.data_fingerprint, v.region, v.year) == (
         m["created_at"], m["data_fingerprint"], m["region"], m["year"])
     assert v.created_at and v.region_name == m["region_name"] != ""
+
+
+def test_the_gap_is_the_versions_missing_between_the_last_received_and_this(world, prov, tmp_path):
+    from app.services.package.read import read_package
+    from app.services.package.receive import gap_of
+
+    key = world["key"]
+
+    def version(seq):
+        return read_package(resign(world["raw"], key, manifest=lambda m: m.update(seq=seq)))
+
+    assert (gap_of(prov, version(1)), gap_of(prov, version(2)), gap_of(prov, version(4))) == ([], [1, 1], [1, 3])
+    apply_receive(prov, write(tmp_path, world["raw"], "v1.ipdx"))
+    assert (gap_of(prov, version(2)), gap_of(prov, version(3)), gap_of(prov, version(1))) == ([], [2, 2], [])
