@@ -536,3 +536,18 @@ def test_the_gap_is_the_versions_missing_between_the_last_received_and_this(worl
     assert (gap_of(prov, version(1)), gap_of(prov, version(2)), gap_of(prov, version(4))) == ([], [1, 1], [1, 3])
     apply_receive(prov, write(tmp_path, world["raw"], "v1.ipdx"))
     assert (gap_of(prov, version(2)), gap_of(prov, version(3)), gap_of(prov, version(1))) == ([], [2, 2], [])
+
+
+def test_a_new_package_is_received_after_a_backup_and_a_duplicate_without_one(world, prov, tmp_path):
+    from app.models.storefile import backup_dir
+
+    def backups():
+        folder = backup_dir(prov.path)
+        return sorted(p.name for p in folder.iterdir() if p.suffix != ".log") if folder.is_dir() else []
+
+    before = backups()
+    raw = write(tmp_path, world["raw"])
+    apply_receive(prov, raw)
+    after = backups()
+    assert len(after) == len(before) + 1 and any("receive" in n for n in set(after) - set(before))
+    assert apply_receive(prov, raw).noop and backups() == after          # the same package again: no copy
