@@ -238,6 +238,8 @@ def test_a_rollover_endorsed_by_the_trusted_key_is_taken_and_retires_it(world, p
     assert verify_file(prov, late).trust == "retired"
     plan = plan_receive(prov, late)
     assert plan.state == "refused" and plan.refusal.code == "pkg_key_retired"
+    retired = keys[old.fingerprint].retired_at[:10]                  # the refusal says since when
+    assert len(retired) == 10 and f"已于 {retired} 更换" in plan.reason
     with pytest.raises(PackageError) as exc:
         apply_receive(prov, late)
     assert exc.value.code == "pkg_key_retired"
