@@ -411,7 +411,8 @@ def test_a_malformed_ledger_row_in_the_trail_does_not_stop_the_check(ledger):
     with transaction(ledger):
         audit.append(ledger, [("x", "task_assign", "320000", f"task:{TASK}", None, None, '"not a record"', None),
                               ("x", "evidence", "320100", f"task:{TASK}", "2024Q3", None, "[1, 2]", None),
-                              ("x", "task_add", "320000", f"task:{TASK}", None, None, "7", None)])
+                              ("x", "task_add", "320000", f"task:{TASK}", None, None, "7", None),
+                              ("x", "report_text", "320000", "section:2:x", "2024", None, "文字", None)])
     assert audit.verify(ledger).ok
     shell(ledger).execute("update task_assignments set due = '2024-12-31' where task = ?", [ledger.own_task])
     assert [d["found"] for d in named(ledger, "task_assignment")] == ["2024-12-31"]
@@ -524,3 +525,28 @@ def test_an_anchor_of_an_empty_trail_is_continued_by_any(empty_db):
     assert audit.anchor(empty_db, "first backup") == (audit.GENESIS, 0)
     res = audit.verify(empty_db)
     assert res.ok and res.anchors == 0                   # nothing to compare: every trail continues none
+
+
+def test_a_second_process_that_does_not_answer_in_time_is_ended(demo_db, monkeypatch, tmp_path):
+    """The child is still at work when the wait is over: it is ended and reaped, and the first process
+    checks the chain itself."""
+    import os
+    import time
+
+    from app.models import audit_chain
+
+    pids, python = tmp_path / "pids", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec sleep 60\n')
+    python.chmod(0o755)
+    shell(demo_db).execute("drop trigger audit_no_update")
+    shell(demo_db).execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    monkeypatch.setattr(audit_chain, "WAIT", 1)
+    t0 = time.monotonic()
+    res = audit.verify(demo_db)
+    assert (res.reason, res.first_bad) == ("link", 11) and time.monotonic() - t0 < 20
+    [pid] = [int(p) for p in pids.read_text().split()]
+    with pytest.raises(ProcessLookupError):             # killed and waited for: not left running, nor a zombie
+        os.kill(pid, 0)

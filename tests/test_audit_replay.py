@@ -181,6 +181,15 @@ def test_an_explanation_edited_behind_the_app_is_named(demo_db):
     assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == [("explanation", "新区划调整", "随便")]
 
 
+def test_an_explanation_deleted_behind_the_app_is_named(demo_db):
+    from app.models.checks import explain
+
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "新区划调整")
+    shell(demo_db).execute("delete from explanations where region = '320100' and rule = 'yoy'")
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == [("explanation", "新区划调整", None)]
+
+
 def test_tail_rows_deleted_and_the_head_fixed_are_named(demo_db):
     set_text(demo_db, "320100", "INV_GRANTS", "2024", "1")
     set_text(demo_db, "320100", "INV_GRANTS", "2024", "2")
