@@ -72,6 +72,8 @@ def test_a_rewritten_chain_without_the_head_is_found(chained):
     chained.execute("delete from audit where id = (select max(id) from audit)")
     res = audit.verify(chained)
     assert (res.ok, res.first_bad, res.reason, res.rows) == (False, None, "head", 3)
+    assert audit.describe(chained, res, "en")[1] == \
+        "the recorded chain head is not the last row's (rows removed or added at the end)"
 
 
 def test_append_needs_the_callers_transaction(empty_db):
@@ -120,3 +122,104 @@ def test_history_selects(chained):
     assert [r["who"] for r in audit.history(chained, "320200", period="2022Q1")] == ["赵六"]
     assert audit.history(chained, "320200", period="2022") == []
     assert rows[0]["why"] == "typed" and rows[0]["new"] == '{"v":"1"}' and rows[0]["old"] is None
+
+
+def test_verify_gives_the_connection_back_as_it_found_it(chained):
+    """verify maps the file for its one read, then restores the connection's setting and ends its snapshot."""
+    chained.execute("pragma mmap_size = 4096")
+    audit.verify(chained)
+    assert chained.execute("pragma mmap_size").fetchone()[0] == 4096 and not chained.conn.in_transaction
+    with transaction(chained):                      # inside the caller's transaction: left open
+        audit.verify(chained)
+        assert chained.conn.in_transaction
+
+
+def test_extends_both_sides(chained):
+    rows = chained.execute("select hash from audit order by id").fetchall()
+    assert audit.extends(chained, audit.GENESIS, 0) and not audit.extends(chained, "f" * 64, 0)
+    assert audit.extends(chained, rows[1][0], 2) and not audit.extends(chained, rows[1][0], 3)
+    assert audit.extends(chained, rows[3][0], 4) and not audit.extends(chained, rows[3][0], 5)   # past the end
+    assert audit.extends(chained, audit.GENESIS, -1) is False and audit.extends(chained, rows[0][0], -1) is False
+    assert audit.head(chained) == (rows[3][0], 4)
+
+
+def test_the_anchor_log_is_made_private_and_kept_appending(chained):
+    """The first anchor makes the folder (owner only) and the log (owner only); the next ones append."""
+    import shutil
+    import stat
+
+    log = audit.anchor_log(chained)
+    shutil.rmtree(log.parent, ignore_errors=True)
+    h, rows = audit.anchor(chained, "report 南京 2022")
+    assert (h, rows) == audit.head(chained) and rows == 4
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700 and stat.S_IMODE(log.stat().st_mode) == 0o600
+    audit.anchor(chained, "package")                                # the folder there: one more line
+    assert [a["why"] for a in audit.anchors(chained)] == ["report 南京 2022", "package"]
+    assert "report 南京 2022" in log.read_text(encoding="utf-8")    # a log people read too: Chinese as written
+    audit.anchor(chained, "restore", restored=True)                 # a restore starts a new history
+    assert [(a["why"], a.get("restore")) for a in audit.anchors(chained)] == [("restore", True)]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_the_values_read_for_the_chains_process_are_of_the_trail_they_were_asked_for(chained):
+    """held_values reads the values table only while the trail still ends at the row asked for."""
+    from app.models import audit_chain
+    from app.models.values import set_text
+
+    empty = audit_chain.held_values(chained.conn, 4)
+    assert empty == ({}, [], [])
+    assert audit_chain.held_values(chained.conn, 3) is None and audit_chain.held_values(chained.conn, 5) is None
+    set_text(chained, "320100", "INV_GRANTS", "2024", "12")
+    set_text(chained, "320100", "INV_GRANTS", "2023", "7", note="估")
+    last = chained.execute("select max(id) from audit").fetchone()[0]
+    held, odd, marked = audit_chain.held_values(chained.conn, last)
+    assert held == {("320100", "INV_GRANTS", "2024"): '{"v":"12"}'}
+    assert odd == [(("320100", "INV_GRANTS", "2023"), "7", "估", None)] and marked == []
+
+
+def test_the_values_of_an_empty_trail_are_read(empty_db):
+    from app.models import audit_chain
+
+    assert audit_chain.held_values(empty_db.conn, 0) == ({}, [], [])
+    assert audit_chain.held_values(empty_db.conn, 1) is None
+
+
+def test_current_user_without_a_login_name(monkeypatch):
+    import getpass
+
+    def no_login():
+        raise OSError("no login name")
+
+    monkeypatch.delenv("IPDESK_USER", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "login-name")
+    assert audit.current_user() == "login-name"
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert audit.current_user() == "unknown"
+
+
+@pytest.mark.parametrize("state", ["draft", "complete", "submitted", "approved", "locked"])
+def test_describe_names_a_state_in_words(empty_db, state):
+    from app.models.states import status_label
+
+    diff = {"kind": "state", "region": "320100", "indicator": None, "period": "2024", "expected": state,
+            "found": "draft" if state != "draft" else "complete"}
+    res = audit.VerifyResult(False, 3, None, "data", [diff], 1, audit.GENESIS, 3, 0)
+    for lang in ("zh", "en"):
+        line = audit.describe(empty_db, res, lang)[1]
+        assert status_label(state, lang) in line and (state not in line or status_label(state, lang) == state)
+    assert audit.describe(empty_db, res)[1].startswith("南京市 2024 年：审计记录的状态为" + status_label(state, "zh"))
+
+
+def test_the_anchor_log_on_another_disk_is_made_with_its_folders(chained, tmp_path, monkeypatch):
+    monkeypatch.setenv("IPDESK_BACKUP_DIR", str(tmp_path / "other-disk" / "ipdesk"))
+    audit.anchor(chained, "backup")
+    assert audit.anchor_log(chained).parent.parent == tmp_path / "other-disk" / "ipdesk"
+    assert [a["rows"] for a in audit.anchors(chained)] == [4]
+
+
+def test_describe_shows_a_note_in_the_manner_of_each_language(empty_db):
+    diff = {"kind": "value", "region": "320100", "indicator": "INV_GRANTS", "period": "2024",
+            "expected": {"v": "12", "note": "估"}, "found": {"v": "12"}}
+    res = audit.VerifyResult(False, 3, None, "data", [diff], 1, audit.GENESIS, 3, 0)
+    assert "审计记录为 12（估），数据库中为 12" in audit.describe(empty_db, res)[1]
+    assert "the trail says 12 (估), the store holds 12" in audit.describe(empty_db, res, "en")[1]

@@ -230,6 +230,8 @@ def test_a_task_inserted_behind_the_app_and_removed_by_it_is_still_named(ledger,
     assert ledger.execute("select 1 from tasks where id = 'G2024-9.9'").fetchone() is None
     [d] = named(ledger, "task_history")
     assert (d["indicator"], d["expected"], d["found"]) == ("task:G2024-9.9", None, "G2024-9.9")
+    line = audit.describe(ledger, audit.verify(ledger))[1]          # the table by its name, not the difference's code
+    assert line.startswith("任务（G2024-9.9）") and "曾在 ipdesk 之外被改动" in line and "task_history" not in line
 
 
 def test_a_values_state_flipped_is_named_through_the_second_process_too(demo_db, monkeypatch):
@@ -302,6 +304,33 @@ def test_the_second_process_is_used_when_a_core_is_spare_or_when_told(monkeypatc
         assert audit.second_process() == (cores >= 2 and load <= cores - 1)
 
 
+@pytest.mark.parametrize("cores,load,used", [(2, 0.5, True), (2, 1.0, True), (2, 1.01, False), (1, 0.0, False),
+                                             (None, 0.0, False), (4, 3.0, True), (4, 3.5, False)])
+def test_the_second_process_both_sides_of_a_spare_core(monkeypatch, cores, load, used):
+    """A core is spare when there are two or more and the load leaves one idle (equal: still spare)."""
+    import os
+
+    monkeypatch.delenv("IPDESK_AUDIT_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert audit.second_process() is used
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "3")           # not 1 or 2: the machine decides
+    assert audit.second_process() is used
+
+
+@pytest.mark.parametrize("cores,used", [(2, True), (1, False)])
+def test_without_a_load_average_two_cores_use_the_second_process(monkeypatch, cores, used):
+    import os
+
+    def no_load():
+        raise OSError("no load average")
+
+    monkeypatch.delenv("IPDESK_AUDIT_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", no_load)
+    assert audit.second_process() is used
+
+
 def test_an_explanation_edited_behind_the_app_and_then_by_it_is_still_named(demo_db):
     from app.models.checks import explain
 
@@ -311,3 +340,213 @@ def test_an_explanation_edited_behind_the_app_and_then_by_it_is_still_named(demo
     res = audit.verify(demo_db)
     assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == \
         [("explanation_history", "新区划调整", "随便")]
+
+
+def test_one_process_reads_the_trail_once(demo_db, monkeypatch):
+    """The replay and the chain walk the same rows: one query over the audit table (SQLite's trace)."""
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "1")
+    seen: list[str] = []
+    demo_db.conn.set_trace_callback(seen.append)
+    try:
+        assert audit.verify(demo_db).ok
+    finally:
+        demo_db.conn.set_trace_callback(None)
+    assert len([q for q in seen if "from audit where id <=" in q]) == 1
+
+
+def test_a_replay_that_fails_leaves_no_second_process_behind(demo_db, monkeypatch, tmp_path):
+    """The replay's query is interrupted (SQLite's progress handler) while the chain's process runs:
+    the error reaches the caller and the child is ended and reaped, not left running or a zombie."""
+    import os
+    import sqlite3
+    import time
+
+    from app.models import audit_chain
+
+    pids, python = tmp_path / "pids", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec sleep 60\n')      # a child still at work
+    python.chmod(0o755)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    replaying = []
+    demo_db.conn.set_trace_callback(lambda q: replaying.append(q) if "from audit where id <=" in q else None)
+
+    def interrupt():                     # once the replay reads the trail and the child has started
+        if not replaying:
+            return 0
+        for _ in range(500):
+            if pids.is_file() and pids.read_text().strip():
+                break
+            time.sleep(0.01)
+        return 1
+
+    demo_db.conn.set_progress_handler(interrupt, 100)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError):
+            audit.verify(demo_db)
+        assert time.monotonic() - t0 < 20                 # at once: the child is ended, not waited for
+    finally:
+        demo_db.conn.set_progress_handler(None, 100)
+        demo_db.conn.set_trace_callback(None)
+    [pid] = [int(p) for p in pids.read_text().split()]
+    with pytest.raises(ProcessLookupError):             # killed and waited for: no such process any more
+        os.kill(pid, 0)
+
+
+def test_a_task_removed_by_a_new_import_of_its_pack_verifies(ledger, tmp_path):
+    """The import's removal row takes the task out of the replay too: no task expected that is rightly gone."""
+    tasks.import_tasks(ledger, write_csv(tmp_path / "fewer.csv", ROWS_2024[:2]))
+    assert ledger.execute("select 1 from tasks where id = 'G2024-4.10.2'").fetchone() is None
+    res = audit.verify(ledger)
+    assert res.ok, audit.describe(ledger, res)
+
+
+def test_a_malformed_ledger_row_in_the_trail_does_not_stop_the_check(ledger):
+    """A task_assign / evidence / task row whose new side is not a record (an old or a hostile row, rightly
+    chained): the verify passes over it and still names what the shell changed."""
+    from app.models.db import transaction
+
+    with transaction(ledger):
+        audit.append(ledger, [("x", "task_assign", "320000", f"task:{TASK}", None, None, '"not a record"', None),
+                              ("x", "evidence", "320100", f"task:{TASK}", "2024Q3", None, "[1, 2]", None),
+                              ("x", "task_add", "320000", f"task:{TASK}", None, None, "7", None),
+                              ("x", "report_text", "320000", "section:2:x", "2024", None, "文字", None)])
+    assert audit.verify(ledger).ok
+    shell(ledger).execute("update task_assignments set due = '2024-12-31' where task = ?", [ledger.own_task])
+    assert [d["found"] for d in named(ledger, "task_assignment")] == ["2024-12-31"]
+
+
+def test_a_placeholder_filled_with_other_bytes_behind_the_app_is_named(ledger):
+    """A file a package listed without its bytes verifies empty; bytes put in behind the app that are not
+    the ones its SHA-256 names are named — the placeholder is no licence for any content."""
+    import hashlib
+
+    from app.models.db import transaction
+    from app.models.evidence import Evidence
+
+    real = PDF.replace(b"1.7", b"1.5")
+    sha = hashlib.sha256(real).hexdigest()
+    placeholder = Evidence("未随包的文件.pdf", "pdf", len(real), sha, b"")
+    with transaction(ledger):
+        progress.write_progress(ledger, TASK, "320100", "2024Q3", 2024, None, [placeholder], who="省局张三")
+    res = audit.verify(ledger)
+    assert res.ok, audit.describe(ledger, res)
+    shell(ledger).execute("update evidence_files set content = ? where sha256 = ?", [PDF, sha])     # same size
+    assert len(PDF) == len(real)
+    [d] = named(ledger, "evidence_file")
+    assert d["expected"] == sha and d["found"] == hashlib.sha256(PDF).hexdigest()
+    shell(ledger).execute("update evidence_files set content = ? where sha256 = ?", [real, sha])    # the right bytes
+    assert audit.verify(ledger).ok
+
+
+# ---------------------------------------------------------------- a ledger difference in words (both sides)
+
+def test_a_ledger_line_quotes_up_to_60_characters_whole(demo_db):
+    from app.models.audit_ledger import ledger_line
+
+    names = {"320100": "南京市"}
+    for n, shown in ((60, "字" * 60), (61, "字" * 57 + "…")):
+        d = {"kind": "report_text", "ledger": "report_text", "region": "320100", "indicator": "section:2",
+             "period": "2024", "expected": "字" * n, "found": None}
+        zh, en = ledger_line(d, names, "zh"), ledger_line(d, names, "en")
+        assert zh == f"成效报告文字（南京市 · 第 2 部分 · 2024）：审计记录为 {shown}，数据库中为 无"
+        assert en == f"results report text 南京市 · section 2 · 2024: the trail says {shown}, the store holds none"
+
+
+def test_a_ledger_line_shows_the_fields_that_differ_or_the_whole_record(demo_db):
+    from app.models.audit_ledger import ledger_line
+
+    a, b = {"text": "甲", "due": "2024-06-30"}, {"text": "甲", "due": "2024-12-31"}
+    d = {"kind": "task", "ledger": "task", "region": None, "indicator": "task:G1", "period": None,
+         "expected": a, "found": b}
+    assert ledger_line(d, {}) == '任务（G1）：审计记录为 {"due":"2024-06-30"}，数据库中为 {"due":"2024-12-31"}'
+    same = dict(d, kind="task_history", found=dict(a), row=9)         # the same record: shown whole
+    assert ledger_line(same, {}) == ('任务（G1）：第 9 条记录从 {"text":"甲","due":"2024-06-30"} 变更，而审计记录中为 '
+                                     '{"text":"甲","due":"2024-06-30"}（曾在 ipdesk 之外被改动）')
+    one = dict(d, found="G1")                                        # a record against a text: both whole
+    assert ledger_line(one, {}) == '任务（G1）：审计记录为 {"text":"甲","due":"2024-06-30"}，数据库中为 G1'
+    nowhere = {"kind": "evidence_file", "ledger": "evidence_file", "region": None, "indicator": None,
+               "period": None, "expected": "ab", "found": "cd"}
+    assert ledger_line(nowhere, {}) == "佐证材料内容（—）：审计记录为 ab，数据库中为 cd"
+    assert ledger_line(nowhere, {}, "en") == "evidence file content —: the trail says ab, the store holds cd"
+
+
+# ---------------------------------------------------------------- when the second process is used, and when it fails
+
+def _counting_python(tmp_path, body='exec "{python}" "$@"'):
+    import sys
+
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\n' + body.format(python=sys.executable) + "\n")
+    python.chmod(0o755)
+    return marker, python
+
+
+def test_the_second_process_from_child_rows_on(demo_db, monkeypatch, tmp_path):
+    from app.models import audit_chain
+
+    marker, python = _counting_python(tmp_path)
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    last = demo_db.execute("select max(id) from audit").fetchone()[0]
+    monkeypatch.setattr(audit, "CHILD_ROWS", last + 1)
+    assert audit.verify(demo_db).ok and not marker.exists()
+    monkeypatch.setattr(audit, "CHILD_ROWS", last)
+    assert audit.verify(demo_db).ok and marker.read_text().count("started") == 1
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "1")                  # told not to
+    assert audit.verify(demo_db).ok and marker.read_text().count("started") == 1
+
+
+@pytest.mark.parametrize("body", ["exit 1", "printf 'not marshal'", 'exec "{python}" "$@" --not-an-id'])
+def test_a_second_process_that_fails_leaves_the_check_to_the_first(demo_db, monkeypatch, tmp_path, body):
+    """It exits with an error, or writes what is not its answer: the first process computes the chain and
+    reads the values itself, and names the same things."""
+    from app.models import audit_chain
+
+    con = shell(demo_db)
+    con.execute("drop trigger audit_no_update")
+    con.execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
+    con.execute('update "values" set value = \'1\' where region = \'320100\' and indicator = \'INV_GRANTS\''
+                " and period = '2024'")
+    alone = audit.verify(demo_db)
+    marker, python = _counting_python(tmp_path, body)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    res = audit.verify(demo_db)
+    assert marker.read_text().count("started") == 1
+    assert (res.reason, res.first_bad, res.differences) == ("link", 11, alone.differences)
+    assert [d["kind"] for d in res.differences] == ["value"]
+
+
+def test_an_anchor_of_an_empty_trail_is_continued_by_any(empty_db):
+    assert audit.anchor(empty_db, "first backup") == (audit.GENESIS, 0)
+    res = audit.verify(empty_db)
+    assert res.ok and res.anchors == 0                   # nothing to compare: every trail continues none
+
+
+def test_a_second_process_that_does_not_answer_in_time_is_ended(demo_db, monkeypatch, tmp_path):
+    """The child is still at work when the wait is over: it is ended and reaped, and the first process
+    checks the chain itself."""
+    import os
+    import time
+
+    from app.models import audit_chain
+
+    pids, python = tmp_path / "pids", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec sleep 60\n')
+    python.chmod(0o755)
+    shell(demo_db).execute("drop trigger audit_no_update")
+    shell(demo_db).execute("update audit set prev_hash = 'x' || substr(prev_hash, 2) where id = 11")
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    monkeypatch.setattr(audit_chain, "WAIT", 1)
+    t0 = time.monotonic()
+    res = audit.verify(demo_db)
+    assert (res.reason, res.first_bad) == ("link", 11) and time.monotonic() - t0 < 20
+    [pid] = [int(p) for p in pids.read_text().split()]
+    with pytest.raises(ProcessLookupError):             # killed and waited for: not left running, nor a zombie
+        os.kill(pid, 0)

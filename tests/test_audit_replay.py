@@ -181,6 +181,15 @@ def test_an_explanation_edited_behind_the_app_is_named(demo_db):
     assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == [("explanation", "新区划调整", "随便")]
 
 
+def test_an_explanation_deleted_behind_the_app_is_named(demo_db):
+    from app.models.checks import explain
+
+    explain(demo_db, "320100", 2024, "yoy", "INV_GRANTS", "新区划调整")
+    shell(demo_db).execute("delete from explanations where region = '320100' and rule = 'yoy'")
+    res = audit.verify(demo_db)
+    assert [(d["kind"], d["expected"], d["found"]) for d in res.differences] == [("explanation", "新区划调整", None)]
+
+
 def test_tail_rows_deleted_and_the_head_fixed_are_named(demo_db):
     set_text(demo_db, "320100", "INV_GRANTS", "2024", "1")
     set_text(demo_db, "320100", "INV_GRANTS", "2024", "2")
@@ -191,6 +200,7 @@ def test_tail_rows_deleted_and_the_head_fixed_are_named(demo_db):
     res = audit.verify(demo_db)
     assert not res.ok and res.reason == "count" and res.differences[0] == {
         "kind": "count", "expected": res.rows + 1, "found": res.rows, "region": None}
+    assert audit.describe(demo_db, res)[1] == f"审计记录现有 {res.rows} 条，但应有 {res.rows + 1} 条"
     # the counter fixed too: the replay still sees a value the trail does not end with
     con.execute("update meta set value = value - 1 where key = 'audit_rows'")
     res = audit.verify(demo_db)
@@ -215,6 +225,9 @@ def test_a_truncated_trail_is_not_intact(demo_db):
     n = demo_db.execute('select count(*) from "values"').fetchone()[0]
     assert not res.ok and res.rows == 0 and res.reason == "data" and res.different >= n
     assert len(res.differences) == audit.DIFF_LIMIT
+    lines = audit.describe(demo_db, res)                 # the sentence, then the first 20 (or as many as asked)
+    assert len(lines) == 21 and len(audit.describe(demo_db, res, limit=3)) == 4
+    assert f"共 {res.different:,} 处差异" in lines[0]
     out = run_cli("audit", "--verify", db_path=demo_db.path)
     assert out.returncode == 1 and "完整" not in out.stdout
 
@@ -273,3 +286,92 @@ def test_the_counter_is_kept_by_every_append(empty_db):
         audit.append(empty_db, [("x", "note", None, None, None, None, None, None)] * 4)
     res = audit.verify(empty_db)
     assert res.ok and res.rows == res.counted == empty_db.execute("select count(*) from audit").fetchone()[0]
+
+
+# ---------------------------------------------------------------- rows as the trail may spell them
+
+AT = "2024-05-01T09:00:00+08:00"
+
+
+def _store_value(db, value, note=None, status="draft", period="2024"):
+    shell(db).execute('insert or replace into "values"(region, indicator, period, year, value, note, status,'
+                      " updated_by, updated_at) values ('320100', 'INV_GRANTS', ?, ?, ?, ?, ?, 'x', 'now')",
+                      [period, int(period[:4]), value, note, status])
+
+
+def test_a_trail_in_another_json_spelling_replays_to_the_same_values(empty_db):
+    """Spaces, escaped Chinese, an empty note or source: the same value, note and source (no difference)."""
+    spelt = '{"v": "12", "note": "\\u8bf4\\u660e", "src": ""}'
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", None, spelt, None)], at=AT)
+    _store_value(empty_db, "12", "说明")
+    assert audit.verify(empty_db).ok
+    with transaction(empty_db):                  # the next write's "before", in the app's own spelling
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", audit.encode("12", "说明"),
+                                 audit.encode("13"), None)], at=AT)
+    _store_value(empty_db, "13")
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)
+    _store_value(empty_db, "13", "说明")           # and a real difference is still one
+    assert [(d["kind"], d["found"]) for d in audit.verify(empty_db).differences] == \
+        [("value", {"v": "13", "note": "说明"})]
+
+
+def test_only_a_writes_own_back_to_draft_row_leaves_the_values_unmarked(empty_db):
+    """A state row at the time of a value write marks the region-year's values unless it is that write's own
+    'changed after …' move back to draft (then only the value written is a draft again)."""
+    con = shell(empty_db)
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", None, '{"v":"5"}', None),
+                                ("x", "set", "320100", "INV_APPLICATIONS", "2024", None, '{"v":"7"}', None),
+                                ("x", "status", "320100", "2024", "2024", "draft", "complete", "changed after review")],
+                     at=AT)
+    _store_value(empty_db, "5", status="complete")
+    con.execute('insert into "values"(region, indicator, period, year, value, status, updated_by, updated_at)'
+                " values ('320100', 'INV_APPLICATIONS', '2024', 2024, '7', 'complete', 'x', 'now')")
+    con.execute("insert into region_years values ('320100', 2024, 'complete', 'x', 'now')")
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)
+    with transaction(empty_db):                   # a write and its own move back to draft
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", '{"v":"5"}', '{"v":"6"}', None),
+                                ("x", "status", "320100", "2024", "2024", "complete", "draft",
+                                 "changed after completion")], at="2024-05-02T09:00:00+08:00")
+    _store_value(empty_db, "6", status="draft")
+    con.execute("update region_years set status = 'draft'")
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)          # the other value is still marked complete
+
+
+def test_verify_inside_the_callers_transaction_sees_its_rows(demo_db, monkeypatch, tmp_path):
+    """Rows not yet committed are the caller's alone: no second process (it could not see them) even
+    on a trail long enough for one."""
+    from app.models import audit_chain
+
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    n = audit.verify(demo_db).rows
+    assert marker.read_text().count("started") == 1
+    with transaction(demo_db):
+        audit.append(demo_db, [("x", "note", None, None, None, None, None, None)])
+        res = audit.verify(demo_db)
+    assert res.ok and res.rows == n + 1 and marker.read_text().count("started") == 1
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_source_or_note_added_behind_the_app_to_a_plain_value_is_named(empty_db, monkeypatch, processes):
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", processes)
+    set_text(empty_db, "320100", "INV_GRANTS", "2024", "12")
+    assert audit.verify(empty_db).ok
+    where = "where region = '320100' and indicator = 'INV_GRANTS' and period = '2024'"
+    for column in ("source", "note"):
+        shell(empty_db).execute(f'update "values" set {column} = \'伪造\' {where}')
+        [d] = audit.verify(empty_db).differences
+        assert (d["kind"], d["expected"], d["found"]) == ("value", {"v": "12"},
+                                                          {"v": "12", {"source": "src"}.get(column, column): "伪造"})
+        shell(empty_db).execute(f'update "values" set {column} = null {where}')
+    assert audit.verify(empty_db).ok

@@ -238,6 +238,8 @@ def test_a_rollover_endorsed_by_the_trusted_key_is_taken_and_retires_it(world, p
     assert verify_file(prov, late).trust == "retired"
     plan = plan_receive(prov, late)
     assert plan.state == "refused" and plan.refusal.code == "pkg_key_retired"
+    retired = keys[old.fingerprint].retired_at[:10]                  # the refusal says since when
+    assert len(retired) == 10 and f"已于 {retired} 更换" in plan.reason
     with pytest.raises(PackageError) as exc:
         apply_receive(prov, late)
     assert exc.value.code == "pkg_key_retired"
@@ -414,6 +416,10 @@ def test_documents_that_are_not_lists_give_no_fingerprint_and_the_binding_names_
         broken["documents"][field] = "x"
         with pytest.raises(ValueError):
             recompute(broken)
+        crafted = resign(world["raw"], world["key"], data=lambda d, f=field: d["documents"].update({f: "x"}))
+        with pytest.raises(PackageError) as exc:               # the binding names the data as what is wrong
+            read_package(crafted)
+        assert exc.value.code == "pkg_binding" and "data.json" in str(exc.value)
     # a PDF naming another head: the refusal shows both heads' first 16 digits and their rows
     head = manifest_of(world["raw"])["audit_head"]
     other = "0" * 64
@@ -499,3 +505,51 @@ def test_a_value_the_package_no_longer_carries_is_removed_here(world, prov, tmp_
     assert apply_receive(prov, pkg).counts["removed"] == 1
     assert prov.execute('select count(*) from "values" where region=? and indicator=? and period=?',
                         [CITY, code, "2024"]).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("key,change", [
+    ("values", lambda d: d["values"][0].update(value=5)),                    # a number, not text
+    ("values", lambda d: d["values"][0].update(note=["x"])),                 # an optional field not text
+    ("explanations", lambda d: d.update(explanations="x")),                  # not a list
+    ("answers", lambda d: d.update(answers=[{"id": 1, "answer": "x"}])),     # an id that is not text
+    ("answers", lambda d: d.update(answers=["x"])),                          # an entry that is not an object
+])
+def test_a_list_of_data_that_is_not_well_formed_is_refused(world, prov, tmp_path, key, change):
+    refused_data(world, prov, tmp_path, change, key)
+
+
+def test_the_verification_shows_the_manifests_fields(world, prov, tmp_path):
+    m = manifest_of(world["raw"])
+    v = verify_file(prov, write(tmp_path, world["raw"]))
+    assert v.ok and (v.created_at, v.data_fingerprint, v.region, v.year) == (
+        m["created_at"], m["data_fingerprint"], m["region"], m["year"])
+    assert v.created_at and v.region_name == m["region_name"] != ""
+
+
+def test_the_gap_is_the_versions_missing_between_the_last_received_and_this(world, prov, tmp_path):
+    from app.services.package.read import read_package
+    from app.services.package.receive import gap_of
+
+    key = world["key"]
+
+    def version(seq):
+        return read_package(resign(world["raw"], key, manifest=lambda m: m.update(seq=seq)))
+
+    assert (gap_of(prov, version(1)), gap_of(prov, version(2)), gap_of(prov, version(4))) == ([], [1, 1], [1, 3])
+    apply_receive(prov, write(tmp_path, world["raw"], "v1.ipdx"))
+    assert (gap_of(prov, version(2)), gap_of(prov, version(3)), gap_of(prov, version(1))) == ([], [2, 2], [])
+
+
+def test_a_new_package_is_received_after_a_backup_and_a_duplicate_without_one(world, prov, tmp_path):
+    from app.models.storefile import backup_dir
+
+    def backups():
+        folder = backup_dir(prov.path)
+        return sorted(p.name for p in folder.iterdir() if p.suffix != ".log") if folder.is_dir() else []
+
+    before = backups()
+    raw = write(tmp_path, world["raw"])
+    apply_receive(prov, raw)
+    after = backups()
+    assert len(after) == len(before) + 1 and any("receive" in n for n in set(after) - set(before))
+    assert apply_receive(prov, raw).noop and backups() == after          # the same package again: no copy

@@ -75,8 +75,9 @@ TESTS: dict[str, list[str]] = {
     "app/models/aggregate.py": ["tests/test_review_rules.py", "tests/test_aggregate.py"],
     # the package reader and receiver: the defences of issue 13 (hostile archives, scope, binding, history)
     # tests/test_package_rules.py first: one crafted package per rule, 7 s, so most mutants stop there
+    # (tests/test_package_ledger.py last: the evidence index's rules, offsets and sizes, are pinned there)
     "app/services/package/read.py": ["tests/test_package_rules.py", "tests/test_package_hostile.py",
-                                     "tests/test_package_binding.py"],
+                                     "tests/test_package_binding.py", "tests/test_package_ledger.py"],
     "app/services/package/binding.py": ["tests/test_package_rules.py", "tests/test_package_binding.py"],
     "app/services/package/receive.py": ["tests/test_package_rules.py", "tests/test_package_binding.py",
                                         "tests/test_receive_conflicts.py",
