@@ -35,6 +35,24 @@ rl_config.useA85 = 0      # page streams Flate-compressed only: ASCII85 on top m
 ZH_CANNOT_START = "，；：！？）》〉」』】〕”’％‰…·"
 
 
+def _line_starts(counts, glyphs, cannot) -> list[int]:
+    """Where each line starts, given each line's glyph count: a start on a mark that may not begin a line
+    moves back (never past the previous line's second glyph) until the glyph there may.
+
+    >>> _line_starts([4, 3], "部署工作，全省", set("，"))
+    [0, 3]
+    """
+    starts = [0]
+    for n in counts[:-1]:
+        starts.append(starts[-1] + n)
+    for k in range(1, len(starts)):
+        j = starts[k]
+        while j > starts[k - 1] + 1 and glyphs[j] in cannot:
+            j -= 1
+        starts[k] = j
+    return starts
+
+
 def _chinese_line_breaking() -> None:
     from reportlab.lib import textsplit
     from reportlab.platypus import paragraph
@@ -62,14 +80,7 @@ def _chinese_line_breaking() -> None:
         counts = [sum(len(w.text) for w in ln.words) for ln in lines]
         if sum(counts) != len(glyphs) or any(hasattr(u.width, "normalizedValue") for u in glyphs):
             return out
-        starts = [0]
-        for n in counts[:-1]:
-            starts.append(starts[-1] + n)
-        for k in range(1, len(starts)):
-            j = starts[k]
-            while j > starts[k - 1] + 1 and glyphs[j] in cannot:
-                j -= 1
-            starts[k] = j
+        starts = _line_starts(counts, glyphs, cannot)
         made = []
         for k, first in enumerate(starts):
             end = starts[k + 1] if k + 1 < len(starts) else len(glyphs)
@@ -89,14 +100,7 @@ def _chinese_line_breaking() -> None:
                 or "".join(text for _space, text in lines) != word:
             return lines
         widths_ = maxWidths if isinstance(maxWidths, (list, tuple)) else [maxWidths]
-        starts = [0]
-        for _space, text in lines[:-1]:
-            starts.append(starts[-1] + len(text))
-        for k in range(1, len(starts)):
-            j = starts[k]
-            while j > starts[k - 1] + 1 and word[j] in cannot:
-                j -= 1
-            starts[k] = j
+        starts = _line_starts([len(text) for _space, text in lines], word, cannot)
         out = []
         for k, first in enumerate(starts):
             end = starts[k + 1] if k + 1 < len(starts) else len(word)
