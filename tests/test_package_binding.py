@@ -325,3 +325,25 @@ def test_a_package_with_the_years_quarters_is_bound_and_carries_them(demo_file, 
     got = [prov.execute('select value from "values" where region=? and indicator=? and period=?',
                         [CITY, "INV_GRANTS", f"2024Q{q}"]).fetchone()[0] for q in range(1, 5)]
     assert [int(g) for g in got] == quarters
+
+
+def test_a_region_beside_the_packages_own_is_refused_even_inside_the_keys_scope(world, prov, tmp_path):
+    """A key confirmed for 南京 and 无锡 signs a 南京 package that also carries 无锡 (a region beside 南京, not
+    below it): inside the key's scope, but a package carries its own region and those below it only."""
+    key = world["key"]
+    trust_add(prov, key.public, CITY, "南京", expect=key.text, regions=[CITY, "320200"])
+
+    def with_wuxi_region(d):
+        d["regions"].append({**d["regions"][0], "code": "320200", "name_zh": "无锡市", "parent": PROVINCE})
+
+    def with_wuxi_listed(m):
+        m["regions"] = [*m["regions"], "320200"]
+
+    forged = write(tmp_path, resign(world["raw"], key, manifest=with_wuxi_listed, data=with_wuxi_region))
+    before = grants(prov)
+    plan = plan_receive(prov, forged)
+    assert plan.refusal is not None and plan.refusal.code == "pkg_outside", plan.refusal
+    assert "无锡" in plan.refusal.message("zh")
+    with pytest.raises(PackageError):
+        apply_receive(prov, forged)
+    assert grants(prov) == before
