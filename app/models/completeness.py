@@ -77,14 +77,7 @@ def completeness(db, year: int) -> Completeness:
 
     key = (id(db), getattr(db, "path", None), year, meta_get(db, "audit_head"), reference_rev(db),
            meta_get(db, "home_region"))
-    hit = _CACHE.get(key[:3])
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    made = _compute(db, year)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[key[:3]] = (key, made)
-    return made
+    return _kept(_CACHE, key, 3, lambda: _compute(db, year))
 
 
 def office_regions(db) -> set[str] | None:
@@ -98,14 +91,20 @@ def office_regions(db) -> set[str] | None:
     if not home:
         return None
     key = (id(db), getattr(db, "path", None), home, reference_rev(db))
-    hit = _OFFICE.get(key[:2])
+    return _kept(_OFFICE, key, 2, lambda: _subtree(db, home))
+
+
+def _kept(cache: dict, key: tuple, slot: int, make):
+    """``make()`` kept in ``cache`` under ``key[:slot]`` (the store and what is asked) while the rest of
+    ``key`` (what would change the answer) stays the same; at most nine slots."""
+    hit = cache.get(key[:slot])
     if hit is not None and hit[0] == key:
         return hit[1]
-    mine = _subtree(db, home)
-    if len(_OFFICE) > 8:
-        _OFFICE.clear()
-    _OFFICE[key[:2]] = (key, mine)
-    return mine
+    made = make()
+    if len(cache) > 8:
+        cache.clear()
+    cache[key[:slot]] = (key, made)
+    return made
 
 
 _OFFICE: dict = {}

@@ -195,18 +195,12 @@ def _with_tasks(db, found: dict, regions: list[str], years: list[int], today, *,
 
 def _frozen(db, pairs) -> set:
     """The region-years of ``pairs`` frozen by an approval (their own, or an approved region above them).
-    A task falling due after the approval raises no finding there (a delay explained before it stays): its progress can no longer be written
-    nor its delay explained until an unlock, and an approved copy must not turn into a draft by the
-    calendar alone (the head approved the tasks as they stood; unlocking brings the rule back)."""
+    A task falling due after the approval raises no finding there (a delay explained before it stays):
+    its progress can no longer be written nor its delay explained until an unlock, and an approved copy
+    must not turn into a draft by the calendar alone (unlocking brings the rule back)."""
     from .freeze import frozen_in
-    from .states import LOCKED_STATES
 
-    years = sorted({y for _r, y in pairs})
-    marks = ",".join("?" * len(LOCKED_STATES))
-    own = {(r, y) for r, y in db.execute(
-        f"select region, year from region_years where status in ({marks}) and year in ({','.join('?' * len(years))})",
-        [*LOCKED_STATES, *years]) if (r, y) in pairs}
-    return own | set(frozen_in(db, pairs))
+    return set(frozen_in(db, pairs, itself=True))
 
 
 def findings(db, region: str, year: int, *, below: str = "self", today: date | None = None) -> Findings:

@@ -43,10 +43,11 @@ def frozen_by(db, region: str, year: int) -> tuple[str, str] | None:
     return (row[0], row[1]) if row else None
 
 
-def frozen_in(db, pairs) -> dict[tuple[str, int], tuple[str, str]]:
+def frozen_in(db, pairs, *, itself: bool = False) -> dict[tuple[str, int], tuple[str, str]]:
     """``{(region, year): (ancestor, status)}`` for those of ``pairs`` that are frozen — a whole
     batch (an import of 33,000 region-years) in two reads: the locked region-years (none: done)
-    and, only when some exist in the batch's years, the parent of every region."""
+    and, only when some exist in the batch's years, the parent of every region. ``itself``: a
+    region-year locked itself counts too (``(region, status)``), as for what an approval froze."""
     pairs = set(pairs)
     locked = {(r, y): s for r, y, s in db.execute(
         f"select region, year, status from region_years where status in ({_LOCKED})")}
@@ -57,6 +58,9 @@ def frozen_in(db, pairs) -> dict[tuple[str, int], tuple[str, str]]:
     parent = dict(db.execute("select code, parent from regions"))
     out = {}
     for region, year in todo:
+        if itself and (region, year) in locked:
+            out[(region, year)] = (region, locked[(region, year)])
+            continue
         code, seen = parent.get(region), 0
         while code is not None and seen < 32:
             status = locked.get((code, year))
