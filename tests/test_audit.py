@@ -161,27 +161,30 @@ def test_the_anchor_log_is_made_private_and_kept_appending(chained):
     assert len(log.read_text(encoding="utf-8").splitlines()) == 3
 
 
-def test_the_values_read_for_the_chains_process_are_of_the_trail_they_were_asked_for(chained):
-    """held_values reads the values table only while the trail still ends at the row asked for."""
+def test_the_values_checked_by_the_second_process_are_of_the_trail_they_were_asked_for(chained):
+    """values_doubts reads the values table only while the trail still ends at the row asked for, and
+    lists only the values that are not their place's last write (SQLite encodes notes and sources as
+    audit.encode does, so they are not doubted)."""
     from app.models import audit_chain
     from app.models.values import set_text
 
-    empty = audit_chain.held_values(chained.conn, 4)
-    assert empty == ({}, [], [])
-    assert audit_chain.held_values(chained.conn, 3) is None and audit_chain.held_values(chained.conn, 5) is None
+    assert audit_chain.values_doubts(chained.conn, 4) == []
+    assert audit_chain.values_doubts(chained.conn, 3) is None and audit_chain.values_doubts(chained.conn, 5) is None
     set_text(chained, "320100", "INV_GRANTS", "2024", "12")
-    set_text(chained, "320100", "INV_GRANTS", "2023", "7", note="估")
+    set_text(chained, "320100", "INV_GRANTS", "2023", "7", note="估，含“引号”\\与\n换行")
+    set_text(chained, "320100", "INV_APPLICATIONS", "2023", "9", source="统计公报")
     last = chained.execute("select max(id) from audit").fetchone()[0]
-    held, odd, marked = audit_chain.held_values(chained.conn, last)
-    assert held == {("320100", "INV_GRANTS", "2024"): '{"v":"12"}'}
-    assert odd == [(("320100", "INV_GRANTS", "2023"), "7", "估", None)] and marked == []
+    assert audit_chain.values_doubts(chained.conn, last) == []
+    chained.conn.execute('update "values" set value = \'13\' where period = \'2024\'')
+    assert audit_chain.values_doubts(chained.conn, last) == [("320100", "INV_GRANTS", "2024", "13", None, None,
+                                                               '{"v":"12"}')]
 
 
-def test_the_values_of_an_empty_trail_are_read(empty_db):
+def test_the_values_of_an_empty_trail_are_checked(empty_db):
     from app.models import audit_chain
 
-    assert audit_chain.held_values(empty_db.conn, 0) == ({}, [], [])
-    assert audit_chain.held_values(empty_db.conn, 1) is None
+    assert audit_chain.values_doubts(empty_db.conn, 0) == []
+    assert audit_chain.values_doubts(empty_db.conn, 1) is None
 
 
 def test_current_user_without_a_login_name(monkeypatch):

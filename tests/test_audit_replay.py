@@ -375,3 +375,81 @@ def test_a_source_or_note_added_behind_the_app_to_a_plain_value_is_named(empty_d
                                                           {"v": "12", {"source": "src"}.get(column, column): "伪造"})
         shell(empty_db).execute(f'update "values" set {column} = null {where}')
     assert audit.verify(empty_db).ok
+
+
+# ---------------------------------------------------------------- SQLite's certificate and the row-by-row replay
+
+def test_notes_and_sources_sqlite_spells_otherwise_still_verify(empty_db):
+    """SQLite's JSON for a note with quotes, backslashes, control characters or emoji need not be
+    audit.encode's spelling; such a value is compared as Python compares it, and verifies."""
+    odd = ['引号"与\\反斜杠', "换行\n制表\t响铃\x07", "表情😀", "<&>'"]
+    for k, text in enumerate(odd):
+        set_text(empty_db, "320100", "INV_GRANTS", str(2020 + k), str(k + 1), note=text, source=text[::-1])
+    set_text(empty_db, "320100", "INV_GRANTS", "2019", '5')
+    res = audit.verify(empty_db)
+    assert res.ok, audit.describe(empty_db, res)
+
+
+def test_a_value_stored_as_bytes_behind_the_app_is_named_not_a_crash(empty_db):
+    set_text(empty_db, "320100", "INV_GRANTS", "2024", "12")
+    shell(empty_db).execute("update \"values\" set value = cast('12' as blob)")
+    res = audit.verify(empty_db)
+    assert not res.ok and [(d["kind"], d["expected"]) for d in res.differences] == [("value", {"v": "12"})]
+    assert "12" in audit.describe(empty_db, res)[1]
+
+
+def test_a_write_with_no_region_while_its_year_was_locked_is_named(empty_db):
+    """A trail rewritten (hashes recomputed) with a region-less year locked, written and unlocked: SQLite's
+    places (region = region) never match a missing region, so such a write makes the check replay the
+    trail row by row, which names it."""
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "status", None, None, "2024", "draft", "approved", None),
+                                ("x", "set", None, "INV_GRANTS", "2024", None, None, None),
+                                ("x", "unlock", None, None, "2024", "approved", "draft", "x")], at=AT)
+    res = audit.verify(empty_db)
+    assert [d["kind"] for d in res.differences] == ["locked_write"] and res.reason == "data"
+
+
+CERTIFICATE_CASES = {
+    # a write that did not continue the one before (the store was edited between): HISTORY_SQL
+    "history": ([(None, "5"), ("4", "6")], "6", "draft", ["value_history"]),
+    # a value held that the trail never wrote: VALUES_SQL
+    "value": ([(None, "5")], "7", "draft", ["value"]),
+    # a value deleted by the trail still held: VALUES_SQL (its last write is a deletion)
+    "deleted": ([(None, "5"), ("5", None)], "5", "draft", ["value"]),
+    # a value marked complete the trail never marked: the statuses
+    "status": ([(None, "5")], "5", "complete", ["value_status"]),
+}
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+@pytest.mark.parametrize("case", sorted(CERTIFICATE_CASES))
+def test_each_of_sqlites_checks_names_its_difference(empty_db, monkeypatch, processes, case):
+    """One store per check of the certificate, passing every other check; in one process and with the
+    second (which asks VALUES_SQL)."""
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", processes)
+    writes, held, status, want = CERTIFICATE_CASES[case]
+    enc = lambda v: None if v is None else '{"v":"%s"}' % v  # noqa: E731
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set" if new else "delete", "320100", "INV_GRANTS", "2024", enc(old), enc(new), None)
+                                for old, new in writes], at=AT)
+    _store_value(empty_db, held, status=status)
+    res = audit.verify(empty_db)
+    assert [d["kind"] for d in res.differences] == want and res.reason == "data"
+
+
+def test_a_value_missing_and_a_locked_write_each_alone_are_named(empty_db):
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", None, '{"v":"5"}', None),
+                                ("x", "set", "320100", "INV_GRANTS", "2023", None, '{"v":"3"}', None)], at=AT)
+    _store_value(empty_db, "5")
+    assert [(d["kind"], d["period"]) for d in audit.verify(empty_db).differences] == [("value", "2023")]
+    _store_value(empty_db, "3", period="2023")
+    assert audit.verify(empty_db).ok
+    with transaction(empty_db):        # approved, written while approved, back to draft: the write is named
+        audit.append(empty_db, [("x", "status", "320100", None, "2023", "draft", "approved", None),
+                                ("x", "set", "320100", "INV_GRANTS", "2023", '{"v":"3"}', '{"v":"4"}', None),
+                                ("x", "unlock", "320100", None, "2023", "approved", "draft", "x")], at=AT)
+    _store_value(empty_db, "4", period="2023")
+    assert [(d["kind"], d["period"]) for d in audit.verify(empty_db).differences] == [("locked_write", "2023")]

@@ -428,6 +428,29 @@ def test_documents_that_are_not_lists_give_no_fingerprint_and_the_binding_names_
     assert f"{other[:16]}:{head['rows']}" in v.reason and f"{head['hash'][:16]}:{head['rows']}" in v.reason
 
 
+def test_the_fingerprint_does_not_depend_on_the_order_the_sender_lists_explanations_in(world):
+    """Sender and receiver put the explanations in one order (every field compared, a missing one as
+    empty): a package listing them otherwise — its own before or after those outside it, by rule — has the
+    same fingerprint, and another text has another. (Found by this test: recompute looked the carried regions
+    up by a key their entries do not have, so any data.json listing an explanation outside the package was
+    refused as unreadable.)"""
+    from app.services.package.binding import recompute
+
+    data = json.loads(member(world["raw"], "data.json"))
+    own = [{"rule": r, "region": CITY, "indicator": "INV_GRANTS", "period": "2024", "text": t, "author": "x", "at": "now"}
+           for r, t in (("yoy", "同比说明"), ("R_JUMP", None), ("A_FIRST", "先"))]
+    outside = [["B_RULE", "320102", "INV_GRANTS", "2024", "区县说明"], ["Z_RULE", "320102", None, "2024", "无指标"]]
+    fingerprints = set()
+    for k in range(4):
+        d = json.loads(json.dumps(data))
+        d["explanations"] = own[k % 3:] + own[:k % 3] if k < 3 else own[::-1]
+        d["documents"]["explanations_outside"] = outside if k % 2 else outside[::-1]
+        fingerprints.add(recompute(d))
+    assert len(fingerprints) == 1 and fingerprints != {recompute(data)}
+    d["explanations"][0]["text"] = "另一说明"
+    assert recompute(d) not in fingerprints
+
+
 def test_a_version_not_following_the_one_received_is_a_fork(world, prov, tmp_path):
     key = world["key"]
     v1 = write(tmp_path, world["raw"], "v1.ipdx")
@@ -553,3 +576,4 @@ def test_a_new_package_is_received_after_a_backup_and_a_duplicate_without_one(wo
     after = backups()
     assert len(after) == len(before) + 1 and any("receive" in n for n in set(after) - set(before))
     assert apply_receive(prov, raw).noop and backups() == after          # the same package again: no copy
+

@@ -79,9 +79,11 @@ TESTS: dict[str, list[str]] = {
     "app/services/package/read.py": ["tests/test_package_rules.py", "tests/test_package_hostile.py",
                                      "tests/test_package_binding.py", "tests/test_package_ledger.py"],
     "app/services/package/binding.py": ["tests/test_package_rules.py", "tests/test_package_binding.py"],
+    # (tests/test_package_roundtrip.py last, 40 s: answers to the province's questions applied on receipt)
     "app/services/package/receive.py": ["tests/test_package_rules.py", "tests/test_package_binding.py",
                                         "tests/test_receive_conflicts.py",
-                                        "tests/test_package_hostile.py", "tests/test_freeze.py"],
+                                        "tests/test_package_hostile.py", "tests/test_freeze.py",
+                                        "tests/test_package_roundtrip.py"],
 }
 
 _CMP_SWAP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==",

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .store_basics import meta_get, meta_set, now_iso
 from .storefile import backup_dir
+from .audit_chain import VALUE_ACTIONS
 from .audit_ledger import LEDGER_ACTIONS, ledger_line, replay_ledger
 from .messages import register
 
@@ -127,9 +128,7 @@ def history(db, region: str, indicator: str | None = None, period: str | None = 
 
 # ---------------------------------------------------------------- verify: the chain, replayed against the data
 
-# Actions whose rows change a value (old/new are encode()d value, note and source): every ``action=`` given
-# to values.write_values, and its "delete" (a test reads the sources to keep this list whole).
-VALUE_ACTIONS = frozenset({"set", "import", "receive", "aggregate", "delete"})
+# (VALUE_ACTIONS, the actions whose rows change a value, is audit_chain's: the second process needs it)
 # Actions whose rows move a region-year's state (period = the year, old/new = states).
 STATE_ACTIONS = frozenset({"status", "unlock"})
 LOCKED = frozenset({"approved", "locked"})
@@ -224,29 +223,33 @@ def _shown(text: str | None):
 
 
 _READ_PRAGMAS = (("mmap_size", 1 << 30),)     # one large sequential read: pages mapped, not copied
-# from this many rows the chain is recomputed in a second process, beside the replay (a speed threshold:
-# both sides give the same result, pinned by a test through CHILD_ROWS; 200,001 is as good — equivalent)
+# from this many rows a second process checks the later part of the chain and the values table, beside the
+# first (a speed threshold: both ways give the same result, pinned by a test through CHILD_ROWS; 200,001 is
+# as good — equivalent)
 CHILD_ROWS = 200_000  # pragma: no mutate
+# the share of the chain the first process checks when a second runs (the first also asks HISTORY_SQL and
+# replays the other rows, 1.8 s on the national store; the second asks VALUES_SQL, 0.9 s, and starts: about even
+# with 35–50 % of a 2.5 s chain here, within the noise of a shared machine; any share gives the same result — equivalent)
+FIRST_SHARE = 0.45  # pragma: no mutate
 
 
 def second_process() -> bool:
     """Whether a verify may use a second process: ``IPDESK_AUDIT_PROCESSES`` = 1 or 2 decides; else when
-    a core is to spare — two or more, and a load average leaving one idle (measured: on a machine this
-    busy the two processes' 7.5 s of CPU, against one's 6.2 s, gain nothing). Without a load average
-    (Windows), yes."""
+    the machine has two cores or more (the two processes share the work, neither repeats the other's)."""
     forced = os.environ.get("IPDESK_AUDIT_PROCESSES", "").strip()
     if forced in ("1", "2"):
         return forced == "2"
-    cores = os.cpu_count() or 1
-    try:
-        return cores >= 2 and os.getloadavg()[0] <= cores - 1
-    except (AttributeError, OSError):
-        return cores >= 2
+    return (os.cpu_count() or 1) >= 2
 
 
 def verify(db, *, anchored: bool = True) -> VerifyResult:
-    """Recompute the chain and replay it against the store (one pass over the trail, one over each
-    table). ``anchored`` also compares the heads in the anchor log beside the backups."""
+    """Recompute the chain and check the store against the trail; ``anchored`` also compares the heads
+    in the anchor log beside the backups.
+
+    The values are checked by SQLite itself (:mod:`audit_chain`'s queries: each write continues the one
+    before at its place, each stored value is its place's last write, as many values as places left
+    holding one) and the other rows — states, explanations, the ledger — replayed here; only when one of
+    those doubts is the whole trail replayed row by row, to name each difference."""
     conn = db.conn
     kept = [(name, conn.execute(f"pragma {name}").fetchone()[0]) for name, _v in _READ_PRAGMAS]
     for name, v in _READ_PRAGMAS:
@@ -265,54 +268,61 @@ def verify(db, *, anchored: bool = True) -> VerifyResult:
 
 
 def _verify(db, anchored: bool, alone: bool) -> VerifyResult:
-    """``alone``: the caller's transaction may hold rows no other process sees (the chain is computed here)."""
+    """``alone``: the caller's transaction may hold rows no other process sees (all is checked here)."""
     from . import audit_chain
 
     conn = db.conn
-    found = _Found()
-    add = found.add
     marks = anchors(db) if anchored else []
     pending = sorted(((a["rows"], a) for a in marks if a["rows"] > 0), key=lambda x: x[0])
-    last_id = conn.execute("select max(id) from audit").fetchone()[0] or 0
     positions = sorted({p for p, _a in pending})
-    child = None
-    if (not alone and last_id >= CHILD_ROWS and db.path not in (None, ":memory:") and Path(db.path).is_file()
+    last_id, n = conn.execute("select ifnull(max(id), 0), count(*) from audit").fetchone()
+    upto, base, child = last_id, n, None
+    if (not alone and n >= CHILD_ROWS and db.path not in (None, ":memory:") and Path(db.path).is_file()
             and second_process()):
-        child = audit_chain.start(db.path, last_id, positions)   # the chain (and a read of the
-        # values table) in a second process, beside the replay
+        base = min(max(1, int(n * FIRST_SHARE)), n)
+        upto = conn.execute("select id from audit order by id limit 1 offset ?", [base - 1]).fetchone()[0]
+        if upto < last_id:
+            child = audit_chain.start(db.path, upto, last_id, base, positions)   # the later rows' chain and
+            # the values table, in a second process beside this one
+        if child is None:
+            upto, base = last_id, n
     try:
-        return _replay(db, found, pending, last_id, positions, child)
+        return _check(db, pending, positions, last_id, upto, base, child)
     finally:
-        if child is not None and child.poll() is None:           # (the replay raised: no process left behind)
+        if child is not None and child.poll() is None:           # (the check raised: no process left behind)
             child.kill()
             child.wait()
 
 
-def _replay(db, found: _Found, pending: list, last_id: int, positions: list, child) -> VerifyResult:
-    from . import audit_chain
+class _Replayed:
+    """What replaying rows of the trail gives: ``final`` (place -> encoded value; deleted values absent) and
+    ``pos`` (place -> id of its last write) when value rows were replayed; ``state`` ((region, year) ->
+    state), ``full`` ((region, year) -> (state, id) of the last change that marked the values), ``expl``,
+    ``others`` (the ledger's rows, replayed after) and ``spans`` ((region, year text, first id, last id or
+    None): the stretches of the trail in which a region-year was approved or locked)."""
 
-    conn = db.conn
+    __slots__ = ("final", "pos", "state", "full", "expl", "others", "spans")
+
+
+def _replay_rows(rows, found: _Found) -> _Replayed:
+    """Replay ``rows`` (``id, at, action, region, indicator, period, old, new, why, before``, in id order;
+    ``before``: the ``at`` of the row before when that row wrote a value and is not among ``rows``)."""
     add = found.add
-    final: dict[tuple, str] = {}            # (region, indicator, period) -> encoded new (deleted values: absent)
-    pos: dict[tuple, int] = {}              # (region, indicator, period) -> id of its last write
-    state: dict[tuple, str] = {}            # (region, year) -> state
-    full: dict[tuple, tuple] = {}           # (region, year) -> (state, id) of the last change that marked the values
-    locked: set = set()                     # (region, "year") replayed as approved/locked
-    expl: dict[tuple, str | None] = {}      # (rule, region, indicator, period) -> text
-    others: list[tuple] = []                # the rows of the task ledger and the results report, replayed after
+    final: dict[tuple, str] = {}
+    pos: dict[tuple, int] = {}
+    state: dict[tuple, str] = {}
+    full: dict[tuple, tuple] = {}
+    locked: dict = {}                       # (region, "year") replayed as approved/locked -> the row it began
+    spans: list[tuple] = []
+    expl: dict[tuple, str | None] = {}
+    others: list[tuple] = []
     value_at = None                         # the `at` of the value rows just before (a write's own status rows)
     value_actions, state_actions, ledger_actions = VALUE_ACTIONS, STATE_ACTIONS, LEDGER_ACTIONS
     last_of = final.get
     drop = final.pop
-    walked: dict = {}
-    if child is None:          # one process: the chain recomputed from the rows the replay reads
-        cur = audit_chain.walk(conn.execute(audit_chain.SELECT, [last_id]), positions, walked)
-    else:
-        cur = conn.execute("select id, at, action, region, indicator, period, old, new, why from audit"
-                           " where id <= ? order by id", [last_id])
-    # (the loop is the replay's whole cost: ~1 M rows; its common case, a value row, goes first and
-    # touches locals only)
-    for rid, at, action, region, indicator, period, old, new, why in cur:
+    # (in a row-by-row replay the loop is the whole cost: ~1 M rows; its common case, a value row, goes
+    # first and touches locals only)
+    for rid, at, action, region, indicator, period, old, new, why, before in rows:
         if action in value_actions and indicator is not None:    # (a package's own 'receive' row has none)
             key = (region, indicator, period)
             last = last_of(key)
@@ -323,11 +333,14 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
             else:
                 final[key] = new
             pos[key] = rid
-            if locked and (region, period[:4]) in locked:
+            if locked and period and (region, period[:4]) in locked:
                 st = state.get((region, int(period[:4])))
                 add("locked_write", region, indicator, period, st, None, rid, year=period[:4])
             value_at = at
-        elif action in state_actions:
+            continue
+        if before is not None:
+            value_at = before
+        if action in state_actions:
             try:
                 k = (region, int(period))
             except (TypeError, ValueError):
@@ -342,9 +355,9 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
                 full[k] = (new, rid)
                 value_at = None
             if new in LOCKED:
-                locked.add((region, period))
-            else:
-                locked.discard((region, period))
+                locked.setdefault((region, period), rid)
+            elif (region, period) in locked:
+                spans.append((region, period, locked.pop((region, period)), rid))
         elif action == "explain":
             k = (why, region, indicator, period)
             if expl.get(k) != old:
@@ -355,12 +368,75 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
             if action in ledger_actions:
                 others.append((rid, action, region, indicator, period, old, new, why))
             value_at = None
+    spans.extend((region, period, began, None) for (region, period), began in locked.items())
+    out = _Replayed()
+    out.final, out.pos, out.state, out.full, out.expl, out.others, out.spans = final, pos, state, full, expl, others, spans
+    return out
 
-    # the store against the replay: a quick pass that only says "all the same"; on any doubt the
-    # exact pass below names each difference in the store's order
-    ch, held = audit_chain.finish(child) if child is not None else (walked or None, None)
-    if not _values_match(conn, final, pos, full, held):
-        _values_differ(conn, final, pos, full, found)
+
+def _values_hold(conn, rep: _Replayed, last_id: int) -> bool:
+    """SQLite's certificate that replaying the value rows would find no difference (False at the first
+    doubt): each write continues the one before at its place (COUNT_SQL, then HISTORY_SQL for those in
+    another spelling), no write while its year was approved or
+    locked, as many values as places left holding one, and each value's status the one the trail gives
+    it. (The stored values against the last writes — VALUES_SQL — are :func:`_doubts_clear`'s.)"""
+    from . import audit_chain as ac
+
+    _writes, left, placeless, unlinked = conn.execute(ac.COUNT_SQL, [last_id]).fetchone()
+    if placeless or left != conn.execute('select count(*) from "values"').fetchone()[0]:
+        return False
+    if unlinked:              # (a trail in another JSON spelling: the same values compared as Python compares them)
+        for _rid, old, prev in conn.execute(ac.HISTORY_SQL, [last_id]):
+            if not _same(prev, old):
+                return False
+    during = ("select 1 from audit a where a.region = ? and substr(a.period, 1, 4) = ? and a.id > ? and a.id < ? and "
+              + ac.VALUE_ROW.format(t="a") + " limit 1")
+    for region, year, began, ended in rep.spans:
+        if conn.execute(during, [region, year, began, last_id + 1 if ended is None else ended]).fetchone():
+            return False
+    last = ("(select max(b.id) from audit b where b.region = v.region and b.indicator = v.indicator"
+            " and b.period = v.period and b.id <= ? and " + ac.VALUE_ROW.format(t="b") + ")")
+    full = rep.full
+    for region, year, status, wrote in conn.execute(
+            f'select v.region, v.year, v.status, {last} from "values" v where v.status is not \'draft\'', [last_id]):
+        if status != _want_status(full, region, year, wrote or 0):
+            return False
+    for (region, year), (st, _pos) in full.items():
+        if st != "draft":
+            for wrote, in conn.execute(f'select {last} from "values" v where v.year = ? and v.region = ?'
+                                       " and v.status = 'draft'", [last_id, year, region]):
+                if _want_status(full, region, year, wrote or 0) != "draft":
+                    return False
+    return True
+
+
+def _doubts_clear(doubts) -> bool:
+    """VALUES_SQL's rows (a stored value whose text is not its place's last write) all the same value,
+    note and source written another way."""
+    return all(value.__class__ is str and _same(encode(value, note, source), new)
+               for _r, _i, _p, value, note, source, new in doubts)
+
+
+def _check(db, pending: list, positions: list, last_id: int, upto: int, base: int, child) -> VerifyResult:
+    from . import audit_chain
+
+    conn = db.conn
+    found = _Found()
+    parts = [audit_chain.chain_range(conn, 0, upto, 0, positions)]
+    rep = _replay_rows(conn.execute(audit_chain.OTHER_SQL, [last_id]), found)
+    sure = _values_hold(conn, rep, last_id)
+    second, doubts = audit_chain.finish(child) if child is not None else (None, None)
+    if upto < last_id:
+        parts.append(second if second is not None else audit_chain.chain_range(conn, upto, last_id, base, positions))
+    if sure:
+        sure = _doubts_clear(conn.execute(audit_chain.VALUES_SQL, [last_id]).fetchall() if doubts is None else doubts)
+    if not sure:               # a doubt: the whole trail replayed row by row names each difference
+        found = _Found()
+        rep = _replay_rows(conn.execute("select id, at, action, region, indicator, period, old, new, why, null"
+                                        " from audit where id <= ? order by id", [last_id]), found)
+        _values_differ(conn, rep.final, rep.pos, rep.full, found)
+    add = found.add
+    state, expl = rep.state, rep.expl
     for region, year, status in conn.execute("select region, year, status from region_years"):
         want = state.pop((region, year), "draft")
         if status != want:
@@ -376,10 +452,9 @@ def _replay(db, found: _Found, pending: list, last_id: int, positions: list, chi
     for (rule, region, indicator, period), want in expl.items():
         if want is not None:
             add("explanation", region, indicator, period, want, None, rule=rule)
-    replay_ledger(db, others, add)
+    replay_ledger(db, rep.others, add)
 
-    if ch is None:
-        ch = audit_chain.read(conn, last_id, positions)
+    ch = audit_chain.stitch(parts)
     n, prev, first_bad, reason = ch["rows"], ch["head"], ch["first_bad"], ch["reason"]
     moved = _Found()                     # each anchor the trail no longer continues, named before the data
     for p, a in pending:
@@ -414,53 +489,20 @@ def _want_status(full: dict, region, year, last: int) -> str:
     return fs[0] if fs is not None and fs[1] > last else "draft"
 
 
-def _values_match(conn, final: dict, pos: dict, full: dict, read=None) -> bool:
-    """True when the values table is exactly the replay (values, notes, sources, statuses); False at the
-    first doubt (:func:`_values_differ` then names the differences). The values compare as one dict
-    (in C); only the values not in draft, and the values of the region-years the trail marked, are
-    looked at for their status. ``read``: the table as the chain's process read it (audit_chain.held_values)."""
-    encode_ = encode
-    if read is None:
-        held = {(region, indicator, period): '{"v":"' + value + '"}' if not note and not source
-                else encode_(value, note, source) for region, indicator, period, value, note, source in conn.execute(
-                    'select region, indicator, period, value, note, source from "values"')}
-        marked = conn.execute("select region, indicator, period, year, status from \"values\" where status is not 'draft'")
-    else:
-        held, odd, marked = read
-        for key, value, note, source in odd:
-            held[key] = encode_(value, note, source)
-    if held != final:
-        return False
-    # (every value here has a write in the trail — held == final — so pos's default is never used:
-    # 0 or 1, the same; it only keeps a table changed under a second process's snapshot from raising)
-    last_of = pos.get
-    for region, indicator, period, year, status in marked:
-        last = last_of((region, indicator, period), 0)  # pragma: no mutate (the default: see above)
-        if status != _want_status(full, region, year, last):
-            return False
-    for (region, year), (st, _pos) in full.items():
-        if st == "draft":
-            continue
-        for indicator, period, status in conn.execute(
-                'select indicator, period, status from "values" where year = ? and region = ?', (year, region)):
-            if status == "draft":
-                last = last_of((region, indicator, period), 0)  # pragma: no mutate (the default: see above)
-                if _want_status(full, region, year, last) != "draft":
-                    return False
-    return True
-
-
 def _values_differ(conn, final: dict, pos: dict, full: dict, found: _Found) -> None:
     """Each difference between the values table and the replay, in the table's order (empties ``final``)."""
     encode_ = encode
     for region, indicator, period, year, value, note, source, status in conn.execute(
             'select region, indicator, period, year, value, note, source, status from "values"'):
         key = (region, indicator, period)
+        odd = value.__class__ is not str         # (bytes or a number stored behind the app: never the trail's text)
+        if odd:
+            value = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
         got = '{"v":"' + value + '"}' if not note and not source else encode_(value, note, source)
         exp = final.pop(key, None)
         if exp is None:
             found.add("value", region, indicator, period, None, _shown(got))
-        elif exp != got and not _same(exp, got):
+        elif odd or (exp != got and not _same(exp, got)):
             found.add("value", region, indicator, period, _shown(exp), _shown(got))
         want = _want_status(full, region, year, pos.get(key, 0))
         if status != want:

@@ -47,6 +47,8 @@ PARTS = {"manifest": ("the manifest", "清单（manifest.json）"), "data": ("da
 _FP = re.compile(r"fingerprint:([0-9a-f]{64})(?![0-9a-f])")
 _HEAD = re.compile(r"audit:([0-9a-f]{64}):([0-9]+)")
 _LEDGER = re.compile(r"ledger:([0-9a-f]{64})(?![0-9a-f])")
+# the 元数据 sheet's key and value columns (a third would be read and ignored: 3 is as good — equivalent)
+_META_COLUMNS = 2  # pragma: no mutate
 
 
 def documents_block(db, region: str, year: int, regions: list[str], package_regions: list[str]) -> dict:
@@ -74,8 +76,9 @@ def recompute(data: dict) -> str:
     history = [v for v in docs["history"] if isinstance(v, list) and len(v) == 5 and v[2] != str(year)]
     explained = [[e["rule"], e["region"], e["indicator"], e["period"], e["text"]] for e in data["explanations"]
                  if e["region"] in keep]
+    carried = {r["code"] for r in data["regions"]}
     outside = [e for e in docs.get("explanations_outside") or [] if isinstance(e, list) and len(e) == 5
-               and e[1] not in {v["region"] for v in data["regions"]}]
+               and e[1] not in carried]
     doc = {k: v for k, v in docs.items() if k not in ("history", "explanations_outside")}
     doc.update(region=data["region"], year=year,
                values=sorted(history + current, key=lambda r: (r[0], r[1], r[2])),
@@ -124,7 +127,7 @@ def xlsx_marks(xlsx: bytes) -> dict[str, str]:
         if SHEETS[-1] not in wb.sheetnames:
             return {}
         out = {}
-        for row in wb[SHEETS[-1]].iter_rows(min_row=2, max_row=200, max_col=2, values_only=True):
+        for row in wb[SHEETS[-1]].iter_rows(min_row=2, max_row=200, max_col=_META_COLUMNS, values_only=True):
             if row and isinstance(row[0], str):
                 out[row[0]] = "" if row[1] is None else str(row[1])
         return out
