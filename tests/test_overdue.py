@@ -166,3 +166,27 @@ def test_a_task_falling_due_after_approval_does_not_reopen_the_approved_copy(dem
     review.unlock(demo_db, province, y, why="补充任务进展", user="demo-head", password="demo1234")
     assert [f.indicator for f in overdue_of(demo_db, province, y, later)] == [TASK]
     assert [f.indicator for f in overdue_of(demo_db, city, y, later)] == [TASK]
+
+
+def test_one_naming_of_a_task_in_the_finding_the_refusal_the_error_place_and_the_report(demo_db, tmp_path):
+    """任务 9(1) with its first words wherever a person reads of the task: the finding's subject, a review
+    refusal, the place of an error, the results report's 四、存在的问题 — all from task_basics.task_name."""
+    from app.models.errors import InputError
+    from app.models.findings import subject_name
+    from app.models.tasks import get_task, task_label, task_name
+    from app.services.place_names import place
+    from app.services.results_report import drafts
+
+    region, year = "320800", 2024
+    import_tasks(demo_db, _pack(tmp_path, TODAY - timedelta(days=1)))
+    label = task_label(get_task(demo_db, TASK[5:]))
+    assert label.startswith("任务 9(1)“开展知识产权质押融资") and label.endswith("”")
+    [f] = overdue_of(demo_db, region, year, TODAY)
+    assert subject_name(f, {}) == task_name("9(1)") == "任务 9(1)" and subject_name(f, {}, "en") == "task 9(1)"
+    with pytest.raises(review.Refused) as exc:
+        review.complete(demo_db, region, year)
+    assert label in exc.value.message("zh")
+    where = place(demo_db, InputError("not_a_number", text="x", region=region, indicator=TASK, period="2024"))
+    assert where == f"淮安市·{label}·2024"
+    problems = drafts(demo_db, region, year, today=TODAY)[0][4]
+    assert f"{label}已于 " in problems

@@ -577,3 +577,51 @@ def test_a_new_package_is_received_after_a_backup_and_a_duplicate_without_one(wo
     assert len(after) == len(before) + 1 and any("receive" in n for n in set(after) - set(before))
     assert apply_receive(prov, raw).noop and backups() == after          # the same package again: no copy
 
+
+
+def _xlsx_without(raw_xlsx: bytes, keys) -> bytes:
+    """The package's XLSX with the 元数据 sheet's rows for ``keys`` removed (a sender editing the workbook)."""
+    from openpyxl import load_workbook
+
+    from app.services.report.xlsx import SHEETS
+
+    wb = load_workbook(io.BytesIO(raw_xlsx))
+    ws = wb[SHEETS[-1]]
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(r, 1).value in keys:
+            ws.delete_rows(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_an_xlsx_without_the_audit_head_is_refused_and_the_refusal_says_none(world, prov, tmp_path):
+    xlsx = _xlsx_without(member(world["raw"], "report.xlsx"), {"audit_head"})
+    raw = write(tmp_path, resign(world["raw"], world["key"], add=[("report.xlsx", xlsx)]))
+    v = verify_file(prov, raw)
+    head = manifest_of(world["raw"])["audit_head"]
+    assert not v.ok and v.code == "pkg_binding_head", (v.code, v.reason)
+    assert "（—）" in v.reason and f"{head['hash'][:16]}:{head['rows']}" in v.reason
+
+
+def test_a_ledger_in_data_that_no_document_names_is_refused(world, prov, tmp_path):
+    """data.json carries the task ledger but the manifest, the PDF and the XLSX name none (as an older ipdesk's
+    documents): the ledger is not bound to what was signed and printed, so the package is refused."""
+    m = manifest_of(world["raw"])
+    assert json.loads(member(world["raw"], "data.json")).get("ledger") is not None and m.get("ledger_fingerprint")
+    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{m['audit_head']['hash']}:{m['audit_head']['rows']}")
+    xlsx = _xlsx_without(member(world["raw"], "report.xlsx"), {"ledger_fingerprint"})
+    raw = write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf), ("report.xlsx", xlsx)],
+                                 manifest=lambda mm: mm.pop("ledger_fingerprint")))
+    v = verify_file(prov, raw)
+    assert not v.ok and v.code == "pkg_binding" and "清单" in v.reason, (v.code, v.reason)
+    with pytest.raises(PackageError):
+        apply_receive(prov, raw)
+
+
+def test_documents_naming_a_ledger_that_data_does_not_carry_are_refused(world, prov, tmp_path):
+    """The sender drops the ledger from data.json (its progress reports, say) and re-signs: the manifest, PDF
+    and XLSX still name the ledger they were made with, so the package is refused, not taken without it."""
+    raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d: d.pop("ledger")))
+    v = verify_file(prov, raw)
+    assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason, (v.code, v.reason)

@@ -56,9 +56,9 @@ def subject_name(f: Finding, catalogue: dict, lang: str = "zh") -> str:
     if ind is not None:
         return ind.name_zh if lang == "zh" else ind.name("en")
     if f.indicator.startswith("task:"):
-        if lang == "zh":
-            return f"任务 {f.clause}" if f.clause else "本级任务"
-        return f"task {f.clause}" if f.clause else "own task"
+        from .task_basics import task_name
+
+        return task_name(f.clause, lang)
     zh, en = ALL_INDICATORS.get(f.rule, ("全部指标", "all indicators"))
     return zh if lang == "zh" else en
 

@@ -141,11 +141,10 @@ def _indicator_names(db, code: str, rule: str) -> tuple[str, str]:
         zh, en = ALL_INDICATORS.get(rule, ("全部指标", "all indicators"))
         return (en, zh)
     if code.startswith("task:"):                 # an overdue task: named by its clause and first words
-        from .tasks import get_task
+        from .tasks import get_task, task_label
 
         t = get_task(db, code[5:])
-        return ((f"task {t.clause} " if t.clause else "own task ") + f"“{t.short()}”",
-                (f"任务 {t.clause}" if t.clause else "本级任务") + f"“{t.short()}”")
+        return task_label(t, "en"), task_label(t, "zh")
     ind = indicators(db).get(code)
     return (ind.name("en"), ind.name_zh) if ind else (code, code)
 

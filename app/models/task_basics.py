@@ -55,6 +55,23 @@ class Task:
         return first if len(first) <= n else first[:n] + "…"
 
 
+def task_name(clause: str | None, lang: str = "zh") -> str:
+    """How people call a task — 任务 4(9) (its clause of the guideline) or 本级任务 (an office's own) — the one
+    naming of a task in findings, refusals, the places of errors and the results report.
+
+    >>> task_name("4(9)"), task_name(""), task_name("4(9)", "en"), task_name(None, "en")
+    ('任务 4(9)', '本级任务', 'task 4(9)', 'own task')
+    """
+    if lang == "en":
+        return f"task {clause}" if clause else "own task"
+    return f"任务 {clause}" if clause else "本级任务"
+
+
+def task_label(task: "Task", lang: str = "zh") -> str:
+    """The task's name with its first words: 任务 4(9)“加强专利质量监测”, task 4(9) “…”."""
+    return task_name(task.clause, lang) + ("" if lang == "zh" else " ") + f"“{task.short()}”"
+
+
 _COLS = ("id, pack, year, article, clause, scope, text_zh, text_en, responsible_zh, responsible_en, due, parent, "
          "owner, document_zh, doc_no")
 

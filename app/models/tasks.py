@@ -28,7 +28,7 @@ from .errors import InputError, NotFoundError
 from .messages import register, render
 from .store_basics import now_iso, transaction
 from .task_basics import (_COLS, DONE_STATES, PERIOD_END, RULE_OVERDUE, STATE_EN, STATE_ZH, Task,  # noqa: F401
-                          get_task, is_overdue, period_key, task_indicator)
+                          get_task, is_overdue, period_key, task_indicator, task_label, task_name)
 
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources" / "tasks"
 PACK_SCOPES = ("local", "national", "all")

@@ -15,7 +15,6 @@ from app.models.errors import IpdeskError, one_line
 from app.services.sheets.common import row_words
 
 ALL_INDICATORS = {"zh": "全部指标", "en": "all indicators"}
-TASK_LABEL = {"zh": "任务“{text}”", "en": "task “{text}”"}
 
 
 def region_name(db, code: str | None, lang: str = "zh") -> str:
@@ -35,12 +34,12 @@ def indicator_name(db, code: str | None, lang: str = "zh") -> str:
         return ""
     if code == "*":
         return ALL_INDICATORS["en" if lang == "en" else "zh"]
-    if code.startswith("task:"):              # an overdue task's finding: the task by its first words
+    if code.startswith("task:"):              # an overdue task's finding: the task by its clause and first words
         from app.models.errors import NotFoundError
-        from app.models.tasks import get_task
+        from app.models.tasks import get_task, task_label
 
         try:
-            return TASK_LABEL["en" if lang == "en" else "zh"].format(text=get_task(db, code[5:]).short())
+            return task_label(get_task(db, code[5:]), "en" if lang == "en" else "zh")
         except NotFoundError:
             return code
     row = db.execute("select name_zh, name_en from indicators where code = ?", [code]).fetchone()

@@ -24,6 +24,7 @@ from datetime import date
 from app.models.errors import InputError
 from app.models.messages import register, render
 from app.models.parse import format_value
+from app.models.task_basics import task_label, task_name
 
 TITLES = {1: "一、总体情况", 2: "二、主要指标完成情况", 3: "三、重点任务推进情况", 4: "四、存在的问题",
           5: "五、下一步工作打算"}
@@ -212,10 +213,10 @@ def _section_four(db, region: str, year: int, rep, rows, today) -> str:
         items.append(f"{name}（{period}）：{text.strip().rstrip('。')}。")
     for f in (f for f in findings(db, region, year, today=today).of(region) if f.rule == RULE_OVERDUE):
         why = f.explanation.strip().rstrip("。") if f.explanation else "尚未说明原因"
-        items.append(f"任务“{f.params['task']}”已于 {f.params['due']} 到期，当前为{f.params['state']}：{why}。")
+        items.append(f"{task_name(f.clause)}“{f.params['task']}”已于 {f.params['due']} 到期，当前为{f.params['state']}：{why}。")
     for r in rows:
         if r.state == "late" and not r.overdue:
-            items.append(f"任务“{r.task.short()}”推进滞后。")
+            items.append(f"{task_label(r.task)}推进滞后。")
     if not items:
         return "本年度暂无需要说明的问题。"
     return "\n".join(f"（{cn_number(n)}）{t}" for n, t in enumerate(items, start=1))
