@@ -226,3 +226,34 @@ def test_describe_shows_a_note_in_the_manner_of_each_language(empty_db):
     res = audit.VerifyResult(False, 3, None, "data", [diff], 1, audit.GENESIS, 3, 0)
     assert "审计记录为 12（估），数据库中为 12" in audit.describe(empty_db, res)[1]
     assert "the trail says 12 (估), the store holds 12" in audit.describe(empty_db, res, "en")[1]
+
+
+def test_anchor_lines_without_a_whole_count_and_hash_are_skipped(chained):
+    """A line of the anchor log is a head only with a whole number of rows and a hash: a line missing either
+    (a hand edit, a half-written line) is skipped, not compared (it would name an anchor never made) nor
+    allowed to stop the verify."""
+    import shutil
+
+    log = audit.anchor_log(chained)
+    shutil.rmtree(log.parent, ignore_errors=True)
+    audit.anchor(chained, "report")
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"rows": 3, "hash": None, "why": "no hash"}) + "\n")
+        f.write(json.dumps({"rows": "3", "hash": "ab" * 32, "why": "rows as text"}) + "\n")
+        f.write("not json\n")
+    assert [a["why"] for a in audit.anchors(chained)] == ["report"]
+    res = audit.verify(chained)           # (the fixture's rows have no values behind them: data differences only)
+    assert res.anchors == 1 and "anchor" not in [d["kind"] for d in res.differences] and res.reason == "data"
+
+
+def test_a_difference_without_an_indicator_is_described_without_one(empty_db):
+    """A rewritten trail explaining a region-year with no indicator: the explanation is named with its region
+    and period, and no 'None' for the indicator it lacks."""
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "explain", "320100", None, "2024", None, "说明", "yoy")],
+                     at="2024-01-01T00:00:00+08:00")
+    res = audit.verify(empty_db)
+    [d] = res.differences
+    assert (d["kind"], d.get("indicator")) == ("explanation", None)
+    line = audit.describe(empty_db, res)[1]
+    assert line.startswith("南京市·") and "None" not in line and "2024" in line

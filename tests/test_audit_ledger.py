@@ -5,6 +5,7 @@ ipdesk verify.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -567,3 +568,20 @@ def test_a_second_process_that_does_not_answer_in_time_is_ended(demo_db, monkeyp
     [pid] = [int(p) for p in pids.read_text().split()]
     with pytest.raises(ProcessLookupError):             # killed and waited for: not left running, nor a zombie
         os.kill(pid, 0)
+
+
+def test_an_assignment_edited_behind_the_app_and_then_moved_by_it_is_still_named(ledger):
+    """The shell moves an assignment's due date; the app then moves it again (its row records the shell's
+    date as the one it found): the tables agree with the trail, the move's row tells."""
+    shell(ledger).execute("update task_assignments set due = '2024-12-31' where task = ?", [ledger.own_task])
+    tasks.assign(ledger, ledger.own_task, "320100", "2024-10-15")
+    [d] = named(ledger, "task_assignment_history")
+    assert (d["expected"], d["found"]) == ("2024-09-30", "2024-12-31")
+
+
+def test_a_files_bytes_emptied_behind_the_app_are_named(ledger):
+    """A file the office attached itself (not a package's placeholder): its bytes emptied with the shell
+    are named — only the trail's "not carried" makes an empty file expected."""
+    shell(ledger).execute("update evidence_files set content = x''")
+    [d] = named(ledger, "evidence_file")
+    assert d["found"] == hashlib.sha256(b"").hexdigest()

@@ -150,8 +150,11 @@ def test_city_to_province_loses_nothing(world, prov, tmp_path):
     assert (c["ledger_tasks"], c["ledger_assignments"], c["ledger_progress"], c["ledger_sections"]) == (2, 2, 5, 1)
     assert (c["ledger_evidence"], c["ledger_evidence_not_carried"]) == (5, 1)
     assert counts(prov) == before                            # a dry run writes nothing
-    res = apply_receive(prov, pkg, who="省局张三")
+    steps = []
+    res = apply_receive(prov, pkg, who="省局张三", progress=lambda f, msg: steps.append(f))
     assert res.counts["ledger_progress"] == 5
+    assert steps == [0.1, 0.3, 0.5, 0.6, 0.7, 0.95]           # the ledger's own step between values and explanations
+    assert res.short == res.hash[:16] and len(res.hash) == 64
     # the late own task arrives with its explanation: explained here too, nothing open
     from app.models.findings import findings
 

@@ -460,6 +460,7 @@ def test_a_version_not_following_the_one_received_is_a_fork(world, prov, tmp_pat
                    "v2f.ipdx")
     plan = plan_receive(prov, forked)
     assert plan.refusal.code == "pkg_fork" and plan.reason == plan.refusal.message()
+    assert plan.refusal.params == {"seq": 2, "prev": 1} and "版本 1" in plan.refusal.message("zh")
     follows = write(tmp_path, resign(world["raw"], key, manifest=lambda m: m.update(seq=2, previous=first.hash)),
                     "v2.ipdx")
     assert plan_receive(prov, follows).refusal is None
@@ -625,3 +626,67 @@ def test_documents_naming_a_ledger_that_data_does_not_carry_are_refused(world, p
     raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d: d.pop("ledger")))
     v = verify_file(prov, raw)
     assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason, (v.code, v.reason)
+
+
+# ---------------------------------------------------------------- evidence.bin's index, data.json itself
+
+def _index(blob: bytes, entries):
+    from types import SimpleNamespace
+
+    from app.services.package.read import carried_evidence
+
+    archive = SimpleNamespace(file="x.ipdx", members={"evidence.bin": blob})
+    return carried_evidence(archive, {"ledger": {"carried": entries}})
+
+
+def _sha(b: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(b).hexdigest()
+
+
+def test_the_evidence_index_takes_one_byte_files_and_refuses_an_offset_out_of_place():
+    a, b = b"A", b"BB"
+    assert _index(a + b, [{"sha256": _sha(a), "offset": 0, "size": 1}, {"sha256": _sha(b), "offset": 1, "size": 2}]) \
+        == {_sha(a): a, _sha(b): b}
+    for bad in ([{"sha256": _sha(a), "offset": 0, "size": 1}, {"sha256": _sha(b), "offset": 0, "size": 2}],   # overlap
+                [{"sha256": _sha(a), "offset": 1, "size": 1}, {"sha256": _sha(b), "offset": 1, "size": 2}],   # gap
+                [{"sha256": _sha(b""), "offset": 0, "size": 0}, {"sha256": _sha(a), "offset": 0, "size": 1},
+                 {"sha256": _sha(b), "offset": 1, "size": 2}]):                                             # empty
+        with pytest.raises(PackageError) as exc:
+            _index(a + b, bad)
+        assert exc.value.code == "pkg_evidence" and "index" in str(exc.value)
+
+
+def test_a_data_json_that_is_not_json_is_refused_naming_it(world, prov, tmp_path):
+    raw = write(tmp_path, resign(world["raw"], world["key"], add=[("data.json", b'{"schema": 1, ')]))
+    v = verify_file(prov, raw)
+    assert not v.ok and v.code == "pkg_data" and "not JSON" in v.reason, (v.code, v.reason)
+
+
+def test_history_rows_of_the_packages_own_year_do_not_enter_the_fingerprint(world):
+    """The year's values come from the package's own rows only: a row of that year slipped into the
+    documents' history (a second, different value for a place) changes nothing the receiver computes."""
+    from app.services.package.binding import recompute
+
+    data = json.loads(member(world["raw"], "data.json"))
+    before = recompute(data)
+    data["documents"]["history"].append([CITY, "INV_GRANTS", "2024", "1", None])
+    assert recompute(data) == before
+    data["documents"]["history"].append([CITY, "INV_GRANTS", "2023", "1", None])     # another year's: it counts
+    assert recompute(data) != before
+
+
+def test_a_package_of_an_ipdesk_without_the_ledger_is_taken(world, prov, tmp_path):
+    """An older ipdesk's package: no ledger in data.json and none named by the manifest, PDF or XLSX — verified
+    and received as values only (no ledger plan)."""
+    m = manifest_of(world["raw"])
+    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{m['audit_head']['hash']}:{m['audit_head']['rows']}")
+    xlsx = _xlsx_without(member(world["raw"], "report.xlsx"), {"ledger_fingerprint"})
+    raw = write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf), ("report.xlsx", xlsx)],
+                                 data=lambda d: d.pop("ledger"), manifest=lambda mm: mm.pop("ledger_fingerprint")))
+    v = verify_file(prov, raw)
+    assert v.ok, v.reason
+    plan = plan_receive(prov, raw)
+    assert plan.refusal is None and plan.ledger is None
+    assert apply_receive(prov, raw).counts.get("ledger_progress", 0) == 0

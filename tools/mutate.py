@@ -79,11 +79,12 @@ TESTS: dict[str, list[str]] = {
     "app/services/package/read.py": ["tests/test_package_rules.py", "tests/test_package_hostile.py",
                                      "tests/test_package_binding.py", "tests/test_package_ledger.py"],
     "app/services/package/binding.py": ["tests/test_package_rules.py", "tests/test_package_binding.py"],
-    # (tests/test_package_roundtrip.py last, 40 s: answers to the province's questions applied on receipt)
+    # (tests/test_package_ledger.py then tests/test_package_roundtrip.py last: a ledger received with its steps;
+    # answers to the province's questions applied on receipt)
     "app/services/package/receive.py": ["tests/test_package_rules.py", "tests/test_package_binding.py",
                                         "tests/test_receive_conflicts.py",
                                         "tests/test_package_hostile.py", "tests/test_freeze.py",
-                                        "tests/test_package_roundtrip.py"],
+                                        "tests/test_package_ledger.py", "tests/test_package_roundtrip.py"],
 }
 
 _CMP_SWAP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==",

@@ -78,7 +78,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT = 600  # pragma: no mutate
 
 
-def chain(rows, positions=(), base: int = 0) -> dict:
+def chain(rows, positions, base: int) -> dict:
     """The chain of ``rows`` (SELECT's columns, in id order), a slice of the trail with ``base`` rows
     before it: the first broken row inside the slice and why, the row count, the first row's id and
     link and the last hash, and the hashes at ``positions`` (row numbers counted from the trail's first)."""
@@ -108,7 +108,7 @@ def chain(rows, positions=(), base: int = 0) -> dict:
             "first_prev": first_prev, "at": at}
 
 
-def chain_range(conn, lo: int, hi: int, base: int = 0, positions=()) -> dict:
+def chain_range(conn, lo: int, hi: int, base: int, positions=()) -> dict:
     """The chain of the rows ``lo < id <= hi`` (``base`` rows before them): see :func:`chain`."""
     return chain(conn.execute(SELECT, [lo, hi]), positions, base)
 
