@@ -585,3 +585,40 @@ def test_a_files_bytes_emptied_behind_the_app_are_named(ledger):
     shell(ledger).execute("update evidence_files set content = x''")
     [d] = named(ledger, "evidence_file")
     assert d["found"] == hashlib.sha256(b"").hexdigest()
+
+
+def test_a_year_marked_complete_then_written_is_certified_without_the_row_by_row_replay(empty_db, monkeypatch):
+    """Values marked complete with their year, then one written after (back to draft, its year with it): the
+    store is the trail's and SQLite's certificate says so — the statuses compared by each value's last write
+    — with no row-by-row replay (SQLite's trace)."""
+    from app.models.db import transaction
+    from app.models.values import set_text
+    from app.models.workflow import set_status
+
+    set_text(empty_db, "320100", "INV_GRANTS", "2024", "12")
+    set_text(empty_db, "320100", "INV_APPLICATIONS", "2024", "30")
+    with transaction(empty_db):
+        set_status(empty_db, "320100", 2024, "complete", user="t", why="t")
+    set_text(empty_db, "320100", "INV_GRANTS", "2024", "13")
+    assert dict(empty_db.execute('select indicator, status from "values"').fetchall()) == \
+        {"INV_GRANTS": "draft", "INV_APPLICATIONS": "complete"}
+    seen: list[str] = []
+    empty_db.conn.set_trace_callback(seen.append)
+    try:
+        res = audit.verify(empty_db)
+    finally:
+        empty_db.conn.set_trace_callback(None)
+    assert res.ok, audit.describe(empty_db, res)
+    assert not [q for q in seen if q.startswith("select id, at, action") and "null from audit" in q]
+
+
+def test_the_second_process_finds_ipdesk_where_python_would_not_look_in_the_folder(demo_db, monkeypatch):
+    """With PYTHONSAFEPATH set (Python 3.11+: the working folder is not put on the import path) the child
+    still imports app.models.audit_chain: start() gives it the project's folder on PYTHONPATH."""
+    from app.models import audit_chain
+
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    last = demo_db.execute("select max(id) from audit").fetchone()[0]
+    second, doubts = audit_chain.finish(audit_chain.start(demo_db.path, 0, last, 0))
+    assert second is not None and second["head"] == audit.head(demo_db)[0] and doubts == []

@@ -453,3 +453,16 @@ def test_a_value_missing_and_a_locked_write_each_alone_are_named(empty_db):
                                 ("x", "unlock", "320100", None, "2023", "approved", "draft", "x")], at=AT)
     _store_value(empty_db, "4", period="2023")
     assert [(d["kind"], d["period"]) for d in audit.verify(empty_db).differences] == [("locked_write", "2023")]
+
+
+def test_a_write_while_the_year_is_still_approved_is_named(empty_db):
+    """A rewritten trail: the year approved, then a value written, and never unlocked — the last stretch of an
+    approved year, still open at the trail's end, is checked too."""
+    with transaction(empty_db):
+        audit.append(empty_db, [("x", "set", "320100", "INV_GRANTS", "2024", None, '{"v":"5"}', None),
+                                ("x", "status", "320100", None, "2024", "draft", "approved", None),
+                                ("x", "set", "320100", "INV_GRANTS", "2024", '{"v":"5"}', '{"v":"6"}', None)], at=AT)
+    _store_value(empty_db, "6")
+    shell(empty_db).execute("insert into region_years values ('320100', 2024, 'approved', 'x', 'now')")
+    res = audit.verify(empty_db)
+    assert [(d["kind"], d["period"]) for d in res.differences] == [("locked_write", "2024")]

@@ -690,3 +690,31 @@ def test_a_package_of_an_ipdesk_without_the_ledger_is_taken(world, prov, tmp_pat
     plan = plan_receive(prov, raw)
     assert plan.refusal is None and plan.ledger is None
     assert apply_receive(prov, raw).counts.get("ledger_progress", 0) == 0
+
+
+def test_a_new_region_outside_the_keys_scope_is_refused_by_the_name_it_was_sent_with(world, prov, tmp_path):
+    """A region this store does not have, sent with Wuxi as its parent in Nanjing's package: refused, and the
+    refusal names it as the package does — 江北新区（320199） — since this store has no name for it."""
+    def more(d):
+        d["regions"] += [{"code": "320199", "level": "district", "name_zh": "江北新区", "parent": "320200"},
+                         {"code": "320200", "level": "city", "name_zh": "无锡市", "parent": PROVINCE}]
+
+    raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
+                                 manifest=lambda m: m.update(regions=[CITY, "320199", "320200"])), "new-region.ipdx")
+    plan = plan_receive(prov, raw)
+    assert plan.refusal is not None and plan.refusal.code == "pkg_outside", plan.reason
+    assert "江北新区（320199）" in plan.refusal.message("zh") and "南京市（320100）" in plan.refusal.message("zh")
+
+
+def test_a_ledger_whose_stated_fingerprint_is_not_its_own_is_refused(world, prov, tmp_path):
+    """data.json's ledger states a fingerprint other than its rows' (the documents name the rows' own):
+    refused naming data.json."""
+    raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d: d["ledger"].update(fingerprint="0" * 64)))
+    v = verify_file(prov, raw)
+    assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason and "0000-0000-0000-0000" in v.reason, v.reason
+
+
+def test_the_receipt_as_json_carries_its_short_hash(world, prov, tmp_path):
+    res = apply_receive(prov, write(tmp_path, world["raw"]))
+    d = json.loads(json.dumps(res.to_dict(), ensure_ascii=False, default=str))
+    assert d["short"] == res.hash[:16] and d["hash"] == res.hash and d["regions"][0] == CITY

@@ -213,7 +213,7 @@ def _span(missing: list[int]) -> str:
     return f"v{lo}" if lo == hi else f"v{lo}–v{hi}"
 
 
-def _refusal(db, pkg: Package, v: Verification, known: set[str], accept_gap: bool = False
+def _refusal(db, pkg: Package, v: Verification, known: set[str], accept_gap: bool
              ) -> tuple[str, IpdeskError | None]:
     from app.models.db import meta_get
     from app.models.values import LOCKED_STATES, region_year_status
