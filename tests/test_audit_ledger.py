@@ -613,8 +613,9 @@ def test_a_year_marked_complete_then_written_is_certified_without_the_row_by_row
 
 
 def test_the_second_process_finds_ipdesk_where_python_would_not_look_in_the_folder(demo_db, monkeypatch):
-    """With PYTHONSAFEPATH set (Python 3.11+: the working folder is not put on the import path) the child
-    still imports app.models.audit_chain: start() gives it the project's folder on PYTHONPATH."""
+    """With PYTHONSAFEPATH set (Python 3.11+: the working folder is not put on the import path) and no
+    PYTHONPATH the child still imports app.models.audit_chain (start() puts the project's folder on its
+    PYTHONPATH for a checkout that is not installed)."""
     from app.models import audit_chain
 
     monkeypatch.setenv("PYTHONSAFEPATH", "1")
