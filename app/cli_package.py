@@ -292,9 +292,12 @@ def _print_conflicts(db, diffs, lang: str) -> None:
 
 
 def _ledger_summary(c: dict, lang: str) -> str:
-    return _t(lang, f"任务 {c['tasks']}，任务分解 {c['assignments']}，推进情况 {c['progress']}，佐证材料 {c['evidence']}"
+    n = c["progress_cleared"]
+    return _t(lang, f"任务 {c['tasks']}，任务分解 {c['assignments']}，推进情况 {c['progress']}"
+                    + (f"（发送方撤回 {n}）" if n else "") + f"，佐证材料 {c['evidence']}"
                     f"（其中未随包传送 {c['evidence_not_carried']}），报告文字 {c['sections']} 部分",
-              f"tasks {c['tasks']}, assignments {c['assignments']}, progress {c['progress']}, evidence files "
+              f"tasks {c['tasks']}, assignments {c['assignments']}, progress {c['progress']}"
+              + (f" ({n} taken back by the sender)" if n else "") + f", evidence files "
               f"{c['evidence']} ({c['evidence_not_carried']} not carried), report sections {c['sections']}")
 
 
@@ -316,6 +319,10 @@ def _print_ledger(plan, lang: str) -> None:
         pct = f" {p['percent']}%" if p["percent"] is not None else ""
         print(f"{_t(lang, '推进情况', 'progress')}\t{p['region']}\t{p['task']}\t{p['period']}\t{old} → "
               f"{words[p['state']]}{pct}")
+    for c in led.cleared:
+        old = words.get(c["old_state"], "—") if c["old_state"] else "—"
+        print(f"{_t(lang, '推进情况', 'progress')}\t{c['region']}\t{c['task']}\t{c['period']}\t{old} → "
+              + _t(lang, "未报（发送方已撤回）", "not reported (taken back by the sender)"))
     for e in led.evidence:
         gone = "" if e["carried"] else "\t" + _t(lang, "未随包传送（仅元数据与 SHA-256）", "not carried (metadata and SHA-256 only)")
         print(f"{_t(lang, '佐证材料', 'evidence')}\t{e['region']}\t{e['task']}\t{e['period']}\t{e['name']}\t"

@@ -90,7 +90,8 @@ def world(demo_file, tmp_path_factory):
     city_audit = city.execute("select count(*) from audit").fetchone()[0]
     city.conn.close()
     return {"raw": res.path.read_bytes(), "key": office_key(root / "city-keys"), "demo": demo_file, "pack": pack,
-            "own": own, "late": late, "progress": city_rows, "big": big, "small": small, "audit": city_audit}
+            "own": own, "late": late, "progress": city_rows, "big": big, "small": small, "audit": city_audit,
+            "root": root}
 
 
 @pytest.fixture
@@ -328,3 +329,72 @@ def test_the_receive_dry_run_lists_the_ledger(world, prov, tmp_path):
     assert sum(ln.startswith("佐证材料") and "未随包传送" in ln for ln in lines) == 1 and any(ln.startswith("任务\t320100\t") for ln in lines)
     assert "任务 2，任务分解 2，推进情况 5，佐证材料 5（其中未随包传送 1），报告文字 1 部分" in res.stdout
     assert counts(prov) == before
+
+
+def test_a_report_the_city_took_back_out_is_taken_out_at_the_province_too(world, prov, tmp_path):
+    """The city clears a quarter's report (Delete in its grid) and sends version 2: the province's dry run
+    lists it as taken back, the receipt takes it out here (未报, audited, the receiving user the actor), and
+    the province's trail still verifies. A report the package still carries is kept."""
+    shutil.copy(world["root"] / "city.sqlite", tmp_path / "city.sqlite")
+    city = open_store(tmp_path / "city.sqlite")
+    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
+    gone = ("G2024-4.9.1", CITY, "2024Q3")
+    assert prov.execute("select state from task_progress where task=? and region=? and period=?", gone).fetchone()
+    progress.clear_progress(city, CITY, "G2024-4.9.1", "2024Q3", who="王敏")
+    from app.models import review                  # the task is due and no longer done: explained before export
+
+    review.explain(city, CITY, YEAR, "task_overdue", "task:G2024-4.9.1", "三季度报告有误已撤回，重新核实后补报")
+    v2 = export_package(city, CITY, YEAR, tmp_path / "out", key_dir=world["root"] / "city-keys")
+    city.conn.close()
+    plan = plan_receive(prov, v2.path)
+    assert plan.refusal is None, plan.reason
+    assert [(c["task"], c["region"], c["period"], c["old_state"]) for c in plan.ledger.cleared] == [(*gone, "done")]
+    assert plan.counts()["ledger_progress_cleared"] == 1
+    apply_receive(prov, v2.path, who="省局张三")
+    assert prov.execute("select 1 from task_progress where task=? and region=? and period=?", gone).fetchone() is None
+    kept = {(r["task"], r["period"]) for r in progress.progress_rows(prov, CITY, YEAR)}
+    assert (world["own"].id, "2024Q3") in kept and ("G2024-4.9.1", "2024Q3") not in kept
+    last = prov.execute("select who, action, new from audit where action = 'progress' order by id desc limit 1").fetchone()
+    assert last == ("省局张三", "progress", None)
+    res = audit.verify(prov)
+    assert res.ok, audit.describe(prov, res)
+
+
+def test_the_window_shows_what_the_ledger_would_change_before_receiving(qtbot, world, prov, tmp_path):
+    """The province double-clicks the city's package: beside the values, the dry run says what the task ledger
+    brings — tasks, assignments, progress (and how many the sender took back), evidence (how many not
+    carried), report sections — in Chinese."""
+    pytest.importorskip("PySide6")
+    from app.ui import i18n
+    from app.ui.main import make_app
+    from app.ui.main_window import MainWindow
+
+    make_app()
+    i18n.set_language("zh")
+    win = MainWindow(prov, region=PROVINCE, year=YEAR)
+    qtbot.addWidget(win)
+    win.show()
+    recv = win.open_file(str(write(tmp_path, world["raw"])))
+    text = recv.summary.text()
+    assert "任务台账：任务 2 项，任务分解 2 项，推进情况 5 条，佐证材料 5 份（未随包传送 1 份），报告文字 1 部分" in text
+    assert "撤回" not in text                               # none taken back: not mentioned
+    recv.grab().save(str(tmp_path / "receive-ledger.png"))
+
+
+def test_the_cli_dry_run_names_a_report_taken_back(world, prov, tmp_path):
+    """`ipdesk receive` (dry run) lists the report the sender took back, with its state here, and counts it."""
+    import subprocess
+    import sys
+
+    # the province holds the city's cancelled half-year (as an earlier package brought it)
+    progress.set_progress(prov, CITY, "G2024-4.10.1", "2024H1", "取消", why="并入省局统一开展的指标质量分析")
+
+    def taken_back(rows):
+        rows["progress"] = [p for p in rows["progress"] if not (p["task"] == "G2024-4.10.1" and p["period"] == "2024H1")]
+
+    raw = write(tmp_path, rebind(world, taken_back), "taken.ipdx")
+    prov.conn.close()
+    out = subprocess.run([sys.executable, "-m", "app", "receive", str(raw), "--db", str(tmp_path / "p.sqlite")],
+                         capture_output=True, text=True, env={**os.environ, "IPDESK_LANG": "zh"})
+    assert "推进情况\t320100\tG2024-4.10.1\t2024H1\t取消 → 未报（发送方已撤回）" in out.stdout, out.stdout + out.stderr
+    assert "（发送方撤回 1）" in out.stdout

@@ -511,6 +511,17 @@ def _values_differ(conn, final: dict, pos: dict, full: dict, found: _Found) -> N
         found.add("value", region, indicator, period, _shown(new), None)
 
 
+def second_process_runs(db) -> bool:
+    """Does the second process a large store's verify starts run here, and agree with this one on the chain
+    (the app's self-test: a frozen executable must dispatch ``-m app.models.audit_chain`` to it)?"""
+    from . import audit_chain
+
+    last = db.conn.execute("select ifnull(max(id), 0) from audit").fetchone()[0]
+    proc = audit_chain.start(db.path, 0, last, 0)
+    second, _doubts = audit_chain.finish(proc) if proc is not None else (None, None)
+    return second is not None and second["first_bad"] is None and second["head"] == head(db)[0]
+
+
 def head(db) -> tuple[str, int]:
     """The chain head as documents print it and packages sign it: (hash of the last row, rows)."""
     row = db.conn.execute("select hash from audit order by id desc limit 1").fetchone()

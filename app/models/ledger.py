@@ -140,17 +140,19 @@ class LedgerPlan:
     progress: list[dict] = field(default_factory=list)         # new or changed rows, with "old" state
     evidence: list[dict] = field(default_factory=list)         # new files: metadata + "carried"
     sections: list[dict] = field(default_factory=list)         # changed sections
+    cleared: list[dict] = field(default_factory=list)          # reports held here the sender took back out
     contents: dict = field(default_factory=dict, repr=False)   # sha256 -> bytes carried
     year: int = 0
 
     def counts(self) -> dict:
         return {"tasks": len(self.tasks), "assignments": len(self.assignments), "progress": len(self.progress),
                 "evidence": len(self.evidence), "evidence_not_carried": sum(not e["carried"] for e in self.evidence),
-                "sections": len(self.sections)}
+                "sections": len(self.sections), "progress_cleared": len(self.cleared)}
 
     def to_dict(self) -> dict:
         return {"counts": self.counts(), "tasks": self.tasks, "assignments": self.assignments,
-                "progress": self.progress, "evidence": self.evidence, "sections": self.sections}
+                "progress": self.progress, "evidence": self.evidence, "sections": self.sections,
+                "cleared": self.cleared}
 
     @property
     def empty(self) -> bool:
@@ -179,11 +181,14 @@ def _text(value, limit: int, what: str, required: bool = False):
         _bad(f"{what}: {str(value)[:40]!r}")
 
 
-def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside) -> LedgerPlan:
+def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside, covers=()) -> LedgerPlan:
     """Check a received ledger against this store and say what writing it would change.
 
     ``contents``: the evidence bytes carried (SHA-256 -> bytes). ``inside(code)``: may the sender send
-    this region. Raises :class:`InputError` (nothing is written here)."""
+    this region. ``covers``: the regions whose whole ledger of the year the package carries (its documents'
+    regions): a progress report held here for one of them that the package no longer lists was taken back
+    out by the sender, and is taken out here too (``cleared``). Raises :class:`InputError` (nothing is
+    written here)."""
     from .evidence import check_name, from_bytes, KINDS, MAX_BYTES
     from .progress import NEED_REASON, STATES, parse_progress_period
     from .tasks import ID_RE, MAX_DEPARTMENT, parse_due
@@ -268,6 +273,14 @@ def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside) ->
             plan.progress.append({"task": key[0], "region": key[1], "period": period, **rec,
                                   "old_state": old[0] if old else None})
 
+    whole = sorted({c for c in covers if isinstance(c, str) and c in known and inside(c)})
+    if whole:
+        for task, region, period, state in db.execute(
+                f"select task, region, period, state from task_progress where region in ({_marks(whole)})"
+                " and year = ? order by task, region, period", [*whole, year]):
+            if (task, region, period) not in rows:
+                plan.cleared.append({"task": task, "region": region, "period": period, "old_state": state})
+
     for sha, content in contents.items():
         if hashlib.sha256(content).hexdigest() != sha:
             raise InputError("ledger_hash", text=sha[:16], params={"why": "SHA-256"})
@@ -348,6 +361,8 @@ def write_ledger(db, plan: LedgerPlan, *, who: str, why: str | None = None) -> N
         key = (p["task"], p["region"], p["period"])
         write_progress(db, *key, plan.year, {k: p[k] for k in fields}, files.pop(key, []), who=who, at=at)
         done.add(key)
+    for c in plan.cleared:                # taken back out by the sender: 未报 here too (files stay listed)
+        write_progress(db, c["task"], c["region"], c["period"], plan.year, None, (), who=who, at=at)
     for key, evs in files.items():        # new files of a progress row that did not change
         rec = dict(zip(fields, db.execute(f"select {', '.join(fields)} from task_progress where task=? and region=?"
                                           " and period=?", list(key)).fetchone()))

@@ -369,6 +369,13 @@ class ReceiveDialog(QDialog):
         c = p.counts()
         text = self.tr("{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; "
                        "{explanations} explanations, {answers} answers").format(**c)
+        if p.ledger is not None and not p.ledger.empty:      # the task ledger the package brings
+            text += "\n" + self.tr("Task ledger: {ledger_tasks} tasks, {ledger_assignments} assignments, "
+                                   "{ledger_progress} progress reports, {ledger_evidence} evidence files "
+                                   "({ledger_evidence_not_carried} not carried), {ledger_sections} report "
+                                   "sections").format(**c)
+            if c["ledger_progress_cleared"]:
+                text += self.tr("; {ledger_progress_cleared} progress reports taken back by the sender").format(**c)
         if p.state == "duplicate":
             text = self.tr("This package was received already; receiving it again changes nothing.")
         elif p.refusal is not None:

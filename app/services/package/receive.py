@@ -352,7 +352,9 @@ def _ledger_plan(db, pkg: Package, v: Verification):
         return (code != home and _inside(db, code, pkg.region, parents)
                 and any(_inside(db, code, allowed, parents) for allowed in scope))
     try:
-        plan = plan_ledger(db, unpack(ledger.get("rows")), pkg.evidence, year=pkg.year, inside=inside)
+        covers = (pkg.data.get("documents") or {}).get("regions") or []
+        plan = plan_ledger(db, unpack(ledger.get("rows")), pkg.evidence, year=pkg.year, inside=inside,
+                           covers=covers if isinstance(covers, list) else [])
     except InputError as exc:
         return "refused", exc, None
     for code in sorted(named - set(pkg.regions)):     # regions the values did not bring (no values this year)
