@@ -718,3 +718,41 @@ def test_the_receipt_as_json_carries_its_short_hash(world, prov, tmp_path):
     res = apply_receive(prov, write(tmp_path, world["raw"]))
     d = json.loads(json.dumps(res.to_dict(), ensure_ascii=False, default=str))
     assert d["short"] == res.hash[:16] and d["hash"] == res.hash and d["regions"][0] == CITY
+
+
+def test_an_xlsx_without_its_metadata_sheet_is_refused_naming_the_xlsx(world, prov, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.services.report.xlsx import SHEETS
+
+    wb = load_workbook(io.BytesIO(member(world["raw"], "report.xlsx")))
+    del wb[SHEETS[-1]]
+    buf = io.BytesIO()
+    wb.save(buf)
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.xlsx", buf.getvalue())])))
+    assert not v.ok and v.code == "pkg_binding" and "XLSX" in v.reason, (v.code, v.reason)
+
+
+@pytest.mark.parametrize("change", [lambda m: m.update(regions="320100"), lambda m: m.update(regions={"320100": 1})])
+def test_a_manifest_whose_regions_are_not_a_list_is_refused(world, prov, tmp_path, change):
+    """(a version that is not a whole number is refused before: pkg_seq_range)"""
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], manifest=change)))
+    assert not v.ok and v.code == "pkg_manifest" and v.bytes == 0, (v.code, v.reason)   # refused: no size claimed
+
+
+def test_evidence_bytes_beyond_the_index_are_refused():
+    a = b"A"
+    with pytest.raises(PackageError) as exc:
+        _index(a + b"hidden", [{"sha256": _sha(a), "offset": 0, "size": 1}])
+    assert exc.value.code == "pkg_evidence" and "bytes outside the index" in str(exc.value)
+
+
+def test_a_refused_file_is_named_and_its_verification_reads_as_json(prov, tmp_path):
+    """A file that cannot be read at all is still named by its file name (or <bytes>), and the refusal
+    serialises for `ipdesk verify --json` without the exception object."""
+    for source, name in ((tmp_path / "不存在.ipdx", "不存在.ipdx"), (b"PK\x03\x04 not a zip", "<bytes>"),
+                         (write(tmp_path, b"\x00" * 10, "空.ipdx"), "空.ipdx")):
+        v = verify_file(prov, source)
+        assert not v.ok and v.file == name and v.code, (source, v)
+        d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
+        assert "error" not in d and d["file"] == name and d["reason"] == v.reason
