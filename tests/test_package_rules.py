@@ -362,6 +362,10 @@ def test_the_names_of_many_items_end_with_how_many_more(prov):
     assert _names(prov, diffs, "en").endswith("and 3 more")
     assert _names(prov, diffs, "zh").endswith("等另 3 项")
     assert "more" not in _names(prov, diffs[:8], "en")
+    assert _names(prov, diffs[:9], "zh").endswith("等另 1 项")            # one more is still said
+    # Chinese joins with 、, English with "; "
+    assert _names(prov, diffs[:2], "zh") == "南京市 发明专利授权量 2010、南京市 发明专利授权量 2011"
+    assert _names(prov, diffs[:2], "en").count("; ") == 1 and "、" not in _names(prov, diffs[:2], "en")
 
 
 def test_trusting_a_sender_takes_the_name_given_or_the_one_it_sends(world, tmp_path):
