@@ -71,8 +71,9 @@ def test_a_size_kept_from_a_larger_screen_is_brought_back_onto_this_one(open_mai
     assert again.width() <= free.width() and again.height() <= free.height()
 
 
-@pytest.mark.parametrize("page, name", [("tasks", "window-tasks.png"), ("report", "window-report.png")])
-def test_the_task_and_report_pages_fit_a_laptop_screen(tmp_path, page, name):
+@pytest.mark.parametrize("page, name", [("tasks", "window-tasks.png"), ("report", "window-report.png"),
+                                        ("inbox", "window-inbox.png")])
+def test_the_task_report_and_package_pages_fit_a_laptop_screen(tmp_path, page, name):
     img = IMG or tmp_path
     img.mkdir(parents=True, exist_ok=True)
     r = run_probe(tmp_path, 1366, 768, png=img / name, page=page)

@@ -39,9 +39,17 @@ def show_page(window, app, page: str) -> list[str]:
     seed(window.db, Path(tempfile.mkdtemp(prefix="ipdesk-probe-")))
     window.year.setValue(2024)
     window.select_region("320000")
-    window.tabs.setCurrentIndex({"tasks": 4, "report": 5}[page])
+    window.tabs.setCurrentIndex({"inbox": 3, "tasks": 4, "report": 5}[page])
     for _ in range(5):
         app.processEvents()
+    if page == "inbox":
+        p = window.inbox
+        key = {name: b for name, b in (("open", p.open_button), ("scan", p.scan_button), ("ask", p.ask_button),
+                                       ("answers", p.answers_button), ("aggregate", p.aggregate_button))}
+        out = [f"inbox: {name}" for name, w in key.items()
+               if not w.isVisible() or w.visibleRegion().boundingRect().size() != w.size()
+               or w.fontMetrics().horizontalAdvance(w.text()) > w.contentsRect().width()]
+        return out
     if page == "tasks":
         p = window.tasks_page
         p.select_task("G2024-4.9.1")
