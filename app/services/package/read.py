@@ -266,11 +266,8 @@ def verify_file(db, source, *, lang: str | None = None) -> Verification:
 
     ``db`` (may be None) answers whether the sender's key is trusted here.
     """
-    from pathlib import Path
-
     try:
         archive, _ = read_any(source)
-    except PackageError as exc:
-        name = exc.file or (Path(source).name if not isinstance(source, (bytes, bytearray)) else "<bytes>")
-        return Verification(name, False, exc.message(lang), exc.code, error=exc)
+    except PackageError as exc:        # (the reader names the file in every refusal: its name, or <bytes>)
+        return Verification(exc.file or "?", False, exc.message(lang), exc.code, error=exc)
     return verification_of(archive, db)
