@@ -150,6 +150,7 @@ def test_city_to_province_loses_nothing(world, prov, tmp_path):
     c = plan.counts()
     assert (c["ledger_tasks"], c["ledger_assignments"], c["ledger_progress"], c["ledger_sections"]) == (2, 2, 5, 1)
     assert (c["ledger_evidence"], c["ledger_evidence_not_carried"]) == (5, 1)
+    assert plan.to_dict()["ledger"]["counts"]["progress"] == 5          # receive --json carries the ledger too
     assert counts(prov) == before                            # a dry run writes nothing
     steps = []
     res = apply_receive(prov, pkg, who="省局张三", progress=lambda f, msg: steps.append(f))

@@ -692,7 +692,7 @@ def test_a_package_of_an_ipdesk_without_the_ledger_is_taken(world, prov, tmp_pat
     v = verify_file(prov, raw)
     assert v.ok, v.reason
     plan = plan_receive(prov, raw)
-    assert plan.refusal is None and plan.ledger is None
+    assert plan.refusal is None and plan.ledger is None and plan.to_dict()["ledger"] is None
     assert apply_receive(prov, raw).counts.get("ledger_progress", 0) == 0
 
 
@@ -760,3 +760,14 @@ def test_a_refused_file_is_named_and_its_verification_reads_as_json(prov, tmp_pa
         assert not v.ok and v.file == name and v.code, (source, v)
         d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
         assert "error" not in d and d["file"] == name and d["reason"] == v.reason
+
+
+@pytest.mark.parametrize("words", ["", "audit:{h}0:{n}", "audit:{h}"])
+def test_a_pdf_that_does_not_name_the_signed_audit_head_is_refused(world, prov, tmp_path, words):
+    """The paper copy must carry the head the manifest signs: a PDF naming none, or one that is not a head
+    (65 digits, no row count), is refused, and the refusal says it found none (—)."""
+    m = manifest_of(world["raw"])
+    h, n = m["audit_head"]["hash"], m["audit_head"]["rows"]
+    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} ledger:{m['ledger_fingerprint']} " + words.format(h=h, n=n))
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf)])))
+    assert not v.ok and v.code == "pkg_binding_head" and "（—）" in v.reason and f"{h[:16]}:{n}" in v.reason, v.reason

@@ -175,8 +175,9 @@ def check_binding(pkg) -> str:
     head = head_of(a.manifest)
     if head is not None:
         signed = f"{head[0]}:{head[1]}"
-        if pdf_head is not None and f"{pdf_head[0]}:{pdf_head[1]}" != signed:
-            _refuse(file, "pdf", f"{pdf_head[0][:16]}:{pdf_head[1]}", f"{head[0][:16]}:{head[1]}", "pkg_binding_head")
+        if pdf_head is None or f"{pdf_head[0]}:{pdf_head[1]}" != signed:    # (the paper copy must name it too)
+            _refuse(file, "pdf", "—" if pdf_head is None else f"{pdf_head[0][:16]}:{pdf_head[1]}",
+                    f"{head[0][:16]}:{head[1]}", "pkg_binding_head")
         kept = meta.get("audit_head")
         if kept != signed:
             _refuse(file, "xlsx", (kept or "—")[:16] + (kept or "")[64:], f"{head[0][:16]}:{head[1]}",

@@ -252,13 +252,15 @@ def verification_of(archive, db) -> Verification:
 
 
 def read_any(source):
-    """``(archive, parsed)``: a checked package (:class:`Package`) or query file."""
+    """The archive of a package or query file, its content checked (parse_package / parse_query raise)."""
     archive = read_archive(source)
     if archive.kind == "package":
-        return archive, parse_package(archive)
-    from app.services.package.queries import parse_query
+        parse_package(archive)
+    else:
+        from app.services.package.queries import parse_query
 
-    return archive, parse_query(archive)
+        parse_query(archive)
+    return archive
 
 
 def verify_file(db, source, *, lang: str | None = None) -> Verification:
@@ -267,7 +269,7 @@ def verify_file(db, source, *, lang: str | None = None) -> Verification:
     ``db`` (may be None) answers whether the sender's key is trusted here.
     """
     try:
-        archive, _ = read_any(source)
+        archive = read_any(source)
     except PackageError as exc:        # (the reader names the file in every refusal: its name, or <bytes>)
         return Verification(exc.file or "?", False, exc.message(lang), exc.code, error=exc)
     return verification_of(archive, db)
