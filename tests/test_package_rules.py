@@ -700,7 +700,7 @@ def test_a_new_region_outside_the_keys_scope_is_refused_by_the_name_it_was_sent_
     """A region this store does not have, sent with Wuxi as its parent in Nanjing's package: refused, and the
     refusal names it as the package does — 江北新区（320199） — since this store has no name for it."""
     def more(d):
-        d["regions"] += [{"code": "320199", "level": "district", "name_zh": "江北新区", "parent": "320200"},
+        d["regions"] += [{"code": "320199", "level": "county", "name_zh": "江北新区", "parent": "320200"},
                          {"code": "320200", "level": "city", "name_zh": "无锡市", "parent": PROVINCE}]
 
     raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
@@ -771,3 +771,29 @@ def test_a_pdf_that_does_not_name_the_signed_audit_head_is_refused(world, prov, 
     pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} ledger:{m['ledger_fingerprint']} " + words.format(h=h, n=n))
     v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf)])))
     assert not v.ok and v.code == "pkg_binding_head" and "（—）" in v.reason and f"{h[:16]}:{n}" in v.reason, v.reason
+
+
+def test_a_new_district_the_city_sends_is_added_here_with_its_name_and_parent(world, prov, tmp_path):
+    """A district this store does not know yet (a new development zone), below Nanjing, carried by Nanjing's
+    package: the dry run lists it, the receipt adds it to this store's tree — name, parent, level."""
+    from app.models.catalogue import region as get_region
+
+    def more(d):
+        d["regions"].append({"code": "320199", "level": level, "name_zh": "江北新区", "name_en": "Jiangbei",
+                             "parent": CITY, "valid_from": "2024-01-01", "valid_to": None})
+
+    level = "district"                # not a level of this store's tree: refused by the dry run, nothing written
+    raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
+                                 manifest=lambda m: m.update(regions=[CITY, "320199"])), "new-district.ipdx")
+    with pytest.raises(PackageError) as exc:
+        plan_receive(prov, raw)
+    assert exc.value.code == "pkg_data" and "320199" in str(exc.value) and "district" in str(exc.value)
+    level = "county"
+    raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
+                                 manifest=lambda m: m.update(regions=[CITY, "320199"])), "new-district.ipdx")
+    plan = plan_receive(prov, raw)
+    assert plan.refusal is None, plan.reason
+    assert [r["code"] for r in plan.new_regions] == ["320199"]
+    apply_receive(prov, raw)
+    r = get_region(prov, "320199")
+    assert (r.name_zh, r.parent, r.level, r.name_en) == ("江北新区", CITY, "county", "Jiangbei")

@@ -270,20 +270,27 @@ def descendants(db, code: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def check_region_fields(code: str, level: str) -> None:
+    """The rule for a region's code and level, wherever a region comes from (added here, or new in a
+    received package): raises ``csv_bad_field`` naming the field."""
+    from .reference import LEVELS, bad_field
+
+    if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
+        raise bad_field(code, "code", "letters/digits, at most 20")
+    if level not in LEVELS:
+        raise bad_field(level, "level", "/".join(LEVELS))
+
+
 def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit", name_en: str = "",
                valid_from: str | None = None, valid_to: str | None = None, who: str | None = None) -> Region:
     """Add a reporting unit or division (e.g. 新疆生产建设兵团 with a code that is not GB/T 2260)."""
     from .audit import append, current_user
     from .store_basics import transaction
     from .errors import InputError
-    from .reference import LEVELS, bad_field
 
     region(db, parent)  # raises if unknown
     code = code.strip()
-    if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
-        raise bad_field(code, "code", "letters/digits, at most 20")
-    if level not in LEVELS:
-        raise bad_field(level, "level", "/".join(LEVELS))
+    check_region_fields(code, level)
     with transaction(db):
         if db.execute("select 1 from regions where code = ?", [code]).fetchone():
             raise InputError("region_exists", text=code)

@@ -31,7 +31,8 @@ import json
 from dataclasses import dataclass, field
 
 from app.models import review
-from app.models.errors import Cancelled, IpdeskError
+from app.models.catalogue import check_region_fields
+from app.models.errors import Cancelled, InputError, IpdeskError
 from app.models.messages import register
 
 from app.services.package.format import PackageError, read_archive, short_hash
@@ -286,6 +287,11 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> Receiv
         if r["code"] not in known:
             if r.get("parent") not in known and r.get("parent") not in {n["code"] for n in new_regions}:
                 raise PackageError("pkg_unknown_region", text=r["code"], file=pkg.archive.file)
+            try:                      # the rule add_region applies, asked before anything is written
+                check_region_fields(r["code"], r["level"])
+            except InputError as exc:
+                raise PackageError("pkg_data", file=pkg.archive.file,
+                                   params={"why": f"region {r['code']}: {exc.message('en')}"}) from exc
             new_regions.append({k: r.get(k) for k in ("code", "parent", "level", "name_zh", "name_en",
                                                       "valid_from", "valid_to")})
     state, refusal = _refusal(db, pkg, v, known, accept_gap)
@@ -421,12 +427,12 @@ def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict
     from app.models.errors import InputError
 
     out: dict[tuple, str] = {}
-    everything = {}
+    everything: list[str] = []          # the choices given for all conflicts
     for specs, choice in ((keep_mine, "mine"), (take_theirs, "theirs")):
         if specs is None:
             continue
         if specs is True or specs == []:
-            everything[choice] = True
+            everything.append(choice)
             continue
         for spec in specs:
             parts = spec.split(":")
