@@ -797,3 +797,14 @@ def test_a_new_district_the_city_sends_is_added_here_with_its_name_and_parent(wo
     apply_receive(prov, raw)
     r = get_region(prov, "320199")
     assert (r.name_zh, r.parent, r.level, r.name_en) == ("江北新区", CITY, "county", "Jiangbei")
+
+
+def test_the_receipts_audit_rows_say_which_package_from_whom(world, prov, tmp_path):
+    """Each value row the receipt writes says why: the file, its version, the sender's office id and name
+    (the actor is the receiving user, never a name the package supplies)."""
+    prov.execute('delete from "values" where region=? and indicator=? and period=?', [CITY, "INV_GRANTS", "2024"])
+    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
+    who, why = prov.execute("select who, why from audit where action = 'receive' and indicator = 'INV_GRANTS'"
+                            " order by id desc limit 1").fetchone()
+    v = manifest_of(world["raw"])["sender"]
+    assert who == "省局张三" and why == f"320100_2024_v1.ipdx v1 from {CITY} {v['office_name']}" and v["office_name"]

@@ -382,7 +382,9 @@ def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
         return {}
     row = db.execute("select max(id) from audit where action = 'receive' and indicator is null and new = ?",
                      [prev[0]]).fetchone()
-    since = row[0] if row and row[0] is not None else 0
+    # (no receive row for a package received: only a trail edited behind the app; 0 or 1 alike, row 1 being
+    # older than any receipt — equivalent)
+    since = row[0] if row and row[0] is not None else 0  # pragma: no mutate
     marks, acts = ",".join("?" * len(pkg.regions)), ",".join("?" * len(LOCAL_ACTIONS))
     out = {}
     for r, i, p, by, at, action in db.execute(
