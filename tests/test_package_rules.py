@@ -760,6 +760,7 @@ def test_a_refused_file_is_named_and_its_verification_reads_as_json(prov, tmp_pa
         assert not v.ok and v.file == name and v.code, (source, v)
         d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
         assert "error" not in d and d["file"] == name and d["reason"] == v.reason
+        assert (v.bytes, v.year, v.seq, v.region) == (0, 0, 0, "")          # nothing claimed of an unread file
 
 
 @pytest.mark.parametrize("words", ["", "audit:{h}0:{n}", "audit:{h}"])
@@ -808,3 +809,28 @@ def test_the_receipts_audit_rows_say_which_package_from_whom(world, prov, tmp_pa
                             " order by id desc limit 1").fetchone()
     v = manifest_of(world["raw"])["sender"]
     assert who == "省局张三" and why == f"320100_2024_v1.ipdx v1 from {CITY} {v['office_name']}" and v["office_name"]
+
+
+def test_a_data_json_that_is_not_an_object_is_refused(world, prov, tmp_path):
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("data.json", b"[1, 2]")])))
+    assert not v.ok and v.code == "pkg_data" and "not an object" in v.reason, (v.code, v.reason)
+
+
+def test_explanations_outside_that_name_a_carried_region_do_not_enter_the_fingerprint(world):
+    """An explanation of a region the package carries comes from the package's own rows only: one slipped
+    into the documents' explanations outside (or one that is not a five-field row) changes nothing."""
+    from app.services.package.binding import recompute
+
+    data = json.loads(member(world["raw"], "data.json"))
+    before = recompute(data)
+    data["documents"]["explanations_outside"] = [["yoy", CITY, "INV_GRANTS", "2024", "夹带的说明"], ["yoy", "320102"]]
+    assert recompute(data) == before
+    data["documents"]["explanations_outside"].append(["yoy", "320102", "INV_GRANTS", "2024", "区县说明"])
+    assert recompute(data) != before
+
+
+def test_the_verification_as_json_says_trust_the_key_as_read_aloud_and_the_short_hash(world, prov, tmp_path):
+    v = verify_file(prov, write(tmp_path, world["raw"]))
+    d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
+    assert v.ok and d["trusted"] is True and d["key_fingerprint_text"] == world["key"].text
+    assert d["short"] == v.hash[:16] and d["hash"] == v.hash
