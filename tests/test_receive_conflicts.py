@@ -176,3 +176,26 @@ def test_a_choice_must_name_region_indicator_and_at_most_a_period(story, capsys,
                         capsys=capsys, monkeypatch=monkeypatch)
     assert rc == 0, err
     assert value(prov.db, CITY, GRANTS, "2024")[0] == story["mine"]
+
+
+def test_an_own_change_the_sender_agrees_with_or_did_not_send_is_no_conflict(demo_file, tmp_path):
+    """The province set the city's figure to what the city then sends too (no choice to make), and changed a
+    figure of a year the package does not carry (nothing of it in the package): neither is a conflict; a
+    note the package changes on an unchanged value is a change."""
+    city = Office(tmp_path, "city", CITY, demo_file)
+    prov = Office(tmp_path, "province", PROVINCE, demo_file)
+    prov.trust(city, CITY)
+    apply_receive(prov.db, city.export(CITY, 2024).path)
+    agreed = bump(city.db, GRANTS, 7)
+    set_text(prov.db, CITY, GRANTS, "2024", agreed, why="电话核实", who="省局张三")
+    set_text(prov.db, CITY, SMES, "2023", "1", why="旧年订正", who="省局张三")      # a year v2 does not carry
+    set_text(prov.db, CITY, "TM_EXAM_CYCLE", "2024", "5", who="省局张三")           # written and deleted here:
+    from app.models.values import delete_value
+
+    delete_value(prov.db, CITY, "TM_EXAM_CYCLE", "2024", who="省局张三")             # neither side holds it
+    smes = value(city.db, CITY, SMES, "2024")[0]
+    set_text(city.db, CITY, SMES, "2024", smes, note="含科技型中小企业", why="补充说明")
+    plan = plan_receive(prov.db, city.export(CITY, 2024).path)
+    assert plan.conflicts == [] and plan.can_apply
+    kinds = {(d.indicator, d.period): d.kind for d in plan.diffs}
+    assert kinds[(GRANTS, "2024")] == "unchanged" and kinds[(SMES, "2024")] == "changed"
