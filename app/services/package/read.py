@@ -183,7 +183,7 @@ class Verification:
     trusted_as: str = ""           # the name the key is trusted under
     rollover_from: str = ""        # trust "rollover": the trusted old key that signed this new one
     audit_head: str = ""           # the sender's audit chain head signed in the manifest: 'hash:rows'
-    error: IpdeskError | None = field(default=None, repr=False)
+    error: IpdeskError | None = field(default=None, repr=False)  # pragma: no mutate (repr only)
 
     @property
     def trusted(self) -> bool:
