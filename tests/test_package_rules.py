@@ -10,7 +10,6 @@ tests/test_package_binding.py, changed and signed again with a real key.
 """
 from __future__ import annotations
 
-import base64
 import io
 import json
 import shutil
@@ -21,7 +20,7 @@ from app.models.db import meta_set, open_store
 from app.models.values import region_year_status
 from app.services.package.binding import documents_block, pdf_marks
 from app.services.package.format import PackageError
-from app.services.package.keys import rollover_message, trust_add, trust_list, trust_status
+from app.services.package.keys import trust_add
 from app.services.package.receive import (
     ValueDiff,
     _names,
@@ -35,13 +34,13 @@ from tests.test_package_binding import (  # noqa: F401  (fixtures)
     CITY,
     PROVINCE,
     _no_default_keys,
-    as_sender,
     grants,
     prov,
     world,
     write,
 )
 from tests.test_package_hostile import members, resign
+from tests.test_package_rules_keys import proof
 
 
 def refused_data(world, prov, tmp_path, change, why: str):
@@ -197,114 +196,6 @@ def test_a_manifest_head_that_is_not_a_head_is_none(world, prov, tmp_path, head)
 def test_the_manifest_head_is_shown(world, prov, tmp_path):
     head = manifest_of(world["raw"])["audit_head"]
     assert verify_file(prov, write(tmp_path, world["raw"])).audit_head == f"{head['hash']}:{head['rows']}"
-
-
-# ---------------------------------------------------------------- key rollover
-
-def proof(old, new, office_id=CITY, **change):
-    p = {"office_id": office_id, "old_key": old.public_b64, "old_fingerprint": old.fingerprint,
-         "new_key": new.public_b64, "at": "2025-01-05T09:00:00",
-         "signature": base64.b64encode(old.sign(rollover_message(new.public, office_id))).decode("ascii")}
-    p.update(change)
-    return p
-
-
-def rolled(world, tmp_path, signer, new=None, name="rolled.ipdx", **change):
-    """Nanjing's package signed by a new key (world['other']) with a rollover proof signed by ``signer``."""
-    new = new or world["other"]
-
-    def manifest(m):
-        as_sender(new, CITY)(m)
-        m["rollover"] = proof(signer, new, **change)
-
-    return write(tmp_path, resign(world["raw"], new, manifest=manifest), name)
-
-
-def test_a_rollover_endorsed_by_the_trusted_key_is_taken_and_retires_it(world, prov, tmp_path):
-    old, new = world["key"], world["other"]
-    pkg = rolled(world, tmp_path, old)
-    v = verify_file(prov, pkg)
-    assert v.ok and v.trust == "rollover" and v.rollover_from == old.fingerprint and v.trusted_as == "南京"
-    plan = plan_receive(prov, pkg)
-    assert plan.refusal is None
-    apply_receive(prov, pkg)
-    keys = {k.fingerprint: k for k in trust_list(prov)}
-    assert keys[new.fingerprint].active and keys[new.fingerprint].regions == (CITY,)
-    assert keys[new.fingerprint].name == "南京"
-    assert not keys[old.fingerprint].active and keys[old.fingerprint].replaced_by == new.fingerprint
-    assert trust_status(prov, CITY, new.fingerprint)[0] == "trusted"
-    # the old key, retired by the rollover, signs a later version: refused as retired
-    late = write(tmp_path, resign(world["raw"], old, manifest=lambda m: m.update(seq=2)), "late.ipdx")
-    assert verify_file(prov, late).trust == "retired"
-    plan = plan_receive(prov, late)
-    assert plan.state == "refused" and plan.refusal.code == "pkg_key_retired"
-    retired = keys[old.fingerprint].retired_at[:10]                  # the refusal says since when
-    assert len(retired) == 10 and f"已于 {retired} 更换" in plan.reason
-    with pytest.raises(PackageError) as exc:
-        apply_receive(prov, late)
-    assert exc.value.code == "pkg_key_retired"
-
-
-@pytest.mark.parametrize("how", ["junk", "short"])
-def test_a_rollover_proof_whose_old_key_is_not_base64_is_not_taken(world, prov, tmp_path, how):
-    old = world["key"]
-    text = old.public_b64
-    bad = text[:8] + "!*" + text[8:] if how == "junk" else base64.b64encode(old.public[:31]).decode()
-    pkg = rolled(world, tmp_path, old, old_key=bad)
-    v = verify_file(prov, pkg)
-    assert not v.ok and v.code == "pkg_key_mismatch" and v.trust == "conflict"
-
-
-def test_a_rollover_signature_that_is_not_base64_is_not_taken(world, prov, tmp_path):
-    old = world["key"]
-    sig = base64.b64encode(old.sign(rollover_message(world["other"].public, CITY))).decode()
-    pkg = rolled(world, tmp_path, old, signature=sig[:10] + "!" + sig[10:])
-    assert verify_file(prov, pkg).code == "pkg_key_mismatch"
-
-
-def test_a_rollover_for_another_office_or_not_signed_by_the_old_key_is_not_taken(world, prov, tmp_path):
-    old, new = world["key"], world["other"]
-    other_office = rolled(world, tmp_path, old, office_id="320200", name="o.ipdx")
-    assert verify_file(prov, other_office).code == "pkg_key_mismatch"
-    self_signed = rolled(world, tmp_path, old, name="s.ipdx", signature=proof(new, new)["signature"])
-    assert verify_file(prov, self_signed).code == "pkg_key_mismatch"
-
-
-def test_a_rollover_endorsed_by_a_key_not_trusted_here_is_not_taken(world, tmp_path):
-    """The old key that signs the handover is known here only as untrusted, or already retired."""
-    from app.services.package.keys import office_key
-
-    shutil.copy(world["demo"], tmp_path / "p.sqlite")
-    db = open_store(tmp_path / "p.sqlite")
-    meta_set(db, "home_region", PROVINCE)
-    third = office_key(tmp_path / "third-keys")
-    trust_add(db, third.public, CITY, "南京", expect=third.text)        # the office's key here is a third one
-    pkg = rolled(world, tmp_path, world["key"])                          # endorsed by a key never trusted here
-    v = verify_file(db, pkg)
-    assert not v.ok and v.code == "pkg_key_mismatch"
-    # endorsed by a key trusted once and retired since (replaced by the third key): not taken either
-    shutil.copy(world["demo"], tmp_path / "q.sqlite")
-    db2 = open_store(tmp_path / "q.sqlite")
-    meta_set(db2, "home_region", PROVINCE)
-    old = trust_add(db2, world["key"].public, CITY, "南京", expect=world["key"].text)
-    trust_add(db2, third.public, CITY, "南京", expect=third.text, replaces=old, regions=[CITY])
-    assert trust_status(db2, CITY, world["key"].fingerprint)[0] == "retired"
-    v = verify_file(db2, pkg)
-    assert not v.ok and v.code == "pkg_key_mismatch"
-
-
-# ---------------------------------------------------------------- a key conflict
-
-def test_a_key_of_another_office_claiming_nanjing_is_a_conflict(world, prov, tmp_path):
-    """Signed by a key trusted here for Wuxi, claiming to be Nanjing, with no rollover: a key mismatch."""
-    wx = world["other"]
-    trust_add(prov, wx.public, "320200", "无锡", expect=wx.text)
-    pkg = write(tmp_path, resign(world["raw"], wx, manifest=as_sender(wx, CITY)))
-    v = verify_file(prov, pkg)
-    assert not v.ok and v.trust == "conflict" and v.code == "pkg_key_mismatch"
-    with pytest.raises(PackageError) as exc:
-        plan_receive(prov, pkg)
-    assert exc.value.code == "pkg_key_mismatch"
 
 
 # ---------------------------------------------------------------- receive: plan, replay, apply
@@ -630,207 +521,3 @@ def test_documents_naming_a_ledger_that_data_does_not_carry_are_refused(world, p
     raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d: d.pop("ledger")))
     v = verify_file(prov, raw)
     assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason, (v.code, v.reason)
-
-
-# ---------------------------------------------------------------- evidence.bin's index, data.json itself
-
-def _index(blob: bytes, entries):
-    from types import SimpleNamespace
-
-    from app.services.package.read import carried_evidence
-
-    archive = SimpleNamespace(file="x.ipdx", members={"evidence.bin": blob})
-    return carried_evidence(archive, {"ledger": {"carried": entries}})
-
-
-def _sha(b: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(b).hexdigest()
-
-
-def test_the_evidence_index_takes_one_byte_files_and_refuses_an_offset_out_of_place():
-    a, b = b"A", b"BB"
-    assert _index(a + b, [{"sha256": _sha(a), "offset": 0, "size": 1}, {"sha256": _sha(b), "offset": 1, "size": 2}]) \
-        == {_sha(a): a, _sha(b): b}
-    for bad in ([{"sha256": _sha(a), "offset": 0, "size": 1}, {"sha256": _sha(b), "offset": 0, "size": 2}],   # overlap
-                [{"sha256": _sha(a), "offset": 1, "size": 1}, {"sha256": _sha(b), "offset": 1, "size": 2}],   # gap
-                [{"sha256": _sha(b""), "offset": 0, "size": 0}, {"sha256": _sha(a), "offset": 0, "size": 1},
-                 {"sha256": _sha(b), "offset": 1, "size": 2}]):                                             # empty
-        with pytest.raises(PackageError) as exc:
-            _index(a + b, bad)
-        assert exc.value.code == "pkg_evidence" and "index" in str(exc.value)
-
-
-def test_a_data_json_that_is_not_json_is_refused_naming_it(world, prov, tmp_path):
-    raw = write(tmp_path, resign(world["raw"], world["key"], add=[("data.json", b'{"schema": 1, ')]))
-    v = verify_file(prov, raw)
-    assert not v.ok and v.code == "pkg_data" and "not JSON" in v.reason, (v.code, v.reason)
-
-
-def test_history_rows_of_the_packages_own_year_do_not_enter_the_fingerprint(world):
-    """The year's values come from the package's own rows only: a row of that year slipped into the
-    documents' history (a second, different value for a place) changes nothing the receiver computes."""
-    from app.services.package.binding import recompute
-
-    data = json.loads(member(world["raw"], "data.json"))
-    before = recompute(data)
-    data["documents"]["history"].append([CITY, "INV_GRANTS", "2024", "1", None])
-    assert recompute(data) == before
-    data["documents"]["history"].append([CITY, "INV_GRANTS", "2023", "1", None])     # another year's: it counts
-    assert recompute(data) != before
-
-
-def test_a_package_of_an_ipdesk_without_the_ledger_is_taken(world, prov, tmp_path):
-    """An older ipdesk's package: no ledger in data.json and none named by the manifest, PDF or XLSX — verified
-    and received as values only (no ledger plan)."""
-    m = manifest_of(world["raw"])
-    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{m['audit_head']['hash']}:{m['audit_head']['rows']}")
-    xlsx = _xlsx_without(member(world["raw"], "report.xlsx"), {"ledger_fingerprint"})
-    raw = write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf), ("report.xlsx", xlsx)],
-                                 data=lambda d: d.pop("ledger"), manifest=lambda mm: mm.pop("ledger_fingerprint")))
-    v = verify_file(prov, raw)
-    assert v.ok, v.reason
-    plan = plan_receive(prov, raw)
-    assert plan.refusal is None and plan.ledger is None and plan.to_dict()["ledger"] is None
-    assert apply_receive(prov, raw).counts.get("ledger_progress", 0) == 0
-
-
-def test_a_new_region_outside_the_keys_scope_is_refused_by_the_name_it_was_sent_with(world, prov, tmp_path):
-    """A region this store does not have, sent with Wuxi as its parent in Nanjing's package: refused, and the
-    refusal names it as the package does — 江北新区（320199） — since this store has no name for it."""
-    def more(d):
-        d["regions"] += [{"code": "320199", "level": "county", "name_zh": "江北新区", "parent": "320200"},
-                         {"code": "320200", "level": "city", "name_zh": "无锡市", "parent": PROVINCE}]
-
-    raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
-                                 manifest=lambda m: m.update(regions=[CITY, "320199", "320200"])), "new-region.ipdx")
-    plan = plan_receive(prov, raw)
-    assert plan.refusal is not None and plan.refusal.code == "pkg_outside", plan.reason
-    assert "江北新区（320199）" in plan.refusal.message("zh") and "南京市（320100）" in plan.refusal.message("zh")
-
-
-def test_a_ledger_whose_stated_fingerprint_is_not_its_own_is_refused(world, prov, tmp_path):
-    """data.json's ledger states a fingerprint other than its rows' (the documents name the rows' own):
-    refused naming data.json."""
-    raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d: d["ledger"].update(fingerprint="0" * 64)))
-    v = verify_file(prov, raw)
-    assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason and "0000-0000-0000-0000" in v.reason, v.reason
-
-
-def test_the_receipt_as_json_carries_its_short_hash(world, prov, tmp_path):
-    res = apply_receive(prov, write(tmp_path, world["raw"]))
-    d = json.loads(json.dumps(res.to_dict(), ensure_ascii=False, default=str))
-    assert d["short"] == res.hash[:16] and d["hash"] == res.hash and d["regions"][0] == CITY
-
-
-def test_an_xlsx_without_its_metadata_sheet_is_refused_naming_the_xlsx(world, prov, tmp_path):
-    from openpyxl import load_workbook
-
-    from app.services.report.xlsx import SHEETS
-
-    wb = load_workbook(io.BytesIO(member(world["raw"], "report.xlsx")))
-    del wb[SHEETS[-1]]
-    buf = io.BytesIO()
-    wb.save(buf)
-    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.xlsx", buf.getvalue())])))
-    assert not v.ok and v.code == "pkg_binding" and "XLSX" in v.reason, (v.code, v.reason)
-
-
-@pytest.mark.parametrize("change", [lambda m: m.update(regions="320100"), lambda m: m.update(regions={"320100": 1})])
-def test_a_manifest_whose_regions_are_not_a_list_is_refused(world, prov, tmp_path, change):
-    """(a version that is not a whole number is refused before: pkg_seq_range)"""
-    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], manifest=change)))
-    assert not v.ok and v.code == "pkg_manifest" and v.bytes == 0, (v.code, v.reason)   # refused: no size claimed
-
-
-def test_evidence_bytes_beyond_the_index_are_refused():
-    a = b"A"
-    with pytest.raises(PackageError) as exc:
-        _index(a + b"hidden", [{"sha256": _sha(a), "offset": 0, "size": 1}])
-    assert exc.value.code == "pkg_evidence" and "bytes outside the index" in str(exc.value)
-
-
-def test_a_refused_file_is_named_and_its_verification_reads_as_json(prov, tmp_path):
-    """A file that cannot be read at all is still named by its file name (or <bytes>), and the refusal
-    serialises for `ipdesk verify --json` without the exception object."""
-    for source, name in ((tmp_path / "不存在.ipdx", "不存在.ipdx"), (b"PK\x03\x04 not a zip", "<bytes>"),
-                         (write(tmp_path, b"\x00" * 10, "空.ipdx"), "空.ipdx")):
-        v = verify_file(prov, source)
-        assert not v.ok and v.file == name and v.code, (source, v)
-        d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
-        assert "error" not in d and d["file"] == name and d["reason"] == v.reason
-        assert (v.bytes, v.year, v.seq, v.region) == (0, 0, 0, "")          # nothing claimed of an unread file
-
-
-@pytest.mark.parametrize("words", ["", "audit:{h}0:{n}", "audit:{h}"])
-def test_a_pdf_that_does_not_name_the_signed_audit_head_is_refused(world, prov, tmp_path, words):
-    """The paper copy must carry the head the manifest signs: a PDF naming none, or one that is not a head
-    (65 digits, no row count), is refused, and the refusal says it found none (—)."""
-    m = manifest_of(world["raw"])
-    h, n = m["audit_head"]["hash"], m["audit_head"]["rows"]
-    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} ledger:{m['ledger_fingerprint']} " + words.format(h=h, n=n))
-    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf)])))
-    assert not v.ok and v.code == "pkg_binding_head" and "（—）" in v.reason and f"{h[:16]}:{n}" in v.reason, v.reason
-
-
-def test_a_new_district_the_city_sends_is_added_here_with_its_name_and_parent(world, prov, tmp_path):
-    """A district this store does not know yet (a new development zone), below Nanjing, carried by Nanjing's
-    package: the dry run lists it, the receipt adds it to this store's tree — name, parent, level."""
-    from app.models.catalogue import region as get_region
-
-    def more(d):
-        d["regions"].append({"code": "320199", "level": level, "name_zh": "江北新区", "name_en": "Jiangbei",
-                             "parent": CITY, "valid_from": "2024-01-01", "valid_to": None})
-
-    level = "district"                # not a level of this store's tree: refused by the dry run, nothing written
-    raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
-                                 manifest=lambda m: m.update(regions=[CITY, "320199"])), "new-district.ipdx")
-    with pytest.raises(PackageError) as exc:
-        plan_receive(prov, raw)
-    assert exc.value.code == "pkg_data" and "320199" in str(exc.value) and "district" in str(exc.value)
-    level = "county"
-    raw = write(tmp_path, resign(world["raw"], world["key"], data=more,
-                                 manifest=lambda m: m.update(regions=[CITY, "320199"])), "new-district.ipdx")
-    plan = plan_receive(prov, raw)
-    assert plan.refusal is None, plan.reason
-    assert [r["code"] for r in plan.new_regions] == ["320199"]
-    apply_receive(prov, raw)
-    r = get_region(prov, "320199")
-    assert (r.name_zh, r.parent, r.level, r.name_en) == ("江北新区", CITY, "county", "Jiangbei")
-
-
-def test_the_receipts_audit_rows_say_which_package_from_whom(world, prov, tmp_path):
-    """Each value row the receipt writes says why: the file, its version, the sender's office id and name
-    (the actor is the receiving user, never a name the package supplies)."""
-    prov.execute('delete from "values" where region=? and indicator=? and period=?', [CITY, "INV_GRANTS", "2024"])
-    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
-    who, why = prov.execute("select who, why from audit where action = 'receive' and indicator = 'INV_GRANTS'"
-                            " order by id desc limit 1").fetchone()
-    v = manifest_of(world["raw"])["sender"]
-    assert who == "省局张三" and why == f"320100_2024_v1.ipdx v1 from {CITY} {v['office_name']}" and v["office_name"]
-
-
-def test_a_data_json_that_is_not_an_object_is_refused(world, prov, tmp_path):
-    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("data.json", b"[1, 2]")])))
-    assert not v.ok and v.code == "pkg_data" and "not an object" in v.reason, (v.code, v.reason)
-
-
-def test_explanations_outside_that_name_a_carried_region_do_not_enter_the_fingerprint(world):
-    """An explanation of a region the package carries comes from the package's own rows only: one slipped
-    into the documents' explanations outside (or one that is not a five-field row) changes nothing."""
-    from app.services.package.binding import recompute
-
-    data = json.loads(member(world["raw"], "data.json"))
-    before = recompute(data)
-    data["documents"]["explanations_outside"] = [["yoy", CITY, "INV_GRANTS", "2024", "夹带的说明"], ["yoy", "320102"]]
-    assert recompute(data) == before
-    data["documents"]["explanations_outside"].append(["yoy", "320102", "INV_GRANTS", "2024", "区县说明"])
-    assert recompute(data) != before
-
-
-def test_the_verification_as_json_says_trust_the_key_as_read_aloud_and_the_short_hash(world, prov, tmp_path):
-    v = verify_file(prov, write(tmp_path, world["raw"]))
-    d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
-    assert v.ok and d["trusted"] is True and d["key_fingerprint_text"] == world["key"].text
-    assert d["short"] == v.hash[:16] and d["hash"] == v.hash

@@ -57,9 +57,11 @@ TESTS: dict[str, list[str]] = {
     "app/models/periods.py": ["tests/test_values.py", "tests/test_parse.py"],
     "app/models/values.py": ["tests/test_store.py", "tests/test_values.py"],
     "app/models/audit.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py",
-                            "tests/test_store.py"],
+                            "tests/test_audit_processes.py", "tests/test_store.py"],
+    "app/models/audit_anchor.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py"],
     # the chain check (its own process on a large store) and the replay of the task ledger and results report
-    "app/models/audit_chain.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py"],
+    "app/models/audit_chain.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py",
+                                  "tests/test_audit_processes.py"],
     "app/models/audit_ledger.py": ["tests/test_audit_ledger.py"],
     "app/models/targets.py": ["tests/test_targets.py"],
     "app/models/db.py": ["tests/test_store.py", "tests/test_audit.py"],
@@ -76,15 +78,19 @@ TESTS: dict[str, list[str]] = {
     # the package reader and receiver: the defences of issue 13 (hostile archives, scope, binding, history)
     # tests/test_package_rules.py first: one crafted package per rule, 7 s, so most mutants stop there
     # (tests/test_package_ledger.py last: the evidence index's rules, offsets and sizes, are pinned there)
-    "app/services/package/read.py": ["tests/test_package_rules.py", "tests/test_package_hostile.py",
+    "app/services/package/read.py": ["tests/test_package_rules.py", "tests/test_package_rules_data.py",
+                                     "tests/test_package_rules_keys.py", "tests/test_package_hostile.py",
                                      "tests/test_package_binding.py", "tests/test_package_ledger.py"],
-    "app/services/package/binding.py": ["tests/test_package_rules.py", "tests/test_package_binding.py"],
+    "app/services/package/binding.py": ["tests/test_package_rules.py", "tests/test_package_rules_data.py",
+                                        "tests/test_package_binding.py"],
     # (tests/test_package_ledger.py then tests/test_package_roundtrip.py last: a ledger received with its steps;
     # answers to the province's questions applied on receipt)
-    "app/services/package/receive.py": ["tests/test_package_rules.py", "tests/test_package_binding.py",
+    "app/services/package/receive.py": ["tests/test_package_rules.py", "tests/test_package_rules_data.py",
+                                        "tests/test_package_rules_keys.py", "tests/test_package_binding.py",
                                         "tests/test_receive_conflicts.py",
                                         "tests/test_package_hostile.py", "tests/test_freeze.py",
                                         "tests/test_package_ledger.py", "tests/test_package_roundtrip.py"],
+    "app/services/package/choices.py": ["tests/test_receive_conflicts.py", "tests/test_package_rules_data.py"],
 }
 
 _CMP_SWAP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==",
