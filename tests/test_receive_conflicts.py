@@ -185,6 +185,8 @@ def test_an_own_change_the_sender_agrees_with_or_did_not_send_is_no_conflict(dem
     city = Office(tmp_path, "city", CITY, demo_file)
     prov = Office(tmp_path, "province", PROVINCE, demo_file)
     prov.trust(city, CITY)
+    smes = value(city.db, CITY, SMES, "2024")[0]
+    set_text(city.db, CITY, SMES, "2024", smes, note="含小微企业", why="说明")
     apply_receive(prov.db, city.export(CITY, 2024).path)
     agreed = bump(city.db, GRANTS, 7)
     set_text(prov.db, CITY, GRANTS, "2024", agreed, why="电话核实", who="省局张三")
@@ -193,8 +195,7 @@ def test_an_own_change_the_sender_agrees_with_or_did_not_send_is_no_conflict(dem
     from app.models.values import delete_value
 
     delete_value(prov.db, CITY, "TM_EXAM_CYCLE", "2024", who="省局张三")             # neither side holds it
-    smes = value(city.db, CITY, SMES, "2024")[0]
-    set_text(city.db, CITY, SMES, "2024", smes, note="含科技型中小企业", why="补充说明")
+    set_text(city.db, CITY, SMES, "2024", smes, note="含科技型中小企业", why="补充说明")   # one note for another
     plan = plan_receive(prov.db, city.export(CITY, 2024).path)
     assert plan.conflicts == [] and plan.can_apply
     kinds = {(d.indicator, d.period): d.kind for d in plan.diffs}
