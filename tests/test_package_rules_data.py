@@ -224,3 +224,27 @@ def test_the_verification_as_json_says_trust_the_key_as_read_aloud_and_the_short
     d = json.loads(json.dumps(v.to_dict(), ensure_ascii=False))
     assert v.ok and d["trusted"] is True and d["key_fingerprint_text"] == world["key"].text
     assert d["short"] == v.hash[:16] and d["hash"] == v.hash
+
+
+def test_the_evidence_index_itself_is_checked_before_any_byte():
+    """evidence.bin without an index, an index that is not a list, a SHA-256 not of 64 lower-case hex digits,
+    an offset or size that is not a whole number (true/false included): refused; no index and no bytes: none."""
+    from types import SimpleNamespace
+
+    from app.services.package.read import carried_evidence
+
+    a = b"A"
+    assert carried_evidence(SimpleNamespace(file="x.ipdx", members={}), {"ledger": {}}) == {}
+    assert carried_evidence(SimpleNamespace(file="x.ipdx", members={}), {}) == {}
+    with pytest.raises(PackageError) as exc:
+        carried_evidence(SimpleNamespace(file="x.ipdx", members={"evidence.bin": a}), {"ledger": {}})
+    assert "no index" in str(exc.value)
+    with pytest.raises(PackageError) as exc:
+        _index(a, {"sha256": _sha(a), "offset": 0, "size": 1})
+    assert "index" in str(exc.value)
+    for bad in ({"sha256": _sha(a).upper(), "offset": 0, "size": 1}, {"sha256": _sha(a)[:63], "offset": 0, "size": 1},
+                {"sha256": 7, "offset": 0, "size": 1}, {"sha256": _sha(a), "offset": False, "size": 1},
+                {"sha256": _sha(a), "offset": 0, "size": True}, {"sha256": _sha(a), "offset": "0", "size": 1}, "x"):
+        with pytest.raises(PackageError) as exc:
+            _index(a, [bad])
+        assert exc.value.code == "pkg_evidence" and "index" in str(exc.value), bad
