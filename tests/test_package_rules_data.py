@@ -243,6 +243,7 @@ def test_the_evidence_index_itself_is_checked_before_any_byte():
         _index(a, {"sha256": _sha(a), "offset": 0, "size": 1})
     assert "index" in str(exc.value)
     for bad in ({"sha256": _sha(a).upper(), "offset": 0, "size": 1}, {"sha256": _sha(a)[:63], "offset": 0, "size": 1},
+                {"sha256": _sha(a) + "0", "offset": 0, "size": 1},
                 {"sha256": 7, "offset": 0, "size": 1}, {"sha256": _sha(a), "offset": False, "size": 1},
                 {"sha256": _sha(a), "offset": 0, "size": True}, {"sha256": _sha(a), "offset": "0", "size": 1}, "x"):
         with pytest.raises(PackageError) as exc:

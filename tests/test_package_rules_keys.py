@@ -50,6 +50,7 @@ def test_a_rollover_endorsed_by_the_trusted_key_is_taken_and_retires_it(world, p
     pkg = rolled(world, tmp_path, old)
     v = verify_file(prov, pkg)
     assert v.ok and v.trust == "rollover" and v.rollover_from == old.fingerprint and v.trusted_as == "南京"
+    assert v.trusted and v.to_dict()["trusted"] is True          # endorsed by the trusted key: trusted as it is
     plan = plan_receive(prov, pkg)
     assert plan.refusal is None
     apply_receive(prov, pkg)
