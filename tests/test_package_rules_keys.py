@@ -131,3 +131,18 @@ def test_a_key_of_another_office_claiming_nanjing_is_a_conflict(world, prov, tmp
     with pytest.raises(PackageError) as exc:
         plan_receive(prov, pkg)
     assert exc.value.code == "pkg_key_mismatch"
+
+
+def test_another_package_with_a_version_already_received_is_a_conflict_not_a_replay(world, prov, tmp_path):
+    """Version 1 received; a different package also numbered 1 (made again, re-signed): refused as a second
+    version 1 — not taken as the same package, not called a replay of an older one — and nothing written."""
+    apply_receive(prov, write(tmp_path, world["raw"], "v1.ipdx"))
+    again = write(tmp_path, resign(world["raw"], world["key"], manifest=lambda m: m.update(
+        created_at="2024-12-01T09:00:00+08:00")), "v1-again.ipdx")
+    before = prov.execute("select count(*) from audit").fetchone()[0]
+    plan = plan_receive(prov, again)
+    assert plan.state == "refused" and plan.refusal.code == "pkg_seq_conflict", (plan.state, plan.reason)
+    assert plan.refusal.params["seq"] == 1 and "版本 1" in plan.refusal.message("zh")
+    with pytest.raises(PackageError) as exc:
+        apply_receive(prov, again)
+    assert exc.value.code == "pkg_seq_conflict" and prov.execute("select count(*) from audit").fetchone()[0] == before
