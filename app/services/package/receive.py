@@ -268,7 +268,7 @@ def _refusal(db, pkg: Package, v: Verification, known: set[str], accept_gap: boo
     return "new", None
 
 
-def _plan(db, pkg: Package, v: Verification, accept_gap: bool = False) -> ReceivePlan:
+def _plan(db, pkg: Package, v: Verification, accept_gap: bool) -> ReceivePlan:
     from app.models.values import region_year_status, stored_values
 
     known = {c for (c,) in db.execute(f"select code from regions where code in ({','.join('?' * len(pkg.regions))})",
