@@ -249,3 +249,23 @@ def test_the_evidence_index_itself_is_checked_before_any_byte():
         with pytest.raises(PackageError) as exc:
             _index(a, [bad])
         assert exc.value.code == "pkg_evidence" and "index" in str(exc.value), bad
+
+
+def test_a_new_region_needs_a_parent_known_here_or_new_in_the_same_package(world, prov, tmp_path):
+    """A district under a new zone the package brings too is taken (the zone first, then the district); a
+    district whose parent neither this store nor the package knows is refused, naming it."""
+    def new(code, parent, level="county"):
+        return {"code": code, "level": level, "name_zh": f"新区{code[-2:]}", "name_en": "", "parent": parent,
+                "valid_from": None, "valid_to": None}
+
+    def package(*regions):
+        def more(d):
+            d["regions"] += list(regions)
+        return write(tmp_path, resign(world["raw"], world["key"], data=more, manifest=lambda m: m.update(
+            regions=[CITY, *(r["code"] for r in regions)])), "new-regions.ipdx")
+
+    with pytest.raises(PackageError) as exc:
+        plan_receive(prov, package(new("320198", "320197")))
+    assert exc.value.code == "pkg_unknown_region" and "320198" in str(exc.value)
+    plan = plan_receive(prov, package(new("320197", CITY, "unit"), new("320198", "320197")))
+    assert plan.refusal is None and [r["code"] for r in plan.new_regions] == ["320197", "320198"]
