@@ -269,3 +269,13 @@ def test_a_new_region_needs_a_parent_known_here_or_new_in_the_same_package(world
     assert exc.value.code == "pkg_unknown_region" and "320198" in str(exc.value)
     plan = plan_receive(prov, package(new("320197", CITY, "unit"), new("320198", "320197")))
     assert plan.refusal is None and [r["code"] for r in plan.new_regions] == ["320197", "320198"]
+
+
+def test_an_xlsx_that_is_not_a_workbook_is_refused_and_the_metadata_is_read_from_its_first_row(world, prov, tmp_path):
+    from app.services.package.binding import xlsx_marks
+
+    meta = xlsx_marks(member(world["raw"], "report.xlsx"))
+    assert meta["format"] == "ipdesk-report-1" and meta["fingerprint"] == manifest_of(world["raw"])["data_fingerprint"]
+    assert xlsx_marks(b"PK\x03\x04 not a workbook") == {}
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.xlsx", b"not a workbook")])))
+    assert not v.ok and v.code == "pkg_binding" and "XLSX" in v.reason, (v.code, v.reason)

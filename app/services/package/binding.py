@@ -120,7 +120,9 @@ def xlsx_marks(xlsx: bytes) -> dict[str, str]:
     from app.services.report.xlsx import SHEETS
 
     try:
-        wb = load_workbook(io.BytesIO(xlsx), read_only=True, data_only=True)
+        # (read_only, data_only: how openpyxl opens it — the same cells of the formula-free sheet ipdesk writes;
+        # either False is equivalent)
+        wb = load_workbook(io.BytesIO(xlsx), read_only=True, data_only=True)  # pragma: no mutate
     except Exception:  # not a workbook: it then disagrees
         return {}
     try:
