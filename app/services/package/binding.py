@@ -130,7 +130,7 @@ def xlsx_marks(xlsx: bytes) -> dict[str, str]:
             return {}
         out = {}
         for row in wb[SHEETS[-1]].iter_rows(min_row=2, max_row=200, max_col=_META_COLUMNS, values_only=True):
-            if row and isinstance(row[0], str):
+            if row and isinstance(row[0], str):  # pragma: no mutate (`or`: the rows of a values_only read are never empty)
                 out[row[0]] = "" if row[1] is None else str(row[1])
         return out
     finally:
