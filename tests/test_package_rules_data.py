@@ -279,3 +279,18 @@ def test_an_xlsx_that_is_not_a_workbook_is_refused_and_the_metadata_is_read_from
     assert xlsx_marks(b"PK\x03\x04 not a workbook") == {}
     v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.xlsx", b"not a workbook")])))
     assert not v.ok and v.code == "pkg_binding" and "XLSX" in v.reason, (v.code, v.reason)
+
+
+def test_a_damaged_pdf_has_no_keywords_and_data_without_documents_is_refused(world, prov, tmp_path):
+    """pdf_keywords of bytes that are no PDF is empty (the binding then names the PDF), and a data.json whose
+    documents block is missing or not an object is refused as data — never an error escaping the reader."""
+    from app.services.package.binding import pdf_keywords, recompute
+
+    assert pdf_keywords(b"%PDF-1.7 broken") == ""
+    data = json.loads(member(world["raw"], "data.json"))
+    for docs in (None, [], "x"):
+        with pytest.raises(ValueError):
+            recompute({**data, "documents": docs})
+        raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d, x=docs: d.update(documents=x)))
+        v = verify_file(prov, raw)
+        assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason, (docs, v.code, v.reason)
