@@ -10,7 +10,7 @@ import pytest
 
 from app.models import audit, tasks
 from tests.test_audit_ledger import ledger, named  # noqa: F401  (the ledger fixture)
-from tests.test_audit_replay import shell
+from tests.test_audit_replay import counting_python, shell, through_second_process
 from tests.test_tasks import ROWS_2024, write_csv
 
 
@@ -49,12 +49,7 @@ def test_the_chain_in_a_second_process_names_what_the_one_process_does(demo_db, 
               and d["period"] == "2024" and d["region"] in ("320100", "320200")]
     assert [(d["found"]["v"], d["found"].get("note")) for d in edited] == [("1", None), (edited[1]["expected"]["v"], "改过")]
     # the second process, through a Python that leaves a mark when it starts
-    marker, python = tmp_path / "started", tmp_path / "python"
-    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
-    python.chmod(0o755)
-    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
-    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
-    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    marker = through_second_process(monkeypatch, tmp_path)
     both = audit.verify(demo_db)
     assert marker.read_text().count("started") == 1
     assert (both.reason, both.first_bad, both.rows, both.head) == (alone.reason, alone.first_bad, alone.rows,
@@ -136,19 +131,10 @@ def test_the_replays_process_leaves_the_values_table_to_the_second(demo_db, monk
 
 # ---------------------------------------------------------------- when the second process is used, and when it fails
 
-def _counting_python(tmp_path, body='exec "{python}" "$@"'):
-    import sys
-
-    marker, python = tmp_path / "started", tmp_path / "python"
-    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\n' + body.format(python=sys.executable) + "\n")
-    python.chmod(0o755)
-    return marker, python
-
-
 def test_the_second_process_from_child_rows_on(demo_db, monkeypatch, tmp_path):
     from app.models import audit_chain
 
-    marker, python = _counting_python(tmp_path)
+    marker, python = counting_python(tmp_path)
     monkeypatch.setattr(audit_chain.sys, "executable", str(python))
     monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
     last = demo_db.execute("select max(id) from audit").fetchone()[0]
@@ -172,7 +158,7 @@ def test_a_second_process_that_fails_leaves_the_check_to_the_first(demo_db, monk
     con.execute('update "values" set value = \'1\' where region = \'320100\' and indicator = \'INV_GRANTS\''
                 " and period = '2024'")
     alone = audit.verify(demo_db)
-    marker, python = _counting_python(tmp_path, body)
+    marker, python = counting_python(tmp_path, body)
     monkeypatch.setattr(audit, "CHILD_ROWS", 1)
     monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
     monkeypatch.setattr(audit_chain.sys, "executable", str(python))

@@ -55,6 +55,25 @@ def rehash(conn):
 
 # ---------------------------------------------------------------- the honest store
 
+def counting_python(tmp_path, body='exec "{python}" "$@"'):
+    """A Python that leaves a mark in ``started`` each time it starts (then runs ``body``)."""
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\n' + body.format(python=sys.executable) + "\n")
+    python.chmod(0o755)
+    return marker, python
+
+
+def through_second_process(monkeypatch, tmp_path):
+    """Every verify from here uses the second process, started by a counting Python: returns its mark file."""
+    from app.models import audit_chain
+
+    marker, python = counting_python(tmp_path)
+    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
+    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
+    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    return marker
+
+
 def test_an_untouched_store_replays_to_what_it_holds(demo_db):
     res = audit.verify(demo_db)
     assert res.ok and res.reason is None and res.differences == [] and res.different == 0
@@ -345,14 +364,7 @@ def test_only_a_writes_own_back_to_draft_row_leaves_the_values_unmarked(empty_db
 def test_verify_inside_the_callers_transaction_sees_its_rows(demo_db, monkeypatch, tmp_path):
     """Rows not yet committed are the caller's alone: no second process (it could not see them) even
     on a trail long enough for one."""
-    from app.models import audit_chain
-
-    marker, python = tmp_path / "started", tmp_path / "python"
-    python.write_text(f'#!/bin/sh\necho started >> "{marker}"\nexec "{sys.executable}" "$@"\n')
-    python.chmod(0o755)
-    monkeypatch.setattr(audit, "CHILD_ROWS", 1)
-    monkeypatch.setenv("IPDESK_AUDIT_PROCESSES", "2")
-    monkeypatch.setattr(audit_chain.sys, "executable", str(python))
+    marker = through_second_process(monkeypatch, tmp_path)
     n = audit.verify(demo_db).rows
     assert marker.read_text().count("started") == 1
     with transaction(demo_db):
