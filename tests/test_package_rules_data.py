@@ -294,3 +294,31 @@ def test_a_damaged_pdf_has_no_keywords_and_data_without_documents_is_refused(wor
         raw = write(tmp_path, resign(world["raw"], world["key"], data=lambda d, x=docs: d.update(documents=x)))
         v = verify_file(prov, raw)
         assert not v.ok and v.code == "pkg_binding" and "data.json" in v.reason, (docs, v.code, v.reason)
+
+
+def test_a_query_file_whose_questions_are_not_well_formed_is_refused(world, prov, tmp_path):
+    """A province's .ipdq verifies; the same file with its questions emptied (and signed again) is refused as
+    data, before anyone is shown questions that are not there."""
+    from app.services.package.format import short_hash
+    from app.services.package.keys import office_key
+    from app.services.package.queries import Question, create_query
+
+    res = apply_receive(prov, write(tmp_path, world["raw"]))
+    q = create_query(prov, short_hash(res.hash), [Question("INV_GRANTS", "2024", "增幅偏大，请核实", rule="yoy")],
+                     tmp_path / "out", key_dir=tmp_path / "prov-keys")
+    good = verify_file(None, q.path)
+    assert good.ok and good.kind == "query", good.reason
+    key = office_key(tmp_path / "prov-keys")
+
+    def emptied(raw):
+        from tests.test_package_hostile import members
+
+        ms = dict(members(raw))
+        body = json.loads(ms["query.json"])
+        body["questions"] = []
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    bad = write(tmp_path, resign(q.path.read_bytes(), key, add=[("query.json", emptied(q.path.read_bytes()))]),
+                "bad.ipdq")
+    v = verify_file(None, bad)
+    assert not v.ok and v.code == "pkg_data" and "questions" in v.reason, (v.code, v.reason)
