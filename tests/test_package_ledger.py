@@ -399,3 +399,25 @@ def test_the_cli_dry_run_names_a_report_taken_back(world, prov, tmp_path):
                          capture_output=True, text=True, env={**os.environ, "IPDESK_LANG": "zh"})
     assert "推进情况\t320100\tG2024-4.10.1\t2024H1\t取消 → 未报（发送方已撤回）" in out.stdout, out.stdout + out.stderr
     assert "（发送方撤回 1）" in out.stdout
+
+
+def test_a_region_only_the_ledger_names_is_refused_while_its_year_is_approved_here(world, prov, tmp_path):
+    """The city's own task is assigned to a district that has no values this year (the package carries only
+    Nanjing's): the ledger still names it, so an approved year of that district here refuses the package,
+    naming the district — and unlocked, the package is taken."""
+    raw = write(tmp_path, world["raw"])
+    assert "320102" not in manifest(world)["regions"]
+    # (the state an approval leaves; set here directly: the approval's own rules are tested elsewhere)
+    prov.execute("insert or replace into region_years(region, year, status, updated_by, updated_at)"
+                 " values ('320102', ?, 'approved', '省局处长', 'now')", [YEAR])
+    prov.conn.commit()
+    plan = plan_receive(prov, raw)
+    assert plan.state == "refused" and plan.refusal is not None, plan.state
+    assert "玄武区" in plan.refusal.message("zh"), plan.refusal.message("zh")
+    prov.execute("update region_years set status = 'draft' where region = '320102' and year = ?", [YEAR])
+    prov.conn.commit()
+    assert plan_receive(prov, raw).refusal is None
+
+
+def manifest(world) -> dict:
+    return json.loads(dict(members(world["raw"]))["manifest.json"])
