@@ -322,3 +322,17 @@ def test_a_query_file_whose_questions_are_not_well_formed_is_refused(world, prov
                 "bad.ipdq")
     v = verify_file(None, bad)
     assert not v.ok and v.code == "pkg_data" and "questions" in v.reason, (v.code, v.reason)
+
+
+def test_a_ledger_mark_of_65_digits_is_no_ledger_mark(world, prov, tmp_path):
+    """The PDF's ledger mark is exactly 64 hex digits: one digit more is no mark (not its first 64), so the
+    package is refused naming the PDF."""
+    from app.services.package.binding import ledger_mark
+
+    m = manifest_of(world["raw"])
+    fp = m["ledger_fingerprint"]
+    assert ledger_mark(f"ledger:{fp}") == fp and ledger_mark(f"ledger:{fp}0") is None
+    head = m["audit_head"]
+    pdf = keywords_pdf(f"fingerprint:{m['data_fingerprint']} audit:{head['hash']}:{head['rows']} ledger:{fp}0")
+    v = verify_file(prov, write(tmp_path, resign(world["raw"], world["key"], add=[("report.pdf", pdf)])))
+    assert not v.ok and v.code == "pkg_binding" and "PDF" in v.reason, (v.code, v.reason)
