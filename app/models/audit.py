@@ -26,11 +26,10 @@ from pathlib import Path
 
 from .store_basics import meta_get, meta_set, now_iso
 from .audit_anchor import anchor, anchor_log, anchors, extends, head  # noqa: F401  (re-exported)
-from .audit_chain import VALUE_ACTIONS
+from .audit_chain import GENESIS, VALUE_ACTIONS
 from .audit_ledger import LEDGER_ACTIONS, ledger_line, replay_ledger
 from .messages import register
 
-GENESIS = "0" * 64
 _PLAIN = re.compile(r"[0-9.\-]+")
 _FIELDS = ("at", "who", "action", "region", "indicator", "period", "old", "new", "why")
 
@@ -394,8 +393,7 @@ def _values_hold(conn, rep: _Replayed, last_id: int) -> bool:
     for region, year, began, ended in rep.spans:
         if conn.execute(during, [region, year, began, last_id + 1 if ended is None else ended]).fetchone():
             return False
-    last = ("(select max(b.id) from audit b where b.region = v.region and b.indicator = v.indicator"
-            " and b.period = v.period and b.id <= ? and " + ac.VALUE_ROW.format(t="b") + ")")
+    last = ac.LAST_WRITE_ID
     full = rep.full
     for region, year, status, wrote in conn.execute(
             f'select v.region, v.year, v.status, {last} from "values" v where v.status is not \'draft\'', [last_id]):

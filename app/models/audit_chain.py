@@ -42,6 +42,9 @@ _IN = "(" + ",".join(f"'{a}'" for a in sorted(VALUE_ACTIONS)) + ")"
 VALUE_ROW = f"{{t}}.action in {_IN} and {{t}}.indicator is not null"
 _LAST_WRITE = ("(select b.new from audit b where b.region = {t}.region and b.indicator = {t}.indicator"
                f" and b.period = {{t}}.period and b.action in {_IN} and b.id {{until}} order by b.id desc limit 1)")
+# the id of a stored value's (``v``) last write as of row ?: its status is compared by it
+LAST_WRITE_ID = ("(select max(b.id) from audit b where b.region = v.region and b.indicator = v.indicator"
+                 f" and b.period = v.period and b.id <= ? and b.action in {_IN} and b.indicator is not null)")
 
 SELECT = ("select id, at, who, action, region, indicator, period, old, new, why, prev_hash, hash from audit"
           " where id > ? and id <= ? order by id")
