@@ -119,6 +119,29 @@ def test_a_rollover_endorsed_by_a_key_not_trusted_here_is_not_taken(world, tmp_p
     assert not v.ok and v.code == "pkg_key_mismatch"
 
 
+def test_a_rollover_takes_its_scope_from_the_key_that_endorsed_it(world, prov, tmp_path):
+    """The scope of a rollover's new key is the endorsing key's, not that of whichever key of the office is
+    newest here. The app keeps one active key per office; a clerk with the sqlite3 shell can make two —
+    Nanjing's (for 320100) and a later one for Wuxi (320200). A handover endorsed by Nanjing's key still
+    sends 320100, and is not made to carry Wuxi's scope."""
+    from app.services.package.keys import office_key
+    from app.services.package.read import read_package
+    from app.services.package.receive import signing_key
+
+    third = office_key(tmp_path / "third-keys")
+    trust_add(prov, third.public, CITY, "南京二", expect=third.text, regions=["320200"])
+    # behind the app: the first key made active again, the third one the newest added
+    prov.execute("update trusted_keys set retired_at = null, replaced_by = null")
+    prov.execute("update trusted_keys set added_at = '2099-01-01T00:00:00' where fingerprint = ?", [third.fingerprint])
+    pkg = rolled(world, tmp_path, world["key"])
+    v = verify_file(prov, pkg)
+    assert v.ok and v.trust == "rollover" and v.rollover_from == world["key"].fingerprint
+    key = signing_key(prov, v, read_package(pkg).archive)
+    assert key.fingerprint == world["key"].fingerprint and key.regions == (CITY,)
+    plan = plan_receive(prov, pkg)
+    assert plan.refusal is None, plan.reason
+
+
 # ---------------------------------------------------------------- a key conflict
 
 def test_a_key_of_another_office_claiming_nanjing_is_a_conflict(world, prov, tmp_path):
