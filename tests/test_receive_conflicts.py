@@ -200,3 +200,39 @@ def test_an_own_change_the_sender_agrees_with_or_did_not_send_is_no_conflict(dem
     assert plan.conflicts == [] and plan.can_apply
     kinds = {(d.indicator, d.period): d.kind for d in plan.diffs}
     assert kinds[(GRANTS, "2024")] == "unchanged" and kinds[(SMES, "2024")] == "changed"
+
+
+def test_a_refusal_names_eight_conflicts_and_counts_the_rest(story):
+    """Ten of the city's figures changed here: the refusal names the first eight by name (、 in Chinese, ; in
+    English) and counts the rest (等另 2 项 / and 2 more); with one chosen it names the nine left (等另 1 项),
+    with two chosen the eight left and no count — never a conflict already chosen."""
+    from app.services.package.receive import choices_for
+
+    prov = story["prov"]
+    plan = plan_receive(prov.db, story["v2"])
+    others = [d for d in plan.diffs if d.kind == "unchanged" and d.region == CITY and d.new not in (None, "")][:9]
+    assert len(others) == 9
+    for d in others:
+        set_text(prov.db, d.region, d.indicator, d.period, str(int(float(d.new)) + 1), why="核实", who="省局张三")
+    plan = plan_receive(prov.db, story["v2"])
+    assert len(plan.conflicts) == 10
+    before = _snapshot(prov.db)
+
+    def refusal(choice=None):
+        with pytest.raises(PackageError) as exc:
+            apply_receive(prov.db, story["v2"], choice=choice)
+        assert exc.value.code == "pkg_conflicts" and _snapshot(prov.db) == before
+        return exc.value.message("zh"), exc.value.message("en")
+
+    zh, en = refusal()
+    items = zh.split("：", 1)[1].split("。", 1)[0]
+    assert items.count("南京市 ") == 8 and items.endswith("、等另 2 项") and "数据包中有 10 个数值" in zh
+    assert en.count("Nanjing") == 8 and "; and 2 more." in en and ": 10 value(s) of the package" in en
+    one = plan.conflicts[0]
+    zh, en = refusal({one.key: "mine"})
+    assert "数据包中有 9 个数值" in zh and zh.count("南京市 ") == 8 and "、等另 1 项" in zh and "and 1 more" in en
+    zh, en = refusal({one.key: "mine", plan.conflicts[1].key: "theirs"})
+    assert "数据包中有 8 个数值" in zh and zh.count("南京市 ") == 8 and "等另" not in zh and "more" not in en
+    # the options given without a spec are for every conflict
+    assert set(choices_for(prov.db, plan, keep_mine=[]).values()) == {"mine"}
+    assert len(choices_for(prov.db, plan, take_theirs=[])) == 10

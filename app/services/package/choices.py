@@ -49,7 +49,7 @@ def conflicts_error(db, plan: ReceivePlan, diffs: list[ValueDiff] | None = None)
 def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict[tuple, str]:
     """The choice for each conflict from the command line's ``--keep-mine`` / ``--take-theirs``.
 
-    Each is None (not given), ``True``/``[]`` (all conflicts) or a list of ``REGION:INDICATOR[:PERIOD]``
+    Each is None (not given), ``[]`` (all conflicts: the option given without a spec) or a list of ``REGION:INDICATOR[:PERIOD]``
     (those conflicts; the other option, if given for all, takes the rest). A spec that names no
     conflict is refused.
     """
@@ -60,7 +60,7 @@ def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict
     for specs, choice in ((keep_mine, "mine"), (take_theirs, "theirs")):
         if specs is None:
             continue
-        if specs is True or specs == []:
+        if not specs:
             everything.append(choice)
             continue
         for spec in specs:
