@@ -275,19 +275,18 @@ def cmd_receive(args) -> int:
 
 
 def _print_conflicts(db, diffs, lang: str) -> None:
-    """One line per conflict: region and indicator by name, mine (who, when) → theirs."""
+    """One line per conflict: region and indicator (task, section) by name, mine (who, when) → theirs."""
     from app.models.catalogue import indicators, regions
+    from app.services.package.choices import conflict_side, conflict_what
 
     regs, cat = regions(db), indicators(db)
     for d in diffs:
-        reg, ind = regs.get(d.region), cat.get(d.indicator)
-        theirs = d.new if d.new is not None else _t(lang, "（删除）", "(removed)")
-        mine = d.old if d.old is not None else _t(lang, "（已删除）", "(deleted)")
-        print(_t(lang, f"冲突（本单位已改）\t{reg.name(lang) if reg else d.region}\t{ind.name(lang) if ind else d.indicator}\t"
-                       f"{d.period}\t本单位 {mine}（{d.mine_by}，{(d.mine_at or '')[:16]}） / 对方 {theirs}\t"
+        reg = regs.get(d.region)
+        place = f"{reg.name(lang) if reg else d.region}\t{conflict_what(db, d, lang, cat)}\t{d.period}"
+        mine, theirs = conflict_side(d, True, lang), conflict_side(d, False, lang)
+        print(_t(lang, f"冲突（本单位已改）\t{place}\t本单位 {mine}（{d.mine_by}，{(d.mine_at or '')[:16]}） / 对方 {theirs}\t"
                        f"选择：--keep-mine {d.region}:{d.indicator} 或 --take-theirs {d.region}:{d.indicator}",
-                 f"CONFLICT (changed here)\t{reg.name(lang) if reg else d.region}\t{ind.name(lang) if ind else d.indicator}\t"
-                 f"{d.period}\tmine {mine} ({d.mine_by}, {(d.mine_at or '')[:16]}) / theirs {theirs}\t"
+                 f"CONFLICT (changed here)\t{place}\tmine {mine} ({d.mine_by}, {(d.mine_at or '')[:16]}) / theirs {theirs}\t"
                  f"choose: --keep-mine {d.region}:{d.indicator} or --take-theirs {d.region}:{d.indicator}"))
 
 

@@ -158,6 +158,74 @@ class LedgerPlan:
     def empty(self) -> bool:
         return not any(self.counts().values())
 
+    def places(self) -> dict[tuple, tuple]:
+        """The rows this plan would overwrite or take out, by their audit place (:func:`progress_place`,
+        :func:`section_place`) -> (what, the row's key here, the package's row — None when taken back out);
+        the receiver's conflicts are found among them (:func:`held`)."""
+        out: dict[tuple, tuple] = {}
+        for p in self.progress:
+            key = (p["task"], p["region"], p["period"])
+            out[progress_place(*key)] = ("progress", key, {k: p[k] for k in PROGRESS_FIELDS})
+        for c in self.cleared:
+            key = (c["task"], c["region"], c["period"])
+            out[progress_place(*key)] = ("progress", key, None)
+        for s in self.sections:
+            out[section_place(s["region"], s["section"], self.year)] = ("section", (s["region"], self.year,
+                                                                                     s["section"]), s["text"])
+        return out
+
+    def without(self, db, kept) -> "LedgerPlan":
+        """This plan less the rows at the places in ``kept`` (the receiver keeps its own). A new evidence
+        file of a kept report stays (files are added, never replaced) unless the report is not held here."""
+        kept = set(kept)
+        progress = [p for p in self.progress if progress_place(p["task"], p["region"], p["period"]) not in kept]
+        held = {(p["task"], p["region"], p["period"]) for p in progress}
+
+        def has_row(e):
+            key = (e["task"], e["region"], e["period"])
+            return key in held or db.execute("select 1 from task_progress where task=? and region=? and period=?",
+                                              list(key)).fetchone() is not None
+        return LedgerPlan(
+            tasks=self.tasks, assignments=self.assignments, progress=progress,
+            evidence=[e for e in self.evidence if has_row(e)],
+            sections=[s for s in self.sections if section_place(s["region"], s["section"], self.year) not in kept],
+            cleared=[c for c in self.cleared if progress_place(c["task"], c["region"], c["period"]) not in kept],
+            contents=self.contents, year=self.year)
+
+
+PROGRESS_FIELDS = ("state", "percent", "milestone", "text", "person", "reason")
+
+
+def progress_place(task: str, region: str, period: str) -> tuple[str, str, str]:
+    """The audit place (region, indicator, period) of a progress report: its rows are ``progress``."""
+    from .task_basics import task_indicator
+
+    return region, task_indicator(task), period
+
+
+def section_place(region: str, section: int, year: int) -> tuple[str, str, str]:
+    """The audit place of a results-report section's text: its rows are ``report_text``."""
+    return region, f"section:{section}", str(year)
+
+
+def held(db, what: str, key: tuple):
+    """The row held here at a place of :meth:`LedgerPlan.places`: a progress report's fields (a dict, None
+    when nothing is reported) or a section's text (None: it follows the draft)."""
+    if what == "progress":
+        row = db.execute(f"select {', '.join(PROGRESS_FIELDS)} from task_progress where task=? and region=?"
+                         " and period=?", list(key)).fetchone()
+        return None if row is None else dict(zip(PROGRESS_FIELDS, row))
+    row = db.execute("select text from report_sections where region=? and year=? and section=?", list(key)).fetchone()
+    return None if row is None else row[0]
+
+
+def encode(row) -> str | None:
+    """A ledger row (:func:`held`) as an audit row's old/new side: a progress report's fields as compact JSON
+    (as its ``progress`` rows hold them), a section's text as it is."""
+    from .progress import _enc
+
+    return _enc(row) if isinstance(row, dict) else row
+
 
 def _bad(why: str):
     raise InputError("ledger_bad", params={"why": why})
@@ -355,12 +423,10 @@ def write_ledger(db, plan: LedgerPlan, *, who: str, why: str | None = None) -> N
         content = plan.contents.get(e["sha256"]) if e["carried"] else b""
         files.setdefault((e["task"], e["region"], e["period"]), []).append(
             Evidence(e["name"], e["kind"], e["bytes"], e["sha256"], content))
-    fields = ("state", "percent", "milestone", "text", "person", "reason")
-    done = set()
+    fields = PROGRESS_FIELDS
     for p in plan.progress:
         key = (p["task"], p["region"], p["period"])
         write_progress(db, *key, plan.year, {k: p[k] for k in fields}, files.pop(key, []), who=who, at=at)
-        done.add(key)
     for c in plan.cleared:                # taken back out by the sender: 未报 here too (files stay listed)
         write_progress(db, c["task"], c["region"], c["period"], plan.year, None, (), who=who, at=at)
     for key, evs in files.items():        # new files of a progress row that did not change
@@ -373,7 +439,6 @@ def write_ledger(db, plan: LedgerPlan, *, who: str, why: str | None = None) -> N
                    " on conflict(region, year, section) do update set text=excluded.text, base=excluded.base,"
                    " author=excluded.author, at=excluded.at",
                    [s["region"], plan.year, s["section"], s["text"], s["base"], s["author"] or who, at])
-        rows.append((who, "report_text", s["region"], f"section:{s['section']}", str(plan.year), s["old"], s["text"],
-                     why))
+        rows.append((who, "report_text", *section_place(s["region"], s["section"], plan.year), s["old"], s["text"], why))
     if rows:
         append(db, rows, at=at)

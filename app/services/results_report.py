@@ -24,6 +24,7 @@ from datetime import date
 from app.models.errors import InputError
 from app.models.messages import register, render
 from app.models.parse import format_value
+from app.models.ledger import section_place
 from app.models.task_basics import task_label, task_name
 
 TITLES = {1: "一、总体情况", 2: "二、主要指标完成情况", 3: "三、重点任务推进情况", 4: "四、存在的问题",
@@ -339,7 +340,7 @@ def set_text(db, region: str, year: int, section, text: str, *, who: str | None 
         db.execute("insert into report_sections(region, year, section, text, base, author, at) values (?,?,?,?,?,?,?)"
                    " on conflict(region, year, section) do update set text=excluded.text, base=excluded.base,"
                    " author=excluded.author, at=excluded.at", [region, int(year), n, text, old.draft, who, now_iso()])
-        append(db, [(who, "report_text", region, f"section:{n}", str(int(year)), old.text if old.edited else None,
+        append(db, [(who, "report_text", *section_place(region, n, int(year)), old.text if old.edited else None,
                      text, None)])
     return show(db, region, year, today=today).section(n)
 
@@ -358,7 +359,7 @@ def take_draft(db, region: str, year: int, section, *, who: str | None = None, t
                          [region, int(year), n]).fetchone()
         if row is not None:
             db.execute("delete from report_sections where region=? and year=? and section=?", [region, int(year), n])
-            append(db, [(who, "report_text", region, f"section:{n}", str(int(year)), row[0], None, "采用重新生成的草稿")])
+            append(db, [(who, "report_text", *section_place(region, n, int(year)), row[0], None, "采用重新生成的草稿")])
     return show(db, region, year, today=today).section(n)
 
 
@@ -384,7 +385,7 @@ def keep_mine(db, region: str, year: int, section, draft_text: str, *, who: str 
         if row is not None and row[1] != draft_text:
             db.execute("update report_sections set base=?, author=?, at=? where region=? and year=? and section=?",
                        [draft_text, who, now_iso(), region, int(year), n])
-            append(db, [(who, "report_text", region, f"section:{n}", str(int(year)), row[0], row[0], KEPT_WHY)])
+            append(db, [(who, "report_text", *section_place(region, n, int(year)), row[0], row[0], KEPT_WHY)])
     return show(db, region, year, today=today).section(n)
 
 

@@ -336,10 +336,11 @@ class ReceiveDialog(QDialog):
         row.addWidget(self.apply_button)
         lay.addLayout(row)
         lay.addWidget(buttons)
-        self.resize(880, 600)
+        self.resize(1100, 640)          # within a 1366 × 768 screen, the choice column in view
         self.refresh()
 
     def refresh(self):
+        from app.services.package.choices import conflict_side, conflict_what
         from app.services.package.receive import plan_receive, verify_file
 
         db = self.window_.db
@@ -382,7 +383,9 @@ class ReceiveDialog(QDialog):
             text = "✕ " + self.window_.error_text(p.refusal)
         self.summary.setText(text)
         # the conflicts first: values this office changed itself since the sender's last package
+        # (and the task ledger's: progress reports and report sections, named and shown as people read them)
         shown = sorted((d for d in p.diffs if d.kind != "unchanged"), key=lambda d: not d.conflict)
+        shown = [d for d in shown if d.conflict] + p.ledger_conflicts + [d for d in shown if not d.conflict]
         kind_zh = {"new": "新增", "changed": "修改", "removed": "删除"}
         self.diffs.setRowCount(len(shown))
         self.choices = {}
@@ -391,9 +394,18 @@ class ReceiveDialog(QDialog):
             kind = kind_zh.get(d.kind, d.kind) if current() == "zh" else d.kind
             if d.conflict:
                 kind = self.tr("conflict: changed here by {who} {at}").format(who=d.mine_by or "", at=when(d.mine_at))
-            for j, item in enumerate((cells.region(d.region), cells.indicator(d.indicator), cells.item(d.period),
-                                      cells.item(kind, d.kind),
-                                      cells.number(d.indicator, d.old), cells.number(d.indicator, d.new))):
+            if d.kind in ("progress", "section"):          # named in full on hover: a task's words, a section's text
+                what = cells.item(conflict_what(self.window_.db, d, current()))
+                what.setToolTip(what.text())
+                sides = (cells.item(conflict_side(d, True, current(), 10)),
+                         cells.item(conflict_side(d, False, current(), 10)))
+                for side, row in zip(sides, (d.old, d.new)):
+                    side.setToolTip(row if isinstance(row, str) else side.text())
+            else:
+                what, sides = cells.indicator(d.indicator), (cells.number(d.indicator, d.old),
+                                                             cells.number(d.indicator, d.new))
+            for j, item in enumerate((cells.region(d.region), what, cells.item(d.period), cells.item(kind, d.kind),
+                                      *sides)):
                 if d.conflict:
                     item.setBackground(QBrush(QColor("#fde2b8")))
                 self.diffs.setItem(i, j, item)
@@ -406,9 +418,9 @@ class ReceiveDialog(QDialog):
                 self.diffs.setCellWidget(i, 6, combo)
                 self.choices[d.key] = combo
         n = len(p.conflicts)
-        self.conflict_label.setText(self.tr("{n} values were changed in this office since the sender's last package: "
-                                            "choose for each whether to keep this office's value or take the "
-                                            "package's.").format(n=n))
+        self.conflict_label.setText(self.tr("{n} values, progress reports or report texts were changed in this office "
+                                            "since the sender's last package: choose for each whether to keep this "
+                                            "office's or take the package's.").format(n=n))
         self.conflict_box.setVisible(bool(n) and p.state == "new")
         self._enable()
 

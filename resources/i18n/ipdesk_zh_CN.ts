@@ -2094,79 +2094,79 @@
         <translation>接收：全部写入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="353"/>
+        <location filename="../../app/ui/inbox.py" line="354"/>
         <source>trusted as {name}</source>
         <translation>已信任（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="354"/>
+        <location filename="../../app/ui/inbox.py" line="355"/>
         <source>UNKNOWN sender: confirm the fingerprint by phone before trusting it</source>
         <translation>未知发送方：请先电话核对指纹再信任</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="355"/>
+        <location filename="../../app/ui/inbox.py" line="356"/>
         <source>a DIFFERENT key than the one trusted for this office</source>
         <translation>与该单位已信任的密钥不同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="356"/>
+        <location filename="../../app/ui/inbox.py" line="357"/>
         <source>Signed by {name} ({office}) · key {fp} · {trust}
 {region} {year}, version {seq}, created {created}</source>
         <translation>签名单位：{name}（{office}）· 密钥 {fp} · {trust}
 {region} {year}年，第 {seq} 版，生成于 {created}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="370"/>
+        <location filename="../../app/ui/inbox.py" line="371"/>
         <source>{new} new, {changed} changed, {removed} removed, {unchanged} unchanged; {explanations} explanations, {answers} answers</source>
         <translation>新增 {new}，修改 {changed}，删除 {removed}，未变 {unchanged}；情况说明 {explanations} 条，答复 {answers} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="373"/>
+        <location filename="../../app/ui/inbox.py" line="374"/>
         <source>Task ledger: {ledger_tasks} tasks, {ledger_assignments} assignments, {ledger_progress} progress reports, {ledger_evidence} evidence files ({ledger_evidence_not_carried} not carried), {ledger_sections} report sections</source>
         <translation>任务台账：任务 {ledger_tasks} 项，任务分解 {ledger_assignments} 项，推进情况 {ledger_progress} 条，佐证材料 {ledger_evidence} 份（未随包传送 {ledger_evidence_not_carried} 份），报告文字 {ledger_sections} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="378"/>
+        <location filename="../../app/ui/inbox.py" line="379"/>
         <source>; {ledger_progress_cleared} progress reports taken back by the sender</source>
         <translation>；发送方撤回推进情况 {ledger_progress_cleared} 条</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="380"/>
+        <location filename="../../app/ui/inbox.py" line="381"/>
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="393"/>
+        <location filename="../../app/ui/inbox.py" line="396"/>
         <source>conflict: changed here by {who} {at}</source>
         <translation>冲突：本单位 {who} 于 {at} 修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="402"/>
+        <location filename="../../app/ui/inbox.py" line="410"/>
         <source>— choose —</source>
         <translation>— 请选择 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="403"/>
+        <location filename="../../app/ui/inbox.py" line="411"/>
         <source>Keep mine</source>
         <translation>保留本单位的值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="404"/>
+        <location filename="../../app/ui/inbox.py" line="412"/>
         <source>Take theirs</source>
         <translation>采用对方的值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="409"/>
-        <source>{n} values were changed in this office since the sender&apos;s last package: choose for each whether to keep this office&apos;s value or take the package&apos;s.</source>
-        <translation>有 {n} 个数值在上次收到该单位数据包后已被本单位修改：请逐项选择保留本单位的值还是采用数据包中的值。</translation>
+        <location filename="../../app/ui/inbox.py" line="417"/>
+        <source>{n} values, progress reports or report texts were changed in this office since the sender&apos;s last package: choose for each whether to keep this office&apos;s or take the package&apos;s.</source>
+        <translation>有 {n} 项（数值、推进情况或报告文字）在上次收到该单位数据包后已被本单位修改：请逐项选择保留本单位的内容还是采用数据包中的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="449"/>
+        <location filename="../../app/ui/inbox.py" line="457"/>
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="451"/>
+        <location filename="../../app/ui/inbox.py" line="459"/>
         <source>Conflicts: kept mine {mine}, took theirs {theirs}.</source>
         <translation>冲突项：保留本单位的值 {mine} 项，采用对方的值 {theirs} 项。</translation>
     </message>

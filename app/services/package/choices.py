@@ -22,15 +22,65 @@ register({
 CHOICES = ("mine", "theirs")
 
 
+def conflict_what(db, d: ValueDiff, lang: str, cat=None) -> str:
+    """What a conflict is about: the indicator by name; a task's progress report (任务 4(9)“…”推进情况) or a
+    results-report section (成效报告 三、重点任务推进情况)."""
+    if d.kind == "progress":
+        from app.models.errors import NotFoundError
+        from app.models.task_basics import get_task, task_label
+
+        try:
+            label = task_label(get_task(db, d.indicator.removeprefix("task:")), lang)
+        except NotFoundError:
+            label = d.indicator
+        return f"{label}推进情况" if lang == "zh" else f"progress of {label}"
+    if d.kind == "section":
+        from app.services.results_report import TITLES
+
+        n = int(d.indicator.removeprefix("section:"))
+        return f"成效报告 {TITLES[n]}" if lang == "zh" else f"results report section {n}"
+    if cat is None:
+        from app.models.catalogue import indicators
+
+        cat = indicators(db)
+    ind = cat.get(d.indicator)
+    return ind.name(lang) if ind else d.indicator
+
+
+def conflict_side(d: ValueDiff, mine: bool, lang: str, width: int = 16) -> str:
+    """One side of a conflict as people read it: a value (or that it is deleted / the package removes it),
+    a progress report's state and percentage (or 未报), ``width`` characters of a section's text — from where
+    it differs from the other side's, when they begin alike — (or that it follows the draft)."""
+    row = d.old if mine else d.new
+    zh = lang == "zh"
+    if d.kind == "progress":
+        from app.models.tasks import state_label
+
+        if row is None:
+            return "未报" if zh else "not reported"
+        return state_label(row.get("state"), lang) + (f" {row['percent']}%" if row.get("percent") is not None else "")
+    if d.kind == "section":
+        if row is None:
+            return "（采用草稿）" if zh else "(the draft)"
+        text, other = " ".join(row.split()), " ".join(((d.new if mine else d.old) or "").split())
+        same = next((i for i, (a, b) in enumerate(zip(text, other)) if a != b), min(len(text), len(other)))
+        start = same - 4 if same > 8 else 0          # two texts alike at first: shown from where they differ
+        cut = text[start:start + width]
+        return f"“{'…' if start else ''}{cut}{'…' if start + width < len(text) else ''}”"
+    if row is None:
+        return ("（已删除）" if zh else "(deleted)") if mine else ("（删除）" if zh else "(removed)")
+    return row
+
+
 def _names(db, diffs: list[ValueDiff], lang: str, limit: int = 8) -> str:
-    """'南京市 发明专利授权量 2024、…' — regions and indicators by name, never by code."""
+    """'南京市 发明专利授权量 2024、…' — regions and indicators (tasks, sections) by name, never by code."""
     from app.models.catalogue import indicators, regions
 
     regs, cat = regions(db), indicators(db)
     parts = []
     for d in diffs[:limit]:
-        reg, ind = regs.get(d.region), cat.get(d.indicator)
-        parts.append(" ".join([reg.name(lang) if reg else d.region, ind.name(lang) if ind else d.indicator, d.period]))
+        reg = regs.get(d.region)
+        parts.append(" ".join([reg.name(lang) if reg else d.region, conflict_what(db, d, lang, cat), d.period]))
     more = len(diffs) - limit
     if more > 0:
         parts.append(f"等另 {more} 项" if lang == "zh" else f"and {more} more")
@@ -49,9 +99,10 @@ def conflicts_error(db, plan: ReceivePlan, diffs: list[ValueDiff] | None = None)
 def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict[tuple, str]:
     """The choice for each conflict from the command line's ``--keep-mine`` / ``--take-theirs``.
 
-    Each is None (not given), ``[]`` (all conflicts: the option given without a spec) or a list of ``REGION:INDICATOR[:PERIOD]``
-    (those conflicts; the other option, if given for all, takes the rest). A spec that names no
-    conflict is refused.
+    Each is None (not given), ``[]`` (all conflicts: the option given without a spec) or a list of
+    ``REGION:INDICATOR[:PERIOD]`` (those conflicts; the other option, if given for all, takes the rest) —
+    a progress report's indicator is ``task:ID``, a section's ``section:N``. A spec that names no conflict
+    is refused.
     """
     from app.models.errors import InputError
 
@@ -63,10 +114,8 @@ def choices_for(db, plan: ReceivePlan, keep_mine=None, take_theirs=None) -> dict
         if not specs:
             everything.append(choice)
             continue
-        for spec in specs:
-            parts = spec.split(":")
-            hit = [d for d in plan.conflicts if 2 <= len(parts) <= 3 and (d.region, d.indicator) == tuple(parts[:2])
-                   and (len(parts) == 2 or d.period == parts[2])]
+        for spec in specs:          # (a ledger's indicator has a colon of its own: task:4-9, section:3)
+            hit = [d for d in plan.conflicts if spec in (f"{d.region}:{d.indicator}", ":".join(d.key))]
             if not hit:
                 raise InputError("pkg_choice_unknown", text=spec, params={
                     "items": _names(db, plan.conflicts, "zh"), "items_en": _names(db, plan.conflicts, "en")})

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from app.models import review
 from app.models.catalogue import check_region_fields
 from app.models.errors import Cancelled, InputError, IpdeskError
+from app.models.ledger import held
 from app.models.messages import register
 
 from app.services.package.choices import CHOICES, _names, choices_for, conflicts_error  # noqa: F401
@@ -81,6 +82,9 @@ register({
 })
 
 LOCAL_ACTIONS = ("set", "import", "aggregate", "delete", "keep_mine")    # audited changes made here, not received
+# the task ledger's rows written here: a progress report, a results-report section's text (a receipt's own rows
+# come before its receive row, so only this office's — or another sender's — count as changed since)
+LEDGER_ACTIONS = ("progress", "report_text")
 
 STATUS_ZH = {"approved": "已审批", "locked": "已锁定"}
 
@@ -92,9 +96,9 @@ class ValueDiff:
     region: str
     indicator: str
     period: str
-    kind: str                      # new / changed / unchanged / removed
-    old: str | None
-    new: str | None
+    kind: str                      # new / changed / unchanged / removed; of the task ledger: progress / section
+    old: str | None                # (a ledger conflict: the row here — progress fields or a section's text …
+    new: str | None                # … and the package's, None when the sender took it back out)
     old_note: str | None = None
     new_note: str | None = None
     source: str | None = None
@@ -123,6 +127,7 @@ class ReceivePlan:
     gap: list[int] = field(default_factory=list)          # [first, last] version missing before this one
     notes: list[IpdeskError] = field(default_factory=list)  # the sender's audit history does not continue …
     ledger: object = None          # app.models.ledger.LedgerPlan: tasks, progress, evidence, report text
+    ledger_conflicts: list[ValueDiff] = field(default_factory=list)   # progress reports and sections, as values
 
     @property
     def can_apply(self) -> bool:
@@ -130,8 +135,9 @@ class ReceivePlan:
 
     @property
     def conflicts(self) -> list[ValueDiff]:
-        """Values the package would change that this office changed itself since the sender's last package."""
-        return [d for d in self.diffs if d.conflict]
+        """Values — and progress reports and report sections — the package would change that this office
+        changed itself since the sender's last package."""
+        return [d for d in self.diffs if d.conflict] + self.ledger_conflicts
 
     @property
     def reason(self) -> str:
@@ -140,7 +146,7 @@ class ReceivePlan:
     def counts(self) -> dict:
         c = {k: sum(d.kind == k for d in self.diffs) for k in ("new", "changed", "unchanged", "removed")}
         c.update(explanations=len(self.explanations), answers=len(self.answers), regions=len(self.new_regions),
-                 conflicts=sum(d.conflict for d in self.diffs))
+                 conflicts=len(self.conflicts))
         if self.ledger is not None:
             c.update({f"ledger_{k}": n for k, n in self.ledger.counts().items()})
         return c
@@ -151,7 +157,8 @@ class ReceivePlan:
                 "refusal": self.refusal.to_dict() if self.refusal else None, "counts": self.counts(),
                 "diffs": [d.__dict__ for d in self.diffs if unchanged or d.kind != "unchanged"],
                 "explanations": self.explanations, "answers": self.answers, "new_regions": self.new_regions,
-                "ledger": self.ledger.to_dict() if self.ledger is not None else None}
+                "ledger": self.ledger.to_dict() if self.ledger is not None else None,
+                "ledger_conflicts": [d.__dict__ for d in self.ledger_conflicts]}
 
 
 def _norm(text: str | None) -> str:
@@ -309,10 +316,15 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool) -> ReceivePlan:
     for key, (value, note) in sorted(old.items()):
         diffs.append(ValueDiff(*key, "removed", value, None, note, None))
     by_key = {d.key: d for d in diffs}
-    for key, (by, at, action) in _changed_here(db, pkg).items():
+    places = ledger.places() if ledger is not None else {}
+    changed = _changed_here(db, pkg, {place[0] for place in places})
+    for key, (by, at, action) in changed.items():
         d = by_key.get(key)
         if d is not None and d.kind != "unchanged":      # changed, removed, or new again after a delete here
             d.conflict, d.mine_by, d.mine_at, d.mine_action = True, by, at, action
+    ledger_conflicts = [ValueDiff(*place, what, held(db, what, key), theirs, conflict=True, mine_by=changed[place][0],
+                                  mine_at=changed[place][1], mine_action=changed[place][2])
+                        for place, (what, key, theirs) in sorted(places.items()) if place in changed]
     here = {(r, ru, i, p): t for ru, r, i, p, t in db.execute(
         f"select rule, region, indicator, period, text from explanations where substr(period, 1, 4) = ?"
         f" and region in ({marks})", [str(pkg.year), *pkg.regions])}
@@ -324,7 +336,7 @@ def _plan(db, pkg: Package, v: Verification, accept_gap: bool) -> ReceivePlan:
     answers = pending_answers(db, pkg.data["answers"], pkg.regions)
     statuses = {c: region_year_status(db, c, pkg.year) if c in known else "draft" for c in pkg.regions}
     return ReceivePlan(v, pkg, state, refusal, diffs, explanations, answers, new_regions, statuses,
-                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [], ledger)
+                       gap_of(db, pkg), head_notes(db, pkg) if state != "duplicate" else [], ledger, ledger_conflicts)
 
 
 def _ledger_plan(db, pkg: Package, v: Verification):
@@ -362,10 +374,12 @@ def _ledger_plan(db, pkg: Package, v: Verification):
     return "new", None, plan
 
 
-def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
-    """(region, indicator, period) -> (who, at, action) of this office's own last change of each value of
+def _changed_here(db, pkg: Package, ledger_regions=()) -> dict[tuple, tuple[str, str, str]]:
+    """(region, indicator, period) -> (who, at, action) of this office's own last change at each place of
     the package's region-year since the sender's previous package for it was received (nothing when
-    none was): typed, imported, aggregated, deleted here — or kept over that package's value."""
+    none was): a value typed, imported, aggregated, deleted here — or kept over that package's value; a
+    progress report or a report section's text of ``ledger_regions`` written here (a section's base moved
+    with its text unchanged is no change)."""
     a = pkg.archive
     prev = db.execute("select hash from packages_received where sender_id = ? and region = ? and year = ?"
                       " order by seq desc limit 1", [a.sender_id, pkg.region, pkg.year]).fetchone()
@@ -376,12 +390,14 @@ def _changed_here(db, pkg: Package) -> dict[tuple, tuple[str, str, str]]:
     # (no receive row for a package received: only a trail edited behind the app; 0 or 1 alike, row 1 being
     # older than any receipt — equivalent)
     since = row[0] if row and row[0] is not None else 0  # pragma: no mutate
-    marks, acts = ",".join("?" * len(pkg.regions)), ",".join("?" * len(LOCAL_ACTIONS))
+    regions = sorted(set(pkg.regions) | set(ledger_regions))
+    actions = LOCAL_ACTIONS + LEDGER_ACTIONS
+    marks, acts = ",".join("?" * len(regions)), ",".join("?" * len(actions))
     out = {}
     for r, i, p, by, at, action in db.execute(
             f"select region, indicator, period, who, at, action from audit where id > ? and action in ({acts})"
-            f" and region in ({marks}) and substr(period, 1, 4) = ? order by id",
-            [since, *LOCAL_ACTIONS, *pkg.regions, str(pkg.year)]):
+            f" and region in ({marks}) and substr(period, 1, 4) = ? and not (action = 'report_text' and old is new)"
+            " order by id", [since, *actions, *regions, str(pkg.year)]):
         out[(r, i, p)] = (by, at, action)
     return out
 
@@ -469,6 +485,9 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
             raise conflicts_error(db, plan, [d for d in plan.conflicts if chosen[d.key] not in CHOICES])
         kept = [d for d in plan.conflicts if chosen[d.key] == "mine"]
         kept_keys = {d.key for d in kept}
+        ledger = plan.ledger
+        if ledger is not None and kept_keys & {d.key for d in plan.ledger_conflicts}:
+            ledger = ledger.without(db, kept_keys)        # the office keeps its own report or section
         step(0.3, "比对数据", "comparing")
         for r in plan.new_regions:
             add_region(db, r["code"], r["name_zh"], parent=r["parent"], level=r["level"], name_en=r["name_en"] or "",
@@ -486,11 +505,11 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         step(0.5, "写入数值", "writing values")
         why = f"{a.file} v{pkg.seq} from {a.sender_id} {a.sender_name or ''}".rstrip()
         write_values(db, changes, who=who, why=why, action="receive")
-        if plan.ledger is not None and not plan.ledger.empty:     # before the explanations: an own task first
+        if ledger is not None and not ledger.empty:     # before the explanations: an own task first
             from app.models.ledger import write_ledger
 
             step(0.6, "写入任务与推进情况", "writing tasks and progress")
-            write_ledger(db, plan.ledger, who=who, why=why)
+            write_ledger(db, ledger, who=who, why=why)
         step(0.7, "写入情况说明", "writing explanations")
         for e in plan.explanations:
             explain(db, e["region"], int(e["period"][:4]), e["rule"], e["indicator"], e["text"],
@@ -516,11 +535,21 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
             audit.append(db, [(who, "receive_gap", pkg.region, None, str(pkg.year), None, _span(plan.gap),
                                f"accepted with versions missing: {why}")])
         if kept:      # after the package's row: the next package from this sender sees them as changed here
-            audit.append(db, [(who, "keep_mine", *d.key, audit.encode(d.new, d.new_note),
-                               audit.encode(d.old, d.old_note), f"kept over {why}") for d in kept])
+            audit.append(db, [(who, "keep_mine", *d.key, *_kept_sides(d), f"kept over {why}") for d in kept])
         step(0.95, "保存", "saving")
     return ReceiveResult(a.hash, a.file, False, counts, pkg.regions, pkg.year, pkg.seq, a.sender_id,
                          _parent(db, pkg.region))
+
+
+def _kept_sides(d: ValueDiff) -> tuple[str | None, str | None]:
+    """A kept conflict's audit sides: the package's (old) and this office's (new)."""
+    if d.kind in ("progress", "section"):
+        from app.models.ledger import encode
+
+        return encode(d.new), encode(d.old)
+    from app.models import audit
+
+    return audit.encode(d.new, d.new_note), audit.encode(d.old, d.old_note)
 
 
 def _parent(db, region: str) -> str | None:
