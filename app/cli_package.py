@@ -291,13 +291,15 @@ def _print_conflicts(db, diffs, lang: str) -> None:
 
 
 def _ledger_summary(c: dict, lang: str) -> str:
-    n = c["progress_cleared"]
+    n, m = c["progress_cleared"], c["sections_cleared"]
     return _t(lang, f"任务 {c['tasks']}，任务分解 {c['assignments']}，推进情况 {c['progress']}"
                     + (f"（发送方撤回 {n}）" if n else "") + f"，佐证材料 {c['evidence']}"
-                    f"（其中未随包传送 {c['evidence_not_carried']}），报告文字 {c['sections']} 部分",
+                    f"（其中未随包传送 {c['evidence_not_carried']}），报告文字 {c['sections']} 部分"
+                    + (f"（发送方撤回编辑 {m}）" if m else ""),
               f"tasks {c['tasks']}, assignments {c['assignments']}, progress {c['progress']}"
               + (f" ({n} taken back by the sender)" if n else "") + f", evidence files "
-              f"{c['evidence']} ({c['evidence_not_carried']} not carried), report sections {c['sections']}")
+              f"{c['evidence']} ({c['evidence_not_carried']} not carried), report sections {c['sections']}"
+              + (f" ({m} dropped by the sender)" if m else ""))
 
 
 def _print_ledger(plan, lang: str) -> None:
@@ -328,7 +330,10 @@ def _print_ledger(plan, lang: str) -> None:
               f"{e['bytes']:,} B\t{e['sha256'][:16]}{gone}")
     for sec in led.sections:
         n = sec["section"]
-        print(f"{_t(lang, '报告文字', 'report text')}\t{sec['region']}\t" + _t(lang, f"第{n}部分", f"section {n}"))
+        dropped = "" if sec["text"] is not None else "\t" + _t(lang, "采用草稿（发送方已撤回编辑）",
+                                                                  "follows the draft (dropped by the sender)")
+        print(f"{_t(lang, '报告文字', 'report text')}\t{sec['region']}\t" + _t(lang, f"第{n}部分", f"section {n}")
+              + dropped)
     print(_ledger_summary(led.counts(), lang))
 
 

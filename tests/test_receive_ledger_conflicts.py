@@ -250,3 +250,43 @@ def test_the_window_lists_them_with_a_choice_each(qtbot, story, tmp_path):
     assert recv.chosen()[(CITY, f"task:{own}", "2024Q2")] == "theirs"
     apply_receive(prov, story["v2"], choice=recv.chosen(), who="省局张三")
     assert section(prov) == MINE_TEXT and row(prov, own, CITY, "2024Q2")[1] == 45
+
+
+def test_a_section_the_city_returned_to_the_draft_follows_the_draft_here_too(world, prov, tmp_path):
+    """The city drops its edited text of section 三 (take the draft) and sends v2: the package carries the
+    region's whole ledger, so the province's dry run lists the section as dropped, the receipt takes the
+    text out here too (audited, the receiving user the actor) and the trail verifies. Had the province
+    rewritten that section itself since v1, it is a conflict instead (theirs: the draft)."""
+    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
+    assert section(prov) is not None
+    pkg = city_version(world, tmp_path, lambda city: rr.take_draft(city, CITY, YEAR, SECTION, who="王敏"), "v2")
+    plan = plan_receive(prov, pkg)
+    assert plan.refusal is None and plan.conflicts == []
+    assert [(s["section"], s["text"]) for s in plan.ledger.sections] == [(SECTION, None)]
+    assert plan.counts()["ledger_sections_cleared"] == 1
+    path = str(prov.path)
+    out = subprocess.run([sys.executable, "-m", "app", "receive", str(pkg), "--db", path], capture_output=True,
+                         text=True, env={**os.environ, "IPDESK_LANG": "zh"})
+    assert f"报告文字\t{CITY}\t第{SECTION}部分\t采用草稿（发送方已撤回编辑）" in out.stdout, out.stdout + out.stderr
+    assert "报告文字 1 部分（发送方撤回编辑 1）" in out.stdout
+    # had the province rewritten it since v1: a conflict, theirs being the draft
+    import sqlite3
+
+    copy = sqlite3.connect(tmp_path / "p2.sqlite")
+    prov.conn.backup(copy)                       # the province's store as it is (its WAL included)
+    copy.close()
+    other = open_store(tmp_path / "p2.sqlite")
+    rr.set_text(other, CITY, YEAR, SECTION, MINE_TEXT, who="省局李四")
+    [c] = plan_receive(other, pkg).conflicts
+    assert (c.kind, c.old, c.new) == ("section", MINE_TEXT, None)
+    apply_receive(other, pkg, choice="mine", who="省局张三")
+    assert section(other) == MINE_TEXT
+    other.conn.close()
+    # as it is: taken out here
+    apply_receive(prov, pkg, who="省局张三")
+    assert section(prov) is None
+    last = prov.execute("select who, action, new from audit where action = 'report_text' order by id desc limit 1"
+                        ).fetchone()
+    assert last == ("省局张三", "report_text", None)
+    res = audit.verify(prov)
+    assert res.ok, audit.describe(prov, res)

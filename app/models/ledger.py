@@ -139,7 +139,7 @@ class LedgerPlan:
     assignments: list[dict] = field(default_factory=list)
     progress: list[dict] = field(default_factory=list)         # new or changed rows, with "old" state
     evidence: list[dict] = field(default_factory=list)         # new files: metadata + "carried"
-    sections: list[dict] = field(default_factory=list)         # changed sections
+    sections: list[dict] = field(default_factory=list)         # changed sections (text None: the sender dropped it)
     cleared: list[dict] = field(default_factory=list)          # reports held here the sender took back out
     contents: dict = field(default_factory=dict, repr=False)   # sha256 -> bytes carried
     year: int = 0
@@ -147,7 +147,8 @@ class LedgerPlan:
     def counts(self) -> dict:
         return {"tasks": len(self.tasks), "assignments": len(self.assignments), "progress": len(self.progress),
                 "evidence": len(self.evidence), "evidence_not_carried": sum(not e["carried"] for e in self.evidence),
-                "sections": len(self.sections), "progress_cleared": len(self.cleared)}
+                "sections": len(self.sections), "progress_cleared": len(self.cleared),
+                "sections_cleared": sum(sec["text"] is None for sec in self.sections)}
 
     def to_dict(self) -> dict:
         return {"counts": self.counts(), "tasks": self.tasks, "assignments": self.assignments,
@@ -255,7 +256,8 @@ def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside, co
     ``contents``: the evidence bytes carried (SHA-256 -> bytes). ``inside(code)``: may the sender send
     this region. ``covers``: the regions whose whole ledger of the year the package carries (its documents'
     regions): a progress report held here for one of them that the package no longer lists was taken back
-    out by the sender, and is taken out here too (``cleared``). Raises :class:`InputError` (nothing is
+    out by the sender, and is taken out here too (``cleared``); so is a section's text (in ``sections``
+    with text None: the section follows the draft). Raises :class:`InputError` (nothing is
     written here)."""
     from .evidence import check_name, from_bytes, KINDS, MAX_BYTES
     from .progress import NEED_REASON, STATES, parse_progress_period
@@ -376,6 +378,7 @@ def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside, co
         plan.evidence.append({**e, "name": name, "carried": content is not None})
     plan.contents = {sha: c for sha, c in contents.items()}
 
+    carried_sections = set()
     for s in _rows(ledger, "sections", SECTION_KEYS):
         region_ok(s["region"], "report", "推进情况报告")
         if s["section"] not in (1, 2, 3, 4, 5):
@@ -385,8 +388,16 @@ def plan_ledger(db, ledger, contents: dict[str, bytes], *, year: int, inside, co
                "base": _text(s["base"], SECTION_LIMIT, "report section"), "author": _text(s["author"], 60, "author")}
         old = db.execute("select text from report_sections where region=? and year=? and section=?",
                          [s["region"], year, s["section"]]).fetchone()
+        carried_sections.add((s["region"], s["section"]))
         if old is None or old[0] != text:
             plan.sections.append({**rec, "old": old[0] if old else None})
+    if whole:           # a section's text the sender dropped (it follows the draft again there): here too
+        for region, section, text in db.execute(
+                f"select region, section, text from report_sections where region in ({_marks(whole)}) and year = ?"
+                " order by region, section", [*whole, year]):
+            if (region, section) not in carried_sections:
+                plan.sections.append({"region": region, "section": section, "text": None, "base": None,
+                                      "author": None, "old": text})
     return plan
 
 
@@ -435,6 +446,12 @@ def write_ledger(db, plan: LedgerPlan, *, who: str, why: str | None = None) -> N
         write_progress(db, *key, plan.year, rec, evs, who=who, at=at)
     rows = []
     for s in plan.sections:
+        if s["text"] is None:                  # dropped by the sender: the section follows the draft here too
+            db.execute("delete from report_sections where region=? and year=? and section=?",
+                       [s["region"], plan.year, s["section"]])
+            rows.append((who, "report_text", *section_place(s["region"], s["section"], plan.year), s["old"], None,
+                         why))
+            continue
         db.execute("insert into report_sections(region, year, section, text, base, author, at) values (?,?,?,?,?,?,?)"
                    " on conflict(region, year, section) do update set text=excluded.text, base=excluded.base,"
                    " author=excluded.author, at=excluded.at",

@@ -377,6 +377,9 @@ class ReceiveDialog(QDialog):
                                    "sections").format(**c)
             if c["ledger_progress_cleared"]:
                 text += self.tr("; {ledger_progress_cleared} progress reports taken back by the sender").format(**c)
+            if c["ledger_sections_cleared"]:
+                text += self.tr("; {ledger_sections_cleared} report sections the sender returned to the "
+                                "draft").format(**c)
         if p.state == "duplicate":
             text = self.tr("This package was received already; receiving it again changes nothing.")
         elif p.refusal is not None:

@@ -2132,41 +2132,46 @@
     </message>
     <message>
         <location filename="../../app/ui/inbox.py" line="381"/>
+        <source>; {ledger_sections_cleared} report sections the sender returned to the draft</source>
+        <translation>；发送方撤回编辑、恢复为草稿的报告文字 {ledger_sections_cleared} 部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox.py" line="384"/>
         <source>This package was received already; receiving it again changes nothing.</source>
         <translation>该数据包已接收过，再次接收不会有任何变化。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="396"/>
+        <location filename="../../app/ui/inbox.py" line="399"/>
         <source>conflict: changed here by {who} {at}</source>
         <translation>冲突：本单位 {who} 于 {at} 修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="410"/>
+        <location filename="../../app/ui/inbox.py" line="417"/>
         <source>— choose —</source>
         <translation>— 请选择 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="411"/>
+        <location filename="../../app/ui/inbox.py" line="418"/>
         <source>Keep mine</source>
         <translation>保留本单位的值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="412"/>
+        <location filename="../../app/ui/inbox.py" line="419"/>
         <source>Take theirs</source>
         <translation>采用对方的值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="417"/>
+        <location filename="../../app/ui/inbox.py" line="424"/>
         <source>{n} values, progress reports or report texts were changed in this office since the sender&apos;s last package: choose for each whether to keep this office&apos;s or take the package&apos;s.</source>
         <translation>有 {n} 项（数值、推进情况或报告文字）在上次收到该单位数据包后已被本单位修改：请逐项选择保留本单位的内容还是采用数据包中的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="457"/>
+        <location filename="../../app/ui/inbox.py" line="464"/>
         <source>Received: {new} new, {changed} changed, {removed} removed.</source>
         <translation>已接收：新增 {new}，修改 {changed}，删除 {removed}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox.py" line="459"/>
+        <location filename="../../app/ui/inbox.py" line="466"/>
         <source>Conflicts: kept mine {mine}, took theirs {theirs}.</source>
         <translation>冲突项：保留本单位的值 {mine} 项，采用对方的值 {theirs} 项。</translation>
     </message>
