@@ -89,8 +89,12 @@ TESTS: dict[str, list[str]] = {
                                         "tests/test_package_rules_keys.py", "tests/test_package_binding.py",
                                         "tests/test_receive_conflicts.py",
                                         "tests/test_package_hostile.py", "tests/test_freeze.py",
-                                        "tests/test_package_ledger.py", "tests/test_package_roundtrip.py"],
-    "app/services/package/choices.py": ["tests/test_receive_conflicts.py", "tests/test_package_rules_data.py"],
+                                        "tests/test_package_ledger.py", "tests/test_package_roundtrip.py",
+                                        "tests/test_receive_ledger_conflicts.py"],
+    "app/services/package/choices.py": ["tests/test_receive_conflicts.py", "tests/test_receive_ledger_conflicts.py",
+                                        "tests/test_package_rules_data.py"],
+    # the task ledger as it travels: checked, planned (conflicts among its places), written
+    "app/models/ledger.py": ["tests/test_package_ledger.py", "tests/test_receive_ledger_conflicts.py"],
 }
 
 _CMP_SWAP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==",
