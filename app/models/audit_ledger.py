@@ -11,9 +11,9 @@ pass over the trail and replayed here, then compared with the tables::
                       file's content must still have that SHA-256)
     report_sections   report_text rows: the office's text of each results-report section
 
-    trusted_keys      trust_add / trust_scope / trust_retire / trust_remove rows: each key the office
-                      trusts, for which office and regions, active or retired (and replaced by which); the
-                      public key must still be the one its fingerprint names
+
+The registers receiving rests on — trusted keys, packages received and sent — are replayed the same
+way by :mod:`app.models.audit_registers`.
 
 A row changed, added or removed behind the app, and a row of the trail whose "before" is not what the
 trail had there (a change outside ipdesk in between), is one difference. Guideline tasks shipped in
@@ -30,17 +30,18 @@ import hashlib
 import json
 from pathlib import Path
 
+from .audit_registers import REGISTER_ACTIONS, replay_registers
 from .messages import register, render
 
 BUNDLED = Path(__file__).resolve().parent.parent.parent / "resources" / "tasks"
 TASK_ACTIONS = frozenset({"task_import", "task_add"})
-TRUST_ACTIONS = frozenset({"trust_add", "trust_scope", "trust_retire", "trust_remove"})
-LEDGER_ACTIONS = TASK_ACTIONS | TRUST_ACTIONS | {"task_assign", "progress", "evidence", "report_text"}
+LEDGER_ACTIONS = TASK_ACTIONS | REGISTER_ACTIONS | {"task_assign", "progress", "evidence", "report_text"}
 # difference kinds -> the table's name in messages
 KINDS = {"task": ("task", "任务"), "task_assignment": ("task assignment", "任务分解"),
          "progress": ("progress report", "推进情况"), "evidence": ("evidence file", "佐证材料"),
          "evidence_file": ("evidence file content", "佐证材料内容"), "report_text": ("results report text", "成效报告文字"),
-         "trusted_key": ("trusted key", "信任的密钥")}
+         "trusted_key": ("trusted key", "信任的密钥"), "package_received": ("package received", "收到的数据包"),
+         "package_sent": ("package sent", "发出的数据包")}
 
 register({
     "audit_ledger": ("{what} {place}: the trail says {expected}, the store holds {found}",
@@ -84,58 +85,12 @@ def _tables(db) -> set[str]:
     return {n for n, in db.execute("select name from sqlite_master where type = 'table'")}
 
 
-def _trust_regions(why):
-    """The regions a ``trust_add`` row confirmed (its why: ``"<name> regions 320100,320200"``); None for a
-    key trusted before regions were recorded (its why: the name alone)."""
-    text = " " + (why or "")
-    if " regions " not in text:
-        return None
-    return [c for c in text.rsplit(" regions ", 1)[1].split(",") if c]
-
-
-def replay_trust(db, rows: list[tuple], add) -> None:
-    """The trusted keys as the trail made them, compared with ``trusted_keys``: a key added, widened to
-    other regions, made active again or swapped for another public key behind the app is a difference
-    (receiving rests on this table: a scope widened here would let a sender's package in)."""
-    import base64
-    import binascii
-
-    keys: dict[str, dict] = {}
-    for rid, action, region, _indicator, _period, old, new, why in rows:
-        if action == "trust_add" and new:
-            keys[new] = {"office": region, "regions": _trust_regions(why), "active": True, "replaced_by": None}
-        elif action == "trust_scope" and why in keys:
-            k = keys[why]
-            if k["regions"] != _json(old):
-                add("trusted_key_history", region, f"key:{why}", None, k["regions"], _json(old), rid,
-                    ledger="trusted_key")
-            k.update(regions=_json(new), active=True, replaced_by=None)
-        elif action == "trust_retire" and old in keys:
-            keys[old].update(active=False, replaced_by=new)
-        elif action == "trust_remove":
-            keys.pop(old, None)
-    for fp, office, regions, retired, replaced, public in db.execute(
-            "select fingerprint, office_id, regions, retired_at, replaced_by, public_key from trusted_keys"):
-        held = {"office": office, "regions": _json(regions), "active": retired is None, "replaced_by": replaced}
-        want = keys.pop(fp, None)
-        if want != held:
-            add("trusted_key", office, f"key:{fp}", None, want, held, ledger="trusted_key")
-        try:
-            raw = base64.b64decode(str(public), validate=True)
-        except (binascii.Error, ValueError):
-            raw = str(public).encode()
-        if hashlib.sha256(raw).hexdigest() != fp:
-            add("trusted_key", office, f"key:{fp}", None, fp, hashlib.sha256(raw).hexdigest(), ledger="trusted_key")
-    for fp, want in keys.items():
-        add("trusted_key", want["office"], f"key:{fp}", None, want, None, ledger="trusted_key")
-
-
 def replay_ledger(db, rows: list[tuple], add) -> None:
     """Replay the ledger's trail rows ``(id, action, region, indicator, period, old, new, why)`` and
-    name each difference with ``add`` (audit's collector); the trusted keys' rows too (:func:`replay_trust`)."""
+    name each difference with ``add`` (audit's collector); the registers' rows too
+    (:func:`app.models.audit_registers.replay_registers`)."""
     have = _tables(db)
-    if "trusted_keys" in have:
-        replay_trust(db, [r for r in rows if r[1] in TRUST_ACTIONS], add)
+    replay_registers(db, [r for r in rows if r[1] in REGISTER_ACTIONS], add, have)
     if "tasks" not in have:
         return
     # the shipped packs the store holds (a pack shipped by a later version is not in an older store)
@@ -262,8 +217,10 @@ def ledger_line(d: dict, names: dict, lang: str = "zh") -> str:
     ind = d.get("indicator") or ""
     if ind.startswith("task:"):
         ind = ind[5:]
-    elif ind.startswith("key:"):
-        ind = ("密钥 " if lang == "zh" else "key ") + "-".join(ind[4 + i:8 + i] for i in range(0, 16, 4)).upper()
+    elif ind.startswith(("key:", "package:")):
+        head, _, fp = ind.partition(":")
+        word = {"key": ("密钥 ", "key "), "package": ("数据包 ", "package ")}[head][lang != "zh"]
+        ind = word + "-".join(fp[i:i + 4] for i in range(0, 16, 4)).upper()
     elif ind.startswith("section:"):
         ind = f"第 {ind[8:]} 部分" if lang == "zh" else f"section {ind[8:]}"
     place = " · ".join(str(x) for x in (names.get(d.get("region"), d.get("region")), ind, d.get("period")) if x)

@@ -1,0 +1,144 @@
+"""The audit replay of the registers receiving rests on: what :func:`audit.verify` compares besides
+values, states, explanations and the task ledger (:mod:`app.models.audit_ledger` calls it).
+
+    trusted_keys       trust_add / trust_scope / trust_retire / trust_remove rows: each key the office trusts,
+                       for which office and regions, active or retired (and replaced by which); the public
+                       key must still be the one its fingerprint names
+    packages_received  receive rows (the package's own, without an indicator), return_package and
+                       accept_package: each package received (its SHA-256), for which region and year, from
+                       which sender and version, under which file name, and its state; the stored manifest
+                       must say the same region, year, version and sender
+    packages_sent      export_package rows: each package sent, its region, year, file and the head it follows
+
+A key widened to other regions lets a sender's package in; a received package's row deleted lets it be
+received again (a replay), its version changed lets an older one in; each is one difference, named by
+office or region and the first digits of the fingerprint or hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+TRUST_ACTIONS = frozenset({"trust_add", "trust_scope", "trust_retire", "trust_remove"})
+PACKAGE_ACTIONS = frozenset({"receive", "return_package", "accept_package", "export_package"})
+REGISTER_ACTIONS = TRUST_ACTIONS | PACKAGE_ACTIONS
+
+
+def _json(text):
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def replay_registers(db, rows: list[tuple], add, have: set) -> None:
+    """Replay the registers' trail rows ``(id, action, region, indicator, period, old, new, why)``."""
+    if "trusted_keys" in have:
+        replay_trust(db, [r for r in rows if r[1] in TRUST_ACTIONS], add)
+    if "packages_received" in have:
+        replay_received(db, [r for r in rows if r[1] in PACKAGE_ACTIONS], add)
+    if "packages_sent" in have:
+        replay_sent(db, [r for r in rows if r[1] == "export_package"], add)
+
+
+def _trust_regions(why):
+    """The regions a ``trust_add`` row confirmed (its why: ``"<name> regions 320100,320200"``); None for a
+    key trusted before regions were recorded (its why: the name alone)."""
+    text = " " + (why or "")
+    if " regions " not in text:
+        return None
+    return [c for c in text.rsplit(" regions ", 1)[1].split(",") if c]
+
+
+def replay_trust(db, rows: list[tuple], add) -> None:
+    """The trusted keys as the trail made them, compared with ``trusted_keys``: a key added, widened to
+    other regions, made active again or swapped for another public key behind the app is a difference
+    (receiving rests on this table: a scope widened here would let a sender's package in)."""
+    import base64
+    import binascii
+
+    keys: dict[str, dict] = {}
+    for rid, action, region, _indicator, _period, old, new, why in rows:
+        if action == "trust_add" and new:
+            keys[new] = {"office": region, "regions": _trust_regions(why), "active": True, "replaced_by": None}
+        elif action == "trust_scope" and why in keys:
+            k = keys[why]
+            if k["regions"] != _json(old):
+                add("trusted_key_history", region, f"key:{why}", None, k["regions"], _json(old), rid,
+                    ledger="trusted_key")
+            k.update(regions=_json(new), active=True, replaced_by=None)
+        elif action == "trust_retire" and old in keys:
+            keys[old].update(active=False, replaced_by=new)
+        elif action == "trust_remove":
+            keys.pop(old, None)
+    for fp, office, regions, retired, replaced, public in db.execute(
+            "select fingerprint, office_id, regions, retired_at, replaced_by, public_key from trusted_keys"):
+        held = {"office": office, "regions": _json(regions), "active": retired is None, "replaced_by": replaced}
+        want = keys.pop(fp, None)
+        if want != held:
+            add("trusted_key", office, f"key:{fp}", None, want, held, ledger="trusted_key")
+        try:
+            raw = base64.b64decode(str(public), validate=True)
+        except (binascii.Error, ValueError):
+            raw = str(public).encode()
+        if hashlib.sha256(raw).hexdigest() != fp:
+            add("trusted_key", office, f"key:{fp}", None, fp, hashlib.sha256(raw).hexdigest(), ledger="trusted_key")
+    for fp, want in keys.items():
+        add("trusted_key", want["office"], f"key:{fp}", None, want, None, ledger="trusted_key")
+
+
+def _received_why(file, seq, sender) -> str:
+    """The start of a package's receive row's why (an early ipdesk wrote just this; later ones add the
+    sender's name after a space)."""
+    return f"{file} v{seq} from {sender}"
+
+
+def replay_received(db, rows: list[tuple], add) -> None:
+    """The packages received as the trail recorded them, compared with ``packages_received``."""
+    want: dict[str, dict] = {}
+    for _rid, action, region, indicator, period, _old, new, why in rows:
+        if action == "receive" and indicator is None and new:
+            want[new] = {"region": region, "year": period, "state": "received", "why": why}
+        elif action == "return_package" and new in want:
+            want[new]["state"] = "returned"
+        elif action == "accept_package" and why in want:
+            want[why]["state"] = "accepted"
+    for digest, region, year, state, seq, sender, file, manifest in db.execute(
+            "select hash, region, year, state, seq, sender_id, file, manifest from packages_received"):
+        exp = want.pop(digest, None)
+        m = _json(manifest)
+        m = m if isinstance(m, dict) else {}
+        sent = (m.get("sender") or {}).get("office_id") if isinstance(m.get("sender"), dict) else None
+        held = {"region": region, "year": str(year), "state": state, "seq": seq, "sender": sender}
+        if exp is None:
+            add("package_received", region, f"package:{digest}", str(year), None, held, ledger="package_received")
+            continue
+        base = _received_why(file, seq, sender)
+        said = {"region": m.get("region"), "year": str(m.get("year")), "seq": m.get("seq"), "sender": sent}
+        if (exp["region"], exp["year"], exp["state"]) != (region, str(year), state) or not (
+                exp["why"] == base or str(exp["why"]).startswith(base + " ")) or said != {
+                k: held[k] for k in ("region", "year", "seq", "sender")}:
+            add("package_received", region, f"package:{digest}", str(year),
+                {"region": exp["region"], "year": exp["year"], "state": exp["state"], "row": exp["why"]},
+                {**held, "file": file}, ledger="package_received")
+    for digest, exp in want.items():
+        add("package_received", exp["region"], f"package:{digest}", exp["year"],
+            {"region": exp["region"], "year": exp["year"], "state": exp["state"], "row": exp["why"]}, None,
+            ledger="package_received")
+
+
+def replay_sent(db, rows: list[tuple], add) -> None:
+    """The packages sent as the trail recorded them (region, year, the head each follows, its file),
+    compared with ``packages_sent``."""
+    want = {new: {"region": region, "year": period, "previous": old, "file": str(why or "").split(" (recorded ")[0]}
+            for _rid, _action, region, _indicator, period, old, new, why in rows if new}
+    for digest, region, year, prev, file in db.execute(
+            "select hash, region, year, prev_hash, file from packages_sent"):
+        exp = want.pop(digest, None)
+        held = {"region": region, "year": str(year), "previous": prev, "file": file}
+        if exp != held:
+            add("package_sent", region, f"package:{digest}", str(year), exp, held, ledger="package_sent")
+    for digest, exp in want.items():
+        add("package_sent", exp["region"], f"package:{digest}", exp["year"], exp, None, ledger="package_sent")

@@ -1,0 +1,230 @@
+"""The audit covers the registers receiving rests on (app.models.audit_registers).
+
+``trusted_keys`` — which key may send which regions: a clerk with the sqlite3 shell who adds a key, widens
+a key's regions, makes a retired key active again, swaps a key's public key or deletes a key is named by
+``audit.verify`` (and ``ipdesk audit --verify`` exits 1); keys trusted, re-scoped, rolled over and removed
+through ipdesk verify, and so does a key trusted before regions were recorded.
+
+``packages_received`` / ``packages_sent`` — a received package's row deleted (so the same package would be
+taken again: a replay), its version or sender changed with its stored manifest, its state flipped, a row
+inserted; a sent package's row deleted or its previous head changed: each is named."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from app.models import audit
+from app.services.package.keys import office_key, trust_add, trust_remove
+from tests.test_audit_replay import run_cli, shell
+
+NANJING, WUXI = "320100", "320200"
+
+
+@pytest.fixture
+def trusting(demo_db, tmp_path):
+    """The province trusts Nanjing's first key, then its second (the first retired), and Wuxi's."""
+    first, second, wx = (office_key(tmp_path / n) for n in ("nj1", "nj2", "wx"))
+    trust_add(demo_db, first.public, NANJING, "南京", expect=first.text)
+    trust_add(demo_db, second.public, NANJING, "南京", expect=second.text)
+    trust_add(demo_db, wx.public, WUXI, "无锡", expect=wx.text)
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    demo_db.keys = {"first": first, "second": second, "wx": wx}
+    return demo_db
+
+
+def named(db):
+    res = audit.verify(db)
+    assert not res.ok and res.reason == "data", res
+    return [d for d in res.differences if d.get("ledger") == "trusted_key"]
+
+
+def test_keys_trusted_rescoped_and_removed_through_ipdesk_verify(trusting, tmp_path):
+    k = trusting.keys
+    trust_add(trusting, k["wx"].public, WUXI, "无锡", expect=k["wx"].text, regions=[WUXI, "320300"])   # re-scoped
+    trust_add(trusting, k["first"].public, NANJING, "南京", expect=k["first"].text)   # the old key back, by a head
+    assert audit.verify(trusting).ok
+    trust_remove(trusting, k["wx"].text)
+    res = audit.verify(trusting)
+    assert res.ok, audit.describe(trusting, res)
+
+
+def test_a_scope_widened_behind_the_app_is_named(trusting):
+    wx = trusting.keys["wx"]
+    con = shell(trusting)
+    con.execute("update trusted_keys set regions = ? where fingerprint = ?", [json.dumps(["320000"]), wx.fingerprint])
+    [d] = named(trusting)
+    assert d["region"] == WUXI and d["indicator"] == f"key:{wx.fingerprint}"
+    assert d["expected"]["regions"] == [WUXI] and d["found"]["regions"] == ["320000"]
+    text = "\n".join(audit.describe(trusting, audit.verify(trusting)))
+    assert "信任的密钥" in text and "320000" in text and wx.fingerprint[:4].upper() in text
+    con.execute("update trusted_keys set regions = ? where fingerprint = ?", [json.dumps([WUXI]), wx.fingerprint])
+    assert audit.verify(trusting).ok
+
+
+def test_a_retired_key_made_active_again_behind_the_app_is_named(trusting):
+    first = trusting.keys["first"]
+    con = shell(trusting)
+    con.execute("update trusted_keys set retired_at = null, replaced_by = null where fingerprint = ?",
+                [first.fingerprint])
+    [d] = named(trusting)
+    assert (d["expected"]["active"], d["found"]["active"]) == (False, True)
+
+
+def test_a_key_inserted_behind_the_app_is_named(trusting, tmp_path):
+    rogue = office_key(tmp_path / "rogue")
+    con = shell(trusting)
+    con.execute("insert into trusted_keys(fingerprint, office_id, name, public_key, added_at, added_by, regions)"
+                " values (?, ?, '苏州', ?, '2024-12-01T09:00:00', '张三', ?)",
+                [rogue.fingerprint, "320500", rogue.public_b64, json.dumps(["320500"])])
+    [d] = named(trusting)
+    assert d["expected"] is None and d["found"]["office"] == "320500"
+
+
+def test_a_key_deleted_or_its_public_key_swapped_behind_the_app_is_named(trusting, tmp_path):
+    wx, rogue = trusting.keys["wx"], office_key(tmp_path / "rogue")
+    con = shell(trusting)
+    con.execute("update trusted_keys set public_key = ? where fingerprint = ?", [rogue.public_b64, wx.fingerprint])
+    [d] = named(trusting)
+    assert d["expected"] == wx.fingerprint and d["found"] == rogue.fingerprint
+    con.execute("update trusted_keys set public_key = 'not base64!' where fingerprint = ?", [wx.fingerprint])
+    assert len(named(trusting)) == 1
+    con.execute("update trusted_keys set public_key = ? where fingerprint = ?",
+                [base64.b64encode(wx.public).decode(), wx.fingerprint])
+    assert audit.verify(trusting).ok
+    con.execute("delete from trusted_keys where fingerprint = ?", [wx.fingerprint])
+    [d] = named(trusting)
+    assert d["found"] is None and d["expected"]["office"] == WUXI
+    out = run_cli("audit", "--verify", db_path=trusting.path)
+    assert out.returncode == 1 and "信任的密钥" in out.stdout + out.stderr
+
+
+def test_a_scope_changed_behind_the_app_and_then_by_it_is_named(trusting):
+    """The shell widens Wuxi's scope, then a head re-scopes it through ipdesk: the trail's row says what it
+    changed from, which is not what the trail had — a change outside ipdesk in between."""
+    wx = trusting.keys["wx"]
+    shell(trusting).execute("update trusted_keys set regions = ? where fingerprint = ?",
+                            [json.dumps(["320000"]), wx.fingerprint])
+    trust_add(trusting, wx.public, WUXI, "无锡", expect=wx.text, regions=[WUXI, "320300"])
+    [d] = named(trusting)
+    assert d["kind"] == "trusted_key_history" and d["expected"] == [WUXI] and d["found"] == ["320000"]
+
+
+def test_a_key_trusted_before_regions_were_recorded_verifies(demo_db, tmp_path):
+    """An early ipdesk wrote trust_add with the name alone (no regions) and left the regions column empty:
+    it verifies, as it was; its regions filled in behind the app are named; confirmed through ipdesk
+    later (trust_scope), it verifies again."""
+    from app.models.audit_registers import _trust_regions
+    from app.models.db import transaction
+
+    key = office_key(tmp_path / "old")
+    with transaction(demo_db):                      # as the first cut of trust_add wrote it
+        demo_db.execute("insert into trusted_keys(fingerprint, office_id, name, public_key, added_at, added_by)"
+                        " values (?, ?, '南京', ?, '2024-11-25T16:00:00', 'tester')",
+                        [key.fingerprint, NANJING, key.public_b64])
+        audit.append(demo_db, [("tester", "trust_add", NANJING, None, None, None, key.fingerprint, "南京")])
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    con = shell(demo_db)
+    con.execute("update trusted_keys set regions = ? where fingerprint = ?", [json.dumps([NANJING]), key.fingerprint])
+    [d] = named(demo_db)
+    assert d["expected"]["regions"] is None and d["found"]["regions"] == [NANJING]
+    con.execute("update trusted_keys set regions = null where fingerprint = ?", [key.fingerprint])
+    trust_add(demo_db, key.public, NANJING, "南京", expect=key.text, regions=[NANJING])     # confirmed again
+    assert audit.verify(demo_db).ok
+    assert _trust_regions("南京") is None and _trust_regions(None) is None
+    assert _trust_regions("南京 regions 320100,320200") == ["320100", "320200"]
+    assert _trust_regions("regions 320100") == ["320100"]
+
+
+# ---------------------------------------------------------------- packages received and sent
+
+@pytest.fixture
+def offices(demo_file, tmp_path, monkeypatch):
+    """Nanjing sent v1 and v2 (its register of packages sent); the province received both and accepted v1."""
+    from app.services.package.inbox import accept_package
+    from app.services.package.receive import apply_receive
+    from app.models.values import set_text
+    from tests.test_package_roundtrip import CITY, PROVINCE, Office
+
+    monkeypatch.setenv("IPDESK_KEYS_DIR", str(tmp_path / "default-keys"))
+    city, prov = Office(tmp_path, "city", CITY, demo_file), Office(tmp_path, "province", PROVINCE, demo_file)
+    prov.trust(city, CITY)
+    v1 = city.export(CITY, 2024)
+    apply_receive(prov.db, v1.path)
+    accept_package(prov.db, v1.hash[:12])
+    grants = city.db.execute('select value from "values" where region=? and indicator=? and period=?',
+                             [CITY, "INV_GRANTS", "2024"]).fetchone()[0]
+    set_text(city.db, CITY, "INV_GRANTS", "2024", str(int(grants) + 1), why="补报")
+    v2 = city.export(CITY, 2024)
+    apply_receive(prov.db, v2.path)
+    for db in (prov.db, city.db):
+        res = audit.verify(db)
+        assert res.ok, audit.describe(db, res)
+    return {"prov": prov.db, "city": city.db, "v1": v1, "v2": v2}
+
+
+def named_package(db, kind):
+    res = audit.verify(db)
+    assert not res.ok and res.reason == "data", res
+    return [d for d in res.differences if d.get("ledger") == kind]
+
+
+def test_a_received_packages_row_deleted_behind_the_app_is_named(offices):
+    """Deleting v2's row would let the same package be received again (its values over the province's
+    later work): the replay names the row missing."""
+    from app.services.package.receive import plan_receive
+
+    db, v2 = offices["prov"], offices["v2"]
+    shell(db).execute("delete from packages_received where hash = ?", [v2.hash])
+    assert plan_receive(db, v2.path).state == "new"            # what the clerk was after
+    [d] = named_package(db, "package_received")
+    assert d["indicator"] == f"package:{v2.hash}" and d["found"] is None and d["expected"]["state"] == "received"
+    text = "\n".join(audit.describe(db, audit.verify(db)))
+    assert "收到的数据包" in text and v2.hash[:4].upper() in text
+
+
+def test_a_received_packages_version_state_or_sender_changed_behind_the_app_is_named(offices):
+    db, v1, v2 = offices["prov"], offices["v1"], offices["v2"]
+    con = shell(db)
+    manifest = json.loads(con.execute("select manifest from packages_received where hash = ?", [v2.hash]).fetchone()[0])
+    manifest["seq"] = 7                                        # the version, in the column and the stored manifest
+    con.execute("update packages_received set seq = 7, manifest = ? where hash = ?", [json.dumps(manifest), v2.hash])
+    [d] = named_package(db, "package_received")
+    assert d["found"]["seq"] == 7 and "v2 from" in d["expected"]["row"]
+    manifest["seq"] = 2
+    con.execute("update packages_received set seq = 2, manifest = ? where hash = ?", [json.dumps(manifest), v2.hash])
+    assert audit.verify(db).ok
+    con.execute("update packages_received set seq = 5 where hash = ?", [v2.hash])     # the column alone
+    assert len(named_package(db, "package_received")) == 1
+    con.execute("update packages_received set seq = 2 where hash = ?", [v2.hash])
+    con.execute("update packages_received set state = 'received' where hash = ?", [v1.hash])   # accepted → received
+    [d] = named_package(db, "package_received")
+    assert (d["expected"]["state"], d["found"]["state"]) == ("accepted", "received")
+    con.execute("update packages_received set state = 'accepted', sender_id = '320200' where hash = ?", [v1.hash])
+    assert named_package(db, "package_received")[0]["found"]["sender"] == "320200"
+
+
+def test_a_received_package_inserted_behind_the_app_is_named(offices):
+    db = offices["prov"]
+    con = shell(db)
+    row = con.execute("select * from packages_received where hash = ?", [offices["v1"].hash]).fetchone()
+    con.execute(f"insert into packages_received values ({','.join('?' * len(row))})", ["f" * 64, *row[1:]])
+    [d] = named_package(db, "package_received")
+    assert d["expected"] is None and d["indicator"] == "package:" + "f" * 64
+
+
+def test_a_sent_packages_row_deleted_or_its_previous_head_changed_is_named(offices):
+    db, v1, v2 = offices["city"], offices["v1"], offices["v2"]
+    con = shell(db)
+    con.execute("update packages_sent set prev_hash = ? where hash = ?", ["e" * 64, v2.hash])
+    [d] = named_package(db, "package_sent")
+    assert d["expected"]["previous"] == v1.hash                # v2 follows v1
+    assert d["found"]["previous"] == "e" * 64
+    con.execute("delete from packages_sent where hash = ?", [v2.hash])
+    [d] = named_package(db, "package_sent")
+    assert d["found"] is None and d["expected"]["file"] == v2.path.name
+    out = run_cli("audit", "--verify", db_path=db.path)
+    assert out.returncode == 1 and "发出的数据包" in out.stdout + out.stderr
