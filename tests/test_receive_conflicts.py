@@ -236,3 +236,12 @@ def test_a_refusal_names_eight_conflicts_and_counts_the_rest(story):
     # the options given without a spec are for every conflict
     assert set(choices_for(prov.db, plan, keep_mine=[]).values()) == {"mine"}
     assert len(choices_for(prov.db, plan, take_theirs=[])) == 10
+
+
+def test_an_older_package_brought_again_is_a_duplicate_with_nothing_to_report(story):
+    """v1 brought again after v2 was taken: already received — nothing to change, and no note that the
+    sender's history (v1's shorter head) does not continue v2's: it is the same package as before."""
+    prov = story["prov"]
+    apply_receive(prov.db, story["v2"], choice="theirs")
+    plan = plan_receive(prov.db, story["v1"])
+    assert plan.state == "duplicate" and plan.notes == [] and plan.conflicts == []

@@ -290,3 +290,62 @@ def test_a_section_the_city_returned_to_the_draft_follows_the_draft_here_too(wor
     assert last == ("省局张三", "report_text", None)
     res = audit.verify(prov)
     assert res.ok, audit.describe(prov, res)
+
+
+def test_a_kept_report_still_gets_the_senders_new_file_unless_it_is_not_held_here(world, prov, tmp_path):
+    """Files are added, never replaced: keeping this office's report keeps the sender's new evidence file
+    with it. But a report this office took out itself, kept out, has no row for a file to hang on: the file
+    stays with the sender (and the receipt does not fail on it)."""
+    from tests.test_package_ledger import pdf_file
+
+    own = world["own"].id
+    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
+    progress.set_progress(prov, CITY, own, "2024Q2", "推进中", percent=60, text="省局核实", who="省局李四")
+    progress.clear_progress(prov, CITY, own, "2024Q3", who="省局李四")       # the Q3 report (with files) … kept
+    held_q3 = prov.execute("select count(*) from evidence where task=? and region=? and period='2024Q3'",
+                           [own, CITY]).fetchone()[0]
+
+    def v2(city):
+        progress.set_progress(city, CITY, own, "2024Q2", "推进中", percent=45, text="补充", person="王敏",
+                              evidence=[("二季度台账.pdf", pdf_file(40_000, 5))], who="王敏")
+        progress.set_progress(city, CITY, own, "2024Q3", "已完成", text="原因分析报告已报省局（补充附件）",
+                              person="王敏", milestone="报告印发", evidence=[("三季度补充.pdf", pdf_file(30_000, 9))],
+                              who="王敏")
+
+    pkg = city_version(world, tmp_path, v2, "v2")
+    plan = plan_receive(prov, pkg)
+    keys = {d.period: d for d in plan.ledger_conflicts if d.indicator == f"task:{own}"}
+    assert set(keys) == {"2024Q2", "2024Q3"}
+    # (the Q3 report: cleared here with files kept → back to 未开始 with its files; so it is held, not gone)
+    apply_receive(prov, pkg, choice="mine", who="省局张三")
+    assert row(prov, own, CITY, "2024Q2")[:2] == ("in_progress", 60)
+    names = {n for (n,) in prov.execute("select name from evidence where task=? and region=?", [own, CITY])}
+    assert "二季度台账.pdf" in names and "三季度补充.pdf" in names
+    assert prov.execute("select count(*) from evidence where task=? and region=? and period='2024Q3'",
+                        [own, CITY]).fetchone()[0] == held_q3 + 1
+    res = audit.verify(prov)
+    assert res.ok, audit.describe(prov, res)
+
+
+def test_a_kept_deletion_leaves_the_senders_new_file_with_the_sender(world, prov, tmp_path):
+    """The province deleted a report (no files) the city then sends again with a new file: kept deleted,
+    the file is not attached here (no report to attach it to), and the receipt succeeds."""
+    from tests.test_package_ledger import pdf_file
+
+    apply_receive(prov, write(tmp_path, world["raw"]), who="省局张三")
+    place = ("G2024-4.9.1", CITY, "2024Q3")
+    progress.clear_progress(prov, CITY, place[0], place[2], who="省局李四")
+    assert row(prov, *place) is None
+
+    def v2(city):
+        progress.set_progress(city, CITY, place[0], place[2], "已完成", text="反馈数据原因分析完成（附报告）",
+                              person="李强", evidence=[("原因分析报告.pdf", pdf_file(20_000, 13))], who="李强")
+
+    pkg = city_version(world, tmp_path, v2, "v2")
+    [c] = plan_receive(prov, pkg).ledger_conflicts
+    assert (c.old, c.new["state"]) == (None, "done")
+    apply_receive(prov, pkg, choice="mine", who="省局张三")
+    assert row(prov, *place) is None
+    assert prov.execute("select count(*) from evidence where task=? and region=? and period=?", place).fetchone()[0] == 0
+    res = audit.verify(prov)
+    assert res.ok, audit.describe(prov, res)

@@ -486,7 +486,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
         kept = [d for d in plan.conflicts if chosen[d.key] == "mine"]
         kept_keys = {d.key for d in kept}
         ledger = plan.ledger
-        if ledger is not None and kept_keys & {d.key for d in plan.ledger_conflicts}:
+        if kept_keys & {d.key for d in plan.ledger_conflicts}:      # (a ledger conflict: a ledger there)
             ledger = ledger.without(db, kept_keys)        # the office keeps its own report or section
         step(0.3, "比对数据", "comparing")
         for r in plan.new_regions:
