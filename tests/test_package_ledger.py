@@ -241,6 +241,16 @@ def test_progress_of_a_region_outside_the_keys_scope_is_refused(world, prov, tmp
     _refused(world, prov, tmp_path, rebind(world, outside), "无锡市（320200）")
 
 
+def test_progress_of_a_region_the_key_may_send_but_outside_the_package_is_refused(world, prov, tmp_path):
+    """The key is confirmed for 南京 and 无锡; Nanjing's package (region 320100) carries a progress row of
+    无锡: a package carries its own region and the regions below it only, whatever else its key may send."""
+    trust_add(prov, world["key"].public, CITY, "南京", expect=world["key"].text, regions=[CITY, "320200"])
+
+    def outside(rows):
+        rows["progress"][0]["region"] = "320200"
+    _refused(world, prov, tmp_path, rebind(world, outside), "无锡市（320200）")
+
+
 def test_a_report_section_of_the_province_itself_is_refused(world, prov, tmp_path):
     def mine(rows):
         rows["sections"][0]["region"] = PROVINCE
