@@ -285,7 +285,10 @@ def test_a_gap_is_reported_and_needs_accepting_and_a_huge_sequence_blocks_nothin
     assert plan.gap == [1, 2] and plan.refusal.code == "pkg_gap" and "v1–v2" in plan.refusal.message("zh")
     with pytest.raises(PackageError):
         apply_receive(prov, v3)
-    apply_receive(prov, v3, accept_gap=True)
+    apply_receive(prov, v3, accept_gap=True, who="省局张三")
+    # the trail says the gap was accepted, by whom and which versions were missing
+    row = prov.execute("select who, region, period, new, why from audit where action = 'receive_gap'").fetchone()
+    assert row[:4] == ("省局张三", "320100", "2024", "v1–v2") and row[4].startswith("accepted with versions missing")
     h3 = read_archive(v3).hash
     huge = write(tmp_path, resign(raw, world["key"], manifest=lambda m: m.update(seq=10**6, previous=h3)), "h.ipdx")
     plan = plan_receive(prov, huge)
