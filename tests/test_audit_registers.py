@@ -228,3 +228,103 @@ def test_a_sent_packages_row_deleted_or_its_previous_head_changed_is_named(offic
     assert d["found"] is None and d["expected"]["file"] == v2.path.name
     out = run_cli("audit", "--verify", db_path=db.path)
     assert out.returncode == 1 and "发出的数据包" in out.stdout + out.stderr
+
+
+# ---------------------------------------------------------------- users
+
+HEAD = ("demo-head", "demo1234")
+
+
+def named_user(db):
+    res = audit.verify(db)
+    assert not res.ok and res.reason == "data", res
+    return [d for d in res.differences if d.get("ledger") == "user"]
+
+
+@pytest.fixture
+def staffed(demo_db):
+    from app.models import workflow
+
+    workflow.add_user(demo_db, "小张", "clerk", "clerk-pass")
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    return demo_db
+
+
+def test_users_added_promoted_and_given_new_passwords_through_ipdesk_verify(staffed):
+    from app.models import workflow
+
+    workflow.add_user(staffed, "李四", "head", "lisi-pass", by=HEAD[0], by_password=HEAD[1])
+    workflow.set_role(staffed, "李四", "clerk", by=HEAD[0], by_password=HEAD[1])
+    workflow.set_password(staffed, "小张", "other-pass", by=HEAD[0], by_password=HEAD[1])
+    res = audit.verify(staffed)
+    assert res.ok, audit.describe(staffed, res)
+
+
+def test_a_clerk_made_a_head_with_the_sqlite3_shell_is_named(staffed):
+    """The attack of issue 13 by the shell: the clerk sets their own role to head and then approves —
+    the app takes the role (it cannot tell), the audit does not."""
+    from app.models import workflow
+
+    shell(staffed).execute("update users set role = 'head' where name = '小张'")
+    assert workflow.authenticate(staffed, "小张", "clerk-pass", role="head") == "head"      # what the clerk was after
+    [d] = named_user(staffed)
+    assert d["indicator"] == "user:小张" and (d["expected"], d["found"]) == ({"role": "clerk"}, {"role": "head"})
+    text = "\n".join(audit.describe(staffed, audit.verify(staffed)))
+    assert "用户（小张）" in text and "head" in text
+    out = run_cli("audit", "--verify", db_path=staffed.path)
+    assert out.returncode == 1 and "用户" in out.stdout + out.stderr
+
+
+def test_a_heads_password_replaced_by_one_the_clerk_knows_is_named(staffed):
+    """The clerk copies a hash of a password they chose into the head's row: they can now approve as the head,
+    and the trail would say the head did — the digest the trail holds of the head's stored hash says otherwise."""
+    from app.models import workflow
+
+    salt, digest, cost = workflow._new_hash("clerk-knows-this")
+    shell(staffed).execute("update users set salt = ?, hash = ?, n = ?, r = ?, p = ? where name = ?",
+                           [salt, digest, cost["n"], cost["r"], cost["p"], HEAD[0]])
+    assert workflow.authenticate(staffed, HEAD[0], "clerk-knows-this", role="head") == "head"
+    [d] = named_user(staffed)
+    assert d["indicator"] == f"user:{HEAD[0]}" and set(d["expected"]) == {"password"}
+    assert d["expected"]["password"] != d["found"]["password"]
+    # the clerk's own row copied over the head's (salt and hash): named too
+    row = staffed.execute("select salt, hash, n, r, p from users where name = '小张'").fetchone()
+    shell(staffed).execute("update users set salt = ?, hash = ?, n = ?, r = ?, p = ? where name = ?", [*row, HEAD[0]])
+    assert len(named_user(staffed)) == 1
+
+
+def test_a_user_inserted_or_deleted_behind_the_app_is_named(staffed):
+    from app.models import workflow
+
+    salt, digest, cost = workflow._new_hash("rogue-pass")
+    con = shell(staffed)
+    con.execute("insert into users(name, role, salt, hash, n, r, p, created_at) values (?,?,?,?,?,?,?,?)",
+                ["影子", "head", salt, digest, cost["n"], cost["r"], cost["p"], "2024-12-01T09:00:00"])
+    [d] = named_user(staffed)
+    assert d["indicator"] == "user:影子" and d["expected"] is None and d["found"] == {"role": "head"}
+    con.execute("delete from users where name = '影子'")
+    con.execute("delete from users where name = '小张'")
+    [d] = named_user(staffed)
+    assert d["indicator"] == "user:小张" and d["found"] is None
+
+
+def test_a_user_of_an_ipdesk_before_the_digest_verifies_until_its_next_password(demo_db):
+    """An earlier ipdesk wrote user_add without the digest: the user and role are checked, the hash cannot be
+    (a weak point, said in the README) — until a head sets the password again, which records the digest."""
+    from app.models import workflow
+    from app.models.db import transaction
+
+    salt, digest, cost = workflow._new_hash("old-pass")
+    with transaction(demo_db):
+        demo_db.execute("insert into users(name, role, salt, hash, n, r, p, created_at) values (?,?,?,?,?,?,?,?)",
+                        ["老李", "clerk", salt, digest, cost["n"], cost["r"], cost["p"], "2024-01-01T09:00:00"])
+        audit.append(demo_db, [("tester", "user_add", None, None, None, None, "老李:clerk", None)])
+    assert audit.verify(demo_db).ok
+    salt2, digest2, _ = workflow._new_hash("swapped")
+    shell(demo_db).execute("update users set salt = ?, hash = ? where name = '老李'", [salt2, digest2])
+    assert audit.verify(demo_db).ok                                  # not told: no digest in that row
+    workflow.set_password(demo_db, "老李", "new-pass", by=HEAD[0], by_password=HEAD[1])
+    assert audit.verify(demo_db).ok
+    shell(demo_db).execute("update users set salt = ?, hash = ? where name = '老李'", [salt2, digest2])
+    assert len(named_user(demo_db)) == 1

@@ -5,6 +5,8 @@ a head, then unlocking, editing and re-approving with an audit trail that reads 
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.models import audit, review, workflow
@@ -15,7 +17,10 @@ HEAD = ("demo-head", "demo1234")
 
 
 def rows_after(db, n):
-    return db.execute("select who, action, old, new, why from audit where id > ? order by id", [n]).fetchall()
+    """The trail's rows after row ``n``; a user row's password digest (``credential NAME:<16 hex>``, checked by
+    tests/test_audit_registers.py) shown as ``credential NAME``."""
+    return [(*row[:4], re.sub(r"credential (.*):[0-9a-f]{16}$", r"credential \1", row[4]) if row[4] else row[4])
+            for row in db.execute("select who, action, old, new, why from audit where id > ? order by id", [n])]
 
 
 def last_id(db):
@@ -34,7 +39,9 @@ def test_the_first_head_is_added_once_without_anyone_then_heads_authorize(empty_
     workflow.add_user(db, "王处长", "head", "first-pass")            # setup: no head yet
     assert users(db) == {"王处长": "head"}
     [row] = rows_after(db, 0)
-    assert row == (audit.current_user(), "user_add", None, "王处长:head", "first office head (setup)")
+    assert row == (audit.current_user(), "user_add", None, "王处长:head", "first office head (setup); credential 王处长")
+    [(why,)] = db.execute("select why from audit where action = 'user_add'")
+    assert re.fullmatch(r"first office head \(setup\); credential 王处长:[0-9a-f]{16}", why)   # a digest, not the hash
 
     n = last_id(db)
     with pytest.raises(AuthError) as exc:                              # the second needs a head
@@ -52,7 +59,7 @@ def test_the_first_head_is_added_once_without_anyone_then_heads_authorize(empty_
     n = last_id(db)
     workflow.add_user(db, "李四", "head", "second-pass", by="王处长", by_password="first-pass")
     assert users(db) == {"王处长": "head", "李四": "head"}
-    assert rows_after(db, n) == [("王处长", "user_add", None, "李四:head", None)]   # the authorizing head acts
+    assert rows_after(db, n) == [("王处长", "user_add", None, "李四:head", "credential 李四")]   # the authorizing head acts
     assert workflow.authenticate(db, "李四", "second-pass", role="head") == "head"
     assert audit.verify(db).ok
 
@@ -60,7 +67,7 @@ def test_the_first_head_is_added_once_without_anyone_then_heads_authorize(empty_
 def test_a_clerk_needs_no_head_and_cannot_authorize_a_head(demo_db):
     n = last_id(demo_db)
     workflow.add_user(demo_db, "小张", "clerk", "clerk-pass")         # no one's password
-    assert rows_after(demo_db, n) == [(audit.current_user(), "user_add", None, "小张:clerk", None)]
+    assert rows_after(demo_db, n) == [(audit.current_user(), "user_add", None, "小张:clerk", "credential 小张")]
     n = last_id(demo_db)
     with pytest.raises(AuthError) as exc:                              # the right password, but a clerk
         workflow.add_user(demo_db, "小张2", "head", "clerk-pass", by="小张", by_password="clerk-pass")
@@ -146,7 +153,7 @@ def test_resetting_a_password_needs_a_head_and_never_writes_it(demo_db):
     with pytest.raises(AuthError):
         workflow.authenticate(demo_db, "小张", "clerk-pass")
     assert workflow.authenticate(demo_db, "小张", "other-pass") == "clerk"
-    assert rows_after(demo_db, n)[0] == ("demo-head", "user_passwd", None, "小张", None)
+    assert rows_after(demo_db, n)[0] == ("demo-head", "user_passwd", None, "小张", "credential 小张")
     trail = " ".join(str(v) for row in demo_db.execute("select * from audit") for v in row)
     assert "other-pass" not in trail and "clerk-pass" not in trail
 
@@ -201,7 +208,7 @@ def test_an_old_weaker_hash_verifies_and_is_rehashed_at_the_next_login(empty_db)
     assert workflow.authenticate(empty_db, "老王", "old-password") == "head"
     n, salt = empty_db.execute("select n, salt from users").fetchone()
     assert n == workflow.scrypt_cost()["n"] > 2**8 and salt != b"0123456789abcdef"
-    assert rows_after(empty_db, n0) == [("老王", "rehash", "n=256 r=8 p=1", f"n={n} r=8 p=1", None)]
+    assert rows_after(empty_db, n0) == [("老王", "rehash", "n=256 r=8 p=1", f"n={n} r=8 p=1", "credential 老王")]
     assert workflow.authenticate(empty_db, "老王", "old-password") == "head"
     assert last_id(empty_db) == n0 + 1                                # once
     # a hash at a higher cost than today's is kept as it is

@@ -41,7 +41,7 @@ KINDS = {"task": ("task", "任务"), "task_assignment": ("task assignment", "任
          "progress": ("progress report", "推进情况"), "evidence": ("evidence file", "佐证材料"),
          "evidence_file": ("evidence file content", "佐证材料内容"), "report_text": ("results report text", "成效报告文字"),
          "trusted_key": ("trusted key", "信任的密钥"), "package_received": ("package received", "收到的数据包"),
-         "package_sent": ("package sent", "发出的数据包")}
+         "package_sent": ("package sent", "发出的数据包"), "user": ("user", "用户")}
 
 register({
     "audit_ledger": ("{what} {place}: the trail says {expected}, the store holds {found}",
@@ -216,6 +216,8 @@ def ledger_line(d: dict, names: dict, lang: str = "zh") -> str:
     what = KINDS.get(kind, (kind, kind))[0 if lang != "zh" else 1]
     ind = d.get("indicator") or ""
     if ind.startswith("task:"):
+        ind = ind[5:]
+    elif ind.startswith("user:"):
         ind = ind[5:]
     elif ind.startswith(("key:", "package:")):
         head, _, fp = ind.partition(":")

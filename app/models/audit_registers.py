@@ -9,6 +9,11 @@ values, states, explanations and the task ledger (:mod:`app.models.audit_ledger`
                        which sender and version, under which file name, and its state; the stored manifest
                        must say the same region, year, version and sender
     packages_sent      export_package rows: each package sent, its region, year, file and the head it follows
+    users              user_add / user_role / user_passwd / rehash rows: each user and role, and a digest of
+                       the stored password hash (salt, hash and cost; never the password or the hash) — a
+                       clerk made a head, a user added, or a head's password hash replaced with one the
+                       clerk knows, behind the app, is named (rows of an ipdesk before the digest was
+                       recorded are checked for the user and role only, until the next password change)
 
 A key widened to other regions lets a sender's package in; a received package's row deleted lets it be
 received again (a replay), its version changed lets an older one in; each is one difference, named by
@@ -18,10 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 TRUST_ACTIONS = frozenset({"trust_add", "trust_scope", "trust_retire", "trust_remove"})
 PACKAGE_ACTIONS = frozenset({"receive", "return_package", "accept_package", "export_package"})
-REGISTER_ACTIONS = TRUST_ACTIONS | PACKAGE_ACTIONS
+USER_ACTIONS = frozenset({"user_add", "user_role", "user_passwd", "rehash"})
+REGISTER_ACTIONS = TRUST_ACTIONS | PACKAGE_ACTIONS | USER_ACTIONS
+_CREDENTIAL = re.compile(r"credential (.*):([0-9a-f]{16})$")
 
 
 def _json(text):
@@ -33,8 +41,17 @@ def _json(text):
         return text
 
 
+def credential(name: str, salt: bytes, digest: bytes, n: int, r: int, p: int) -> str:
+    """What a user row's audit row says of the stored password (its ``why``, after any reason):
+    ``credential NAME:<16 hex>`` — the first digits of SHA-256 over the name, salt, hash and cost."""
+    h = hashlib.sha256(f"{name}\x00{n}:{r}:{p}\x00".encode("utf-8") + bytes(salt) + b"\x00" + bytes(digest))
+    return f"credential {name}:{h.hexdigest()[:16]}"
+
+
 def replay_registers(db, rows: list[tuple], add, have: set) -> None:
     """Replay the registers' trail rows ``(id, action, region, indicator, period, old, new, why)``."""
+    if "users" in have:
+        replay_users(db, [r for r in rows if r[1] in USER_ACTIONS], add)
     if "trusted_keys" in have:
         replay_trust(db, [r for r in rows if r[1] in TRUST_ACTIONS], add)
     if "packages_received" in have:
@@ -142,3 +159,44 @@ def replay_sent(db, rows: list[tuple], add) -> None:
             add("package_sent", region, f"package:{digest}", str(year), exp, held, ledger="package_sent")
     for digest, exp in want.items():
         add("package_sent", exp["region"], f"package:{digest}", exp["year"], exp, None, ledger="package_sent")
+
+
+
+def replay_users(db, rows: list[tuple], add) -> None:
+    """The users as the trail made them (name, role, the stored password's digest where recorded),
+    compared with ``users``."""
+    users: dict[str, dict] = {}
+
+    def said(why):
+        m = _CREDENTIAL.search(str(why or ""))
+        return (m[1], m[2]) if m else (None, None)
+
+    for _rid, action, _region, _indicator, _period, _old, new, why in rows:
+        name, cred = said(why)
+        if action in ("user_add", "user_role") and isinstance(new, str) and ":" in new:
+            who, role = new.rsplit(":", 1)
+            u = users.setdefault(who, {"role": role, "credential": None})
+            u["role"] = role
+            if action == "user_add":
+                u["credential"] = cred if name == who else None
+        elif action in ("user_passwd", "rehash") and name in users:
+            users[name]["credential"] = cred
+        elif action == "user_passwd" and new in users:      # an early ipdesk: the name alone, no digest
+            users[new]["credential"] = None
+    for name, role, salt, digest, n, r, p in db.execute("select name, role, salt, hash, n, r, p from users"):
+        want = users.pop(name, None)
+        if want is None:
+            add("user", None, f"user:{name}", None, None, {"role": role}, ledger="user")
+            continue
+        if want["role"] != role:
+            add("user", None, f"user:{name}", None, {"role": want["role"]}, {"role": role}, ledger="user")
+        if want["credential"] is not None:
+            try:
+                got = credential(name, salt, digest, n, r, p).rsplit(":", 1)[1]
+            except (TypeError, ValueError):
+                got = "?"
+            if got != want["credential"]:
+                add("user", None, f"user:{name}", None, {"password": want["credential"]}, {"password": got},
+                    ledger="user")
+    for name, want in users.items():
+        add("user", None, f"user:{name}", None, {"role": want["role"]}, None, ledger="user")

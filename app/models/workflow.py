@@ -39,6 +39,7 @@ import hmac
 import os
 
 from . import audit
+from .audit_registers import credential
 from .catalogue import region as get_region
 from .store_basics import now_iso, transaction
 from .errors import AuthError, InputError, NotFoundError
@@ -134,7 +135,8 @@ def authenticate(db, name: str, password: str, *, role: str | None = None) -> st
         with transaction(db):
             db.execute("update users set salt = ?, hash = ?, n = ?, r = ?, p = ? where name = ?",
                        [salt, new, cost["n"], cost["r"], cost["p"], name])
-            audit.append(db, [(name, "rehash", None, None, None, _cost_text(n, r, p), _cost_text(**cost), None)])
+            audit.append(db, [(name, "rehash", None, None, None, _cost_text(n, r, p), _cost_text(**cost),
+                               credential(name, salt, new, **cost))])
     return user_role
 
 
@@ -190,7 +192,7 @@ def add_user(db, name: str, role: str, password: str, *, by: str | None = None, 
         db.execute("insert into users(name, role, salt, hash, n, r, p, created_at) values (?,?,?,?,?,?,?,?)",
                    [name, role, salt, digest, cost["n"], cost["r"], cost["p"], now_iso()])
         audit.append(db, [(actor, "user_add", None, None, None, None, f"{name}:{role}",
-                           "first office head (setup)" if first_head else None)])
+                           ("first office head (setup); " if first_head else "") + credential(name, salt, digest, **cost))])
 
 
 def user_role(db, name: str) -> str:
@@ -226,7 +228,7 @@ def set_password(db, name: str, password: str, *, by: str | None, by_password: s
     with transaction(db):
         db.execute("update users set salt = ?, hash = ?, n = ?, r = ?, p = ? where name = ?",
                    [salt, digest, cost["n"], cost["r"], cost["p"], name])
-        audit.append(db, [(by, "user_passwd", None, None, None, None, name, None)])
+        audit.append(db, [(by, "user_passwd", None, None, None, None, name, credential(name, salt, digest, **cost))])
 
 
 def list_users(db) -> list[dict]:
