@@ -328,3 +328,79 @@ def test_a_user_of_an_ipdesk_before_the_digest_verifies_until_its_next_password(
     assert audit.verify(demo_db).ok
     shell(demo_db).execute("update users set salt = ?, hash = ? where name = '老李'", [salt2, digest2])
     assert len(named_user(demo_db)) == 1
+
+
+# ---------------------------------------------------------------- the regions' tree
+
+def test_the_tree_changed_through_ipdesk_verifies(demo_db, tmp_path):
+    """A division file imported (a district moved, one new, one ended) and a reporting unit added: audited
+    (region_tree rows), so the store still verifies; a new store's bundled tree has no rows of its own."""
+    from app.models import reference
+    from app.models.catalogue import add_region
+
+    assert demo_db.execute("select count(*) from audit where action = 'region_tree'").fetchone()[0] == 0
+    csv = tmp_path / "divisions-2025.csv"
+    csv.write_text("code,parent,level,name_zh,name_en,valid_from,valid_to\n"
+                   "320199,320100,county,新设区,New District,2025,\n"
+                   "320102,320100,county,玄武区,Xuanwu,,2024\n", encoding="utf-8")
+    reference.import_regions(demo_db, csv)
+    add_region(demo_db, "320100-GX", "南京高新区", parent=NANJING, level="unit")
+    rows = demo_db.execute("select region, why from audit where action = 'region_tree' order by id").fetchall()
+    assert rows == [("320102", "divisions-2025.csv"), ("320199", "divisions-2025.csv"), ("320100-GX", "added 320100-GX")]
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    reference.import_regions(demo_db, csv)                            # the same file again: nothing new
+    assert demo_db.execute("select count(*) from audit where action = 'region_tree'").fetchone()[0] == 3
+
+
+def test_a_region_moved_under_another_behind_the_app_is_named(demo_db):
+    """Wuxi moved under Nanjing with the sqlite3 shell: a key trusted for Nanjing (and the regions below it)
+    would now send Wuxi's figures. The replay names the move."""
+    con = shell(demo_db)
+    con.execute("update regions set parent = ? where code = ?", [NANJING, WUXI])
+    [d] = named_region(demo_db)
+    assert d["region"] == WUXI and d["expected"]["parent"] == "320000" and d["found"]["parent"] == NANJING
+    text = "\n".join(audit.describe(demo_db, audit.verify(demo_db)))
+    assert "地区层级（无锡市）" in text and "320100" in text
+    out = run_cli("audit", "--verify", db_path=demo_db.path)
+    assert out.returncode == 1 and "地区层级" in out.stdout + out.stderr
+    con.execute("update regions set parent = '320000' where code = ?", [WUXI])
+    assert audit.verify(demo_db).ok
+
+
+def test_a_region_inserted_deleted_or_given_another_validity_behind_the_app_is_named(demo_db):
+    con = shell(demo_db)
+    con.execute("insert into regions(code, parent, level, name_zh, name_en, source) values"
+                " ('320198', '320100', 'county', '影子区', '', 'user')")
+    [d] = named_region(demo_db)
+    assert d["region"] == "320198" and d["expected"] is None and d["found"]["parent"] == NANJING
+    con.execute("delete from regions where code = '320198'")
+    con.execute("update regions set valid_to = '2020' where code = ?", [WUXI])    # Wuxi "ended" in 2020
+    [d] = named_region(demo_db)
+    assert (d["expected"]["valid_to"], d["found"]["valid_to"]) == (None, "2020")
+
+
+def test_an_upgraded_store_records_its_tree_once_and_verifies(tmp_path):
+    """A store of schema 6 whose tree an older ipdesk changed without a trail row (a division file imported):
+    the upgrade writes the differences from the bundled tree once (region_tree, by ipdesk), and it verifies."""
+    from app.models import reference
+    from app.models.db import open_store
+
+    path = tmp_path / "old.sqlite"
+    old = open_store(path, schema=6)
+    csv = tmp_path / "divisions.csv"
+    csv.write_text("code,parent,level,name_zh,name_en,valid_from,valid_to\n320199,320100,county,新设区,,2023,\n",
+                   encoding="utf-8")
+    reference.import_regions(old, csv, audited=False)                 # as an ipdesk before the tree's audit did
+    old.conn.close()
+    db = open_store(path)
+    rows = db.execute("select who, region, old, why from audit where action = 'region_tree'").fetchall()
+    assert [(w, r, o) for w, r, o, _ in rows] == [("ipdesk", "320199", None)] and "upgrade" in rows[0][3]
+    res = audit.verify(db)
+    assert res.ok, audit.describe(db, res)
+
+
+def named_region(db):
+    res = audit.verify(db)
+    assert not res.ok and res.reason == "data", res
+    return [d for d in res.differences if d.get("ledger") == "region"]

@@ -41,7 +41,8 @@ KINDS = {"task": ("task", "任务"), "task_assignment": ("task assignment", "任
          "progress": ("progress report", "推进情况"), "evidence": ("evidence file", "佐证材料"),
          "evidence_file": ("evidence file content", "佐证材料内容"), "report_text": ("results report text", "成效报告文字"),
          "trusted_key": ("trusted key", "信任的密钥"), "package_received": ("package received", "收到的数据包"),
-         "package_sent": ("package sent", "发出的数据包"), "user": ("user", "用户")}
+         "package_sent": ("package sent", "发出的数据包"), "user": ("user", "用户"),
+         "region": ("region tree", "地区层级")}
 
 register({
     "audit_ledger": ("{what} {place}: the trail says {expected}, the store holds {found}",

@@ -9,6 +9,9 @@ values, states, explanations and the task ledger (:mod:`app.models.audit_ledger`
                        which sender and version, under which file name, and its state; the stored manifest
                        must say the same region, year, version and sender
     packages_sent      export_package rows: each package sent, its region, year, file and the head it follows
+    regions            region_tree rows over the bundled tree (a new store's, not audited): each region's
+                       parent, level and validity — a key's scope is a region and the regions below it,
+                       so a region moved under another behind the app would widen it
     users              user_add / user_role / user_passwd / rehash rows: each user and role, and a digest of
                        the stored password hash (salt, hash and cost; never the password or the hash) — a
                        clerk made a head, a user added, or a head's password hash replaced with one the
@@ -28,7 +31,7 @@ import re
 TRUST_ACTIONS = frozenset({"trust_add", "trust_scope", "trust_retire", "trust_remove"})
 PACKAGE_ACTIONS = frozenset({"receive", "return_package", "accept_package", "export_package"})
 USER_ACTIONS = frozenset({"user_add", "user_role", "user_passwd", "rehash"})
-REGISTER_ACTIONS = TRUST_ACTIONS | PACKAGE_ACTIONS | USER_ACTIONS
+REGISTER_ACTIONS = TRUST_ACTIONS | PACKAGE_ACTIONS | USER_ACTIONS | {"region_tree"}
 _CREDENTIAL = re.compile(r"credential (.*):([0-9a-f]{16})$")
 
 
@@ -52,6 +55,8 @@ def replay_registers(db, rows: list[tuple], add, have: set) -> None:
     """Replay the registers' trail rows ``(id, action, region, indicator, period, old, new, why)``."""
     if "users" in have:
         replay_users(db, [r for r in rows if r[1] in USER_ACTIONS], add)
+    if "regions" in have:
+        replay_tree(db, [r for r in rows if r[1] == "region_tree"], add)
     if "trusted_keys" in have:
         replay_trust(db, [r for r in rows if r[1] in TRUST_ACTIONS], add)
     if "packages_received" in have:
@@ -200,3 +205,26 @@ def replay_users(db, rows: list[tuple], add) -> None:
                     ledger="user")
     for name, want in users.items():
         add("user", None, f"user:{name}", None, {"role": want["role"]}, None, ledger="user")
+
+
+
+def replay_tree(db, rows: list[tuple], add) -> None:
+    """The regions' tree as the bundled one and the trail's ``region_tree`` rows made it, compared with
+    ``regions`` (parent, level, validity)."""
+    from .region_tree import bundled_tree, tree
+
+    want = bundled_tree()
+    for rid, _action, region, _indicator, _period, old, new, _why in rows:
+        before, after = _json(old), _json(new)
+        if want.get(region) != before:
+            add("region_history", region, None, None, want.get(region), before, rid, ledger="region")
+        if after is None:
+            want.pop(region, None)
+        else:
+            want[region] = after
+    for code, held in tree(db).items():
+        exp = want.pop(code, None)
+        if exp != held:
+            add("region", code, None, None, exp, held, ledger="region")
+    for code, exp in want.items():
+        add("region", code, None, None, exp, None, ledger="region")

@@ -291,12 +291,17 @@ def add_region(db, code: str, name_zh: str, *, parent: str, level: str = "unit",
     region(db, parent)  # raises if unknown
     code = code.strip()
     check_region_fields(code, level)
+    from .region_tree import tree_row
+
     with transaction(db):
         if db.execute("select 1 from regions where code = ?", [code]).fetchone():
             raise InputError("region_exists", text=code)
         db.execute("insert into regions(code, parent, level, name_zh, name_en, valid_from, valid_to, source)"
                    " values (?,?,?,?,?,?,?, 'user')", [code, parent, level, name_zh, name_en, valid_from, valid_to])
-        append(db, [(who or current_user(), "region_add", code, None, None, None, name_zh, None)])
+        who = who or current_user()
+        fields = {"parent": parent, "level": level, "valid_from": valid_from, "valid_to": valid_to}
+        append(db, [(who, "region_add", code, None, None, None, name_zh, None),
+                    tree_row(who, code, None, fields, f"added {code}")])
         from .store_basics import bump_reference
         bump_reference(db)
     return region(db, code)

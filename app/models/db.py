@@ -3,7 +3,7 @@
 >>> from app.models.db import open_store
 >>> store = open_store(":memory:")
 >>> store.execute("select value from meta where key='schema_version'").fetchone()
-('6',)
+('7',)
 
 Opening a file written by an older schema first copies it to
 ``<name>.v<old>-<timestamp>.bak`` (SQLite's online backup, so a WAL file is included),
@@ -281,10 +281,17 @@ _MIGRATIONS: list[str] = [
     ALTER TABLE trusted_keys ADD COLUMN replaced_by TEXT;
     ALTER TABLE packages_sent ADD COLUMN manifest TEXT;
     """,
+    # 6 -> 7 (session 7): the regions' tree enters the audit — no table changes; on the upgrade the tree's
+    # differences from the bundled one (divisions imported or units added before it was recorded) are
+    # written to the trail once (region_tree rows), so the replay starts from what the store holds
+    """
+    SELECT 1;
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 TASKS_SCHEMA = 5          # the schema that brought the task ledger (its bundled pack is loaded on an upgrade)
+TREE_SCHEMA = 7           # the schema from which the regions' tree is audited (its differences recorded on an upgrade)
 
 
 def _schema_version(conn: sqlite3.Connection) -> int:
@@ -457,10 +464,15 @@ def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
 
         if version == 0:
             reference.load_all(db)
-        elif version < TASKS_SCHEMA <= (schema or SCHEMA_VERSION):
-            from .tasks import load_bundled       # an upgraded store gets the bundled task pack too
+        else:
+            if version < TASKS_SCHEMA <= (schema or SCHEMA_VERSION):
+                from .tasks import load_bundled       # an upgraded store gets the bundled task pack too
 
-            load_bundled(db)
+                load_bundled(db)
+            if version < TREE_SCHEMA <= (schema or SCHEMA_VERSION):
+                with transaction(db):
+                    reference.record_tree(db, reference.bundled_tree(), who="ipdesk",
+                                          why="recorded at the upgrade: the tree as this store held it")
     if db.checked_good and not readonly:
         note_good(path)
         _user_only(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 from .store_basics import bump_reference, meta_set, now_iso, transaction
 from .errors import InputError
 from .messages import register
+from .region_tree import bundled_tree, tree, tree_row  # noqa: F401  (bundled_tree: the upgrade's record)
 
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
 CATALOGUE_VERSION = "2022.1"
@@ -92,10 +93,12 @@ def load_indicators(db, path: Path | None = None) -> int:
 
 # ---------------------------------------------------------------- regions
 
-def import_regions(db, path: Path, *, source: str | None = None) -> int:
+def import_regions(db, path: Path, *, source: str | None = None, audited: bool = True) -> int:
     """Insert or update regions from a CSV ``code,parent,level,name_zh,name_en,valid_from,valid_to``.
 
-    Parents may appear later in the file; the whole file is one transaction.
+    Parents may appear later in the file; the whole file is one transaction. Each region whose place in
+    the tree changes is audited (``region_tree``, :func:`record_tree`) — the bundled tree of a new store
+    (``audited=False``) is not: the audit's replay starts from it (:func:`bundled_tree`).
     """
     path = Path(path)
     rows = _read_csv(path, {"code", "parent", "level", "name_zh"})
@@ -111,6 +114,7 @@ def import_regions(db, path: Path, *, source: str | None = None) -> int:
         if parent and parent not in known and parent not in codes:
             raise InputError("csv_unknown_region", file=str(path), cell=f"row {i}", text=parent)
     src = source or path.name
+    before = tree(db) if audited else {}
     with transaction(db):
         # parents first: sort by level depth so foreign keys hold at every insert
         for r in sorted(rows, key=lambda r: LEVELS.index(r["level"])):
@@ -121,7 +125,22 @@ def import_regions(db, path: Path, *, source: str | None = None) -> int:
                 " valid_from=excluded.valid_from, valid_to=excluded.valid_to, source=excluded.source",
                 [r["code"].strip(), (r.get("parent") or "").strip() or None, r["level"], r["name_zh"].strip(),
                  (r.get("name_en") or "").strip(), r.get("valid_from") or None, r.get("valid_to") or None, src])
+        if audited:
+            record_tree(db, before, why=path.name)
         bump_reference(db)
+    return len(rows)
+
+
+def record_tree(db, before: dict, *, why: str, who: str | None = None) -> int:
+    """Audit (:func:`tree_row`) each region whose place in the tree differs from ``before``, inside the
+    caller's transaction; returns how many."""
+    from .audit import append, current_user
+
+    after, who = tree(db), who or current_user()
+    rows = [tree_row(who, code, before.get(code), after.get(code), why)
+            for code in sorted(set(before) | set(after)) if before.get(code) != after.get(code)]
+    if rows:
+        append(db, rows)
     return len(rows)
 
 
@@ -129,7 +148,7 @@ def load_regions(db) -> int:
     import json
 
     meta = json.loads(resource("regions", "meta.json").read_text(encoding="utf-8"))
-    n = import_regions(db, resource("regions", "regions.csv"), source=meta.get("version", "bundled"))
+    n = import_regions(db, resource("regions", "regions.csv"), source=meta.get("version", "bundled"), audited=False)
     meta_set(db, "regions_version", meta.get("version", ""))
     meta_set(db, "regions_snapshot", meta.get("snapshot", ""))
     return n
