@@ -63,7 +63,7 @@ TESTS: dict[str, list[str]] = {
     "app/models/audit_chain.py": ["tests/test_audit.py", "tests/test_audit_replay.py", "tests/test_audit_ledger.py",
                                   "tests/test_audit_processes.py"],
     "app/models/audit_ledger.py": ["tests/test_audit_ledger.py", "tests/test_audit_registers.py"],
-    "app/models/audit_registers.py": ["tests/test_audit_registers.py"],
+    "app/models/audit_registers.py": ["tests/test_audit_registers.py", "tests/test_audit_ledger.py"],
     "app/models/targets.py": ["tests/test_targets.py"],
     "app/models/db.py": ["tests/test_store.py", "tests/test_audit.py"],
     "app/models/checks.py": ["tests/test_findings.py", "tests/test_findings_rules.py", "tests/test_checks.py"],

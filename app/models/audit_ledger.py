@@ -30,7 +30,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .audit_registers import REGISTER_ACTIONS, replay_registers
+from .audit_registers import REGISTER_ACTIONS, _json, replay_registers
 from .messages import register, render
 
 BUNDLED = Path(__file__).resolve().parent.parent.parent / "resources" / "tasks"
@@ -51,15 +51,6 @@ register({
                              "(changed outside ipdesk)",
                              "{what}（{place}）：第 {row} 条记录从 {found} 变更，而审计记录中为 {expected}（曾在 ipdesk 之外被改动）"),
 })
-
-
-def _json(text):
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 def _task_id(indicator) -> str | None:
