@@ -404,3 +404,50 @@ def named_region(db):
     res = audit.verify(db)
     assert not res.ok and res.reason == "data", res
     return [d for d in res.differences if d.get("ledger") == "region"]
+
+
+def test_a_returned_package_verifies_and_its_state_flipped_back_is_named(offices, tmp_path):
+    """The province returns v2 with a question (state returned): verifies; set back to received with the
+    shell (so it could be accepted without the question answered): named."""
+    from app.services.package.format import short_hash
+    from app.services.package.queries import Question, create_query
+
+    db, v2 = offices["prov"], offices["v2"]
+    create_query(db, short_hash(v2.hash), [Question("INV_GRANTS", "2024", "增幅偏大，请核实", rule="yoy")],
+                 tmp_path / "q", key_dir=tmp_path / "prov-keys")
+    res = audit.verify(db)
+    assert res.ok, audit.describe(db, res)
+    shell(db).execute("update packages_received set state = 'received' where hash = ?", [v2.hash])
+    [d] = named_package(db, "package_received")
+    assert (d["expected"]["state"], d["found"]["state"]) == ("returned", "received")
+
+
+def test_a_trail_row_rescoping_a_key_it_never_added_does_not_stop_the_check(trusting):
+    """A trust_scope row naming a key no trust_add row brought (a trail from elsewhere): the check goes on
+    and still names what the table holds."""
+    from app.models.db import transaction
+
+    with transaction(trusting):
+        audit.append(trusting, [("tester", "trust_scope", WUXI, None, None, None, json.dumps([WUXI]), "0" * 64)])
+    res = audit.verify(trusting)
+    assert res.ok, audit.describe(trusting, res)
+    shell(trusting).execute("update trusted_keys set regions = '[\"320000\"]' where office_id = ?", [WUXI])
+    assert len(named(trusting)) == 1
+
+
+def test_a_key_named_with_the_word_regions_keeps_its_regions(demo_db, tmp_path):
+    """The trust row's why is "<name> regions <codes>": a name with " regions " in it is read from the end."""
+    key = office_key(tmp_path / "odd")
+    trust_add(demo_db, key.public, NANJING, "南京 regions 办公室", expect=key.text, regions=[NANJING, WUXI])
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+
+
+def test_a_public_key_with_a_character_slipped_in_is_named(trusting):
+    """The stored key is what trust_add wrote, character for character: a '!' slipped into it (which a
+    lenient base64 reader would skip) is a difference."""
+    wx = trusting.keys["wx"]
+    text = wx.public_b64
+    shell(trusting).execute("update trusted_keys set public_key = ? where fingerprint = ?",
+                            [text[:10] + "!" + text[10:], wx.fingerprint])
+    assert len(named(trusting)) == 1

@@ -349,3 +349,31 @@ def test_a_kept_deletion_leaves_the_senders_new_file_with_the_sender(world, prov
     assert prov.execute("select count(*) from evidence where task=? and region=? and period=?", place).fetchone()[0] == 0
     res = audit.verify(prov)
     assert res.ok, audit.describe(prov, res)
+
+
+def test_each_side_of_a_conflict_reads_as_people_read_it():
+    """choices.conflict_side: a section's text from where two texts begin to differ (…), cut at the width (…);
+    the draft, 未报, a value deleted here or removed by the package, in both languages."""
+    from app.services.package.choices import conflict_side
+    from app.services.package.receive import ValueDiff
+
+    def sec(mine, theirs):
+        return ValueDiff(CITY, "section:3", "2024", "section", mine, theirs)
+
+    alike8, alike9 = "一二三四五六七八", "一二三四五六七八九"
+    d = sec(alike8 + "甲乙丙", alike8 + "丁戊己")           # 8 alike: shown from the start
+    assert conflict_side(d, True, "zh", 10) == "“一二三四五六七八甲乙…”"
+    d = sec(alike9 + "甲乙丙", alike9 + "丁戊己")           # 9 alike: from 4 before the difference
+    assert conflict_side(d, True, "zh", 10) == "“…六七八九甲乙丙”" and conflict_side(d, False, "zh", 10) == "“…六七八九丁戊己”"
+    d = sec(alike9 + "甲乙", alike9 + "丁戊")               # start + width == len: no closing …
+    assert conflict_side(d, True, "zh", 7) == "“…六七八九甲乙”"
+    assert conflict_side(sec("短", None), False, "zh") == "（采用草稿）"
+    assert conflict_side(sec("短", None), False, "en") == "(the draft)" and conflict_side(sec("短", None), True, "en") == "“短”"
+    p = ValueDiff(CITY, "task:X", "2024Q2", "progress", None, {"state": "done", "percent": 100})
+    assert (conflict_side(p, True, "zh"), conflict_side(p, False, "zh")) == ("未报", "已完成 100%")
+    assert (conflict_side(p, True, "en"), conflict_side(p, False, "en")) == ("not reported", "done 100%")
+    v = ValueDiff(CITY, "INV_GRANTS", "2024", "removed", None, None)
+    assert (conflict_side(v, True, "zh"), conflict_side(v, False, "zh")) == ("（已删除）", "（删除）")
+    assert (conflict_side(v, True, "en"), conflict_side(v, False, "en")) == ("(deleted)", "(removed)")
+    v = ValueDiff(CITY, "INV_GRANTS", "2024", "changed", "18473", "18500")
+    assert (conflict_side(v, True, "zh"), conflict_side(v, False, "en")) == ("18473", "18500")

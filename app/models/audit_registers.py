@@ -123,10 +123,10 @@ def replay_received(db, rows: list[tuple], add) -> None:
     for _rid, action, region, indicator, period, _old, new, why in rows:
         if action == "receive" and indicator is None and new:
             want[new] = {"region": region, "year": period, "state": "received", "why": why}
-        elif action == "return_package" and new in want:
-            want[new]["state"] = "returned"
-        elif action == "accept_package" and why in want:
-            want[why]["state"] = "accepted"
+        elif action == "return_package":              # (a package the trail never received: nothing to mark)
+            want.get(new, {})["state"] = "returned"
+        elif action == "accept_package":
+            want.get(why, {})["state"] = "accepted"
     for digest, region, year, state, seq, sender, file, manifest in db.execute(
             "select hash, region, year, state, seq, sender_id, file, manifest from packages_received"):
         exp = want.pop(digest, None)

@@ -398,7 +398,7 @@ class ReceiveDialog(QDialog):
             if d.conflict:
                 kind = self.tr("conflict: changed here by {who} {at}").format(who=d.mine_by or "", at=when(d.mine_at))
             if d.kind in ("progress", "section"):          # named in full on hover: a task's words, a section's text
-                what = cells.item(conflict_what(self.window_.db, d, current()))
+                what = cells.item(conflict_what(self.window_.db, d, current(), cells.catalogue))
                 what.setToolTip(what.text())
                 sides = (cells.item(conflict_side(d, True, current(), 10)),
                          cells.item(conflict_side(d, False, current(), 10)))

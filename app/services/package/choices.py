@@ -22,7 +22,7 @@ register({
 CHOICES = ("mine", "theirs")
 
 
-def conflict_what(db, d: ValueDiff, lang: str, cat=None) -> str:
+def conflict_what(db, d: ValueDiff, lang: str, cat: dict) -> str:
     """What a conflict is about: the indicator by name; a task's progress report (任务 4(9)“…”推进情况) or a
     results-report section (成效报告 三、重点任务推进情况)."""
     if d.kind == "progress":
@@ -39,11 +39,7 @@ def conflict_what(db, d: ValueDiff, lang: str, cat=None) -> str:
 
         n = int(d.indicator.removeprefix("section:"))
         return f"成效报告 {TITLES[n]}" if lang == "zh" else f"results report section {n}"
-    if cat is None:
-        from app.models.catalogue import indicators
-
-        cat = indicators(db)
-    ind = cat.get(d.indicator)
+    ind = cat.get(d.indicator)          # (cat: the indicators, read once by the caller)
     return ind.name(lang) if ind else d.indicator
 
 
