@@ -131,6 +131,9 @@ def test_a_key_trusted_before_regions_were_recorded_verifies(demo_db, tmp_path):
     con.execute("update trusted_keys set regions = ? where fingerprint = ?", [json.dumps([NANJING]), key.fingerprint])
     [d] = named(demo_db)
     assert d["expected"]["regions"] is None and d["found"]["regions"] == [NANJING]
+    con.execute("update trusted_keys set regions = 'all of Jiangsu' where fingerprint = ?", [key.fingerprint])
+    [d] = named(demo_db)                                            # not JSON at all: named as it is
+    assert d["expected"]["regions"] is None and d["found"]["regions"] == "all of Jiangsu"
     con.execute("update trusted_keys set regions = null where fingerprint = ?", [key.fingerprint])
     trust_add(demo_db, key.public, NANJING, "南京", expect=key.text, regions=[NANJING])     # confirmed again
     assert audit.verify(demo_db).ok
