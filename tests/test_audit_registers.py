@@ -454,3 +454,24 @@ def test_a_public_key_with_a_character_slipped_in_is_named(trusting):
     shell(trusting).execute("update trusted_keys set public_key = ? where fingerprint = ?",
                             [text[:10] + "!" + text[10:], wx.fingerprint])
     assert len(named(trusting)) == 1
+
+
+def test_a_target_pack_imported_is_in_the_trail(demo_db, tmp_path):
+    """Targets decide 达标 / 未达标 on the approved paper: a pack imported through ipdesk (the window's
+    导入目标包 or ``ipdesk targets import``) leaves a row naming the pack, how many targets and the file's
+    SHA-256; a new store's bundled pack leaves none."""
+    import hashlib
+
+    from app.models import reference
+
+    assert demo_db.execute("select count(*) from audit where action = 'target_import'").fetchone()[0] == 0
+    src = reference.resource("targets", "national.csv")
+    text = src.read_text(encoding="utf-8-sig")
+    pack = tmp_path / "jiangsu-2025.csv"
+    pack.write_text(text, encoding="utf-8")
+    n = reference.import_pack(demo_db, pack)
+    rows = demo_db.execute("select new, why from audit where action = 'target_import'").fetchall()
+    digest = hashlib.sha256(pack.read_bytes()).hexdigest()[:16]
+    assert rows and all(why == "jiangsu-2025.csv" and new.endswith(f"targets sha256:{digest}") for new, why in rows)
+    assert sum(int(new.split()[1]) for new, _ in rows) == n
+    assert audit.verify(demo_db).ok

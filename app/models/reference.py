@@ -163,11 +163,13 @@ def _decimal_or_none(text: str) -> str | None:
     return format(Decimal(text).normalize(), "f")
 
 
-def import_pack(db, path: Path, *, source: str | None = None) -> int:
+def import_pack(db, path: Path, *, source: str | None = None, audited: bool = True) -> int:
     """Insert or replace the target packs found in ``path`` (CSV with targets.csv's columns).
 
     Rows are validated first (unknown indicator, bad comparator or year, missing value):
-    any problem names file, row and column and nothing is written.
+    any problem names file, row and column and nothing is written. Each pack replaced is audited
+    (``target_import``: the pack, how many targets, the file's SHA-256) — but the bundled pack of a new
+    store (``audited=False``), like the catalogue.
     """
     path = Path(path)
     cols = {"pack", "document_zh", "document_en", "doc_no", "issued", "clause", "clause_text",
@@ -220,6 +222,15 @@ def import_pack(db, path: Path, *, source: str | None = None) -> int:
                 " value, clause, clause_text, nature, verified) values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [r["pack"], r["indicator"], r["scope"], region, int(r.get("include_children") or 1), year, from_year,
                  r["comparator"], value, r["clause"], r["clause_text"], r["nature"], r["verified"]])
+        if audited:                  # which packs were replaced, from which file (its SHA-256), how many targets
+            import hashlib
+
+            from .audit import append, current_user
+
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            append(db, [(current_user(), "target_import", None, None, None, None,
+                         f"{pack} {sum(r['pack'] == pack for r, *_ in prepared)} targets sha256:{digest[:16]}",
+                         path.name) for pack in sorted({r["pack"] for r in rows})])
         bump_reference(db)
     return len(prepared)
 
@@ -228,6 +239,6 @@ def load_all(db) -> None:
     """Fill a new store with everything bundled in ``resources/``."""
     load_indicators(db)
     load_regions(db)
-    import_pack(db, resource("targets", "national.csv"), source="bundled")
+    import_pack(db, resource("targets", "national.csv"), source="bundled", audited=False)
     __import__("app.models.tasks", fromlist=["load_bundled"]).load_bundled(db)   # resources/tasks (issue 15)
     meta_set(db, "created_at", now_iso())
