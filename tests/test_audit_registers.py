@@ -475,3 +475,61 @@ def test_a_target_pack_imported_is_in_the_trail(demo_db, tmp_path):
     assert rows and all(why == "jiangsu-2025.csv" and new.endswith(f"targets sha256:{digest}") for new, why in rows)
     assert sum(int(new.split()[1]) for new, _ in rows) == n
     assert audit.verify(demo_db).ok
+
+
+def test_a_user_whose_name_holds_a_colon_rehashed_and_reset_verifies(demo_db, monkeypatch):
+    """'张:三' (a colon in the name), re-hashed at a higher cost at the next login, given a new password by a
+    head, made a head: each row's digest is read right, and the store verifies; a hash swapped after that is named."""
+    from app.models import workflow
+
+    workflow.add_user(demo_db, "张:三", "clerk", "zhang-pass")
+    cost = workflow.scrypt_cost()
+    monkeypatch.setattr(workflow, "scrypt_cost", lambda: {**cost, "n": cost["n"] * 2})
+    assert workflow.authenticate(demo_db, "张:三", "zhang-pass") == "clerk"         # re-hashed here
+    assert demo_db.execute("select action from audit order by id desc limit 1").fetchone()[0] == "rehash"
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    workflow.set_password(demo_db, "张:三", "new-zhang-pass", by=HEAD[0], by_password=HEAD[1])
+    workflow.set_role(demo_db, "张:三", "head", by=HEAD[0], by_password=HEAD[1])
+    res = audit.verify(demo_db)
+    assert res.ok, audit.describe(demo_db, res)
+    salt, digest, _ = workflow._new_hash("swapped")
+    shell(demo_db).execute("update users set salt = ?, hash = ? where name = '张:三'", [salt, digest])
+    [d] = named_user(demo_db)
+    assert d["indicator"] == "user:张:三" and set(d["expected"]) == {"password"}
+
+
+def test_a_password_reset_by_an_early_ipdesk_leaves_the_hash_unchecked(staffed):
+    """A user_passwd row with the name alone (as an ipdesk before the digest wrote it) after a row with the
+    digest: the digest no longer holds, and the check of that user's hash stops (its role is still checked)."""
+    from app.models import workflow
+    from app.models.db import transaction
+
+    salt, digest, cost = workflow._new_hash("reset-long-ago")
+    with transaction(staffed):
+        staffed.execute("update users set salt = ?, hash = ?, n = ?, r = ?, p = ? where name = '小张'",
+                        [salt, digest, cost["n"], cost["r"], cost["p"]])
+        audit.append(staffed, [(HEAD[0], "user_passwd", None, None, None, None, "小张", None)])
+    res = audit.verify(staffed)
+    assert res.ok, audit.describe(staffed, res)
+
+
+def test_a_region_moved_behind_the_app_and_then_by_ipdesk_is_named_at_the_import(demo_db, tmp_path):
+    """The shell moves Wuxi under Nanjing; a division file then moves it (back) through ipdesk: the import's
+    row says what it changed from, which is not what the trail had — a change outside ipdesk in between."""
+    from app.models import reference
+
+    shell(demo_db).execute("update regions set parent = ? where code = ?", [NANJING, WUXI])
+    csv = tmp_path / "wuxi.csv"
+    csv.write_text("code,parent,level,name_zh,name_en,valid_from,valid_to\n320200,320000,prefecture,无锡市,Wuxi,,\n",
+                   encoding="utf-8")
+    reference.import_regions(demo_db, csv)
+    [d] = named_region(demo_db)
+    assert d["kind"] == "region_history" and d["expected"]["parent"] == "320000" and d["found"]["parent"] == NANJING
+
+
+def test_a_bundled_region_deleted_behind_the_app_is_named(demo_db):
+    con = shell(demo_db)                       # (the sqlite3 shell does not enforce foreign keys by default)
+    con.execute("delete from regions where code = '320102'")
+    [d] = named_region(demo_db)
+    assert d["region"] == "320102" and d["found"] is None and d["expected"]["parent"] == NANJING

@@ -366,7 +366,7 @@ def test_each_side_of_a_conflict_reads_as_people_read_it():
     d = sec(alike9 + "甲乙丙", alike9 + "丁戊己")           # 9 alike: from 4 before the difference
     assert conflict_side(d, True, "zh", 10) == "“…六七八九甲乙丙”" and conflict_side(d, False, "zh", 10) == "“…六七八九丁戊己”"
     d = sec(alike9 + "甲乙", alike9 + "丁戊")               # start + width == len: no closing …
-    assert conflict_side(d, True, "zh", 7) == "“…六七八九甲乙”"
+    assert conflict_side(d, True, "zh", 6) == "“…六七八九甲乙”" and conflict_side(d, True, "zh", 5) == "“…六七八九甲…”"
     assert conflict_side(sec("短", None), False, "zh") == "（采用草稿）"
     assert conflict_side(sec("短", None), False, "en") == "(the draft)" and conflict_side(sec("短", None), True, "en") == "“短”"
     p = ValueDiff(CITY, "task:X", "2024Q2", "progress", None, {"state": "done", "percent": 100})
