@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .messages import register
+from .progress import _FIELDS as _PROGRESS_FIELDS
 
 FORMAT = 1
 SECTION_LIMIT = 20000
@@ -194,7 +195,7 @@ class LedgerPlan:
             contents=self.contents, year=self.year)
 
 
-PROGRESS_FIELDS = ("state", "percent", "milestone", "text", "person", "reason")
+PROGRESS_FIELDS = _PROGRESS_FIELDS       # a progress report's fields, as app.models.progress writes them
 
 
 def progress_place(task: str, region: str, period: str) -> tuple[str, str, str]:
