@@ -31,6 +31,7 @@ import json
 from pathlib import Path
 
 from .audit_registers import REGISTER_ACTIONS, _json, replay_registers
+from .audit_registers import compare as registers_compare
 from .messages import register, render
 
 BUNDLED = Path(__file__).resolve().parent.parent.parent / "resources" / "tasks"
@@ -154,14 +155,7 @@ def replay_ledger(db, rows: list[tuple], add) -> None:
                 sections[key] = new
 
     def compare(kind, want: dict, held, place):
-        """``held``: (key, what the table holds) rows; each key is named by ``place(key)`` -> (region, indicator, period)."""
-        for key, got in held:
-            exp = want.pop(key, None)
-            if exp != got:
-                add(kind, *place(key), exp, got, ledger=kind)
-        for key, exp in want.items():
-            if exp is not None:
-                add(kind, *place(key), exp, None, ledger=kind)
+        registers_compare(add, kind, want, held, place)
 
     compare("task", tasks, ((tid, {"text": text, "due": due}) for tid, text, due in db.execute(
         "select id, text_zh, due from tasks")), lambda k: (None, f"task:{k}", None))

@@ -57,6 +57,18 @@ def credential(name: str, salt: bytes, digest: bytes, n: int, r: int, p: int) ->
     return f"credential {name}:{_digest(name, salt, digest, n, r, p)}"
 
 
+def compare(add, kind: str, want: dict, held, place) -> None:
+    """Name each difference between what the trail made (``want``: key -> record, emptied here) and what a
+    table holds (``held``: (key, record) rows); ``place(key)`` -> (region, indicator, period)."""
+    for key, got in held:
+        exp = want.pop(key, None)
+        if exp != got:
+            add(kind, *place(key), exp, got, ledger=kind)
+    for key, exp in want.items():
+        if exp is not None:
+            add(kind, *place(key), exp, None, ledger=kind)
+
+
 def replay_registers(db, rows: list[tuple], add, have: set) -> None:
     """Replay the registers' trail rows ``(id, action, region, indicator, period, old, new, why)``."""
     if "users" in have:
@@ -69,6 +81,12 @@ def replay_registers(db, rows: list[tuple], add, have: set) -> None:
         replay_received(db, [r for r in rows if r[1] in PACKAGE_ACTIONS], add)
     if "packages_sent" in have:
         replay_sent(db, [r for r in rows if r[1] == "export_package"], add)
+
+
+def trust_why(name: str | None, regions) -> str:
+    """A ``trust_add`` row's why: the key's name and the regions confirmed for it (read back by
+    :func:`_trust_regions`)."""
+    return f"{name or ''} regions {','.join(regions)}".strip()
 
 
 def _trust_regions(why):
@@ -117,10 +135,13 @@ def replay_trust(db, rows: list[tuple], add) -> None:
         add("trusted_key", want["office"], f"key:{fp}", None, want, None, ledger="trusted_key")
 
 
-def _received_why(file, seq, sender) -> str:
-    """The start of a package's receive row's why (an early ipdesk wrote just this; later ones add the
-    sender's name after a space)."""
-    return f"{file} v{seq} from {sender}"
+def received_why(file, seq, sender, name: str | None = None) -> str:
+    """A package's receive row's why: file, version, sender and the sender's name (an early ipdesk wrote
+    it without the name; :func:`replay_received` reads both)."""
+    return f"{file} v{seq} from {sender} {name or ''}".rstrip()
+
+
+RECORDED_LATE = " (recorded after an interrupted export)"     # a sent package's row written at the next start
 
 
 def replay_received(db, rows: list[tuple], add) -> None:
@@ -143,7 +164,7 @@ def replay_received(db, rows: list[tuple], add) -> None:
         if exp is None:
             add("package_received", region, f"package:{digest}", str(year), None, held, ledger="package_received")
             continue
-        base = _received_why(file, seq, sender)
+        base = received_why(file, seq, sender)
         said = {"region": m.get("region"), "year": str(m.get("year")), "seq": m.get("seq"), "sender": sent}
         if (exp["region"], exp["year"], exp["state"]) != (region, str(year), state) or not (
                 exp["why"] == base or str(exp["why"]).startswith(base + " ")) or said != {
@@ -160,7 +181,7 @@ def replay_received(db, rows: list[tuple], add) -> None:
 def replay_sent(db, rows: list[tuple], add) -> None:
     """The packages sent as the trail recorded them (region, year, the head each follows, its file),
     compared with ``packages_sent``."""
-    want = {new: {"region": region, "year": period, "previous": old, "file": str(why or "").split(" (recorded ")[0]}
+    want = {new: {"region": region, "year": period, "previous": old, "file": str(why or "").removesuffix(RECORDED_LATE)}
             for _rid, _action, region, _indicator, period, old, new, why in rows if new}
     for digest, region, year, prev, file in db.execute(
             "select hash, region, year, prev_hash, file from packages_sent"):
@@ -228,9 +249,4 @@ def replay_tree(db, rows: list[tuple], add) -> None:
             want.pop(region, None)   # pragma: no mutate  (has new None: equivalent; kept for a trail from elsewhere)
         else:
             want[region] = after
-    for code, held in tree(db).items():
-        exp = want.pop(code, None)
-        if exp != held:
-            add("region", code, None, None, exp, held, ledger="region")
-    for code, exp in want.items():
-        add("region", code, None, None, exp, None, ledger="region")
+    compare(add, "region", want, tree(db).items(), lambda code: (code, None, None))

@@ -471,7 +471,9 @@ def _open(path, readonly: bool, schema: int | None, check: bool) -> "Store":
                 load_bundled(db)
             if version < TREE_SCHEMA <= (schema or SCHEMA_VERSION):
                 with transaction(db):
-                    reference.record_tree(db, reference.bundled_tree(), who="ipdesk",
+                    from .region_tree import bundled_tree
+
+                    reference.record_tree(db, bundled_tree(), who="ipdesk",
                                           why="recorded at the upgrade: the tree as this store held it")
     if db.checked_good and not readonly:
         note_good(path)

@@ -14,7 +14,7 @@ from pathlib import Path
 from .store_basics import bump_reference, meta_set, now_iso, transaction
 from .errors import InputError
 from .messages import register
-from .region_tree import bundled_tree, tree, tree_row  # noqa: F401  (bundled_tree: the upgrade's record)
+from .region_tree import row_fields, tree, tree_row
 
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
 CATALOGUE_VERSION = "2022.1"
@@ -98,7 +98,7 @@ def import_regions(db, path: Path, *, source: str | None = None, audited: bool =
 
     Parents may appear later in the file; the whole file is one transaction. Each region whose place in
     the tree changes is audited (``region_tree``, :func:`record_tree`) — the bundled tree of a new store
-    (``audited=False``) is not: the audit's replay starts from it (:func:`bundled_tree`).
+    (``audited=False``) is not: the audit's replay starts from it (:func:`app.models.region_tree.bundled_tree`).
     """
     path = Path(path)
     rows = _read_csv(path, {"code", "parent", "level", "name_zh"})
@@ -123,8 +123,8 @@ def import_regions(db, path: Path, *, source: str | None = None, audited: bool =
                 " values (?,?,?,?,?,?,?,?) on conflict(code) do update set parent=excluded.parent,"
                 " level=excluded.level, name_zh=excluded.name_zh, name_en=excluded.name_en,"
                 " valid_from=excluded.valid_from, valid_to=excluded.valid_to, source=excluded.source",
-                [r["code"].strip(), (r.get("parent") or "").strip() or None, r["level"], r["name_zh"].strip(),
-                 (r.get("name_en") or "").strip(), r.get("valid_from") or None, r.get("valid_to") or None, src])
+                [r["code"].strip(), (f := row_fields(r))["parent"], f["level"], r["name_zh"].strip(),
+                 (r.get("name_en") or "").strip(), f["valid_from"], f["valid_to"], src])
         if audited:
             record_tree(db, before, why=path.name)
         bump_reference(db)

@@ -23,12 +23,16 @@ def tree(db) -> dict[str, dict]:
         f"select code, {', '.join(TREE_FIELDS)} from regions")}
 
 
+def row_fields(r: dict) -> dict:
+    """A region CSV row's place in the tree, as :func:`app.models.reference.import_regions` stores it."""
+    return {"parent": (r.get("parent") or "").strip() or None, "level": r["level"],
+            "valid_from": r.get("valid_from") or None, "valid_to": r.get("valid_to") or None}
+
+
 def bundled_tree() -> dict[str, dict]:
-    """The tree of the bundled file, as :func:`app.models.reference.import_regions` stores it."""
+    """The tree of the bundled file, as a new store holds it."""
     with open(BUNDLED, encoding="utf-8-sig", newline="") as f:
-        return {r["code"].strip(): {"parent": (r.get("parent") or "").strip() or None, "level": r["level"],
-                                    "valid_from": r.get("valid_from") or None, "valid_to": r.get("valid_to") or None}
-                for r in csv.DictReader(f)}
+        return {r["code"].strip(): row_fields(r) for r in csv.DictReader(f)}
 
 
 def tree_row(who: str, code: str, old: dict | None, new: dict | None, why: str) -> tuple:

@@ -26,6 +26,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.models.audit_registers import trust_why
 from app.models.errors import InputError, IpdeskError, NotFoundError
 from app.models.messages import register
 
@@ -536,7 +537,7 @@ def trust_add(db, public: bytes, office_id: str, name: str = "", *, expect: str 
             db.execute(f"insert into trusted_keys({_TRUST_COLS}) values (?,?,?,?,?,?,?,null,null)",
                        [fp, office_id, name or "", base64.b64encode(public).decode("ascii"), now, who, scope_text])
             audit.append(db, [(who, "trust_add", office_id, None, None, None, fp,
-                               f"{name or ''} regions {','.join(scope)}".strip())])
+                               trust_why(name, scope))])
         else:
             if row[1] != scope_text or row[2] is not None:
                 db.execute("update trusted_keys set regions = ?, retired_at = null, replaced_by = null"

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from app.models import review
 from app.models.catalogue import check_region_fields
+from app.models.audit_registers import received_why
 from app.models.errors import Cancelled, InputError, IpdeskError
 from app.models.ledger import held
 from app.models.messages import register
@@ -503,7 +504,7 @@ def apply_receive(db, source, *, who: str | None = None, progress=None, cancel=N
             elif d.kind == "removed":
                 changes.append(Change(d.region, d.indicator, d.period, None))
         step(0.5, "写入数值", "writing values")
-        why = f"{a.file} v{pkg.seq} from {a.sender_id} {a.sender_name or ''}".rstrip()
+        why = received_why(a.file, pkg.seq, a.sender_id, a.sender_name)
         write_values(db, changes, who=who, why=why, action="receive")
         if ledger is not None and not ledger.empty:     # before the explanations: an own task first
             from app.models.ledger import write_ledger

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.models.audit_registers import RECORDED_LATE
 from app.models.errors import InputError
 from app.models.messages import register
 
@@ -375,7 +376,7 @@ def reconcile_unrecorded(db, folder: Path, key, *, who: str | None = None) -> li
                             a.fingerprint, m.get("data_fingerprint"), m.get("created_at") or "", who or audit.current_user(),
                             a.members["manifest.json"].decode("utf-8")])
                 audit.append(db, [(who or audit.current_user(), "export_package", m["region"], None, str(m["year"]),
-                                   m.get("previous"), a.hash, f"{p.name} (recorded after an interrupted export)")])
+                                   m.get("previous"), a.hash, p.name + RECORDED_LATE)])
             done.append(say(f"已补记上次中断导出时写出但未登记的数据包 {p.name}",
                             f"recorded {p.name}, written by an interrupted export but not recorded"))
         else:
